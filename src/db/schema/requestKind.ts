@@ -1,0 +1,25 @@
+import * as v from 'valibot';
+
+/**
+ * Every kind of request a resident or a staff member can open (domain.md, "Request kinds").
+ * The appliance kinds are the gas company's after-sales services (004 appendix, 百尊燃气具售后服务).
+ */
+export const REQUEST_KINDS = [
+  'consultation',
+  'complaint',
+  'repair',
+  'temperature-test',
+  'appointment-installation',
+  'appointment-repair',
+  'appointment-safety-inspection',
+  'appointment-meter-reading',
+  'appliance-installation',
+  'appliance-repair',
+  'appliance-safety-check',
+  'suggestion',
+  'praise',
+  'emergency',
+] as const;
+
+export const RequestKind = v.picklist(REQUEST_KINDS);
+export type RequestKind = v.InferOutput<typeof RequestKind>;

@@ -1,0 +1,38 @@
+import * as v from 'valibot';
+import { Bilingual, IsoDate, Slug } from './common';
+
+/** Front matter of a policy page (`content/policies/<lang>/<slug>.md`). */
+export const PolicyFrontmatter = v.strictObject({
+  title: v.pipe(v.string(), v.nonEmpty()),
+  summary: v.pipe(v.string(), v.nonEmpty()),
+  /** Position in the list of policies. */
+  order: v.pipe(v.number(), v.integer()),
+  updated: IsoDate,
+  /**
+   * Figures drawn from the domain rules' own tables and placed after the text, so a page
+   * never repeats a figure that the code also uses (the measurement table, the ladder).
+   */
+  figures: v.optional(v.array(v.picklist(['measurement-method', 'escalation-ladder', 'callback-hours']))),
+});
+export type PolicyFrontmatter = v.InferOutput<typeof PolicyFrontmatter>;
+
+const PhoneNumber = v.pipe(v.string(), v.regex(/^[0-9+\- ]{3,20}$/, 'must be a phone number'));
+
+/** The utility's own facts (`content/utility.yaml`): names, phones and service halls. */
+export const Utility = v.strictObject({
+  name: Bilingual,
+  hotline: PhoneNumber,
+  hotlineHours: Bilingual,
+  emergencyPhone: PhoneNumber,
+  halls: v.array(
+    v.strictObject({
+      id: Slug,
+      name: Bilingual,
+      address: Bilingual,
+      hours: Bilingual,
+      phone: PhoneNumber,
+      services: Bilingual,
+    }),
+  ),
+});
+export type Utility = v.InferOutput<typeof Utility>;
