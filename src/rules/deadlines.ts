@@ -1,0 +1,60 @@
+import type { Duration } from '../db/schema/commitments';
+import { DAY_MS, HOUR_MS, MINUTE_MS, toEpochMs, type Instant } from './chinaTime';
+import { CN_CALENDAR, type WorkingDayCalendar } from './calendar/index';
+import { addWorkingDays } from './workingDays';
+
+export type { Duration };
+
+const UNIT_MS = { minutes: MINUTE_MS, hours: HOUR_MS, days: DAY_MS } as const;
+
+/**
+ * The instant by which something promised at `start` must happen.
+ * - minutes, hours, days: elapsed time (a "day" is 24 hours: China keeps no daylight saving,
+ *   so this is also the same wall-clock time on a later date). "Within 24 hours" (002 §8, §12)
+ *   and "within 40 minutes" (004) are elapsed times.
+ * - working-days: the end of the Nth working day after the day of `start` (see
+ *   addWorkingDays); "2 个工作日内" (004) is read this way. Needs a calendar covering the
+ *   days in between; a missing year throws MissingCalendarYearError.
+ */
+export function deadlineOf(start: Instant, duration: Duration, calendar: WorkingDayCalendar = CN_CALENDAR): Date {
+  if (!Number.isFinite(duration.value) || duration.value < 0) {
+    throw new RangeError(`a duration must be a finite number, zero or more: ${duration.value}`);
+  }
+  if (duration.unit === 'working-days') return addWorkingDays(start, duration.value, calendar);
+  return new Date(toEpochMs(start) + duration.value * UNIT_MS[duration.unit]);
+}
+
+/**
+ * Whether something promised at `start` and done at `end` kept its deadline. Done exactly at
+ * the deadline counts as met ("within 24 hours" includes the 24th hour). An `end` before
+ * `start` is a data error (clocks or records out of order) and throws rather than counting.
+ */
+export function metDeadline(
+  start: Instant,
+  end: Instant,
+  duration: Duration,
+  calendar: WorkingDayCalendar = CN_CALENDAR,
+): boolean {
+  const startMs = toEpochMs(start);
+  const endMs = toEpochMs(end);
+  if (endMs < startMs) {
+    throw new RangeError(`end ${new Date(endMs).toISOString()} is before start ${new Date(startMs).toISOString()}`);
+  }
+  return endMs <= deadlineOf(startMs, duration, calendar).getTime();
+}
+
+/**
+ * Whether an announcement at `announced` gave at least `atLeast` notice before `started`
+ * ("计划停热检修时提前48小时告知用户", 002 §8; 004 "提前48小时通知客户"). Exactly the notice
+ * period counts as given; an announcement after the start never does.
+ * For working-days the start must come at or after the end of the Nth working day after the
+ * announcement day, the same reading as deadlineOf.
+ */
+export function noticeGiven(
+  announced: Instant,
+  started: Instant,
+  atLeast: Duration,
+  calendar: WorkingDayCalendar = CN_CALENDAR,
+): boolean {
+  return toEpochMs(started) >= deadlineOf(announced, atLeast, calendar).getTime();
+}
