@@ -1,0 +1,44 @@
+import type { Bilingual } from '../db/schema/common';
+import { zhCN } from './zh-CN';
+import { en } from './en';
+
+/** Chinese is the first language and lives at `/`; English lives at `/en/`. */
+export const LANGS = ['zh-CN', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+export const DEFAULT_LANG: Lang = 'zh-CN';
+
+export type Dictionary = typeof zhCN;
+const dictionaries: Record<Lang, Dictionary> = { 'zh-CN': zhCN, en };
+
+export function dictionary(lang: Lang): Dictionary {
+  return dictionaries[lang];
+}
+
+/** The URL prefix of a language: '' for Chinese, '/en' for English. */
+export function langPrefix(lang: Lang): string {
+  return lang === DEFAULT_LANG ? '' : `/${lang}`;
+}
+
+/** `path` is language-neutral and starts with '/', e.g. '/policies/heating-season/'. */
+export function localeHref(lang: Lang, path: string): string {
+  return `${langPrefix(lang)}${path}`;
+}
+
+export function otherLang(lang: Lang): Lang {
+  return lang === 'zh-CN' ? 'en' : 'zh-CN';
+}
+
+/** The `[...lang]` route parameter of each language, for getStaticPaths. */
+export function langParams(): { params: { lang: string | undefined }; props: { lang: Lang } }[] {
+  return LANGS.map((lang) => ({ params: { lang: lang === DEFAULT_LANG ? undefined : lang }, props: { lang } }));
+}
+
+/** Picks the text of a bilingual content field. */
+export function pick(lang: Lang, text: Bilingual): string {
+  return lang === 'zh-CN' ? text.zh : text.en;
+}
+
+/** Fills `{name}` placeholders of a dictionary string. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? `{${key}}`));
+}
