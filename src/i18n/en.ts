@@ -3,6 +3,7 @@ import type { Dictionary } from './index';
 /** Every string of the interface in English; the keys are those of `zh-CN.ts`. */
 export const en: Dictionary = {
   htmlLang: 'en',
+  colon: ': ',
   languageName: 'English',
   switchTo: '中文',
   switchToLabel: '切换到中文',
