@@ -1,0 +1,20 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import solid from '@astrojs/solid-js';
+import serviceWorker from './src/integrations/serviceWorker.mjs';
+
+// A static site: every page is HTML built ahead of time, served by server/main.mjs,
+// and precached by the service worker so residents can read it offline.
+export default defineConfig({
+  output: 'static',
+  site: process.env.HEARTHLINE_SITE_URL ?? 'http://127.0.0.1:4321',
+  trailingSlash: 'always',
+  build: { format: 'directory', inlineStylesheets: 'always' },
+  integrations: [solid(), serviceWorker()],
+  devToolbar: { enabled: false },
+  // Policies carry no code; Shiki's inline styles would also break the strict CSP.
+  markdown: { syntaxHighlight: false },
+  // Astro puts a <meta http-equiv="content-security-policy"> with the hashes of its inline
+  // scripts and styles in every page; server/csp.mjs sends it as a header too (plus frame-ancestors).
+  security: { csp: true },
+});

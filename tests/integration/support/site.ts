@@ -1,0 +1,112 @@
+/**
+ * Starts the REAL server (`node server/main.mjs`) as a child process on a free loopback port.
+ *
+ * Contract (others code against it — keep it stable):
+ *   startSite(opts?: { env?: Record<string, string> }): Promise<{ url: string; stop(): Promise<void> }>
+ *   - url: base URL without a trailing slash, e.g. 'http://127.0.0.1:40123'
+ *   - stop(): SIGTERM, waits for the process to exit (SIGKILL after 5 s); safe to call twice
+ *   - the server gets HOST=127.0.0.1, PORT=0 (it picks a free port and prints it) and
+ *     HEARTHLINE_NO_BUILD=1, because the test projects' globalSetup has already built dist/
+ *     once for the whole run; opts.env is merged over that (pass HEARTHLINE_NO_BUILD: '0' to
+ *     let the server run its own build check)
+ *   - resolves once GET /healthz answers { ok: true }; rejects with the server's output if it
+ *     exits or is not healthy within 60 s
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const DIST_DIR = path.join(REPO_ROOT, 'dist');
+
+export interface Site {
+  /** Base URL, no trailing slash: `${url}/policies/`. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+const STARTUP_TIMEOUT_MS = 60_000;
+
+function waitForExit(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+export async function startSite(opts: { env?: Record<string, string> } = {}): Promise<Site> {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'server/main.mjs')], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      HEARTHLINE_NO_BUILD: '1',
+      ...opts.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+  // Keep the last 20 kB of output for error messages; always drain the pipes.
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-20_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = waitForExit(child);
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    })();
+    return stopped;
+  };
+
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`server did not print its URL within ${STARTUP_TIMEOUT_MS / 1000} s`)),
+        STARTUP_TIMEOUT_MS,
+      );
+      const onData = () => {
+        const m = output.match(/listening on (http:\/\/[^\s/]+)\/?/);
+        if (m?.[1]) {
+          clearTimeout(timer);
+          child.stdout!.off('data', onData);
+          resolve(m[1]);
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited before listening (code ${code}, signal ${signal})`));
+      });
+      child.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+    });
+
+    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+    for (;;) {
+      try {
+        const res = await fetch(`${url}/healthz`);
+        const body = (await res.json()) as { ok?: boolean };
+        if (res.ok && body.ok === true) break;
+      } catch {
+        // not ready yet
+      }
+      if (Date.now() > deadline) throw new Error('server never answered /healthz with { ok: true }');
+      if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return { url, stop };
+  } catch (err) {
+    await stop();
+    throw new Error(`startSite: ${(err as Error).message}\n--- server output ---\n${output}`);
+  }
+}
