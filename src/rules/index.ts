@@ -10,3 +10,5 @@ export * from './heatingSeason';
 export * from './targets';
 export * from './measurementMethod';
 export * from './temperatureTest';
+export * from './permissions';
+export * from './requestState';

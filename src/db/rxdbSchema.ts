@@ -1,0 +1,85 @@
+import { toJsonSchema, type JsonSchema, type OverrideSchemaContext } from '@valibot/to-json-schema';
+import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
+import { AnyPayload, EventEnvelope, type EventRecord } from './schema/events/event';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema/events/migrations';
+
+/**
+ * The RxDB schema of the device's `events` collection, derived from the valibot envelope
+ * (src/db/schema/events/event.ts) so that the two can never disagree on a field.
+ *
+ * - The device document is an EventRecord: primary key `id`, no `_id` (RxDB forbids
+ *   top-level fields starting with `_` other than its own; its CouchDB replication turns
+ *   `id` into `_id` on the way out and back on the way in).
+ * - `payload` is `{ type: 'object' }` here: JSON Schema cannot say "the payload of the type
+ *   named in `type`" the way valibot's variant does. Every write goes through valibot first
+ *   (validateWrite on the device and on the server), so nothing weaker is ever stored.
+ * - Valibot `check` actions (a real calendar date, the signature's base64) have no JSON
+ *   Schema form and are left out; their regex parts stay as `pattern`.
+ * - Picklists become `{ type: 'string', enum, maxLength }`: RxDB needs a type and a
+ *   maxLength on every indexed string.
+ * - Every top-level field is `final`: RxDB itself refuses to change an event once stored.
+ * - Indexes serve the four ways records are listed: a request's timeline, a station's
+ *   queue, a resident's requests, every event of a type (callbacks, ratings) — each in
+ *   time order. RxDB appends the primary key to each index, so ties on `at` sort by `id`,
+ *   the same order requestState uses.
+ */
+
+export const EVENTS_COLLECTION = 'events';
+
+export const EVENT_INDEXES = [
+  ['requestId', 'at'],
+  ['station', 'at'],
+  ['resident', 'at'],
+  ['type', 'at'],
+] as const;
+
+function longest(options: readonly unknown[]): number {
+  return Math.max(...options.map((o) => String(o).length));
+}
+
+function override(context: OverrideSchemaContext): JsonSchema | undefined {
+  const schema = context.valibotSchema as { type: string; options?: readonly unknown[] };
+  if (context.valibotSchema === AnyPayload) return { type: 'object' };
+  if (schema.type === 'picklist' && schema.options?.every((o) => typeof o === 'string')) {
+    return { type: 'string', enum: [...schema.options] as string[], maxLength: longest(schema.options) };
+  }
+  return undefined;
+}
+
+/** Derives the RxDB JSON schema of the events collection from the valibot envelope. */
+export function deriveEventsRxSchema(): RxJsonSchema<EventRecord> {
+  const json = toJsonSchema(EventEnvelope, {
+    target: 'draft-07',
+    // Checks are JavaScript functions; valibot runs them, JSON Schema cannot. Anything else
+    // that cannot be converted is a mistake in the envelope and throws here.
+    ignoreActions: ['check'],
+    overrideSchema: override,
+  }) as Record<string, unknown> & { properties: Record<string, Record<string, unknown>>; required: string[] };
+
+  const { $schema: _ignored, properties, required } = json;
+  const finalProperties = Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, { ...value, final: true }]));
+
+  return {
+    title: 'Hearthline events',
+    description: 'Append-only events of customer-service requests; the state of a request is derived from them.',
+    version: SCHEMA_VERSION,
+    primaryKey: 'id',
+    type: 'object',
+    properties: finalProperties as RxJsonSchema<EventRecord>['properties'],
+    required: required as RxJsonSchema<EventRecord>['required'],
+    additionalProperties: false,
+    indexes: EVENT_INDEXES.map((index) => [...index]),
+  };
+}
+
+/** The schema of the events collection. */
+export const EVENTS_RX_SCHEMA: RxJsonSchema<EventRecord> = deriveEventsRxSchema();
+
+/** RxDB migration strategies of the events collection (see src/db/schema/events/migrations.ts). */
+export const EVENTS_MIGRATION_STRATEGIES: MigrationStrategies = { ...MIGRATIONS };
+
+/** What `db.addCollections({ events: EVENTS_COLLECTION_CREATOR })` needs. */
+export const EVENTS_COLLECTION_CREATOR = {
+  schema: EVENTS_RX_SCHEMA,
+  migrationStrategies: EVENTS_MIGRATION_STRATEGIES,
+} as const;
