@@ -51,16 +51,34 @@ function readVersion() {
  *   extra handlers mounted before the static site, e.g. { '/db': couchProxy }. They get the
  *   security headers and the asset CSP (default-src 'none') like every non-HTML response.
  * @property {string} [version] reported by /healthz (default: package.json's version)
+ * @property {boolean | string | number} [trustProxy] express's 'trust proxy' setting: which
+ *   reverse proxies' X-Forwarded-For/-Proto to believe (default: none). The sign-in limits count
+ *   per client address, so only trust a proxy that sets these headers itself.
  */
+
+/**
+ * Continuous and eventsource change feeds must reach the client as they are written; gzip would
+ * hold them back until its buffer fills.
+ * @param {import('express').Request} req
+ */
+function isStreamingFeed(req) {
+  return /\/_changes(?:\?|$)/.test(req.originalUrl) && /[?&]feed=(?:continuous|eventsource)\b/.test(req.originalUrl);
+}
 
 /**
  * @param {AppOptions} [options]
  * @returns {import('express').Express}
  */
-export function createApp({ distDir = path.join(ROOT, 'dist'), mounts = {}, version = readVersion() } = {}) {
+export function createApp({
+  distDir = path.join(ROOT, 'dist'),
+  mounts = {},
+  version = readVersion(),
+  trustProxy = false,
+} = {}) {
   const dist = path.resolve(distDir);
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', trustProxy);
   app.set('etag', 'strong');
 
   /** CSP header per HTML file, read lazily and cached by path and mtime. */
@@ -85,7 +103,7 @@ export function createApp({ distDir = path.join(ROOT, 'dist'), mounts = {}, vers
     next();
   });
 
-  app.use(compression());
+  app.use(compression({ filter: (req, res) => !isStreamingFeed(req) && compression.filter(req, res) }));
 
   app.get('/healthz', (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * `npm start`: builds the site if dist/ is missing or stale (server/build.mjs), then serves it
- * from one Node process on http://127.0.0.1:4321.
+ * `npm start`: builds the site if dist/ is missing or stale (server/build.mjs), opens the
+ * backend (/db and /api, server/backend/, docs/backend.md), then serves both from one Node
+ * process on http://127.0.0.1:4321. Run under tsx (`node --import tsx server/main.mjs`): the
+ * backend imports the shared TypeScript schemas and write check from src/.
  *
  * Environment
  *   PORT                 port to listen on (default 4321; 0 picks a free one)
@@ -10,6 +12,15 @@
  *   HEARTHLINE_NO_BUILD  '1': never build, serve dist/ as it is (fails if dist/ is missing);
  *                        the test suites set it because their globalSetup built dist/ once
  *   HEARTHLINE_DIST      serve another folder than <repo>/dist (implies no build check)
+ *   HEARTHLINE_DATA      the embedded database's folder (default <repo>/data)
+ *   HEARTHLINE_DB_ADAPTER leveldb (default) or memory (tests only: nothing survives a restart)
+ *   COUCHDB_URL          proxy mode: http://admin:password@host:5984 (Apache CouchDB 3.x)
+ *   HEARTHLINE_ADMIN_PASSWORD  embedded mode: the server admin's password; without it the first
+ *                        start generates one and prints it once
+ *   HEARTHLINE_DEMO      '0': do not seed the demo station into an empty operations database
+ *   HEARTHLINE_SIGNIN_MAX_FAILURES (6), HEARTHLINE_SIGNIN_MAX_ADDRESS_FAILURES (20),
+ *   HEARTHLINE_SIGNIN_LOCK_SECONDS (900)  sign-in rate limits
+ *   HEARTHLINE_TRUST_PROXY  express 'trust proxy' value (e.g. loopback) when behind a reverse proxy
  *
  * Prints `Hearthline listening on http://HOST:PORT/` once it accepts connections; exits 0 on
  * SIGINT/SIGTERM after in-flight requests finish (at most 5 s), and with the build's exit code
@@ -19,6 +30,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createApp } from './app.mjs';
 import { ROOT, ensureBuilt } from './build.mjs';
+
+/** @param {string | undefined} raw */
+function trustProxySetting(raw) {
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  return /^\d+$/.test(raw) ? Number(raw) : raw;
+}
 
 async function main() {
   const host = process.env.HOST || '127.0.0.1';
@@ -44,7 +62,33 @@ async function main() {
     process.exit(1);
   }
 
-  const app = createApp({ distDir });
+  /** @type {Awaited<ReturnType<typeof import('./backend/index.mjs').createBackend>>} */
+  let backend;
+  try {
+    // The backend imports TypeScript from src/ (the shared schemas and write check). `npm start`
+    // runs node with --import tsx; a plain `node server/main.mjs` gets tsx's loader here (a
+    // second import of it is a no-op).
+    await import('tsx');
+    const { backendOptionsFromEnv, createBackend } = await import('./backend/index.mjs');
+    backend = await createBackend(backendOptionsFromEnv(process.env));
+  } catch (err) {
+    console.error(`[hearthline] the backend did not start: ${/** @type {Error} */ (err).message}`);
+    process.exit(1);
+  }
+  console.log(`[hearthline] backend: ${backend.description}`);
+  if (backend.admin?.generatedPassword) {
+    console.log(`[hearthline] first start: created the server admin "${backend.admin.name}".`);
+    console.log(`Hearthline admin password (shown only this once): ${backend.admin.generatedPassword}`);
+    console.log('[hearthline] it is stored hashed; keep it for `npm run admin` (or set HEARTHLINE_ADMIN_PASSWORD to replace it).');
+  } else if (backend.admin?.updated) {
+    console.log(`[hearthline] the server admin's password was set from HEARTHLINE_ADMIN_PASSWORD`);
+  }
+
+  const app = createApp({
+    distDir,
+    mounts: { '/db': backend.db, '/api': backend.api },
+    trustProxy: trustProxySetting(process.env.HEARTHLINE_TRUST_PROXY),
+  });
   const server = app.listen(port, host);
   server.keepAliveTimeout = 5_000;
 
@@ -75,7 +119,10 @@ async function main() {
     server.close((err) => {
       clearTimeout(force);
       if (err) console.error(`[hearthline] close: ${err.message}`);
-      process.exit(0);
+      backend
+        .close()
+        .catch((/** @type {Error} */ e) => console.error(`[hearthline] closing the database: ${e.message}`))
+        .finally(() => process.exit(0));
     });
     server.closeIdleConnections();
   }

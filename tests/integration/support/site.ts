@@ -1,10 +1,19 @@
 /**
- * Starts the REAL server (`node server/main.mjs`) as a child process on a free loopback port.
+ * Starts the REAL server (`node --import tsx server/main.mjs`, as `npm start` does) as a child
+ * process on a free loopback port.
  *
  * Contract (others code against it — keep it stable):
- *   startSite(opts?: { env?: Record<string, string> }): Promise<{ url: string; stop(): Promise<void> }>
+ *   startSite(opts?: { env?: Record<string, string>; dataDir?: string }): Promise<Site>
  *   - url: base URL without a trailing slash, e.g. 'http://127.0.0.1:40123'
  *   - stop(): SIGTERM, waits for the process to exit (SIGKILL after 5 s); safe to call twice
+ *   - kill(): SIGKILL (a crash), waits for the process to exit
+ *   - dataDir: the backend's data folder (HEARTHLINE_DATA). Unless opts.dataDir or
+ *     opts.env.HEARTHLINE_DATA names one, each site gets a fresh temporary folder that stop()
+ *     and kill() delete; a folder the caller named is left alone (restart tests reuse it)
+ *   - adminUser, adminPassword: the server admin: in proxy mode the one in COUCHDB_URL; else
+ *     'admin' with opts.env.HEARTHLINE_ADMIN_PASSWORD or the password the server printed on its
+ *     first start (undefined when it printed none: a restart on an existing data folder)
+ *   - output(): what the server printed so far (the last 20 kB)
  *   - the server gets HOST=127.0.0.1, PORT=0 (it picks a free port and prints it) and
  *     HEARTHLINE_NO_BUILD=1, because the test projects' globalSetup has already built dist/
  *     once for the whole run; opts.env is merged over that (pass HEARTHLINE_NO_BUILD: '0' to
@@ -13,6 +22,8 @@
  *     exits or is not healthy within 60 s
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +34,36 @@ export interface Site {
   /** Base URL, no trailing slash: `${url}/policies/`. */
   url: string;
   stop(): Promise<void>;
+  /** SIGKILL, as in a crash. */
+  kill(): Promise<void>;
+  /** The backend's data folder (HEARTHLINE_DATA). */
+  dataDir: string;
+  /** The server admin's name: 'admin', or the one in COUCHDB_URL (proxy mode). */
+  adminUser: string;
+  /** The server admin's password, when known (see the contract above). */
+  adminPassword: string | undefined;
+  /** What the server printed so far. */
+  output(): string;
+}
+
+/** The line main.mjs prints once, on the first start of an embedded backend without a given password. */
+const ADMIN_PASSWORD_LINE = /Hearthline admin password \(shown only this once\): (\S+)/;
+
+function userInCouchUrl(couchUrl: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(couchUrl).username) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function passwordInCouchUrl(couchUrl: string | undefined): string | undefined {
+  if (!couchUrl) return undefined;
+  try {
+    return decodeURIComponent(new URL(couchUrl).password) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const STARTUP_TIMEOUT_MS = 60_000;
@@ -32,16 +73,23 @@ function waitForExit(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-export async function startSite(opts: { env?: Record<string, string> } = {}): Promise<Site> {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'server/main.mjs')], {
+export async function startSite(opts: { env?: Record<string, string>; dataDir?: string } = {}): Promise<Site> {
+  const named = opts.env?.HEARTHLINE_DATA || opts.dataDir;
+  const dataDir = named ? path.resolve(named) : mkdtempSync(path.join(os.tmpdir(), 'hearthline-data-'));
+  const removeData = () => {
+    if (!named) rmSync(dataDir, { recursive: true, force: true });
+  };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    HEARTHLINE_NO_BUILD: '1',
+    ...opts.env,
+    HEARTHLINE_DATA: dataDir,
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server/main.mjs')], {
     cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      HEARTHLINE_NO_BUILD: '1',
-      ...opts.env,
-    },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 
@@ -56,12 +104,25 @@ export async function startSite(opts: { env?: Record<string, string> } = {}): Pr
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = waitForExit(child);
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = waitForExit(child);
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      removeData();
+    })();
+    return stopped;
+  };
+  const kill = (): Promise<void> => {
+    stopped ??= (async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = waitForExit(child);
+        child.kill('SIGKILL');
+        await exited;
+      }
+      removeData();
     })();
     return stopped;
   };
@@ -104,7 +165,12 @@ export async function startSite(opts: { env?: Record<string, string> } = {}): Pr
       if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    return { url, stop };
+    // Proxy mode: the external server's admin; embedded: ours (given, or printed once).
+    const adminPassword = env.COUCHDB_URL
+      ? passwordInCouchUrl(env.COUCHDB_URL)
+      : env.HEARTHLINE_ADMIN_PASSWORD || output.match(ADMIN_PASSWORD_LINE)?.[1];
+    const adminUser = (env.COUCHDB_URL && userInCouchUrl(env.COUCHDB_URL)) || 'admin';
+    return { url, stop, kill, dataDir, adminUser, adminPassword, output: () => output };
   } catch (err) {
     await stop();
     throw new Error(`startSite: ${(err as Error).message}\n--- server output ---\n${output}`);

@@ -1,0 +1,144 @@
+// @ts-check
+/**
+ * The accounts API, same origin, under /api:
+ *   GET  /api/communities  the public list of stations and the communities they serve
+ *   POST /api/signup       a resident's account: _users document r-<accountNumber>, the
+ *                          resident database (members: that user only) and its profile document
+ * Answers JSON; errors { error, reason, field?, messageId? } (messageId: see ACCOUNT_MESSAGES in
+ * src/db/schema/accounts.ts, for the interface to translate).
+ */
+import express from 'express';
+import * as v from 'valibot';
+import { ACCOUNT_MESSAGES, SignupInput, describeAccountIssues } from '../../src/db/schema/accounts.ts';
+import { couchRolesFor } from './domain.mjs';
+import { CouchError, sendJson, toCouchError } from './errors.mjs';
+import { residentDbName, residentUserName, userDocId } from './names.mjs';
+import { listStations, residentSecurity } from './setup.mjs';
+
+/** @typedef {import('./store.mjs').Store} Store */
+
+/**
+ * @param {{ store: Store, log?: (msg: string) => void }} options
+ * @returns {import('express').Router}
+ */
+export function createApi({ store, log = console.error }) {
+  const api = express.Router();
+
+  api.use((req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+
+  api.get('/communities', async (_req, res, next) => {
+    try {
+      const stations = await listStations(store);
+      sendJson(res, 200, {
+        stations: stations.map((s) => ({ id: s.id, name: s.name, communities: s.communities.map((c) => ({ id: c.id, name: c.name })) })),
+        communities: stations.flatMap((s) => s.communities.map((c) => ({ id: c.id, name: c.name, station: s.id }))),
+      });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  api.post('/signup', (req, res, next) => {
+    if (!/^application\/json\b/i.test(String(req.headers['content-type'] ?? ''))) {
+      return sendJson(res, 415, { error: 'bad_content_type', reason: 'Content-Type must be application/json.' });
+    }
+    next();
+  });
+  api.post('/signup', express.json({ limit: '8kb', strict: false }), async (req, res, next) => {
+    try {
+      // (valibot's object schema takes arrays for objects)
+      const parsed = v.safeParse(SignupInput, Array.isArray(req.body) ? null : req.body);
+      if (!parsed.success) {
+        const { field, reason, messageId } = describeAccountIssues(parsed.issues);
+        return sendJson(res, 400, { error: 'bad_request', field, reason, messageId });
+      }
+      const input = parsed.output;
+      const stations = await listStations(store);
+      const station = stations.find((s) => s.communities.some((c) => c.id === input.community));
+      if (!station) {
+        return sendJson(res, 400, {
+          error: 'bad_request',
+          field: 'community',
+          reason: ACCOUNT_MESSAGES['signup.community.unknown'],
+          messageId: 'signup.community.unknown',
+        });
+      }
+      const taken = () =>
+        sendJson(res, 409, {
+          error: 'conflict',
+          field: 'accountNumber',
+          reason: ACCOUNT_MESSAGES['signup.accountNumber.taken'],
+          messageId: 'signup.accountNumber.taken',
+        });
+
+      const name = residentUserName(input.accountNumber);
+      const dbName = residentDbName(name);
+      // The _users document is the claim: a second sign-up for the same account fails here
+      // with a conflict, before it touches the database.
+      let userRev;
+      try {
+        userRev = (
+          await store.put('_users', {
+            _id: userDocId(name),
+            name,
+            type: 'user',
+            roles: couchRolesFor({ role: 'resident' }),
+            password: input.password,
+          })
+        ).rev;
+      } catch (err) {
+        if (toCouchError(err).status === 409) return taken();
+        throw err;
+      }
+      let createdDb = false;
+      try {
+        // A database left from an earlier account is never handed to a new one.
+        if (await store.dbExists(dbName)) throw new CouchError(409, 'conflict', 'resident database exists');
+        await store.createDb(dbName);
+        createdDb = true;
+        await store.putSecurity(dbName, residentSecurity(name));
+        await store.put(dbName, {
+          _id: 'profile',
+          docType: 'profile',
+          accountNumber: input.accountNumber,
+          phone: input.phone,
+          community: input.community,
+          station: station.id,
+          consentedAt: new Date().toISOString(),
+          noticeVersion: input.noticeVersion,
+        });
+      } catch (err) {
+        // Undo the claim so the resident can try again.
+        await store.put('_users', { _id: userDocId(name), _rev: userRev, _deleted: true }).catch((e) => log(`[hearthline] signup rollback of ${name}: ${e.message}`));
+        if (createdDb) await store.deleteDb(dbName).catch((e) => log(`[hearthline] signup rollback of ${dbName}: ${e.message}`));
+        if (toCouchError(err).status === 409) return taken();
+        throw err;
+      }
+      sendJson(res, 201, { ok: true, name, db: dbName, station: station.id, community: input.community });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  api.use((_req, res) => sendJson(res, 404, { error: 'not_found', reason: 'No such API.' }));
+
+  /** @type {import('express').ErrorRequestHandler} */
+  const onError = (err, req, res, _next) => {
+    if (err?.type === 'entity.too.large') return sendJson(res, 413, { error: 'too_large', reason: 'The request is too large.' });
+    if (err?.type === 'entity.parse.failed') {
+      return sendJson(res, 400, { error: 'bad_request', field: '', reason: ACCOUNT_MESSAGES['signup.body.invalid'], messageId: 'signup.body.invalid' });
+    }
+    const e = toCouchError(err);
+    if (e.status >= 500) log(`[hearthline] /api${req.url}: ${err?.stack ?? err}`);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    sendJson(res, e.status, e.status >= 500 ? { error: 'internal_error', reason: 'Something went wrong; please try again.' } : e.toJSON());
+  };
+  api.use(onError);
+  return api;
+}

@@ -1,0 +1,205 @@
+// @ts-check
+/**
+ * The CouchDB-compatible backend of the Hearthline server: `/db` (CouchDB's HTTP API behind our
+ * guard) and `/api` (accounts). See docs/backend.md.
+ *
+ *   const backend = await createBackend(backendOptionsFromEnv(process.env));
+ *   createApp({ mounts: { '/db': backend.db, '/api': backend.api } });
+ *
+ * Two modes, one guard:
+ * - embedded (default): PouchDB Server (express-pouchdb) in this process, LevelDB under the
+ *   data directory;
+ * - proxy (COUCHDB_URL=http://admin:pw@host:5984): /db streams to Apache CouchDB 3.x, and setup
+ *   and the accounts API use that server with the admin credentials of the URL.
+ */
+import express from 'express';
+import path from 'node:path';
+import { ROOT } from '../build.mjs';
+import { validateWrite as defaultValidateWrite } from './domain.mjs';
+import { createApi } from './api.mjs';
+import { createEmbedded } from './embedded.mjs';
+import { sendJson } from './errors.mjs';
+import { createGuard } from './guard.mjs';
+import { createProxy } from './proxy.mjs';
+import { createRemoteStore, parseCouchUrl } from './remote.mjs';
+import { responseHeaders } from './responseHeaders.mjs';
+import { setup } from './setup.mjs';
+import { SignInLimiter } from './signinLimiter.mjs';
+
+export { residentDbName, stationDbName, databaseKind } from './names.mjs';
+
+/**
+ * @typedef {object} BackendOptions
+ * @property {string} [dataDir] embedded mode: where LevelDB files, pouchdb-config.json and the log live
+ * @property {'leveldb' | 'memory'} [adapter] embedded mode storage (memory: tests only)
+ * @property {string} [couchUrl] proxy mode: http://admin:password@host:5984
+ * @property {string} [adminPassword] embedded mode: the server admin's password (else generated on first start)
+ * @property {boolean} [demo] seed a demo station when the operations database is empty
+ * @property {import('./domain.mjs').ValidateWrite} [validateWrite] the write check (default: src/db/validateWrite.ts)
+ * @property {{ maxAccountFailures?: number, maxAddressFailures?: number, lockMs?: number }} [signIn]
+ * @property {(msg: string) => void} [log] progress messages (default console.log)
+ * @property {(msg: string) => void} [logError] failures inside requests (default console.error)
+ */
+
+/**
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {BackendOptions}
+ */
+export function backendOptionsFromEnv(env) {
+  /** @param {string} name @param {number} fallback */
+  const int = (name, fallback) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, got ${JSON.stringify(raw)}`);
+    return n;
+  };
+  const adapter = env.HEARTHLINE_DB_ADAPTER || 'leveldb';
+  if (adapter !== 'leveldb' && adapter !== 'memory') throw new Error(`HEARTHLINE_DB_ADAPTER must be leveldb or memory, got ${JSON.stringify(adapter)}`);
+  return {
+    dataDir: path.resolve(env.HEARTHLINE_DATA || path.join(ROOT, 'data')),
+    adapter,
+    couchUrl: env.COUCHDB_URL || undefined,
+    adminPassword: env.HEARTHLINE_ADMIN_PASSWORD || undefined,
+    demo: env.HEARTHLINE_DEMO !== '0',
+    signIn: {
+      maxAccountFailures: int('HEARTHLINE_SIGNIN_MAX_FAILURES', 6),
+      maxAddressFailures: int('HEARTHLINE_SIGNIN_MAX_ADDRESS_FAILURES', 20),
+      lockMs: int('HEARTHLINE_SIGNIN_LOCK_SECONDS', 15 * 60) * 1000,
+    },
+  };
+}
+
+/**
+ * Caches cookie → user for a few seconds (proxy mode: each check is a request to CouchDB).
+ * @param {import('./store.mjs').Store} store
+ * @param {number} ttlMs
+ */
+function cacheSessions(store, ttlMs = 5_000) {
+  /** @type {Map<string, { at: number, value: Promise<import('./store.mjs').UserCtx | null> }>} */
+  const cache = new Map();
+  const lookup = store.sessionFromCookie.bind(store);
+  store.sessionFromCookie = (cookie) => {
+    const now = Date.now();
+    const hit = cache.get(cookie);
+    if (hit && now - hit.at < ttlMs) return hit.value;
+    if (cache.size > 10_000) cache.clear();
+    const value = lookup(cookie);
+    cache.set(cookie, { at: now, value });
+    value.catch(() => cache.delete(cookie));
+    return value;
+  };
+}
+
+/**
+ * @param {() => Promise<T>} fn
+ * @param {(msg: string) => void} log
+ * @template T
+ */
+async function retryWhileUnreachable(fn, log, attempts = 15) {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const status = /** @type {{ status?: number }} */ (err).status;
+      if (status !== 502 || i >= attempts) throw err;
+      if (i === 1) log(`[hearthline] ${/** @type {Error} */ (err).message} Retrying for up to ${attempts * 2} s…`);
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+  }
+}
+
+/**
+ * Opens the storage, runs setup and returns the two routers.
+ * @param {BackendOptions} [options]
+ */
+export async function createBackend({
+  dataDir = path.join(ROOT, 'data'),
+  adapter = 'leveldb',
+  couchUrl,
+  adminPassword,
+  demo = true,
+  validateWrite = defaultValidateWrite,
+  signIn = {},
+  log = console.log,
+  logError = console.error,
+} = {}) {
+  /** @type {import('./store.mjs').Store} */
+  let store;
+  /** @type {import('express').RequestHandler} */
+  let dbHandler;
+  /** @type {{ name: string, created: boolean, updated: boolean, generatedPassword?: string } | null} */
+  let admin = null;
+  let upstreamBase;
+  let description;
+
+  if (couchUrl) {
+    const parsed = parseCouchUrl(couchUrl);
+    if (!parsed.authorization) throw new Error('COUCHDB_URL needs the admin credentials: http://admin:password@host:5984');
+    store = createRemoteStore({ url: couchUrl, mode: 'proxy' });
+    cacheSessions(store);
+    dbHandler = createProxy({ couchUrl });
+    upstreamBase = parsed.base;
+    description = `proxy to Apache CouchDB at ${parsed.display}`;
+    const who = await retryWhileUnreachable(() => store.verifyPassword(parsed.user, decodeURIComponent(new URL(couchUrl).password)), log);
+    if (!who?.roles.includes('_admin')) throw new Error(`COUCHDB_URL: ${parsed.user} is not a server admin of ${parsed.display} (or the password is wrong)`);
+  } else {
+    const embedded = await createEmbedded({ dataDir, adapter });
+    store = embedded.store;
+    dbHandler = embedded.handler;
+    admin = await embedded.ensureAdmin(adminPassword);
+    description = `embedded PouchDB Server (${adapter}) in ${path.resolve(dataDir)}`;
+  }
+
+  const setupResult = await setup(store, { demo, log });
+  const limiter = new SignInLimiter(signIn);
+
+  const db = express.Router();
+  db.use(responseHeaders({ upstreamBase, mountPath: '/db' }));
+  db.use(sameOriginOnly);
+  db.use(createGuard({ store, validateWrite, limiter, log: logError }));
+  db.use(dbHandler);
+
+  const api = express.Router();
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  api.use(sameOriginOnly);
+  api.use(createApi({ store, log: logError }));
+
+  return {
+    mode: couchUrl ? 'proxy' : 'embedded',
+    description,
+    db,
+    api,
+    store,
+    limiter,
+    /** embedded mode: whether the admin was created now, and the generated password to print once */
+    admin,
+    setup: setupResult,
+    async close() {
+      limiter.close();
+      await store.close();
+    },
+  };
+}
+
+/**
+ * Refuses state-changing requests that a browser sent from another origin (defence in depth
+ * next to SameSite=Strict cookies; no CORS headers are ever sent).
+ * @type {import('express').RequestHandler}
+ */
+export function sameOriginOnly(req, res, next) {
+  if (req.method === 'GET' || req.method === 'HEAD') return next();
+  const origin = req.headers.origin;
+  if (origin === undefined) return next();
+  let host;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    host = null;
+  }
+  if (host && host === req.get('host')) return next();
+  sendJson(res, 403, { error: 'forbidden', reason: 'Cross-origin requests are not accepted.', rule: 'same-origin' });
+}

@@ -1,0 +1,92 @@
+// @ts-check
+/**
+ * Proxy mode: /db streams to an Apache CouchDB 3.x (COUCHDB_URL) with node's http client.
+ * - The client's own credentials travel (its AuthSession cookie, its Basic header); the admin
+ *   credentials in COUCHDB_URL never do, and never appear in an answer.
+ * - Bodies stream both ways (long-poll and continuous _changes included), except when the guard
+ *   has read the body already (req.rawBody) and forwards those bytes.
+ * - Response headers go through res.setHeader, so responseHeaders.mjs rewrites Set-Cookie,
+ *   Location, WWW-Authenticate and Access-Control-* the same way as in embedded mode.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { parseCouchUrl } from './remote.mjs';
+
+const HOP_BY_HOP = new Set([
+  'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'trailers',
+  'transfer-encoding', 'upgrade', 'host', 'content-length',
+]);
+
+/**
+ * @param {{ couchUrl: string, timeoutMs?: number }} options
+ * @returns {import('express').RequestHandler}
+ */
+export function createProxy({ couchUrl, timeoutMs = 120_000 }) {
+  const { base } = parseCouchUrl(couchUrl);
+  const target = new URL(base);
+  const client = target.protocol === 'https:' ? https : http;
+  const agent = new client.Agent({ keepAlive: true, maxSockets: 64 });
+  const prefix = target.pathname.replace(/\/+$/, '');
+
+  return (req, res) => {
+    /** @type {Record<string, string | string[]>} */
+    const headers = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined || HOP_BY_HOP.has(name) || name.startsWith('x-forwarded-')) continue;
+      if (name === 'cookie') {
+        // Only the session cookie is CouchDB's business.
+        const session = String(value).split(/;\s*/).find((c) => c.startsWith('AuthSession='));
+        if (session) headers.cookie = session;
+        continue;
+      }
+      headers[name] = value;
+    }
+    headers.host = target.host;
+    const raw = /** @type {{ rawBody?: Buffer }} */ (req).rawBody;
+    if (raw) headers['content-length'] = String(raw.length);
+    else if (req.headers['content-length'] !== undefined) headers['content-length'] = req.headers['content-length'];
+    else if (req.headers['transfer-encoding']) headers['transfer-encoding'] = 'chunked';
+
+    const upstream = client.request(
+      {
+        protocol: target.protocol,
+        hostname: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: prefix + req.url, // req.url is relative to the /db mount
+        headers,
+        agent,
+        timeout: timeoutMs,
+      },
+      (upRes) => {
+        res.statusCode = upRes.statusCode ?? 502;
+        for (const [name, value] of Object.entries(upRes.headers)) {
+          if (value === undefined || HOP_BY_HOP.has(name)) continue;
+          res.setHeader(name, value);
+        }
+        if (upRes.headers['content-length'] !== undefined && !upRes.headers['content-encoding']) {
+          res.setHeader('content-length', upRes.headers['content-length']);
+        }
+        upRes.pipe(res);
+        upRes.on('error', () => res.destroy());
+      },
+    );
+    // A client that goes away (a closed long-poll) ends the upstream request too.
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    upstream.on('timeout', () => upstream.destroy(new Error('upstream timeout')));
+    upstream.on('error', () => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      res.statusCode = 502;
+      res.setHeader('Content-Type', 'application/json');
+      // Never the URL: it may carry the admin credentials.
+      res.end(JSON.stringify({ error: 'bad_gateway', reason: 'The database server is not reachable.' }) + '\n');
+    });
+    if (raw) upstream.end(raw);
+    else req.pipe(upstream);
+  };
+}

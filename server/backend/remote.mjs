@@ -1,0 +1,176 @@
+// @ts-check
+/**
+ * A Store over HTTP with server-admin credentials: Apache CouchDB 3.x in proxy mode, and the
+ * running Hearthline server's /db for the admin CLI. Uses fetch; no new dependencies.
+ */
+import { CouchError } from './errors.mjs';
+
+/** @typedef {import('./store.mjs').Store} Store */
+
+/**
+ * Splits http://user:pw@host:5984/prefix into the base URL without credentials and the
+ * Authorization header of the credentials.
+ * @param {string | URL} couchUrl
+ */
+export function parseCouchUrl(couchUrl) {
+  let url;
+  try {
+    url = new URL(String(couchUrl));
+  } catch {
+    throw new Error('COUCHDB_URL is not a URL (expected http://admin:password@host:5984)');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('COUCHDB_URL must be http: or https:');
+  const user = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  url.username = '';
+  url.password = '';
+  url.search = '';
+  url.hash = '';
+  const base = url.toString().replace(/\/+$/, '');
+  return {
+    /** e.g. http://127.0.0.1:5984 — never holds the credentials */
+    base,
+    /** the URL's path prefix without a trailing slash ('' for a bare host) */
+    pathPrefix: url.pathname.replace(/\/+$/, ''),
+    user,
+    authorization: user ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : undefined,
+    /** for messages: the URL without credentials */
+    display: base,
+  };
+}
+
+/** @param {string} name */
+const enc = (name) => encodeURIComponent(name);
+/** Document ids: _design/x and _local/x keep their slash, as CouchDB expects. */
+const docPath = (/** @type {string} */ id) => (/^_(design|local)\//.test(id) ? id.replace(/^(_\w+\/)(.*)$/, (_, p, rest) => p + enc(rest)) : enc(id));
+
+/**
+ * @param {{ url: string | URL, timeoutMs?: number, mode?: 'proxy' | 'remote' }} options
+ * @returns {Store & { request: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number, json: any, headers: Headers }>, display: string }}
+ */
+export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy' }) {
+  const { base, authorization, display } = parseCouchUrl(url);
+
+  /**
+   * @param {string} method
+   * @param {string} path starts with '/'
+   * @param {unknown} [body]
+   * @param {Record<string, string>} [headers] replaces the admin Authorization when it has one
+   */
+  async function request(method, path, body, headers = {}) {
+    /** @type {Record<string, string>} */
+    const h = { accept: 'application/json', ...(authorization ? { authorization } : {}), ...headers };
+    if (!h.authorization) delete h.authorization;
+    if (body !== undefined) h['content-type'] = 'application/json';
+    let res;
+    try {
+      res = await fetch(base + path, {
+        method,
+        headers: h,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'manual',
+      });
+    } catch (err) {
+      const cause = /** @type {{ cause?: { code?: string } }} */ (err).cause?.code ?? /** @type {Error} */ (err).name;
+      throw new CouchError(502, 'bad_gateway', `The database server at ${display} is not reachable (${cause}).`);
+    }
+    const text = await res.text();
+    let json;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = text;
+    }
+    return { status: res.status, json, headers: res.headers };
+  }
+
+  /**
+   * @param {Awaited<ReturnType<typeof request>>} res
+   * @param {string} what
+   */
+  function fail(res, what) {
+    const j = res.json && typeof res.json === 'object' ? res.json : {};
+    return new CouchError(res.status, j.error ?? 'error', j.reason ?? `${what}: HTTP ${res.status}`);
+  }
+
+  /** @type {Store['dbExists']} */
+  async function dbExists(name) {
+    const res = await request('GET', `/${enc(name)}`);
+    if (res.status === 200) return true;
+    if (res.status === 404) return false;
+    throw fail(res, `GET /${name}`);
+  }
+
+  return {
+    mode,
+    display,
+    request,
+    dbExists,
+    async createDb(name) {
+      const res = await request('PUT', `/${enc(name)}`);
+      if (res.status === 201 || res.status === 202 || res.status === 412) return;
+      throw fail(res, `PUT /${name}`);
+    },
+    async deleteDb(name) {
+      const res = await request('DELETE', `/${enc(name)}`);
+      if (res.status === 200 || res.status === 202 || res.status === 404) return;
+      throw fail(res, `DELETE /${name}`);
+    },
+    async getSecurity(name) {
+      const res = await request('GET', `/${enc(name)}/_security`);
+      if (res.status !== 200) throw fail(res, `GET /${name}/_security`);
+      return res.json ?? {};
+    },
+    async putSecurity(name, sec) {
+      const res = await request('PUT', `/${enc(name)}/_security`, sec);
+      if (res.status !== 200) throw fail(res, `PUT /${name}/_security`);
+    },
+    async get(db, id) {
+      const res = await request('GET', `/${enc(db)}/${docPath(id)}`);
+      if (res.status === 200) return res.json;
+      if (res.status === 404 && res.json?.reason !== 'Database does not exist.' && res.json?.reason !== 'no_db_file') return null;
+      throw fail(res, `GET /${db}/${id}`);
+    },
+    async put(db, doc) {
+      const res = await request('PUT', `/${enc(db)}/${docPath(String(doc._id))}`, doc);
+      if (res.status === 201 || res.status === 202) return { id: res.json.id, rev: res.json.rev };
+      throw fail(res, `PUT /${db}/${doc._id}`);
+    },
+    async bulkDocs(db, docs) {
+      const res = await request('POST', `/${enc(db)}/_bulk_docs`, { docs });
+      if (res.status !== 201 && res.status !== 202) throw fail(res, `POST /${db}/_bulk_docs`);
+      return res.json.map((/** @type {any} */ r) =>
+        r.ok || (r.rev && !r.error) ? { ok: true, id: r.id, rev: r.rev } : { id: r.id, error: r.error, reason: r.reason ?? '' },
+      );
+    },
+    async existingIds(db, ids) {
+      if (ids.length === 0) return new Set();
+      const res = await request('POST', `/${enc(db)}/_all_docs`, { keys: ids });
+      if (res.status !== 200) throw fail(res, `POST /${db}/_all_docs`);
+      return new Set(res.json.rows.filter((/** @type {any} */ r) => r.value && !r.error).map((/** @type {any} */ r) => r.id));
+    },
+    async allDocs(db, opts) {
+      const res = await request('POST', `/${enc(db)}/_all_docs`, opts);
+      if (res.status !== 200) throw fail(res, `POST /${db}/_all_docs`);
+      return res.json.rows;
+    },
+    async verifyPassword(name, password) {
+      if (typeof name !== 'string' || typeof password !== 'string' || !name) return null;
+      // Basic credentials that cannot be encoded (a ':' in the name) are never valid.
+      if (name.includes(':')) return null;
+      const res = await request('GET', '/_session', undefined, {
+        authorization: `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`,
+      });
+      if (res.status !== 200 || res.json?.userCtx?.name !== name) return null;
+      return { name, roles: res.json.userCtx.roles ?? [] };
+    },
+    async sessionFromCookie(value) {
+      // Only the user's own cookie: the admin credentials must not be sent along.
+      const res = await request('GET', '/_session', undefined, { authorization: '', cookie: `AuthSession=${value}` });
+      if (res.status !== 200 || !res.json?.userCtx?.name) return null;
+      return { name: res.json.userCtx.name, roles: res.json.userCtx.roles ?? [] };
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,199 @@
+// @ts-check
+/**
+ * What must exist before the first request, and the admin operations on stations and staff
+ * (shared by setup at every start and the admin CLI, through the Store of either).
+ *
+ * setup() is idempotent:
+ * - databases operations, router-state and station-<id> for every station document;
+ * - their _security: required members are added (never removed; members are never left
+ *   empty, which would mean public — trap 3);
+ * - a demo station with two communities when the operations database is empty and `demo`.
+ */
+import * as v from 'valibot';
+import { StationDoc } from '../../src/db/schema/accounts.ts';
+import { CouchError } from './errors.mjs';
+import { OPERATIONS_DB, ROUTER_STATE_DB, STATION_ID, stationDbName, stationDocId, userDocId } from './names.mjs';
+import { STAFF_ROLES, STATION_ROLES, couchRolesFor } from './domain.mjs';
+import { generatePassword } from './passwords.mjs';
+
+/** @typedef {import('./store.mjs').Store} Store */
+/** @typedef {import('./store.mjs').SecurityObject} SecurityObject */
+
+/** @returns {SecurityObject} */
+export const operationsSecurity = () => ({ admins: { names: [], roles: [] }, members: { names: [], roles: ['operations', '_admin'] } });
+/** @returns {SecurityObject} */
+export const adminOnlySecurity = () => ({ admins: { names: [], roles: [] }, members: { names: [], roles: ['_admin'] } });
+/** @param {string} stationId @returns {SecurityObject} */
+export const stationSecurity = (stationId) => ({
+  admins: { names: [], roles: [] },
+  members: { names: [], roles: [`station:${stationId}`, 'operations'] },
+});
+/** @param {string} userName @returns {SecurityObject} */
+export const residentSecurity = (userName) => ({ admins: { names: [], roles: [] }, members: { names: [userName], roles: [] } });
+
+export const DEMO_STATION = Object.freeze({
+  id: 'demo',
+  name: '示范热力站 Demo heating station',
+  communities: [
+    { id: 'demo-garden', name: '示范花园 Demo Garden' },
+    { id: 'demo-east', name: '东区示范小区 Demo East' },
+  ],
+});
+
+/** @param {string[] | undefined} a @param {string[]} b */
+const union = (a, b) => [...new Set([...(a ?? []), ...b])];
+
+/**
+ * Creates the database if needed and adds the required members/admins to its _security.
+ * @param {Store} store
+ * @param {string} name
+ * @param {SecurityObject} required
+ * @returns {Promise<{ created: boolean, securityChanged: boolean }>}
+ */
+export async function ensureDatabase(store, name, required) {
+  const existed = await store.dbExists(name);
+  if (!existed) await store.createDb(name);
+  const current = existed ? await store.getSecurity(name) : {};
+  const next = {
+    ...current,
+    admins: {
+      names: union(current.admins?.names, required.admins?.names ?? []),
+      roles: union(current.admins?.roles, required.admins?.roles ?? []),
+    },
+    members: {
+      names: union(current.members?.names, required.members?.names ?? []),
+      roles: union(current.members?.roles, required.members?.roles ?? []),
+    },
+  };
+  const changed = JSON.stringify(next) !== JSON.stringify(current);
+  if (changed) await store.putSecurity(name, next);
+  return { created: !existed, securityChanged: changed };
+}
+
+/**
+ * @param {Store} store
+ * @returns {Promise<import('../../src/db/schema/accounts.ts').StationDoc[]>}
+ */
+export async function listStations(store) {
+  const rows = await store.allDocs(OPERATIONS_DB, { startkey: 'station:', endkey: 'station:\ufff0', include_docs: true });
+  return rows
+    .map((r) => v.safeParse(StationDoc, r.doc))
+    .filter((r) => r.success)
+    .map((r) => r.output)
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/**
+ * Creates or updates a station document and its database. Community ids must not belong to
+ * another station.
+ * @param {Store} store
+ * @param {{ id: string, name: string, communities: { id: string, name: string }[] }} station
+ */
+export async function saveStation(store, station) {
+  const parsed = v.safeParse(StationDoc, { _id: stationDocId(station.id), docType: 'station', ...station });
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const field = (issue.path ?? []).map((p) => String(p.key)).join('.');
+    throw new CouchError(400, 'bad_request', `station ${field}: ${issue.message}`);
+  }
+  const others = (await listStations(store)).filter((s) => s.id !== station.id);
+  for (const c of station.communities) {
+    const owner = others.find((s) => s.communities.some((o) => o.id === c.id));
+    if (owner) throw new CouchError(409, 'conflict', `The community ${c.id} is already served by the station ${owner.id}.`);
+  }
+  const current = await store.get(OPERATIONS_DB, stationDocId(station.id));
+  /** @type {Record<string, unknown>} */
+  const doc = { ...parsed.output };
+  if (current?._rev) doc._rev = current._rev;
+  await store.put(OPERATIONS_DB, doc);
+  await ensureDatabase(store, stationDbName(station.id), stationSecurity(station.id));
+  return { created: !current, db: stationDbName(station.id) };
+}
+
+/**
+ * @param {Store} store
+ * @param {{ demo?: boolean, log?: (msg: string) => void }} [opts]
+ */
+export async function setup(store, { demo = true, log = console.log } = {}) {
+  if (store.mode !== 'embedded') {
+    // Apache CouchDB leaves the system databases to its setup; make sure _users is there.
+    if (!(await store.dbExists('_users'))) await store.createDb('_users');
+  }
+  await ensureDatabase(store, OPERATIONS_DB, operationsSecurity());
+  await ensureDatabase(store, ROUTER_STATE_DB, adminOnlySecurity());
+  let seeded = false;
+  if (demo && (await store.allDocs(OPERATIONS_DB, { limit: 1 })).length === 0) {
+    await saveStation(store, structuredClone(DEMO_STATION));
+    seeded = true;
+    log(`[hearthline] seeded the demo station "${DEMO_STATION.id}" (communities ${DEMO_STATION.communities.map((c) => c.id).join(', ')}); HEARTHLINE_DEMO=0 skips this`);
+  }
+  const stations = await listStations(store);
+  for (const s of stations) await ensureDatabase(store, stationDbName(s.id), stationSecurity(s.id));
+  return { stations: stations.map((s) => s.id), seeded };
+}
+
+/** Staff user names: lower case, 2–32 characters; never a resident's r-… nor 'admin'. */
+export const STAFF_NAME = /^[a-z][a-z0-9._-]{1,31}$/;
+
+/**
+ * @param {Store} store
+ * @param {{ name: string, role: string, station?: string, password?: string }} staff
+ * @returns {Promise<{ name: string, roles: string[], password: string, generated: boolean }>}
+ */
+export async function createStaff(store, { name, role, station, password }) {
+  if (!STAFF_NAME.test(name) || name.startsWith('r-') || name === 'admin') {
+    throw new CouchError(400, 'bad_request', `The staff name ${JSON.stringify(name)} is not allowed: use 2–32 lower-case letters, digits, '.', '_' or '-', starting with a letter (not r-… nor admin).`);
+  }
+  if (!(/** @type {readonly string[]} */ (STAFF_ROLES).includes(role))) {
+    throw new CouchError(400, 'bad_request', `Unknown role ${JSON.stringify(role)}: one of ${STAFF_ROLES.join(', ')}.`);
+  }
+  const needsStation = /** @type {readonly string[]} */ (STATION_ROLES).includes(role);
+  if (needsStation) {
+    if (!station) throw new CouchError(400, 'bad_request', `The role ${role} works at one station: give --station.`);
+    if (!STATION_ID.test(station) || !(await store.get(OPERATIONS_DB, stationDocId(station)))) {
+      throw new CouchError(404, 'not_found', `There is no station ${JSON.stringify(station)} (create-station first).`);
+    }
+  } else if (station) {
+    throw new CouchError(400, 'bad_request', `The role ${role} is not bound to a station: leave out --station.`);
+  }
+  if (password !== undefined && password.length < 8) throw new CouchError(400, 'bad_request', 'The password needs at least 8 characters.');
+  const roles = couchRolesFor(/** @type {any} */ (needsStation ? { role, station } : { role }));
+  const pw = password ?? generatePassword();
+  if (await store.get('_users', userDocId(name))) {
+    throw new CouchError(409, 'conflict', `The user ${name} already exists (reset-password changes a password).`);
+  }
+  await store.put('_users', { _id: userDocId(name), name, type: 'user', roles, password: pw });
+  return { name, roles, password: pw, generated: password === undefined };
+}
+
+/**
+ * @param {Store} store
+ * @param {{ name: string, password?: string }} who
+ */
+export async function resetPassword(store, { name, password }) {
+  if (password !== undefined && password.length < 8) throw new CouchError(400, 'bad_request', 'The password needs at least 8 characters.');
+  const doc = await store.get('_users', userDocId(name));
+  if (!doc) throw new CouchError(404, 'not_found', `There is no user ${JSON.stringify(name)}.`);
+  const pw = password ?? generatePassword();
+  const { derived_key: _k, salt: _s, iterations: _i, password_scheme: _p, pbkdf2_prf: _prf, ...rest } = doc;
+  await store.put('_users', { ...rest, password: pw });
+  return { name, password: pw, generated: password === undefined };
+}
+
+/**
+ * Staff accounts (users with the 'staff' role), without any secret.
+ * @param {Store} store
+ */
+export async function listStaff(store) {
+  const rows = await store.allDocs('_users', { startkey: 'org.couchdb.user:', endkey: 'org.couchdb.user:\ufff0', include_docs: true });
+  return rows
+    .map((r) => r.doc)
+    .filter((d) => d && Array.isArray(d.roles) && d.roles.includes('staff'))
+    .map((d) => ({
+      name: String(d.name),
+      role: String(d.roles.find((/** @type {string} */ r) => r.startsWith('role:'))?.slice(5) ?? ''),
+      station: d.roles.find((/** @type {string} */ r) => r.startsWith('station:'))?.slice(8) ?? null,
+      roles: d.roles,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -1,0 +1,177 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * `npm run admin -- <command>`: administers a RUNNING Hearthline server over HTTP (its /db,
+ * as the server admin), in either backend mode.
+ *
+ *   create-station --id s1 --name "城东热力站" --communities a,b=Name [--update]
+ *   create-staff   --name wang --role dispatcher --station s1 [--password …]
+ *   reset-password --name wang [--password …]
+ *   list-staff
+ *
+ * Options for every command:
+ *   --url URL              the server (default http://127.0.0.1:4321, or HEARTHLINE_URL)
+ *   --admin-password PW    the server admin's password (or HEARTHLINE_ADMIN_PASSWORD)
+ *   --admin-user NAME      the server admin's name (default admin)
+ *   --json                 print the result as JSON
+ * Exit codes: 0 done, 1 refused or failed, 2 wrong usage.
+ */
+import { parseArgs } from 'node:util';
+import { createRemoteStore } from '../backend/remote.mjs';
+import { createStaff, listStaff, listStations, resetPassword, saveStation } from '../backend/setup.mjs';
+import { STAFF_ROLES } from '../backend/domain.mjs';
+
+const USAGE = `Usage: npm run admin -- <command> [options]
+
+Commands
+  create-station --id ID --name NAME --communities ID[=NAME],…  [--update]
+  create-staff   --name NAME --role ROLE [--station ID] [--password PW]
+                 roles: ${STAFF_ROLES.join(', ')}
+                 (dispatcher, technician and station-head need --station)
+  reset-password --name NAME [--password PW]
+  list-staff
+
+Options
+  --url URL             the running server (default http://127.0.0.1:4321, or HEARTHLINE_URL)
+  --admin-password PW   the server admin's password (or HEARTHLINE_ADMIN_PASSWORD)
+  --admin-user NAME     the server admin's name (default admin)
+  --json                print the result as JSON
+Passwords not given are generated and printed once.`;
+
+class UsageError extends Error {}
+
+/** @param {string} msg */
+function fail(msg, code = 1) {
+  console.error(`admin: ${msg}`);
+  process.exit(code);
+}
+
+async function main() {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        url: { type: 'string' },
+        'admin-password': { type: 'string' },
+        'admin-user': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        id: { type: 'string' },
+        name: { type: 'string' },
+        communities: { type: 'string' },
+        update: { type: 'boolean' },
+        role: { type: 'string' },
+        station: { type: 'string' },
+        password: { type: 'string' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(/** @type {Error} */ (err).message);
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0];
+  if (values.help || !command || command === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  if (positionals.length > 1) throw new UsageError(`unexpected ${JSON.stringify(positionals[1])}`);
+  const commands = ['create-station', 'create-staff', 'reset-password', 'list-staff'];
+  if (!commands.includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+
+  const adminPassword = values['admin-password'] ?? process.env.HEARTHLINE_ADMIN_PASSWORD;
+  if (!adminPassword) {
+    fail('give the server admin password with --admin-password or HEARTHLINE_ADMIN_PASSWORD (the server printed it on its first start)', 2);
+  }
+  const adminUser = values['admin-user'] ?? process.env.HEARTHLINE_ADMIN_USER ?? 'admin';
+  let base;
+  try {
+    base = new URL(values.url ?? process.env.HEARTHLINE_URL ?? 'http://127.0.0.1:4321');
+  } catch {
+    throw new UsageError(`--url is not a URL: ${values.url}`);
+  }
+  const dbUrl = new URL(base.pathname.replace(/\/+$/, '') + '/db', base);
+  dbUrl.username = encodeURIComponent(adminUser);
+  dbUrl.password = encodeURIComponent(/** @type {string} */ (adminPassword));
+  const store = createRemoteStore({ url: dbUrl, mode: 'remote' });
+  const shown = `${base.origin}`;
+
+  // Who are we? (also: is the server there at all)
+  let session;
+  try {
+    session = await store.request('GET', '/_session');
+  } catch {
+    fail(`cannot reach the Hearthline server at ${shown}: is it running (npm start)? Use --url for another address.`);
+    return;
+  }
+  if (session.status === 401) {
+    fail(`the server at ${shown} did not accept the admin password for ${adminUser} (after 6 wrong tries sign-in pauses for 15 minutes)`);
+  }
+  if (session.status !== 200 || !session.json?.userCtx) {
+    fail(`${shown}/db/_session answered HTTP ${session.status}: is this a Hearthline server?`);
+  }
+  if (!session.json.userCtx.roles?.includes('_admin')) fail(`${adminUser} is not a server admin of ${shown}`);
+
+  /** @param {unknown} result @param {string} text */
+  const print = (result, text) => console.log(values.json ? JSON.stringify(result, null, 2) : text);
+  /** @param {string} flag */
+  const required = (flag) => {
+    const value = /** @type {Record<string, unknown>} */ (values)[flag];
+    if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`${command} needs --${flag}`);
+    return value.trim();
+  };
+
+  if (command === 'create-station') {
+    const id = required('id');
+    const name = required('name');
+    const communities = required('communities')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((entry) => {
+        const [cid = '', ...rest] = entry.split('=');
+        return { id: cid.trim(), name: rest.join('=').trim() || cid.trim() };
+      });
+    if (!communities.length) throw new UsageError('--communities needs at least one community id');
+    const existing = (await listStations(store)).find((s) => s.id === id);
+    if (existing && !values.update) fail(`the station ${id} already exists (add --update to change its name and communities)`);
+    const result = await saveStation(store, { id, name, communities });
+    print(
+      { station: id, name, communities, db: result.db, created: result.created },
+      `${result.created ? 'Created' : 'Updated'} the station ${id} (${name}) serving ${communities.map((c) => c.id).join(', ')}; its database is ${result.db}.`,
+    );
+  } else if (command === 'create-staff') {
+    const result = await createStaff(store, {
+      name: required('name'),
+      role: required('role'),
+      station: values.station,
+      password: values.password,
+    });
+    print(
+      { name: result.name, roles: result.roles, ...(result.generated ? { password: result.password } : {}) },
+      `Created the staff account ${result.name} (roles ${result.roles.join(', ')}).` +
+        (result.generated ? `\nPassword (shown only this once): ${result.password}` : ''),
+    );
+  } else if (command === 'reset-password') {
+    const result = await resetPassword(store, { name: required('name'), password: values.password });
+    print(
+      { name: result.name, ...(result.generated ? { password: result.password } : {}) },
+      `Changed the password of ${result.name}.` + (result.generated ? `\nPassword (shown only this once): ${result.password}` : ''),
+    );
+  } else if (command === 'list-staff') {
+    const staff = await listStaff(store);
+    const text = staff.length
+      ? ['name\trole\tstation', ...staff.map((s) => `${s.name}\t${s.role}\t${s.station ?? '-'}`)].join('\n')
+      : 'No staff accounts yet (create-staff adds one).';
+    print(staff, text);
+  }
+}
+
+main().catch((err) => {
+  if (err instanceof UsageError) {
+    console.error(`admin: ${err.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  const e = /** @type {{ status?: number, reason?: string, message?: string }} */ (err);
+  fail(e.reason ?? e.message ?? String(err));
+});

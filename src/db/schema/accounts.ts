@@ -1,0 +1,136 @@
+import * as v from 'valibot';
+
+/**
+ * Accounts: what a resident sends to sign up (POST /api/signup), the profile document the server
+ * writes into the resident's database, and the station documents (operations database) that
+ * say which communities each heating station serves (GET /api/communities).
+ *
+ * Every check carries a message id the interface translates (the English text is in
+ * ACCOUNT_MESSAGES); the server answers 400 with { field, reason, messageId }.
+ */
+
+/** Message id → English reason. */
+export const ACCOUNT_MESSAGES = {
+  'signup.body.invalid': 'The request must be a JSON object.',
+  'signup.accountNumber.format': 'The account number (户号) is 8 to 12 digits.',
+  'signup.accountNumber.taken':
+    'An account with this account number already exists. Sign in, or call the hotline if you did not create it.',
+  'signup.phone.format': 'The phone number must be a mainland China mobile number: 11 digits starting with 1.',
+  'signup.password.short': 'The password needs at least 8 characters.',
+  'signup.password.long': 'The password can have at most 128 characters.',
+  'signup.password.format': 'The password must be text.',
+  'signup.community.format': 'Choose your community from the list.',
+  'signup.community.unknown': 'This community is not served by any of our heating stations.',
+  'signup.consent.required': 'You must accept the privacy notice to create an account.',
+  'signup.noticeVersion.format': 'The version of the privacy notice you accepted is missing.',
+} as const;
+export type AccountMessageId = keyof typeof ACCOUNT_MESSAGES;
+
+/** 户号: 8–12 digits (spaces a resident copies from a bill are dropped). */
+export const AccountNumber = v.pipe(
+  v.string('signup.accountNumber.format'),
+  v.transform((s) => s.replace(/\s+/g, '')),
+  v.regex(/^\d{8,12}$/, 'signup.accountNumber.format'),
+);
+
+/** A mainland China mobile number, normalised to its 11 digits (+86, spaces and hyphens dropped). */
+export const MainlandMobile = v.pipe(
+  v.string('signup.phone.format'),
+  v.transform((s) => s.replace(/[\s-]+/g, '').replace(/^(?:\+?86)(1\d{10})$/, '$1')),
+  v.regex(/^1[3-9]\d{9}$/, 'signup.phone.format'),
+);
+
+export const Password = v.pipe(
+  v.string('signup.password.format'),
+  v.minLength(8, 'signup.password.short'),
+  v.maxLength(128, 'signup.password.long'),
+);
+
+/** Ids of stations and communities: lower-case words joined by hyphens (part of database names). */
+export const PlaceId = v.pipe(v.string(), v.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/), v.maxLength(40));
+
+export const CommunityId = v.pipe(
+  v.string('signup.community.format'),
+  v.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'signup.community.format'),
+  v.maxLength(40, 'signup.community.format'),
+);
+
+export const NoticeVersion = v.pipe(
+  v.string('signup.noticeVersion.format'),
+  v.trim(),
+  v.regex(/^[\w.-]{1,40}$/, 'signup.noticeVersion.format'),
+);
+
+/** POST /api/signup. Unknown fields are dropped. */
+export const SignupInput = v.object(
+  {
+    accountNumber: AccountNumber,
+    phone: MainlandMobile,
+    password: Password,
+    community: CommunityId,
+    consent: v.literal(true, 'signup.consent.required'),
+    noticeVersion: NoticeVersion,
+  },
+  'signup.body.invalid',
+);
+export type SignupInput = v.InferOutput<typeof SignupInput>;
+
+const IsoTimestamp = v.pipe(v.string(), v.isoTimestamp());
+
+/** The resident's profile: one document, id 'profile', in the resident's own database. */
+export const ProfileDoc = v.object({
+  _id: v.literal('profile'),
+  _rev: v.optional(v.string()),
+  docType: v.literal('profile'),
+  accountNumber: AccountNumber,
+  phone: MainlandMobile,
+  community: CommunityId,
+  station: PlaceId,
+  consentedAt: IsoTimestamp,
+  noticeVersion: NoticeVersion,
+});
+export type ProfileDoc = v.InferOutput<typeof ProfileDoc>;
+
+export const Community = v.object({
+  id: PlaceId,
+  name: v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(80)),
+});
+export type Community = v.InferOutput<typeof Community>;
+
+/** A heating station and the communities it serves: operations database, id 'station:<id>'. */
+export const StationDoc = v.object({
+  _id: v.string(),
+  _rev: v.optional(v.string()),
+  docType: v.literal('station'),
+  id: PlaceId,
+  name: v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(80)),
+  communities: v.array(Community),
+});
+export type StationDoc = v.InferOutput<typeof StationDoc>;
+
+/** The message of a field that is missing altogether. */
+const MISSING_FIELD = {
+  accountNumber: 'signup.accountNumber.format',
+  phone: 'signup.phone.format',
+  password: 'signup.password.short',
+  community: 'signup.community.format',
+  consent: 'signup.consent.required',
+  noticeVersion: 'signup.noticeVersion.format',
+} as const satisfies Record<keyof typeof SignupInput.entries, AccountMessageId>;
+
+/**
+ * The first issue of a failed parse as { field, messageId, reason } (field: dotted path, '' for
+ * the whole body); every issue in `issues`.
+ */
+export function describeAccountIssues(issues: readonly v.BaseIssue<unknown>[]) {
+  const all = issues.map((issue) => {
+    const field = (issue.path ?? []).map((p) => String(p.key)).join('.');
+    // A missing key is reported by the object (its message), not by the field's schema.
+    const missing = issue.kind === 'schema' && issue.type === 'object' && issue.expected?.startsWith('"') && field in MISSING_FIELD;
+    const messageId = (
+      missing ? MISSING_FIELD[field as keyof typeof MISSING_FIELD] : issue.message in ACCOUNT_MESSAGES ? issue.message : 'signup.body.invalid'
+    ) as AccountMessageId;
+    return { field, messageId, reason: ACCOUNT_MESSAGES[messageId] };
+  });
+  return { ...all[0]!, issues: all };
+}

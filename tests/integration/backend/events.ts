@@ -1,0 +1,43 @@
+/** Valid events for the backend tests (the schema is src/db/schema/events/event.ts). */
+
+/** A CouchDB document: an id and anything else. */
+export type Doc = { _id: string } & Record<string, any>;
+import { newEventId, newRequestId } from '../../../src/db/schema/events/ids';
+
+/** A resident's consultation: the simplest event a resident may write into their own database. */
+export function residentSubmission(resident: { name: string; phone: string }, station = 'demo'): Doc {
+  const now = Date.now();
+  return {
+    _id: newEventId(now),
+    docType: 'event',
+    schemaVersion: 1,
+    requestId: newRequestId(now),
+    requestKind: 'consultation',
+    at: new Date(now).toISOString(),
+    author: { name: resident.name, role: 'resident', device: 'test-phone' },
+    resident: resident.name,
+    station,
+    visibility: 'resident',
+    type: 'submitted',
+    payload: { channel: 'portal', contact: { name: '张三', phone: resident.phone }, question: '暖气什么时候开始供？' },
+  };
+}
+
+/** A technician's arrival at a repair, written into the station's database. */
+export function technicianArrival(technician: string, station: string, resident = 'r-12345678'): Doc {
+  const now = Date.now();
+  return {
+    _id: newEventId(now),
+    docType: 'event',
+    schemaVersion: 1,
+    requestId: newRequestId(now),
+    requestKind: 'repair',
+    at: new Date(now).toISOString(),
+    author: { name: technician, role: 'technician', device: 'test-tablet' },
+    resident,
+    station,
+    visibility: 'resident',
+    type: 'arrived',
+    payload: {},
+  };
+}

@@ -1,0 +1,234 @@
+/**
+ * Proxy mode (COUCHDB_URL). No Apache CouchDB is installed here, so a second REAL server in
+ * embedded mode plays the external CouchDB: the proxy server gets
+ * COUCHDB_URL=http://admin:<pw>@127.0.0.1:<port>/db and runs setup, the accounts API and the
+ * guard against it. Then the proxy module on its own against a bare HTTP server, for what the
+ * two-server test cannot see (headers sent upstream, streaming).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProxy } from '../../../server/backend/proxy.mjs';
+import { responseHeaders } from '../../../server/backend/responseHeaders.mjs';
+import { startSite, type Site } from '../support/site';
+import { admin, newResident, request, signIn, type Resident } from './client';
+import { residentSubmission } from './events';
+
+const UPSTREAM_PASSWORD = 'upstream-admin-Secret-42';
+
+describe('a Hearthline server in proxy mode', () => {
+  let upstream: Site;
+  let proxy: Site;
+  let a: Resident;
+  let b: Resident;
+
+  beforeAll(async () => {
+    upstream = await startSite({ env: { COUCHDB_URL: '', HEARTHLINE_ADMIN_PASSWORD: UPSTREAM_PASSWORD, HEARTHLINE_DEMO: '0' } });
+    proxy = await startSite({
+      env: { COUCHDB_URL: `http://admin:${encodeURIComponent(UPSTREAM_PASSWORD)}@${new URL(upstream.url).host}/db`, HEARTHLINE_ADMIN_PASSWORD: '' },
+    });
+    a = await newResident(proxy.url);
+    b = await newResident(proxy.url);
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+    await upstream?.stop();
+  });
+
+  /** Every answer of the proxy is checked for the upstream's credentials and address. */
+  function clean(res: { text: string; headers: Headers }) {
+    const all = res.text + JSON.stringify([...res.headers]);
+    expect(all).not.toContain(UPSTREAM_PASSWORD);
+    expect(all).not.toContain(new URL(upstream.url).host);
+  }
+
+  it('says so at start, without the credentials, and runs setup on the external server', async () => {
+    expect(proxy.output()).toMatch(/backend: proxy to Apache CouchDB at http:\/\/127\.0\.0\.1:\d+\/db/);
+    expect(proxy.output()).not.toContain(UPSTREAM_PASSWORD);
+    expect(proxy.output()).toMatch(/seeded the demo station/);
+    const dbs = await request(upstream.url, 'GET', '/db/_all_dbs', undefined, { basic: { name: 'admin', password: UPSTREAM_PASSWORD } });
+    expect(dbs.json).toEqual(expect.arrayContaining(['operations', 'router-state', 'station-demo', a.db]));
+    const communities = await request(proxy.url, 'GET', '/api/communities');
+    expect(communities.json.communities.map((c: any) => c.id)).toEqual(['demo-garden', 'demo-east']);
+  });
+
+  it('passes the session cookie through, rewritten to Path=/db; HttpOnly; SameSite=Strict', async () => {
+    const res = await signIn(proxy.url, a.name, a.password);
+    expect(res.status).toBe(200);
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('AuthSession='))!;
+    expect(cookie).toMatch(/; Path=\/db; HttpOnly; SameSite=Strict$/);
+    clean(res);
+    const session = await request(proxy.url, 'GET', '/db/_session', undefined, { cookie: a.cookie });
+    expect(session.json.userCtx).toEqual({ name: a.name, roles: ['resident'] });
+  });
+
+  it('serves the resident their own database and validated writes', async () => {
+    const e = residentSubmission(a);
+    const put = await request(proxy.url, 'PUT', `/db/${a.db}/${e._id}`, e, { cookie: a.cookie });
+    expect(put.status, put.text).toBe(201);
+    clean(put);
+    const bad = { ...residentSubmission(a), author: { name: b.name, role: 'resident', device: 'x' } };
+    const bulk = await request(proxy.url, 'POST', `/db/${a.db}/_bulk_docs`, { docs: [bad, residentSubmission(a)] }, { cookie: a.cookie });
+    expect(bulk.json).toEqual([expect.objectContaining({ id: bad._id, rule: 'author-is-user' }), expect.objectContaining({ ok: true })]);
+    const all = await request(proxy.url, 'GET', `/db/${a.db}/_all_docs?include_docs=true`, undefined, { cookie: a.cookie });
+    expect(all.json.rows.map((r: any) => r.id)).toEqual(expect.arrayContaining(['profile', e._id]));
+    clean(all);
+    expect((await request(proxy.url, 'POST', `/db/${a.db}/_bulk_docs`, { new_edits: false, docs: [] }, { cookie: a.cookie })).status).toBe(403);
+  });
+
+  it("refuses another resident on every endpoint of A's database", async () => {
+    for (const [method, p, body] of [
+      ['GET', `/db/${a.db}/_all_docs?include_docs=true`],
+      ['GET', `/db/${a.db}/_changes?include_docs=true`],
+      ['POST', `/db/${a.db}/_find`, { selector: {} }],
+      ['POST', `/db/${a.db}/_bulk_get`, { docs: [{ id: 'profile' }] }],
+      ['GET', `/db/${a.db}/profile`],
+      ['POST', `/db/${a.db}/_revs_diff`, { profile: ['1-a'] }],
+      ['POST', `/db/${a.db}/_index`, { index: { fields: ['phone'] } }],
+      ['PUT', `/db/${a.db}`],
+      ['DELETE', `/db/${a.db}`],
+    ] as const) {
+      const res = await request(proxy.url, method, p, body, { cookie: b.cookie });
+      expect([p, res.status]).toEqual([p, 403]);
+      expect(res.text).not.toContain(a.phone);
+      expect(res.text).not.toContain(a.accountNumber);
+    }
+    expect((await request(proxy.url, 'GET', '/db/_all_dbs', undefined, { cookie: b.cookie })).status).toBe(403);
+  });
+
+  it('streams a long-poll _changes feed', async () => {
+    const since = (await request(proxy.url, 'GET', `/db/${a.db}/_changes?descending=true&limit=1`, undefined, { cookie: a.cookie })).json.last_seq;
+    const waiting = request(proxy.url, 'GET', `/db/${a.db}/_changes?feed=longpoll&since=${encodeURIComponent(since)}&timeout=10000`, undefined, { cookie: a.cookie });
+    await new Promise((r) => setTimeout(r, 300));
+    const e = residentSubmission(a);
+    await request(proxy.url, 'PUT', `/db/${a.db}/${e._id}`, e, { cookie: a.cookie });
+    const changes = await waiting;
+    expect(changes.json.results.map((r: any) => r.id)).toContain(e._id);
+  });
+
+  it('the admin CLI works through the proxy with the external admin credentials', async () => {
+    const res = await admin(proxy, ['create-staff', '--name', `px-${Date.now().toString(36)}`, '--role', 'hotline', '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(proxy.adminPassword).toBe(UPSTREAM_PASSWORD);
+  });
+
+  it('counts failed sign-ins like embedded mode', async () => {
+    const r = await newResident(proxy.url);
+    for (let i = 0; i < 6; i++) expect((await signIn(proxy.url, r.name, 'wrong-password')).status).toBe(401);
+    const locked = await signIn(proxy.url, r.name, r.password);
+    expect(locked.status).toBe(401);
+    expect(locked.json.reason).toMatch(/paused after too many attempts/);
+  });
+
+  it('answers 502 without the credentials when the external server is down', async () => {
+    await upstream.stop();
+    const res = await request(proxy.url, 'GET', '/db/', undefined, {});
+    expect(res.status).toBe(502);
+    expect(res.json).toMatchObject({ error: 'bad_gateway' });
+    clean(res);
+    const api = await request(proxy.url, 'GET', '/api/communities');
+    expect(api.status).toBe(502);
+    clean(api);
+  });
+});
+
+describe('the proxy module against a bare HTTP server', () => {
+  let upstream: http.Server;
+  let front: http.Server;
+  let frontUrl: string;
+  let seen: { method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
+
+  beforeAll(async () => {
+    upstream = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        seen.push({ method: req.method, url: req.url, headers: req.headers, body });
+        if (req.url?.startsWith('/couch/stream')) {
+          // Three chunks 300 ms apart: the client must get the first before the last is sent.
+          res.writeHead(200, { 'content-type': 'text/plain', connection: 'keep-alive', 'keep-alive': 'timeout=5' });
+          let n = 0;
+          const t = setInterval(() => {
+            res.write(`chunk ${n}\n`);
+            if (++n === 3) {
+              clearInterval(t);
+              res.end();
+            }
+          }, 300);
+          return;
+        }
+        res.writeHead(201, {
+          'content-type': 'application/json',
+          location: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/couch/db1/doc1`,
+          'www-authenticate': 'Basic realm="server"',
+          'access-control-allow-origin': '*',
+          'set-cookie': ['AuthSession=xyz; Version=1; Path=/; HttpOnly'],
+        });
+        res.end(JSON.stringify({ ok: true }));
+      });
+    });
+    upstream.listen(0, '127.0.0.1');
+    await new Promise((r) => upstream.once('listening', r));
+    const port = (upstream.address() as AddressInfo).port;
+    const couchUrl = `http://admin:s3cret@127.0.0.1:${port}/couch`;
+    const app = express();
+    app.use('/db', responseHeaders({ upstreamBase: `http://127.0.0.1:${port}/couch` }), createProxy({ couchUrl }));
+    front = app.listen(0, '127.0.0.1');
+    await new Promise((r) => front.once('listening', r));
+    frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((r) => front?.close(r));
+    await new Promise((r) => upstream?.close(r));
+  });
+
+  it("forwards the client's own credentials and session cookie only, never the admin's", async () => {
+    seen = [];
+    const res = await fetch(`${frontUrl}/db/db1/doc1?x=1`, {
+      method: 'PUT',
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Basic dXNlcjpwdw==',
+        cookie: 'theme=dark; AuthSession=abc; other=1',
+        'x-forwarded-for': '1.2.3.4',
+      },
+      body: JSON.stringify({ a: 1 }),
+    });
+    expect(res.status).toBe(201);
+    const got = seen[0]!;
+    expect(got.method).toBe('PUT');
+    expect(got.url).toBe('/couch/db1/doc1?x=1');
+    expect(got.headers.authorization).toBe('Basic dXNlcjpwdw==');
+    expect(got.headers.cookie).toBe('AuthSession=abc');
+    expect(got.headers['x-forwarded-for']).toBeUndefined();
+    expect(got.body).toBe('{"a":1}');
+    expect(JSON.stringify(got.headers)).not.toContain(Buffer.from('admin:s3cret').toString('base64'));
+
+    // Answers: cookie hardened, Location relative to /db, no WWW-Authenticate, no CORS.
+    expect(res.headers.getSetCookie()).toEqual(['AuthSession=xyz; Version=1; Path=/db; HttpOnly; SameSite=Strict']);
+    expect(res.headers.get('location')).toBe('/db/db1/doc1');
+    expect(res.headers.get('www-authenticate')).toBeNull();
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    const anonymous = await fetch(`${frontUrl}/db/db1`);
+    await anonymous.text();
+    expect(seen[1]!.headers.authorization).toBeUndefined();
+  });
+
+  it('streams the answer as it comes', async () => {
+    const t0 = Date.now();
+    const res = await fetch(`${frontUrl}/db/stream`);
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    const firstAt = Date.now() - t0;
+    expect(new TextDecoder().decode(first.value)).toContain('chunk 0');
+    let rest = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      rest += new TextDecoder().decode(value);
+    }
+    expect(rest).toContain('chunk 2');
+    expect(firstAt).toBeLessThan(Date.now() - t0 - 300);
+  });
+});
