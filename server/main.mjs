@@ -64,13 +64,16 @@ async function main() {
 
   /** @type {Awaited<ReturnType<typeof import('./backend/index.mjs').createBackend>>} */
   let backend;
+  /** @type {Awaited<ReturnType<typeof import('./router/index.mjs').startRouter>> | null} */
+  let router = null;
   try {
     // The backend imports TypeScript from src/ (the shared schemas and write check). `npm start`
     // runs node with --import tsx; a plain `node server/main.mjs` gets tsx's loader here (a
     // second import of it is a no-op).
     await import('tsx');
     const { backendOptionsFromEnv, createBackend } = await import('./backend/index.mjs');
-    backend = await createBackend(backendOptionsFromEnv(process.env));
+    // Each accepted write wakes the router, which copies the event to every database it belongs in.
+    backend = await createBackend({ ...backendOptionsFromEnv(process.env), onWrite: (dbName) => router?.notify(dbName) });
   } catch (err) {
     console.error(`[hearthline] the backend did not start: ${/** @type {Error} */ (err).message}`);
     process.exit(1);
@@ -84,9 +87,24 @@ async function main() {
     console.log(`[hearthline] the server admin's password was set from HEARTHLINE_ADMIN_PASSWORD`);
   }
 
+  // The router runs in this process unless it runs on its own (`npm run router`, HEARTHLINE_ROUTER=0).
+  const { startRouter, routerHealthHandler, routerOptionsFromEnv } = await import('./router/index.mjs');
+  if (process.env.HEARTHLINE_ROUTER !== '0') {
+    try {
+      router = await startRouter({
+        ...(backend.mode === 'embedded' ? { PouchDB: backend.PouchDB } : { couchUrl: process.env.COUCHDB_URL }),
+        ...routerOptionsFromEnv(process.env),
+      });
+    } catch (err) {
+      console.error(`[hearthline] the router did not start: ${/** @type {Error} */ (err).message}`);
+      process.exit(1);
+    }
+  }
+
   const app = createApp({
     distDir,
-    mounts: { '/db': backend.db, '/api': backend.api },
+    // the router's health goes before '/api', which would otherwise answer it
+    mounts: { '/api/router/health': routerHealthHandler(router), '/db': backend.db, '/api': backend.api },
     trustProxy: trustProxySetting(process.env.HEARTHLINE_TRUST_PROXY),
   });
   const server = app.listen(port, host);
@@ -119,8 +137,9 @@ async function main() {
     server.close((err) => {
       clearTimeout(force);
       if (err) console.error(`[hearthline] close: ${err.message}`);
-      backend
-        .close()
+      (router ? router.stop() : Promise.resolve())
+        .catch((/** @type {Error} */ e) => console.error(`[hearthline] stopping the router: ${e.message}`))
+        .then(() => backend.close())
         .catch((/** @type {Error} */ e) => console.error(`[hearthline] closing the database: ${e.message}`))
         .finally(() => process.exit(0));
     });

@@ -163,10 +163,11 @@ export function classify(method, rest) {
  *   limiter: import('./signinLimiter.mjs').SignInLimiter,
  *   maxWriteBytes?: number,
  *   log?: (msg: string) => void,
+ *   onWrite?: (dbName: string) => void,
  * }} options
  * @returns {import('express').RequestHandler}
  */
-export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 * 1024 * 1024, log = console.error }) {
+export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 * 1024 * 1024, log = console.error, onWrite = () => {} }) {
   /**
    * Who is asking: Basic credentials (checked, counted, rate-limited) or the session cookie.
    * Answers the refusal itself and returns null when Basic credentials fail.
@@ -356,6 +357,8 @@ export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 *
 
     const accepted = docs.filter((_, i) => !refusals[i]);
     const stored = accepted.length ? await store.bulkDocs(dbName, /** @type {any[]} */ (accepted)) : [];
+    // Wake the router at once rather than at its next sweep: it copies the event on.
+    if (stored.some((/** @type {any} */ r) => r.ok)) onWrite(dbName);
     let next = 0;
     const rows = docs.map((_, i) => {
       const r = refusals[i];

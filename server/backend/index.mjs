@@ -39,6 +39,7 @@ export { residentDbName, stationDbName, databaseKind } from './names.mjs';
  * @property {{ maxAccountFailures?: number, maxAddressFailures?: number, lockMs?: number }} [signIn]
  * @property {(msg: string) => void} [log] progress messages (default console.log)
  * @property {(msg: string) => void} [logError] failures inside requests (default console.error)
+ * @property {(dbName: string) => void} [onWrite] called after documents were stored in a database (wakes the router)
  */
 
 /**
@@ -123,6 +124,7 @@ export async function createBackend({
   signIn = {},
   log = console.log,
   logError = console.error,
+  onWrite = () => {},
 } = {}) {
   /** @type {import('./store.mjs').Store} */
   let store;
@@ -132,6 +134,8 @@ export async function createBackend({
   let admin = null;
   let upstreamBase;
   let description;
+  /** embedded mode: the PouchDB constructor, for the in-process router */
+  let PouchDB;
 
   if (couchUrl) {
     const parsed = parseCouchUrl(couchUrl);
@@ -148,6 +152,7 @@ export async function createBackend({
     store = embedded.store;
     dbHandler = embedded.handler;
     admin = await embedded.ensureAdmin(adminPassword);
+    PouchDB = embedded.PouchDB;
     description = `embedded PouchDB Server (${adapter}) in ${path.resolve(dataDir)}`;
   }
 
@@ -157,7 +162,7 @@ export async function createBackend({
   const db = express.Router();
   db.use(responseHeaders({ upstreamBase, mountPath: '/db' }));
   db.use(sameOriginOnly);
-  db.use(createGuard({ store, validateWrite, limiter, log: logError }));
+  db.use(createGuard({ store, validateWrite, limiter, log: logError, onWrite }));
   db.use(dbHandler);
 
   const api = express.Router();
@@ -175,6 +180,7 @@ export async function createBackend({
     api,
     store,
     limiter,
+    PouchDB,
     /** embedded mode: whether the admin was created now, and the generated password to print once */
     admin,
     setup: setupResult,

@@ -1,0 +1,128 @@
+// @ts-check
+/**
+ * What the router needs of the database server, as a server admin, in either backend mode:
+ *
+ *   couch.listDatabases()  every database name
+ *   couch.db(name)         a PouchDB instance of an EXISTING database (changes, info, bulkDocs
+ *                          with new_edits:false, bulkGet, allDocs, get, put)
+ *
+ * - createPouchCouch({ PouchDB }): embedded mode, in the server's process. PouchDB is the
+ *   constructor the backend built for its data folder (server/backend/embedded.mjs); instances
+ *   come from express-pouchdb's own cache, so the router and /db share one instance per
+ *   database. Opening a database that does not exist would CREATE it (LevelDB): the router
+ *   only opens names it has seen in listDatabases().
+ * - createHttpCouch({ url }): proxy mode and the standalone router: pouchdb-adapter-http with
+ *   the admin credentials of the URL (Apache CouchDB, or a Hearthline server's /db, where an
+ *   admin passes the guard untouched). Never creates a database (skip_setup).
+ */
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * @typedef {object} Couch
+ * @property {'embedded' | 'http'} mode
+ * @property {string} description for logs; never holds credentials
+ * @property {() => Promise<string[]>} listDatabases
+ * @property {(name: string) => Promise<any>} db a PouchDB instance; the database must exist
+ * @property {() => Promise<void>} [close]
+ */
+
+/**
+ * @param {{ PouchDB: any }} options
+ * @returns {Couch}
+ */
+export function createPouchCouch({ PouchDB }) {
+  if (typeof PouchDB !== 'function') throw new TypeError('createPouchCouch: PouchDB must be a PouchDB constructor');
+  // express-pouchdb installs pouchdb-all-dbs on the constructor it is given; a bare constructor
+  // (tests, tools) gets it here.
+  if (typeof PouchDB.allDbs !== 'function') require('pouchdb-all-dbs')(PouchDB);
+  const { getOrCreateDB } = require('express-pouchdb/lib/create-or-delete-dbs');
+  return {
+    mode: 'embedded',
+    description: 'in-process PouchDB',
+    async listDatabases() {
+      return /** @type {string[]} */ (await PouchDB.allDbs());
+    },
+    async db(name) {
+      // Open already (by /db or by us): express-pouchdb drops it from this cache before it
+      // deletes a database. Else open it only if it exists: opening would create it.
+      const open = PouchDB.__dbCacheMap?.get(name);
+      if (open) return open;
+      if (!(/** @type {string[]} */ (await PouchDB.allDbs()).includes(name))) {
+        throw Object.assign(new Error(`the database ${name} does not exist`), { status: 404, name: 'not_found' });
+      }
+      return getOrCreateDB(PouchDB, name);
+    },
+  };
+}
+
+/**
+ * Splits http://user:pw@host:port/prefix into a base URL without credentials and the credentials.
+ * @param {string} url
+ */
+export function parseAdminUrl(url) {
+  let u;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error('COUCHDB_URL is not a URL (expected http://admin:password@host:5984 or http://admin:password@host:4321/db)');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('COUCHDB_URL must be http: or https:');
+  const username = decodeURIComponent(u.username);
+  const password = decodeURIComponent(u.password);
+  u.username = '';
+  u.password = '';
+  u.search = '';
+  u.hash = '';
+  return { base: u.toString().replace(/\/+$/, ''), username, password };
+}
+
+/**
+ * @param {{ url: string, timeoutMs?: number }} options
+ * @returns {Couch}
+ */
+export function createHttpCouch({ url, timeoutMs = 60_000 }) {
+  const { base, username, password } = parseAdminUrl(url);
+  if (!username) throw new Error('COUCHDB_URL needs the server admin credentials: http://admin:password@host:port');
+  const authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+  const PouchDB = require('pouchdb-core').plugin(require('pouchdb-adapter-http'));
+  /** @type {Map<string, any>} */
+  const cache = new Map();
+  return {
+    mode: 'http',
+    description: base,
+    async listDatabases() {
+      let res;
+      try {
+        res = await fetch(`${base}/_all_dbs`, { headers: { authorization, accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+      } catch (err) {
+        const c = /** @type {{ cause?: { code?: string, message?: string, errors?: { code?: string }[] } }} */ (err).cause;
+        const cause = c?.code ?? c?.errors?.[0]?.code ?? c?.message ?? /** @type {Error} */ (err).message;
+        throw Object.assign(new Error(`the database server at ${base} is not reachable (${cause})`), { status: 502 });
+      }
+      const body = await res.json().catch(() => null);
+      if (res.status !== 200 || !Array.isArray(body)) {
+        throw Object.assign(new Error(`GET ${base}/_all_dbs: HTTP ${res.status} ${body?.reason ?? ''}`.trim()), { status: res.status });
+      }
+      return body;
+    },
+    async db(name) {
+      let db = cache.get(name);
+      if (!db) {
+        db = new PouchDB(`${base}/${encodeURIComponent(name)}`, {
+          skip_setup: true,
+          auth: { username, password },
+          fetch: (/** @type {any} */ u, /** @type {any} */ opts) => fetch(u, { ...opts, signal: opts?.signal ?? AbortSignal.timeout(timeoutMs) }),
+        });
+        cache.set(name, db);
+      }
+      return db;
+    },
+    async close() {
+      const dbs = [...cache.values()];
+      cache.clear();
+      await Promise.allSettled(dbs.map((db) => db.close()));
+    },
+  };
+}

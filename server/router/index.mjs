@@ -1,0 +1,95 @@
+// @ts-check
+/**
+ * The router as the rest of the server uses it (server/router/router.mjs says what it does).
+ *
+ * In the main server (embedded mode: the backend's PouchDB constructor; proxy mode: COUCHDB_URL):
+ *
+ *   const router = await startRouter({ PouchDB: backend.PouchDB, ...routerOptionsFromEnv(process.env) });
+ *   const router = await startRouter({ couchUrl: process.env.COUCHDB_URL, ...routerOptionsFromEnv(process.env) });
+ *   createApp({ mounts: { '/api/router/health': routerHealthHandler(router), '/db': …, '/api': … } });
+ *   // after each successful write to /db: router.notify(dbName)
+ *   // on shutdown, before the database closes: await router.stop()
+ *
+ * Standalone: `npm run router` (server/router/main.mjs).
+ */
+import { createHttpCouch, createPouchCouch } from './couch.mjs';
+import { createRouter } from './router.mjs';
+
+export { createRouter, seqNumber } from './router.mjs';
+export { createHttpCouch, createPouchCouch } from './couch.mjs';
+
+/** @typedef {import('./router.mjs').Router} Router */
+/** @typedef {Omit<import('./router.mjs').RouterOptions, 'couch'>} RouterTuning */
+
+/**
+ * Reads the router's tuning from the environment (all optional):
+ *   ROUTER_SWEEP_MS        time between sweeps, ms (5000)
+ *   ROUTER_BATCH_SIZE      changes per request and copies per bulkDocs (200)
+ *   ROUTER_CONCURRENCY     databases read at once (4)
+ *   ROUTER_MAX_LAG_SECONDS health turns not-ok when a change waits longer (60)
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {RouterTuning}
+ */
+export function routerOptionsFromEnv(env) {
+  /** @param {string} name */
+  const int = (name) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, got ${JSON.stringify(raw)}`);
+    return n;
+  };
+  /** @type {RouterTuning} */
+  const out = {};
+  const sweep = int('ROUTER_SWEEP_MS');
+  const batch = int('ROUTER_BATCH_SIZE');
+  const conc = int('ROUTER_CONCURRENCY');
+  const lag = int('ROUTER_MAX_LAG_SECONDS');
+  if (sweep !== undefined) out.sweepIntervalMs = sweep;
+  if (batch !== undefined) out.batchSize = batch;
+  if (conc !== undefined) out.concurrency = conc;
+  if (lag !== undefined) out.maxLagSeconds = lag;
+  return out;
+}
+
+/**
+ * Creates and starts a router: resumes from its checkpoints, then follows notify() and sweeps.
+ * Give exactly one of PouchDB (embedded: the backend's constructor), couchUrl (admin URL of
+ * Apache CouchDB or of a Hearthline server's /db) or couch (./couch.mjs).
+ * @param {RouterTuning & { PouchDB?: any, couchUrl?: string, couch?: import('./couch.mjs').Couch }} options
+ * @returns {Promise<Router & { couch: import('./couch.mjs').Couch }>}
+ */
+export async function startRouter({ PouchDB, couchUrl, couch, ...tuning }) {
+  const given = [PouchDB, couchUrl, couch].filter((x) => x !== undefined && x !== null && x !== '').length;
+  if (given !== 1) throw new TypeError('startRouter: give exactly one of PouchDB, couchUrl or couch');
+  const c = couch ?? (couchUrl ? createHttpCouch({ url: couchUrl }) : createPouchCouch({ PouchDB }));
+  const router = createRouter({ couch: c, ...tuning });
+  await router.start();
+  return Object.assign(router, { couch: c });
+}
+
+/**
+ * GET/HEAD handler answering the router's health as JSON: 200 when ok, 503 when not (or when
+ * there is no router). Works with express (app.use / app.get) and node:http.
+ * @param {Router | null | undefined} router
+ * @param {{ detail?: boolean }} [opts] detail: database names and error messages — only where
+ *   the answer is not public (resident database names carry account numbers)
+ * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next?: () => void) => void}
+ */
+export function routerHealthHandler(router, { detail = false } = {}) {
+  return (req, res, next) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (next && path !== '/' && path !== '') return next();
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.statusCode = 405;
+      res.setHeader('Allow', 'GET, HEAD');
+      res.end();
+      return;
+    }
+    const body = router ? router.health({ detail }) : { ok: false, running: false, reason: 'the router is not running in this process' };
+    res.statusCode = body.ok ? 200 : 503;
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-store');
+    res.end(req.method === 'HEAD' ? undefined : JSON.stringify(body) + '\n');
+  };
+}

@@ -1,0 +1,357 @@
+/**
+ * The router (server/router/router.mjs) on REAL storage: the backend's embedded PouchDB on
+ * LevelDB in a temporary folder, in this process (no HTTP). Where events go, that routing
+ * twice or from checkpoint 0 changes nothing, resuming from checkpoints, what is not routed,
+ * targets that do not exist yet, notify, and health.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { OPERATIONS_DB, ROUTER_STATE_DB, residentDbName, stationDbName } from '../../../src/db/databaseNames';
+import type { EventRecord } from '../../../src/db/schema/index';
+import express from 'express';
+import type { AddressInfo } from 'node:net';
+import { createPouchCouch } from '../../../server/router/couch.mjs';
+import { routerHealthHandler } from '../../../server/router/index.mjs';
+import { createRouter } from '../../../server/router/router.mjs';
+import {
+  OTHER_RESIDENT,
+  OTHER_STATION,
+  RESIDENT,
+  STATION,
+  aRequestHistory,
+  aSubmittedRepair,
+  anEvent,
+  asCouchDoc,
+  resetIds,
+} from '../../unit/builders/events';
+import { createDatabases, expectedPlacement, openWorld, quiet, type World } from './support/world';
+
+const RESIDENT_DB = residentDbName(RESIDENT);
+const OTHER_RESIDENT_DB = residentDbName(OTHER_RESIDENT);
+const STATION_DB = stationDbName(STATION);
+const OTHER_STATION_DB = stationDbName(OTHER_STATION);
+const ALL_DBS = [OPERATIONS_DB, STATION_DB, OTHER_STATION_DB, RESIDENT_DB, OTHER_RESIDENT_DB];
+
+let world: World;
+let routers: ReturnType<typeof createRouter>[] = [];
+
+function newRouter(opts: Partial<Parameters<typeof createRouter>[0]> = {}) {
+  const router = createRouter({ couch: createPouchCouch({ PouchDB: world.PouchDB }), sweepIntervalMs: 0, ...quiet, ...opts });
+  routers.push(router);
+  return router;
+}
+
+async function route(opts: Partial<Parameters<typeof createRouter>[0]> = {}) {
+  const router = newRouter(opts);
+  await router.start();
+  const health = await router.settle();
+  return { router, health };
+}
+
+beforeAll(async () => {
+  world = await openWorld();
+});
+
+afterAll(async () => {
+  await world?.close();
+});
+
+beforeEach(async () => {
+  resetIds();
+  await world.deleteAll();
+  await createDatabases(world, { stations: [STATION, OTHER_STATION], residents: [RESIDENT, OTHER_RESIDENT] });
+});
+
+afterEach(async () => {
+  for (const r of routers) await r.stop();
+  routers = [];
+});
+
+async function placement(): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  for (const name of ALL_DBS) out.set(name, new Set((await world.events(name)).keys()));
+  return out;
+}
+
+async function snapshots() {
+  const out: Record<string, Awaited<ReturnType<World['snapshot']>>> = {};
+  for (const name of ALL_DBS) out[name] = await world.snapshot(name);
+  return out;
+}
+
+describe('where events go', () => {
+  it('a resident’s submission reaches operations and the station of the request, and no other station or resident', async () => {
+    const submitted = aSubmittedRepair();
+    await world.writeEvents([submitted]);
+    const { health } = await route();
+
+    expect(health).toMatchObject({ ok: true, lagEvents: 0, failingSources: 0, rejected: 0 });
+    const where = await placement();
+    expect(where.get(OPERATIONS_DB)).toEqual(new Set([submitted.id]));
+    expect(where.get(STATION_DB)).toEqual(new Set([submitted.id]));
+    expect(where.get(OTHER_STATION_DB)!.size).toBe(0);
+    expect(where.get(OTHER_RESIDENT_DB)!.size).toBe(0);
+    // the copy is the same revision as the original
+    const rev = (await world.events(RESIDENT_DB)).get(submitted.id);
+    expect((await world.events(OPERATIONS_DB)).get(submitted.id)).toBe(rev);
+    expect((await world.events(STATION_DB)).get(submitted.id)).toBe(rev);
+  });
+
+  it('a station’s dispatch reaches operations and the resident; an internal note reaches operations only', async () => {
+    const requestId = 'rq-01KB0000000000000000000001';
+    const dispatched = anEvent('dispatched', { author: 'dispatcher', requestId });
+    const note = anEvent('note', { author: 'technician', requestId });
+    const southSubmission = aSubmittedRepair({ resident: OTHER_RESIDENT, station: OTHER_STATION, author: 'otherResident' });
+    await world.writeEvents([dispatched, note, southSubmission]);
+    await route();
+
+    const where = await placement();
+    expect(where.get(OPERATIONS_DB)).toEqual(new Set([dispatched.id, note.id, southSubmission.id]));
+    expect(where.get(RESIDENT_DB)).toEqual(new Set([dispatched.id]));
+    expect(where.get(STATION_DB)).toEqual(new Set([dispatched.id, note.id]));
+    expect(where.get(OTHER_STATION_DB)).toEqual(new Set([southSubmission.id]));
+    expect(where.get(OTHER_RESIDENT_DB)).toEqual(new Set([southSubmission.id]));
+  });
+
+  it('an operations reply reaches the station and the resident; an escalation only the station', async () => {
+    const reply = anEvent('reply', { author: 'hotline' });
+    const escalated = anEvent('escalated', { author: 'hotline' });
+    await world.writeEvents([reply, escalated]);
+    await route();
+    const where = await placement();
+    expect(where.get(STATION_DB)).toEqual(new Set([reply.id, escalated.id]));
+    expect(where.get(RESIDENT_DB)).toEqual(new Set([reply.id]));
+    expect(where.get(OTHER_STATION_DB)!.size).toBe(0);
+  });
+
+  it('whole request histories end up exactly where routeTargets says, and nowhere else', async () => {
+    const events: EventRecord[] = [
+      ...aRequestHistory(),
+      ...aRequestHistory({ steps: ['accepted', 'dispatched', ['note', { author: 'technician' }], 'arrived', 'work-done', 'closed'] }),
+      ...aRequestHistory({ resident: OTHER_RESIDENT, station: OTHER_STATION, submittedBy: 'hotline', steps: [['reply', { author: 'hotline' }]] }),
+    ];
+    await world.writeEvents(events);
+    await route({ batchSize: 3 }); // several batches per source
+    const expected = expectedPlacement(events);
+    const where = await placement();
+    for (const name of ALL_DBS) expect(where.get(name), name).toEqual(expected.get(name) ?? new Set());
+  });
+});
+
+describe('idempotent and resumable', () => {
+  it('routing again, from checkpoint 0, or with two routers at once writes nothing new', async () => {
+    const events = [...aRequestHistory(), ...aRequestHistory({ resident: OTHER_RESIDENT, station: OTHER_STATION, submittedBy: 'otherResident' })];
+    await world.writeEvents(events);
+    await route();
+    const first = await snapshots();
+
+    // the same router again
+    await routers[0]!.settle();
+    expect(await snapshots()).toEqual(first);
+
+    // a new router after the checkpoints are lost: replays everything
+    const state = await world.db(ROUTER_STATE_DB);
+    const cps = (await state.allDocs({ startkey: 'checkpoint:', endkey: 'checkpoint:\ufff0' })).rows;
+    expect(cps.length).toBe(ALL_DBS.length);
+    await state.bulkDocs(cps.map((r: any) => ({ _id: r.id, _rev: r.value.rev, _deleted: true })));
+    const replay = await route();
+    expect(replay.health.copied).toBeGreaterThan(0); // it did write them all again…
+    expect(await snapshots()).toEqual(first); // …and nothing changed: same revisions, same update_seq
+
+    // two routers at once, both from zero
+    const cps2 = (await state.allDocs({ startkey: 'checkpoint:', endkey: 'checkpoint:\ufff0' })).rows;
+    await state.bulkDocs(cps2.map((r: any) => ({ _id: r.id, _rev: r.value.rev, _deleted: true })));
+    const [a, b] = [newRouter({ batchSize: 2 }), newRouter({ batchSize: 5 })];
+    await Promise.all([a.start(), b.start()]);
+    await Promise.all([a.settle(), b.settle()]);
+    const after = await snapshots();
+    expect(after).toEqual(first);
+    for (const name of ALL_DBS) expect(after[name]!.conflicts).toEqual([]);
+  });
+
+  it('resumes from its checkpoints: a restarted router copies only what is new', async () => {
+    await world.writeEvents(aRequestHistory());
+    const one = await route();
+    const copiedBefore = one.health.copied;
+    await one.router.stop();
+
+    const later = [anEvent('reply', { author: 'hotline' }), aSubmittedRepair({ resident: OTHER_RESIDENT, author: 'otherResident' })];
+    await world.writeEvents(later);
+    const two = await route();
+    // reply → station + resident; submission → operations + station
+    expect(two.health.copied).toBe(4);
+    expect(copiedBefore).toBeGreaterThan(4);
+    const where = await placement();
+    expect(where.get(RESIDENT_DB)!.has(later[0]!.id)).toBe(true);
+    expect(where.get(OPERATIONS_DB)!.has(later[1]!.id)).toBe(true);
+  });
+
+  it('copies an event an admin edited with its history, so the copy has no conflict', async () => {
+    const note = anEvent('note', { author: 'hotline' });
+    await world.writeEvents([note]);
+    await route();
+    const ops = await world.db(OPERATIONS_DB);
+    const original = await ops.get(note.id);
+    await ops.put({ ...original, payload: { text: '住户白天不在家（已更正）' } });
+    const health = await routers[0]!.settle();
+    expect(health.failingSources).toBe(0);
+    const copy = await (await world.db(STATION_DB)).get(note.id, { conflicts: true });
+    expect(copy._rev).toMatch(/^2-/);
+    expect(copy.payload.text).toContain('已更正');
+    expect(copy._conflicts).toBeUndefined();
+  });
+});
+
+describe('what is not routed', () => {
+  it('profiles, station documents, design documents, deletions and malformed events stay where they are', async () => {
+    await world.write(RESIDENT_DB, [{ _id: 'profile', docType: 'profile', station: STATION }]);
+    await world.write(OPERATIONS_DB, [{ _id: `station:${STATION}`, docType: 'station', id: STATION, name: 'x', communities: [] }]);
+    await world.write(STATION_DB, [{ _id: '_design/x', views: {} }]);
+    const malformed = { ...asCouchDoc(anEvent('arrived', { author: 'technician' })), at: 'yesterday' };
+    await world.write(STATION_DB, [malformed]);
+    const gone = asCouchDoc(anEvent('arrived', { author: 'technician' }));
+    await world.write(STATION_DB, [gone]);
+    const stored = await (await world.db(STATION_DB)).get(gone._id);
+    await (await world.db(STATION_DB)).remove(stored);
+
+    const { health } = await route();
+    expect(health.rejected).toBe(1);
+    expect(health.recentRejections).toEqual([expect.objectContaining({ source: STATION_DB, id: malformed._id, reason: expect.stringMatching(/at/) })]);
+    for (const name of ALL_DBS) expect((await world.events(name)).size, name).toBe(name === STATION_DB ? 1 : 0);
+    expect((await world.snapshot(OPERATIONS_DB)).revs.has('profile')).toBe(false);
+    expect((await world.snapshot(RESIDENT_DB)).revs.has(`station:${STATION}`)).toBe(false);
+    expect((await world.snapshot(OPERATIONS_DB)).revs.has('_design/x')).toBe(false);
+  });
+});
+
+describe('a target that does not exist yet', () => {
+  it('parks the copies without holding the source back, and writes them when the database appears', async () => {
+    const newcomer = 'r-3003';
+    const forNewcomer = anEvent('dispatched', { author: 'dispatcher', resident: newcomer });
+    const after = anEvent('arrived', { author: 'technician' });
+    await world.writeEvents([forNewcomer, after]);
+    const { router, health } = await route();
+
+    expect(health.parked).toEqual({ events: 1, databases: 1 });
+    expect(health.ok).toBe(true);
+    const ops = await world.events(OPERATIONS_DB);
+    expect(ops.has(forNewcomer.id) && ops.has(after.id)).toBe(true); // the source went on
+    expect((await world.events(RESIDENT_DB)).has(after.id)).toBe(true);
+
+    await world.createDb(residentDbName(newcomer)); // the resident signs up
+    const settled = await router.settle();
+    expect(settled.parked).toEqual({ events: 0, databases: 0 });
+    const theirs = await world.events(residentDbName(newcomer));
+    expect([...theirs.keys()]).toEqual([forNewcomer.id]);
+    expect(theirs.get(forNewcomer.id)).toBe((await world.events(STATION_DB)).get(forNewcomer.id));
+    const state = await world.db(ROUTER_STATE_DB);
+    expect((await state.allDocs({ startkey: 'parked:', endkey: 'parked:\ufff0' })).rows).toEqual([]);
+  });
+
+  it('keeps parked copies across a restart', async () => {
+    const newcomer = 'r-4004';
+    const reply = anEvent('reply', { author: 'hotline', resident: newcomer });
+    await world.writeEvents([reply]);
+    const one = await route();
+    expect(one.health.parked.events).toBe(1);
+    await one.router.stop();
+    await world.createDb(residentDbName(newcomer));
+    const two = await route();
+    expect(two.health.parked.events).toBe(0);
+    expect((await world.events(residentDbName(newcomer))).has(reply.id)).toBe(true);
+  });
+});
+
+describe('a failing target', () => {
+  it('holds its source back until a later sweep succeeds: nothing is lost', async () => {
+    const base = createPouchCouch({ PouchDB: world.PouchDB });
+    let broken = true;
+    const couch = {
+      ...base,
+      async db(name: string) {
+        const db = await base.db(name);
+        if (name !== OPERATIONS_DB) return db;
+        return new Proxy(db, {
+          get(target, prop) {
+            if (prop === 'bulkDocs' && broken) return async () => Promise.reject(new Error('disk full'));
+            const value = Reflect.get(target, prop);
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        });
+      },
+    };
+    const submitted = aSubmittedRepair();
+    await world.writeEvents([submitted]);
+    const router = newRouter({ couch });
+    await router.start();
+    const failing = await router.settle();
+    expect(failing).toMatchObject({ ok: false, failingSources: 1, lagEvents: 1 });
+    expect(failing.failing).toEqual([expect.objectContaining({ source: RESIDENT_DB, error: expect.stringMatching(/disk full/) })]);
+    const summary = router.health();
+    expect(summary.lastError?.message).toMatch(/disk full/);
+    expect(JSON.stringify(summary)).not.toMatch(/resident-[0-9a-f]/);
+    const state = await world.db(ROUTER_STATE_DB);
+    expect((await state.allDocs({ key: `checkpoint:${RESIDENT_DB}` })).rows).toEqual([]); // not moved
+    expect((await world.events(OPERATIONS_DB)).size).toBe(0);
+
+    broken = false;
+    const healed = await router.settle();
+    expect(healed).toMatchObject({ ok: true, failingSources: 0, lagEvents: 0 });
+    expect((await world.events(OPERATIONS_DB)).has(submitted.id)).toBe(true);
+    expect((await world.events(STATION_DB)).has(submitted.id)).toBe(true);
+  });
+});
+
+describe('notify and health', () => {
+  it('routes on notify, without waiting for a sweep', async () => {
+    const router = newRouter({ sweepIntervalMs: 60_000 });
+    await router.start();
+    const submitted = aSubmittedRepair();
+    await world.writeEvents([submitted]);
+    router.notify('_users'); // not a source: ignored
+    router.notify(RESIDENT_DB);
+    await router.idle();
+    expect((await world.events(OPERATIONS_DB)).has(submitted.id)).toBe(true);
+    expect((await world.events(STATION_DB)).has(submitted.id)).toBe(true);
+  });
+
+  it('reports lag, sources and the last sweep, without database names unless asked', async () => {
+    await world.writeEvents(aRequestHistory());
+    const router = newRouter();
+    expect(router.health()).toMatchObject({ ok: false, running: false, sources: 0, lastSweepAt: null });
+    await router.start();
+    await router.settle();
+    const h = router.health();
+    expect(h).toMatchObject({ ok: true, running: true, lagEvents: 0, lagSeconds: 0, sources: ALL_DBS.length, failingSources: 0, lastError: null });
+    expect(Date.parse(h.lastSweepAt!)).toBeGreaterThan(Date.now() - 10_000);
+    expect(JSON.stringify(h)).not.toMatch(/resident-[0-9a-f]/);
+
+    const detail = router.health({ detail: true }) as any;
+    expect(detail.totals.batches).toBeGreaterThan(0);
+    await router.stop();
+    expect(router.health().ok).toBe(false);
+  });
+
+  it('answers on /api/router/health when mounted in express: 200 when ok, 503 without a router', async () => {
+    const { router } = await route();
+    const app = express();
+    app.use('/api/router/health', routerHealthHandler(router));
+    app.use('/api/other/health', routerHealthHandler(null));
+    app.use((_req, res) => void res.status(404).end());
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const ok = await fetch(`${base}/api/router/health`);
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('cache-control')).toBe('no-store');
+      expect(await ok.json()).toMatchObject({ ok: true, lagEvents: 0, sources: ALL_DBS.length });
+      expect((await fetch(`${base}/api/router/health/x`)).status).toBe(404);
+      expect((await fetch(`${base}/api/router/health`, { method: 'POST' })).status).toBe(405);
+      const none = await fetch(`${base}/api/other/health`);
+      expect(none.status).toBe(503);
+      expect(await none.json()).toMatchObject({ ok: false, running: false });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});

@@ -1,0 +1,64 @@
+// @ts-check
+/**
+ * A stand-in for the Hearthline server process in the router's crash test: it opens the data
+ * folder with the backend's embedded storage (LevelDB allows one process per folder, so the
+ * writes and the router live in one process, as in the real server), runs the router in it,
+ * and takes writes from the parent over IPC, storing them as the /db guard does (bulkDocs,
+ * new_edits true) and then calling router.notify, as the wired guard will.
+ *
+ * Run: node --import tsx routerChild.mjs   (forked, with an IPC channel)
+ * Env: ROUTER_TEST_DATA (the folder), ROUTER_TEST_DBS (comma-separated databases to create),
+ *      ROUTER_SWEEP_MS, ROUTER_BATCH_SIZE, ROUTER_CONCURRENCY
+ * Messages in:  { id, type: 'write', db, docs } | { id, type: 'health' } | { id, type: 'settle' } | { id, type: 'stop' }
+ * Messages out: { type: 'ready' } | { id, ok: true, result } | { id, ok: false, error }
+ */
+import { createEmbedded } from '../../../../server/backend/embedded.mjs';
+import { createPouchCouch } from '../../../../server/router/couch.mjs';
+import { createRouter } from '../../../../server/router/router.mjs';
+
+const send = (/** @type {unknown} */ msg) => process.send?.(msg);
+
+const dataDir = process.env.ROUTER_TEST_DATA;
+if (!dataDir || !process.send) {
+  console.error('routerChild: needs ROUTER_TEST_DATA and an IPC channel');
+  process.exit(2);
+}
+
+const embedded = await createEmbedded({ dataDir });
+for (const name of (process.env.ROUTER_TEST_DBS ?? '').split(',').filter(Boolean)) await embedded.store.createDb(name);
+
+const couch = createPouchCouch({ PouchDB: embedded.PouchDB });
+const router = createRouter({
+  couch,
+  sweepIntervalMs: Number(process.env.ROUTER_SWEEP_MS ?? 100),
+  batchSize: Number(process.env.ROUTER_BATCH_SIZE ?? 20),
+  concurrency: Number(process.env.ROUTER_CONCURRENCY ?? 2),
+  log: () => {},
+  logError: (msg) => console.error(msg),
+});
+await router.start();
+
+process.on('message', async (/** @type {any} */ msg) => {
+  try {
+    if (msg.type === 'write') {
+      const db = await couch.db(msg.db);
+      const rows = await db.bulkDocs(msg.docs);
+      router.notify(msg.db);
+      send({ id: msg.id, ok: true, result: rows.map((/** @type {any} */ r) => ({ id: r.id, ok: Boolean(r.ok), error: r.ok ? undefined : r.name ?? r.error })) });
+    } else if (msg.type === 'health') {
+      send({ id: msg.id, ok: true, result: router.health({ detail: true }) });
+    } else if (msg.type === 'settle') {
+      send({ id: msg.id, ok: true, result: await router.settle({ timeoutMs: 40_000 }) });
+    } else if (msg.type === 'stop') {
+      await router.stop();
+      await embedded.store.close();
+      send({ id: msg.id, ok: true, result: null });
+      process.disconnect?.();
+      setTimeout(() => process.exit(0), 10).unref();
+    }
+  } catch (err) {
+    send({ id: msg.id, ok: false, error: String(/** @type {Error} */ (err)?.stack ?? err) });
+  }
+});
+
+send({ type: 'ready' });

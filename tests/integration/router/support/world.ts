@@ -1,0 +1,120 @@
+/**
+ * A small world of databases for the router tests: the REAL embedded storage of the backend
+ * (server/backend/embedded.mjs: PouchDB on LevelDB in a temporary folder, express-pouchdb's
+ * constructor and instance cache), in this process, no HTTP. Events come from the unit
+ * builders (tests/unit/builders/events.ts), so every one is valid.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { OPERATIONS_DB, ROUTER_STATE_DB, residentDbName, stationDbName } from '../../../../src/db/databaseNames';
+import type { EventRecord } from '../../../../src/db/schema/index';
+import { eventDatabases, originDatabase } from '../../../../src/rules/routing';
+import { createEmbedded } from '../../../../server/backend/embedded.mjs';
+import { asCouchDoc } from '../../../unit/builders/events';
+
+const require = createRequire(import.meta.url);
+const { getOrCreateDB } = require('express-pouchdb/lib/create-or-delete-dbs') as { getOrCreateDB: (PouchDB: any, name: string) => Promise<any> };
+
+export type Doc = { _id: string; _rev?: string } & Record<string, any>;
+
+export interface World {
+  dataDir: string;
+  PouchDB: any;
+  /** Opens an existing database (express-pouchdb's cache, as /db does). */
+  db(name: string): Promise<any>;
+  createDb(name: string): Promise<void>;
+  /** Deletes every database but the system ones (between tests). */
+  deleteAll(): Promise<void>;
+  /** Writes documents as the guard does after its check (bulkDocs, new_edits true). */
+  write(dbName: string, docs: Doc[]): Promise<void>;
+  /** Writes each event into its origin database. */
+  writeEvents(events: EventRecord[]): Promise<void>;
+  /** id → rev of every event document (docType 'event') in a database. */
+  events(dbName: string): Promise<Map<string, string>>;
+  /** Every document of a database: id → rev, and whether any has conflicts. */
+  snapshot(dbName: string): Promise<{ revs: Map<string, string>; conflicts: string[]; updateSeq: number; docCount: number }>;
+  close(): Promise<void>;
+}
+
+export const quiet = { log: () => {}, logError: () => {} };
+
+/**
+ * Opens (or reopens) a data folder with the backend's embedded storage. Once per process: the
+ * backend installs its PouchDB plugins on pouchdb-core itself, and a second createEmbedded in
+ * the same process throws ("Cannot redefine property: replicate"). Tests in one file share a
+ * world and call deleteAll() between them.
+ */
+export async function openWorld(dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearthline-router-')), { remove = true } = {}): Promise<World> {
+  const embedded = await createEmbedded({ dataDir });
+  const { PouchDB, store } = embedded as unknown as { PouchDB: any; store: any };
+  const db = async (name: string) => {
+    if (!(await store.dbExists(name))) throw new Error(`no database ${name}`);
+    return getOrCreateDB(PouchDB, name);
+  };
+  const world: World = {
+    dataDir,
+    PouchDB,
+    db,
+    async createDb(name) {
+      await store.createDb(name);
+    },
+    async deleteAll() {
+      const names: string[] = await PouchDB.allDbs();
+      for (const name of names) if (!name.startsWith('_') && !name.startsWith('pouch__')) await store.deleteDb(name);
+    },
+    async write(dbName, docs) {
+      const rows = await (await db(dbName)).bulkDocs(docs);
+      const failed = rows.filter((r: any) => !r.ok);
+      if (failed.length) throw new Error(`writing into ${dbName}: ${JSON.stringify(failed[0])}`);
+    },
+    async writeEvents(events) {
+      const byOrigin = new Map<string, Doc[]>();
+      for (const e of events) {
+        const origin = originDatabase(e);
+        byOrigin.set(origin, [...(byOrigin.get(origin) ?? []), asCouchDoc(e) as Doc]);
+      }
+      for (const [origin, docs] of byOrigin) await world.write(origin, docs);
+    },
+    async events(dbName) {
+      const res = await (await db(dbName)).allDocs({ include_docs: true });
+      return new Map(res.rows.filter((r: any) => r.doc?.docType === 'event').map((r: any) => [r.id, r.value.rev]));
+    },
+    async snapshot(dbName) {
+      const d = await db(dbName);
+      const res = await d.allDocs({ include_docs: true, conflicts: true });
+      const info = await d.info();
+      return {
+        revs: new Map(res.rows.map((r: any) => [r.id, r.value.rev])),
+        conflicts: res.rows.filter((r: any) => r.doc?._conflicts?.length).map((r: any) => r.id),
+        updateSeq: Number(info.update_seq),
+        docCount: info.doc_count,
+      };
+    },
+    async close() {
+      await store.close();
+      if (remove) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
+
+/** The databases setup makes (operations, router-state, stations) and the residents'. */
+export async function createDatabases(world: World, { stations, residents }: { stations: string[]; residents: string[] }): Promise<void> {
+  for (const name of [OPERATIONS_DB, ROUTER_STATE_DB, ...stations.map(stationDbName), ...residents.map(residentDbName)]) {
+    await world.createDb(name);
+  }
+}
+
+/** What each database should hold: database name → the ids of the events that belong there. */
+export function expectedPlacement(events: EventRecord[]): Map<string, Set<string>> {
+  const where = new Map<string, Set<string>>();
+  for (const e of events) {
+    for (const name of eventDatabases(e)) {
+      if (!where.has(name)) where.set(name, new Set());
+      where.get(name)!.add(e.id);
+    }
+  }
+  return where;
+}
