@@ -250,6 +250,23 @@ export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 *
     return 'refused';
   }
 
+  /** @type {Map<string, { station?: string, at: number }>} */
+  const stationOfResidentDb = new Map();
+  /**
+   * The station in a resident database's profile document ({} when there is none), cached for a
+   * minute: a profile changes only through the admin.
+   * @param {string} dbName
+   * @returns {Promise<{ station?: string }>}
+   */
+  async function residentStation(dbName) {
+    const cached = stationOfResidentDb.get(dbName);
+    if (cached && Date.now() - cached.at < 60_000) return cached.station ? { station: cached.station } : {};
+    const profile = /** @type {{ station?: unknown } | null} */ (await store.get(dbName, 'profile'));
+    const station = typeof profile?.station === 'string' ? profile.station : undefined;
+    stationOfResidentDb.set(dbName, { station, at: Date.now() });
+    return station ? { station } : {};
+  }
+
   /**
    * Runs the write check on each document, stores what passed, answers.
    * @param {import('express').Request} req
@@ -329,6 +346,8 @@ export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 *
       return null;
     });
 
+    // A resident's requests must name the station of their community: it is in their profile.
+    const database = kind.kind === 'resident' ? { ...kind, ...(await residentStation(dbName)) } : kind;
     const ids = docs.flatMap((d, i) => (refusals[i] ? [] : [String(/** @type {any} */ (d)._id)]));
     const existing = await store.existingIds(dbName, [...new Set(ids)]);
     docs.forEach((d, i) => {
@@ -337,7 +356,7 @@ export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 *
       const id = String(doc._id);
       let verdict;
       try {
-        verdict = validateWrite({ database: kind, doc, user: { name: user.name, roles: [...user.roles] }, existing: existing.has(id) });
+        verdict = validateWrite({ database, doc, user: { name: user.name, roles: [...user.roles] }, existing: existing.has(id) });
       } catch (err) {
         log(`[hearthline] validateWrite threw on ${dbName}/${id}: ${/** @type {Error} */ (err)?.stack ?? err}`);
         verdict = { ok: false, status: 500, rule: 'internal', reason: 'The write check failed; the document was not stored.' };

@@ -12,7 +12,12 @@ import { mayEmit } from '../rules/permissions';
 
 /** The database written to, as the server names it (server/backend/names.mjs databaseKind). */
 export type WriteDatabase =
-  | { readonly kind: 'resident'; readonly owner: string }
+  | {
+      readonly kind: 'resident';
+      readonly owner: string;
+      /** The station of the resident's community (from their profile), when known: their requests go there. */
+      readonly station?: string;
+    }
   | { readonly kind: 'station'; readonly station: string }
   | { readonly kind: 'operations' }
   | { readonly kind: 'other'; readonly name: string };
@@ -37,6 +42,7 @@ export const WRITE_RULES = [
   'author-role',
   'may-emit',
   'resident-database',
+  'resident-station',
   'station-database',
   'operations-database',
   'event-database',
@@ -133,6 +139,10 @@ export function validateWrite(input: WriteInput): WriteVerdict {
       }
       if (event.resident !== user.name) {
         return refuse('resident-database', `a resident writes only about their own requests: resident is "${event.resident}", you are "${user.name}"`);
+      }
+      // The router trusts `station` to place the request in a station's queue.
+      if (database.station !== undefined && event.station !== database.station) {
+        return refuse('resident-station', `a resident's requests go to the station of their community, "${database.station}", not "${event.station}"`);
       }
       return { ok: true, event };
     }

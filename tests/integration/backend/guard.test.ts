@@ -69,10 +69,10 @@ beforeEach(() => {
 const asA = () => ({ cookie: a.cookie });
 
 describe('what the guard passes to validateWrite', () => {
-  it('the database kind and owner, the document as sent, the session user, and existing', async () => {
+  it("the database kind, owner and the profile's station, the document as sent, the session user, and existing", async () => {
     const doc = { _id: 'doc-1', anything: { nested: [1, 2] } };
     expect((await request(base, 'PUT', `/db/${a.db}/doc-1`, doc, asA())).status).toBe(201);
-    expect(calls).toEqual([{ database: { kind: 'resident', owner: a.name }, doc, user: { name: a.name, roles: ['resident'] }, existing: false }]);
+    expect(calls).toEqual([{ database: { kind: 'resident', owner: a.name, station: 'demo' }, doc, user: { name: a.name, roles: ['resident'] }, existing: false }]);
 
     calls = [];
     await request(base, 'POST', `/db/${a.db}/_bulk_docs`, { docs: [{ _id: 'doc-1', again: true }, { _id: 'doc-2' }] }, asA());

@@ -75,6 +75,16 @@ describe('the router copies each event where it belongs', () => {
     expect(await absent(stationDbName('other'), doc._id)).toBe(true);
   });
 
+  it("a resident cannot put a request into another station's queue", async () => {
+    const elsewhere = asCouchDoc(
+      aSubmittedRepair({ author: { name: resident.name, role: 'resident', device: 'phone-test' }, resident: resident.name, station: 'other', at: now() }),
+    );
+    const put = await request(site.url, 'PUT', `/db/${resident.db}/${elsewhere._id}`, elsewhere, { cookie: resident.cookie });
+    expect(put.status).toBe(403);
+    expect(put.json.rule).toBe('resident-station');
+    expect(await absent(stationDbName('other'), elsewhere._id)).toBe(true);
+  });
+
   it("a dispatcher's dispatched event reaches the resident's database; an internal note never does", async () => {
     const common = { requestId: submitted.requestId, resident: resident.name, station: STATION };
     const author = { name: DISPATCHER.name, role: 'dispatcher' as const, device: 'pc-test' };

@@ -203,6 +203,18 @@ describe('resident-database', () => {
   });
 });
 
+describe('resident-station', () => {
+  it("a resident's request must go to the station of their community, when the server knows it", () => {
+    const known = { ...DB.resident, station: STATION };
+    expect(write(aSubmittedRepair({ station: STATION }), 'resident', known).ok).toBe(true);
+    const r = refusal(write(aSubmittedRepair({ station: OTHER_STATION }), 'resident', known));
+    expect(r.rule).toBe('resident-station');
+    expect(r.reason).toContain(`"${STATION}"`);
+    // Without a known station (no profile yet) the write is judged on the other rules alone.
+    expect(write(aSubmittedRepair({ station: OTHER_STATION }), 'resident', DB.resident).ok).toBe(true);
+  });
+});
+
 describe('station-database', () => {
   it('station staff write only into their own station’s database', () => {
     const e = anEvent('dispatched', { author: 'otherStationDispatcher', station: OTHER_STATION });
@@ -260,6 +272,7 @@ describe('the rules', () => {
       write(e, { name: PEOPLE.dispatcher.name, roles: couchUser('technician').roles }, DB.station),
       write(anEvent('remedy-approved', { author: 'technician' }), 'technician', DB.station),
       write(e, 'dispatcher', DB.resident),
+      write(aSubmittedRepair({ station: OTHER_STATION }), 'resident', { ...DB.resident, station: STATION }),
       write(e, 'dispatcher', DB.otherStation),
       write(e, 'dispatcher', DB.operations),
       write(e, 'dispatcher', DB.users),
