@@ -127,7 +127,8 @@ export function runAstroBuild({ root = ROOT } = {}) {
     const child = spawn(process.execPath, [astroCli(root), 'build'], {
       cwd: root,
       stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+      // production: vitest sets NODE_ENV=test, which would give development builds of libraries
+      env: { ...process.env, NODE_ENV: 'production', ASTRO_TELEMETRY_DISABLED: '1' },
     });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
