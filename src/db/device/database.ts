@@ -1,0 +1,279 @@
+import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
+import { combineLatest, map, type Observable } from 'rxjs';
+import { EVENTS_COLLECTION_CREATOR } from '../rxdbSchema';
+import { validateWrite, type WriteRule } from '../validateWrite';
+import { parseEvent, type EventRecord } from '../schema/events/event';
+import { describeEventIssues, type DescribedIssue } from '../schema/messages';
+import type { Lang } from '../../i18n/index';
+import type { DatabaseKind } from '../databaseNames';
+import { requestState, sortEvents, type RequestState } from '../../rules/requestState';
+import type { Instant } from '../../rules/chinaTime';
+
+/**
+ * The device's own database (RxDB): the `events` collection (the replicated records) and two
+ * small local-only collections that are never replicated:
+ *   - `outbox`             ids of events written on this device and not yet acknowledged by
+ *                          the server (the `waiting` count of the sync status);
+ *   - `outbox_rejections`  events the write check refused (on the device before pushing, or
+ *                          the server), with the rule and reason to show against the record.
+ *
+ * Storage is injected: `getRxStorageDexie()` in browsers, `getRxStorageMemory()` in tests.
+ * In development and tests the storage is wrapped with RxDB's ajv validator and dev-mode is
+ * on; in production neither is loaded (both are imported dynamically, so they are split out of
+ * the bundle; dev-mode also shows a banner in browsers).
+ */
+
+export interface OutboxEntry {
+  id: string;
+  /** When the event was written (ms since the epoch). */
+  writtenAt: number;
+}
+
+export interface Rejection {
+  /** The refused event's id. */
+  eventId: string;
+  requestId: string;
+  /** The rule of validateWrite that refused it (or 'server' rules the server named). */
+  rule: string;
+  /** In words (English, from validateWrite or the server). */
+  reason: string;
+  /** Who refused it: this device's check before pushing, or the server. */
+  source: 'device' | 'server';
+  /** When it was refused (ms since the epoch). */
+  at: number;
+  /** The id of the new event that corrects it, once written. */
+  supersededBy?: string;
+}
+
+const OUTBOX_SCHEMA: RxJsonSchema<OutboxEntry> = {
+  title: 'Hearthline outbox',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: 64 },
+    writtenAt: { type: 'number', minimum: 0, maximum: 1e15, multipleOf: 1 },
+  },
+  required: ['id', 'writtenAt'],
+  additionalProperties: false,
+};
+
+const REJECTIONS_SCHEMA: RxJsonSchema<Rejection> = {
+  title: 'Hearthline refused events',
+  version: 0,
+  primaryKey: 'eventId',
+  type: 'object',
+  properties: {
+    eventId: { type: 'string', maxLength: 64 },
+    requestId: { type: 'string', maxLength: 64 },
+    rule: { type: 'string', maxLength: 64 },
+    reason: { type: 'string', maxLength: 2000 },
+    source: { type: 'string', enum: ['device', 'server'], maxLength: 6 },
+    at: { type: 'number', minimum: 0, maximum: 1e15, multipleOf: 1 },
+    supersededBy: { type: 'string', maxLength: 64 },
+  },
+  required: ['eventId', 'requestId', 'rule', 'reason', 'source', 'at'],
+  additionalProperties: false,
+};
+
+export type DeviceCollections = {
+  events: RxCollection<EventRecord>;
+  outbox: RxCollection<OutboxEntry>;
+  outbox_rejections: RxCollection<Rejection>;
+};
+export type DeviceDatabase = RxDatabase<DeviceCollections>;
+
+export interface OpenOptions {
+  /** The RxDB database name (IndexedDB database name in browsers). */
+  name: string;
+  storage: RxStorage<any, any>;
+  /**
+   * Development checks (ajv validation of every stored document, RxDB dev-mode). Default: on
+   * unless the bundle is a production build (`import.meta.env.PROD`).
+   */
+  dev?: boolean;
+  /** Several tabs share the database (default true; tests with memory storage pass false). */
+  multiInstance?: boolean;
+}
+
+function isProductionBuild(): boolean {
+  const env = (import.meta as { env?: { PROD?: boolean } }).env;
+  return env?.PROD === true;
+}
+
+let devModeAdded: Promise<void> | undefined;
+let migrationAdded = false;
+
+export async function openDeviceDatabase(options: OpenOptions): Promise<DeviceDatabase> {
+  const dev = options.dev ?? !isProductionBuild();
+  if (!migrationAdded) {
+    // The events schema has version 1 (src/db/schema/events/migrations.ts): RxDB needs the plugin.
+    addRxPlugin(RxDBMigrationSchemaPlugin);
+    migrationAdded = true;
+  }
+  let storage = options.storage;
+  if (dev) {
+    devModeAdded ??= (async () => {
+      const { RxDBDevModePlugin, disableWarnings } = await import('rxdb/plugins/dev-mode');
+      disableWarnings();
+      addRxPlugin(RxDBDevModePlugin);
+    })();
+    await devModeAdded;
+    const { wrappedValidateAjvStorage } = await import('rxdb/plugins/validate-ajv');
+    storage = wrappedValidateAjvStorage({ storage });
+  }
+  const db = await createRxDatabase<DeviceCollections>({ name: options.name, storage, multiInstance: options.multiInstance ?? true, eventReduce: true });
+  await db.addCollections({
+    events: EVENTS_COLLECTION_CREATOR,
+    outbox: { schema: OUTBOX_SCHEMA },
+    outbox_rejections: { schema: REJECTIONS_SCHEMA },
+  });
+  // Every event the app writes on this device waits in the outbox until the server has it.
+  // Replication writes go to the storage directly and run no collection hooks.
+  db.events.preInsert(async (data: EventRecord) => {
+    await db.outbox.upsert({ id: data.id, writtenAt: Date.now() });
+  }, false);
+  // An entry whose event was never stored (an insert that failed) waits for nothing.
+  const entries = await db.outbox.find().exec();
+  if (entries.length) {
+    const present = await db.events.findByIds(entries.map((e) => e.id)).exec();
+    const stale = entries.filter((e) => !present.has(e.id)).map((e) => e.id);
+    if (stale.length) await db.outbox.bulkRemove(stale);
+  }
+  return db;
+}
+
+// ---------------------------------------------------------------- writing
+
+/** Who writes, into which database: what the write check needs besides the event. */
+export interface WriteContext {
+  database: DatabaseKind;
+  user: { name: string | null; roles: readonly string[] };
+}
+
+export type RecordResult =
+  | { ok: true; event: EventRecord }
+  | { ok: false; rule: WriteRule | 'duplicate'; reason: string; issues: DescribedIssue[] };
+
+/**
+ * Checks an event with the server's own write check (validateWrite, `existing: false`) and
+ * stores it only if it passes. A malformed event comes back with one issue per field, in the
+ * language asked for, for a form to show next to each field.
+ */
+export async function recordEvent(db: DeviceDatabase, event: unknown, context: WriteContext, lang: Lang = 'zh-CN'): Promise<RecordResult> {
+  const verdict = validateWrite({ database: context.database, doc: event, user: context.user, existing: false });
+  if (!verdict.ok) {
+    const parsed = parseEvent(event);
+    const issues = parsed.success ? [] : describeEventIssues(parsed.issues, lang);
+    return { ok: false, rule: verdict.rule, reason: verdict.reason, issues };
+  }
+  const already = await db.events.findOne(verdict.event.id).exec();
+  if (already) {
+    return { ok: false, rule: 'duplicate', reason: 'an event with this id is already recorded; events are never changed', issues: [] };
+  }
+  try {
+    await db.events.insert(verdict.event);
+  } catch (err) {
+    await db.outbox.findOne(verdict.event.id).remove().catch(() => undefined);
+    throw err;
+  }
+  return { ok: true, event: verdict.event };
+}
+
+/**
+ * Corrects a refused event: records `corrected` (a NEW event: events are immutable) and marks
+ * the refused one as superseded by it. The refused one stays on the device, never pushed.
+ */
+export async function correctEvent(
+  db: DeviceDatabase,
+  refusedId: string,
+  corrected: unknown,
+  context: WriteContext,
+  lang: Lang = 'zh-CN',
+): Promise<RecordResult> {
+  const result = await recordEvent(db, corrected, context, lang);
+  if (result.ok) {
+    const rejection = await db.outbox_rejections.findOne(refusedId).exec();
+    if (rejection) await rejection.incrementalPatch({ supersededBy: result.event.id });
+  }
+  return result;
+}
+
+/** Records a refusal (idempotent: a later refusal keeps the correction already made). */
+export async function recordRejection(db: DeviceDatabase, rejection: Omit<Rejection, 'supersededBy'>): Promise<void> {
+  // The first refusal stays (with any correction made since); a refusal is never undone.
+  const existing = await db.outbox_rejections.findOne(rejection.eventId).exec();
+  if (!existing) {
+    try {
+      await db.outbox_rejections.insert(rejection);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'CONFLICT') throw err;
+    }
+  }
+  await db.outbox.findOne(rejection.eventId).remove().catch(() => undefined);
+}
+
+// ---------------------------------------------------------------- reading
+
+function plain(docs: { toJSON(): unknown }[]): EventRecord[] {
+  return docs.map((d) => d.toJSON() as EventRecord);
+}
+
+/** Refused events (never on the server), as a set of ids, live. */
+export function rejectedIds$(db: DeviceDatabase): Observable<ReadonlySet<string>> {
+  return db.outbox_rejections.find().$.pipe(map((docs) => new Set(docs.map((d) => d.eventId))));
+}
+
+/** All refusals, newest first, live: what the interface shows against each record. */
+export function rejections$(db: DeviceDatabase): Observable<Rejection[]> {
+  return db.outbox_rejections.find().$.pipe(map((docs) => docs.map((d) => d.toJSON() as Rejection).sort((a, b) => b.at - a.at)));
+}
+
+/**
+ * The events of a request in history order (requestState's order), live; refused events are
+ * left out (no other device will ever see them). Index [requestId, at].
+ */
+export function eventsOfRequest(db: DeviceDatabase, requestId: string): Observable<EventRecord[]> {
+  const events$ = db.events.find({ selector: { requestId }, sort: [{ requestId: 'asc' }, { at: 'asc' }] }).$;
+  return combineLatest([events$, rejectedIds$(db)]).pipe(map(([docs, refused]) => sortEvents(plain(docs).filter((e) => !refused.has(e.id)))));
+}
+
+export interface OpenRequestsOptions {
+  /** Only this station's requests (index [station, at]). */
+  station?: string;
+  /** Only this resident's requests (index [resident, at]). */
+  resident?: string;
+  /** The moment the state is read at (default: now). */
+  now?: () => Instant;
+}
+
+/**
+ * The requests that are not closed or withdrawn, with their state (requestState), oldest
+ * activity first, live.
+ */
+export function openRequests(db: DeviceDatabase, options: OpenRequestsOptions = {}): Observable<RequestState[]> {
+  const query =
+    options.station !== undefined
+      ? db.events.find({ selector: { station: options.station }, sort: [{ station: 'asc' }, { at: 'asc' }] })
+      : options.resident !== undefined
+        ? db.events.find({ selector: { resident: options.resident }, sort: [{ resident: 'asc' }, { at: 'asc' }] })
+        : db.events.find({ sort: [{ requestId: 'asc' }, { at: 'asc' }] });
+  const now = options.now ?? (() => Date.now());
+  return combineLatest([query.$, rejectedIds$(db)]).pipe(
+    map(([docs, refused]) => {
+      const byRequest = new Map<string, EventRecord[]>();
+      for (const e of plain(docs)) {
+        if (refused.has(e.id)) continue;
+        const list = byRequest.get(e.requestId);
+        if (list) list.push(e);
+        else byRequest.set(e.requestId, [e]);
+      }
+      const at = now();
+      return [...byRequest.values()]
+        .map((events) => requestState(events, { now: at }))
+        .filter((s) => s.status !== 'closed' && s.status !== 'withdrawn')
+        .sort((a, b) => (a.lastEventAt < b.lastEventAt ? -1 : a.lastEventAt > b.lastEventAt ? 1 : 0));
+    }),
+  );
+}

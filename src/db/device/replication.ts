@@ -1,0 +1,295 @@
+import { replicateCouchDB, type RxCouchDBReplicationState } from 'rxdb/plugins/replication-couchdb';
+import type { WithDeleted } from 'rxdb';
+import type { Subscription } from 'rxjs';
+import { fromCouchDoc, type EventDoc, type EventRecord } from '../schema/events/event';
+import { validateWrite } from '../validateWrite';
+import type { DatabaseKind } from '../databaseNames';
+import { recordRejection, type DeviceDatabase } from './database';
+import { createSyncStatusStore, type SyncStatusStore } from './syncStatus';
+
+/**
+ * Live CouchDB replication of the device's `events` with one database on the server (`/db/…`).
+ *
+ * Pull: the server's databases hold documents that are not events (the resident's `profile`,
+ * the `station:` documents in operations; design documents, deleted documents). RxDB 17 maps
+ * every pulled document through `pull.modifier` and has no way to skip one, and a tombstone
+ * `{ id, _deleted: true }` fails the collection's schema under the validator (and stalls the
+ * pull, findings trap 10). So the rows are dropped one step earlier: the replication's fetch
+ * rewrites each `_changes` answer without them (`last_seq` kept, so the checkpoint moves past
+ * them). `pull.modifier` then only brings an event to the device's shape.
+ *
+ * Push: `push.modifier` runs validateWrite, the server's own check, on each event; a refused
+ * event is held back (`null`: RxDB records it as handled and never sends it) and its rule and
+ * reason go to `outbox_rejections`. Events already refused (by the device or the server) are
+ * held back too.
+ *
+ * A row the server still refuses in `_bulk_docs` (`forbidden`/`unauthorized`: the session's
+ * roles changed, a rule differs between versions) would make RxDB throw and resend the same
+ * batch forever (trap 11), blocking every later event. RxDB 17 has no per-row "refused"
+ * result: a push handler answers only conflicts, and a conflict needs the server's document,
+ * which does not exist. The fetch therefore records each refused row as a rejection (awaited,
+ * before RxDB sees the answer) and removes it from the answer. RxDB then treats the row as
+ * handled — exactly the state it gives a row that `push.modifier` held back (it writes the row's
+ * meta "so that the upstream does not keep retrying"). The other rows of the batch were stored
+ * by the server and are acknowledged normally. Correcting a refused event means writing a new
+ * event (correctEvent); the refused one is never pushed again.
+ *
+ * Waiting count: `outbox` holds the id of every event the app wrote on this device (a
+ * preInsert hook). An id leaves it when the server acknowledges it: `sent$` (pushed and
+ * accepted), `received$` (pulled back from the server), `conflict$` (the server already had it,
+ * e.g. a batch resent after a crash), or when it is refused. Because RxDB's meta write and our
+ * outbox removal are not one transaction (the app may close in between), whenever the
+ * replication goes idle with entries left, the outbox ids are checked against the server
+ * (`_all_docs` with keys) and those the server holds leave the outbox.
+ */
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface ReplicationOptions {
+  db: DeviceDatabase;
+  /** The database's URL, trailing slash required: `${origin}/db/${dbName}/`. */
+  url: string;
+  /** Default: fetch with `credentials: 'same-origin'` (the AuthSession cookie). */
+  fetch?: FetchLike;
+  /** The signed-in user as CouchDB knows them (`_session`'s userCtx). */
+  user: { name: string; roles: readonly string[] };
+  /** The kind of the database at `url` (parseDatabaseName). */
+  database: DatabaseKind;
+  batchSize?: number;
+  /** First retry after a failure (ms); doubles on each failure up to maxRetryTime. */
+  retryTime?: number;
+  maxRetryTime?: number;
+  /** An existing status store to feed (else one is made). */
+  status?: SyncStatusStore;
+}
+
+export interface DeviceReplication {
+  readonly state: RxCouchDBReplicationState<EventRecord>;
+  readonly status: SyncStatusStore;
+  /** Resolves when everything written is pushed and everything on the server pulled. */
+  awaitInSync(): Promise<void>;
+  /** Checks the waiting events against the server now (also done whenever sync goes idle). */
+  reconcile(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function defaultFetch(input: string, init?: RequestInit): Promise<Response> {
+  return fetch(input, { ...init, credentials: 'same-origin' });
+}
+
+type ChangesRow = { id?: string; deleted?: boolean; doc?: Record<string, unknown> | null };
+
+/** Whether a `_changes` row carries a live event (anything else never reaches the device). */
+export function isEventRow(row: ChangesRow): boolean {
+  const doc = row.doc;
+  if (!doc || typeof doc !== 'object') return false;
+  const id = typeof doc._id === 'string' ? doc._id : row.id;
+  if (typeof id !== 'string' || id.startsWith('_')) return false;
+  if (row.deleted === true || doc._deleted === true) return false;
+  return doc.docType === 'event';
+}
+
+/** A `_changes` answer without the rows that are not events; `last_seq` is kept. */
+export function keepEventRows<T extends { results?: ChangesRow[] }>(json: T): T {
+  if (!Array.isArray(json.results)) return json;
+  return { ...json, results: json.results.filter(isEventRow) };
+}
+
+/**
+ * The pull modifier: an event in the device's shape. The rows reaching it are events (see
+ * keepEventRows); a document in CouchDB's shape is converted as RxDB's pull would.
+ */
+export function pullModifier(doc: Record<string, unknown>): WithDeleted<EventRecord> {
+  const record = '_id' in doc ? (fromCouchDoc(doc as unknown as EventDoc) as Record<string, unknown>) : { ...doc };
+  delete record._rev;
+  delete record._meta;
+  delete record._attachments;
+  return { ...(record as unknown as EventRecord), _deleted: false };
+}
+
+/** The push modifier: the server's own check; a refused event is held back and recorded. */
+export function makePushModifier(options: Pick<ReplicationOptions, 'db' | 'user' | 'database'>) {
+  const { db, user, database } = options;
+  return async (doc: WithDeleted<EventRecord>): Promise<WithDeleted<EventRecord> | null> => {
+    if (await db.outbox_rejections.findOne(doc.id).exec()) return null;
+    const verdict = validateWrite({ database, doc, user, existing: false });
+    if (verdict.ok) return doc;
+    await recordRejection(db, {
+      eventId: doc.id,
+      requestId: typeof doc.requestId === 'string' ? doc.requestId : '',
+      rule: verdict.rule,
+      reason: verdict.reason,
+      source: 'device',
+      at: Date.now(),
+    });
+    return null;
+  };
+}
+
+type BulkRow = { id?: string; ok?: boolean; error?: string; reason?: string; rule?: string };
+
+/**
+ * A row the server refused for good (its write check: `forbidden`, `unauthorized`). Other row
+ * errors (`internal_error`: the check threw and the server failed closed) may pass on a retry,
+ * so they stay in the answer: RxDB throws and tries the batch again, with backoff.
+ */
+export function isRefusal(row: BulkRow): boolean {
+  return !row.ok && (row.error === 'forbidden' || row.error === 'unauthorized');
+}
+
+function jsonResponse(body: unknown, status: number): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+}
+
+export function startReplication(options: ReplicationOptions): DeviceReplication {
+  const { db, url } = options;
+  if (!url.endsWith('/')) throw new TypeError(`the replication URL must end with a slash: ${url}`);
+  const baseFetch = options.fetch ?? defaultFetch;
+  const status = options.status ?? createSyncStatusStore();
+  const baseRetry = options.retryTime ?? 1_000;
+  const maxRetry = options.maxRetryTime ?? 60_000;
+  const batchSize = options.batchSize ?? 100;
+  let state: RxCouchDBReplicationState<EventRecord> | undefined;
+  // Ends the requests in flight (the long-poll waits up to a minute) when the replication stops.
+  const stopping = new AbortController();
+
+  const succeeded = () => {
+    status.dispatch({ type: 'exchange', at: Date.now() });
+    if (state) state.retryTime = baseRetry;
+  };
+
+  /** The replication's fetch: status facts, non-events dropped, refused rows recorded. */
+  const replicationFetch: FetchLike = async (input, init) => {
+    let response: Response;
+    try {
+      response = await baseFetch(input, { ...init, signal: init?.signal ?? stopping.signal });
+    } catch (err) {
+      // A stopped replication aborts its long-poll: not a network failure.
+      if (!state?.isStopped()) status.dispatch({ type: 'error', id: 'sync.error.network', detail: String(err) });
+      throw err;
+    }
+    const path = input.slice(url.length).split('?')[0];
+    if (!response.ok) {
+      if (response.status === 401) status.dispatch({ type: 'signed-out' });
+      else status.dispatch({ type: 'error', id: 'sync.error.server', detail: `${response.status} ${path}` });
+      // Thrown, not returned: RxDB 17's live pull loop reads `results` of a `_changes` answer
+      // outside its try/catch, so a 401/403/5xx answer there would end the live pull for good.
+      // A thrown request is caught and retried (with backoff) everywhere.
+      throw new Error(`the server answered ${response.status} to ${path}`);
+    }
+    if (path === '_changes') {
+      const json = keepEventRows((await response.json()) as { results?: ChangesRow[] });
+      succeeded();
+      return jsonResponse(json, response.status);
+    }
+    if (path === '_bulk_docs' && init?.method === 'POST') {
+      const rows = (await response.json()) as BulkRow[];
+      if (!Array.isArray(rows)) return jsonResponse(rows, response.status); // RxDB reports it and retries
+      const sent = (JSON.parse(String(init.body)) as { docs: { _id: string; requestId?: string }[] }).docs;
+      const requestOf = new Map(sent.map((d) => [d._id, d.requestId ?? '']));
+      for (const row of rows.filter(isRefusal)) {
+        if (!row.id) continue;
+        // Recorded before RxDB sees the answer, so the row is never counted as acknowledged.
+        await recordRejection(db, {
+          eventId: row.id,
+          requestId: requestOf.get(row.id) ?? '',
+          rule: row.rule ?? row.error ?? 'server',
+          reason: row.reason ?? row.error ?? 'refused by the server',
+          source: 'server',
+          at: Date.now(),
+        });
+      }
+      succeeded();
+      return jsonResponse(
+        rows.filter((r) => !isRefusal(r)),
+        response.status,
+      );
+    }
+    succeeded();
+    return response;
+  };
+
+  state = replicateCouchDB<EventRecord>({
+    replicationIdentifier: `hearthline-events-${url}-${options.user.name}`,
+    collection: db.events,
+    url,
+    fetch: replicationFetch as typeof fetch,
+    live: true,
+    retryTime: baseRetry,
+    waitForLeadership: true,
+    pull: { batchSize, modifier: (doc) => pullModifier(doc as unknown as Record<string, unknown>) },
+    push: { batchSize, modifier: makePushModifier(options) },
+  });
+  const replication = state;
+
+  const acknowledge = (ids: string[]) => {
+    if (ids.length) void db.outbox.bulkRemove(ids).catch(() => undefined);
+  };
+
+  let reconciling: Promise<void> | undefined;
+  const reconcile = (): Promise<void> => {
+    reconciling ??= (async () => {
+      try {
+        const waiting = await db.outbox.find().exec();
+        if (!waiting.length) return;
+        const res = await replicationFetch(`${url}_all_docs`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ keys: waiting.map((w) => w.id) }),
+        });
+        const json = (await res.json()) as { rows?: { key: string; value?: { rev: string }; error?: string }[] };
+        acknowledge((json.rows ?? []).filter((r) => r.value && !r.error).map((r) => r.key));
+      } catch {
+        // offline: the status already says so; tried again at the next idle moment
+      } finally {
+        reconciling = undefined;
+      }
+    })();
+    return reconciling;
+  };
+
+  const subs: Subscription[] = [
+    replication.sent$.subscribe((doc) => acknowledge([doc.id])),
+    replication.received$.subscribe((doc) => acknowledge([doc.id])),
+    replication.conflict$.subscribe((c) => acknowledge([c.input.newDocumentState.id])),
+    replication.error$.subscribe(() => {
+      // Back off: each failure doubles the wait before RxDB tries again (RxDB reads retryTime each time).
+      replication.retryTime = Math.min(maxRetry, Math.max(baseRetry, replication.retryTime * 2));
+    }),
+    replication.active$.subscribe((active) => {
+      if (!active) void reconcile();
+    }),
+    db.outbox.find().$.subscribe((docs) => status.dispatch({ type: 'waiting', count: docs.length })),
+    db.outbox_rejections.find().$.subscribe((docs) =>
+      status.dispatch({ type: 'rejected', count: docs.filter((d) => d.supersededBy === undefined).length }),
+    ),
+  ];
+
+  let onOnline: (() => void) | undefined;
+  let onOffline: (() => void) | undefined;
+  if (typeof window !== 'undefined' && typeof window.addEventListener === 'function') {
+    onOnline = () => status.dispatch({ type: 'online', online: true });
+    onOffline = () => status.dispatch({ type: 'online', online: false });
+    window.addEventListener('online', onOnline);
+    window.addEventListener('offline', onOffline);
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) onOffline();
+  }
+
+  return {
+    state: replication,
+    status,
+    async awaitInSync() {
+      await replication.awaitInSync();
+      await reconcile();
+    },
+    reconcile,
+    async stop() {
+      for (const s of subs) s.unsubscribe();
+      if (onOnline) window.removeEventListener('online', onOnline);
+      if (onOffline) window.removeEventListener('offline', onOffline);
+      await replication.cancel();
+      stopping.abort();
+      await reconciling;
+    },
+  };
+}
