@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { CouchError, toCouchError } from './errors.mjs';
 import { generatePassword } from './passwords.mjs';
+import { isAlive } from '../processes.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -214,15 +215,6 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb' }) {
   return { handler: pouchApp, store, ensureAdmin, PouchDB };
 }
 
-/** @param {number} pid */
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return /** @type {NodeJS.ErrnoException} */ (err).code === 'EPERM';
-  }
-}
 
 /**
  * Takes <dir>/hearthline.pid for this process, or throws when a live process holds it. A lock

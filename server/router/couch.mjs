@@ -16,6 +16,7 @@
  *   admin passes the guard untouched). Never creates a database (skip_setup).
  */
 import { createRequire } from 'node:module';
+import { parseCouchUrl } from '../backend/remote.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -58,34 +59,12 @@ export function createPouchCouch({ PouchDB }) {
 }
 
 /**
- * Splits http://user:pw@host:port/prefix into a base URL without credentials and the credentials.
- * @param {string} url
- */
-export function parseAdminUrl(url) {
-  let u;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new Error('COUCHDB_URL is not a URL (expected http://admin:password@host:5984 or http://admin:password@host:4321/db)');
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('COUCHDB_URL must be http: or https:');
-  const username = decodeURIComponent(u.username);
-  const password = decodeURIComponent(u.password);
-  u.username = '';
-  u.password = '';
-  u.search = '';
-  u.hash = '';
-  return { base: u.toString().replace(/\/+$/, ''), username, password };
-}
-
-/**
  * @param {{ url: string, timeoutMs?: number }} options
  * @returns {Couch}
  */
 export function createHttpCouch({ url, timeoutMs = 60_000 }) {
-  const { base, username, password } = parseAdminUrl(url);
-  if (!username) throw new Error('COUCHDB_URL needs the server admin credentials: http://admin:password@host:port');
-  const authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+  const { base, authorization } = parseCouchUrl(url);
+  if (!authorization) throw new Error('COUCHDB_URL needs the server admin credentials: http://admin:password@host:port');
   const PouchDB = require('pouchdb-core').plugin(require('pouchdb-adapter-http'));
   /** @type {Map<string, any>} */
   const cache = new Map();
@@ -112,8 +91,10 @@ export function createHttpCouch({ url, timeoutMs = 60_000 }) {
       if (!db) {
         db = new PouchDB(`${base}/${encodeURIComponent(name)}`, {
           skip_setup: true,
-          auth: { username, password },
-          fetch: (/** @type {any} */ u, /** @type {any} */ opts) => fetch(u, { ...opts, signal: opts?.signal ?? AbortSignal.timeout(timeoutMs) }),
+          fetch: (/** @type {any} */ u, /** @type {any} */ opts) => {
+            opts.headers.set('Authorization', authorization);
+            return fetch(u, { ...opts, signal: opts?.signal ?? AbortSignal.timeout(timeoutMs) });
+          },
         });
         cache.set(name, db);
       }

@@ -100,15 +100,7 @@ export const PraiseSubmission = obj({ ...submissionEntriesNoAddress, text: text(
 /** Registered by staff only: a resident with a gas leak is sent to the emergency phone, never to a form. */
 export const EmergencySubmission = obj({ ...submissionEntries, location: text(MAX_ADDRESS), description: text() });
 
-export const APPOINTMENT_KINDS = [
-  'appointment-installation',
-  'appointment-repair',
-  'appointment-safety-inspection',
-  'appointment-meter-reading',
-  'appliance-installation',
-  'appliance-repair',
-  'appliance-safety-check',
-] as const;
+export { APPOINTMENT_KINDS } from '../requestKind';
 
 // ---------------------------------------------------------------- the life of a request
 
