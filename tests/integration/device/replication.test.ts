@@ -33,21 +33,26 @@ let n = 0;
 
 const adminAuth = () => ({ basic: { name: site.adminUser, password: ADMIN_PASSWORD } });
 
-function cookieFetch(cookie: string) {
-  return (input: string, init: RequestInit = {}) =>
-    fetch(input.replace(firstBase, base), {
+/** Lets a test hold a request at a chosen moment (e.g. to kill the server between two batches). */
+type Gate = (input: string, init: RequestInit) => Promise<void>;
+
+function cookieFetch(cookie: string, gate?: Gate) {
+  return async (input: string, init: RequestInit = {}) => {
+    await gate?.(input, init);
+    return fetch(input.replace(firstBase, base), {
       ...init,
       headers: { ...(init.headers as Record<string, string> | undefined), cookie },
       signal: init.signal ?? AbortSignal.timeout(70_000),
     });
+  };
 }
 
-async function device(who: { name: string; cookie: string; db: string; roles: string[] }, batchSize = 100) {
+async function device(who: { name: string; cookie: string; db: string; roles: string[] }, batchSize = 100, gate?: Gate) {
   const db = await openDeviceDatabase({ name: `device-int-${process.pid}-${n++}`, storage: getRxStorageMemory(), multiInstance: false });
   const sync = startReplication({
     db,
     url: `${firstBase}/db/${who.db}/`,
-    fetch: cookieFetch(who.cookie),
+    fetch: cookieFetch(who.cookie, gate),
     user: { name: who.name, roles: who.roles },
     database: parseDatabaseName(who.db),
     batchSize,
@@ -216,7 +221,20 @@ describe.sequential('a device replicating with the real server', () => {
 
   it('500 events pushed while the server is killed and restarted on the same data all arrive exactly once', async () => {
     const second = await newResident(base, { community: 'demo-garden' });
-    const { db, sync } = await device({ name: second.name, cookie: second.cookie, db: second.db, roles: ['resident'] }, 50);
+    // Push batches from the third on are held until the server has been killed, so the kill
+    // always falls in the middle of the push, however fast the machine is.
+    let pushes = 0;
+    let atHeldBatch!: () => void;
+    const aBatchIsHeld = new Promise<void>((resolve) => (atHeldBatch = resolve));
+    let releaseHeldBatches!: () => void;
+    const serverKilled = new Promise<void>((resolve) => (releaseHeldBatches = resolve));
+    const gate: Gate = async (input, init) => {
+      if (init.method === 'POST' && input.includes('/_bulk_docs') && ++pushes >= 3) {
+        atHeldBatch();
+        await serverKilled;
+      }
+    };
+    const { db, sync } = await device({ name: second.name, cookie: second.cookie, db: second.db, roles: ['resident'] }, 50, gate);
     await sync.awaitInSync();
     const events = Array.from({ length: 500 }, (_, i) =>
       aSubmittedRepair({
@@ -227,15 +245,16 @@ describe.sequential('a device replicating with the real server', () => {
       }),
     );
     await db.events.bulkInsert(events);
-    // kill once some (not all) of them have reached the server
     const ids = events.map((e) => e.id);
+    await aBatchIsHeld;
     let storedAtKill = 0;
-    for (;;) {
+    while (storedAtKill === 0) {
       storedAtKill = (await serverDocs(second.db, ids)).filter((r) => r.value).length;
-      if (storedAtKill > 0) break;
       await new Promise((r) => setTimeout(r, 20));
     }
     await site.kill();
+    releaseHeldBatches();
+    expect(storedAtKill).toBeGreaterThan(0);
     expect(storedAtKill).toBeLessThan(500); // killed in the middle of the push
     expect(await db.outbox.count().exec()).toBeGreaterThan(0);
     site = await startSite({ dataDir, env: { HEARTHLINE_ADMIN_PASSWORD: ADMIN_PASSWORD } });
