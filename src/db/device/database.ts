@@ -1,5 +1,6 @@
 import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
+import { RxDBCleanupPlugin } from 'rxdb/plugins/cleanup';
 import { combineLatest, map, type Observable } from 'rxjs';
 import { EVENTS_COLLECTION_CREATOR } from '../rxdbSchema';
 import { validateWrite, type WriteRule } from '../validateWrite';
@@ -110,6 +111,8 @@ export async function openDeviceDatabase(options: OpenOptions): Promise<DeviceDa
   if (!migrationAdded) {
     // The events schema has version 1 (src/db/schema/events/migrations.ts): RxDB needs the plugin.
     addRxPlugin(RxDBMigrationSchemaPlugin);
+    // Purges old tombstones (outbox removals) in the background; prune.ts purges its own at once.
+    addRxPlugin(RxDBCleanupPlugin);
     migrationAdded = true;
   }
   let storage = options.storage;

@@ -2,3 +2,5 @@
 export * from './database';
 export * from './replication';
 export * from './syncStatus';
+export * from './storage';
+export * from './prune';

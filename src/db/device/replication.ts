@@ -111,6 +111,11 @@ export function pullModifier(doc: Record<string, unknown>): WithDeleted<EventRec
 export function makePushModifier(options: Pick<ReplicationOptions, 'db' | 'user' | 'database'>) {
   const { db, user, database } = options;
   return async (doc: WithDeleted<EventRecord>): Promise<WithDeleted<EventRecord> | null> => {
+    // A local removal (pruneClosedRequests dropping old closed requests from a staff device)
+    // is a tombstone RxDB would push; the server keeps every event for good (rule
+    // `never-changed`) and would refuse it. It is the device's own housekeeping, never a
+    // change to the record: held back, and no rejection recorded.
+    if (doc._deleted === true) return null;
     if (await db.outbox_rejections.findOne(doc.id).exec()) return null;
     const verdict = validateWrite({ database, doc, user, existing: false });
     if (verdict.ok) return doc;
