@@ -27,9 +27,9 @@ const require = createRequire(import.meta.url);
 /** @typedef {import('./store.mjs').UserCtx} UserCtx */
 
 /**
- * @param {{ dataDir: string, adapter?: 'leveldb' | 'memory' }} options
+ * @param {{ dataDir: string, adapter?: 'leveldb' | 'memory', sessionSeconds?: number }} options
  */
-export async function createEmbedded({ dataDir, adapter = 'leveldb' }) {
+export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeconds }) {
   const dir = path.resolve(dataDir);
   await mkdir(dir, { recursive: true });
   // LevelDB allows one process per database; a second one would die on an uncaught LOCK error.
@@ -60,6 +60,12 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb' }) {
   // Trap 4: the default secret is random per process and never saved.
   if (!cfg._config.couch_httpd_auth?.secret) {
     await setConfig('couch_httpd_auth', 'secret', randomBytes(32).toString('hex'));
+  }
+
+  // How long a session lasts unused: the server's check and the cookie's Max-Age agree
+  // (responseHeaders.mjs). Every cookie-authenticated request renews the cookie.
+  if (sessionSeconds !== undefined && Number(cfg._config.couch_httpd_auth?.timeout) !== sessionSeconds) {
+    await setConfig('couch_httpd_auth', 'timeout', sessionSeconds);
   }
 
   // The request log names every database touched (resident databases carry the user name) and

@@ -35,12 +35,20 @@ export { residentDbName, stationDbName, databaseKind } from './names.mjs';
  * @property {string} [couchUrl] proxy mode: http://admin:password@host:5984
  * @property {string} [adminPassword] embedded mode: the server admin's password (else generated on first start)
  * @property {boolean} [demo] seed a demo station when the operations database is empty
+ * @property {number} [sessionSeconds] how long a sign-in lasts unused (cookie Max-Age; embedded: also the server's session timeout)
  * @property {import('./domain.mjs').ValidateWrite} [validateWrite] the write check (default: src/db/validateWrite.ts)
  * @property {{ maxAccountFailures?: number, maxAddressFailures?: number, lockMs?: number }} [signIn]
  * @property {(msg: string) => void} [log] progress messages (default console.log)
  * @property {(msg: string) => void} [logError] failures inside requests (default console.error)
  * @property {(dbName: string) => void} [onWrite] called after documents were stored in a database (wakes the router)
  */
+
+/**
+ * How long a sign-in lasts without use (a week). The cookie is persistent with this lifetime
+ * and renewed by every request, so a phone that opens the app now and then stays signed in; a
+ * device left unused for longer asks for the password again (its records wait meanwhile).
+ */
+export const DEFAULT_SESSION_SECONDS = 7 * 24 * 60 * 60;
 
 /**
  * @param {NodeJS.ProcessEnv} env
@@ -63,6 +71,7 @@ export function backendOptionsFromEnv(env) {
     couchUrl: env.COUCHDB_URL || undefined,
     adminPassword: env.HEARTHLINE_ADMIN_PASSWORD || undefined,
     demo: env.HEARTHLINE_DEMO !== '0',
+    sessionSeconds: int('HEARTHLINE_SESSION_SECONDS', DEFAULT_SESSION_SECONDS),
     signIn: {
       maxAccountFailures: int('HEARTHLINE_SIGNIN_MAX_FAILURES', 6),
       maxAddressFailures: int('HEARTHLINE_SIGNIN_MAX_ADDRESS_FAILURES', 20),
@@ -120,6 +129,7 @@ export async function createBackend({
   couchUrl,
   adminPassword,
   demo = true,
+  sessionSeconds = DEFAULT_SESSION_SECONDS,
   validateWrite = defaultValidateWrite,
   signIn = {},
   log = console.log,
@@ -148,7 +158,7 @@ export async function createBackend({
     const who = await retryWhileUnreachable(() => store.verifyPassword(parsed.user, decodeURIComponent(new URL(couchUrl).password)), log);
     if (!who?.roles.includes('_admin')) throw new Error(`COUCHDB_URL: ${parsed.user} is not a server admin of ${parsed.display} (or the password is wrong)`);
   } else {
-    const embedded = await createEmbedded({ dataDir, adapter });
+    const embedded = await createEmbedded({ dataDir, adapter, sessionSeconds });
     store = embedded.store;
     dbHandler = embedded.handler;
     admin = await embedded.ensureAdmin(adminPassword);
@@ -160,7 +170,7 @@ export async function createBackend({
   const limiter = new SignInLimiter(signIn);
 
   const db = express.Router();
-  db.use(responseHeaders({ upstreamBase, mountPath: '/db' }));
+  db.use(responseHeaders({ upstreamBase, mountPath: '/db', sessionSeconds }));
   db.use(sameOriginOnly);
   db.use(createGuard({ store, validateWrite, limiter, log: logError, onWrite }));
   db.use(dbHandler);

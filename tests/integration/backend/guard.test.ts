@@ -242,6 +242,16 @@ describe('hardenSessionCookie', () => {
     );
     expect(hardenSessionCookie('other=1; Path=/', { secure: false })).toBe('other=1; Path=/');
   });
+
+  it('makes a session cookie persistent for the session lifetime, and leaves a sign-out cookie expired', () => {
+    // express-pouchdb passes its timeout in seconds as express's maxAge (milliseconds): replaced.
+    expect(hardenSessionCookie('AuthSession=abc; Max-Age=0.6; Expires=Thu, 01 Jan 1970 00:00:01 GMT; Path=/', { secure: false, maxAgeSeconds: 604800 })).toBe(
+      'AuthSession=abc; Max-Age=604800; Path=/db; HttpOnly; SameSite=Strict',
+    );
+    expect(hardenSessionCookie('AuthSession=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT', { secure: false, maxAgeSeconds: 604800 })).toBe(
+      'AuthSession=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/db; HttpOnly; SameSite=Strict',
+    );
+  });
 });
 
 describe('SignInLimiter', () => {

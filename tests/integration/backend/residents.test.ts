@@ -113,7 +113,7 @@ describe('GET /api/communities', () => {
 });
 
 describe('sign-in cookie', () => {
-  it('is AuthSession with Path=/db; HttpOnly; SameSite=Strict, and no Secure over plain HTTP', async () => {
+  it('is AuthSession with Path=/db; HttpOnly; SameSite=Strict; Max-Age of a week, and no Secure over plain HTTP', async () => {
     const res = await signIn(site.url, a.name, a.password);
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith('AuthSession='))!;
     const attrs = cookie.split(';').slice(1).map((s) => s.trim().toLowerCase());
@@ -122,6 +122,8 @@ describe('sign-in cookie', () => {
     expect(attrs).toContain('samesite=strict');
     expect(attrs).not.toContain('secure');
     expect(attrs.filter((x) => x.startsWith('path='))).toEqual(['path=/db']);
+    // Persistent for the session lifetime (a week by default), so closing the browser keeps it.
+    expect(attrs.filter((x) => x.startsWith('max-age='))).toEqual(['max-age=604800']);
     expect(res.json).toMatchObject({ ok: true, name: a.name, roles: ['resident'] });
   });
 
