@@ -42,3 +42,24 @@ export function pick(lang: Lang, text: Bilingual): string {
 export function fill(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? `{${key}}`));
 }
+
+/**
+ * The strings the signed-in islands use, for one language. Pages pass them to the islands as
+ * props, so the islands' JavaScript carries neither dictionary (props are serialised into the
+ * page once).
+ */
+export function appStrings(lang: Lang) {
+  const t = dictionary(lang);
+  return {
+    session: t.session,
+    sync: t.sync,
+    requests: t.requests,
+    repairForm: t.repairForm,
+    requestKinds: t.requestKinds,
+    requestStatus: t.requestStatus,
+    refusalRules: t.refusalRules,
+    staff: t.staff,
+    portal: t.portal,
+  };
+}
+export type AppStrings = ReturnType<typeof appStrings>;

@@ -87,7 +87,9 @@ export async function writeServiceWorker({ dir, logger }) {
     globDirectory: dir,
     globPatterns: ['**/*.{html,js,mjs,css,svg,png,jpg,jpeg,gif,webp,avif,ico,webmanifest,json,txt,woff,woff2,ttf,otf}'],
     // 404.html is served by the server for unknown URLs; the offline page stands in offline.
-    globIgnores: ['**/node_modules/**', 'sw.js', 'workbox-*.js', '**/*.map', 'db/**', '404.html'],
+    // RxDB's dev-mode and ajv validator are split chunks that production never loads
+    // (src/db/device/database.ts turns them on only outside production builds).
+    globIgnores: ['**/node_modules/**', 'sw.js', 'workbox-*.js', '**/*.map', 'db/**', '404.html', '_astro/dev-mode.*.js', '_astro/validate-ajv.*.js'],
     dontCacheBustURLsMatching: /^_astro\//,
     maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
     mode: 'production',

@@ -19,6 +19,8 @@ declare global {
     hearthline?: {
       /** False while reloading would lose work, e.g. records not yet sent. */
       canReloadNow?: () => boolean | Promise<boolean>;
+      /** The open device of the signed-in user (src/db/device/browserDevice.ts), once loaded. */
+      device?: () => Promise<unknown>;
     };
   }
 }

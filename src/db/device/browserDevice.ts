@@ -1,0 +1,184 @@
+import type { Observable } from 'rxjs';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { parseDatabaseName } from '../databaseNames';
+import { correctEvent, openDeviceDatabase, recordEvent, type DeviceDatabase, type RecordResult, type WriteContext } from './database';
+import { requestList, type RequestListItem, type RequestListOptions } from './requestList';
+import { currentSession, setCurrentSession } from './sessionStore';
+import type { Lang } from '../../i18n/index';
+import { startReplication, type DeviceReplication } from './replication';
+import { createSyncStatusStore, INITIAL_SYNC_STATUS, type SyncStatusStore } from './syncStatus';
+import {
+  deviceId,
+  forgetDeviceSession,
+  loadDeviceSession,
+  localDatabaseName,
+  saveDeviceSession,
+  signIn,
+  signOutOfServer,
+  type DeviceSession,
+  type SignInResult,
+} from './session';
+
+/**
+ * The device in a browser page: one per page, opened lazily by the islands that need it (never
+ * before the page is interactive: a resident's form does not wait for IndexedDB).
+ *
+ *   currentSession()        the device session (localStorage), or null: works offline
+ *   device()                the open device (local database + live replication), or null when
+ *                           nobody has signed in on this device
+ *   signInOnDevice(…)       sign in (a different user gets their own local database)
+ *   signInAgain(password)   the same user, after the server session expired
+ *   signOutOfDevice()       ends the session; unsent records stay in the user's local database
+ *
+ * It also answers the app shell's update prompt (`window.hearthline.canReloadNow`: false while
+ * anything waits to be sent) and remembers the last successful exchange across page loads, so
+ * the status signal can say when it was even when the page opens offline.
+ */
+
+export interface BrowserDevice {
+  readonly session: DeviceSession;
+  readonly db: DeviceDatabase;
+  readonly sync: DeviceReplication;
+  readonly status: SyncStatusStore;
+  /** This device's id, for the events it writes. */
+  readonly deviceId: string;
+  /** What recordEvent needs: the database the events go to and the session user. */
+  writeContext(): WriteContext;
+  /** Checks (the server's own write check) and stores an event on the device. */
+  record(event: unknown, lang: Lang): Promise<RecordResult>;
+  /** Stores the correction of a refused event (a new event; the refused one is superseded). */
+  correct(refusedId: string, event: unknown, lang: Lang): Promise<RecordResult>;
+  /** The requests a screen lists, live (see requestList.ts). */
+  requests(options: RequestListOptions): Observable<RequestListItem[]>;
+}
+
+const LAST_EXCHANGE_KEY = 'hearthline:last-exchange';
+
+let opening: Promise<BrowserDevice> | undefined;
+let openFor: string | undefined;
+
+export { currentSession };
+
+/** The open device of the signed-in user (opened on first call), or null if nobody signed in. */
+export function device(): Promise<BrowserDevice | null> {
+  const stored = currentSession();
+  if (!stored) return Promise.resolve(null);
+  // The page read the stored session by its shape only; here it is parsed with its schema.
+  const session = loadDeviceSession(localStorage);
+  if (!session || session.name !== stored.name) {
+    forgetDeviceSession(localStorage);
+    setCurrentSession(null);
+    return Promise.resolve(null);
+  }
+  if (opening && openFor === session.name) return opening;
+  openFor = session.name;
+  opening = openDevice(session);
+  opening.catch(() => {
+    opening = undefined;
+    openFor = undefined;
+  });
+  return opening;
+}
+
+async function openDevice(session: DeviceSession): Promise<BrowserDevice> {
+  const db = await openDeviceDatabase({ name: localDatabaseName(session.name), storage: getRxStorageDexie() });
+  const remembered = Number(localStorage.getItem(LAST_EXCHANGE_KEY + ':' + session.name));
+  const status = createSyncStatusStore({
+    ...INITIAL_SYNC_STATUS,
+    online: navigator.onLine,
+    lastExchangeAt: Number.isFinite(remembered) && remembered > 0 ? remembered : null,
+    state: navigator.onLine ? 'waiting' : 'offline',
+  });
+  const sync = startReplication({
+    db,
+    url: `${location.origin}/db/${session.database}/`,
+    user: { name: session.name, roles: session.couchRoles },
+    database: parseDatabaseName(session.database),
+    status,
+  });
+  let saved = 0;
+  status.status$.subscribe((s) => {
+    // Kept across page loads ("last sent 10 minutes ago" even when the page opens offline).
+    if (s.lastExchangeAt && s.lastExchangeAt - saved > 5_000) {
+      saved = s.lastExchangeAt;
+      try {
+        localStorage.setItem(LAST_EXCHANGE_KEY + ':' + session.name, String(saved));
+      } catch {
+        // storage full: the figure is only a convenience
+      }
+    }
+  });
+  // Back online: try now rather than at the end of the current back-off.
+  window.addEventListener('online', () => sync.state.reSync());
+  const hearthline = (window.hearthline ??= {});
+  hearthline.canReloadNow = () => status.get().waiting === 0;
+  // For support staff and tests, from the browser's console: the open device (the signed-in
+  // user's own data only; nothing a page script could not reach anyway).
+  hearthline.device = device;
+  const id = deviceId(localStorage);
+  const writeContext = (): WriteContext => {
+    const now = currentSession() ?? session;
+    return { database: parseDatabaseName(session.database), user: { name: session.name, roles: now.name === session.name ? now.couchRoles : session.couchRoles } };
+  };
+  return {
+    // The session as it is now (a re-sign-in or a profile refresh replaces it; same user).
+    get session() {
+      const now = currentSession();
+      return now && now.name === session.name ? now : session;
+    },
+    db,
+    sync,
+    status,
+    deviceId: id,
+    writeContext,
+    record: (event, lang) => recordEvent(db, event, writeContext(), lang),
+    correct: (refusedId, event, lang) => correctEvent(db, refusedId, event, writeContext(), lang),
+    requests: (options) => requestList(db, options),
+  };
+}
+
+/** Signs in; on success the device session is kept and the device (re)opened for that user. */
+export async function signInOnDevice(login: string, password: string): Promise<SignInResult> {
+  const result = await signIn(login, password);
+  if (!result.ok) return result;
+  const previous = currentSession();
+  saveDeviceSession(localStorage, result.session);
+  if (previous && previous.name === result.session.name && opening) {
+    // The same user again (their server session had expired): carry on where the replication stopped.
+    const open = await opening;
+    open.status.dispatch({ type: 'signed-in' });
+    open.sync.state.reSync();
+    setCurrentSession(result.session);
+    return result;
+  }
+  if (opening) await closeDevice();
+  setCurrentSession(result.session);
+  return result;
+}
+
+/** The same user signs in again after the server session expired. */
+export async function signInAgain(password: string): Promise<SignInResult> {
+  const session = currentSession();
+  if (!session) return { ok: false, messageId: 'session.server' };
+  return signInOnDevice(session.name, password); // 'r-…' passes through userNameFor unchanged
+}
+
+async function closeDevice(): Promise<void> {
+  const open = await opening?.catch(() => undefined);
+  opening = undefined;
+  openFor = undefined;
+  if (!open) return;
+  await open.sync.stop();
+  await open.db.close();
+}
+
+/**
+ * Signs out. Records not yet sent stay in this user's local database and are sent at their next
+ * sign-in on this device; the caller warns first (see `waiting`).
+ */
+export async function signOutOfDevice(): Promise<void> {
+  await closeDevice();
+  await signOutOfServer();
+  forgetDeviceSession(localStorage);
+  setCurrentSession(null);
+}

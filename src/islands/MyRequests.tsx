@@ -1,0 +1,72 @@
+import { For, Show, createSignal } from 'solid-js';
+import { fill, type AppStrings, type Lang } from '../i18n';
+import type { RequestListItem } from '../db/device/requestList';
+import type { BrowserDevice } from '../db/device/browserDevice';
+import { fromObservable } from './reactive';
+import { formatMoment, shortRequestNumber } from './format';
+import RepairForm from './RepairForm';
+
+/** The refusal in the user's words when the rule is known; the server's own words otherwise. */
+function refusalReason(t: AppStrings, rule: string, reason: string): string {
+  return (t.refusalRules as Record<string, string>)[rule] ?? reason;
+}
+
+/**
+ * The resident's requests as this device knows them: each with its state, whether it still
+ * waits to be sent, and any refusal with the server's reason and a way to correct it.
+ */
+export default function MyRequests(props: { lang: Lang; t: AppStrings; device: BrowserDevice }) {
+  const t = props.t;
+  const items = fromObservable<RequestListItem[] | undefined>(props.device.requests({ resident: props.device.session.name }), undefined);
+  return (
+    <section class="my-requests" aria-labelledby="my-requests-title">
+      <h2 id="my-requests-title">{t.requests.mine}</h2>
+      <Show when={items()} fallback={<p>{t.requests.loading}</p>}>
+        <Show when={items()!.length} fallback={<p>{t.requests.none}</p>}>
+          <ul class="request-list">
+            <For each={items()}>{(item) => <RequestRow lang={props.lang} t={props.t} device={props.device} item={item} />}</For>
+          </ul>
+        </Show>
+      </Show>
+    </section>
+  );
+}
+
+function RequestRow(props: { lang: Lang; t: AppStrings; device: BrowserDevice; item: RequestListItem }) {
+  const t = props.t;
+  const [correcting, setCorrecting] = createSignal(false);
+  const sending = () => (props.item.waiting > 0 ? t.requests.waiting : t.requests.sent);
+  return (
+    <li class="request" data-request={props.item.requestId} data-waiting={props.item.waiting > 0 ? 'yes' : 'no'} data-refused={props.item.refused.length ? 'yes' : 'no'}>
+      <p class="request-title">
+        <strong>{t.requestKinds[props.item.kind]}</strong> <span class="request-number">#{shortRequestNumber(props.item.requestId)}</span>
+      </p>
+      <p class="request-meta">
+        {fill(t.requests.submittedAt, { time: formatMoment(props.lang, props.item.state?.submittedAt ?? props.item.lastAt) })}
+        <Show when={props.item.state}> · {t.requestStatus[props.item.state!.status]}</Show>
+        <Show when={!props.item.refused.length}>
+          {' '}· <span class="sending" data-sending={props.item.waiting > 0 ? 'waiting' : 'sent'}>{sending()}</span>
+        </Show>
+      </p>
+      <For each={props.item.refused}>
+        {(refused) => (
+          <div class="refusal">
+            <p class="field-error">{fill(t.requests.refused, { reason: refusalReason(t, refused.rejection.rule, refused.rejection.reason) })}</p>
+            <Show
+              when={correcting()}
+              fallback={
+                <button type="button" class="button secondary" onClick={() => setCorrecting(true)}>
+                  {t.requests.correct}
+                </button>
+              }
+            >
+              <Show when={refused.event.requestKind === 'repair' && refused.event.type === 'submitted'}>
+                <RepairForm lang={props.lang} t={props.t} device={props.device} correcting={refused} onDone={() => setCorrecting(false)} />
+              </Show>
+            </Show>
+          </div>
+        )}
+      </For>
+    </li>
+  );
+}

@@ -1,0 +1,61 @@
+import { Match, Show, Switch, lazy } from 'solid-js';
+import { fill, localeHref, type AppStrings, type Lang } from '../i18n';
+import { displayName, isStaff } from '../db/device/sessionStore';
+import { loadDeviceLayer, useDevice, useSession } from './reactive';
+import SignInForm from './SignInForm';
+
+// Shown only once the device database is open, so they load with it, not with the page.
+const RepairForm = lazy(() => import('./RepairForm'));
+const MyRequests = lazy(() => import('./MyRequests'));
+const StaffQueue = lazy(() => import('./StaffQueue'));
+
+/**
+ * The signed-in part of the site: sign-in when nobody has signed in on this device; else the
+ * resident's forms and requests, or a station's queue for staff. Everything is read from and
+ * written to the device's own database, so it works with no network after the first sign-in.
+ */
+export default function Portal(props: { lang: Lang; t: AppStrings; area: 'resident' | 'staff' }) {
+  const t = props.t;
+  const session = useSession();
+  const open = useDevice();
+  const signOut = async () => {
+    const waiting = open()?.status.get().waiting ?? 0;
+    if (waiting > 0 && !confirm(fill(t.session.signOutWaiting, { n: waiting }))) return;
+    await (await loadDeviceLayer()).signOutOfDevice();
+  };
+  return (
+    <Switch>
+      <Match when={!session()}>
+        <SignInForm lang={props.lang} t={props.t} />
+      </Match>
+      <Match when={session()}>
+        <div class="signed-in-bar">
+          <p>{fill(t.session.signedInAs, { name: displayName(session()!) })}</p>
+          <button type="button" class="button secondary" onClick={signOut}>
+            {t.session.signOut}
+          </button>
+        </div>
+        <Show when={(props.area === 'staff') !== isStaff(session()!)}>
+          <p class="notice">
+            <a href={localeHref(props.lang, isStaff(session()!) ? '/staff/' : '/portal/')}>{isStaff(session()!) ? t.staff.title : t.portal.title}</a>
+          </p>
+        </Show>
+        <Show when={open()} keyed fallback={<p>{t.requests.loading}</p>}>
+          {(device) => (
+            <Show
+              when={isStaff(device.session)}
+              fallback={
+                <>
+                  <RepairForm lang={props.lang} t={props.t} device={device} />
+                  <MyRequests lang={props.lang} t={props.t} device={device} />
+                </>
+              }
+            >
+              <StaffQueue lang={props.lang} t={props.t} device={device} />
+            </Show>
+          )}
+        </Show>
+      </Match>
+    </Switch>
+  );
+}

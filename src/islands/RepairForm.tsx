@@ -1,0 +1,164 @@
+import { For, Show, createSignal } from 'solid-js';
+import { fill, type AppStrings, type Lang } from '../i18n';
+import { REPAIR_FAULTS } from '../db/schema/events/payloads';
+import { MAX_ADDRESS, MAX_TEXT } from '../db/schema/events/limits';
+import { composeCorrection, composeSubmission } from '../db/device/compose';
+import type { BrowserDevice } from '../db/device/browserDevice';
+import type { RefusedEvent } from '../db/device/requestList';
+import type { DescribedIssue } from '../db/schema/messages';
+import { shortRequestNumber } from './format';
+
+type Fault = (typeof REPAIR_FAULTS)[number];
+
+interface RepairPayload {
+  channel: 'portal';
+  fault: Fault;
+  details?: string;
+  address: string;
+  contact: { name: string; phone: string };
+  contactTimes: string[];
+}
+
+/**
+ * The repair report. Every check is the event schema's (recordEvent runs the server's write
+ * check): the form only maps each issue to its field. Saved on the device first, offline too.
+ * With `correcting`, the form is filled from a refused report and sends its correction.
+ */
+export default function RepairForm(props: { lang: Lang; t: AppStrings; device: BrowserDevice; correcting?: RefusedEvent; onDone?: () => void }) {
+  const t = props.t;
+  const before = props.correcting?.event.payload as Partial<RepairPayload> | undefined;
+  const [fault, setFault] = createSignal<Fault | ''>(before?.fault ?? '');
+  const [details, setDetails] = createSignal(before?.details ?? '');
+  const [address, setAddress] = createSignal(before?.address ?? '');
+  const [contactName, setContactName] = createSignal(before?.contact?.name ?? '');
+  const [contactPhone, setContactPhone] = createSignal(before?.contact?.phone ?? props.device.session.profile?.phone ?? '');
+  const [issues, setIssues] = createSignal<DescribedIssue[]>([]);
+  const [saved, setSaved] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  const idBase = props.correcting ? `repair-fix-${props.correcting.event.id}` : 'repair';
+
+  const issueOf = (path: string) => issues().find((i) => i.path === path)?.message;
+  const described = (path: string, field: string) => (issueOf(path) ? `${idBase}-${field}-error` : undefined);
+
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    const payload = {
+      channel: 'portal',
+      ...(fault() ? { fault: fault() } : {}),
+      ...(details().trim() ? { details: details().trim() } : {}),
+      address: address().trim(),
+      contact: { name: contactName().trim(), phone: contactPhone().trim() },
+      contactTimes: [],
+    };
+    const writer = { session: props.device.session, deviceId: props.device.deviceId };
+    const result = props.correcting
+      ? await props.device.correct(props.correcting.event.id, composeCorrection(writer, props.correcting.event, payload), props.lang)
+      : await props.device.record(composeSubmission(writer, 'repair', payload), props.lang);
+    setBusy(false);
+    if (!result.ok) {
+      // A refusal that is not about a field (e.g. no station on the profile) is shown whole.
+      setIssues(result.issues.length ? result.issues : [{ path: '', id: 'value.invalid', message: result.reason }]);
+      setSaved(null);
+      queueMicrotask(() => document.getElementById(`${idBase}-errors`)?.focus());
+      return;
+    }
+    setIssues([]);
+    setSaved(fill(t.repairForm.submitted, { id: shortRequestNumber(result.event.requestId) }));
+    if (!props.correcting) {
+      setFault('');
+      setDetails('');
+    }
+    props.onDone?.();
+  };
+
+  return (
+    <form class="form repair-form" onSubmit={submit} novalidate aria-labelledby={`${idBase}-title`}>
+      <h2 id={`${idBase}-title`}>{props.correcting ? t.requests.correct : t.repairForm.title}</h2>
+      <Show when={!props.correcting}>
+        <p>{t.repairForm.intro}</p>
+      </Show>
+      <Show when={issues().length}>
+        <div id={`${idBase}-errors`} class="form-error" role="alert" tabindex="-1">
+          <p>{t.repairForm.fixErrors}</p>
+          <ul>
+            <For each={issues()}>{(issue) => <li>{issue.message}</li>}</For>
+          </ul>
+        </div>
+      </Show>
+      <fieldset class="field" aria-describedby={described('payload.fault', 'fault')}>
+        <legend>{t.repairForm.fault}</legend>
+        <For each={REPAIR_FAULTS}>
+          {(f) => (
+            <label class="choice">
+              <input type="radio" name={`${idBase}-fault`} value={f} checked={fault() === f} onChange={() => setFault(f)} />
+              {t.repairForm.faults[f]}
+            </label>
+          )}
+        </For>
+        <Show when={issueOf('payload.fault')}>
+          <p id={`${idBase}-fault-error`} class="field-error">{issueOf('payload.fault')}</p>
+        </Show>
+      </fieldset>
+      <TextField id={`${idBase}-details`} label={t.repairForm.details} hint={t.repairForm.detailsHint} value={details()} onInput={setDetails} error={issueOf('payload.details')} multiline maxLength={MAX_TEXT} />
+      <TextField id={`${idBase}-address`} label={t.repairForm.address} value={address()} onInput={setAddress} error={issueOf('payload.address')} autocomplete="street-address" maxLength={MAX_ADDRESS} />
+      <TextField id={`${idBase}-contact-name`} label={t.repairForm.contactName} value={contactName()} onInput={setContactName} error={issueOf('payload.contact.name')} autocomplete="name" />
+      <TextField id={`${idBase}-contact-phone`} label={t.repairForm.contactPhone} value={contactPhone()} onInput={setContactPhone} error={issueOf('payload.contact.phone')} autocomplete="tel" type="tel" />
+      <button type="submit" class="button" disabled={busy()}>{t.repairForm.submit}</button>
+      <Show when={saved()}>
+        <p class="notice" role="status">{saved()}</p>
+      </Show>
+    </form>
+  );
+}
+
+function TextField(props: {
+  id: string;
+  label: string;
+  hint?: string;
+  value: string;
+  onInput: (value: string) => void;
+  error?: string | undefined;
+  multiline?: boolean;
+  maxLength?: number;
+  autocomplete?: string;
+  type?: string;
+}) {
+  const describedBy = () => [props.hint ? `${props.id}-hint` : '', props.error ? `${props.id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <Show when={props.hint}>
+        <p id={`${props.id}-hint`} class="hint">{props.hint}</p>
+      </Show>
+      <Show
+        when={props.multiline}
+        fallback={
+          <input
+            id={props.id}
+            type={props.type ?? 'text'}
+            value={props.value}
+            maxLength={props.maxLength}
+            autocomplete={props.autocomplete}
+            onInput={(e) => props.onInput(e.currentTarget.value)}
+            aria-invalid={props.error ? 'true' : undefined}
+            aria-describedby={describedBy()}
+          />
+        }
+      >
+        <textarea
+          id={props.id}
+          rows="3"
+          value={props.value}
+          maxLength={props.maxLength}
+          onInput={(e) => props.onInput(e.currentTarget.value)}
+          aria-invalid={props.error ? 'true' : undefined}
+          aria-describedby={describedBy()}
+        />
+      </Show>
+      <Show when={props.error}>
+        <p id={`${props.id}-error`} class="field-error">{props.error}</p>
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+import { Show, createSignal } from 'solid-js';
+import { fill, type AppStrings, type Lang } from '../i18n';
+import { loadDeviceLayer } from './reactive';
+
+/** Sign-in: residents with the account number on their bill, staff with their user name. */
+export default function SignInForm(props: { lang: Lang; t: AppStrings }) {
+  const t = props.t;
+  const [login, setLogin] = createSignal('');
+  const [password, setPassword] = createSignal('');
+  const [errors, setErrors] = createSignal<{ login?: string; password?: string; form?: string }>({});
+  const [busy, setBusy] = createSignal(false);
+
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const missing = {
+      ...(login().trim() ? {} : { login: fill(t.session.required, { field: t.session.login }) }),
+      ...(password() ? {} : { password: fill(t.session.required, { field: t.session.password }) }),
+    };
+    setErrors(missing);
+    if (missing.login || missing.password) return;
+    setBusy(true);
+    const result = await (await loadDeviceLayer()).signInOnDevice(login(), password());
+    setBusy(false);
+    if (!result.ok) setErrors({ form: t.session[result.messageId] });
+  };
+
+  return (
+    <form class="form sign-in" onSubmit={submit} novalidate aria-labelledby="sign-in-title">
+      <h2 id="sign-in-title">{t.session.signInTitle}</h2>
+      <p>{t.session.signInIntro}</p>
+      <div class="field">
+        <label for="sign-in-login">{t.session.login}</label>
+        <input
+          id="sign-in-login"
+          name="username"
+          autocomplete="username"
+          value={login()}
+          onInput={(e) => setLogin(e.currentTarget.value)}
+          aria-invalid={errors().login ? 'true' : undefined}
+          aria-describedby={errors().login ? 'sign-in-login-error' : undefined}
+        />
+        <Show when={errors().login}>
+          <p id="sign-in-login-error" class="field-error">{errors().login}</p>
+        </Show>
+      </div>
+      <div class="field">
+        <label for="sign-in-password">{t.session.password}</label>
+        <input
+          id="sign-in-password"
+          name="password"
+          type="password"
+          autocomplete="current-password"
+          value={password()}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+          aria-invalid={errors().password ? 'true' : undefined}
+          aria-describedby={errors().password ? 'sign-in-password-error' : undefined}
+        />
+        <Show when={errors().password}>
+          <p id="sign-in-password-error" class="field-error">{errors().password}</p>
+        </Show>
+      </div>
+      <Show when={errors().form}>
+        <p class="form-error" role="alert">{errors().form}</p>
+      </Show>
+      <button type="submit" class="button" disabled={busy()}>{busy() ? t.session.signingIn : t.session.signIn}</button>
+    </form>
+  );
+}

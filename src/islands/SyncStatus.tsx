@@ -1,0 +1,97 @@
+import { Show, createSignal, createMemo } from 'solid-js';
+import { fill, type AppStrings, type Lang } from '../i18n';
+import type { SyncStatus as Status } from '../db/device/syncStatus';
+import { displayName } from '../db/device/sessionStore';
+import { fromObservable, loadDeviceLayer, useDevice } from './reactive';
+import { formatMoment } from './format';
+
+/**
+ * The sync status signal, on every signed-in page: online or offline, how many records wait,
+ * the last successful exchange, the last error in words. When the server session has expired
+ * it asks for the password again, in place; the records keep waiting meanwhile.
+ */
+export default function SyncStatus(props: { lang: Lang; t: AppStrings }) {
+  const t = props.t;
+  const open = useDevice();
+  return (
+    <Show when={open()} keyed>
+      {(device) => {
+        const status = fromObservable<Status>(device.status.status$, device.status.get());
+        const headline = createMemo(() => {
+          const s = status();
+          switch (s.state) {
+            case 'synced':
+              return t.sync.synced;
+            case 'waiting':
+              return s.waiting > 0 ? fill(t.sync.waiting, { n: s.waiting }) : t.sync.waitingNone;
+            case 'offline':
+              return s.waiting > 0 ? `${t.sync.offline} · ${fill(t.sync.waiting, { n: s.waiting })}` : t.sync.offline;
+            case 'error':
+              return s.waiting > 0 ? `${t.sync.error} · ${fill(t.sync.waiting, { n: s.waiting })}` : t.sync.error;
+            case 'signed-out':
+              return s.waiting > 0 ? `${t.sync['signed-out']} · ${fill(t.sync.waiting, { n: s.waiting })}` : t.sync['signed-out'];
+          }
+        });
+        return (
+          <section class="sync-status" data-state={status().state} data-waiting={status().waiting} aria-label={t.sync.label}>
+            <p class="sync-headline" role="status" aria-live="polite">
+              <span class="sync-dot" aria-hidden="true" />
+              {headline()}
+            </p>
+            <p class="sync-detail">
+              {status().lastExchangeAt ? fill(t.sync.lastExchange, { time: formatMoment(props.lang, status().lastExchangeAt!) }) : t.sync.never}
+            </p>
+            <Show when={status().lastError && status().state !== 'signed-out'}>
+              <p class="sync-detail sync-error">{status().lastError![props.lang]}</p>
+            </Show>
+            <Show when={status().rejected > 0}>
+              <p class="sync-detail sync-error">{fill(t.sync.rejected, { n: status().rejected })}</p>
+            </Show>
+            <Show when={status().state === 'signed-out'}>
+              <SignInAgain lang={props.lang} t={props.t} name={displayName(device.session)} />
+            </Show>
+          </section>
+        );
+      }}
+    </Show>
+  );
+}
+
+function SignInAgain(props: { lang: Lang; t: AppStrings; name: string }) {
+  const t = props.t;
+  const [password, setPassword] = createSignal('');
+  const [error, setError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    if (!password()) return setError(fill(t.session.required, { field: t.session.password }));
+    setBusy(true);
+    const result = await (await loadDeviceLayer()).signInAgain(password());
+    setBusy(false);
+    if (result.ok) {
+      setPassword('');
+      setError(null);
+    } else setError(t.session[result.messageId]);
+  };
+  return (
+    <form class="sign-in-again" onSubmit={submit} aria-labelledby="sign-in-again-title" novalidate>
+      <h2 id="sign-in-again-title">{t.session.signInAgainTitle}</h2>
+      <p>{t.session.signInAgainBody}</p>
+      <p>{fill(t.session.signedInAs, { name: props.name })}</p>
+      <label for="sign-in-again-password">{t.session.password}</label>
+      <input
+        id="sign-in-again-password"
+        type="password"
+        autocomplete="current-password"
+        value={password()}
+        onInput={(e) => setPassword(e.currentTarget.value)}
+        aria-invalid={error() ? 'true' : undefined}
+        aria-describedby={error() ? 'sign-in-again-error' : undefined}
+      />
+      <Show when={error()}>
+        <p id="sign-in-again-error" class="field-error" role="alert">{error()}</p>
+      </Show>
+      <button type="submit" class="button" disabled={busy()}>{busy() ? t.session.signingIn : t.session.signInAgain}</button>
+    </form>
+  );
+}

@@ -1,0 +1,61 @@
+import { createSignal, onCleanup, type Accessor } from 'solid-js';
+import type { Observable } from 'rxjs';
+import type { BrowserDevice } from '../db/device/browserDevice';
+import type { DeviceSession } from '../db/device/session';
+import { watchSession } from '../db/device/sessionStore';
+
+/**
+ * The glue between the device layer and Solid islands. Islands call these and render; the
+ * rules and the data live in src/db and src/rules.
+ *
+ * The device layer (RxDB, Dexie: the bulk of the portal's code) is imported dynamically, after
+ * the island has mounted: the page and its forms are interactive before it loads.
+ */
+
+/** A Solid signal following an observable; unsubscribed with the owning component. */
+export function fromObservable<T>(source: Observable<T>, initial: T): Accessor<T> {
+  const [value, setValue] = createSignal<T>(initial, { equals: false });
+  const sub = source.subscribe((v) => setValue(() => v));
+  onCleanup(() => sub.unsubscribe());
+  return value;
+}
+
+/** The signed-in user of this device (null: nobody), live. */
+export function useSession(): Accessor<DeviceSession | null> {
+  const [session, setSession] = createSignal<DeviceSession | null>(null);
+  onCleanup(watchSession(setSession));
+  return session;
+}
+
+/** The device layer, loaded once per page. */
+export const loadDeviceLayer = () => import('../db/device/browserDevice');
+
+/**
+ * The open device (local database + replication): undefined while opening, null when nobody
+ * has signed in. It changes only when another user signs in, so forms keep what was typed
+ * when the same user signs in again.
+ */
+export function useDevice(): Accessor<BrowserDevice | null | undefined> {
+  const [open, setOpen] = createSignal<BrowserDevice | null | undefined>(undefined);
+  let user: string | null | undefined;
+  onCleanup(
+    watchSession((session) => {
+      const name = session?.name ?? null;
+      if (name === user) return;
+      user = name;
+      setOpen(undefined);
+      loadDeviceLayer()
+        .then((layer) => layer.device())
+        .then(
+          (d) => {
+            if (user === name) setOpen(d);
+          },
+          (err) => {
+            console.error('the device database could not be opened', err);
+            setOpen(null);
+          },
+        );
+    }),
+  );
+  return open;
+}
