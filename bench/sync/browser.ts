@@ -1,0 +1,236 @@
+/**
+ * The browser side of `npm run bench:sync` (bundled by bench/sync.ts with esbuild, evaluated in
+ * a page of the running site, so every request is same-origin with the AuthSession cookie).
+ *
+ * Sets `window.__syncBench`:
+ *   hearthline(opts)  the real device code: openDeviceDatabase(Dexie) + startReplication
+ *   hearthlineAckFix  diagnosis only: hearthline with the outbox acknowledgement of pulled
+ *                     documents skipped (see hearthline below)
+ *   rxdbPushPull      diagnosis only: RxDB's own replicateCouchDB (pull and push, as the device)
+ *                     on the same collection, without our fetch wrapper and subscriptions
+ *   rxdbPull          diagnosis only: the same, pull only (RxDB then writes no pull meta)
+ *   dexieFloor(opts)  diagnosis only: the same documents fetched with one _all_docs and written
+ *                     with one bulkInsert (the storage's floor, no replication protocol)
+ *   pouch(opts)       the baseline: plain PouchDB (IndexedDB adapter) one-shot replicate.from
+ * Each resolves to { ms, count, … } once every expected event is stored locally.
+ */
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { replicateCouchDB } from 'rxdb/plugins/replication-couchdb';
+import { createRevision, getDefaultRxDocumentMeta } from 'rxdb/plugins/utils';
+import { filter, firstValueFrom } from 'rxjs';
+import PouchDB from 'pouchdb-browser';
+import { openDeviceDatabase, pullModifier, startReplication, type DeviceDatabase } from '../../src/db/device/index';
+import { parseDatabaseName } from '../../src/db/databaseNames';
+import type { EventRecord } from '../../src/db/schema/events/event';
+
+export interface RunOptions {
+  /** The server database, e.g. 'station-demo'. */
+  dbName: string;
+  batchSize?: number;
+  /** How many events the pull must bring. */
+  expected: number;
+  /** The signed-in user (`_session`'s userCtx). */
+  user: { name: string; roles: string[] };
+}
+
+export interface RequestStat {
+  path: string;
+  /** From the call until the headers arrived (ms). */
+  headersMs: number;
+  /** From the headers until the whole body was read (ms). */
+  bodyMs: number;
+  bytes: number;
+}
+
+export interface RunResult {
+  ms: number;
+  count: number;
+  /** Opening the local database (not in `ms`). */
+  openMs: number;
+  /** From the start until the first request left (leader election etc.), inside `ms`. */
+  firstRequestMs: number | null;
+  requests: RequestStat[];
+  peakHeapMB: number | null;
+  startHeapMB: number | null;
+  /** Named parts of `ms` (diagnosis). */
+  phases?: Record<string, number>;
+}
+
+type MemoryPerformance = Performance & { memory?: { usedJSHeapSize: number } };
+
+function heapSampler() {
+  const mem = () => (performance as MemoryPerformance).memory?.usedJSHeapSize;
+  const start = mem();
+  let peak = start ?? 0;
+  const timer = setInterval(() => {
+    const now = mem();
+    if (now !== undefined && now > peak) peak = now;
+  }, 25);
+  return {
+    stop() {
+      clearInterval(timer);
+      const last = mem();
+      if (last !== undefined && last > peak) peak = last;
+      return {
+        peakHeapMB: start === undefined ? null : peak / 2 ** 20,
+        startHeapMB: start === undefined ? null : start / 2 ** 20,
+      };
+    },
+  };
+}
+
+/** fetch with the session cookie; records each request's network time and size. */
+function recordingFetch(requests: RequestStat[], onFirst: () => void) {
+  return async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    onFirst();
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const t0 = performance.now();
+    const response = await fetch(input, { ...init, credentials: 'same-origin' });
+    const t1 = performance.now();
+    const body = await response.arrayBuffer();
+    const t2 = performance.now();
+    const path = new URL(url, location.href).pathname.split('/').slice(3).join('/') || '/';
+    requests.push({ path, headersMs: t1 - t0, bodyMs: t2 - t1, bytes: body.byteLength });
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+}
+
+async function untilCount(db: DeviceDatabase, expected: number): Promise<number> {
+  const count = await db.events.count().exec();
+  if (count >= expected) return count;
+  return firstValueFrom(db.events.count().$.pipe(filter((n) => n >= expected)));
+}
+
+let n = 0;
+const localName = (what: string) => `bench-${what}-${Date.now()}-${n++}`;
+
+/**
+ * `ackFix` (diagnosis): simulates acknowledging only ids that are waiting in the outbox —
+ * startReplication calls db.outbox.bulkRemove([id]) for every pulled document (received$), one
+ * storage transaction per event; here bulkRemove skips ids the outbox does not hold (it holds
+ * none in this bench) without touching the storage.
+ */
+async function hearthline(opts: RunOptions & { ackFix?: boolean }): Promise<RunResult> {
+  const heap = heapSampler();
+  const requests: RequestStat[] = [];
+  const o0 = performance.now();
+  const db = await openDeviceDatabase({ name: localName('hearthline'), storage: getRxStorageDexie(), dev: false });
+  const openMs = performance.now() - o0;
+  if (opts.ackFix) {
+    const waiting = new Set<string>(); // the outbox is empty: nothing was written on this device
+    const original = db.outbox.bulkRemove.bind(db.outbox);
+    db.outbox.bulkRemove = ((ids: string[]) => {
+      const held = ids.filter((id) => waiting.has(id));
+      return held.length ? original(held) : Promise.resolve({ success: [], error: [] });
+    }) as typeof db.outbox.bulkRemove;
+  }
+  let firstRequestMs: number | null = null;
+  const t0 = performance.now();
+  const sync = startReplication({
+    db,
+    url: `${location.origin}/db/${opts.dbName}/`,
+    fetch: recordingFetch(requests, () => (firstRequestMs ??= performance.now() - t0)) as (input: string, init?: RequestInit) => Promise<Response>,
+    user: opts.user,
+    database: parseDatabaseName(opts.dbName),
+    ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
+  });
+  await sync.state.awaitInitialReplication();
+  const count = await untilCount(db, opts.expected);
+  const ms = performance.now() - t0;
+  const mem = heap.stop();
+  await sync.stop();
+  await db.close();
+  return { ms, count, openMs, firstRequestMs, requests, ...mem };
+}
+
+/**
+ * RxDB's own CouchDB replication on the same collection: no fetch wrapper, no subscriptions.
+ * With `push` (as the device runs it) RxDB also writes a meta document per pulled document
+ * and the upstream looks at every pulled write; pull-only skips both (skipStoringPullMeta).
+ */
+async function rxdbPlain(opts: RunOptions & { push?: boolean }): Promise<RunResult> {
+  const heap = heapSampler();
+  const requests: RequestStat[] = [];
+  const o0 = performance.now();
+  const db = await openDeviceDatabase({ name: localName('rxdb'), storage: getRxStorageDexie(), dev: false });
+  const openMs = performance.now() - o0;
+  let firstRequestMs: number | null = null;
+  const t0 = performance.now();
+  const state = replicateCouchDB<EventRecord>({
+    replicationIdentifier: `bench-plain-${opts.dbName}`,
+    collection: db.events,
+    url: `${location.origin}/db/${opts.dbName}/`,
+    fetch: recordingFetch(requests, () => (firstRequestMs ??= performance.now() - t0)) as typeof fetch,
+    live: true,
+    waitForLeadership: true,
+    pull: { batchSize: opts.batchSize ?? 100, modifier: (doc) => pullModifier(doc as unknown as Record<string, unknown>) },
+    ...(opts.push ? { push: { batchSize: opts.batchSize ?? 100 } } : {}),
+  });
+  await state.awaitInitialReplication();
+  const count = await untilCount(db, opts.expected);
+  const ms = performance.now() - t0;
+  const mem = heap.stop();
+  await state.cancel();
+  await db.close();
+  return { ms, count, openMs, firstRequestMs, requests, ...mem };
+}
+
+async function dexieFloor(opts: RunOptions): Promise<RunResult> {
+  const heap = heapSampler();
+  const requests: RequestStat[] = [];
+  const o0 = performance.now();
+  const db = await openDeviceDatabase({ name: localName('floor'), storage: getRxStorageDexie(), dev: false });
+  const openMs = performance.now() - o0;
+  let firstRequestMs: number | null = null;
+  const t0 = performance.now();
+  const get = recordingFetch(requests, () => (firstRequestMs ??= performance.now() - t0));
+  const res = await get(`${location.origin}/db/${opts.dbName}/_all_docs?include_docs=true`);
+  const json = (await res.json()) as { rows: { id: string; doc?: Record<string, unknown> }[] };
+  const docs = json.rows.filter((r) => r.doc && r.doc.docType === 'event').map((r) => pullModifier(r.doc!));
+  const t1 = performance.now();
+  // Straight into the storage, as the replication writes (collection hooks would add an outbox
+  // write per event): one bulkWrite of documents with RxDB's meta fields.
+  const token = db.token;
+  const result = await db.events.storageInstance.bulkWrite(
+    docs.map((d) => ({ document: { ...d, _attachments: {}, _meta: getDefaultRxDocumentMeta(), _rev: createRevision(token) } as never })),
+    'bench-floor',
+  );
+  if (result.error.length) throw new Error(`bulkWrite: ${result.error.length} errors, e.g. ${JSON.stringify(result.error[0])}`);
+  const t2 = performance.now();
+  const count = await untilCount(db, opts.expected);
+  const ms = performance.now() - t0;
+  const mem = heap.stop();
+  await db.close();
+  return { ms, count, openMs, firstRequestMs, requests, ...mem, phases: { 'fetch+parse': t1 - t0, bulkWrite: t2 - t1 } };
+}
+
+async function pouch(opts: RunOptions): Promise<RunResult> {
+  const heap = heapSampler();
+  const requests: RequestStat[] = [];
+  let firstRequestMs: number | null = null;
+  const o0 = performance.now();
+  const local = new PouchDB(localName('pouch'), { adapter: 'idb' });
+  await local.info(); // opens the IndexedDB database
+  const openMs = performance.now() - o0;
+  const t0 = performance.now();
+  const remote = new PouchDB(`${location.origin}/db/${opts.dbName}`, {
+    skip_setup: true,
+    fetch: recordingFetch(requests, () => (firstRequestMs ??= performance.now() - t0)),
+  });
+  await local.replicate.from(remote, opts.batchSize ? { batch_size: opts.batchSize } : {});
+  const ms = performance.now() - t0;
+  const mem = heap.stop();
+  const count = (await local.info()).doc_count;
+  await local.close();
+  await remote.close();
+  return { ms, count, openMs, firstRequestMs, requests, ...mem };
+}
+
+(window as unknown as { __syncBench: unknown }).__syncBench = {
+  hearthline,
+  hearthlineAckFix: (opts: RunOptions) => hearthline({ ...opts, ackFix: true }),
+  rxdbPull: (opts: RunOptions) => rxdbPlain(opts),
+  rxdbPushPull: (opts: RunOptions) => rxdbPlain({ ...opts, push: true }),
+  dexieFloor,
+  pouch,
+};
