@@ -258,7 +258,7 @@ export const en: Dictionary = {
     lastExchange: 'Last exchange with the server: {time}',
     never: 'This device has not reached the server yet',
     rejected: '{n} records were refused; see and correct them',
-    storageAtRisk: 'Storage at risk',
+    storageAtRisk: 'Storage at risk: ',
   },
   requests: {
     mine: 'My requests',

@@ -261,7 +261,7 @@ export const zhCN = {
     lastExchange: '上次与服务器同步：{time}',
     never: '本设备尚未与服务器同步',
     rejected: '{n} 条记录未被接受，请查看并更正',
-    storageAtRisk: '存储空间风险',
+    storageAtRisk: '存储空间风险：',
   },
   requests: {
     mine: '我的申请',

@@ -17,6 +17,11 @@ export default function SyncStatus(props: { lang: Lang; t: AppStrings }) {
     <Show when={open()} keyed>
       {(device) => {
         const status = fromObservable<Status>(device.status.status$, device.status.get());
+        const storage = fromObservable(device.storage$, null as Parameters<typeof device.storageWords>[0] | null);
+        const storageWords = () => {
+          const risk = storage();
+          return risk ? device.storageWords(risk, props.lang) : null;
+        };
         const headline = createMemo(() => {
           const s = status();
           switch (s.state) {
@@ -46,6 +51,12 @@ export default function SyncStatus(props: { lang: Lang; t: AppStrings }) {
             </Show>
             <Show when={status().rejected > 0}>
               <p class="sync-detail sync-error">{fill(t.sync.rejected, { n: status().rejected })}</p>
+            </Show>
+            <Show when={storageWords()}>
+              <p class="sync-detail sync-error storage-risk" role="alert" data-level={storage()?.level}>
+                <strong>{t.sync.storageAtRisk}</strong>
+                {storageWords()}
+              </p>
             </Show>
             <Show when={status().state === 'signed-out'}>
               <SignInAgain lang={props.lang} t={props.t} name={displayName(device.session)} />

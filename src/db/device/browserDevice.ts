@@ -1,7 +1,9 @@
-import type { Observable } from 'rxjs';
+import { BehaviorSubject, type Observable } from 'rxjs';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { parseDatabaseName } from '../databaseNames';
 import { correctEvent, openDeviceDatabase, recordEvent, type DeviceDatabase, type RecordResult, type WriteContext } from './database';
+import { pruneClosedRequests } from './prune';
+import { estimateStorage, isQuotaError, requestPersistence, storageMessage, storageRisk, type StorageRisk } from './storage';
 import { requestList, type RequestListItem, type RequestListOptions } from './requestList';
 import { currentSession, setCurrentSession } from './sessionStore';
 import type { Lang } from '../../i18n/index';
@@ -50,7 +52,15 @@ export interface BrowserDevice {
   correct(refusedId: string, event: unknown, lang: Lang): Promise<RecordResult>;
   /** The requests a screen lists, live (see requestList.ts). */
   requests(options: RequestListOptions): Observable<RequestListItem[]>;
+  /** Whether unsent records are at risk (storage not persistent, nearly full, full), live. */
+  readonly storage$: Observable<StorageRisk>;
+  /** The storage verdict in words, or null when there is nothing to say. */
+  storageWords(risk: StorageRisk, lang: Lang): string | null;
 }
+
+/** How often the storage estimate is read again, and a staff device prunes old closed requests. */
+const STORAGE_CHECK_MS = 60_000;
+const PRUNE_EVERY_MS = 24 * 60 * 60 * 1000;
 
 const LAST_EXCHANGE_KEY = 'hearthline:last-exchange';
 
@@ -115,6 +125,8 @@ async function openDevice(session: DeviceSession): Promise<BrowserDevice> {
   // For support staff and tests, from the browser's console: the open device (the signed-in
   // user's own data only; nothing a page script could not reach anyway).
   hearthline.device = device;
+  const storage = watchStorage(status);
+  if (session.database.startsWith('station-') || session.database === 'operations') scheduleStaffPruning(db, sync, session);
   const id = deviceId(localStorage);
   const writeContext = (): WriteContext => {
     const now = currentSession() ?? session;
@@ -131,10 +143,78 @@ async function openDevice(session: DeviceSession): Promise<BrowserDevice> {
     status,
     deviceId: id,
     writeContext,
-    record: (event, lang) => recordEvent(db, event, writeContext(), lang),
-    correct: (refusedId, event, lang) => correctEvent(db, refusedId, event, writeContext(), lang),
+    record: (event, lang) => storage.guard(() => recordEvent(db, event, writeContext(), lang)),
+    correct: (refusedId, event, lang) => storage.guard(() => correctEvent(db, refusedId, event, writeContext(), lang)),
     requests: (options) => requestList(db, options),
+    storage$: storage.risk$,
+    storageWords: (risk, lang) => (risk.messageId ? storageMessage(risk.messageId, lang, risk.count) : null),
   };
+}
+
+/**
+ * Asks the browser to keep this origin's storage (else it may clear it under pressure, unsent
+ * records with it) and keeps a verdict on the risk: re-read when the waiting count changes,
+ * every minute, and at once when a write fails for want of space.
+ */
+function watchStorage(status: SyncStatusStore) {
+  const manager = typeof navigator !== 'undefined' ? navigator.storage : undefined;
+  let persisted = false;
+  let supported = false;
+  let quotaExceeded = false;
+  const risk$ = new BehaviorSubject<StorageRisk>(storageRisk({ persisted: true, supported: true, estimate: undefined, waiting: 0 }));
+  const check = async () => {
+    const estimate = await estimateStorage(manager);
+    risk$.next(storageRisk({ persisted, supported, estimate, waiting: status.get().waiting, quotaExceeded }));
+  };
+  void requestPersistence(manager).then((p) => {
+    persisted = p.persisted;
+    supported = p.supported;
+    void check();
+  });
+  let lastWaiting = -1;
+  status.status$.subscribe((s) => {
+    if (s.waiting !== lastWaiting) {
+      lastWaiting = s.waiting;
+      void check();
+    }
+  });
+  setInterval(() => void check(), STORAGE_CHECK_MS);
+  return {
+    risk$: risk$.asObservable(),
+    async guard<T>(write: () => Promise<T>): Promise<T> {
+      try {
+        const result = await write();
+        if (quotaExceeded) {
+          quotaExceeded = false;
+          void check();
+        }
+        return result;
+      } catch (err) {
+        if (isQuotaError(err)) {
+          quotaExceeded = true;
+          void check();
+        }
+        throw err;
+      }
+    },
+  };
+}
+
+/**
+ * A staff device keeps the requests of its station, which grow all season: closed requests
+ * older than the window (90 days) are dropped once the server has all of their events.
+ */
+function scheduleStaffPruning(db: DeviceDatabase, sync: DeviceReplication, session: DeviceSession) {
+  const prune = async () => {
+    try {
+      await sync.awaitInSync();
+      await pruneClosedRequests(db, { database: parseDatabaseName(session.database), now: Date.now() });
+    } catch (err) {
+      console.warn('pruning old closed requests failed; tried again tomorrow', err);
+    }
+  };
+  setTimeout(() => void prune(), 30_000);
+  setInterval(() => void prune(), PRUNE_EVERY_MS);
 }
 
 /** Signs in; on success the device session is kept and the device (re)opened for that user. */

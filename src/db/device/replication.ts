@@ -227,8 +227,13 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
   });
   const replication = state;
 
+  // The ids waiting in the outbox, kept in memory: a pull acknowledges every document it
+  // receives, and almost none of them were written here. Asking the outbox once per pulled
+  // event was one IndexedDB transaction each (bench/sync.ts: 1.7× slower pulls).
+  let waitingIds: Set<string> | null = null; // null until the outbox has been read once
   const acknowledge = (ids: string[]) => {
-    if (ids.length) void db.outbox.bulkRemove(ids).catch(() => undefined);
+    const mine = waitingIds ? ids.filter((id) => waitingIds!.has(id)) : ids;
+    if (mine.length) void db.outbox.bulkRemove(mine).catch(() => undefined);
   };
 
   let reconciling: Promise<void> | undefined;
@@ -264,7 +269,10 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
     replication.active$.subscribe((active) => {
       if (!active) void reconcile();
     }),
-    db.outbox.find().$.subscribe((docs) => status.dispatch({ type: 'waiting', count: docs.length })),
+    db.outbox.find().$.subscribe((docs) => {
+      waitingIds = new Set(docs.map((d) => d.id));
+      status.dispatch({ type: 'waiting', count: docs.length });
+    }),
     db.outbox_rejections.find().$.subscribe((docs) =>
       status.dispatch({ type: 'rejected', count: docs.filter((d) => d.supersededBy === undefined).length }),
     ),
