@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import { startSite, type Site } from '../integration/support/site';
 import { admin, newResident, request } from '../integration/backend/client';
-import { launchContext, collectConsoleErrors, type LaunchedContext } from './support/browser';
+import { launchContext, checkAccessibility, collectConsoleErrors, formatViolations, type LaunchedContext } from './support/browser';
 import { dictionary, fill } from '../../src/i18n';
 import { aSubmittedRepair, asCouchDoc } from '../unit/builders/events';
 import { deviceEvents, recordOnDevice, waitForDevice } from './support/device';
@@ -135,6 +135,12 @@ describe('local-first in Chromium', () => {
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(3);
     await expect.poll(() => syncHeadline(reopened).textContent()).toContain(zh.sync.offline);
     expect(await serverEvents(resident.db)).toHaveLength(0);
+    // The app shell's update prompt may not reload while records wait (registerServiceWorker.ts).
+    const canReloadNow = () => reopened.evaluate(() => (window as unknown as { hearthline: { canReloadNow(): boolean } }).hearthline.canReloadNow());
+    expect(await canReloadNow()).toBe(false);
+    // The signed-in page with its form, list and status: labels, contrast, keyboard (axe).
+    const violations = await checkAccessibility(reopened);
+    expect(violations, formatViolations(violations)).toEqual([]);
 
     await context.setOffline(false);
     await expect.poll(() => syncHeadline(reopened).textContent(), { timeout: 30_000 }).toBe(zh.sync.synced);
@@ -142,6 +148,7 @@ describe('local-first in Chromium', () => {
     expect(arrived).toHaveLength(3);
     expect(arrived.every((e) => e.rev.startsWith('1-'))).toBe(true);
     await expect.poll(() => reopened.locator('.request[data-waiting="no"]').count()).toBe(3);
+    expect(await canReloadNow()).toBe(true);
     // The router copies them to operations and the station, once each.
     const ids = arrived.map((e) => e.id).sort();
     const inOps = await eventually(() => serverEvents('operations'), (evs) => ids.every((id) => evs.some((e) => e.id === id)));
