@@ -1,4 +1,4 @@
-import { For, Show } from 'solid-js';
+import { For, Show, createSignal } from 'solid-js';
 import { fill, type AppStrings, type Lang } from '../i18n';
 import type { RequestListItem } from '../db/device/requestList';
 import { composeFollowUp } from '../db/device/compose';
@@ -21,6 +21,7 @@ export default function StaffQueue(props: { lang: Lang; t: AppStrings; device: B
     undefined,
   );
   const role = props.device.session.roles[0];
+  const [refusal, setRefusal] = createSignal<{ requestId: string; reason: string } | null>(null);
   const accept = async (item: RequestListItem) => {
     if (!item.state || !role) return;
     const event = composeFollowUp(
@@ -31,7 +32,8 @@ export default function StaffQueue(props: { lang: Lang; t: AppStrings; device: B
       'resident',
     );
     const result = await props.device.record(event, props.lang);
-    if (!result.ok) alert(result.reason);
+    // Shown against the request, in the user's words when the rule is known.
+    setRefusal(result.ok ? null : { requestId: item.requestId, reason: (t.refusalRules as Record<string, string>)[result.rule] ?? result.reason });
   };
   return (
     <section class="staff-queue" aria-labelledby="staff-queue-title">
@@ -53,6 +55,9 @@ export default function StaffQueue(props: { lang: Lang; t: AppStrings; device: B
                     </Show>
                     <Show when={item.waiting > 0}> · {t.requests.waiting}</Show>
                   </p>
+                  <Show when={refusal()?.requestId === item.requestId}>
+                    <p class="field-error" role="alert">{refusal()!.reason}</p>
+                  </Show>
                   <Show when={item.state?.status === 'submitted' && role && mayEmit(role, 'accepted')}>
                     <button type="button" class="button" onClick={() => accept(item)}>
                       {t.staff.accept}
