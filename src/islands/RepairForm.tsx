@@ -51,6 +51,8 @@ export default function RepairForm(props: { lang: Lang; t: AppStrings; device: B
       contact: { name: contactName().trim(), phone: contactPhone().trim() },
       contactTimes: [],
     };
+    // A correction goes to the station of the profile as the server has it now.
+    if (props.correcting) await props.device.refreshProfile();
     const writer = { session: props.device.session, deviceId: props.device.deviceId };
     const result = props.correcting
       ? await props.device.correct(props.correcting.event.id, composeCorrection(writer, props.correcting.event, payload), props.lang)

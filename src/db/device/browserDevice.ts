@@ -14,6 +14,7 @@ import {
   forgetDeviceSession,
   loadDeviceSession,
   localDatabaseName,
+  readProfile,
   saveDeviceSession,
   signIn,
   signOutOfServer,
@@ -54,6 +55,8 @@ export interface BrowserDevice {
   requests(options: RequestListOptions): Observable<RequestListItem[]>;
   /** Whether unsent records are at risk (storage not persistent, nearly full, full), live. */
   readonly storage$: Observable<StorageRisk>;
+  /** Reads a resident's profile from the server again (its station may have changed); false offline. */
+  refreshProfile(): Promise<boolean>;
   /** The storage verdict in words, or null when there is nothing to say. */
   storageWords(risk: StorageRisk, lang: Lang): string | null;
 }
@@ -126,6 +129,7 @@ async function openDevice(session: DeviceSession): Promise<BrowserDevice> {
   // user's own data only; nothing a page script could not reach anyway).
   hearthline.device = device;
   const storage = watchStorage(status);
+  if (session.roles.includes('resident')) void refreshProfile(session.name);
   if (session.database.startsWith('station-') || session.database === 'operations') scheduleStaffPruning(db, sync, session);
   const id = deviceId(localStorage);
   const writeContext = (): WriteContext => {
@@ -147,6 +151,7 @@ async function openDevice(session: DeviceSession): Promise<BrowserDevice> {
     correct: (refusedId, event, lang) => storage.guard(() => correctEvent(db, refusedId, event, writeContext(), lang)),
     requests: (options) => requestList(db, options),
     storage$: storage.risk$,
+    refreshProfile: () => refreshProfile(session.name),
     storageWords: (risk, lang) => (risk.messageId ? storageMessage(risk.messageId, lang, risk.count) : null),
   };
 }
@@ -215,6 +220,20 @@ function scheduleStaffPruning(db: DeviceDatabase, sync: DeviceReplication, sessi
   };
   setTimeout(() => void prune(), 30_000);
   setInterval(() => void prune(), PRUNE_EVERY_MS);
+}
+
+/** The resident's profile as the server has it now, kept in the device session. */
+async function refreshProfile(name: string): Promise<boolean> {
+  const now = currentSession();
+  if (!now || now.name !== name || !now.roles.includes('resident')) return false;
+  const profile = await readProfile(now.database);
+  if (!profile) return false;
+  if (JSON.stringify(profile) !== JSON.stringify(now.profile)) {
+    const updated = { ...now, profile };
+    saveDeviceSession(localStorage, updated);
+    setCurrentSession(updated);
+  }
+  return true;
 }
 
 /** Signs in; on success the device session is kept and the device (re)opened for that user. */

@@ -87,19 +87,8 @@ export async function signIn(login: string, password: string, options: { fetch?:
   if (!user.name) return { ok: false, messageId: 'session.server' };
   const database = databaseFor({ name: user.name, roles: user.roles, station: user.station });
   if (!database) return { ok: false, messageId: 'session.noDatabase' };
-  let profile: DeviceSession['profile'];
-  if (user.roles.includes('resident')) {
-    try {
-      const p = await doFetch(`/db/${database}/profile`, { headers: { accept: 'application/json' } });
-      const parsed = p.ok ? v.safeParse(ProfileDoc, await p.json()) : undefined;
-      if (parsed?.success) {
-        const { _id, _rev, ...rest } = parsed.output;
-        profile = rest;
-      }
-    } catch {
-      // Signed in but the profile did not come: the next sign-in reads it again.
-    }
-  }
+  // Signed in even when the profile does not come: it is read again when the device opens.
+  const profile = user.roles.includes('resident') ? await readProfile(database, { fetch: doFetch }) : undefined;
   const session: DeviceSession = {
     name: user.name,
     roles: user.roles,
@@ -110,6 +99,22 @@ export async function signIn(login: string, password: string, options: { fetch?:
     signedInAt: options.now ?? Date.now(),
   };
   return { ok: true, session };
+}
+
+/**
+ * A resident's profile as the server has it now (the community and the station their requests
+ * go to, which the utility may change), or undefined when it cannot be read (offline).
+ */
+export async function readProfile(database: string, options: { fetch?: FetchLike } = {}): Promise<DeviceSession['profile']> {
+  try {
+    const res = await (options.fetch ?? sameOrigin)(`/db/${database}/profile`, { headers: { accept: 'application/json' } });
+    const parsed = res.ok ? v.safeParse(ProfileDoc, await res.json()) : undefined;
+    if (!parsed?.success) return undefined;
+    const { _id, _rev, ...profile } = parsed.output;
+    return profile;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   isStaff,
   loadDeviceSession,
   localDatabaseName,
+  readProfile,
   saveDeviceSession,
   serverSessionState,
   signIn,
@@ -117,6 +118,16 @@ describe('signIn', () => {
     const server = fakeServer({ 'POST /db/_session': () => json({ ok: true, name: 'r-12345678', roles: ['resident'] }) });
     const result = await signIn('12345678', 'pw', { fetch: server.fetch });
     expect(result.ok && result.session.profile).toBeUndefined();
+  });
+});
+
+describe('readProfile', () => {
+  it('reads the profile as the server has it now, and nothing when it is offline or malformed', async () => {
+    const db = residentDbName('r-12345678');
+    const moved = { ...PROFILE, station: 'south-2' };
+    expect(await readProfile(db, { fetch: fakeServer({ [`GET /db/${db}/profile`]: () => json(moved) }).fetch })).toMatchObject({ station: 'south-2', community: 'demo-garden' });
+    expect(await readProfile(db, { fetch: fakeServer({ [`GET /db/${db}/profile`]: () => json({ ...moved, station: 'No Such' }) }).fetch })).toBeUndefined();
+    expect(await readProfile(db, { fetch: async () => Promise.reject(new TypeError('offline')) })).toBeUndefined();
   });
 });
 
