@@ -61,7 +61,7 @@ function RequestRow(props: { lang: Lang; t: AppStrings; device: BrowserDevice; i
               }
             >
               <Show when={refused.event.requestKind === 'repair' && refused.event.type === 'submitted'}>
-                <RepairForm lang={props.lang} t={props.t} device={props.device} correcting={refused} onDone={() => setCorrecting(false)} />
+                <RepairForm lang={props.lang} t={props.t} session={props.device.session} device={() => props.device} correcting={refused} onDone={() => setCorrecting(false)} />
               </Show>
             </Show>
           </div>

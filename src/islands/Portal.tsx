@@ -4,7 +4,8 @@ import { displayName, isStaff } from '../db/device/sessionStore';
 import { loadDeviceLayer, useDevice, useSession } from './reactive';
 import SignInForm from './SignInForm';
 
-// Shown only once the device database is open, so they load with it, not with the page.
+// Split from the page's first script (the 20 kB budget) but fetched at once; the lists are
+// shown once the device database is open.
 const RepairForm = lazy(() => import('./RepairForm'));
 const MyRequests = lazy(() => import('./MyRequests'));
 const StaffQueue = lazy(() => import('./StaffQueue'));
@@ -40,20 +41,21 @@ export default function Portal(props: { lang: Lang; t: AppStrings; area: 'reside
             <a href={localeHref(props.lang, isStaff(session()!) ? '/staff/' : '/portal/')}>{isStaff(session()!) ? t.staff.title : t.portal.title}</a>
           </p>
         </Show>
-        <Show when={open()} keyed fallback={<p>{t.requests.loading}</p>}>
-          {(device) => (
-            <Show
-              when={isStaff(device.session)}
-              fallback={
-                <>
-                  <RepairForm lang={props.lang} t={props.t} device={device} />
-                  <MyRequests lang={props.lang} t={props.t} device={device} />
-                </>
-              }
-            >
-              <StaffQueue lang={props.lang} t={props.t} device={device} />
-            </Show>
-          )}
+        <Show
+          when={isStaff(session()!)}
+          fallback={
+            <>
+              {/* The form loads with the page, not with the device database. */}
+              <RepairForm lang={props.lang} t={props.t} session={session()!} device={open} />
+              <Show when={open()} keyed fallback={<p>{t.requests.loading}</p>}>
+                {(device) => <MyRequests lang={props.lang} t={props.t} device={device} />}
+              </Show>
+            </>
+          }
+        >
+          <Show when={open()} keyed fallback={<p>{t.requests.loading}</p>}>
+            {(device) => <StaffQueue lang={props.lang} t={props.t} device={device} />}
+          </Show>
         </Show>
       </Match>
     </Switch>

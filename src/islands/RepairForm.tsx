@@ -4,6 +4,8 @@ import { REPAIR_FAULTS } from '../db/schema/events/payloads';
 import { MAX_ADDRESS, MAX_TEXT } from '../db/schema/events/limits';
 import { composeCorrection, composeSubmission } from '../db/device/compose';
 import type { BrowserDevice } from '../db/device/browserDevice';
+import type { DeviceSession } from '../db/device/session';
+import { loadDeviceLayer } from './reactive';
 import type { RefusedEvent } from '../db/device/requestList';
 import type { DescribedIssue } from '../db/schema/messages';
 import { shortRequestNumber } from './format';
@@ -24,14 +26,22 @@ interface RepairPayload {
  * check): the form only maps each issue to its field. Saved on the device first, offline too.
  * With `correcting`, the form is filled from a refused report and sends its correction.
  */
-export default function RepairForm(props: { lang: Lang; t: AppStrings; device: BrowserDevice; correcting?: RefusedEvent; onDone?: () => void }) {
+export default function RepairForm(props: {
+  lang: Lang;
+  t: AppStrings;
+  session: DeviceSession;
+  /** The open device, once it is: the form is usable before (a submit waits for it then). */
+  device: () => BrowserDevice | null | undefined;
+  correcting?: RefusedEvent;
+  onDone?: () => void;
+}) {
   const t = props.t;
   const before = props.correcting?.event.payload as Partial<RepairPayload> | undefined;
   const [fault, setFault] = createSignal<Fault | ''>(before?.fault ?? '');
   const [details, setDetails] = createSignal(before?.details ?? '');
   const [address, setAddress] = createSignal(before?.address ?? '');
   const [contactName, setContactName] = createSignal(before?.contact?.name ?? '');
-  const [contactPhone, setContactPhone] = createSignal(before?.contact?.phone ?? props.device.session.profile?.phone ?? '');
+  const [contactPhone, setContactPhone] = createSignal(before?.contact?.phone ?? props.session.profile?.phone ?? '');
   const [issues, setIssues] = createSignal<DescribedIssue[]>([]);
   const [saved, setSaved] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
@@ -51,12 +61,19 @@ export default function RepairForm(props: { lang: Lang; t: AppStrings; device: B
       contact: { name: contactName().trim(), phone: contactPhone().trim() },
       contactTimes: [],
     };
+    // Typed before the device database finished opening: the submit waits for it, not the form.
+    const device = props.device() ?? (await (await loadDeviceLayer()).device());
+    if (!device) {
+      setBusy(false);
+      setIssues([{ path: '', id: 'value.invalid', message: props.t.session['session.server'] }]);
+      return;
+    }
     // A correction goes to the station of the profile as the server has it now.
-    if (props.correcting) await props.device.refreshProfile();
-    const writer = { session: props.device.session, deviceId: props.device.deviceId };
+    if (props.correcting) await device.refreshProfile();
+    const writer = { session: device.session, deviceId: device.deviceId };
     const result = props.correcting
-      ? await props.device.correct(props.correcting.event.id, composeCorrection(writer, props.correcting.event, payload), props.lang)
-      : await props.device.record(composeSubmission(writer, 'repair', payload), props.lang);
+      ? await device.correct(props.correcting.event.id, composeCorrection(writer, props.correcting.event, payload), props.lang)
+      : await device.record(composeSubmission(writer, 'repair', payload), props.lang);
     setBusy(false);
     if (!result.ok) {
       // A refusal that is not about a field (e.g. no station on the profile) is shown whole.

@@ -356,4 +356,33 @@ describe('local-first in Chromium', () => {
     expect(arrived.every((e) => e.rev.startsWith('1-'))).toBe(true);
     await expect.poll(() => page.locator('.request[data-waiting="no"]').count()).toBe(2);
   }, 120_000);
+
+  it('the report form is usable before the device database has loaded; its submit waits for it', async () => {
+    const resident = await newResident(site.url, { community: 'demo-garden' });
+    const { context, page } = await newDevice();
+    await signInThroughForm(page, resident.accountNumber, resident.password);
+    await expect.poll(() => syncHeadline(page).textContent(), { timeout: 20_000 }).toBe(zh.sync.synced);
+
+    // Hold the device layer's script (RxDB, Dexie) on the next page load.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let heldRequests = 0;
+    await context.route(/\/_astro\/browserDevice\.[^/]*\.js$/, async (route) => {
+      heldRequests++;
+      await held;
+      await route.continue();
+    });
+    const fresh = await context.newPage();
+    await fresh.goto(site.url + '/portal/');
+    await fresh.getByLabel(zh.repairForm.faults.leak).check();
+    await fresh.getByLabel(zh.repairForm.address).fill('暖园小区 3 号楼 2 单元 501');
+    await fresh.getByLabel(zh.repairForm.contactName).fill('王女士');
+    expect(heldRequests).toBeGreaterThan(0); // the form was filled in while the device layer was held
+    expect(await fresh.locator('.sync-status').count()).toBe(0);
+    await fresh.getByRole('button', { name: zh.repairForm.submit }).click();
+    release();
+    await fresh.locator('.repair-form .notice[role="status"]').waitFor();
+    await expect.poll(() => syncHeadline(fresh).textContent(), { timeout: 20_000 }).toBe(zh.sync.synced);
+    expect(await serverEvents(resident.db)).toHaveLength(1);
+  }, 60_000);
 });
