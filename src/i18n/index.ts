@@ -52,6 +52,7 @@ export function appStrings(lang: Lang) {
   const t = dictionary(lang);
   return {
     session: t.session,
+    signup: t.signup,
     sync: t.sync,
     requests: t.requests,
     repairForm: t.repairForm,

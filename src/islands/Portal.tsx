@@ -1,4 +1,4 @@
-import { Match, Show, Switch, lazy } from 'solid-js';
+import { Match, Show, Switch, createSignal, lazy } from 'solid-js';
 import { fill, localeHref, type AppStrings, type Lang } from '../i18n';
 import { displayName, isStaff } from '../db/device/sessionStore';
 import { loadDeviceLayer, useDevice, useSession } from './reactive';
@@ -7,6 +7,7 @@ import SignInForm from './SignInForm';
 // Split from the page's first script (the 20 kB budget) but fetched at once; the lists are
 // shown once the device database is open.
 const RepairForm = lazy(() => import('./RepairForm'));
+const SignUpForm = lazy(() => import('./SignUpForm'));
 const MyRequests = lazy(() => import('./MyRequests'));
 const StaffQueue = lazy(() => import('./StaffQueue'));
 
@@ -15,10 +16,11 @@ const StaffQueue = lazy(() => import('./StaffQueue'));
  * resident's forms and requests, or a station's queue for staff. Everything is read from and
  * written to the device's own database, so it works with no network after the first sign-in.
  */
-export default function Portal(props: { lang: Lang; t: AppStrings; area: 'resident' | 'staff' }) {
+export default function Portal(props: { lang: Lang; t: AppStrings; area: 'resident' | 'staff'; noticeVersion: string }) {
   const t = props.t;
   const session = useSession();
   const open = useDevice();
+  const [signingUp, setSigningUp] = createSignal(false);
   const signOut = async () => {
     const waiting = open()?.status.get().waiting ?? 0;
     if (waiting > 0 && !confirm(fill(t.session.signOutWaiting, { n: waiting }))) return;
@@ -27,7 +29,24 @@ export default function Portal(props: { lang: Lang; t: AppStrings; area: 'reside
   return (
     <Switch>
       <Match when={!session()}>
-        <SignInForm lang={props.lang} t={props.t} />
+        <Show
+          when={signingUp()}
+          fallback={
+            <>
+              <SignInForm lang={props.lang} t={props.t} />
+              <Show when={props.area === 'resident'}>
+                <p>
+                  <button type="button" class="button secondary" onClick={() => setSigningUp(true)}>{t.signup.noAccount}</button>
+                </p>
+              </Show>
+            </>
+          }
+        >
+          <SignUpForm lang={props.lang} t={props.t} noticeVersion={props.noticeVersion} privacyHref={localeHref(props.lang, '/policies/privacy/')} />
+          <p>
+            <button type="button" class="button secondary" onClick={() => setSigningUp(false)}>{t.signup.haveAccount}</button>
+          </p>
+        </Show>
       </Match>
       <Match when={session()}>
         <div class="signed-in-bar">

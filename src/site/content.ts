@@ -39,3 +39,13 @@ export async function readPolicies(lang: Lang): Promise<Policy[]> {
     .map((e) => ({ ...(e.data as PolicyFrontmatter), slug: e.id.split('/')[1] ?? e.id, lang, id: e.id }))
     .sort((a, b) => a.order - b.order);
 }
+
+/**
+ * The version of the privacy notice a resident accepts at sign-up: the date the notice was last
+ * updated (its frontmatter), kept in their profile with the moment they accepted it.
+ */
+export async function privacyNoticeVersion(lang: Lang): Promise<string> {
+  const privacy = (await readPolicies(lang)).find((p) => p.slug === 'privacy');
+  if (!privacy) throw new Error(`content/policies/${lang}/privacy.md is missing: sign-up needs the privacy notice`);
+  return String(privacy.updated);
+}

@@ -1,0 +1,121 @@
+import { For, Show, createSignal, onMount } from 'solid-js';
+import * as v from 'valibot';
+import type { AppStrings, Lang } from '../i18n';
+import { SignupInput, describeAccountIssues, type AccountMessageId } from '../db/schema/accounts';
+import { loadDeviceLayer } from './reactive';
+
+interface Community {
+  id: string;
+  name: string;
+  station: string;
+}
+
+type Field = 'accountNumber' | 'phone' | 'password' | 'community' | 'consent';
+
+/**
+ * A resident signs up: the same schema as the server's (SignupInput) checks each field here
+ * first, the server checks again (and knows which account numbers are taken), then the new
+ * account is signed in on this device.
+ */
+export default function SignUpForm(props: { lang: Lang; t: AppStrings; noticeVersion: string; privacyHref: string }) {
+  const t = props.t;
+  // Every message id of the schema has words in both languages (a type error otherwise).
+  const messages: Record<AccountMessageId, string> = t.signup.messages;
+  const [communities, setCommunities] = createSignal<Community[] | null>(null);
+  const [values, setValues] = createSignal({ accountNumber: '', phone: '', password: '', community: '', consent: false });
+  const [errors, setErrors] = createSignal<Partial<Record<Field | 'form', string>>>({});
+  const [busy, setBusy] = createSignal(false);
+  const set = <K extends keyof ReturnType<typeof values>>(key: K, value: ReturnType<typeof values>[K]) => setValues({ ...values(), [key]: value });
+
+  onMount(async () => {
+    try {
+      const res = await fetch('/api/communities', { headers: { accept: 'application/json' } });
+      const body = (await res.json()) as { communities: Community[] };
+      setCommunities(body.communities);
+    } catch {
+      setErrors({ form: t.signup.offline });
+    }
+  });
+
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const input = { ...values(), noticeVersion: props.noticeVersion };
+    const parsed = v.safeParse(SignupInput, input);
+    if (!parsed.success) {
+      const found: Partial<Record<Field, string>> = {};
+      for (const issue of describeAccountIssues(parsed.issues).issues) found[issue.field as Field] ??= messages[issue.messageId];
+      setErrors(found);
+      queueMicrotask(() => (document.querySelector('.sign-up [aria-invalid="true"]') as HTMLElement | null)?.focus());
+      return;
+    }
+    setBusy(true);
+    try {
+      const res = await fetch('/api/signup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(parsed.output) });
+      if (res.status !== 201) {
+        const body = (await res.json().catch(() => ({}))) as { field?: string; messageId?: AccountMessageId };
+        const message = (body.messageId && messages[body.messageId]) || t.session['session.server'];
+        setErrors(body.field ? { [body.field]: message } : { form: message });
+        return;
+      }
+      const signedIn = await (await loadDeviceLayer()).signInOnDevice(parsed.output.accountNumber, parsed.output.password);
+      if (!signedIn.ok) setErrors({ form: t.session[signedIn.messageId] });
+    } catch {
+      setErrors({ form: t.signup.offline });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const errorOf = (field: Field) => errors()[field];
+  const described = (field: Field) => (errorOf(field) ? `sign-up-${field}-error` : undefined);
+  const FieldError = (p: { field: Field }) => (
+    <Show when={errorOf(p.field)}>
+      <p id={`sign-up-${p.field}-error`} class="field-error">{errorOf(p.field)}</p>
+    </Show>
+  );
+
+  return (
+    <form class="form sign-up" onSubmit={submit} novalidate aria-labelledby="sign-up-title">
+      <h2 id="sign-up-title">{t.signup.title}</h2>
+      <p>{t.signup.intro}</p>
+      <div class="field">
+        <label for="sign-up-accountNumber">{t.signup.accountNumber}</label>
+        <input id="sign-up-accountNumber" inputmode="numeric" autocomplete="username" value={values().accountNumber} onInput={(e) => set('accountNumber', e.currentTarget.value)} aria-invalid={errorOf('accountNumber') ? 'true' : undefined} aria-describedby={described('accountNumber')} />
+        <FieldError field="accountNumber" />
+      </div>
+      <div class="field">
+        <label for="sign-up-phone">{t.signup.phone}</label>
+        <input id="sign-up-phone" type="tel" autocomplete="tel" value={values().phone} onInput={(e) => set('phone', e.currentTarget.value)} aria-invalid={errorOf('phone') ? 'true' : undefined} aria-describedby={described('phone')} />
+        <FieldError field="phone" />
+      </div>
+      <div class="field">
+        <label for="sign-up-password">{t.signup.password}</label>
+        <input id="sign-up-password" type="password" autocomplete="new-password" value={values().password} onInput={(e) => set('password', e.currentTarget.value)} aria-invalid={errorOf('password') ? 'true' : undefined} aria-describedby={described('password')} />
+        <FieldError field="password" />
+      </div>
+      <div class="field">
+        <label for="sign-up-community">{t.signup.community}</label>
+        <Show when={communities()} fallback={<p class="hint">{t.signup.loadingCommunities}</p>}>
+          <select id="sign-up-community" value={values().community} onChange={(e) => set('community', e.currentTarget.value)} aria-invalid={errorOf('community') ? 'true' : undefined} aria-describedby={described('community')}>
+            <option value="">{t.signup.chooseCommunity}</option>
+            <For each={communities()}>{(c) => <option value={c.id}>{c.name}</option>}</For>
+          </select>
+        </Show>
+        <FieldError field="community" />
+      </div>
+      <div class="field">
+        <label class="choice">
+          <input type="checkbox" checked={values().consent} onChange={(e) => set('consent', e.currentTarget.checked)} aria-invalid={errorOf('consent') ? 'true' : undefined} aria-describedby={described('consent')} />
+          <span>
+            {t.signup.consent} <a href={props.privacyHref}>{t.signup.privacy}</a>
+          </span>
+        </label>
+        <FieldError field="consent" />
+      </div>
+      <Show when={errors().form}>
+        <p class="form-error" role="alert">{errors().form}</p>
+      </Show>
+      <button type="submit" class="button" disabled={busy()}>{t.signup.submit}</button>
+    </form>
+  );
+}
