@@ -58,6 +58,7 @@ export function appStrings(lang: Lang) {
     repairForm: t.repairForm,
     requestKinds: t.requestKinds,
     requestStatus: t.requestStatus,
+    timeline: t.timeline,
     refusalRules: t.refusalRules,
     staff: t.staff,
     portal: t.portal,

@@ -1,10 +1,11 @@
-import { For, Show, createSignal } from 'solid-js';
+import { For, Show, createMemo, createSignal } from 'solid-js';
 import { fill, type AppStrings, type Lang } from '../i18n';
 import type { RequestListItem } from '../db/device/requestList';
 import type { BrowserDevice } from '../db/device/browserDevice';
 import { fromObservable } from './reactive';
 import { formatMoment, shortRequestNumber } from './format';
 import RepairForm from './RepairForm';
+import RequestTimeline from './RequestTimeline';
 
 /** The refusal in the user's words when the rule is known; the server's own words otherwise. */
 function refusalReason(t: AppStrings, rule: string, reason: string): string {
@@ -18,13 +19,17 @@ function refusalReason(t: AppStrings, rule: string, reason: string): string {
 export default function MyRequests(props: { lang: Lang; t: AppStrings; device: BrowserDevice }) {
   const t = props.t;
   const items = fromObservable<RequestListItem[] | undefined>(props.device.requests({ resident: props.device.session.name }), undefined);
+  // Rows are keyed by request id (each emission brings new objects): a row, its open progress
+  // and a correction being typed stay put while the list updates around them.
+  const ids = createMemo(() => (items() ?? []).map((i) => i.requestId), [], { equals: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]) });
+  const byId = createMemo(() => new Map((items() ?? []).map((i) => [i.requestId, i])));
   return (
     <section class="my-requests" aria-labelledby="my-requests-title">
       <h2 id="my-requests-title">{t.requests.mine}</h2>
       <Show when={items()} fallback={<p>{t.requests.loading}</p>}>
         <Show when={items()!.length} fallback={<p>{t.requests.none}</p>}>
           <ul class="request-list">
-            <For each={items()}>{(item) => <RequestRow lang={props.lang} t={props.t} device={props.device} item={item} />}</For>
+            <For each={ids()}>{(id) => <RequestRow lang={props.lang} t={props.t} device={props.device} item={byId().get(id)!} />}</For>
           </ul>
         </Show>
       </Show>
@@ -48,24 +53,34 @@ function RequestRow(props: { lang: Lang; t: AppStrings; device: BrowserDevice; i
           {' '}· <span class="sending" data-sending={props.item.waiting > 0 ? 'waiting' : 'sent'}>{sending()}</span>
         </Show>
       </p>
-      <For each={props.item.refused}>
-        {(refused) => (
-          <div class="refusal">
-            <p class="field-error">{fill(t.requests.refused, { reason: refusalReason(t, refused.rejection.rule, refused.rejection.reason) })}</p>
-            <Show
-              when={correcting()}
-              fallback={
-                <button type="button" class="button secondary" onClick={() => setCorrecting(true)}>
-                  {t.requests.correct}
-                </button>
-              }
-            >
-              <Show when={refused.event.requestKind === 'repair' && refused.event.type === 'submitted'}>
-                <RepairForm lang={props.lang} t={props.t} session={props.device.session} device={() => props.device} correcting={refused} onDone={() => setCorrecting(false)} />
+      <Show when={props.item.state}>
+        <details class="request-progress">
+          <summary>{t.timeline.title}</summary>
+          <RequestTimeline lang={props.lang} t={t} device={props.device} requestId={props.item.requestId} state={props.item.state} />
+        </details>
+      </Show>
+      <For each={props.item.refused.map((r) => r.rejection.eventId)}>
+        {(eventId) => {
+          // The refusal as first listed: it leaves the list once corrected, a moment before its row.
+          const refused = props.item.refused.find((r) => r.rejection.eventId === eventId)!;
+          return (
+            <div class="refusal">
+              <p class="field-error">{fill(t.requests.refused, { reason: refusalReason(t, refused.rejection.rule, refused.rejection.reason) })}</p>
+              <Show
+                when={correcting()}
+                fallback={
+                  <button type="button" class="button secondary" onClick={() => setCorrecting(true)}>
+                    {t.requests.correct}
+                  </button>
+                }
+              >
+                <Show when={refused.event.requestKind === 'repair' && refused.event.type === 'submitted'}>
+                  <RepairForm lang={props.lang} t={props.t} session={props.device.session} device={() => props.device} correcting={refused} onDone={() => setCorrecting(false)} />
+                </Show>
               </Show>
-            </Show>
-          </div>
-        )}
+            </div>
+          );
+        }}
       </For>
     </li>
   );

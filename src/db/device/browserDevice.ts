@@ -1,12 +1,13 @@
 import { BehaviorSubject, type Observable } from 'rxjs';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { parseDatabaseName } from '../databaseNames';
-import { correctEvent, openDeviceDatabase, recordEvent, type DeviceDatabase, type RecordResult, type WriteContext } from './database';
+import { correctEvent, eventsOfRequest, openDeviceDatabase, recordEvent, type DeviceDatabase, type RecordResult, type WriteContext } from './database';
 import { pruneClosedRequests } from './prune';
 import { estimateStorage, isQuotaError, requestPersistence, storageMessage, storageRisk, type StorageRisk } from './storage';
 import { requestList, type RequestListItem, type RequestListOptions } from './requestList';
 import { currentSession, setCurrentSession } from './sessionStore';
 import type { Lang } from '../../i18n/index';
+import type { EventRecord } from '../schema/events/event';
 import { startReplication, type DeviceReplication } from './replication';
 import { createSyncStatusStore, INITIAL_SYNC_STATUS, type SyncStatusStore } from './syncStatus';
 import {
@@ -51,6 +52,8 @@ export interface BrowserDevice {
   record(event: unknown, lang: Lang): Promise<RecordResult>;
   /** Stores the correction of a refused event (a new event; the refused one is superseded). */
   correct(refusedId: string, event: unknown, lang: Lang): Promise<RecordResult>;
+  /** A request's events in history order, live (refused ones left out). */
+  events(requestId: string): Observable<EventRecord[]>;
   /** The requests a screen lists, live (see requestList.ts). */
   requests(options: RequestListOptions): Observable<RequestListItem[]>;
   /** Whether unsent records are at risk (storage not persistent, nearly full, full), live. */
@@ -149,6 +152,7 @@ async function openDevice(session: DeviceSession): Promise<BrowserDevice> {
     writeContext,
     record: (event, lang) => storage.guard(() => recordEvent(db, event, writeContext(), lang)),
     correct: (refusedId, event, lang) => storage.guard(() => correctEvent(db, refusedId, event, writeContext(), lang)),
+    events: (requestId) => eventsOfRequest(db, requestId),
     requests: (options) => requestList(db, options),
     storage$: storage.risk$,
     refreshProfile: () => refreshProfile(session.name),

@@ -1,0 +1,76 @@
+/**
+ * "My requests" follows a request: a dispatcher's event written at the station reaches the
+ * resident's timeline in real Chromium without a reload (server → router → the resident's
+ * database → live replication → the island), and an internal note never does.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startSite, type Site } from '../integration/support/site';
+import { admin, newResident, request, signIn } from '../integration/backend/client';
+import { PHONE, launchBrowser } from './support/browser';
+import { dictionary } from '../../src/i18n';
+import { anEvent, asCouchDoc } from '../unit/builders/events';
+
+const zh = dictionary('zh-CN');
+const ADMIN_PASSWORD = 'e2e timeline admin 1';
+const DISPATCHER = { name: 'dp-timeline', password: 'dispatcher pass 1' };
+let site: Site;
+let browser: Browser;
+
+beforeAll(async () => {
+  site = await startSite({ env: { HEARTHLINE_ADMIN_PASSWORD: ADMIN_PASSWORD } });
+  const made = await admin(site, ['create-staff', '--name', DISPATCHER.name, '--role', 'dispatcher', '--station', 'demo', '--password', DISPATCHER.password], { password: ADMIN_PASSWORD });
+  if (made.code !== 0) throw new Error(made.stderr);
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.stop();
+});
+
+describe('the resident’s timeline', () => {
+  it('shows the dispatch with technician and visit time as it happens, and never an internal note', async () => {
+    const resident = await newResident(site.url, { community: 'demo-garden' });
+    const context = await browser.newContext({ viewport: PHONE });
+    const page = await context.newPage();
+    await page.goto(site.url + '/portal/');
+    await page.getByLabel(zh.session.login).fill(resident.accountNumber);
+    await page.getByLabel(zh.session.password, { exact: true }).fill(resident.password);
+    await page.getByRole('button', { name: zh.session.signIn, exact: true }).click();
+    await page.getByLabel(zh.repairForm.faults['radiator-not-warm']).check();
+    await page.getByLabel(zh.repairForm.address).fill('暖园小区 1 号楼 101');
+    await page.getByLabel(zh.repairForm.contactName).fill('李先生');
+    await page.getByRole('button', { name: zh.repairForm.submit }).click();
+    await expect.poll(() => page.locator('.sync-status .sync-headline').textContent(), { timeout: 20_000 }).toBe(zh.sync.synced);
+
+    const row = page.locator('.request').first();
+    const requestId = await row.getAttribute('data-request');
+    expect(requestId).toMatch(/^rq-/);
+    await row.getByText(zh.timeline.title).click();
+    await expect.poll(() => row.locator('.timeline li').allTextContents()).toEqual([expect.stringContaining(zh.timeline.types.submitted)]);
+
+    // The dispatcher writes at the station (their own session, the server's checks).
+    const staff = await signIn(site.url, DISPATCHER.name, DISPATCHER.password);
+    const author = { name: DISPATCHER.name, role: 'dispatcher' as const, device: 'hall-pc-1' };
+    const envelope = { requestId: requestId!, requestKind: 'repair' as const, resident: resident.name, station: 'demo', author };
+    const dispatched = anEvent('dispatched', { ...envelope, at: new Date().toISOString(), visibility: 'resident', payload: { technician: 'tech-zhang', technicianName: '张师傅', visitAt: '2026-12-01T02:00:00.000Z' } });
+    const note = anEvent('note', { ...envelope, at: new Date(Date.now() + 1).toISOString(), payload: { text: '住户态度不好（内部）' } });
+    for (const event of [dispatched, note]) {
+      const put = await request(site.url, 'PUT', `/db/station-demo/${event.id}`, asCouchDoc(event), { cookie: staff.cookie! });
+      expect(put.status, put.text).toBe(201);
+    }
+
+    // No reload: the router copies the dispatch to the resident's database and the page shows it.
+    await expect
+      .poll(() => row.locator('.timeline li').allTextContents(), { timeout: 30_000 })
+      .toEqual([expect.stringContaining(zh.timeline.types.submitted), expect.stringContaining(zh.timeline.types.dispatched)]);
+    expect(await row.locator('.timeline li[data-type="dispatched"]').textContent()).toContain('张师傅 预计 12月1日 10:00 上门');
+    expect(await row.locator('.request-meta').textContent()).toContain(zh.requestStatus.dispatched);
+    // The note stays at the station: not in the resident's database, not on the page.
+    const inResidentDb = await request(site.url, 'GET', `/db/${resident.db}/${note.id}`, undefined, { cookie: resident.cookie });
+    expect(inResidentDb.status).toBe(404);
+    expect(await page.content()).not.toContain('住户态度不好');
+    await context.close();
+  }, 90_000);
+});
