@@ -17,7 +17,8 @@
  *                   from the start of the replication until every event is in db.events;
  *      pouchdb      new PouchDB(name, { adapter: 'idb' }).replicate.from(url), one-shot,
  *                   default options (batch_size 100) and each other batch size.
- *    --diagnose adds (bench/sync/browser.ts says what each does): h+ack-fix (hearthline without the
+ *    --diagnose adds (bench/sync/browser.ts says what each does): h+ack-fix (measured below, now
+ *    in replication.ts and gone from the bench; it was hearthline without the
  *    per-event outbox acknowledgement of pulled documents), rxdb push+pull and rxdb pull-only
  *    (RxDB's replicateCouchDB on the same collection, without our fetch wrapper and
  *    subscriptions) and dexie-floor (one _all_docs + one storage bulkWrite: the storage's floor).
@@ -85,6 +86,7 @@ import { buildSiteOnce } from '../tests/integration/support/globalSetup';
 import { admin, request } from '../tests/integration/backend/client';
 import { aRequestHistory, asCouchDoc } from '../tests/unit/builders/events';
 import type { EventRecord } from '../src/db/schema/index';
+import { DEFAULT_BATCH_SIZE } from '../src/db/device/replication';
 import type { RunOptions, RunResult } from './sync/browser';
 
 const { values } = parseArgs({
@@ -96,10 +98,10 @@ const { values } = parseArgs({
   },
 });
 const EVENTS = Number(values.events);
-const BATCHES = values.batches.split(',').map(Number);
+// The production default is always measured, so "production default" below is what it says.
+const BATCHES = [...new Set([DEFAULT_BATCH_SIZE, ...values.batches.split(',').map(Number)])];
 const RUNS = Math.max(1, Number(values.runs));
-const PRODUCTION_BATCH = 100; // src/db/device/replication.ts: `batchSize ?? 100`
-const POUCH_DEFAULT_BATCH = 100; // PouchDB's replicate batch_size default
+const POUCH_DEFAULT_BATCH: number = 100; // PouchDB's replicate batch_size default
 const GOAL_RATE = 2_000;
 const GOAL_RATIO = 3;
 
@@ -108,7 +110,7 @@ const DB = `station-${STATION}`;
 const ADMIN_PASSWORD = 'bench sync admin 1';
 const STAFF = { name: 'dp-bench', password: 'bench dispatcher 1' };
 
-type Kind = 'hearthline' | 'pouch' | 'hearthlineAckFix' | 'rxdbPushPull' | 'rxdbPull' | 'dexieFloor';
+type Kind = 'hearthline' | 'pouch' | 'rxdbPushPull' | 'rxdbPull' | 'dexieFloor';
 interface Variant {
   kind: Kind;
   label: string;
@@ -220,7 +222,6 @@ try {
     ...BATCHES.filter((b) => b !== POUCH_DEFAULT_BATCH).map((b): Variant => ({ kind: 'pouch', label: 'pouchdb', batchSize: b })),
     ...(values.diagnose
       ? [
-          ...BATCHES.map((b): Variant => ({ kind: 'hearthlineAckFix', label: 'h+ack-fix (diag)', batchSize: b })),
           ...BATCHES.map((b): Variant => ({ kind: 'rxdbPushPull', label: 'rxdb push+pull (diag)', batchSize: b })),
           ...BATCHES.map((b): Variant => ({ kind: 'rxdbPull', label: 'rxdb pull-only (diag)', batchSize: b })),
           { kind: 'dexieFloor', label: 'dexie-floor (diag)' } as Variant,
@@ -244,7 +245,7 @@ try {
     }
   }
 
-  const batchOf = (v: Variant) => v.batchSize ?? (v.kind === 'pouch' ? POUCH_DEFAULT_BATCH : PRODUCTION_BATCH);
+  const batchOf = (v: Variant) => v.batchSize ?? (v.kind === 'pouch' ? POUCH_DEFAULT_BATCH : DEFAULT_BATCH_SIZE);
   const summary = variants.map((v) => {
     const rs = results.get(v)!;
     const ms = median(rs.map((r) => r.ms));
@@ -290,7 +291,7 @@ try {
   const find = (kind: Kind, batch: number) => summary.find((s) => s.v.kind === kind && batchOf(s.v) === batch);
   const hearthline = summary.filter((s) => s.v.kind === 'hearthline');
   const pouch = summary.filter((s) => s.v.kind === 'pouch');
-  const prod = find('hearthline', PRODUCTION_BATCH) ?? hearthline[0]!;
+  const prod = find('hearthline', DEFAULT_BATCH_SIZE)!;
   const base = find('pouch', POUCH_DEFAULT_BATCH) ?? pouch[0]!;
   const bestH = hearthline.reduce((a, b) => (b.rate > a.rate ? b : a));
   const bestP = pouch.reduce((a, b) => (b.rate > a.rate ? b : a));
@@ -308,7 +309,7 @@ try {
   for (const b of BATCHES) {
     const h = find('hearthline', b);
     const p = find('pouch', b);
-    if (h && p && b !== PRODUCTION_BATCH) line(`same batch ${String(b).padEnd(6)}`, h, p);
+    if (h && p && !(b === DEFAULT_BATCH_SIZE && b === POUCH_DEFAULT_BATCH)) line(`same batch ${String(b).padEnd(6)}`, h, p);
   }
 } catch (err) {
   console.error(`--- server output (last lines) ---\n${site.output().slice(-3000)}`);

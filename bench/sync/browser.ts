@@ -4,7 +4,6 @@
  *
  * Sets `window.__syncBench`:
  *   hearthline(opts)  the real device code: openDeviceDatabase(Dexie) + startReplication
- *   hearthlineAckFix  diagnosis only: hearthline with the outbox acknowledgement of pulled
  *                     documents skipped (see hearthline below)
  *   rxdbPushPull      diagnosis only: RxDB's own replicateCouchDB (pull and push, as the device)
  *                     on the same collection, without our fetch wrapper and subscriptions
@@ -104,26 +103,12 @@ async function untilCount(db: DeviceDatabase, expected: number): Promise<number>
 let n = 0;
 const localName = (what: string) => `bench-${what}-${Date.now()}-${n++}`;
 
-/**
- * `ackFix` (diagnosis): simulates acknowledging only ids that are waiting in the outbox —
- * startReplication calls db.outbox.bulkRemove([id]) for every pulled document (received$), one
- * storage transaction per event; here bulkRemove skips ids the outbox does not hold (it holds
- * none in this bench) without touching the storage.
- */
-async function hearthline(opts: RunOptions & { ackFix?: boolean }): Promise<RunResult> {
+async function hearthline(opts: RunOptions): Promise<RunResult> {
   const heap = heapSampler();
   const requests: RequestStat[] = [];
   const o0 = performance.now();
   const db = await openDeviceDatabase({ name: localName('hearthline'), storage: getRxStorageDexie(), dev: false });
   const openMs = performance.now() - o0;
-  if (opts.ackFix) {
-    const waiting = new Set<string>(); // the outbox is empty: nothing was written on this device
-    const original = db.outbox.bulkRemove.bind(db.outbox);
-    db.outbox.bulkRemove = ((ids: string[]) => {
-      const held = ids.filter((id) => waiting.has(id));
-      return held.length ? original(held) : Promise.resolve({ success: [], error: [] });
-    }) as typeof db.outbox.bulkRemove;
-  }
   let firstRequestMs: number | null = null;
   const t0 = performance.now();
   const sync = startReplication({
@@ -228,7 +213,6 @@ async function pouch(opts: RunOptions): Promise<RunResult> {
 
 (window as unknown as { __syncBench: unknown }).__syncBench = {
   hearthline,
-  hearthlineAckFix: (opts: RunOptions) => hearthline({ ...opts, ackFix: true }),
   rxdbPull: (opts: RunOptions) => rxdbPlain(opts),
   rxdbPushPull: (opts: RunOptions) => rxdbPlain({ ...opts, push: true }),
   dexieFloor,

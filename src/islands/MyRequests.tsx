@@ -3,14 +3,9 @@ import { fill, type AppStrings, type Lang } from '../i18n';
 import type { RequestListItem } from '../db/device/requestList';
 import type { BrowserDevice } from '../db/device/browserDevice';
 import { fromObservable } from './reactive';
-import { formatMoment, shortRequestNumber } from './format';
+import { formatMoment, refusalReason, shortRequestNumber } from './format';
 import RepairForm from './RepairForm';
 import RequestTimeline from './RequestTimeline';
-
-/** The refusal in the user's words when the rule is known; the server's own words otherwise. */
-function refusalReason(t: AppStrings, rule: string, reason: string): string {
-  return (t.refusalRules as Record<string, string>)[rule] ?? reason;
-}
 
 /**
  * The resident's requests as this device knows them: each with its state, whether it still

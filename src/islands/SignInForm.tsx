@@ -1,6 +1,7 @@
 import { Show, createSignal } from 'solid-js';
 import { fill, type AppStrings, type Lang } from '../i18n';
 import { loadDeviceLayer } from './reactive';
+import TextField from './TextField';
 
 /** Sign-in: residents with the account number on their bill, staff with their user name. */
 export default function SignInForm(props: { lang: Lang; t: AppStrings }) {
@@ -28,37 +29,8 @@ export default function SignInForm(props: { lang: Lang; t: AppStrings }) {
     <form class="form sign-in" onSubmit={submit} novalidate aria-labelledby="sign-in-title">
       <h2 id="sign-in-title">{t.session.signInTitle}</h2>
       <p>{t.session.signInIntro}</p>
-      <div class="field">
-        <label for="sign-in-login">{t.session.login}</label>
-        <input
-          id="sign-in-login"
-          name="username"
-          autocomplete="username"
-          value={login()}
-          onInput={(e) => setLogin(e.currentTarget.value)}
-          aria-invalid={errors().login ? 'true' : undefined}
-          aria-describedby={errors().login ? 'sign-in-login-error' : undefined}
-        />
-        <Show when={errors().login}>
-          <p id="sign-in-login-error" class="field-error">{errors().login}</p>
-        </Show>
-      </div>
-      <div class="field">
-        <label for="sign-in-password">{t.session.password}</label>
-        <input
-          id="sign-in-password"
-          name="password"
-          type="password"
-          autocomplete="current-password"
-          value={password()}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-          aria-invalid={errors().password ? 'true' : undefined}
-          aria-describedby={errors().password ? 'sign-in-password-error' : undefined}
-        />
-        <Show when={errors().password}>
-          <p id="sign-in-password-error" class="field-error">{errors().password}</p>
-        </Show>
-      </div>
+      <TextField id="sign-in-login" name="username" label={t.session.login} value={login()} onInput={setLogin} error={errors().login} autocomplete="username" />
+      <TextField id="sign-in-password" name="password" type="password" label={t.session.password} value={password()} onInput={setPassword} error={errors().password} autocomplete="current-password" />
       <Show when={errors().form}>
         <p class="form-error" role="alert">{errors().form}</p>
       </Show>

@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import type { AppStrings, Lang } from '../i18n';
 import { SignupInput, describeAccountIssues, type AccountMessageId } from '../db/schema/accounts';
 import { loadDeviceLayer } from './reactive';
+import TextField from './TextField';
 
 interface Community {
   id: string;
@@ -78,21 +79,9 @@ export default function SignUpForm(props: { lang: Lang; t: AppStrings; noticeVer
     <form class="form sign-up" onSubmit={submit} novalidate aria-labelledby="sign-up-title">
       <h2 id="sign-up-title">{t.signup.title}</h2>
       <p>{t.signup.intro}</p>
-      <div class="field">
-        <label for="sign-up-accountNumber">{t.signup.accountNumber}</label>
-        <input id="sign-up-accountNumber" inputmode="numeric" autocomplete="username" value={values().accountNumber} onInput={(e) => set('accountNumber', e.currentTarget.value)} aria-invalid={errorOf('accountNumber') ? 'true' : undefined} aria-describedby={described('accountNumber')} />
-        <FieldError field="accountNumber" />
-      </div>
-      <div class="field">
-        <label for="sign-up-phone">{t.signup.phone}</label>
-        <input id="sign-up-phone" type="tel" autocomplete="tel" value={values().phone} onInput={(e) => set('phone', e.currentTarget.value)} aria-invalid={errorOf('phone') ? 'true' : undefined} aria-describedby={described('phone')} />
-        <FieldError field="phone" />
-      </div>
-      <div class="field">
-        <label for="sign-up-password">{t.signup.password}</label>
-        <input id="sign-up-password" type="password" autocomplete="new-password" value={values().password} onInput={(e) => set('password', e.currentTarget.value)} aria-invalid={errorOf('password') ? 'true' : undefined} aria-describedby={described('password')} />
-        <FieldError field="password" />
-      </div>
+      <TextField id="sign-up-accountNumber" label={t.signup.accountNumber} inputMode="numeric" autocomplete="username" value={values().accountNumber} onInput={(v) => set('accountNumber', v)} error={errorOf('accountNumber')} />
+      <TextField id="sign-up-phone" type="tel" label={t.signup.phone} autocomplete="tel" value={values().phone} onInput={(v) => set('phone', v)} error={errorOf('phone')} />
+      <TextField id="sign-up-password" type="password" label={t.signup.password} autocomplete="new-password" value={values().password} onInput={(v) => set('password', v)} error={errorOf('password')} />
       <div class="field">
         <label for="sign-up-community">{t.signup.community}</label>
         <Show when={communities()} fallback={<p class="hint">{t.signup.loadingCommunities}</p>}>

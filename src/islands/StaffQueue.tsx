@@ -3,9 +3,9 @@ import { fill, type AppStrings, type Lang } from '../i18n';
 import type { RequestListItem } from '../db/device/requestList';
 import { composeFollowUp } from '../db/device/compose';
 import type { BrowserDevice } from '../db/device/browserDevice';
-import { mayEmit } from '../rules/permissions';
+import { mayAccept } from '../rules/permissions';
 import { fromObservable } from './reactive';
-import { formatMoment, shortRequestNumber } from './format';
+import { formatMoment, refusalReason, shortRequestNumber } from './format';
 
 /**
  * A station's open requests on a staff device, oldest activity last, each with what waits to
@@ -33,7 +33,7 @@ export default function StaffQueue(props: { lang: Lang; t: AppStrings; device: B
     );
     const result = await props.device.record(event, props.lang);
     // Shown against the request, in the user's words when the rule is known.
-    setRefusal(result.ok ? null : { requestId: item.requestId, reason: (t.refusalRules as Record<string, string>)[result.rule] ?? result.reason });
+    setRefusal(result.ok ? null : { requestId: item.requestId, reason: refusalReason(t, result.rule, result.reason) });
   };
   return (
     <section class="staff-queue" aria-labelledby="staff-queue-title">
@@ -58,7 +58,7 @@ export default function StaffQueue(props: { lang: Lang; t: AppStrings; device: B
                   <Show when={refusal()?.requestId === item.requestId}>
                     <p class="field-error" role="alert">{refusal()!.reason}</p>
                   </Show>
-                  <Show when={item.state?.status === 'submitted' && role && mayEmit(role, 'accepted')}>
+                  <Show when={item.state && role && mayAccept(item.state.status, role)}>
                     <button type="button" class="button" onClick={() => accept(item)}>
                       {t.staff.accept}
                     </button>

@@ -3,6 +3,7 @@ import { fill, type AppStrings, type Lang } from '../i18n';
 import type { SyncStatus as Status } from '../db/device/syncStatus';
 import { displayName } from '../db/device/sessionStore';
 import { fromObservable, loadDeviceLayer, useDevice } from './reactive';
+import TextField from './TextField';
 import { formatMoment } from './format';
 
 /**
@@ -22,20 +23,12 @@ export default function SyncStatus(props: { lang: Lang; t: AppStrings }) {
           const risk = storage();
           return risk ? device.storageWords(risk, props.lang) : null;
         };
+        // The state in words, and how many records wait whenever any do (never "synced" then).
         const headline = createMemo(() => {
           const s = status();
-          switch (s.state) {
-            case 'synced':
-              return t.sync.synced;
-            case 'waiting':
-              return s.waiting > 0 ? fill(t.sync.waiting, { n: s.waiting }) : t.sync.waitingNone;
-            case 'offline':
-              return s.waiting > 0 ? `${t.sync.offline} · ${fill(t.sync.waiting, { n: s.waiting })}` : t.sync.offline;
-            case 'error':
-              return s.waiting > 0 ? `${t.sync.error} · ${fill(t.sync.waiting, { n: s.waiting })}` : t.sync.error;
-            case 'signed-out':
-              return s.waiting > 0 ? `${t.sync['signed-out']} · ${fill(t.sync.waiting, { n: s.waiting })}` : t.sync['signed-out'];
-          }
+          if (s.state === 'waiting') return s.waiting > 0 ? fill(t.sync.waiting, { n: s.waiting }) : t.sync.waitingNone;
+          const word = s.state === 'synced' ? t.sync.synced : s.state === 'offline' ? t.sync.offline : s.state === 'error' ? t.sync.error : t.sync['signed-out'];
+          return s.waiting > 0 ? `${word} · ${fill(t.sync.waiting, { n: s.waiting })}` : word;
         });
         return (
           <section class="sync-status" data-state={status().state} data-waiting={status().waiting} aria-label={t.sync.label}>
@@ -89,19 +82,7 @@ function SignInAgain(props: { lang: Lang; t: AppStrings; name: string }) {
       <h2 id="sign-in-again-title">{t.session.signInAgainTitle}</h2>
       <p>{t.session.signInAgainBody}</p>
       <p>{fill(t.session.signedInAs, { name: props.name })}</p>
-      <label for="sign-in-again-password">{t.session.password}</label>
-      <input
-        id="sign-in-again-password"
-        type="password"
-        autocomplete="current-password"
-        value={password()}
-        onInput={(e) => setPassword(e.currentTarget.value)}
-        aria-invalid={error() ? 'true' : undefined}
-        aria-describedby={error() ? 'sign-in-again-error' : undefined}
-      />
-      <Show when={error()}>
-        <p id="sign-in-again-error" class="field-error" role="alert">{error()}</p>
-      </Show>
+      <TextField id="sign-in-again-password" type="password" label={t.session.password} value={password()} onInput={setPassword} error={error() ?? undefined} autocomplete="current-password" />
       <button type="submit" class="button" disabled={busy()}>{busy() ? t.session.signingIn : t.session.signInAgain}</button>
     </form>
   );

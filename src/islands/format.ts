@@ -1,4 +1,4 @@
-import type { Lang } from '../i18n';
+import type { AppStrings, Lang } from '../i18n';
 
 /** A moment as people in the service area read it: China time, in the page's language. */
 export function formatMoment(lang: Lang, at: number | string): string {
@@ -14,4 +14,9 @@ export function formatMoment(lang: Lang, at: number | string): string {
 /** The short form of a request id that residents can read out on the phone (last 6 characters). */
 export function shortRequestNumber(requestId: string): string {
   return requestId.slice(-6);
+}
+
+/** Why a record was refused, in the user's words when the write rule is known; the server's own words otherwise. */
+export function refusalReason(t: Pick<AppStrings, 'refusalRules'>, rule: string, reason: string): string {
+  return (t.refusalRules as Record<string, string>)[rule] ?? reason;
 }

@@ -1,4 +1,5 @@
 import { EVENT_TYPES, type EventType } from '../db/schema/events/event';
+import type { RequestStatus } from './requestState';
 import { ROLES, type Role } from '../db/schema/roles';
 
 /**
@@ -74,4 +75,12 @@ export function mayEmit(role: Role, type: EventType, table: Readonly<Record<Role
 /** The roles that may write an event of `type`. */
 export function rolesMayEmit(type: EventType, table: Readonly<Record<Role, readonly EventType[]>> = PERMISSIONS): Role[] {
   return ROLES.filter((role) => table[role].includes(type));
+}
+
+/**
+ * Whether `role` may accept a request in `status` now: acceptance takes a new request (first
+ * contact), so only one that is still `submitted`, and only by a role that may accept.
+ */
+export function mayAccept(status: RequestStatus, role: Role): boolean {
+  return status === 'submitted' && mayEmit(role, 'accepted');
 }

@@ -133,7 +133,7 @@ async function openDevice(session: DeviceSession): Promise<BrowserDevice> {
   hearthline.device = device;
   const storage = watchStorage(status);
   if (session.roles.includes('resident')) void refreshProfile(session.name);
-  if (session.database.startsWith('station-') || session.database === 'operations') scheduleStaffPruning(db, sync, session);
+  if (parseDatabaseName(session.database).kind !== 'resident') scheduleStaffPruning(db, sync, session);
   const id = deviceId(localStorage);
   const writeContext = (): WriteContext => {
     const now = currentSession() ?? session;

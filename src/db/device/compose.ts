@@ -26,24 +26,11 @@ export function stationOfResident(session: Writer['session']): string | undefine
 
 /** The first event of a new request, written by a resident on their own device. */
 export function composeSubmission(writer: Writer, kind: RequestKind, payload: unknown, now: Date = new Date()): Record<string, unknown> {
-  const { session } = writer;
-  return {
-    id: newEventId(now),
-    docType: 'event',
-    schemaVersion: SCHEMA_VERSION,
-    requestId: newRequestId(now),
-    requestKind: kind,
-    type: 'submitted',
-    at: now.toISOString(),
-    author: { name: session.name, role: writer.role ?? session.roles[0] ?? 'resident', device: writer.deviceId },
-    resident: session.name,
-    station: stationOfResident(session) ?? '',
-    visibility: 'resident' satisfies Visibility,
-    payload,
-  };
+  const request = { requestId: newRequestId(now), requestKind: kind, resident: writer.session.name, station: stationOfResident(writer.session) ?? '' };
+  return composeFollowUp(writer, request, 'submitted', payload, 'resident', now);
 }
 
-/** A later event of an existing request (the envelope's routing keys come from the request). */
+/** An event of a request (the envelope's routing keys come from the request). */
 export function composeFollowUp(
   writer: Writer,
   request: { requestId: string; requestKind: RequestKind; resident: string; station: string },

@@ -8,7 +8,8 @@ import { parseEvent, type EventRecord } from '../schema/events/event';
 import { describeEventIssues, type DescribedIssue } from '../schema/messages';
 import type { Lang } from '../../i18n/index';
 import type { DatabaseKind } from '../databaseNames';
-import { requestState, sortEvents, type RequestState } from '../../rules/requestState';
+import { sortEvents, type RequestState } from '../../rules/requestState';
+import { requestList } from './requestList';
 import type { Instant } from '../../rules/chinaTime';
 
 /**
@@ -253,30 +254,14 @@ export interface OpenRequestsOptions {
 
 /**
  * The requests that are not closed or withdrawn, with their state (requestState), oldest
- * activity first, live.
+ * activity first, live: requestList's open requests (refused events left out), as states.
  */
 export function openRequests(db: DeviceDatabase, options: OpenRequestsOptions = {}): Observable<RequestState[]> {
-  const query =
-    options.station !== undefined
-      ? db.events.find({ selector: { station: options.station }, sort: [{ station: 'asc' }, { at: 'asc' }] })
-      : options.resident !== undefined
-        ? db.events.find({ selector: { resident: options.resident }, sort: [{ resident: 'asc' }, { at: 'asc' }] })
-        : db.events.find({ sort: [{ requestId: 'asc' }, { at: 'asc' }] });
-  const now = options.now ?? (() => Date.now());
-  return combineLatest([query.$, rejectedIds$(db)]).pipe(
-    map(([docs, refused]) => {
-      const byRequest = new Map<string, EventRecord[]>();
-      for (const e of plain(docs)) {
-        if (refused.has(e.id)) continue;
-        const list = byRequest.get(e.requestId);
-        if (list) list.push(e);
-        else byRequest.set(e.requestId, [e]);
-      }
-      const at = now();
-      return [...byRequest.values()]
-        .map((events) => requestState(events, { now: at }))
-        .filter((s) => s.status !== 'closed' && s.status !== 'withdrawn')
-        .sort((a, b) => (a.lastEventAt < b.lastEventAt ? -1 : a.lastEventAt > b.lastEventAt ? 1 : 0));
-    }),
+  return requestList(db, { ...options, openOnly: true }).pipe(
+    map((items) =>
+      items
+        .flatMap((item) => (item.state ? [item.state] : []))
+        .sort((a, b) => (a.lastEventAt < b.lastEventAt ? -1 : a.lastEventAt > b.lastEventAt ? 1 : 0)),
+    ),
   );
 }

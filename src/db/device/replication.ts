@@ -63,6 +63,14 @@ export interface ReplicationOptions {
   status?: SyncStatusStore;
 }
 
+/**
+ * Measured (npm run bench:sync, 10,000 events into Chromium, 2026-11-23): 973 events/s at
+ * 100, 1,179 at 250, 1,088 at 1,000; larger batches move the time from the network to the
+ * local write and double the heap. 250 events are about 140 kB of JSON per answer, which a
+ * weak mobile network still carries in one go.
+ */
+export const DEFAULT_BATCH_SIZE = 250;
+
 export interface DeviceReplication {
   readonly state: RxCouchDBReplicationState<EventRecord>;
   readonly status: SyncStatusStore;
@@ -153,11 +161,7 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
   const status = options.status ?? createSyncStatusStore();
   const baseRetry = options.retryTime ?? 1_000;
   const maxRetry = options.maxRetryTime ?? 60_000;
-  // Measured (npm run bench:sync, 10,000 events into Chromium, 2026-11-23): 973 events/s at
-  // 100, 1,179 at 250, 1,088 at 1,000; larger batches move the time from the network to the
-  // local write and double the heap. 250 events are about 140 kB of JSON per answer, which a
-  // weak mobile network still carries in one go.
-  const batchSize = options.batchSize ?? 250;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   let state: RxCouchDBReplicationState<EventRecord> | undefined;
   // Ends the requests in flight (the long-poll waits up to a minute) when the replication stops.
   const stopping = new AbortController();

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { OPERATIONS_DB, residentDbName, stationDbName } from '../databaseNames';
 import { ProfileDoc } from '../schema/accounts';
-import { Role, userFromCouch } from '../schema/roles';
+import { OPERATIONS_ROLES, Role, userFromCouch } from '../schema/roles';
 import { DEVICE_SESSION_KEY } from './sessionStore';
 
 /**
@@ -60,7 +60,7 @@ export function userNameFor(login: string): string {
 export function databaseFor(user: { name: string; roles: readonly Role[]; station?: string | undefined }): string | null {
   if (user.roles.includes('resident')) return residentDbName(user.name);
   if (user.station !== undefined) return stationDbName(user.station);
-  if (user.roles.some((r) => r === 'hotline' || r === 'complaint-handler' || r === 'manager' || r === 'committee' || r === 'admin')) return OPERATIONS_DB;
+  if (user.roles.some((r) => (OPERATIONS_ROLES as readonly Role[]).includes(r))) return OPERATIONS_DB;
   return null;
 }
 
@@ -114,21 +114,6 @@ export async function readProfile(database: string, options: { fetch?: FetchLike
     return profile;
   } catch {
     return undefined;
-  }
-}
-
-/**
- * Asks the server whether the cookie still signs this user in: 'valid', 'expired' (the server
- * answered: nobody, or somebody else), or 'unknown' (no answer: offline).
- */
-export async function serverSessionState(name: string, options: { fetch?: FetchLike } = {}): Promise<'valid' | 'expired' | 'unknown'> {
-  try {
-    const res = await (options.fetch ?? sameOrigin)('/db/_session', { headers: { accept: 'application/json' } });
-    if (!res.ok) return res.status === 401 ? 'expired' : 'unknown';
-    const body = (await res.json()) as { userCtx?: { name?: string | null } };
-    return body.userCtx?.name === name ? 'valid' : 'expired';
-  } catch {
-    return 'unknown';
   }
 }
 

@@ -10,7 +10,6 @@ import {
   localDatabaseName,
   readProfile,
   saveDeviceSession,
-  serverSessionState,
   signIn,
   userNameFor,
   type DeviceSession,
@@ -128,16 +127,6 @@ describe('readProfile', () => {
     expect(await readProfile(db, { fetch: fakeServer({ [`GET /db/${db}/profile`]: () => json(moved) }).fetch })).toMatchObject({ station: 'south-2', community: 'demo-garden' });
     expect(await readProfile(db, { fetch: fakeServer({ [`GET /db/${db}/profile`]: () => json({ ...moved, station: 'No Such' }) }).fetch })).toBeUndefined();
     expect(await readProfile(db, { fetch: async () => Promise.reject(new TypeError('offline')) })).toBeUndefined();
-  });
-});
-
-describe('serverSessionState', () => {
-  it('is valid for the same user, expired for nobody or somebody else, unknown offline', async () => {
-    const as = (name: string | null) => fakeServer({ 'GET /db/_session': () => json({ ok: true, userCtx: { name, roles: [] } }) }).fetch;
-    expect(await serverSessionState('wang', { fetch: as('wang') })).toBe('valid');
-    expect(await serverSessionState('wang', { fetch: as(null) })).toBe('expired');
-    expect(await serverSessionState('wang', { fetch: as('li') })).toBe('expired');
-    expect(await serverSessionState('wang', { fetch: async () => Promise.reject(new TypeError('offline')) })).toBe('unknown');
   });
 });
 
