@@ -1,7 +1,8 @@
 import { parseEvent, type EventRecord } from './schema/events/event';
-import { describeEventIssues } from './schema/messages';
+import { describeBookingProblems, describeEventIssues } from './schema/messages';
 import { isStationRole, userFromCouch, type Role } from './schema/roles';
 import { mayEmit } from '../rules/permissions';
+import { bookingProblems } from '../rules/bookingWindows';
 
 /**
  * The one write check, run by the server for every document written to /db (the guard in
@@ -41,6 +42,7 @@ export const WRITE_RULES = [
   'author-is-user',
   'author-role',
   'may-emit',
+  'booking-window',
   'resident-database',
   'resident-station',
   'station-database',
@@ -128,6 +130,10 @@ export function validateWrite(input: WriteInput): WriteVerdict {
   if (!mayEmit(role, event.type)) {
     return refuse('may-emit', `${article(role)} ${role} may not emit ${event.type}`);
   }
+  // Not part of the schema: the router (admin) copies events written under earlier windows or
+  // calendars, and a stored event must always stay well formed.
+  const [booking] = describeBookingProblems(bookingProblems(event), 'en');
+  if (booking) return refuse('booking-window', `${booking.path}: ${booking.message}`);
 
   switch (database.kind) {
     case 'resident': {

@@ -2,6 +2,7 @@ import type * as v from 'valibot';
 import type { Lang } from '../../i18n/index';
 import { ESCALATION_LADDER } from '../../rules/escalation';
 import { MAX_ROOM_AREA_M2 } from '../../rules/measurementMethod';
+import { TEMPERATURE_TEST_BOOKING_DAYS, VISITING_HOURS, type BookingProblem } from '../../rules/bookingWindows';
 import { MAX_SIGNATURE_KB, READING_MAX_CELSIUS, READING_MIN_CELSIUS } from './events/limits';
 
 /**
@@ -101,6 +102,19 @@ export const MESSAGES = {
   'event.kindOnly': {
     en: '{field} must be {expected}: this type of event belongs to that kind of request only.',
     'zh-CN': '{field}必须为 {expected}：此类记录只属于该类诉求。',
+  },
+  // Booking windows (src/rules/bookingWindows.ts): judged at the moment the request is written.
+  'booking.appointmentDay': {
+    en: '{field} must be one of the dates offered: the days our service commitments allow, counted in working days.',
+    'zh-CN': '{field}须为可预约的日期：按服务承诺的办理时限（以工作日计）提供。',
+  },
+  'booking.testDay': {
+    en: `{field} must be within the next ${TEMPERATURE_TEST_BOOKING_DAYS} days.`,
+    'zh-CN': `{field}须在今后 ${TEMPERATURE_TEST_BOOKING_DAYS} 天之内。`,
+  },
+  'booking.visitingHours': {
+    en: `{field} must be between ${VISITING_HOURS.from} and ${VISITING_HOURS.to}, the hours we visit homes.`,
+    'zh-CN': `{field}须在入户服务时间 ${VISITING_HOURS.from}–${VISITING_HOURS.to} 之内。`,
   },
 } as const satisfies Record<string, Record<Lang, string>>;
 
@@ -255,5 +269,13 @@ export function describeEventIssues(issues: readonly v.BaseIssue<unknown>[], lan
       .replaceAll('{requirement}', typeof requirement === 'number' || typeof requirement === 'string' ? String(requirement) : '')
       .replaceAll('{expected}', readableExpected(issue.expected));
     return { path: formatPath(keys), id, message: lang === 'en' ? capitalise(text) : text };
+  });
+}
+
+/** Booking problems (src/rules/bookingWindows.ts) as sentences in `lang`, like describeEventIssues. */
+export function describeBookingProblems(problems: readonly BookingProblem[], lang: Lang): DescribedIssue[] {
+  return problems.map((p) => {
+    const text = MESSAGES[p.id][lang].replaceAll('{field}', fieldLabel(p.path, lang));
+    return { path: formatPath(p.path), id: p.id, message: lang === 'en' ? capitalise(text) : text };
   });
 }
