@@ -4,12 +4,16 @@
  *   GET  /api/communities  the public list of stations and the communities they serve
  *   POST /api/signup       a resident's account: _users document r-<accountNumber>, the
  *                          resident database (members: that user only) and its profile document
+ * and, for a signed-in resident, under /db (the session cookie's Path) — createAccountApi:
+ *   PUT  /db/_account/profile  the resident changes their phone, contact name and address
+ *                              (session cookie only); answers the profile as stored
  * Answers JSON; errors { error, reason, field?, messageId? } (messageId: see ACCOUNT_MESSAGES in
  * src/db/schema/accounts.ts, for the interface to translate).
  */
 import express from 'express';
 import * as v from 'valibot';
-import { ACCOUNT_MESSAGES, SignupInput, describeAccountIssues } from '../../src/db/schema/accounts.ts';
+import { ACCOUNT_MESSAGES, ProfileUpdate, SignupInput, describeAccountIssues } from '../../src/db/schema/accounts.ts';
+import { readCookie } from './guard.mjs';
 import { couchRolesFor } from './domain.mjs';
 import { CouchError, sendJson, toCouchError } from './errors.mjs';
 import { residentDbName, residentUserName, userDocId } from './names.mjs';
@@ -141,4 +145,65 @@ export function createApi({ store, log = console.error }) {
   };
   api.use(onError);
   return api;
+}
+
+/**
+ * The signed-in resident's own account, mounted at /db/_account before the guard: the session
+ * cookie is scoped to /db (Path=/db), so this is where the browser sends it.
+ * @param {{ store: Store }} options
+ * @returns {import('express').Router}
+ */
+export function createAccountApi({ store }) {
+  const account = express.Router();
+  account.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  account.put('/profile', (req, res, next) => {
+    if (!/^application\/json\b/i.test(String(req.headers['content-type'] ?? ''))) {
+      return sendJson(res, 415, { error: 'bad_content_type', reason: 'Content-Type must be application/json.' });
+    }
+    next();
+  });
+  account.put('/profile', express.json({ limit: '4kb', strict: false }), async (req, res, next) => {
+    try {
+      // The cookie only: Basic credentials are checked (and rate-limited) by the guard on /db.
+      const cookie = readCookie(req.headers.cookie, 'AuthSession');
+      const user = cookie ? await store.sessionFromCookie(cookie) : null;
+      if (!user?.name) return sendJson(res, 401, { error: 'unauthorized', reason: ACCOUNT_MESSAGES['profile.signedOut'], messageId: 'profile.signedOut' });
+      const dbName = residentDbName(user.name);
+      const current = user.roles.includes('resident') ? await store.get(dbName, 'profile') : null;
+      if (!current) return sendJson(res, 403, { error: 'forbidden', reason: ACCOUNT_MESSAGES['profile.residentsOnly'], messageId: 'profile.residentsOnly' });
+      const parsed = v.safeParse(ProfileUpdate, Array.isArray(req.body) ? null : req.body);
+      if (!parsed.success) {
+        const { field, reason, messageId } = describeAccountIssues(parsed.issues);
+        return sendJson(res, 400, { error: 'bad_request', field, reason, messageId });
+      }
+      const { contactName, address, phone } = parsed.output;
+      /** @type {Record<string, unknown>} */
+      const updated = { ...current, phone };
+      // Blank clears: the forms then start empty rather than with a stale name or address.
+      for (const [key, value] of Object.entries({ contactName, address })) {
+        if (value) updated[key] = value;
+        else delete updated[key];
+      }
+      const { rev } = await store.put(dbName, updated);
+      const { _id, _rev, ...profile } = updated;
+      sendJson(res, 200, { ok: true, profile, rev });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  account.use((_req, res) => sendJson(res, 404, { error: 'not_found', reason: 'No such account API.' }));
+  /** @type {import('express').ErrorRequestHandler} */
+  const onError = (err, _req, res, _next) => {
+    if (err?.type === 'entity.too.large') return sendJson(res, 413, { error: 'too_large', reason: 'The request is too large.' });
+    if (err?.type === 'entity.parse.failed') return sendJson(res, 400, { error: 'bad_request', field: '', reason: ACCOUNT_MESSAGES['signup.body.invalid'], messageId: 'signup.body.invalid' });
+    const e = toCouchError(err);
+    if (e.status >= 500) console.error(`[hearthline] /db/_account: ${err?.stack ?? err}`);
+    sendJson(res, e.status, e.status >= 500 ? { error: 'internal_error', reason: 'Something went wrong; please try again.' } : e.toJSON());
+  };
+  account.use(onError);
+  return account;
 }

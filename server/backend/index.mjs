@@ -16,7 +16,7 @@ import express from 'express';
 import path from 'node:path';
 import { ROOT } from '../build.mjs';
 import { validateWrite as defaultValidateWrite } from './domain.mjs';
-import { createApi } from './api.mjs';
+import { createAccountApi, createApi } from './api.mjs';
 import { createEmbedded } from './embedded.mjs';
 import { sendJson } from './errors.mjs';
 import { createGuard } from './guard.mjs';
@@ -172,6 +172,7 @@ export async function createBackend({
   const db = express.Router();
   db.use(responseHeaders({ upstreamBase, mountPath: '/db', sessionSeconds }));
   db.use(sameOriginOnly);
+  db.use('/_account', createAccountApi({ store }));
   db.use(createGuard({ store, validateWrite, limiter, log: logError, onWrite }));
   db.use(dbHandler);
 

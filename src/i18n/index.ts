@@ -55,13 +55,15 @@ export function appStrings(lang: Lang) {
     signup: t.signup,
     sync: t.sync,
     requests: t.requests,
-    repairForm: t.repairForm,
     requestKinds: t.requestKinds,
     requestStatus: t.requestStatus,
     timeline: t.timeline,
     refusalRules: t.refusalRules,
     staff: t.staff,
     portal: t.portal,
+    forms: t.forms,
+    account: t.account,
+    emergency: t.emergency,
   };
 }
 export type AppStrings = ReturnType<typeof appStrings>;

@@ -4,7 +4,7 @@ import type { RequestListItem } from '../db/device/requestList';
 import type { BrowserDevice } from '../db/device/browserDevice';
 import { fromObservable } from './reactive';
 import { formatMoment, refusalReason, shortRequestNumber } from './format';
-import RepairForm from './RepairForm';
+import RequestForm, { choiceOfKind } from './forms/RequestForm';
 import RequestTimeline from './RequestTimeline';
 
 /**
@@ -69,8 +69,10 @@ function RequestRow(props: { lang: Lang; t: AppStrings; device: BrowserDevice; i
                   </button>
                 }
               >
-                <Show when={refused.event.requestKind === 'repair' && refused.event.type === 'submitted'}>
-                  <RepairForm lang={props.lang} t={props.t} session={props.device.session} device={() => props.device} correcting={refused} onDone={() => setCorrecting(false)} />
+                <Show when={refused.event.type === 'submitted' && choiceOfKind(refused.event.requestKind)}>
+                  {(choice) => (
+                    <RequestForm lang={props.lang} t={props.t} session={props.device.session} device={() => props.device} correcting={refused} choice={choice()} onDone={() => setCorrecting(false)} />
+                  )}
                 </Show>
               </Show>
             </div>

@@ -6,7 +6,8 @@ import SignInForm from './SignInForm';
 
 // Split from the page's first script (the 20 kB budget) but fetched at once; the lists are
 // shown once the device database is open.
-const RepairForm = lazy(() => import('./RepairForm'));
+const NewRequest = lazy(() => import('./NewRequest'));
+const MyAccount = lazy(() => import('./MyAccount'));
 const SignUpForm = lazy(() => import('./SignUpForm'));
 const MyRequests = lazy(() => import('./MyRequests'));
 const StaffQueue = lazy(() => import('./StaffQueue'));
@@ -16,7 +17,7 @@ const StaffQueue = lazy(() => import('./StaffQueue'));
  * resident's forms and requests, or a station's queue for staff. Everything is read from and
  * written to the device's own database, so it works with no network after the first sign-in.
  */
-export default function Portal(props: { lang: Lang; t: AppStrings; area: 'resident' | 'staff'; noticeVersion: string }) {
+export default function Portal(props: { lang: Lang; t: AppStrings; area: 'resident' | 'staff'; noticeVersion: string; emergencyPhone?: string }) {
   const t = props.t;
   const session = useSession();
   const open = useDevice();
@@ -64,10 +65,15 @@ export default function Portal(props: { lang: Lang; t: AppStrings; area: 'reside
           when={isStaff(session()!)}
           fallback={
             <>
-              {/* The form loads with the page, not with the device database. */}
-              <RepairForm lang={props.lang} t={props.t} session={session()!} device={open} />
+              {/* The forms load with the page, not with the device database. */}
+              <NewRequest lang={props.lang} t={props.t} session={session()!} device={open} emergencyPhone={props.emergencyPhone ?? ''} />
               <Show when={open()} keyed fallback={<p>{t.requests.loading}</p>}>
-                {(device) => <MyRequests lang={props.lang} t={props.t} device={device} />}
+                {(device) => (
+                  <>
+                    <MyRequests lang={props.lang} t={props.t} device={device} />
+                    <MyAccount t={props.t} device={device} />
+                  </>
+                )}
               </Show>
             </>
           }

@@ -3,6 +3,10 @@ import { Show } from 'solid-js';
 /**
  * A labelled text field with its hint and its error, tied together for screen readers
  * (aria-describedby, aria-invalid). The error's element id is `${id}-error`.
+ *
+ * `maxLength` is shown as a count, not enforced by the browser: a browser cuts pasted text at
+ * the limit without a word, and what the user typed must never be lost. The schema's error
+ * says the text is too long, and the count shows by how much.
  */
 export default function TextField(props: {
   id: string;
@@ -16,9 +20,20 @@ export default function TextField(props: {
   autocomplete?: string;
   type?: string;
   name?: string;
-  inputMode?: 'numeric' | 'tel' | 'text';
+  inputMode?: 'numeric' | 'decimal' | 'tel' | 'text';
+  min?: string;
+  max?: string;
+  /** Words for the count, `{n} / {max}`; shown when maxLength is given. */
+  countLabel?: string;
 }) {
-  const describedBy = () => [props.hint ? `${props.id}-hint` : '', props.error ? `${props.id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const over = () => props.maxLength !== undefined && props.value.length > props.maxLength;
+  // The count appears as the limit nears (past 80 %), so a short answer is not cluttered.
+  const showCount = () => props.maxLength !== undefined && props.value.length > props.maxLength * 0.8;
+  const describedBy = () =>
+    [props.hint ? `${props.id}-hint` : '', showCount() ? `${props.id}-count` : '', props.error ? `${props.id}-error` : '']
+      .filter(Boolean)
+      .join(' ') || undefined;
+  const count = () => (props.countLabel ?? '{n} / {max}').replace('{n}', String(props.value.length)).replace('{max}', String(props.maxLength));
   return (
     <div class="field">
       <label for={props.id}>{props.label}</label>
@@ -34,7 +49,8 @@ export default function TextField(props: {
             name={props.name}
             inputmode={props.inputMode}
             value={props.value}
-            maxLength={props.maxLength}
+            min={props.min}
+            max={props.max}
             autocomplete={props.autocomplete}
             onInput={(e) => props.onInput(e.currentTarget.value)}
             aria-invalid={props.error ? 'true' : undefined}
@@ -44,13 +60,18 @@ export default function TextField(props: {
       >
         <textarea
           id={props.id}
+          name={props.name}
           rows="3"
           value={props.value}
-          maxLength={props.maxLength}
           onInput={(e) => props.onInput(e.currentTarget.value)}
           aria-invalid={props.error ? 'true' : undefined}
           aria-describedby={describedBy()}
         />
+      </Show>
+      <Show when={showCount()}>
+        <p id={`${props.id}-count`} class={over() ? 'hint counter over' : 'hint counter'} aria-live={over() ? 'polite' : undefined}>
+          {count()}
+        </p>
       </Show>
       <Show when={props.error}>
         <p id={`${props.id}-error`} class="field-error">{props.error}</p>

@@ -20,3 +20,4 @@ export function shortRequestNumber(requestId: string): string {
 export function refusalReason(t: Pick<AppStrings, 'refusalRules'>, rule: string, reason: string): string {
   return (t.refusalRules as Record<string, string>)[rule] ?? reason;
 }
+

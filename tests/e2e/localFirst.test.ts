@@ -16,6 +16,7 @@ import type { BrowserContext, Page, Route } from 'playwright-core';
 import { startSite, type Site } from '../integration/support/site';
 import { admin, newResident, request } from '../integration/backend/client';
 import { launchContext, checkAccessibility, collectConsoleErrors, formatViolations, type LaunchedContext } from './support/browser';
+import { openRequestForm } from './support/portal';
 import { dictionary, fill } from '../../src/i18n';
 import { aSubmittedRepair, asCouchDoc } from '../unit/builders/events';
 import { deviceEvents, recordOnDevice, waitForDevice } from './support/device';
@@ -69,11 +70,12 @@ async function signInThroughForm(page: Page, login: string, password: string, pa
 }
 
 async function fileRepair(page: Page, details: string) {
-  await page.getByLabel(zh.repairForm.faults['radiator-not-warm']).check();
-  await page.getByLabel(zh.repairForm.details).fill(details);
-  await page.getByLabel(zh.repairForm.address).fill('暖园小区 3 号楼 2 单元 501');
-  await page.getByLabel(zh.repairForm.contactName).fill('王女士');
-  await page.getByRole('button', { name: zh.repairForm.submit }).click();
+  await openRequestForm(page, 'repair');
+  await page.getByLabel(zh.forms.repair.faults['radiator-not-warm']).check();
+  await page.getByLabel(zh.forms.repair.details).fill(details);
+  await page.getByLabel(zh.forms.address).fill('暖园小区 3 号楼 2 单元 501');
+  await page.getByLabel(zh.forms.contactName).fill('王女士');
+  await page.getByRole('button', { name: zh.forms.repair.submit }).click();
   await page.locator('.repair-form .notice[role="status"]').waitFor();
 }
 
@@ -312,10 +314,10 @@ describe('local-first in Chromium', () => {
     await refusedRow.getByRole('button', { name: zh.requests.correct }).click();
     const form = refusedRow.locator('.repair-form');
     // Filled in from the refused report.
-    expect(await form.getByLabel(zh.repairForm.address).inputValue()).toBe(refused.payload.address);
-    expect(await form.getByLabel(zh.repairForm.details).inputValue()).toBe('暖气片冰凉');
-    expect(await form.getByLabel(zh.repairForm.faults['radiator-not-warm']).isChecked()).toBe(true);
-    await form.getByRole('button', { name: zh.repairForm.submit }).click();
+    expect(await form.getByLabel(zh.forms.address).inputValue()).toBe(refused.payload.address);
+    expect(await form.getByLabel(zh.forms.repair.details).inputValue()).toBe('暖气片冰凉');
+    expect(await form.getByLabel(zh.forms.repair.faults['radiator-not-warm']).isChecked()).toBe(true);
+    await form.getByRole('button', { name: zh.forms.repair.submit }).click();
 
     await expect.poll(() => refusedRow.getAttribute('data-refused'), { timeout: 10_000 }).toBe('no');
     await expect.poll(() => syncHeadline(page).textContent(), { timeout: 30_000 }).toBe(zh.sync.synced);
@@ -374,12 +376,13 @@ describe('local-first in Chromium', () => {
     });
     const fresh = await context.newPage();
     await fresh.goto(site.url + '/portal/');
-    await fresh.getByLabel(zh.repairForm.faults.leak).check();
-    await fresh.getByLabel(zh.repairForm.address).fill('暖园小区 3 号楼 2 单元 501');
-    await fresh.getByLabel(zh.repairForm.contactName).fill('王女士');
+    await openRequestForm(fresh, 'repair');
+    await fresh.getByLabel(zh.forms.repair.faults.leak).check();
+    await fresh.getByLabel(zh.forms.address).fill('暖园小区 3 号楼 2 单元 501');
+    await fresh.getByLabel(zh.forms.contactName).fill('王女士');
     expect(heldRequests).toBeGreaterThan(0); // the form was filled in while the device layer was held
     expect(await fresh.locator('.sync-status').count()).toBe(0);
-    await fresh.getByRole('button', { name: zh.repairForm.submit }).click();
+    await fresh.getByRole('button', { name: zh.forms.repair.submit }).click();
     release();
     await fresh.locator('.repair-form .notice[role="status"]').waitFor();
     await expect.poll(() => syncHeadline(fresh).textContent(), { timeout: 20_000 }).toBe(zh.sync.synced);

@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import { startSite, type Site } from '../integration/support/site';
 import { newAccountNumber, newPhone, newResident, request } from '../integration/backend/client';
 import { PHONE, checkAccessibility, formatViolations, launchBrowser } from './support/browser';
+import { openRequestForm } from './support/portal';
 import { dictionary } from '../../src/i18n';
 import { residentDbName } from '../../src/db/databaseNames';
 
@@ -66,7 +67,8 @@ describe('sign-up in the portal', () => {
     expect(await page.locator('.signed-in-bar').textContent()).toContain(accountNumber);
     await expect.poll(() => page.locator('.sync-status .sync-headline').textContent(), { timeout: 20_000 }).toBe(zh.sync.synced);
     // The report form is pre-filled with the phone from the new profile.
-    expect(await page.getByLabel(zh.repairForm.contactPhone).inputValue()).toBe(phone);
+    await openRequestForm(page, 'repair');
+    expect(await page.getByLabel(zh.forms.contactPhone).inputValue()).toBe(phone);
 
     const profile = await request(site.url, 'GET', `/db/${residentDbName(`r-${accountNumber}`)}/profile`, undefined, { basic: { name: site.adminUser, password: ADMIN_PASSWORD } });
     expect(profile.json).toMatchObject({ accountNumber, phone, community: 'demo-garden', station: 'demo', noticeVersion: '2025-11-01' });

@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import { startSite, type Site } from '../integration/support/site';
 import { admin, newResident, request, signIn } from '../integration/backend/client';
 import { PHONE, launchBrowser } from './support/browser';
+import { openRequestForm } from './support/portal';
 import { dictionary } from '../../src/i18n';
 import { anEvent, asCouchDoc } from '../unit/builders/events';
 
@@ -38,10 +39,11 @@ describe('the resident’s timeline', () => {
     await page.getByLabel(zh.session.login).fill(resident.accountNumber);
     await page.getByLabel(zh.session.password, { exact: true }).fill(resident.password);
     await page.getByRole('button', { name: zh.session.signIn, exact: true }).click();
-    await page.getByLabel(zh.repairForm.faults['radiator-not-warm']).check();
-    await page.getByLabel(zh.repairForm.address).fill('暖园小区 1 号楼 101');
-    await page.getByLabel(zh.repairForm.contactName).fill('李先生');
-    await page.getByRole('button', { name: zh.repairForm.submit }).click();
+    await openRequestForm(page, 'repair');
+    await page.getByLabel(zh.forms.repair.faults['radiator-not-warm']).check();
+    await page.getByLabel(zh.forms.address).fill('暖园小区 1 号楼 101');
+    await page.getByLabel(zh.forms.contactName).fill('李先生');
+    await page.getByRole('button', { name: zh.forms.repair.submit }).click();
     await expect.poll(() => page.locator('.sync-status .sync-headline').textContent(), { timeout: 20_000 }).toBe(zh.sync.synced);
 
     const row = page.locator('.request').first();

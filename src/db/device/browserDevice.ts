@@ -1,3 +1,4 @@
+import { clearDraftsOf } from './drafts';
 import { BehaviorSubject, type Observable } from 'rxjs';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { parseDatabaseName } from '../databaseNames';
@@ -21,6 +22,8 @@ import {
   signOutOfServer,
   type DeviceSession,
   type SignInResult,
+  updateProfile,
+  type ProfileUpdateResult,
 } from './session';
 
 /**
@@ -60,6 +63,8 @@ export interface BrowserDevice {
   readonly storage$: Observable<StorageRisk>;
   /** Reads a resident's profile from the server again (its station may have changed); false offline. */
   refreshProfile(): Promise<boolean>;
+  /** Saves "my account" on the server and, once it answers, in the device session. */
+  updateProfile(update: { phone: string; contactName: string; address: string }): Promise<ProfileUpdateResult>;
   /** The storage verdict in words, or null when there is nothing to say. */
   storageWords(risk: StorageRisk, lang: Lang): string | null;
 }
@@ -156,6 +161,16 @@ async function openDevice(session: DeviceSession): Promise<BrowserDevice> {
     requests: (options) => requestList(db, options),
     storage$: storage.risk$,
     refreshProfile: () => refreshProfile(session.name),
+    updateProfile: async (update) => {
+      const result = await updateProfile(update);
+      const now = currentSession();
+      if (result.ok && now && now.name === session.name) {
+        const updated = { ...now, profile: result.profile };
+        saveDeviceSession(localStorage, updated);
+        setCurrentSession(updated);
+      }
+      return result;
+    },
     storageWords: (risk, lang) => (risk.messageId ? storageMessage(risk.messageId, lang, risk.count) : null),
   };
 }
@@ -280,8 +295,10 @@ async function closeDevice(): Promise<void> {
  * sign-in on this device; the caller warns first (see `waiting`).
  */
 export async function signOutOfDevice(): Promise<void> {
+  const user = currentSession()?.name;
   await closeDevice();
   await signOutOfServer();
+  if (user) clearDraftsOf(user);
   forgetDeviceSession(localStorage);
   setCurrentSession(null);
 }

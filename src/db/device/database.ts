@@ -5,7 +5,8 @@ import { combineLatest, map, type Observable } from 'rxjs';
 import { EVENTS_COLLECTION_CREATOR } from '../rxdbSchema';
 import { validateWrite, type WriteRule } from '../validateWrite';
 import { parseEvent, type EventRecord } from '../schema/events/event';
-import { describeEventIssues, type DescribedIssue } from '../schema/messages';
+import { describeBookingProblems, describeEventIssues, type DescribedIssue } from '../schema/messages';
+import { bookingProblems } from '../../rules/bookingWindows';
 import type { Lang } from '../../i18n/index';
 import type { DatabaseKind } from '../databaseNames';
 import { sortEvents, type RequestState } from '../../rules/requestState';
@@ -169,7 +170,12 @@ export async function recordEvent(db: DeviceDatabase, event: unknown, context: W
   const verdict = validateWrite({ database: context.database, doc: event, user: context.user, existing: false });
   if (!verdict.ok) {
     const parsed = parseEvent(event);
-    const issues = parsed.success ? [] : describeEventIssues(parsed.issues, lang);
+    // Field by field in the user's language: the schema's issues, or the booking window's.
+    const issues = !parsed.success
+      ? describeEventIssues(parsed.issues, lang)
+      : verdict.rule === 'booking-window'
+        ? describeBookingProblems(bookingProblems(parsed.event), lang)
+        : [];
     return { ok: false, rule: verdict.rule, reason: verdict.reason, issues };
   }
   const already = await db.events.findOne(verdict.event.id).exec();

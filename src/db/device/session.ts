@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { OPERATIONS_DB, residentDbName, stationDbName } from '../databaseNames';
-import { ProfileDoc } from '../schema/accounts';
+import { ACCOUNT_MESSAGES, ProfileDoc, type AccountMessageId } from '../schema/accounts';
 import { OPERATIONS_ROLES, Role, userFromCouch } from '../schema/roles';
 import { DEVICE_SESSION_KEY } from './sessionStore';
 
@@ -115,6 +115,35 @@ export async function readProfile(database: string, options: { fetch?: FetchLike
   } catch {
     return undefined;
   }
+}
+
+export type ProfileUpdateResult =
+  | { ok: true; profile: NonNullable<DeviceSession['profile']> }
+  | { ok: false; field: string; messageId: AccountMessageId | 'session.network' | 'session.server' };
+
+/**
+ * Sends "my account" changes to the server (PUT /db/_account/profile). Online only: the profile is the
+ * server's (the station a resident's requests go to is decided there), so an offline change is
+ * refused with `session.network` rather than kept half-applied.
+ */
+export async function updateProfile(update: { phone: string; contactName: string; address: string }, options: { fetch?: FetchLike } = {}): Promise<ProfileUpdateResult> {
+  let res: Response;
+  try {
+    res = await (options.fetch ?? sameOrigin)('/db/_account/profile', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(update),
+    });
+  } catch {
+    return { ok: false, field: '', messageId: 'session.network' };
+  }
+  const body = (await res.json().catch(() => ({}))) as { profile?: unknown; field?: string; messageId?: string };
+  if (res.ok) {
+    const parsed = v.safeParse(v.omit(ProfileDoc, ['_id', '_rev']), body.profile);
+    return parsed.success ? { ok: true, profile: parsed.output } : { ok: false, field: '', messageId: 'session.server' };
+  }
+  const known = body.messageId && body.messageId in ACCOUNT_MESSAGES ? (body.messageId as AccountMessageId) : 'session.server';
+  return { ok: false, field: body.field ?? '', messageId: known };
 }
 
 /** Ends the server session (the device session is forgotten by the caller). */

@@ -23,6 +23,10 @@ export const ACCOUNT_MESSAGES = {
   'signup.community.unknown': 'This community is not served by any of our heating stations.',
   'signup.consent.required': 'You must accept the privacy notice to create an account.',
   'signup.noticeVersion.format': 'The version of the privacy notice you accepted is missing.',
+  'profile.contactName.format': 'The contact name can have at most 60 characters.',
+  'profile.address.format': 'The address can have at most 200 characters.',
+  'profile.signedOut': 'Sign in again to change your account.',
+  'profile.residentsOnly': 'Only residents have an account profile.',
 } as const;
 export type AccountMessageId = keyof typeof ACCOUNT_MESSAGES;
 
@@ -88,6 +92,9 @@ export const ProfileDoc = v.object({
   station: PlaceId,
   consentedAt: IsoTimestamp,
   noticeVersion: NoticeVersion,
+  /** Who to ask for and where the home is: typed once in "my account", then filled into every form. */
+  contactName: v.optional(v.pipe(v.string(), v.maxLength(60))),
+  address: v.optional(v.pipe(v.string(), v.maxLength(200))),
 });
 export type ProfileDoc = v.InferOutput<typeof ProfileDoc>;
 
@@ -107,6 +114,20 @@ export const StationDoc = v.object({
   communities: v.array(Community),
 });
 export type StationDoc = v.InferOutput<typeof StationDoc>;
+
+/**
+ * What a resident changes in "my account" (PUT /db/_account/profile): the phone the utility reaches
+ * them on, and the contact name and address the forms start from. Blank clears a field.
+ */
+export const ProfileUpdate = v.strictObject(
+  {
+    phone: MainlandMobile,
+    contactName: v.pipe(v.string('profile.contactName.format'), v.trim(), v.maxLength(60, 'profile.contactName.format')),
+    address: v.pipe(v.string('profile.address.format'), v.trim(), v.maxLength(200, 'profile.address.format')),
+  },
+  'signup.body.invalid',
+);
+export type ProfileUpdate = v.InferOutput<typeof ProfileUpdate>;
 
 /** The message of a field that is missing altogether. */
 const MISSING_FIELD = {

@@ -1,0 +1,98 @@
+import { Show, createSignal } from 'solid-js';
+import type { AppStrings } from '../i18n';
+import type { BrowserDevice } from '../db/device/browserDevice';
+import type { AccountMessageId } from '../db/schema/accounts';
+import TextField from './TextField';
+import { maskPhone } from './privacy';
+
+/**
+ * "My account": the resident's account number, community, and the contact details every form
+ * starts from. The phone is masked (138****5678) everywhere but in its own edit field.
+ * Changes go to the server at once (the profile is the server's), so they need a network.
+ */
+export default function MyAccount(props: { t: AppStrings; device: BrowserDevice }) {
+  const t = props.t.account;
+  const profile = () => props.device.session.profile;
+  const [editing, setEditing] = createSignal(false);
+  const [phone, setPhone] = createSignal('');
+  const [contactName, setContactName] = createSignal('');
+  const [address, setAddress] = createSignal('');
+  const [error, setError] = createSignal<{ field: string; message: string } | null>(null);
+  const [notice, setNotice] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+
+  const startEditing = () => {
+    setPhone(profile()?.phone ?? '');
+    setContactName(profile()?.contactName ?? '');
+    setAddress(profile()?.address ?? '');
+    setError(null);
+    setNotice(null);
+    setEditing(true);
+    queueMicrotask(() => document.getElementById('account-phone')?.focus());
+  };
+
+  const save = async (e: SubmitEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    const result = await props.device.updateProfile({ phone: phone(), contactName: contactName(), address: address() });
+    setBusy(false);
+    if (!result.ok) {
+      const message =
+        result.messageId === 'session.network'
+          ? t.needsNetwork
+          : result.messageId === 'session.server'
+            ? props.t.session['session.server']
+            : props.t.signup.messages[result.messageId as AccountMessageId];
+      setError({ field: result.field, message });
+      queueMicrotask(() => document.getElementById('account-error')?.focus());
+      return;
+    }
+    setEditing(false);
+    setNotice(t.saved);
+  };
+
+  const fieldError = (field: string) => (error()?.field === field ? error()!.message : undefined);
+
+  return (
+    <section class="my-account" aria-labelledby="my-account-title">
+      <h2 id="my-account-title">{t.title}</h2>
+      <Show
+        when={editing()}
+        fallback={
+          <>
+            <dl class="facts">
+              <dt>{t.accountNumber}</dt>
+              <dd>{profile()?.accountNumber ?? t.notSet}</dd>
+              <dt>{t.community}</dt>
+              <dd>{profile()?.community ?? t.notSet}</dd>
+              <dt>{t.phone}</dt>
+              <dd data-field="phone">{profile()?.phone ? maskPhone(profile()!.phone) : t.notSet}</dd>
+              <dt>{t.contactName}</dt>
+              <dd>{profile()?.contactName ?? t.notSet}</dd>
+              <dt>{t.address}</dt>
+              <dd>{profile()?.address ?? t.notSet}</dd>
+            </dl>
+            <p class="hint">{t.hint}</p>
+            <button type="button" class="button secondary" onClick={startEditing}>{t.edit}</button>
+            <Show when={notice()}>
+              <p class="notice" role="status">{notice()}</p>
+            </Show>
+          </>
+        }
+      >
+        <form class="form" onSubmit={save} novalidate aria-labelledby="my-account-title">
+          <Show when={error()}>
+            <p id="account-error" class="form-error" role="alert" tabindex="-1">{error()!.message}</p>
+          </Show>
+          <TextField id="account-phone" label={t.phone} type="tel" inputMode="tel" autocomplete="tel" value={phone()} onInput={setPhone} error={fieldError('phone')} />
+          <TextField id="account-contact-name" label={t.contactName} autocomplete="name" value={contactName()} onInput={setContactName} error={fieldError('contactName')} maxLength={60} />
+          <TextField id="account-address" label={t.address} autocomplete="street-address" value={address()} onInput={setAddress} error={fieldError('address')} maxLength={200} />
+          <div class="actions">
+            <button type="submit" class="button" disabled={busy()}>{t.save}</button>
+            <button type="button" class="button secondary" onClick={() => setEditing(false)}>{t.cancel}</button>
+          </div>
+        </form>
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,125 @@
+import { For, Show, createSignal, onCleanup } from 'solid-js';
+import { fill } from '../../i18n';
+import { APPOINTMENT_KINDS } from '../../db/schema/requestKind';
+import { DAY_SLOTS } from '../../db/schema/events/payloads';
+import { MAX_TEXT } from '../../db/schema/events/limits';
+import { DAY_SLOT_HOURS, appointmentDays } from '../../rules/bookingWindows';
+import TextField from '../TextField';
+import { formatDay } from './fieldValues';
+import ContactFieldset, { contactFromPayload, contactFromProfile, contactPayload, type ContactFields } from './ContactFields';
+import { ChoiceField, FormFrame } from './FormParts';
+import { compact, createRequestForm, optionalText, type RequestForm, type RequestFormProps } from './requestForm';
+
+type AppointmentKind = (typeof APPOINTMENT_KINDS)[number];
+type DaySlot = (typeof DAY_SLOTS)[number];
+
+interface AppointmentFields extends ContactFields {
+  kind: AppointmentKind | '';
+  /** `YYYY-MM-DD` */
+  date: string;
+  slot: DaySlot | '';
+  note: string;
+}
+
+/**
+ * An in-home appointment (installation, repair, safety inspection, meter reading, and the gas
+ * appliance services). Only the days the commitments allow are offered (bookingWindows.ts,
+ * counted in Chinese working days); a date typed by hand outside them is refused at the field.
+ */
+export default function AppointmentForm(props: RequestFormProps & { initialKind?: AppointmentKind }) {
+  const t = props.t.forms;
+  const ta = t.appointment;
+  const correctingKind = props.correcting?.event.requestKind as AppointmentKind | undefined;
+  // The request's kind is chosen in the form; submit checks it is chosen before the event is made.
+  let chosenKind = (): AppointmentKind => 'appointment-repair';
+  const form: RequestForm<AppointmentFields> = createRequestForm<AppointmentFields>(props, {
+    kind: () => chosenKind(),
+    formId: 'appointment',
+    empty: () => ({ kind: props.initialKind ?? '', date: '', slot: '', note: '', ...contactFromProfile(props.session) }),
+    toPayload: (f) =>
+      compact({
+        channel: 'portal',
+        preferredDate: f.date,
+        slot: f.slot || undefined,
+        note: optionalText(f.note),
+        address: f.address.trim(),
+        ...contactPayload(f),
+      }),
+    fromPayload: (p) => ({
+      ...contactFromPayload(p),
+      kind: correctingKind ?? '',
+      date: String(p.preferredDate ?? ''),
+      slot: (p.slot as DaySlot | undefined) ?? '',
+      note: String(p.note ?? ''),
+    }),
+  });
+  chosenKind = () => (form.fields.kind || correctingKind || 'appointment-repair') as AppointmentKind;
+  const [kindMissing, setKindMissing] = createSignal(false);
+
+  const [now, setNow] = createSignal(Date.now());
+  const timer = setInterval(() => setNow(Date.now()), 60_000);
+  onCleanup(() => clearInterval(timer));
+  const days = () => (form.fields.kind ? appointmentDays(form.fields.kind, now()) : []);
+  const dayList = () => days().map((d) => formatDay(props.lang, d)).join(props.lang === 'zh-CN' ? '、' : ', ');
+
+  // The kind is the request's, not a payload field: it is checked here before the event is made.
+  const submit = (e: SubmitEvent) => {
+    if (!form.fields.kind && !correctingKind) {
+      e.preventDefault();
+      setKindMissing(true);
+      queueMicrotask(() => document.querySelector<HTMLInputElement>(`#${form.idBase}-kind input`)?.focus());
+      return;
+    }
+    setKindMissing(false);
+    void form.submit(e);
+  };
+
+  return (
+    <FormFrame form={{ ...form, submit: async (e) => submit(e) }} class="appointment-form" t={props.t} title={props.correcting ? props.t.requests.correct : ta.title} intro={props.correcting ? undefined : ta.intro} submitLabel={ta.submit}>
+      <Show when={!props.correcting}>
+        <ChoiceField
+          id={`${form.idBase}-kind`}
+          legend={ta.kind}
+          options={APPOINTMENT_KINDS}
+          labelOf={(k) => props.t.requestKinds[k]}
+          value={form.fields.kind}
+          onChange={(k) => form.setFields('kind', k)}
+          error={kindMissing() ? ta.kindRequired : undefined}
+        />
+      </Show>
+      <TextField
+        id={`${form.idBase}-date`}
+        label={ta.date}
+        hint={form.fields.kind ? fill(ta.dateHint, { days: dayList() }) : ta.chooseKindFirst}
+        type="date"
+        min={days()[0]}
+        max={days().at(-1)}
+        value={form.fields.date}
+        onInput={(v) => form.setFields('date', v)}
+        error={form.issueOf('payload.preferredDate')}
+      />
+      <Show when={days().length > 0 && days().length <= 10}>
+        <div class="quick-picks" role="group" aria-label={ta.offeredDays}>
+          <For each={days()}>
+            {(d) => (
+              <button type="button" class="button secondary small" aria-pressed={form.fields.date === d ? 'true' : 'false'} onClick={() => form.setFields('date', d)}>
+                {formatDay(props.lang, d)}
+              </button>
+            )}
+          </For>
+        </div>
+      </Show>
+      <ChoiceField
+        id={`${form.idBase}-slot`}
+        legend={ta.slot}
+        options={DAY_SLOTS}
+        labelOf={(s) => fill(ta.slots[s], DAY_SLOT_HOURS[s])}
+        value={form.fields.slot}
+        onChange={(s) => form.setFields('slot', s)}
+        error={form.issueOf('payload.slot')}
+      />
+      <TextField id={`${form.idBase}-note`} label={ta.note} hint={t.optional} value={form.fields.note} onInput={(v) => form.setFields('note', v)} error={form.issueOf('payload.note')} multiline maxLength={MAX_TEXT} countLabel={t.count} />
+      <ContactFieldset form={form} t={props.t} withAddress />
+    </FormFrame>
+  );
+}

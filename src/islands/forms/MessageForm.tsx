@@ -1,0 +1,46 @@
+import { Show } from 'solid-js';
+import { MAX_NAME, MAX_TEXT } from '../../db/schema/events/limits';
+import TextField from '../TextField';
+import ContactFieldset, { contactFromPayload, contactFromProfile, contactPayload, type ContactFields } from './ContactFields';
+import { FormFrame } from './FormParts';
+import { compact, createRequestForm, optionalText, type RequestFormProps } from './requestForm';
+
+/** The kinds that are a message to the utility: no visit, no address needed. */
+export type MessageKind = 'consultation' | 'suggestion' | 'praise';
+
+interface MessageFields extends ContactFields {
+  text: string;
+  staffName: string;
+}
+
+/**
+ * A question (consultation), a suggestion or praise: one text, who to answer, and for praise
+ * the staff member it is for. Answered within 24 hours (002 §12) like every opinion.
+ */
+export default function MessageForm(props: RequestFormProps & { kind: MessageKind }) {
+  const t = props.t.forms;
+  const words = () => t[props.kind];
+  const textKey = props.kind === 'consultation' ? 'question' : 'text';
+  const form = createRequestForm<MessageFields>(props, {
+    kind: () => props.kind,
+    formId: props.kind,
+    empty: () => ({ text: '', staffName: '', ...contactFromProfile(props.session) }),
+    toPayload: (f) =>
+      compact({
+        channel: 'portal',
+        [textKey]: optionalText(f.text),
+        staffName: props.kind === 'praise' ? optionalText(f.staffName) : undefined,
+        ...contactPayload(f),
+      }),
+    fromPayload: (p) => ({ ...contactFromPayload(p), text: String(p[textKey] ?? ''), staffName: String(p.staffName ?? '') }),
+  });
+  return (
+    <FormFrame form={form} class={`${props.kind}-form`} t={props.t} title={props.correcting ? props.t.requests.correct : words().title} intro={props.correcting ? undefined : words().intro} submitLabel={words().submit}>
+      <TextField id={`${form.idBase}-text`} label={words().text} value={form.fields.text} onInput={(v) => form.setFields('text', v)} error={form.issueOf(`payload.${textKey}`)} multiline maxLength={MAX_TEXT} countLabel={t.count} />
+      <Show when={props.kind === 'praise'}>
+        <TextField id={`${form.idBase}-staff`} label={t.praise.staffName} hint={t.optional} value={form.fields.staffName} onInput={(v) => form.setFields('staffName', v)} error={form.issueOf('payload.staffName')} maxLength={MAX_NAME} countLabel={t.count} />
+      </Show>
+      <ContactFieldset form={form} t={props.t} withAddress={false} />
+    </FormFrame>
+  );
+}

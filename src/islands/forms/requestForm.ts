@@ -1,0 +1,150 @@
+import { createEffect, createSignal, on, type Accessor } from 'solid-js';
+import { createStore, reconcile, unwrap, type SetStoreFunction } from 'solid-js/store';
+import { fill, type AppStrings, type Lang } from '../../i18n';
+import { composeCorrection, composeSubmission } from '../../db/device/compose';
+import { clearDraft, loadDraft, saveDraft } from '../../db/device/drafts';
+import type { BrowserDevice } from '../../db/device/browserDevice';
+import type { DeviceSession } from '../../db/device/session';
+import type { RefusedEvent } from '../../db/device/requestList';
+import type { DescribedIssue } from '../../db/schema/messages';
+import type { RequestKind } from '../../db/schema/requestKind';
+import { loadDeviceLayer } from '../reactive';
+import { shortRequestNumber } from '../format';
+
+/** What every request form is given by the portal. */
+export interface RequestFormProps {
+  lang: Lang;
+  t: AppStrings;
+  session: DeviceSession;
+  /** The open device, once it is: a form is usable before (its submit waits for it then). */
+  device: () => BrowserDevice | null | undefined;
+  /** A refused event to correct: the form opens filled from it and sends a correction. */
+  correcting?: RefusedEvent;
+  onDone?: () => void;
+}
+
+export interface RequestForm<F extends object> {
+  readonly fields: F;
+  readonly setFields: SetStoreFunction<F>;
+  /** The message of the first issue at `path` (`payload.address`), in the user's language. */
+  issueOf(path: string): string | undefined;
+  /** Whether any issue lies at or under `path` (a list of rooms, a slot). */
+  hasIssueUnder(path: string): boolean;
+  readonly issues: Accessor<DescribedIssue[]>;
+  readonly busy: Accessor<boolean>;
+  readonly saved: Accessor<string | null>;
+  /** Prefix of the element ids of this form (a correction has its own, beside the new-request form). */
+  readonly idBase: string;
+  submit(e: SubmitEvent): Promise<void>;
+}
+
+/**
+ * The life of a request form, the same for every kind:
+ * - the fields live in one store, saved as a draft on the device at every change and restored
+ *   when the form opens again (a correction starts from the refused event instead);
+ * - submit composes the event and records it on the device, where the server's own write check
+ *   runs (schema, booking window): every issue comes back with its field path in the user's
+ *   language, and the summary above the form takes the focus so a screen reader reads it;
+ * - a recorded request is on the device at once and sent by the replication when there is a
+ *   network: the form says so with the request's number and starts again empty.
+ * Nothing here knows a kind's fields: `toPayload` and `fromPayload` map them.
+ */
+export function createRequestForm<F extends object>(
+  props: RequestFormProps,
+  spec: {
+    kind: () => RequestKind;
+    /** Names the draft; one per form (the kind chooser's forms each have their own). */
+    formId: string;
+    empty: () => F;
+    toPayload: (fields: F) => Record<string, unknown>;
+    fromPayload?: (payload: Record<string, unknown>) => Partial<F>;
+  },
+): RequestForm<F> {
+  const user = props.session.name;
+  const refused = props.correcting;
+  const start = refused
+    ? { ...spec.empty(), ...(spec.fromPayload?.(refused.event.payload as Record<string, unknown>) ?? {}) }
+    : { ...spec.empty(), ...(loadDraft<F>(user, spec.formId) ?? {}) };
+  const [fields, setFields] = createStore<F>(start as F);
+  const [issues, setIssues] = createSignal<DescribedIssue[]>([]);
+  const [saved, setSaved] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  const idBase = refused ? `${spec.formId}-fix-${refused.event.id}` : spec.formId;
+
+  // Every change is kept on the device (not for a correction: the refused event is its draft).
+  if (!refused) {
+    createEffect(
+      on(
+        () => JSON.stringify(fields),
+        (json) => saveDraft(user, spec.formId, JSON.parse(json) as object),
+        { defer: true },
+      ),
+    );
+  }
+
+  const issueOf = (path: string) => issues().find((i) => i.path === path)?.message;
+  const hasIssueUnder = (path: string) => issues().some((i) => i.path === path || i.path.startsWith(`${path}.`) || i.path.startsWith(`${path}[`));
+
+  const showIssues = (list: DescribedIssue[]) => {
+    setIssues(list);
+    setSaved(null);
+    queueMicrotask(() => document.getElementById(`${idBase}-errors`)?.focus());
+  };
+
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    if (busy()) return;
+    setBusy(true);
+    try {
+      const payload = spec.toPayload(unwrap(fields));
+      // Typed before the device database finished opening: the submit waits for it, not the form.
+      const device = props.device() ?? (await (await loadDeviceLayer()).device());
+      if (!device) {
+        showIssues([{ path: '', id: 'value.invalid', message: props.t.session['session.server'] }]);
+        return;
+      }
+      // A correction goes to the station of the profile as the server has it now.
+      if (refused) await device.refreshProfile();
+      const writer = { session: device.session, deviceId: device.deviceId };
+      const result = refused
+        ? await device.correct(refused.event.id, composeCorrection(writer, refused.event, payload), props.lang)
+        : await device.record(composeSubmission(writer, spec.kind(), payload), props.lang);
+      if (!result.ok) {
+        // A refusal that is not about a field (no station on the profile, storage full) is shown whole.
+        showIssues(result.issues.length ? result.issues : [{ path: '', id: 'value.invalid', message: result.reason }]);
+        return;
+      }
+      setIssues([]);
+      setSaved(fill(props.t.forms.submitted, { id: shortRequestNumber(result.event.requestId) }));
+      if (!refused) {
+        clearDraft(user, spec.formId);
+        setFields(reconcile(spec.empty()));
+      }
+      props.onDone?.();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return { fields, setFields, issueOf, hasIssueUnder, issues, busy, saved, idBase, submit };
+}
+
+/** Text as the payload takes it: trimmed, and absent when blank (so "required" is the message). */
+export function optionalText(value: string): string | undefined {
+  const trimmed = value.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+/** A number typed into a text field: absent when blank, NaN-free (the schema names the problem). */
+export function typedNumber(value: string): number | string | undefined {
+  const trimmed = value.trim().replace(',', '.');
+  if (!trimmed) return undefined;
+  const n = Number(trimmed);
+  // Not a number: sent as typed, so the schema says "must be a number" at the field.
+  return Number.isFinite(n) ? n : trimmed;
+}
+
+/** The object without its undefined values: an optional field left blank is absent from the payload. */
+export function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
