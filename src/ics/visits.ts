@@ -36,6 +36,8 @@ export interface VisitTime {
   /** The booked technician's name; null for an appointment not yet booked. */
   readonly technicianName: string | null;
   readonly kind: 'booked' | 'appointment';
+  /** The appointment's slot; null for a booked visit. */
+  readonly slot: keyof typeof DAY_SLOT_HOURS | null;
   readonly address: string | null;
   /** When the time was set (DTSTAMP) and how often it changed (SEQUENCE). */
   readonly stamp: number;
@@ -51,6 +53,7 @@ export const calendarUid = (requestId: string): string => `${requestId}.visit@he
 export function visitTime(state: RequestState, events: readonly EventRecord[]): VisitTime | null {
   if (state.status === 'closed' || state.status === 'withdrawn' || state.status === 'resolved' || state.status === 'awaiting-sign-off') return null;
   const sorted = sortEvents(events);
+  if (!sorted.length) return null;
   const submitted = sorted.find((e) => e.type === 'submitted');
   const address = submitted && typeof (submitted.payload as { address?: unknown }).address === 'string' ? (submitted.payload as { address: string }).address : null;
   if (state.visit) {
@@ -63,13 +66,13 @@ export function visitTime(state: RequestState, events: readonly EventRecord[]): 
       }
     }
     const start = Date.parse(state.visit.at);
-    return { start, end: start + VISIT_LENGTH_MS, technicianName: state.visit.technicianName, kind: 'booked', address, stamp, sequence: changes };
+    return { start, end: start + VISIT_LENGTH_MS, technicianName: state.visit.technicianName, kind: 'booked', slot: null, address, stamp, sequence: changes };
   }
   if (submitted && (APPOINTMENT_KINDS as readonly string[]).includes(submitted.requestKind) && state.status !== 'on-site') {
     const p = submitted.payload as { preferredDate: string; slot: keyof typeof DAY_SLOT_HOURS };
     const day = chinaStartOfDay(p.preferredDate).getTime();
     const slot = DAY_SLOT_HOURS[p.slot];
-    return { start: day + parseClock(slot.from), end: day + parseClock(slot.to), technicianName: null, kind: 'appointment', address, stamp: Date.parse(submitted.at), sequence: 0 };
+    return { start: day + parseClock(slot.from), end: day + parseClock(slot.to), technicianName: null, kind: 'appointment', slot: p.slot, address, stamp: Date.parse(submitted.at), sequence: 0 };
   }
   return null;
 }

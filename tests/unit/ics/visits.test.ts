@@ -43,6 +43,11 @@ describe('the visit time of a request', () => {
     expect(visitTime(state(done), done)).toBeNull();
   });
 
+  it('is none without the events (the timeline before its events have loaded)', () => {
+    const events = aRequestHistory({ steps: ['dispatched'] });
+    expect(visitTime(state(events), [])).toBeNull();
+  });
+
   it('puts the address in the location', () => {
     const events = aRequestHistory({ steps: ['dispatched'], submission: { payload: { address: '暖园小区 1 号楼 101' } } });
     expect(visitCalendarEvent(events[0]!.requestId, visitTime(state(events), events)!, { summary: 's' }).location).toBe('暖园小区 1 号楼 101');
