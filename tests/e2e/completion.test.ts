@@ -244,7 +244,7 @@ describe('completing a repair', () => {
 });
 
 describe('a temperature test', () => {
-  it('shows rooms, points, readings, means and the 18 °C verdict, not valid until the resident signs', async () => {
+  it('shows rooms, points, readings, means and the 18 °C verdict, not valid until the resident signs (drawn with the mouse)', async () => {
     const resident = await newResident(site.url, { community: 'demo-east' });
     const { page, errors, close } = await residentPage(resident);
     const { requestId, envelope } = await submit(resident, 'temperature-test');
@@ -274,12 +274,28 @@ describe('a temperature test', () => {
     expect(await signOff.locator('h3').textContent()).toBe(zh.completion.signTestTitle);
     await expectNoAxeViolations(page);
 
-    // The resident signs the record, keyboard only.
-    await signOff.getByLabel(zh.completion.signature.typed).focus();
-    await page.keyboard.type('王芳');
-    await page.keyboard.press('Tab'); // "sign with the typed name"
+    // The pad fills the phone's width (one canvas pixel per CSS pixel), and takes a finger,
+    // a mouse or a pen: drawn with the mouse here, cleared with the keyboard, drawn again.
+    const canvas = signOff.locator('canvas');
+    await canvas.scrollIntoViewIfNeeded();
+    const box = (await canvas.boundingBox())!;
+    expect(box.width).toBeGreaterThan(300);
+    expect(box.width).toBeLessThanOrEqual(PHONE.width);
+    const [padWidth, cssWidth] = await canvas.evaluate((c: HTMLCanvasElement) => [c.width, c.clientWidth]);
+    expect(padWidth).toBe(cssWidth);
+    const draw = async () => {
+      await page.mouse.move(box.x + 20, box.y + 100);
+      await page.mouse.down();
+      for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + 20 + i * 25, box.y + 100 - (i % 2) * 50);
+      await page.mouse.up();
+    };
+    await draw();
+    await expect.poll(() => canvas.getAttribute('data-inked')).toBe('yes');
+    await signOff.getByRole('button', { name: zh.completion.signature.clear }).focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => signOff.locator('canvas').getAttribute('data-inked')).toBe('yes');
+    await expect.poll(() => canvas.getAttribute('data-inked')).toBe('no');
+    await draw();
+    await expect.poll(() => canvas.getAttribute('data-inked')).toBe('yes');
     await signOff.getByLabel(zh.completion.yes, { exact: true }).focus();
     await page.keyboard.press('Space');
     await signOff.getByRole('button', { name: zh.completion.submit }).focus();
@@ -287,7 +303,12 @@ describe('a temperature test', () => {
     await expect.poll(() => result.getAttribute('data-valid')).toBe('yes');
     expect(await result.locator('[data-validity]').textContent()).toBe(zh.temperature.valid);
     const [signed] = await reachesStaff(requestId, 'signed-off');
-    expect((signed!.payload as { satisfied: boolean }).satisfied).toBe(true);
+    const payload = signed!.payload as { satisfied: boolean; signature: string };
+    expect(payload.satisfied).toBe(true);
+    // The drawn signature is the pad's PNG: its size is the pad's.
+    const png = Buffer.from(payload.signature.slice(SIGNATURE_PREFIX.length), 'base64');
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([padWidth, 160]);
     expect(requestState(await serverEvents('station-demo', requestId), { now: Date.now() }).temperatureTest).toMatchObject({ valid: true, allCompliant: false });
     await expectNoAxeViolations(page);
     expect(errors()).toEqual([]);
