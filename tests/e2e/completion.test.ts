@@ -134,8 +134,13 @@ describe('completing a repair', () => {
     const { requestId, envelope } = await submit(resident, 'repair');
     const row = await openTimeline(page, requestId);
 
+    await staffWrites('dispatcher', staffEvent('accepted', 'dispatcher', envelope));
     await staffWrites('dispatcher', staffEvent('dispatched', 'dispatcher', envelope, { technician: STAFF.technician.name, technicianName: '张师傅', visitAt: '2026-12-01T02:00:00.000Z' }));
     await expect.poll(() => row.locator('.request-meta').textContent(), { timeout: 30_000 }).toContain(zh.requestStatus.dispatched);
+    // Each milestone with its words: received, who owns it, who comes when.
+    expect(await row.locator('.timeline li[data-type="submitted"]').textContent()).toContain(zh.timeline.types.submitted);
+    expect(await row.locator('.timeline li[data-type="accepted"]').textContent()).toContain(`${zh.timeline.types.accepted} · ${fill(zh.timeline.owner, { name: STAFF.dispatcher.name })}`);
+    expect(await row.locator('.timeline li[data-type="dispatched"]').textContent()).toContain(`${zh.timeline.types.dispatched} · 张师傅 预计 12月1日 10:00 上门`);
 
     // The booked visit as a calendar file (the text of the page in Beijing time, the file in UTC).
     const ics = row.locator('a[data-ics]');
@@ -185,6 +190,7 @@ describe('completing a repair', () => {
     expect(p.signature.startsWith(`${SIGNATURE_PREFIX}iVBORw0KGgo`)).toBe(true);
     expect(p.signature.length).toBeLessThanOrEqual(MAX_SIGNATURE_LENGTH);
     await expect.poll(() => row.locator('.request-meta').textContent()).toContain(zh.requestStatus.resolved);
+    expect(await row.locator('.timeline li[data-type="signed-off"]').textContent()).toContain(`${zh.timeline.types['signed-off']} · ${zh.timeline.signedOffSatisfied}`);
 
     // Rating the visit with the keyboard alone: Tab from field to field, arrows and Space.
     const rate = row.locator('form.rate-visit');
@@ -236,7 +242,16 @@ describe('completing a repair', () => {
       expect(requestState(await serverEvents(db, requestId), { now: Date.now() }).status).toBe('reopened');
     }
     await expect.poll(() => row.locator('.request-meta').textContent()).toContain(zh.requestStatus.reopened);
-    expect(await row.locator('.timeline li[data-type="reopened"]').textContent()).toContain('暖气又不热了');
+    expect(await row.locator('.timeline li[data-type="reopened"]').textContent()).toContain(fill(zh.timeline.reason, { reason: '暖气又不热了' }));
+
+    // The customer centre calls back, the station closes: both in the timeline with their words.
+    const callback = staffEvent('callback', 'hotline', envelope, { outcome: 'satisfied', attitude: 9, ability: 9, satisfaction: 'satisfied' });
+    const put = await request(site.url, 'PUT', `/db/operations/${callback.id}`, asCouchDoc(callback), { cookie: cookies.hotline! });
+    expect(put.status, put.text).toBe(201);
+    await staffWrites('dispatcher', staffEvent('closed', 'dispatcher', envelope, { summary: '复查后已修好' }));
+    await expect.poll(() => row.locator('.request-meta').textContent(), { timeout: 30_000 }).toContain(zh.requestStatus.closed);
+    expect(await row.locator('.timeline li[data-type="callback"]').textContent()).toContain(zh.timeline.types.callback);
+    expect(await row.locator('.timeline li[data-type="closed"]').textContent()).toContain(`${zh.timeline.types.closed} · 复查后已修好`);
     await expectNoAxeViolations(page);
     expect(errors()).toEqual([]);
     await close();
