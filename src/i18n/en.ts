@@ -271,6 +271,7 @@ export const en: Dictionary = {
     newRepair: 'Report a fault',
     loading: 'Opening the records on this device…',
     updates: '{n} request(s) with news',
+    updatesInHeading: ' ({n} with news)',
     newBadge: '{n} new',
   },
   repairForm: {

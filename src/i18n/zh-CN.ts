@@ -274,6 +274,7 @@ export const zhCN = {
     newRepair: '我要报修',
     loading: '正在打开本设备上的记录…',
     updates: '{n} 项申请有新进展',
+    updatesInHeading: '（{n} 项有新进展）',
     newBadge: '新进展 {n}',
   },
   repairForm: {

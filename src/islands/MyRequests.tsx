@@ -35,7 +35,7 @@ export default function MyRequests(props: { lang: Lang; t: AppStrings; device: B
           <span class="badge" data-news={withNews()} aria-hidden="true">
             {withNews()}
           </span>
-          <span class="visually-hidden">（{newsText()}）</span>
+          <span class="visually-hidden">{fill(t.requests.updatesInHeading, { n: withNews() })}</span>
         </Show>
       </h2>
       {/* Announced when the count changes (a polite live region present from the start). */}

@@ -76,7 +76,7 @@ describe('the resident’s timeline', () => {
     // by a live region, and the new line marked in the open timeline. The note is not news.
     await expect.poll(() => row.locator('.new-update').textContent()).toBe(fill(zh.requests.newBadge, { n: 1 }));
     expect(await page.locator('#my-requests-title .badge').textContent()).toBe('1');
-    expect(await page.locator('#my-requests-title').textContent()).toContain(fill(zh.requests.updates, { n: 1 }));
+    expect(await page.locator('#my-requests-title').textContent()).toBe(`${zh.requests.mine} 1${fill(zh.requests.updatesInHeading, { n: 1 })}`);
     const live = page.locator('[data-news-announcement]');
     expect(await live.getAttribute('aria-live')).toBe('polite');
     expect(await live.textContent()).toBe(fill(zh.requests.updates, { n: 1 }));
