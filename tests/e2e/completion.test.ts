@@ -5,7 +5,9 @@
  * again, and reopens the request. Each is an event that reaches the station's and the
  * operations databases with its payload, and the fold says `reopened` after the reopening. A
  * temperature test shows its rooms, points, readings, means and the 18 °C verdict, and is not
- * valid until the resident signs. No serious or critical axe violation on these screens.
+ * valid until the resident signs (signed with the mouse on the pad). A visit goes to the
+ * resident's calendar as an .ics download: the appointment's slot, then the booked time under
+ * the same UID. No serious or critical axe violation on these screens.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +24,7 @@ import { requestState } from '../../src/rules/requestState';
 import { currentRating } from '../../src/rules/residentActions';
 
 const zh = dictionary('zh-CN');
+const en = dictionary('en');
 const ADMIN_PASSWORD = 'e2e completion admin 1';
 const STAFF = {
   dispatcher: { name: 'dp-completion', password: 'dispatcher pass 1', role: 'dispatcher', station: 'demo' },
@@ -74,19 +77,20 @@ async function reachesStaff(requestId: string, type: EventType, n = 1): Promise<
   return (await serverEvents('station-demo', requestId)).filter((e) => e.type === type);
 }
 
-async function residentPage(resident: Resident): Promise<{ page: Page; errors: () => string[]; close: () => Promise<void> }> {
+async function residentPage(resident: Resident, lang: 'zh-CN' | 'en' = 'zh-CN'): Promise<{ page: Page; errors: () => string[]; close: () => Promise<void> }> {
+  const t = dictionary(lang);
   const context = await browser.newContext({ viewport: PHONE });
   const page = await context.newPage();
   const errors = collectConsoleErrors(page);
-  await page.goto(site.url + '/portal/');
-  await page.getByLabel(zh.session.login).fill(resident.accountNumber);
-  await page.getByLabel(zh.session.password, { exact: true }).fill(resident.password);
-  await page.getByRole('button', { name: zh.session.signIn, exact: true }).click();
+  await page.goto(site.url + (lang === 'en' ? '/en/portal/' : '/portal/'));
+  await page.getByLabel(t.session.login).fill(resident.accountNumber);
+  await page.getByLabel(t.session.password, { exact: true }).fill(resident.password);
+  await page.getByRole('button', { name: t.session.signIn, exact: true }).click();
   return { page, errors, close: () => context.close() };
 }
 
 /** The resident's request, submitted from their own account (the form is another test's). */
-async function submit(resident: Resident, kind: 'repair' | 'temperature-test'): Promise<{ requestId: string; envelope: Record<string, unknown> }> {
+async function submit(resident: Resident, kind: 'repair' | 'temperature-test' | 'appointment-installation'): Promise<{ requestId: string; envelope: Record<string, unknown> }> {
   const submitted = anEvent('submitted', {
     requestKind: kind,
     requestId: newRequestId(Date.now()),
@@ -329,4 +333,36 @@ describe('a temperature test', () => {
     expect(errors()).toEqual([]);
     await close();
   }, 180_000);
+});
+
+describe('an appointment in the calendar', () => {
+  it('offers the preferred day and slot as an .ics file, then the booked time under the same UID (English page)', async () => {
+    const resident = await newResident(site.url, { community: 'demo-garden' });
+    const { page, errors, close } = await residentPage(resident, 'en');
+    const { requestId, envelope } = await submit(resident, 'appointment-installation'); // 2025-12-03, morning
+    const row = await openTimeline(page, requestId);
+    const link = row.locator('.calendar-link');
+    await expect.poll(() => link.count(), { timeout: 30_000 }).toBe(1);
+    expect(await link.locator('span').textContent()).toBe(fill(en.timeline.appointmentAt, { day: 'Dec 3', slot: en.timeline.slots.morning }));
+    const download = async () => {
+      await link.locator('a').focus();
+      const [file] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+      return readFileSync((await file.path())!, 'utf8').replace(/\r\n /g, '');
+    };
+    const appointment = await download();
+    expect(appointment).toContain('\r\nDTSTART:20251203T000000Z\r\nDTEND:20251203T040000Z\r\nSEQUENCE:0\r\n'); // 08:00–12:00 Beijing
+    expect(appointment).toContain(`SUMMARY:${fill(en.timeline.icsAppointment, { kind: en.requestKinds['appointment-installation'], slot: en.timeline.slots.morning })}\r\n`);
+    expect(appointment).toContain(`LOCATION:${((await serverEvents('station-demo', requestId))[0]!.payload as { address: string }).address}`);
+    await expectNoAxeViolations(page);
+
+    await staffWrites('dispatcher', staffEvent('dispatched', 'dispatcher', envelope, { technician: STAFF.technician.name, technicianName: 'Zhang', visitAt: '2025-12-03T01:30:00.000Z' }));
+    await expect.poll(() => link.locator('span').count(), { timeout: 30_000 }).toBe(0);
+    const booked = await download();
+    expect(booked).toContain('\r\nDTSTART:20251203T013000Z\r\nDTEND:20251203T033000Z\r\nSEQUENCE:1\r\n');
+    expect(booked).toContain(`\r\nUID:${requestId}.visit@hearthline\r\n`);
+    expect(appointment).toContain(`\r\nUID:${requestId}.visit@hearthline\r\n`);
+    expect(booked).toContain('Visit at Dec 3\\, 09:30 AM (Beijing time)'); // the text in Beijing time, a comma escaped
+    expect(errors()).toEqual([]);
+    await close();
+  }, 120_000);
 });
