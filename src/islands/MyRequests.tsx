@@ -2,14 +2,18 @@ import { For, Show, createMemo, createSignal } from 'solid-js';
 import { fill, type AppStrings, type Lang } from '../i18n';
 import type { RequestListItem } from '../db/device/requestList';
 import type { BrowserDevice } from '../db/device/browserDevice';
+import { unseenUpdates, seenMarkOf } from '../rules/updates';
 import { fromObservable } from './reactive';
 import { formatMoment, refusalReason, shortRequestNumber } from './format';
 import RequestForm, { choiceOfKind } from './forms/RequestForm';
+import { seenMarks, type SeenMarks } from './seenMarks';
 import RequestTimeline from './RequestTimeline';
 
 /**
  * The resident's requests as this device knows them: each with its state, whether it still
- * waits to be sent, and any refusal with the server's reason and a way to correct it.
+ * waits to be sent, any refusal with the server's reason and a way to correct it, and a badge
+ * for updates the resident has not seen (src/rules/updates.ts; cleared by opening the request's
+ * timeline). The number of requests with news is on the heading and announced politely.
  */
 export default function MyRequests(props: { lang: Lang; t: AppStrings; device: BrowserDevice }) {
   const t = props.t;
@@ -18,13 +22,30 @@ export default function MyRequests(props: { lang: Lang; t: AppStrings; device: B
   // and a correction being typed stay put while the list updates around them.
   const ids = createMemo(() => (items() ?? []).map((i) => i.requestId), [], { equals: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]) });
   const byId = createMemo(() => new Map((items() ?? []).map((i) => [i.requestId, i])));
+  const user = props.device.session.name;
+  const seen = seenMarks(user);
+  const withNews = createMemo(() => (items() ?? []).filter((i) => unseenUpdates(i.events, user, seen.marks()[i.requestId]).length > 0).length);
+  const newsText = () => (withNews() ? fill(t.requests.updates, { n: withNews() }) : '');
   return (
     <section class="my-requests" aria-labelledby="my-requests-title">
-      <h2 id="my-requests-title">{t.requests.mine}</h2>
+      <h2 id="my-requests-title">
+        {t.requests.mine}
+        <Show when={withNews()}>
+          {' '}
+          <span class="badge" data-news={withNews()} aria-hidden="true">
+            {withNews()}
+          </span>
+          <span class="visually-hidden">{fill(t.requests.updatesInHeading, { n: withNews() })}</span>
+        </Show>
+      </h2>
+      {/* Announced when the count changes (a polite live region present from the start). */}
+      <p class="visually-hidden" role="status" aria-live="polite" data-news-announcement>
+        {newsText()}
+      </p>
       <Show when={items()} fallback={<p>{t.requests.loading}</p>}>
         <Show when={items()!.length} fallback={<p>{t.requests.none}</p>}>
           <ul class="request-list">
-            <For each={ids()}>{(id) => <RequestRow lang={props.lang} t={props.t} device={props.device} item={byId().get(id)!} />}</For>
+            <For each={ids()}>{(id) => <RequestRow lang={props.lang} t={props.t} device={props.device} item={byId().get(id)!} seen={seen} />}</For>
           </ul>
         </Show>
       </Show>
@@ -32,14 +53,30 @@ export default function MyRequests(props: { lang: Lang; t: AppStrings; device: B
   );
 }
 
-function RequestRow(props: { lang: Lang; t: AppStrings; device: BrowserDevice; item: RequestListItem }) {
+function RequestRow(props: { lang: Lang; t: AppStrings; device: BrowserDevice; item: RequestListItem; seen: SeenMarks }) {
   const t = props.t;
   const [correcting, setCorrecting] = createSignal(false);
+  const user = props.device.session.name;
+  // The updates not seen when the timeline was last opened; those stay marked "new" in the
+  // open timeline until it is opened again.
+  const unseen = createMemo(() => unseenUpdates(props.item.events, user, props.seen.marks()[props.item.requestId]));
+  const [newIds, setNewIds] = createSignal<ReadonlySet<string>>(new Set());
+  const opened = (open: boolean) => {
+    if (!open) return;
+    setNewIds(new Set(unseen().map((e) => e.id)));
+    props.seen.see(props.item.requestId, seenMarkOf(props.item.events));
+  };
   const sending = () => (props.item.waiting > 0 ? t.requests.waiting : t.requests.sent);
   return (
     <li class="request" data-request={props.item.requestId} data-waiting={props.item.waiting > 0 ? 'yes' : 'no'} data-refused={props.item.refused.length ? 'yes' : 'no'}>
       <p class="request-title">
         <strong>{t.requestKinds[props.item.kind]}</strong> <span class="request-number">#{shortRequestNumber(props.item.requestId)}</span>
+        <Show when={unseen().length}>
+          {' '}
+          <span class="badge new-update" data-unseen={unseen().length}>
+            {fill(t.requests.newBadge, { n: unseen().length })}
+          </span>
+        </Show>
       </p>
       <p class="request-meta">
         {fill(t.requests.submittedAt, { time: formatMoment(props.lang, props.item.state?.submittedAt ?? props.item.lastAt) })}
@@ -49,9 +86,9 @@ function RequestRow(props: { lang: Lang; t: AppStrings; device: BrowserDevice; i
         </Show>
       </p>
       <Show when={props.item.state}>
-        <details class="request-progress">
+        <details class="request-progress" on:toggle={(e) => opened((e.currentTarget as HTMLDetailsElement).open)}>
           <summary>{t.timeline.title}</summary>
-          <RequestTimeline lang={props.lang} t={t} device={props.device} requestId={props.item.requestId} state={props.item.state} />
+          <RequestTimeline lang={props.lang} t={t} device={props.device} requestId={props.item.requestId} state={props.item.state} newIds={new Set([...newIds(), ...unseen().map((e) => e.id)])} />
         </details>
       </Show>
       <For each={props.item.refused.map((r) => r.rejection.eventId)}>

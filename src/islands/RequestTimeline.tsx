@@ -1,44 +1,138 @@
-import { For, Show } from 'solid-js';
+import { For, Show, createMemo, createSignal, lazy, onCleanup } from 'solid-js';
 import { fill, type AppStrings, type Lang } from '../i18n';
 import type { BrowserDevice } from '../db/device/browserDevice';
 import type { EventRecord } from '../db/schema/events/event';
 import type { RequestState } from '../rules/requestState';
 import { visibleTimeline } from '../rules/requestState';
+import { residentActions } from '../rules/residentActions';
+import { buildCalendar } from '../ics/icalendar';
+import { PRODUCT_ID, visitCalendarEvent, visitTime, type VisitTime } from '../ics/visits';
 import { fromObservable } from './reactive';
-import { formatMoment } from './format';
+import { formatDay, formatMoment, shortRequestNumber } from './format';
+
+// Loaded only for a request the resident can act on (or a temperature record to show).
+const RequestActions = lazy(() => import('./RequestActions'));
 
 /**
  * What the resident may see of a request, live: every event shown to residents (internal ones
- * never reach their database, and are filtered here too), the answer deadline, and who is
- * coming when.
+ * never reach their database, and are filtered here too) with its details, the answer
+ * deadline, who is coming when (and a calendar file of it), what waits for the resident, and
+ * the actions open to them now (sign off, reopen, rate: src/rules/residentActions.ts).
  */
-export default function RequestTimeline(props: { lang: Lang; t: AppStrings; device: BrowserDevice; requestId: string; state: RequestState | null }) {
+export default function RequestTimeline(props: {
+  lang: Lang;
+  t: AppStrings;
+  device: BrowserDevice;
+  requestId: string;
+  state: RequestState | null;
+  /** Events to mark "new" (updates the resident had not seen when opening the timeline). */
+  newIds?: ReadonlySet<string>;
+}) {
   const t = props.t;
   const events = fromObservable<EventRecord[]>(props.device.events(props.requestId), []);
+  const moment = (at: string) => formatMoment(props.lang, at);
   const detail = (event: EventRecord): string | null => {
-    if (event.type === 'dispatched') {
-      const p = event.payload as { technicianName: string; visitAt: string };
-      return fill(t.timeline.visit, { name: p.technicianName, time: formatMoment(props.lang, p.visitAt) });
+    switch (event.type) {
+      case 'accepted':
+        return props.state?.owner ? fill(t.timeline.owner, { name: props.state.owner }) : null;
+      case 'dispatched':
+        return fill(t.timeline.visit, { name: event.payload.technicianName, time: moment(event.payload.visitAt) });
+      case 'late-notice':
+        return `${fill(t.timeline.lateNotice, { time: moment(event.payload.newVisitAt) })} · ${fill(t.timeline.reason, { reason: event.payload.reason })}`;
+      case 'nobody-home':
+        return event.payload.newVisitAt ? fill(t.timeline.rebooked, { time: moment(event.payload.newVisitAt) }) : null;
+      case 'diagnosed':
+        return event.payload.finding;
+      case 'work-done':
+      case 'resolved':
+      case 'remedy-done':
+        return event.payload.summary;
+      case 'signed-off':
+        return [event.payload.satisfied ? t.timeline.signedOffSatisfied : t.timeline.signedOffUnsatisfied, event.payload.comment].filter(Boolean).join(' · ');
+      case 'reopened':
+        return fill(t.timeline.reason, { reason: event.payload.reason });
+      case 'withdrawn':
+        return event.payload.reason ? fill(t.timeline.reason, { reason: event.payload.reason }) : null;
+      case 'reply':
+        return event.payload.text;
+      case 'rated':
+        return fill(t.timeline.rated, { attitude: event.payload.attitude, ability: event.payload.ability });
+      case 'closed':
+        return event.payload.summary ?? null;
+      default:
+        return null;
     }
-    return null;
+  };
+  const actions = createMemo(() => (props.state ? residentActions(props.state, events()) : null));
+  const hasPanel = () => {
+    const a = actions();
+    return !!a && (a.signOff || a.reopen || a.rate.length > 0 || props.state?.temperatureTest != null);
+  };
+  const visit = createMemo(() => (props.state ? visitTime(props.state, events()) : null));
+  // What a form just recorded: said here, outside the form (which may go once the state moves on).
+  const [notice, setNotice] = createSignal('');
+  let noticeEl!: HTMLParagraphElement;
+  const done = (message: string) => {
+    setNotice(message);
+    queueMicrotask(() => noticeEl.focus());
   };
   return (
     <div class="timeline">
       <Show when={props.state?.answerDueAt && !props.state?.answeredAt}>
-        <p class="hint">{fill(t.timeline.answerDue, { time: formatMoment(props.lang, props.state!.answerDueAt!) })}</p>
+        <p class="hint">{fill(t.timeline.answerDue, { time: moment(props.state!.answerDueAt!) })}</p>
       </Show>
       <ol aria-label={t.timeline.title}>
         <For each={visibleTimeline(events())}>
           {(event) => (
-            <li data-type={event.type}>
-              <time datetime={event.at}>{formatMoment(props.lang, event.at)}</time> {t.timeline.types[event.type]}
-              <Show when={detail(event)}>
-                {(text) => <span class="timeline-detail"> · {text()}</span>}
+            <li data-type={event.type} data-new={props.newIds?.has(event.id) ? 'yes' : undefined}>
+              <Show when={props.newIds?.has(event.id)}>
+                <span class="badge new-mark">{t.timeline.newMark}</span>{' '}
               </Show>
+              <time datetime={event.at}>{moment(event.at)}</time> {t.timeline.types[event.type]}
+              <Show when={detail(event)}>{(text) => <span class="timeline-detail"> · {text()}</span>}</Show>
             </li>
           )}
         </For>
       </ol>
+      <Show when={props.state?.needsSignOff}>
+        <p class="notice needs-sign-off">{t.timeline.needsSignOff}</p>
+      </Show>
+      <Show when={visit()}>{(time) => <CalendarLink lang={props.lang} t={t} requestId={props.requestId} state={props.state!} time={time()} />}</Show>
+      <Show when={hasPanel()}>
+        <RequestActions lang={props.lang} t={t} device={props.device} state={props.state!} events={events()} actions={actions()!} onDone={done} />
+      </Show>
+      <p ref={noticeEl} class="action-notice" role="status" tabindex="-1">
+        {notice()}
+      </p>
     </div>
+  );
+}
+
+/** The visit as an .ics download (a Blob URL, revoked when the visit changes or the timeline goes). */
+function CalendarLink(props: { lang: Lang; t: AppStrings; requestId: string; state: RequestState; time: VisitTime }) {
+  const t = props.t;
+  const kind = () => t.requestKinds[props.state.kind];
+  const slot = () => props.time.slot ?? 'morning';
+  const url = createMemo(() => {
+    const time = props.time;
+    const summary =
+      time.kind === 'booked'
+        ? fill(t.timeline.icsBooked, { kind: kind(), name: time.technicianName ?? '' })
+        : fill(t.timeline.icsAppointment, { kind: kind(), slot: t.timeline.slots[slot()] });
+    const description = fill(t.timeline.icsDescription, { id: shortRequestNumber(props.requestId), time: formatMoment(props.lang, time.start) });
+    const file = buildCalendar({ productId: PRODUCT_ID, events: [visitCalendarEvent(props.requestId, time, { summary, description })] });
+    const href = URL.createObjectURL(new Blob([file], { type: 'text/calendar;charset=utf-8' }));
+    onCleanup(() => URL.revokeObjectURL(href));
+    return href;
+  });
+  return (
+    <p class="calendar-link">
+      <Show when={props.time.kind === 'appointment'}>
+        <span>{fill(t.timeline.appointmentAt, { day: formatDay(props.lang, props.time.start), slot: t.timeline.slots[slot()] })}</span>{' '}
+      </Show>
+      <a href={url()} download={`hearthline-${shortRequestNumber(props.requestId)}.ics`} data-ics>
+        {t.timeline.ics}
+      </a>
+    </p>
   );
 }

@@ -11,6 +11,16 @@ export function formatMoment(lang: Lang, at: number | string): string {
   }).format(new Date(at));
 }
 
+/** A calendar day as people in the service area read it (China time): "12月3日" / "Dec 3". */
+export function formatDay(lang: Lang, at: number | string): string {
+  return new Intl.DateTimeFormat(lang, { timeZone: 'Asia/Shanghai', month: 'short', day: 'numeric' }).format(new Date(at));
+}
+
+/** A number for display in the page's language, to `digits` decimals: "18.3". */
+export function formatNumber(lang: Lang, value: number, digits = 1): string {
+  return new Intl.NumberFormat(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+}
+
 /** The short form of a request id that residents can read out on the phone (last 6 characters). */
 export function shortRequestNumber(requestId: string): string {
   return requestId.slice(-6);

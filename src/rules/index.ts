@@ -12,3 +12,5 @@ export * from './measurementMethod';
 export * from './temperatureTest';
 export * from './permissions';
 export * from './requestState';
+export * from './residentActions';
+export * from './updates';

@@ -1,15 +1,17 @@
 /**
  * "My requests" follows a request: a dispatcher's event written at the station reaches the
  * resident's timeline in real Chromium without a reload (server → router → the resident's
- * database → live replication → the island), and an internal note never does.
+ * database → live replication → the island), with a new-update badge (on the request and a
+ * count on the heading, announced politely) that opening the timeline clears for good, and an
+ * internal note never does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startSite, type Site } from '../integration/support/site';
 import { admin, newResident, request, signIn } from '../integration/backend/client';
-import { PHONE, launchBrowser } from './support/browser';
+import { PHONE, collectConsoleErrors, launchBrowser } from './support/browser';
 import { openRequestForm } from './support/portal';
-import { dictionary } from '../../src/i18n';
+import { dictionary, fill } from '../../src/i18n';
 import { anEvent, asCouchDoc } from '../unit/builders/events';
 
 const zh = dictionary('zh-CN');
@@ -51,6 +53,9 @@ describe('the resident’s timeline', () => {
     expect(requestId).toMatch(/^rq-/);
     await row.getByText(zh.timeline.title).click();
     await expect.poll(() => row.locator('.timeline li').allTextContents()).toEqual([expect.stringContaining(zh.timeline.types.submitted)]);
+    // The resident's own report is no news to them.
+    expect(await row.locator('.new-update').count()).toBe(0);
+    expect(await page.locator('#my-requests-title .badge').count()).toBe(0);
 
     // The dispatcher writes at the station (their own session, the server's checks).
     const staff = await signIn(site.url, DISPATCHER.name, DISPATCHER.password);
@@ -69,10 +74,39 @@ describe('the resident’s timeline', () => {
       .toEqual([expect.stringContaining(zh.timeline.types.submitted), expect.stringContaining(zh.timeline.types.dispatched)]);
     expect(await row.locator('.timeline li[data-type="dispatched"]').textContent()).toContain('张师傅 预计 12月1日 10:00 上门');
     expect(await row.locator('.request-meta').textContent()).toContain(zh.requestStatus.dispatched);
+    // The dispatch is news: a badge on the request, the count on the heading, said politely
+    // by a live region, and the new line marked in the open timeline. The note is not news.
+    await expect.poll(() => row.locator('.new-update').textContent()).toBe(fill(zh.requests.newBadge, { n: 1 }));
+    expect(await page.locator('#my-requests-title .badge').textContent()).toBe('1');
+    expect(await page.locator('#my-requests-title').textContent()).toBe(`${zh.requests.mine} 1${fill(zh.requests.updatesInHeading, { n: 1 })}`);
+    const live = page.locator('[data-news-announcement]');
+    expect(await live.getAttribute('aria-live')).toBe('polite');
+    expect(await live.textContent()).toBe(fill(zh.requests.updates, { n: 1 }));
+    expect(await row.locator('.timeline li[data-type="dispatched"]').getAttribute('data-new')).toBe('yes');
+    // Opening the timeline again clears the badge, the count and the announcement …
+    await row.getByText(zh.timeline.title).click();
+    await row.getByText(zh.timeline.title).click();
+    await expect.poll(() => row.locator('.new-update').count()).toBe(0);
+    expect(await page.locator('#my-requests-title .badge').count()).toBe(0);
+    expect(await live.textContent()).toBe('');
+    // … for good: what was seen is kept on the device.
+    const pageText = await page.content();
+    expect(pageText).not.toContain('住户态度不好');
+    await page.close();
+    const again = await context.newPage();
+    const errors = collectConsoleErrors(again);
+    await again.goto(site.url + '/portal/');
+    const sameRow = again.locator(`.request[data-request="${requestId}"]`);
+    await expect.poll(() => sameRow.count(), { timeout: 20_000 }).toBe(1).catch(async (err) => {
+      throw new Error(`${err}\n${errors().join('\n')}\n${(await again.locator('main').textContent())?.slice(0, 2000)}`);
+    });
+    expect(await sameRow.locator('.new-update').count()).toBe(0);
+    expect(await again.locator('#my-requests-title .badge').count()).toBe(0);
     // The note stays at the station: not in the resident's database, not on the page.
     const inResidentDb = await request(site.url, 'GET', `/db/${resident.db}/${note.id}`, undefined, { cookie: resident.cookie });
     expect(inResidentDb.status).toBe(404);
-    expect(await page.content()).not.toContain('住户态度不好');
+    expect(await again.content()).not.toContain('住户态度不好');
+    expect(errors()).toEqual([]);
     await context.close();
   }, 90_000);
 });
