@@ -4,6 +4,9 @@
  *   GET  /api/communities  the public list of stations and the communities they serve
  *   POST /api/signup       a resident's account: _users document r-<accountNumber>, the
  *                          resident database (members: that user only) and its profile document
+ *   GET  /api/staff/customers?q=…  staff only (AuthSession cookie): residents whose account number
+ *                          or phone contains q (4 characters or more), from their profiles; station
+ *                          staff see their own station's residents only, operations staff every one
  * Answers JSON; errors { error, reason, field?, messageId? } (messageId: see ACCOUNT_MESSAGES in
  * src/db/schema/accounts.ts, for the interface to translate).
  */
@@ -13,6 +16,8 @@ import { ACCOUNT_MESSAGES, SignupInput, describeAccountIssues } from '../../src/
 import { couchRolesFor } from './domain.mjs';
 import { CouchError, sendJson, toCouchError } from './errors.mjs';
 import { residentDbName, residentUserName, userDocId } from './names.mjs';
+import { readCookie } from './guard.mjs';
+import { userFromCouch } from '../../src/db/schema/roles.ts';
 import { listStations, residentSecurity } from './setup.mjs';
 
 /** @typedef {import('./store.mjs').Store} Store */
@@ -118,6 +123,40 @@ export function createApi({ store, log = console.error }) {
         throw err;
       }
       sendJson(res, 201, { ok: true, name, db: dbName, station: station.id, community: input.community });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  /** The most residents one lookup answers with: a lookup finds a person, it does not list the archive. */
+  const MAX_CUSTOMERS = 20;
+  api.get('/staff/customers', async (req, res, next) => {
+    try {
+      const cookie = readCookie(req.headers.cookie, 'AuthSession');
+      const ctx = cookie ? await store.sessionFromCookie(cookie) : null;
+      if (!ctx?.name) return sendJson(res, 401, { error: 'unauthorized', reason: 'Sign in first.' });
+      const user = userFromCouch(ctx);
+      const staff = !user.isAdmin && user.roles.length > 0 && !user.roles.includes('resident') && !user.roles.includes('committee');
+      if (!staff) return sendJson(res, 403, { error: 'forbidden', reason: 'Only staff may look up customers.' });
+      const operations = ctx.roles.includes('operations');
+      if (!operations && user.station === undefined) return sendJson(res, 403, { error: 'forbidden', reason: 'You belong to no station.' });
+      const q = String(req.query.q ?? '').replace(/\s+/g, '');
+      if (!/^\d{4,12}$/.test(q)) {
+        return sendJson(res, 400, { error: 'bad_request', field: 'q', reason: 'Give 4 to 12 digits of an account number or a phone number.' });
+      }
+      const rows = await store.allDocs('_users', { startkey: userDocId('r-'), endkey: userDocId('r-\ufff0') });
+      /** @type {{ accountNumber: string, phone: string, community: string, station: string }[]} */
+      const customers = [];
+      for (const row of rows) {
+        if (customers.length >= MAX_CUSTOMERS) break;
+        const name = String(row.id).slice(userDocId('').length);
+        const profile = await store.get(residentDbName(name), 'profile').catch(() => null);
+        if (!profile || profile.docType !== 'profile') continue;
+        if (!operations && profile.station !== user.station) continue;
+        if (!String(profile.accountNumber).includes(q) && !String(profile.phone).includes(q)) continue;
+        customers.push({ accountNumber: profile.accountNumber, phone: profile.phone, community: profile.community, station: profile.station });
+      }
+      sendJson(res, 200, { customers });
     } catch (err) {
       next(err);
     }

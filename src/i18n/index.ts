@@ -61,6 +61,7 @@ export function appStrings(lang: Lang) {
     timeline: t.timeline,
     refusalRules: t.refusalRules,
     staff: t.staff,
+    staffConsole: t.staffConsole,
     portal: t.portal,
   };
 }

@@ -28,6 +28,8 @@ export interface RequestListItem {
   refused: RefusedEvent[];
   /** The newest activity, for ordering (ISO). */
   lastAt: string;
+  /** Its events the state was folded from (refused ones left out), as stored; for screens that read more than the state (staff console). */
+  events: EventRecord[];
 }
 
 export interface RequestListOptions {
@@ -72,7 +74,7 @@ export function requestList(db: DeviceDatabase, options: RequestListOptions): Ob
         if (!entry.events.length && !entry.refused.length) continue; // all refused and corrected elsewhere
         const state = entry.events.length ? requestState(entry.events, { now: at }) : null;
         if (options.openOnly && state && (state.status === 'closed' || state.status === 'withdrawn')) continue;
-        items.push({ requestId, kind: entry.kind, state, waiting: entry.waiting, refused: entry.refused, lastAt: entry.lastAt });
+        items.push({ requestId, kind: entry.kind, state, waiting: entry.waiting, refused: entry.refused, lastAt: entry.lastAt, events: entry.events });
       }
       // Newest first: the resident's latest request is the one they are looking for.
       return items.sort((a, b) => (a.lastAt < b.lastAt ? 1 : a.lastAt > b.lastAt ? -1 : 0));

@@ -70,7 +70,7 @@ describe('buildQueue: overdue and soon-due first, filters', () => {
     const closed = aRequestHistory({ start: iso(0) });
     const elsewhere = aRequestHistory({ kind: 'consultation', steps: [], start: iso(hours(21)), station: OTHER_STATION });
     const states = [later, closed, soon, overdue1, elsewhere, overdue2].map((h) => requestState(h, { now: at(now) }));
-    return { now: at(now), states, ids: { overdue1, overdue2, soon, later, elsewhere }.valueOf() };
+    return { now: at(now), states, ids: { overdue1, overdue2, soon, later, elsewhere } };
   };
 
   it('orders overdue (higher level first), then soon, then later; closed left out', () => {
