@@ -47,6 +47,10 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
       return next;
     });
   const queue = createMemo(() => buildQueue(withState().map((i) => i.state), now(), filter()));
+  // Rows are keyed by request id (not by entry object, which is new at every update), so an
+  // open row and what is typed in it survive list updates and the clock's ticks.
+  const queueIds = createMemo(() => queue().map((e) => e.state.requestId), undefined, { equals: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]) });
+  const entryOf = createMemo(() => new Map(queue().map((e) => [e.state.requestId, e])));
   const [open, setOpen] = createSignal<string | null>(null);
   const [refusal, setRefusal] = createSignal<{ requestId: string; reason: string } | null>(null);
 
@@ -71,6 +75,8 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
 
   const withEvents = createMemo(() => withState().map((i) => ({ state: i.state, events: i.events })));
   const callbacks = createMemo(() => dueCallbacks(withEvents(), now()));
+  const callbackIds = createMemo(() => callbacks().map((d) => d.requestId), undefined, { equals: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]) });
+  const callbackOf = createMemo(() => new Map(callbacks().map((d) => [d.requestId, d])));
   const rate = createMemo(() => repairCallbackRate(withEvents()));
   const scores = createMemo(() => callbackScores(withEvents()));
   const owners = createMemo(() => [...new Set(withState().flatMap((i) => [i.state.owner, i.state.assignee]).filter((x): x is string => !!x))].sort());
@@ -137,32 +143,32 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
         <Show when={items()} fallback={<p>{t.requests.loading}</p>}>
           <Show when={queue().length} fallback={<p>{t.staff.empty}</p>}>
             <ul class="request-list staff-queue">
-              <For each={queue()}>
-                {(entry) => {
-                  const item = () => byId().get(entry.state.requestId)!;
-                  const id = entry.state.requestId;
+              <For each={queueIds()}>
+                {(id) => {
+                  const item = () => byId().get(id)!;
+                  const e = () => entryOf().get(id)!;
                   return (
-                    <li class="request" data-request={id} data-status={entry.state.status} data-urgency={entry.urgency} data-level={entry.escalationLevel} data-waiting={item().waiting > 0 ? 'yes' : 'no'}>
+                    <li class="request" data-request={id} data-status={e().state.status} data-urgency={e().urgency} data-level={e().escalationLevel} data-waiting={item().waiting > 0 ? 'yes' : 'no'}>
                       <p class="request-title">
-                        <strong>{t.requestKinds[entry.state.kind]}</strong> <span class="request-number">#{shortRequestNumber(id)}</span>{' '}
-                        <span class={`urgency urgency-${entry.urgency}`}>{s.urgency[entry.urgency]}</span>
+                        <strong>{t.requestKinds[e().state.kind]}</strong> <span class="request-number">#{shortRequestNumber(id)}</span>{' '}
+                        <span class={`urgency urgency-${e().urgency}`}>{s.urgency[e().urgency]}</span>
                       </p>
                       <p class="request-meta">
-                        {t.requestStatus[entry.state.status]}
-                        <Show when={entry.state.answerDueAt}> · {fill(t.staff.answerDue, { time: formatMoment(props.lang, entry.state.answerDueAt!) })}</Show>
-                        <Show when={entry.state.owner}> · {fill(t.staff.owner, { name: entry.state.owner! })}</Show>
+                        {t.requestStatus[e().state.status]}
+                        <Show when={e().state.answerDueAt}> · {fill(t.staff.answerDue, { time: formatMoment(props.lang, e().state.answerDueAt!) })}</Show>
+                        <Show when={e().state.owner}> · {fill(t.staff.owner, { name: e().state.owner! })}</Show>
                         <Show when={item().waiting > 0}> · {t.requests.waiting}</Show>
                       </p>
                       <p class="request-due">
-                        {dueText(entry)}
-                        <Show when={entry.escalationLevel > 0}> · {levelText(entry.escalationLevel)}</Show>
-                        <Show when={!station}> · {entry.state.station}</Show>
+                        {dueText(e())}
+                        <Show when={e().escalationLevel > 0}> · {levelText(e().escalationLevel)}</Show>
+                        <Show when={!station}> · {e().state.station}</Show>
                       </p>
                       <Show when={refusal()?.requestId === id}>
                         <p class="field-error" role="alert">{refusal()!.reason}</p>
                       </Show>
                       <div class="row-actions">
-                        <Show when={role && mayAccept(entry.state.status, role)}>
+                        <Show when={role && mayAccept(e().state.status, role)}>
                           <button type="button" class="button" onClick={() => accept(item())}>{t.staff.accept}</button>
                         </Show>
                         <button type="button" class="button secondary" aria-expanded={open() === id ? 'true' : 'false'} onClick={() => setOpen(open() === id ? null : id)}>
@@ -207,17 +213,18 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
         <p class="hint">{fill(s.windows, { windows: callbackWindows().map((w) => `${w.from}–${w.to}`).join('、') })}</p>
         <Show when={callbacks().length} fallback={<p>{s.noCallbacks}</p>}>
           <ul class="request-list callback-queue">
-            <For each={callbacks()}>
-              {(due) => {
-                const item = () => byId().get(due.requestId)!;
+            <For each={callbackIds()}>
+              {(requestId) => {
+                const item = () => byId().get(requestId)!;
+                const due = () => callbackOf().get(requestId)!;
                 return (
-                  <li class="request" data-request={due.requestId}>
+                  <li class="request" data-request={requestId}>
                     <p class="request-title">
-                      <strong>{t.requestKinds[due.kind]}</strong> <span class="request-number">#{shortRequestNumber(due.requestId)}</span>
+                      <strong>{t.requestKinds[due().kind]}</strong> <span class="request-number">#{shortRequestNumber(requestId)}</span>
                     </p>
                     <p class="request-meta">
-                      {due.mayCallNow ? s.callNow : fill(s.callFrom, { time: formatMoment(props.lang, due.offerAt.getTime()) })}
-                      <Show when={due.attempts}> · {fill(s.attempts, { n: due.attempts })}</Show>
+                      {due().mayCallNow ? s.callNow : fill(s.callFrom, { time: formatMoment(props.lang, due().offerAt.getTime()) })}
+                      <Show when={due().attempts}> · {fill(s.attempts, { n: due().attempts })}</Show>
                     </p>
                     <Show when={item()?.state}>
                       <CallbackStep
@@ -226,8 +233,8 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
                         device={props.device}
                         item={item()}
                         now={now}
-                        base={`cb-${due.requestId.slice(-6)}`}
-                        keys={() => ({ requestId: due.requestId, requestKind: due.kind, resident: item().state!.resident, station: item().state!.station })}
+                        base={`cb-${requestId.slice(-6)}`}
+                        keys={() => ({ requestId: requestId, requestKind: due().kind, resident: item().state!.resident, station: item().state!.station })}
                       />
                     </Show>
                   </li>
