@@ -89,12 +89,19 @@ async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, 
 
 /** Draws a signature on a signature pad. */
 async function sign(pad: Locator) {
+  await pad.scrollIntoViewIfNeeded();
   const box = (await pad.boundingBox())!;
   const page = pad.page();
   await page.mouse.move(box.x + 20, box.y + box.height / 2);
   await page.mouse.down();
   for (let i = 1; i <= 8; i++) await page.mouse.move(box.x + 20 + i * 25, box.y + box.height / 2 + (i % 2 ? 15 : -15));
   await page.mouse.up();
+}
+
+/** Moves the page's clock (the shift goes on) and lets the console read it. */
+async function clockTo(page: Page, ms: number) {
+  await page.clock.setSystemTime(ms);
+  await page.locator('.staff-console').dispatchEvent('pointerdown');
 }
 
 /** China wall-clock `YYYY-MM-DDTHH:MM` of an instant (a datetime-local value). */
@@ -105,8 +112,13 @@ const chinaToday = (hhmm: string) => {
   return new Date(`${day}T${hhmm}:00+08:00`).getTime();
 };
 
-async function dispatchFromRow(row: Locator, technician: string, technicianName: string, visitAtMs: number) {
+/** Opens a queue row's detail (one row is open at a time). */
+async function openRow(row: Locator) {
   if ((await row.getByRole('button', { name: sc.hide }).count()) === 0) await row.getByRole('button', { name: sc.open }).click();
+}
+
+async function dispatchFromRow(row: Locator, technician: string, technicianName: string, visitAtMs: number) {
+  await openRow(row);
   await row.getByLabel(sc.technician).fill(technician);
   await row.getByLabel(sc.technicianName).fill(technicianName);
   await row.getByLabel(sc.visitAt).fill(chinaInput(visitAtMs));
@@ -221,7 +233,7 @@ describe('the staff console', () => {
 
     await context.setOffline(true);
     // The shift starts at 08:00 China time; the page's clock follows it.
-    await page.clock.setSystemTime(chinaToday('08:00'));
+    await clockTo(page, chinaToday('08:00'));
     await page.getByRole('tab', { name: sc.tabs.register }).click();
     const kinds = ['repair', 'temperature-test', 'complaint'] as const;
     const registered: string[] = [];
@@ -259,25 +271,29 @@ describe('the staff console', () => {
     }
 
     await page.getByRole('tab', { name: sc.tabs.queue }).click();
-    await page.clock.setSystemTime(chinaToday('08:15'));
+    await clockTo(page, chinaToday('08:15'));
     for (const id of registered) await dispatchFromRow(queueRow(page, id), 'tc-shift', '王师傅', chinaToday('09:00'));
 
     // 09:00 at the repair: arrive, sign, resolve.
-    await page.clock.setSystemTime(chinaToday('08:55'));
+    await clockTo(page, chinaToday('08:55'));
     const repair = queueRow(page, registered[0]!);
+    await openRow(repair);
     await repair.getByRole('button', { name: sc.arrived, exact: true }).click();
     await expect.poll(() => repair.getAttribute('data-status')).toBe('on-site');
     await sign(repair.locator('canvas').first());
     await repair.getByRole('button', { name: sc.signSubmit }).click();
+    const signForm = repair.locator('form[id$="-sign"]');
+    await signForm.locator('.notice[role="status"], .form-error').first().waitFor();
+    expect(await signForm.locator('.form-error').count(), await signForm.innerText()).toBe(0);
     await repair.getByLabel(sc.resolution).fill('排气后恢复正常');
     await repair.getByRole('button', { name: sc.resolve }).click();
     await expect.poll(() => repair.count()).toBe(1);
     await expect.poll(() => repair.getAttribute('data-status')).toBe('resolved');
 
     // 10:00 at the temperature test: one room of 12 m² → one point; signed.
-    await page.clock.setSystemTime(chinaToday('10:00'));
+    await clockTo(page, chinaToday('10:00'));
     const test = queueRow(page, registered[1]!);
-    if ((await test.getByRole('button', { name: sc.hide }).count()) === 0) await test.getByRole('button', { name: sc.open }).click();
+    await openRow(test);
     const measure = test.locator('form[id$="-measure"]');
     expect(await measure.getByLabel(/测点/).count()).toBe(1);
     await measure.getByLabel(fill1(sc.reading)).fill('18.6');
@@ -288,7 +304,7 @@ describe('the staff console', () => {
     await measure.locator('.notice[role="status"]').waitFor();
 
     // 15:00: the callback of the repair, inside the allowed hours.
-    await page.clock.setSystemTime(chinaToday('15:00'));
+    await clockTo(page, chinaToday('15:00'));
     await page.getByRole('tab', { name: /回访/ }).click();
     const due = page.locator(`.callback-queue .request[data-request="${registered[0]}"]`);
     await due.waitFor();

@@ -86,7 +86,9 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
   const levelText = (level: number) => (level > 0 ? fill(s.escalationLevel, { level, to: pick(props.lang, ESCALATION_LADDER[level - 1]!.label) }) : '');
 
   return (
-    <section class="staff-console" aria-labelledby="staff-queue-title">
+    // The clock is read again whenever staff touch the console, so a step offered (arrive or
+    // send a late notice, call now or later) is judged at the moment it is taken.
+    <section class="staff-console" aria-labelledby="staff-queue-title" onPointerDown={() => setNow(Date.now())} onFocusIn={() => setNow(Date.now())}>
       <div class="tabs" role="tablist" aria-label={s.sections}>
         <For each={['queue', 'register', 'callbacks'] as Tab[]}>
           {(k) => (
