@@ -339,6 +339,17 @@ describe('the staff console', () => {
       const inResident = await eventually(() => serverIds(r.db, visible), (found) => found.every(Boolean), 60_000);
       expect(inResident.every(Boolean), r.name).toBe(true);
     }
+
+    // The next morning, 25 h after the complaint was registered and still not handled: the
+    // device records escalation level 1 once, however often the console looks again.
+    await page.getByRole('tab', { name: sc.tabs.queue }).click();
+    await clockTo(page, chinaToday('08:00') + 25 * 3_600_000);
+    const escalated = async () => (await deviceEvents(page, registered[2]!)).filter((e) => e.type === 'escalated');
+    await expect.poll(async () => (await escalated()).length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => queueRow(page, registered[2]!).getAttribute('data-level')).toBe('1');
+    for (let i = 0; i < 3; i++) await clockTo(page, chinaToday('08:00') + 25 * 3_600_000 + i * 60_000);
+    expect(await escalated()).toHaveLength(1);
+    expect((await escalated()).length + (await Promise.all([0, 1].map((i) => deviceEvents(page, registered[i]!)))).flat().filter((e) => e.type === 'escalated').length).toBe(1);
   }, 240_000);
 
   it('two staff devices on the same complaint offline both keep their events and agree on the state', async () => {

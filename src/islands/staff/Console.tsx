@@ -8,7 +8,7 @@ import { callbackWindows } from '../../rules/callbackHours';
 import { ESCALATION_LADDER } from '../../rules/escalation';
 import { mayAccept } from '../../rules/permissions';
 import { buildQueue, escalationKey, escalationsToRecord, type QueueEntry, type QueueFilter, type Urgency } from '../../rules/queue';
-import { REQUEST_STATUSES, type RequestState, type RequestStatus } from '../../rules/requestState';
+import { REQUEST_STATUSES, requestState, type RequestState, type RequestStatus } from '../../rules/requestState';
 import { fromObservable } from '../reactive';
 import { formatMoment, refusalReason, shortRequestNumber } from '../format';
 import { pick } from '../../i18n';
@@ -33,7 +33,11 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
   const timer = setInterval(() => setNow(Date.now()), 30_000);
   onCleanup(() => clearInterval(timer));
   const items = fromObservable<RequestListItem[] | undefined>(props.device.requests(station ? { station } : {}), undefined);
-  const list = () => items() ?? [];
+  // The list's states were folded when the records last changed; deadlines and escalation
+  // levels move with the clock, so each request is folded again at the console's `now`.
+  const list = createMemo(() =>
+    (items() ?? []).map((i) => (i.events.length ? { ...i, state: requestState(i.events, { now: now() }) } : i)),
+  );
   const withState = createMemo(() => list().filter((i): i is RequestListItem & { state: RequestState } => i.state !== null));
   const byId = createMemo(() => new Map(list().map((i) => [i.requestId, i])));
 
