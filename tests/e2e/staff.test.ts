@@ -7,7 +7,9 @@
  *     registers three walk-ins, dispatches them, records a measurement and a callback; on
  *     reconnect all of it reaches operations and the residents' databases (their timelines);
  *   - two staff devices working offline on the same complaint both keep their events, and the
- *     state derived from them (the complaint path, the row) is the same on both.
+ *     state derived from them (the complaint path, the row) is the same on both;
+ *   - a reply with a forbidden phrase is held back with a warning; an unhandled complaint
+ *     escalates to level 1 the next morning, recorded once.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -189,6 +191,20 @@ describe('the staff console', () => {
     expect(pages).toHaveLength(1);
     await page.emulateMedia({ media: 'screen' });
     await page.getByRole('button', { name: sc.closeSheet }).click();
+
+    // A reply with a forbidden phrase of the service norms is held back with a warning first.
+    const reply = row.locator('form[id$="-reply"]');
+    await reply.getByLabel(sc.replyText).fill('这是规定，就不行。');
+    await expect.poll(() => reply.locator('[role="alert"] li').allTextContents()).toEqual(['这是规定，就不行']);
+    await reply.getByRole('button', { name: sc.sendReply }).click();
+    await reply.getByRole('button', { name: sc.sendAnyway }).waitFor();
+    const replies = async () => (await deviceEvents(page, report.requestId)).filter((e) => e.type === 'reply');
+    expect(await replies()).toHaveLength(0);
+    await reply.getByLabel(sc.replyText).fill('');
+    await reply.getByLabel(sc.template).selectOption('arranged');
+    expect(await reply.locator('[role="alert"]').count()).toBe(0);
+    await reply.getByRole('button', { name: sc.sendReply }).click();
+    await expect.poll(async () => (await replies()).length).toBe(1);
 
     // Station B's dispatcher: the device holds station B's records only.
     const north = await newDevice();
