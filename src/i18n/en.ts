@@ -337,7 +337,7 @@ export const en: Dictionary = {
     ownerLabel: 'Owner',
     urgencyLabel: 'Urgency',
     urgency: { overdue: 'Overdue', soon: 'Due soon', later: 'Not due yet', none: 'No deadline' },
-    due: { answer: 'Answer due {time}', visit: 'Visit booked {time}', close: 'Close by {time}', escalation: 'Escalates {time}' },
+    due: { answer: 'Answer due {time}', 'on-site': 'On site (1 hour) by {time}', visit: 'Visit booked {time}', close: 'Close by {time}', escalation: 'Escalates {time}' },
     escalationLevel: 'Escalated to level {level} ({to})',
     open: 'Open',
     hide: 'Hide',

@@ -341,7 +341,7 @@ export const zhCN = {
     ownerLabel: '负责人',
     urgencyLabel: '紧急程度',
     urgency: { overdue: '已超期', soon: '即将到期', later: '未到期', none: '无期限' },
-    due: { answer: '答复期限 {time}', visit: '预约上门 {time}', close: '结案期限 {time}', escalation: '{time} 将升级' },
+    due: { answer: '答复期限 {time}', 'on-site': '一小时上门 {time} 前', visit: '预约上门 {time}', close: '结案期限 {time}', escalation: '{time} 将升级' },
     escalationLevel: '已升级第 {level} 级（{to}）',
     open: '打开',
     hide: '收起',

@@ -13,9 +13,12 @@ import type { RequestState, RequestStatus } from './requestState';
  */
 
 /** Which commitment a due time belongs to. */
-export type DueWhat = 'answer' | 'visit' | 'close' | 'escalation';
+export type DueWhat = 'answer' | 'on-site' | 'visit' | 'close' | 'escalation';
 /** overdue: a deadline has passed (or the order climbed the ladder); soon: one falls within the window. */
 export type Urgency = 'overdue' | 'soon' | 'later' | 'none';
+
+/** A technician on site for a heating repair within 1 hour (002 §7, "一小时上门维修"). */
+export const REPAIR_ON_SITE_MS = HOUR_MS;
 
 /** How far ahead a deadline counts as soon due, by default: 4 hours (a sixth of the 24-hour answer). */
 export const SOON_DUE_MS = 4 * HOUR_MS;
@@ -36,10 +39,13 @@ export interface QueueEntry {
 }
 
 const FINISHED: ReadonlySet<RequestStatus> = new Set(['resolved', 'awaiting-sign-off', 'closed', 'withdrawn']);
+/** Statuses before the technician is on site. */
+const NOT_ARRIVED: ReadonlySet<RequestStatus> = new Set(['submitted', 'accepted', 'dispatched', 'reopened']);
 
 /**
  * The deadlines that still bind a request at `now`:
  * - answer: while it has not been answered (first reply, acceptance or dispatch);
+ * - on-site: a repair's technician within 1 hour of the report (or its reopening), until arrival;
  * - visit: the booked visit while the technician has not arrived (status dispatched);
  * - close: a complaint's 6 days from acceptance while it is open;
  * - escalation: the next rung of the ladder while a repair or complaint is unhandled.
@@ -48,6 +54,9 @@ export function deadlinesOf(state: RequestState, now: Instant, ladder: readonly 
   const list: Deadline[] = [];
   if (state.status === 'closed' || state.status === 'withdrawn') return list;
   if (state.answerDueAt !== null && state.answeredAt === null) list.push({ what: 'answer', at: state.answerDueAt });
+  if (state.kind === 'repair' && state.openedAt !== null && NOT_ARRIVED.has(state.status)) {
+    list.push({ what: 'on-site', at: new Date(Date.parse(state.openedAt) + REPAIR_ON_SITE_MS).toISOString() });
+  }
   if (state.status === 'dispatched' && state.visit) list.push({ what: 'visit', at: state.visit.at });
   if (state.closeDueAt !== null && state.closedAt === null) list.push({ what: 'close', at: state.closeDueAt });
   if (!FINISHED.has(state.status) && state.openedAt !== null && (state.kind === 'repair' || state.kind === 'complaint')) {

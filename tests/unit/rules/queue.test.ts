@@ -21,11 +21,23 @@ function stateOf(history: ReturnType<typeof aRequestHistory>, nowMs: number): Re
 beforeEach(() => resetIds());
 
 describe('queueEntry: the deadline that comes first, and how urgent it is', () => {
-  it('a new repair is due for its answer 24 h after submission, and soon due 4 h before', () => {
+  it('a new repair must have its technician on site within 1 hour, and its answer within 24 h', () => {
     const history = aRequestHistory({ steps: [] });
+    const fresh = queueEntry(stateOf(history, 0), at(0));
+    expect(fresh.due).toEqual({ what: 'on-site', at: iso(hours(1)) });
+    expect(fresh.deadlines.map((d) => d.what)).toEqual(['on-site', 'answer', 'escalation']);
+    expect(fresh.deadlines.find((d) => d.what === 'answer')!.at).toBe(iso(hours(24)));
+    expect(fresh.urgency).toBe('soon');
+    expect(queueEntry(stateOf(history, hours(1)), at(hours(1))).urgency).toBe('soon'); // exactly at the hour: not missed
+    expect(queueEntry(stateOf(history, hours(1) + 1), at(hours(1) + 1)).urgency).toBe('overdue');
+  });
+
+  it('a consultation is due for its answer 24 h after submission, and soon due 4 h before', () => {
+    const history = aRequestHistory({ kind: 'consultation', steps: [] });
     const fresh = queueEntry(stateOf(history, 0), at(0));
     expect(fresh.due).toEqual({ what: 'answer', at: iso(hours(24)) });
     expect(fresh.urgency).toBe('later');
+    expect(queueEntry(stateOf(history, hours(19)), at(hours(19))).urgency).toBe('later');
     expect(queueEntry(stateOf(history, hours(20)), at(hours(20))).urgency).toBe('soon');
   });
 
@@ -36,13 +48,19 @@ describe('queueEntry: the deadline that comes first, and how urgent it is', () =
     expect(late.escalationLevel).toBe(1);
   });
 
-  it('a dispatched repair is due at its visit time, and overdue once it passes without arrival', () => {
-    const visitAt = iso(hours(2));
-    const history = aRequestHistory({ steps: ['accepted', ['dispatched', { payload: { visitAt } }]] });
-    const before = queueEntry(stateOf(history, hours(1) + 1), at(hours(1) + 1));
+  it('a dispatched request is due at its visit time, and overdue once it passes without arrival', () => {
+    const visitAt = iso(hours(3));
+    const history = aRequestHistory({ kind: 'temperature-test', steps: ['accepted', ['dispatched', { payload: { visitAt } }]] });
+    const before = queueEntry(stateOf(history, hours(2)), at(hours(2)));
     expect(before.due).toEqual({ what: 'visit', at: visitAt });
     expect(before.urgency).toBe('soon');
-    expect(queueEntry(stateOf(history, hours(3)), at(hours(3))).urgency).toBe('overdue');
+    expect(queueEntry(stateOf(history, hours(3) + 1), at(hours(3) + 1)).urgency).toBe('overdue');
+  });
+
+  it('the 1-hour on-site deadline ends with the arrival', () => {
+    const history = aRequestHistory({ steps: ['accepted', 'dispatched', 'arrived'] }); // arrived at 1 h 30
+    const entry = queueEntry(stateOf(history, hours(2)), at(hours(2)));
+    expect(entry.deadlines.map((d) => d.what)).toEqual(['escalation']);
   });
 
   it('a complaint carries its 6-day close deadline after it is answered', () => {
