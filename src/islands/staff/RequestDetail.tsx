@@ -375,7 +375,10 @@ function ComplaintSteps(props: StepProps) {
       review: { lessons: text },
     };
     if (stepType === 'callback') return;
-    void st.run(stepType, payloads[stepType]).then((ok) => {
+    // The inside of the path stays internal (the schema forces most of it); the resident hears the
+    // outcome through "resident told", a reply and the callback.
+    const visibility = stepType === 'remedy-done' || stepType === 'resident-told' ? 'resident' : 'internal';
+    void st.run(stepType, payloads[stepType], visibility).then((ok) => {
       if (ok) {
         setA('');
         setB('');
