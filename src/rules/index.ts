@@ -18,3 +18,4 @@ export * from './replyPhrases';
 export * from './complaintPath';
 export * from './visit';
 export * from './dispatchForm';
+export * from './customerArchive';

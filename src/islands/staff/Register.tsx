@@ -9,7 +9,7 @@ import type { DescribedIssue } from '../../db/schema/messages';
 import { fill, type AppStrings, type Lang } from '../../i18n';
 import { formatMoment, refusalReason, shortRequestNumber } from '../format';
 import TextField from '../TextField';
-import { customerArchive, findCustomers, type CustomerRecord } from './customers';
+import { customerArchive, findCustomers, type CustomerRecord } from '../../rules/customerArchive';
 import { roleOf } from './write';
 
 /** The kinds a hall or the hotline registers from this form. */

@@ -1,9 +1,16 @@
-import type { RequestListItem } from '../../db/device/requestList';
-import type { EventOf } from '../../db/schema/events/event';
-import type { RequestKind } from '../../db/schema/requestKind';
-import { callbackSummary } from '../../rules/callbacks';
-import { sortEvents, type RequestStatus } from '../../rules/requestState';
-import { temperatureTestOutcome } from '../../rules/temperatureTest';
+import type { EventOf, EventRecord } from '../db/schema/events/event';
+import type { RequestKind } from '../db/schema/requestKind';
+import { callbackSummary } from './callbacks';
+import { sortEvents, type RequestState, type RequestStatus } from './requestState';
+import { temperatureTestOutcome } from './temperatureTest';
+
+/** What the archive reads of each request a device holds. */
+export interface ArchiveItem {
+  readonly requestId: string;
+  readonly kind: RequestKind;
+  readonly state: RequestState | null;
+  readonly events: readonly EventRecord[];
+}
 
 /**
  * The customer archive a staff device can build from the records it holds (000 §5.1: name,
@@ -28,14 +35,14 @@ export interface CustomerRecord {
 
 const uniq = (xs: string[]) => [...new Set(xs.filter(Boolean))];
 
-export function customerArchive(items: readonly RequestListItem[]): CustomerRecord[] {
-  const byResident = new Map<string, RequestListItem[]>();
+export function customerArchive(items: readonly ArchiveItem[]): CustomerRecord[] {
+  const byResident = new Map<string, ArchiveItem[]>();
   for (const item of items) {
-    const resident = item.state?.resident ?? item.events[0]?.resident ?? item.refused[0]?.event.resident;
+    const resident = item.state?.resident ?? item.events[0]?.resident;
     if (!resident) continue;
     byResident.set(resident, [...(byResident.get(resident) ?? []), item]);
   }
-  return [...byResident.entries()].map(([resident, list]) => {
+  return [...byResident.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([resident, list]) => {
     const events = sortEvents(list.flatMap((i) => i.events));
     const submissions = events.filter((e): e is EventOf<'submitted'> => e.type === 'submitted');
     const payloads = submissions.map((e) => e.payload as { contact?: { name: string; phone: string }; address?: string; rooms?: { areaM2: number }[] });
