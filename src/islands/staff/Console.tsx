@@ -36,7 +36,14 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
   // The list's states were folded when the records last changed; deadlines and escalation
   // levels move with the clock, so each request is folded again at the console's `now`.
   const list = createMemo(() =>
-    (items() ?? []).map((i) => (i.events.length ? { ...i, state: requestState(i.events, { now: now() }) } : i)),
+    (items() ?? []).map((i) => {
+      if (!i.events.length) return i;
+      try {
+        return { ...i, state: requestState(i.events, { now: now() }) };
+      } catch {
+        return i; // a history the fold refuses (events of two kinds) keeps the list's own reading
+      }
+    }),
   );
   const withState = createMemo(() => list().filter((i): i is RequestListItem & { state: RequestState } => i.state !== null));
   const byId = createMemo(() => new Map(list().map((i) => [i.requestId, i])));
