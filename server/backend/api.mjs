@@ -7,16 +7,20 @@
  * and, for a signed-in resident, under /db (the session cookie's Path) — createAccountApi:
  *   PUT  /db/_account/profile  the resident changes their phone, contact name and address
  *                              (session cookie only); answers the profile as stored
+ *   GET  /db/_account/customers?q=…  staff only: residents whose account number or phone
+ *                              contains q (4 characters or more), from their profiles; station
+ *                              staff see their own station's residents only, operations staff every one
  * Answers JSON; errors { error, reason, field?, messageId? } (messageId: see ACCOUNT_MESSAGES in
  * src/db/schema/accounts.ts, for the interface to translate).
  */
 import express from 'express';
 import * as v from 'valibot';
 import { ACCOUNT_MESSAGES, ProfileUpdate, SignupInput, describeAccountIssues } from '../../src/db/schema/accounts.ts';
-import { readCookie } from './guard.mjs';
 import { couchRolesFor } from './domain.mjs';
 import { CouchError, sendJson, toCouchError } from './errors.mjs';
 import { residentDbName, residentUserName, userDocId } from './names.mjs';
+import { readCookie } from './guard.mjs';
+import { userFromCouch } from '../../src/db/schema/roles.ts';
 import { listStations, residentSecurity } from './setup.mjs';
 
 /** @typedef {import('./store.mjs').Store} Store */
@@ -190,6 +194,40 @@ export function createAccountApi({ store }) {
       const { rev } = await store.put(dbName, updated);
       const { _id, _rev, ...profile } = updated;
       sendJson(res, 200, { ok: true, profile, rev });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  /** The most residents one lookup answers with: a lookup finds a person, it does not list the archive. */
+  const MAX_CUSTOMERS = 20;
+  account.get('/customers', async (req, res, next) => {
+    try {
+      const cookie = readCookie(req.headers.cookie, 'AuthSession');
+      const ctx = cookie ? await store.sessionFromCookie(cookie) : null;
+      if (!ctx?.name) return sendJson(res, 401, { error: 'unauthorized', reason: 'Sign in first.' });
+      const user = userFromCouch(ctx);
+      const staff = !user.isAdmin && user.roles.length > 0 && !user.roles.includes('resident') && !user.roles.includes('committee');
+      if (!staff) return sendJson(res, 403, { error: 'forbidden', reason: 'Only staff may look up customers.' });
+      const operations = ctx.roles.includes('operations');
+      if (!operations && user.station === undefined) return sendJson(res, 403, { error: 'forbidden', reason: 'You belong to no station.' });
+      const q = String(req.query.q ?? '').replace(/\s+/g, '');
+      if (!/^\d{4,12}$/.test(q)) {
+        return sendJson(res, 400, { error: 'bad_request', field: 'q', reason: 'Give 4 to 12 digits of an account number or a phone number.' });
+      }
+      const rows = await store.allDocs('_users', { startkey: userDocId('r-'), endkey: userDocId('r-\ufff0') });
+      /** @type {{ accountNumber: string, phone: string, community: string, station: string }[]} */
+      const customers = [];
+      for (const row of rows) {
+        if (customers.length >= MAX_CUSTOMERS) break;
+        const name = String(row.id).slice(userDocId('').length);
+        const profile = await store.get(residentDbName(name), 'profile').catch(() => null);
+        if (!profile || profile.docType !== 'profile') continue;
+        if (!operations && profile.station !== user.station) continue;
+        if (!String(profile.accountNumber).includes(q) && !String(profile.phone).includes(q)) continue;
+        customers.push({ accountNumber: profile.accountNumber, phone: profile.phone, community: profile.community, station: profile.station });
+      }
+      sendJson(res, 200, { customers });
     } catch (err) {
       next(err);
     }

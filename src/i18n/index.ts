@@ -63,6 +63,7 @@ export function appStrings(lang: Lang) {
     temperature: t.temperature,
     refusalRules: t.refusalRules,
     staff: t.staff,
+    staffConsole: t.staffConsole,
     portal: t.portal,
     forms: t.forms,
     account: t.account,

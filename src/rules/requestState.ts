@@ -120,6 +120,8 @@ export interface RequestState {
   readonly closeOverdue: boolean;
   /** Escalation ladder level reached while the request is open (0 when resolved, closed, withdrawn). */
   readonly escalationLevel: number;
+  /** From when the escalation ladder counts: the submission, or the last reopening; null before the submission arrives. */
+  readonly openedAt: string | null;
   /** Levels reached but not yet recorded by an `escalated` event, lowest first. */
   readonly escalationsDue: readonly number[];
   /** Resolved but waiting for the resident's signature. */
@@ -368,6 +370,7 @@ export function requestState(events: readonly EventRecord[], options: RequestSta
     closedAt,
     closeOverdue: overdue(closeDueAt, closedAt),
     escalationLevel: level,
+    openedAt,
     escalationsDue: due,
     needsSignOff: status === 'awaiting-sign-off',
     signedOff: signed,

@@ -28,7 +28,7 @@ export interface RequestListItem {
   refused: RefusedEvent[];
   /** The newest activity, for ordering (ISO). */
   lastAt: string;
-  /** Its accepted events (refused ones left out), as stored: the resident's new-update badge reads them. */
+  /** Its events the state was folded from (refused ones left out), as stored: the resident's new-update badge and the staff console read them. */
   events: EventRecord[];
 }
 

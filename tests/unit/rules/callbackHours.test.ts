@@ -105,3 +105,22 @@ describe('nextCallbackSlot', () => {
     expect(() => nextCallbackSlot(cst('2025-12-01 09:00'), never)).toThrow(/no time of day/);
   });
 });
+
+describe('callback slots never fall at 06:59, 12:30 or 22:01 (done when, issue 6)', () => {
+  it('no slot offered from any minute of a day lands in a forbidden time', () => {
+    const start = cst('2025-12-01 00:00').getTime();
+    const forbidden = new Set(['06:59', '12:30', '22:01']);
+    for (let m = 0; m < 24 * 60; m += 1) {
+      const slot = nextCallbackSlot(start + m * 60_000);
+      expect(mayCallAt(slot)).toBe(true);
+      const clock = new Date(slot.getTime() + 8 * 3_600_000).toISOString().slice(11, 16);
+      expect(forbidden.has(clock)).toBe(false);
+    }
+  });
+
+  it('from 06:59, 12:30 and 22:01 the offer moves to 07:00, 14:00 and 07:00 the next day', () => {
+    expect(nextCallbackSlot(cst('2025-12-01 06:59'))).toEqual(cst('2025-12-01 07:00'));
+    expect(nextCallbackSlot(cst('2025-12-01 12:30'))).toEqual(cst('2025-12-01 14:00'));
+    expect(nextCallbackSlot(cst('2025-12-01 22:01'))).toEqual(cst('2025-12-02 07:00'));
+  });
+});

@@ -34,6 +34,13 @@ describe('addWorkingDays: the deadline is the end (24:00 China time) of the Nth 
     expect(addWorkingDays(cst('2025-10-10 16:00'), 1)).toEqual(cst('2025-10-12 00:00'));
   });
 
+  it('ends 2 working days on the adjusted working Saturday after National Day (done when, issue 6)', () => {
+    // From Thu 9 Oct 2025 (the first working day after 1–8 Oct): Fri 10 Oct = 1, Sat 11 Oct (调休) = 2.
+    expect(addWorkingDays(cst('2025-10-09 15:00'), 2)).toEqual(cst('2025-10-12 00:00'));
+    // From a day inside the holiday, Sat 4 Oct: Thu 9 = 1, Fri 10 = 2 (the Saturday is not needed).
+    expect(addWorkingDays(cst('2025-10-04 11:00'), 2)).toEqual(cst('2025-10-11 00:00'));
+  });
+
   it('counts the adjusted working Sunday 28 Sep 2025', () => {
     // From Fri 26 Sep: Sat 27 off, Sun 28 (调休, worked) = 1, Mon 29 = 2 → end of 29 Sep.
     expect(addWorkingDays(cst('2025-09-26 09:00'), 2)).toEqual(cst('2025-09-30 00:00'));

@@ -1,0 +1,262 @@
+import { For, Show, createEffect, createMemo, createSignal, onCleanup } from 'solid-js';
+import type { BrowserDevice } from '../../db/device/browserDevice';
+import type { RequestListItem } from '../../db/device/requestList';
+import { REQUEST_KINDS, type RequestKind } from '../../db/schema/requestKind';
+import { fill, type AppStrings, type Lang } from '../../i18n';
+import { dueCallbacks, repairCallbackRate, callbackScores } from '../../rules/callbacks';
+import { callbackWindows } from '../../rules/callbackHours';
+import { ESCALATION_LADDER } from '../../rules/escalation';
+import { mayAccept } from '../../rules/permissions';
+import { buildQueue, escalationKey, escalationsToRecord, type QueueEntry, type QueueFilter, type Urgency } from '../../rules/queue';
+import { REQUEST_STATUSES, requestState, type RequestState, type RequestStatus } from '../../rules/requestState';
+import { fromObservable } from '../reactive';
+import { formatMoment, refusalReason, shortRequestNumber } from '../format';
+import { pick } from '../../i18n';
+import RequestDetail, { CallbackStep } from './RequestDetail';
+import Register from './Register';
+import { recordStep, roleOf } from './write';
+
+type Tab = 'queue' | 'register' | 'callbacks';
+
+/**
+ * The staff console (issue 6): the queue of open requests with their deadlines, registering a
+ * walk-in, and the callbacks due, all on the device database (a whole shift offline). The
+ * station's records only (the device replicates its station's database; operations staff see
+ * every station). Escalations are recorded by the device as each level is reached.
+ */
+export default function Console(props: { lang: Lang; t: AppStrings; device: BrowserDevice }) {
+  const t = props.t;
+  const s = t.staffConsole;
+  const station = props.device.session.station;
+  const role = roleOf(props.device);
+  const [now, setNow] = createSignal(Date.now());
+  const timer = setInterval(() => setNow(Date.now()), 30_000);
+  onCleanup(() => clearInterval(timer));
+  const items = fromObservable<RequestListItem[] | undefined>(props.device.requests(station ? { station } : {}), undefined);
+  // The list's states were folded when the records last changed; deadlines and escalation
+  // levels move with the clock, so each request is folded again at the console's `now`.
+  const list = createMemo(() =>
+    (items() ?? []).map((i) => {
+      if (!i.events.length) return i;
+      try {
+        return { ...i, state: requestState(i.events, { now: now() }) };
+      } catch {
+        return i; // a history the fold refuses (events of two kinds) keeps the list's own reading
+      }
+    }),
+  );
+  const withState = createMemo(() => list().filter((i): i is RequestListItem & { state: RequestState } => i.state !== null));
+  const byId = createMemo(() => new Map(list().map((i) => [i.requestId, i])));
+
+  const [tab, setTab] = createSignal<Tab>('queue');
+  const [filter, setFilter] = createSignal<QueueFilter>({});
+  const setFilterKey = <K extends keyof QueueFilter>(key: K, value: QueueFilter[K] | '') =>
+    setFilter((f) => {
+      const next = { ...f };
+      if (value === '' || value === undefined) delete next[key];
+      else next[key] = value as QueueFilter[K];
+      return next;
+    });
+  const queue = createMemo(() => buildQueue(withState().map((i) => i.state), now(), filter()));
+  // Rows are keyed by request id (not by entry object, which is new at every update), so an
+  // open row and what is typed in it survive list updates and the clock's ticks.
+  const queueIds = createMemo(() => queue().map((e) => e.state.requestId), undefined, { equals: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]) });
+  const entryOf = createMemo(() => new Map(queue().map((e) => [e.state.requestId, e])));
+  const [open, setOpen] = createSignal<string | null>(null);
+  const [refusal, setRefusal] = createSignal<{ requestId: string; reason: string } | null>(null);
+
+  // Each escalation level reached is recorded once by this device; a level another device
+  // recorded first arrives by replication and is not owed any more (the fold reads levels as a set).
+  const pending = new Set<string>();
+  createEffect(() => {
+    if (!role) return;
+    for (const due of escalationsToRecord(withState().map((i) => i.state), role, pending)) {
+      const item = byId().get(due.requestId);
+      if (!item?.state) continue;
+      pending.add(escalationKey(due.requestId, due.level));
+      void recordStep(props.device, props.lang, { requestId: item.requestId, requestKind: item.kind, resident: item.state.resident, station: item.state.station }, 'escalated', { level: due.level });
+    }
+  });
+
+  const accept = async (item: RequestListItem) => {
+    if (!item.state) return;
+    const result = await recordStep(props.device, props.lang, { requestId: item.requestId, requestKind: item.kind, resident: item.state.resident, station: item.state.station }, 'accepted', {});
+    setRefusal(result.ok ? null : { requestId: item.requestId, reason: refusalReason(t, result.rule, result.reason) });
+  };
+
+  const withEvents = createMemo(() => withState().map((i) => ({ state: i.state, events: i.events })));
+  const callbacks = createMemo(() => dueCallbacks(withEvents(), now()));
+  const callbackIds = createMemo(() => callbacks().map((d) => d.requestId), undefined, { equals: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]) });
+  const callbackOf = createMemo(() => new Map(callbacks().map((d) => [d.requestId, d])));
+  const rate = createMemo(() => repairCallbackRate(withEvents()));
+  const scores = createMemo(() => callbackScores(withEvents()));
+  const owners = createMemo(() => [...new Set(withState().flatMap((i) => [i.state.owner, i.state.assignee]).filter((x): x is string => !!x))].sort());
+  const stations = createMemo(() => [...new Set(withState().map((i) => i.state.station))].sort());
+
+  const dueText = (entry: QueueEntry) => (entry.due ? fill(s.due[entry.due.what], { time: formatMoment(props.lang, entry.due.at) }) : '');
+  const levelText = (level: number) => (level > 0 ? fill(s.escalationLevel, { level, to: pick(props.lang, ESCALATION_LADDER[level - 1]!.label) }) : '');
+
+  return (
+    // The clock is read again whenever staff touch the console, so a step offered (arrive or
+    // send a late notice, call now or later) is judged at the moment it is taken.
+    <section class="staff-console" aria-labelledby="staff-queue-title" onPointerDown={() => setNow(Date.now())} onFocusIn={() => setNow(Date.now())}>
+      <div class="tabs" role="tablist" aria-label={s.sections}>
+        <For each={['queue', 'register', 'callbacks'] as Tab[]}>
+          {(k) => (
+            <button type="button" role="tab" id={`tab-${k}`} aria-selected={tab() === k ? 'true' : 'false'} aria-controls={`panel-${k}`} class="tab" onClick={() => setTab(k)}>
+              {s.tabs[k]}
+              <Show when={k === 'callbacks' && callbacks().length}> ({callbacks().length})</Show>
+            </button>
+          )}
+        </For>
+      </div>
+
+      <div id="panel-queue" role="tabpanel" aria-labelledby="tab-queue" hidden={tab() !== 'queue'}>
+        <h2 id="staff-queue-title">{t.staff.queue}</h2>
+        <fieldset class="filters">
+          <legend>{s.filters}</legend>
+          <label>
+            {s.kind}
+            <select onChange={(e) => setFilterKey('kind', e.currentTarget.value as RequestKind | '')}>
+              <option value="">{s.all}</option>
+              <For each={REQUEST_KINDS}>{(k) => <option value={k}>{t.requestKinds[k]}</option>}</For>
+            </select>
+          </label>
+          <label>
+            {s.status}
+            <select onChange={(e) => setFilterKey('status', e.currentTarget.value as RequestStatus | '')}>
+              <option value="">{s.all}</option>
+              <For each={REQUEST_STATUSES.filter((x) => x !== 'closed' && x !== 'withdrawn')}>{(k) => <option value={k}>{t.requestStatus[k]}</option>}</For>
+            </select>
+          </label>
+          <label>
+            {s.urgencyLabel}
+            <select onChange={(e) => setFilterKey('urgency', e.currentTarget.value as Urgency | '')}>
+              <option value="">{s.all}</option>
+              <For each={['overdue', 'soon', 'later', 'none'] as Urgency[]}>{(k) => <option value={k}>{s.urgency[k]}</option>}</For>
+            </select>
+          </label>
+          <Show when={!station}>
+            <label>
+              {s.station}
+              <select onChange={(e) => setFilterKey('station', e.currentTarget.value)}>
+                <option value="">{s.all}</option>
+                <For each={stations()}>{(k) => <option value={k}>{k}</option>}</For>
+              </select>
+            </label>
+          </Show>
+          <label>
+            {s.ownerLabel}
+            <select onChange={(e) => setFilterKey('owner', e.currentTarget.value)}>
+              <option value="">{s.all}</option>
+              <For each={owners()}>{(k) => <option value={k}>{k}</option>}</For>
+            </select>
+          </label>
+        </fieldset>
+        <Show when={items()} fallback={<p>{t.requests.loading}</p>}>
+          <Show when={queue().length} fallback={<p>{t.staff.empty}</p>}>
+            <ul class="request-list staff-queue">
+              <For each={queueIds()}>
+                {(id) => {
+                  const item = () => byId().get(id)!;
+                  const e = () => entryOf().get(id)!;
+                  return (
+                    <li class="request" data-request={id} data-status={e().state.status} data-urgency={e().urgency} data-level={e().escalationLevel} data-waiting={item().waiting > 0 ? 'yes' : 'no'}>
+                      <p class="request-title">
+                        <strong>{t.requestKinds[e().state.kind]}</strong> <span class="request-number">#{shortRequestNumber(id)}</span>{' '}
+                        <span class={`urgency urgency-${e().urgency}`}>{s.urgency[e().urgency]}</span>
+                      </p>
+                      <p class="request-meta">
+                        {t.requestStatus[e().state.status]}
+                        <Show when={e().state.answerDueAt}> · {fill(t.staff.answerDue, { time: formatMoment(props.lang, e().state.answerDueAt!) })}</Show>
+                        <Show when={e().state.owner}> · {fill(t.staff.owner, { name: e().state.owner! })}</Show>
+                        <Show when={item().waiting > 0}> · {t.requests.waiting}</Show>
+                      </p>
+                      <p class="request-due">
+                        {dueText(e())}
+                        <Show when={e().escalationLevel > 0}> · {levelText(e().escalationLevel)}</Show>
+                        <Show when={!station}> · {e().state.station}</Show>
+                      </p>
+                      <Show when={refusal()?.requestId === id}>
+                        <p class="field-error" role="alert">{refusal()!.reason}</p>
+                      </Show>
+                      <div class="row-actions">
+                        <Show when={role && mayAccept(e().state.status, role)}>
+                          <button type="button" class="button" onClick={() => accept(item())}>{t.staff.accept}</button>
+                        </Show>
+                        <button type="button" class="button secondary" aria-expanded={open() === id ? 'true' : 'false'} onClick={() => setOpen(open() === id ? null : id)}>
+                          {open() === id ? s.hide : s.open}
+                        </button>
+                      </div>
+                      <Show when={open() === id}>
+                        <RequestDetail lang={props.lang} t={t} device={props.device} item={item()} now={now} />
+                      </Show>
+                    </li>
+                  );
+                }}
+              </For>
+            </ul>
+          </Show>
+        </Show>
+      </div>
+
+      <div id="panel-register" role="tabpanel" aria-labelledby="tab-register" hidden={tab() !== 'register'}>
+        <Show when={tab() === 'register'}>
+          <Register
+            lang={props.lang}
+            t={t}
+            device={props.device}
+            items={list}
+            onRegistered={() => undefined}
+          />
+        </Show>
+      </div>
+
+      <div id="panel-callbacks" role="tabpanel" aria-labelledby="tab-callbacks" hidden={tab() !== 'callbacks'}>
+        <h2>{s.callbacksTitle}</h2>
+        <p class="callback-rate" data-met={rate().met === null ? 'none' : rate().met ? 'yes' : 'no'}>
+          {rate().rate === null
+            ? s.rateNone
+            : fill(s.rate, { rate: (rate().rate! * 100).toFixed(1), calledBack: rate().calledBack, done: rate().done, target: Math.round(rate().target * 100) })}
+          {rate().met === false ? ` · ${s.rateBelow}` : ''}
+        </p>
+        <Show when={scores().count}>
+          <p>{fill(s.scores, { attitude: scores().attitude!.toFixed(1), ability: scores().ability!.toFixed(1), n: scores().count })}</p>
+        </Show>
+        <p class="hint">{fill(s.windows, { windows: callbackWindows().map((w) => `${w.from}–${w.to}`).join('、') })}</p>
+        <Show when={callbacks().length} fallback={<p>{s.noCallbacks}</p>}>
+          <ul class="request-list callback-queue">
+            <For each={callbackIds()}>
+              {(requestId) => {
+                const item = () => byId().get(requestId)!;
+                const due = () => callbackOf().get(requestId)!;
+                return (
+                  <li class="request" data-request={requestId}>
+                    <p class="request-title">
+                      <strong>{t.requestKinds[due().kind]}</strong> <span class="request-number">#{shortRequestNumber(requestId)}</span>
+                    </p>
+                    <p class="request-meta">
+                      {due().mayCallNow ? s.callNow : fill(s.callFrom, { time: formatMoment(props.lang, due().offerAt.getTime()) })}
+                      <Show when={due().attempts}> · {fill(s.attempts, { n: due().attempts })}</Show>
+                    </p>
+                    <Show when={item()?.state}>
+                      <CallbackStep
+                        lang={props.lang}
+                        t={t}
+                        device={props.device}
+                        item={item()}
+                        now={now}
+                        base={`cb-${requestId.slice(-6)}`}
+                        keys={() => ({ requestId: requestId, requestKind: due().kind, resident: item().state!.resident, station: item().state!.station })}
+                      />
+                    </Show>
+                  </li>
+                );
+              }}
+            </For>
+          </ul>
+        </Show>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,241 @@
+import { For, Show, createMemo, createSignal } from 'solid-js';
+import type { BrowserDevice } from '../../db/device/browserDevice';
+import { composeFollowUp } from '../../db/device/compose';
+import type { RequestListItem } from '../../db/device/requestList';
+import { newRequestId } from '../../db/schema/events/ids';
+import { REPAIR_FAULTS } from '../../db/schema/events/payloads';
+import { MAX_ADDRESS, MAX_TEXT } from '../../db/schema/events/limits';
+import type { DescribedIssue } from '../../db/schema/messages';
+import { fill, type AppStrings, type Lang } from '../../i18n';
+import { formatMoment, refusalReason, shortRequestNumber } from '../format';
+import TextField from '../TextField';
+import { customerArchive, findCustomers, type CustomerRecord } from '../../rules/customerArchive';
+import { roleOf } from './write';
+
+/** The kinds a hall or the hotline registers from this form. */
+export const WALK_IN_KINDS = ['repair', 'temperature-test', 'complaint', 'consultation'] as const;
+type WalkInKind = (typeof WALK_IN_KINDS)[number];
+
+/** Server-side customer lookup (staff only, their station's residents): null when offline or refused. */
+async function lookUpOnServer(query: string): Promise<{ accountNumber: string; phone: string; community: string; station: string }[] | null> {
+  try {
+    const res = await fetch(`/db/_account/customers?q=${encodeURIComponent(query)}`, { credentials: 'same-origin' });
+    if (!res.ok) return null;
+    return ((await res.json()) as { customers: { accountNumber: string; phone: string; community: string; station: string }[] }).customers;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Registers a walk-in or phone request for a resident (issue 6 item 2): find the customer in the
+ * archive this device holds (account number, phone or address; offline), or on the server when
+ * there is a network, or register a new one by account number. The member of staff who
+ * registers becomes the first-contact owner (the fold reads a staff `submitted` that way).
+ */
+export default function Register(props: { lang: Lang; t: AppStrings; device: BrowserDevice; items: () => RequestListItem[]; onRegistered: (requestId: string) => void }) {
+  const s = props.t.staffConsole;
+  const archive = createMemo(() => customerArchive(props.items()));
+  const [query, setQuery] = createSignal('');
+  const found = createMemo(() => findCustomers(archive(), query()));
+  const [remote, setRemote] = createSignal<{ accountNumber: string; phone: string; community: string; station: string }[] | null>(null);
+  const [remoteTried, setRemoteTried] = createSignal(false);
+  const [account, setAccount] = createSignal('');
+  const [kind, setKind] = createSignal<WalkInKind>('repair');
+  const [channel, setChannel] = createSignal<'hall' | 'phone'>('hall');
+  const [name, setName] = createSignal('');
+  const [phone, setPhone] = createSignal('');
+  const [address, setAddress] = createSignal('');
+  const [station, setStation] = createSignal(props.device.session.station ?? '');
+  const [fault, setFault] = createSignal<(typeof REPAIR_FAULTS)[number]>('radiator-not-warm');
+  const [text, setText] = createSignal('');
+  const [demand, setDemand] = createSignal('');
+  const [roomName, setRoomName] = createSignal('');
+  const [roomArea, setRoomArea] = createSignal('');
+  const [slotDate, setSlotDate] = createSignal('');
+  const [issues, setIssues] = createSignal<DescribedIssue[]>([]);
+  const [accountError, setAccountError] = createSignal<string | undefined>();
+  const [saved, setSaved] = createSignal<string | null>(null);
+  const issueOf = (path: string) => issues().find((i) => i.path === path)?.message;
+
+  const choose = (c: CustomerRecord) => {
+    setAccount(c.accountNumber);
+    setName(c.names.at(-1) ?? '');
+    setPhone(c.phones.at(-1) ?? '');
+    setAddress(c.addresses.at(-1) ?? '');
+  };
+  const searchServer = async () => {
+    setRemoteTried(true);
+    setRemote(await lookUpOnServer(query().trim()));
+  };
+
+  const payload = () => {
+    const common = { channel: channel(), contact: { name: name().trim(), phone: phone().trim() }, ...(address().trim() ? { address: address().trim() } : {}) };
+    switch (kind()) {
+      case 'repair':
+        return { ...common, fault: fault(), ...(text().trim() ? { details: text().trim() } : {}), contactTimes: [] };
+      case 'complaint':
+        return { ...common, about: text().trim(), place: address().trim(), demand: demand().trim() };
+      case 'consultation':
+        return { ...common, question: text().trim() };
+      case 'temperature-test':
+        return {
+          ...common,
+          rooms: [{ name: roomName().trim(), areaM2: Number(roomArea()) }],
+          preferredSlots: [{ date: slotDate(), from: '09:00', to: '12:00' }],
+        };
+    }
+  };
+
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const acct = account().replace(/\s+/g, '');
+    if (!/^\d{8,12}$/.test(acct)) {
+      setAccountError(s.accountFormat);
+      return;
+    }
+    setAccountError(undefined);
+    const role = roleOf(props.device);
+    const now = new Date();
+    const request = { requestId: newRequestId(now), requestKind: kind(), resident: `r-${acct}`, station: station().trim() };
+    const event = composeFollowUp({ session: props.device.session, deviceId: props.device.deviceId, ...(role ? { role } : {}) }, request, 'submitted', payload(), 'resident', now);
+    const result = await props.device.record(event, props.lang);
+    if (!result.ok) {
+      setIssues(result.issues.length ? result.issues : [{ path: '', id: 'value.invalid', message: refusalReason(props.t, result.rule, result.reason) }]);
+      setSaved(null);
+      return;
+    }
+    setIssues([]);
+    setSaved(fill(s.registered, { id: shortRequestNumber(result.event.requestId) }));
+    setText('');
+    setDemand('');
+    props.onRegistered(result.event.requestId);
+  };
+
+  return (
+    <section class="register" aria-labelledby="register-title">
+      <h2 id="register-title">{s.registerTitle}</h2>
+      <div class="form customer-search">
+        <TextField id="customer-query" label={s.findCustomer} hint={s.findCustomerHint} value={query()} onInput={setQuery} />
+        <button type="button" class="button secondary" onClick={searchServer} disabled={!query().trim()}>{s.searchServer}</button>
+        <Show when={query().trim()}>
+          <Show when={found().length} fallback={<p>{s.noCustomer}</p>}>
+            <ul class="customer-list">
+              <For each={found()}>
+                {(c) => (
+                  <li class="customer" data-account={c.accountNumber}>
+                    <p>
+                      <strong>{c.accountNumber}</strong> · {c.names.join('、')} · {c.phones.join('、')}
+                    </p>
+                    <p class="request-meta">{c.addresses.join('；')}</p>
+                    <p class="request-meta">
+                      {fill(s.archiveLine, {
+                        requests: c.requests.length,
+                        visits: c.visits,
+                        measurements: c.measurements.length,
+                        ratings: c.ratings.length,
+                        area: c.heatedAreaM2 === null ? '—' : `${c.heatedAreaM2} m²`,
+                      })}
+                    </p>
+                    <ul class="customer-history">
+                      <For each={c.requests}>
+                        {(r) => (
+                          <li>
+                            {props.t.requestKinds[r.kind]} #{shortRequestNumber(r.requestId)} · {r.status ? props.t.requestStatus[r.status] : '—'}
+                            <Show when={r.submittedAt}> · {formatMoment(props.lang, r.submittedAt!)}</Show>
+                          </li>
+                        )}
+                      </For>
+                    </ul>
+                    <button type="button" class="button secondary" onClick={() => choose(c)}>{s.useCustomer}</button>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
+        </Show>
+        <Show when={remoteTried()}>
+          <Show when={remote()} fallback={<p class="hint">{s.serverUnavailable}</p>}>
+            <ul class="customer-list">
+              <For each={remote()!} fallback={<li>{s.noCustomer}</li>}>
+                {(c) => (
+                  <li class="customer" data-account={c.accountNumber}>
+                    <p>
+                      <strong>{c.accountNumber}</strong> · {c.phone} · {c.community}
+                    </p>
+                    <button type="button" class="button secondary" onClick={() => { setAccount(c.accountNumber); setPhone(c.phone); setStation((old) => old || c.station); }}>
+                      {s.useCustomer}
+                    </button>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
+        </Show>
+      </div>
+
+      <form class="form" onSubmit={submit} novalidate aria-labelledby="register-form-title">
+        <h3 id="register-form-title">{s.newRequest}</h3>
+        <Show when={issues().length}>
+          <div class="form-error" role="alert">
+            <p>{props.t.forms.fixErrors}</p>
+            <ul>
+              <For each={issues()}>{(i) => <li>{i.message}</li>}</For>
+            </ul>
+          </div>
+        </Show>
+        <TextField id="reg-account" label={s.accountNumber} hint={s.accountHint} inputMode="numeric" value={account()} onInput={setAccount} error={accountError()} />
+        <Show when={!props.device.session.station}>
+          <TextField id="reg-station" label={s.station} value={station()} onInput={setStation} error={issueOf('station')} />
+        </Show>
+        <div class="field">
+          <label for="reg-kind">{s.kind}</label>
+          <select id="reg-kind" value={kind()} onChange={(e) => setKind(e.currentTarget.value as WalkInKind)}>
+            <For each={WALK_IN_KINDS}>{(k) => <option value={k}>{props.t.requestKinds[k]}</option>}</For>
+          </select>
+        </div>
+        <div class="field">
+          <label for="reg-channel">{s.channel}</label>
+          <select id="reg-channel" value={channel()} onChange={(e) => setChannel(e.currentTarget.value as 'hall' | 'phone')}>
+            <option value="hall">{s.channelHall}</option>
+            <option value="phone">{s.channelPhone}</option>
+          </select>
+        </div>
+        <TextField id="reg-name" label={props.t.forms.contactName} value={name()} onInput={setName} error={issueOf('payload.contact.name')} />
+        <TextField id="reg-phone" label={props.t.forms.contactPhone} type="tel" value={phone()} onInput={setPhone} error={issueOf('payload.contact.phone')} />
+        <TextField id="reg-address" label={props.t.forms.address} value={address()} onInput={setAddress} maxLength={MAX_ADDRESS} error={issueOf('payload.address') ?? issueOf('payload.place')} />
+        <Show when={kind() === 'repair'}>
+          <div class="field">
+            <label for="reg-fault">{props.t.forms.repair.fault}</label>
+            <select id="reg-fault" value={fault()} onChange={(e) => setFault(e.currentTarget.value as (typeof REPAIR_FAULTS)[number])}>
+              <For each={REPAIR_FAULTS}>{(f) => <option value={f}>{props.t.forms.repair.faults[f]}</option>}</For>
+            </select>
+          </div>
+        </Show>
+        <Show when={kind() !== 'temperature-test'}>
+          <TextField
+            id="reg-text"
+            label={kind() === 'complaint' ? s.complaintAbout : kind() === 'consultation' ? s.question : props.t.forms.repair.details}
+            value={text()}
+            onInput={setText}
+            multiline
+            maxLength={MAX_TEXT}
+            error={issueOf('payload.details') ?? issueOf('payload.about') ?? issueOf('payload.question')}
+          />
+        </Show>
+        <Show when={kind() === 'complaint'}>
+          <TextField id="reg-demand" label={s.demand} value={demand()} onInput={setDemand} error={issueOf('payload.demand')} />
+        </Show>
+        <Show when={kind() === 'temperature-test'}>
+          <TextField id="reg-room" label={s.roomName} value={roomName()} onInput={setRoomName} error={issueOf('payload.rooms.0.name')} />
+          <TextField id="reg-area" label={s.roomArea} inputMode="numeric" value={roomArea()} onInput={setRoomArea} error={issueOf('payload.rooms.0.areaM2')} />
+          <TextField id="reg-slot" label={s.preferredDate} type="date" value={slotDate()} onInput={setSlotDate} error={issueOf('payload.preferredSlots.0.date')} />
+        </Show>
+        <button type="submit" class="button">{s.register}</button>
+        <Show when={saved()}>
+          <p class="notice" role="status">{saved()}</p>
+        </Show>
+      </form>
+    </section>
+  );
+}

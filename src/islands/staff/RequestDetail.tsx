@@ -1,0 +1,525 @@
+import { For, Index, Show, createMemo, createSignal } from 'solid-js';
+import type { BrowserDevice } from '../../db/device/browserDevice';
+import type { RequestListItem } from '../../db/device/requestList';
+import type { EventOf } from '../../db/schema/events/event';
+import { CALLBACK_OUTCOMES, REPLY_CHANNELS } from '../../db/schema/events/payloads';
+import { VIEWS } from '../../db/schema/events/fields';
+import { MAX_TEXT } from '../../db/schema/events/limits';
+import { fill, pick, type AppStrings, type Lang } from '../../i18n';
+import { mayCallAt, nextCallbackSlot } from '../../rules/callbackHours';
+import { CALLBACK_KINDS, callbackSummary } from '../../rules/callbacks';
+import { complaintProgress, complaintStepsFor, type ComplaintStep } from '../../rules/complaintPath';
+import { dispatchForm } from '../../rules/dispatchForm';
+import { measurementPoints } from '../../rules/measurementMethod';
+import { mayEmit } from '../../rules/permissions';
+import { FORBIDDEN_PHRASES, REPLY_TEMPLATES, forbiddenPhrasesIn } from '../../rules/replyPhrases';
+import { sortEvents } from '../../rules/requestState';
+import { formatCelsius, temperatureTestOutcome } from '../../rules/temperatureTest';
+import { arrivalVerdict } from '../../rules/visit';
+import { formatMoment, shortRequestNumber } from '../format';
+import TextField from '../TextField';
+import DispatchSheet from './DispatchSheet';
+import SignaturePad from './SignaturePad';
+import { StepForm, createStep } from './step';
+import { chinaInputToIso, isoToChinaInput, roleOf, type RequestKeys } from './write';
+
+type Props = { lang: Lang; t: AppStrings; device: BrowserDevice; item: RequestListItem; now: () => number };
+
+/**
+ * One request on a staff device: who and what (the resident's contact is shown to staff of the
+ * request's station only: the device holds no other station's records), its history with the
+ * internal steps, and the steps the signed-in role may take now. Every step is an event.
+ */
+export default function RequestDetail(props: Props) {
+  const s = props.t.staffConsole;
+  const role = roleOf(props.device);
+  const state = () => props.item.state!;
+  const keys = (): RequestKeys => ({ requestId: props.item.requestId, requestKind: props.item.kind, resident: state().resident, station: state().station });
+  const events = createMemo(() => sortEvents(props.item.events));
+  const submitted = () => events().find((e): e is EventOf<'submitted'> => e.type === 'submitted');
+  const payload = () => (submitted()?.payload ?? {}) as { contact?: { name: string; phone: string }; address?: string; rooms?: { name: string; areaM2: number }[] };
+  const may = (type: Parameters<typeof mayEmit>[1]) => role !== undefined && mayEmit(role, type);
+  const active = () => state().status !== 'closed' && state().status !== 'withdrawn';
+  const [sheet, setSheet] = createSignal(false);
+  const step = () => createStep({ device: props.device, lang: props.lang, t: props.t, request: keys });
+  const base = `rq-${props.item.requestId.slice(-6)}`;
+
+  return (
+    <div class="request-detail" id={`${base}-detail`}>
+      <dl class="facts">
+        <dt>{s.customer}</dt>
+        <dd>{state().resident.replace(/^r-/, '')}</dd>
+        <Show when={payload().contact}>
+          <dt>{s.contact}</dt>
+          <dd>
+            {payload().contact!.name} · {payload().contact!.phone}
+          </dd>
+        </Show>
+        <Show when={payload().address}>
+          <dt>{s.address}</dt>
+          <dd>{payload().address}</dd>
+        </Show>
+        <Show when={state().visit}>
+          <dt>{s.visit}</dt>
+          <dd>
+            {state().visit!.technicianName} · {formatMoment(props.lang, state().visit!.at)}
+          </dd>
+        </Show>
+      </dl>
+
+      <details class="staff-history">
+        <summary>{fill(s.history, { n: events().length })}</summary>
+        <ol>
+          <For each={events()}>
+            {(e) => (
+              <li data-type={e.type}>
+                <time datetime={e.at}>{formatMoment(props.lang, e.at)}</time> {s.eventTypes[e.type]} · {e.author.name}
+                <Show when={e.visibility === 'internal'}> · {s.internal}</Show>
+              </li>
+            )}
+          </For>
+        </ol>
+      </details>
+
+      <div class="step-actions">
+        <Show when={may('dispatched') && active()}>
+          <DispatchStep {...props} keys={keys} base={base} />
+        </Show>
+
+        <Show when={props.item.events.some((e) => e.type === 'dispatched')}>
+          <p>
+            <button type="button" class="button secondary" onClick={() => setSheet(true)}>{s.printSheet}</button>
+          </p>
+        </Show>
+        <Show when={sheet()}>
+          <DispatchSheet t={props.t} form={dispatchForm(props.item.events, shortRequestNumber(props.item.requestId))} onClose={() => setSheet(false)} />
+        </Show>
+
+        <Show when={may('arrived') && (state().status === 'dispatched' || state().status === 'on-site' || state().status === 'reopened')}>
+          <VisitSteps {...props} keys={keys} base={base} />
+        </Show>
+
+        <Show when={may('measured') && props.item.kind === 'temperature-test' && active()}>
+          <MeasureStep {...props} keys={keys} base={base} rooms={payload().rooms ?? []} />
+        </Show>
+
+        <Show when={props.item.kind === 'complaint' && active()}>
+          <ComplaintSteps {...props} keys={keys} base={base} />
+        </Show>
+
+        <Show when={may('reply') && active()}>
+          <ReplyStep {...props} keys={keys} base={base} />
+        </Show>
+
+        <Show
+          when={
+            may('callback') &&
+            CALLBACK_KINDS.includes(props.item.kind) &&
+            (state().status === 'resolved' || state().status === 'closed') &&
+            callbackSummary(props.item.events).reached === null
+          }
+        >
+          <CallbackStep {...props} keys={keys} base={base} />
+        </Show>
+
+        <Show when={may('closed') && state().status === 'resolved'}>
+          {(() => {
+            const st = step();
+            return <StepForm id={`${base}-close`} title={s.closeTitle} submit={s.close} step={st} t={props.t} onSubmit={() => st.run('closed', {})} />;
+          })()}
+        </Show>
+      </div>
+    </div>
+  );
+}
+
+type StepProps = Props & { keys: () => RequestKeys; base: string };
+
+function DispatchStep(props: StepProps) {
+  const s = props.t.staffConsole;
+  const st = createStep({ device: props.device, lang: props.lang, t: props.t, request: props.keys });
+  const known = () => [...new Map(props.item.events.filter((e) => e.type === 'dispatched').map((e) => [e.payload.technician, e.payload.technicianName])).entries()];
+  const [technician, setTechnician] = createSignal('');
+  const [technicianName, setTechnicianName] = createSignal('');
+  const [visitAt, setVisitAt] = createSignal(isoToChinaInput(props.now() + 3_600_000));
+  const [supervisor, setSupervisor] = createSignal('');
+  const submit = () => {
+    const at = chinaInputToIso(visitAt());
+    st.run('dispatched', {
+      technician: technician().trim(),
+      technicianName: technicianName().trim(),
+      ...(at ? { visitAt: at } : {}),
+      ...(supervisor().trim() ? { supervisor: supervisor().trim() } : {}),
+    });
+  };
+  return (
+    <StepForm id={`${props.base}-dispatch`} title={s.dispatchTitle} submit={s.dispatch} step={st} t={props.t} onSubmit={submit}>
+      <TextField id={`${props.base}-tech`} label={s.technician} hint={s.technicianHint} value={technician()} onInput={setTechnician} error={st.issueOf('payload.technician')} />
+      <Show when={known().length}>
+        <p class="hint">{fill(s.knownTechnicians, { names: known().map(([id, name]) => `${name} (${id})`).join('、') })}</p>
+      </Show>
+      <TextField id={`${props.base}-tech-name`} label={s.technicianName} value={technicianName()} onInput={setTechnicianName} error={st.issueOf('payload.technicianName')} />
+      <TextField id={`${props.base}-visit-at`} label={s.visitAt} type="datetime-local" value={visitAt()} onInput={setVisitAt} error={st.issueOf('payload.visitAt')} />
+      <TextField id={`${props.base}-supervisor`} label={s.supervisor} value={supervisor()} onInput={setSupervisor} error={st.issueOf('payload.supervisor')} />
+    </StepForm>
+  );
+}
+
+function VisitSteps(props: StepProps) {
+  const s = props.t.staffConsole;
+  const mk = () => createStep({ device: props.device, lang: props.lang, t: props.t, request: props.keys });
+  const arrive = mk();
+  const late = mk();
+  const away = mk();
+  const diag = mk();
+  const work = mk();
+  const resolve = mk();
+  const sign = mk();
+  const state = () => props.item.state!;
+  const verdict = () => (state().visit ? arrivalVerdict(Date.parse(state().visit!.at), props.now()) : 'on-time');
+  const [newTime, setNewTime] = createSignal(isoToChinaInput(props.now() + 3_600_000));
+  const [reason, setReason] = createSignal('');
+  const [awayTime, setAwayTime] = createSignal('');
+  const [finding, setFinding] = createSignal('');
+  const [summary, setSummary] = createSignal('');
+  const [resolution, setResolution] = createSignal('');
+  const [signature, setSignature] = createSignal<string | null>(null);
+  const [satisfied, setSatisfied] = createSignal(true);
+  const onSite = () => state().status === 'on-site';
+  return (
+    <div class="visit-steps">
+      <Show when={!onSite()}>
+        <Show
+          when={verdict() !== 'late'}
+          fallback={
+            <StepForm
+              id={`${props.base}-late`}
+              title={s.lateTitle}
+              submit={s.sendLate}
+              step={late}
+              t={props.t}
+              onSubmit={() => {
+                const at = chinaInputToIso(newTime());
+                late.run('late-notice', { ...(at ? { newVisitAt: at } : {}), reason: reason().trim() });
+              }}
+            >
+              <p class="hint">{s.lateHint}</p>
+              <TextField id={`${props.base}-late-at`} label={s.newVisitAt} type="datetime-local" value={newTime()} onInput={setNewTime} error={late.issueOf('payload.newVisitAt')} />
+              <TextField id={`${props.base}-late-reason`} label={s.reason} value={reason()} onInput={setReason} error={late.issueOf('payload.reason')} />
+            </StepForm>
+          }
+        >
+          <StepForm id={`${props.base}-arrive`} title={s.arriveTitle} submit={s.arrived} step={arrive} t={props.t} onSubmit={() => arrive.run('arrived', {})}>
+            <Show when={verdict() === 'too-early'}>
+              <p class="hint">{s.tooEarly}</p>
+            </Show>
+          </StepForm>
+        </Show>
+        <StepForm
+          id={`${props.base}-away`}
+          title={s.nobodyHomeTitle}
+          submit={s.nobodyHome}
+          step={away}
+          t={props.t}
+          onSubmit={() => {
+            const at = awayTime() ? chinaInputToIso(awayTime()) : null;
+            away.run('nobody-home', { noteLeft: true, ...(at ? { newVisitAt: at } : {}) });
+          }}
+        >
+          <p class="hint">{s.nobodyHomeHint}</p>
+          <TextField id={`${props.base}-away-at`} label={s.newVisitAtOptional} type="datetime-local" value={awayTime()} onInput={setAwayTime} error={away.issueOf('payload.newVisitAt')} />
+        </StepForm>
+      </Show>
+      <Show when={onSite()}>
+        <StepForm id={`${props.base}-diagnose`} title={s.diagnoseTitle} submit={s.save} step={diag} t={props.t} onSubmit={() => diag.run('diagnosed', { finding: finding().trim() })}>
+          <TextField id={`${props.base}-finding`} label={s.finding} value={finding()} onInput={setFinding} error={diag.issueOf('payload.finding')} multiline maxLength={MAX_TEXT} />
+        </StepForm>
+        <StepForm id={`${props.base}-work`} title={s.workTitle} submit={s.save} step={work} t={props.t} onSubmit={() => work.run('work-done', { summary: summary().trim() })}>
+          <TextField id={`${props.base}-work-summary`} label={s.workSummary} value={summary()} onInput={setSummary} error={work.issueOf('payload.summary')} multiline maxLength={MAX_TEXT} />
+        </StepForm>
+        <StepForm
+          id={`${props.base}-sign`}
+          title={s.signTitle}
+          submit={s.signSubmit}
+          step={sign}
+          t={props.t}
+          onSubmit={() => sign.run('signed-off', { ...(signature() ? { signature: signature() } : {}), satisfied: satisfied() })}
+        >
+          <SignaturePad id={`${props.base}-signature`} label={s.signature} clearLabel={s.clearSignature} onChange={setSignature} />
+          <Show when={sign.issueOf('payload.signature')}>
+            <p class="field-error">{sign.issueOf('payload.signature')}</p>
+          </Show>
+          <label class="choice">
+            <input type="checkbox" checked={satisfied()} onChange={(e) => setSatisfied(e.currentTarget.checked)} /> {s.satisfied}
+          </label>
+        </StepForm>
+        <StepForm id={`${props.base}-resolve`} title={s.resolveTitle} submit={s.resolve} step={resolve} t={props.t} onSubmit={() => resolve.run('resolved', { summary: resolution().trim() })}>
+          <TextField id={`${props.base}-resolution`} label={s.resolution} value={resolution()} onInput={setResolution} error={resolve.issueOf('payload.summary')} />
+        </StepForm>
+      </Show>
+    </div>
+  );
+}
+
+function MeasureStep(props: StepProps & { rooms: { name: string; areaM2: number }[] }) {
+  const s = props.t.staffConsole;
+  const st = createStep({ device: props.device, lang: props.lang, t: props.t, request: props.keys });
+  const pointsOf = (area: number) => {
+    try {
+      return measurementPoints(area).count;
+    } catch {
+      return 1;
+    }
+  };
+  const [rooms, setRooms] = createSignal(
+    (props.rooms.length ? props.rooms : [{ name: '', areaM2: 0 }]).map((r) => ({ name: r.name, area: r.areaM2 ? String(r.areaM2) : '', readings: Array.from({ length: pointsOf(r.areaM2 || 1) }, () => '') })),
+  );
+  const [signature, setSignature] = createSignal<string | null>(null);
+  const update = (i: number, patch: Partial<{ name: string; area: string; readings: string[] }>) =>
+    setRooms((all) =>
+      all.map((r, j) => {
+        if (j !== i) return r;
+        const next = { ...r, ...patch };
+        if (patch.area !== undefined) {
+          const n = pointsOf(Number(patch.area) || 1);
+          next.readings = Array.from({ length: n }, (_, k) => r.readings[k] ?? '');
+        }
+        return next;
+      }),
+    );
+  const asRecord = () => rooms().map((r) => ({ name: r.name.trim(), areaM2: Number(r.area), readings: r.readings.map((x) => (x.trim() === '' ? Number.NaN : Number(x))) }));
+  const outcome = () => temperatureTestOutcome({ rooms: asRecord(), signed: signature() !== null });
+  const submit = () =>
+    st.run('measured', {
+      rooms: asRecord().map((r) => ({ ...r, readings: r.readings.filter((x) => Number.isFinite(x)) })),
+      ...(signature() ? { signature: signature() } : {}),
+    });
+  return (
+    <StepForm id={`${props.base}-measure`} title={s.measureTitle} submit={s.saveMeasurement} step={st} t={props.t} onSubmit={submit}>
+      <Index each={rooms()}>
+        {(room, i) => (
+          <fieldset class="field room">
+            <legend>{fill(s.room, { n: i + 1 })}</legend>
+            <TextField id={`${props.base}-room-${i}-name`} label={s.roomName} value={room().name} onInput={(v) => update(i, { name: v })} error={st.issueOf(`payload.rooms.${i}.name`)} />
+            <TextField id={`${props.base}-room-${i}-area`} label={s.roomArea} inputMode="numeric" value={room().area} onInput={(v) => update(i, { area: v })} error={st.issueOf(`payload.rooms.${i}.areaM2`)} />
+            <p class="hint">{fill(s.points, { n: room().readings.length })}</p>
+            <Index each={room().readings}>
+              {(reading, k) => (
+                <TextField
+                  id={`${props.base}-room-${i}-reading-${k}`}
+                  label={fill(s.reading, { n: k + 1 })}
+                  inputMode="numeric"
+                  value={reading()}
+                  onInput={(v) => update(i, { readings: room().readings.map((x, m) => (m === k ? v : x)) })}
+                />
+              )}
+            </Index>
+            <Show when={outcome().rooms[i]?.mean != null}>
+              <p class="room-mean">
+                {fill(s.roomMean, { mean: formatCelsius(outcome().rooms[i]!.mean!) })} · {outcome().rooms[i]!.compliant ? s.compliant : s.notCompliant}
+              </p>
+            </Show>
+          </fieldset>
+        )}
+      </Index>
+      <button type="button" class="button secondary" onClick={() => setRooms((all) => [...all, { name: '', area: '', readings: [''] }])}>{s.addRoom}</button>
+      <SignaturePad id={`${props.base}-measure-signature`} label={s.signature} clearLabel={s.clearSignature} onChange={setSignature} />
+      <p class="notice" data-valid={outcome().valid ? 'yes' : 'no'}>{outcome().valid ? (outcome().allCompliant ? s.recordCompliant : s.recordNotCompliant) : signature() ? s.recordIncomplete : s.recordUnsigned}</p>
+    </StepForm>
+  );
+}
+
+/** The payload fields of each step's text inputs, for placing the write check's issues. */
+const FIELDS: Partial<Record<ComplaintStep, string[]>> = {
+  assessed: ['explanation'],
+  responsible: ['department', 'owner'],
+  cause: ['cause', 'personResponsible'],
+  'remedy-proposed': ['remedy'],
+  'remedy-done': ['summary'],
+  review: ['lessons'],
+};
+
+const STEP_TYPES: Record<ComplaintStep, true> = {
+  assessed: true,
+  responsible: true,
+  cause: true,
+  'remedy-proposed': true,
+  'remedy-approved': true,
+  'remedy-done': true,
+  'resident-told': true,
+  callback: true,
+  review: true,
+};
+
+function ComplaintSteps(props: StepProps) {
+  const s = props.t.staffConsole;
+  const role = roleOf(props.device);
+  const progress = () => complaintProgress(props.item.events);
+  const mine = () => (role ? complaintStepsFor(progress(), role) : []);
+  const st = createStep({ device: props.device, lang: props.lang, t: props.t, request: props.keys });
+  const [a, setA] = createSignal('');
+  const [b, setB] = createSignal('');
+  const [holds, setHolds] = createSignal(true);
+  const [channel, setChannel] = createSignal<(typeof REPLY_CHANNELS)[number]>('phone');
+  const submit = (stepType: ComplaintStep) => {
+    const text = a().trim();
+    const second = b().trim();
+    const payloads: Record<Exclude<ComplaintStep, 'callback'>, unknown> = {
+      assessed: { holds: holds(), explanation: text },
+      responsible: { department: text, owner: second },
+      cause: { cause: text, personResponsible: second },
+      'remedy-proposed': { remedy: text },
+      'remedy-approved': {},
+      'remedy-done': { summary: text },
+      'resident-told': { channel: channel() },
+      review: { lessons: text },
+    };
+    if (stepType === 'callback') return;
+    // The inside of the path stays internal (the schema forces most of it); the resident hears the
+    // outcome through "resident told", a reply and the callback.
+    const visibility = stepType === 'remedy-done' || stepType === 'resident-told' ? 'resident' : 'internal';
+    void st.run(stepType, payloads[stepType], visibility).then((ok) => {
+      if (ok) {
+        setA('');
+        setB('');
+      }
+    });
+  };
+  return (
+    <section class="complaint-path" aria-labelledby={`${props.base}-path-title`}>
+      <h3 id={`${props.base}-path-title`}>{s.complaintPath}</h3>
+      <ol class="path-steps">
+        <For each={progress().path}>
+          {(p) => (
+            <li data-step={p} data-done={progress().done.includes(p) ? 'yes' : 'no'}>
+              {s.complaintSteps[p]} {progress().done.includes(p) ? '✓' : progress().next === p ? `← ${s.nextStep}` : ''}
+            </li>
+          )}
+        </For>
+      </ol>
+      <Show when={progress().next && mine().length === 0 && progress().next !== 'callback'}>
+        <p class="hint">{fill(s.notYourStep, { step: s.complaintSteps[progress().next!] })}</p>
+      </Show>
+      <For each={mine().filter((m) => m !== 'callback' && STEP_TYPES[m])}>
+        {(m) => (
+          <StepForm id={`${props.base}-${m}`} title={s.complaintSteps[m]} submit={s.save} step={st} t={props.t} onSubmit={() => submit(m)}>
+            <Show when={m === 'assessed'}>
+              <label class="choice">
+                <input type="checkbox" checked={holds()} onChange={(e) => setHolds(e.currentTarget.checked)} /> {s.holds}
+              </label>
+            </Show>
+            <Show when={m !== 'remedy-approved' && m !== 'resident-told'}>
+              <TextField id={`${props.base}-${m}-a`} label={s.stepFields[m][0] ?? ''} value={a()} onInput={setA} multiline maxLength={MAX_TEXT} error={st.issueOf(`payload.${FIELDS[m]?.[0]}`)} />
+            </Show>
+            <Show when={m === 'responsible' || m === 'cause'}>
+              <TextField id={`${props.base}-${m}-b`} label={s.stepFields[m][1] ?? ''} value={b()} onInput={setB} error={st.issueOf(`payload.${FIELDS[m]?.[1]}`)} />
+            </Show>
+            <Show when={m === 'resident-told'}>
+              <div class="field">
+                <label for={`${props.base}-told-channel`}>{s.channel}</label>
+                <select id={`${props.base}-told-channel`} value={channel()} onChange={(e) => setChannel(e.currentTarget.value as typeof REPLY_CHANNELS[number])}>
+                  <For each={REPLY_CHANNELS}>{(c) => <option value={c}>{s.channels[c]}</option>}</For>
+                </select>
+              </div>
+            </Show>
+          </StepForm>
+        )}
+      </For>
+    </section>
+  );
+}
+
+function ReplyStep(props: StepProps) {
+  const s = props.t.staffConsole;
+  const st = createStep({ device: props.device, lang: props.lang, t: props.t, request: props.keys });
+  const [text, setText] = createSignal('');
+  const [channel, setChannel] = createSignal<(typeof REPLY_CHANNELS)[number]>('phone');
+  const [confirmed, setConfirmed] = createSignal(false);
+  const found = () => forbiddenPhrasesIn(text(), FORBIDDEN_PHRASES);
+  const submit = () => {
+    if (found().length && !confirmed()) {
+      setConfirmed(true); // the warning is shown; a second press sends
+      return;
+    }
+    void st.run('reply', { text: text().trim(), channel: channel() }).then((ok) => {
+      if (ok) {
+        setText('');
+        setConfirmed(false);
+      }
+    });
+  };
+  return (
+    <StepForm id={`${props.base}-reply`} title={s.replyTitle} submit={found().length && confirmed() ? s.sendAnyway : s.sendReply} step={st} t={props.t} onSubmit={submit}>
+      <div class="field">
+        <label for={`${props.base}-template`}>{s.template}</label>
+        <select id={`${props.base}-template`} onChange={(e) => {
+          const tpl = REPLY_TEMPLATES.find((x) => x.id === e.currentTarget.value);
+          if (tpl) setText((old) => (old ? `${old}${tpl.text}` : tpl.text));
+        }}>
+          <option value="">{s.chooseTemplate}</option>
+          <For each={REPLY_TEMPLATES}>{(tpl) => <option value={tpl.id}>{pick(props.lang, tpl.label)}</option>}</For>
+        </select>
+      </div>
+      <TextField id={`${props.base}-reply-text`} label={s.replyText} value={text()} onInput={(v) => { setText(v); setConfirmed(false); }} multiline maxLength={MAX_TEXT} error={st.issueOf('payload.text')} />
+      <Show when={found().length}>
+        <div class="form-error" role="alert" id={`${props.base}-forbidden`}>
+          <p>{s.forbiddenWarning}</p>
+          <ul>
+            <For each={found()}>{(p) => <li>{p}</li>}</For>
+          </ul>
+        </div>
+      </Show>
+      <div class="field">
+        <label for={`${props.base}-reply-channel`}>{s.channel}</label>
+        <select id={`${props.base}-reply-channel`} value={channel()} onChange={(e) => setChannel(e.currentTarget.value as (typeof REPLY_CHANNELS)[number])}>
+          <For each={REPLY_CHANNELS}>{(c) => <option value={c}>{s.channels[c]}</option>}</For>
+        </select>
+      </div>
+    </StepForm>
+  );
+}
+
+export function CallbackStep(props: StepProps) {
+  const s = props.t.staffConsole;
+  const st = createStep({ device: props.device, lang: props.lang, t: props.t, request: props.keys });
+  const [outcome, setOutcome] = createSignal<(typeof CALLBACK_OUTCOMES)[number]>('satisfied');
+  const [attitude, setAttitude] = createSignal('');
+  const [ability, setAbility] = createSignal('');
+  const [view, setView] = createSignal<(typeof VIEWS)[number]>('satisfied');
+  const [comment, setComment] = createSignal('');
+  const allowed = () => mayCallAt(props.now());
+  const submit = () => {
+    if (!allowed()) return;
+    const extra = comment().trim() ? { comment: comment().trim() } : {};
+    st.run(
+      'callback',
+      outcome() === 'unreachable'
+        ? { outcome: 'unreachable', ...extra }
+        : { outcome: outcome(), attitude: Number(attitude()), ability: Number(ability()), satisfaction: view(), ...extra },
+    );
+  };
+  return (
+    <StepForm id={`${props.base}-callback`} title={s.callbackTitle} submit={s.saveCallback} step={st} t={props.t} onSubmit={submit}>
+      <Show when={!allowed()}>
+        <p class="notice" role="status">{fill(s.callbackNotNow, { time: formatMoment(props.lang, nextCallbackSlot(props.now()).getTime()) })}</p>
+      </Show>
+      <div class="field">
+        <label for={`${props.base}-cb-outcome`}>{s.outcome}</label>
+        <select id={`${props.base}-cb-outcome`} value={outcome()} onChange={(e) => setOutcome(e.currentTarget.value as (typeof CALLBACK_OUTCOMES)[number])}>
+          <For each={CALLBACK_OUTCOMES}>{(o) => <option value={o}>{s.callbackOutcomes[o]}</option>}</For>
+        </select>
+      </div>
+      <Show when={outcome() !== 'unreachable'}>
+        <TextField id={`${props.base}-cb-attitude`} label={s.attitudeScore} inputMode="numeric" value={attitude()} onInput={setAttitude} error={st.issueOf('payload.attitude')} />
+        <TextField id={`${props.base}-cb-ability`} label={s.abilityScore} inputMode="numeric" value={ability()} onInput={setAbility} error={st.issueOf('payload.ability')} />
+        <div class="field">
+          <label for={`${props.base}-cb-view`}>{s.view}</label>
+          <select id={`${props.base}-cb-view`} value={view()} onChange={(e) => setView(e.currentTarget.value as (typeof VIEWS)[number])}>
+            <For each={VIEWS}>{(o) => <option value={o}>{s.views[o]}</option>}</For>
+          </select>
+        </div>
+      </Show>
+      <TextField id={`${props.base}-cb-comment`} label={s.comment} value={comment()} onInput={setComment} />
+    </StepForm>
+  );
+}

@@ -1,0 +1,68 @@
+import { For, Show, createSignal, type JSX } from 'solid-js';
+import type { BrowserDevice } from '../../db/device/browserDevice';
+import type { EventType, Visibility } from '../../db/schema/events/event';
+import type { DescribedIssue } from '../../db/schema/messages';
+import type { AppStrings, Lang } from '../../i18n';
+import { refusalReason } from '../format';
+import { recordStep, type RequestKeys } from './write';
+
+/**
+ * One step of a request as a small form: records the event on the device and shows the write
+ * check's issues at their fields (`issueOf('payload.finding')`) and in a list at the top.
+ * Nothing typed is cleared on a refusal.
+ */
+export function createStep(props: { device: BrowserDevice; lang: Lang; t: AppStrings; request: () => RequestKeys }) {
+  const [issues, setIssues] = createSignal<DescribedIssue[]>([]);
+  const [saved, setSaved] = createSignal(false);
+  const [busy, setBusy] = createSignal(false);
+  const run = async (type: EventType, payload: unknown, visibility?: Visibility): Promise<boolean> => {
+    setBusy(true);
+    try {
+      const result = await recordStep(props.device, props.lang, props.request(), type, payload, visibility);
+      if (!result.ok) {
+        setIssues(result.issues.length ? result.issues : [{ path: '', id: 'value.invalid', message: refusalReason(props.t, result.rule, result.reason) }]);
+        setSaved(false);
+        return false;
+      }
+      setIssues([]);
+      setSaved(true);
+      return true;
+    } finally {
+      setBusy(false);
+    }
+  };
+  const issueOf = (path: string) => issues().find((i) => i.path === path)?.message;
+  return { issues, saved, busy, run, issueOf, setIssues };
+}
+export type Step = ReturnType<typeof createStep>;
+
+/** A step's form frame: title, the issues, the fields, the submit button and the saved notice. */
+export function StepForm(props: { id: string; title: string; submit: string; step: Step; t: AppStrings; onSubmit: () => void; children?: JSX.Element }) {
+  return (
+    <form
+      class="form step-form"
+      id={props.id}
+      aria-labelledby={`${props.id}-title`}
+      novalidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onSubmit();
+      }}
+    >
+      <h3 id={`${props.id}-title`}>{props.title}</h3>
+      <Show when={props.step.issues().length}>
+        <div class="form-error" role="alert">
+          <p>{props.t.forms.fixErrors}</p>
+          <ul>
+            <For each={props.step.issues()}>{(issue) => <li>{issue.message}</li>}</For>
+          </ul>
+        </div>
+      </Show>
+      {props.children}
+      <button type="submit" class="button" disabled={props.step.busy()}>{props.submit}</button>
+      <Show when={props.step.saved()}>
+        <p class="notice" role="status">{props.t.staffConsole.saved}</p>
+      </Show>
+    </form>
+  );
+}

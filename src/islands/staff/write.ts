@@ -1,0 +1,56 @@
+import { composeFollowUp } from '../../db/device/compose';
+import type { BrowserDevice } from '../../db/device/browserDevice';
+import type { RecordResult } from '../../db/device/database';
+import { mustBeInternal, type EventType, type Visibility } from '../../db/schema/events/event';
+import type { RequestKind } from '../../db/schema/requestKind';
+import type { Role } from '../../db/schema/roles';
+import type { Lang } from '../../i18n';
+
+/** The routing keys of a request, as every follow-up event repeats them. */
+export interface RequestKeys {
+  requestId: string;
+  requestKind: RequestKind;
+  resident: string;
+  station: string;
+}
+
+/** The role the console writes in: the session's first. */
+export function roleOf(device: BrowserDevice): Role | undefined {
+  return device.session.roles[0];
+}
+
+/**
+ * Records one step of a request on the device (the server's write check first, offline too).
+ * Types that are always internal are written internal; the rest are shown to the resident
+ * unless `visibility` says otherwise.
+ */
+export function recordStep(
+  device: BrowserDevice,
+  lang: Lang,
+  request: RequestKeys,
+  type: EventType,
+  payload: unknown,
+  visibility?: Visibility,
+): Promise<RecordResult> {
+  const role = roleOf(device);
+  const event = composeFollowUp(
+    { session: device.session, deviceId: device.deviceId, ...(role ? { role } : {}) },
+    request,
+    type,
+    payload,
+    visibility ?? (mustBeInternal(type) ? 'internal' : 'resident'),
+  );
+  return device.record(event, lang);
+}
+
+/** A China wall-clock `YYYY-MM-DDTHH:MM` (a datetime-local input) as an ISO instant; null when not a time. */
+export function chinaInputToIso(value: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
+  const d = new Date(`${value}:00+08:00`);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+/** An instant as the value of a datetime-local input in China time. */
+export function isoToChinaInput(ms: number): string {
+  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16);
+}

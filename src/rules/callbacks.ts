@@ -1,0 +1,103 @@
+import type { EventOf, EventRecord } from '../db/schema/events/event';
+import type { RequestKind } from '../db/schema/requestKind';
+import { toEpochMs, type Instant } from './chinaTime';
+import { CALLBACK_HOURS, mayCallAt, nextCallbackSlot, type CallbackHours } from './callbackHours';
+import type { RequestState } from './requestState';
+import { sortEvents } from './requestState';
+
+/**
+ * Callbacks (回访, issue 6 item 8): which finished requests wait for a call, when the call may
+ * be offered (callbackHours), and the repair callback rate against its commitment.
+ */
+
+/** Kinds followed by a callback once the work is done (002 ch.1 §11; 004: 100 % after appliance jobs). */
+export const CALLBACK_KINDS: readonly RequestKind[] = ['repair', 'temperature-test', 'complaint', 'appliance-installation', 'appliance-repair'];
+
+/** At least 90 % of repair orders called back (002 ch.1 §11). */
+export const REPAIR_CALLBACK_TARGET = 0.9;
+
+export interface CallbackSummary {
+  /** Calls made, reached or not, oldest first. */
+  readonly calls: readonly EventOf<'callback'>[];
+  /** The last call that reached the resident, or null. */
+  readonly reached: EventOf<'callback'> | null;
+}
+
+/** The callbacks among a request's events (a copy delivered twice counts once). */
+export function callbackSummary(events: readonly EventRecord[]): CallbackSummary {
+  const calls = sortEvents(events).filter((e): e is EventOf<'callback'> => e.type === 'callback');
+  const reached = [...calls].reverse().find((c) => c.payload.outcome !== 'unreachable') ?? null;
+  return { calls, reached };
+}
+
+/** Whether the work of a request is done, so a callback may follow: resolved (signed where needed) or closed. */
+function workDone(state: RequestState): boolean {
+  return state.status === 'resolved' || state.status === 'closed';
+}
+
+export interface DueCallback {
+  readonly requestId: string;
+  readonly kind: RequestKind;
+  /** Calls already tried without reaching the resident. */
+  readonly attempts: number;
+  /** Whether the resident may be phoned at `now`. */
+  readonly mayCallNow: boolean;
+  /** The first allowed instant at or after `now` (now itself when allowed). */
+  readonly offerAt: Date;
+}
+
+/**
+ * The callbacks due at `now`: requests of CALLBACK_KINDS whose work is done and whose resident
+ * has not been reached by a callback yet, each with the first moment the call may be made.
+ */
+export function dueCallbacks(
+  requests: readonly { state: RequestState; events: readonly EventRecord[] }[],
+  now: Instant,
+  hours: CallbackHours = CALLBACK_HOURS,
+): DueCallback[] {
+  const nowMs = toEpochMs(now);
+  const allowed = mayCallAt(nowMs, hours);
+  const offerAt = nextCallbackSlot(nowMs, hours);
+  return requests
+    .filter(({ state }) => CALLBACK_KINDS.includes(state.kind) && state.status !== 'withdrawn' && workDone(state))
+    .map(({ state, events }) => ({ state, summary: callbackSummary(events) }))
+    .filter(({ summary }) => summary.reached === null)
+    .map(({ state, summary }) => ({ requestId: state.requestId, kind: state.kind, attempts: summary.calls.length, mayCallNow: allowed, offerAt }))
+    .sort((a, b) => (a.requestId < b.requestId ? -1 : 1));
+}
+
+export interface CallbackRate {
+  /** Repair orders whose work is done. */
+  readonly done: number;
+  /** Of those, the ones whose resident was reached by a callback. */
+  readonly calledBack: number;
+  /** calledBack / done, or null when no repair is done yet. */
+  readonly rate: number | null;
+  readonly target: number;
+  /** Whether the rate meets the target; null when there is nothing to measure. */
+  readonly met: boolean | null;
+}
+
+/**
+ * The repair callback rate (002 ch.1 §11: at least 90 %): repair orders called back over repair
+ * orders done. A call that did not reach the resident does not count as called back.
+ */
+export function repairCallbackRate(
+  requests: readonly { state: RequestState; events: readonly EventRecord[] }[],
+  target: number = REPAIR_CALLBACK_TARGET,
+): CallbackRate {
+  const done = requests.filter(({ state }) => state.kind === 'repair' && workDone(state));
+  const calledBack = done.filter(({ events }) => callbackSummary(events).reached !== null).length;
+  const rate = done.length ? calledBack / done.length : null;
+  return { done: done.length, calledBack, rate, target, met: rate === null ? null : rate >= target };
+}
+
+/** Means of the 1-10 scores of reached callbacks (004 §10 figures 15-16), or null with none. */
+export function callbackScores(requests: readonly { events: readonly EventRecord[] }[]): { attitude: number | null; ability: number | null; count: number } {
+  const scored = requests.flatMap(({ events }) =>
+    callbackSummary(events).calls.flatMap((c) => (c.payload.outcome === 'unreachable' ? [] : [c.payload])),
+  );
+  if (!scored.length) return { attitude: null, ability: null, count: 0 };
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  return { attitude: mean(scored.map((p) => p.attitude)), ability: mean(scored.map((p) => p.ability)), count: scored.length };
+}

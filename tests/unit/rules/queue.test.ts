@@ -1,0 +1,142 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  buildQueue,
+  escalationKey,
+  escalationsToRecord,
+  queueEntry,
+  requestState,
+  type RequestState,
+} from '../../../src/rules/index';
+import { aRequestHistory, anEvent, resetIds, OTHER_STATION, T0 } from '../builders/events';
+import { hours, minutes } from './builders';
+
+const t0 = Date.parse(T0);
+const at = (ms: number) => new Date(t0 + ms);
+const iso = (ms: number) => at(ms).toISOString();
+
+function stateOf(history: ReturnType<typeof aRequestHistory>, nowMs: number): RequestState {
+  return requestState(history, { now: at(nowMs) });
+}
+
+beforeEach(() => resetIds());
+
+describe('queueEntry: the deadline that comes first, and how urgent it is', () => {
+  it('a new repair must have its technician on site within 1 hour, and its answer within 24 h', () => {
+    const history = aRequestHistory({ steps: [] });
+    const fresh = queueEntry(stateOf(history, 0), at(0));
+    expect(fresh.due).toEqual({ what: 'on-site', at: iso(hours(1)) });
+    expect(fresh.deadlines.map((d) => d.what)).toEqual(['on-site', 'answer', 'escalation']);
+    expect(fresh.deadlines.find((d) => d.what === 'answer')!.at).toBe(iso(hours(24)));
+    expect(fresh.urgency).toBe('soon');
+    expect(queueEntry(stateOf(history, hours(1)), at(hours(1))).urgency).toBe('soon'); // exactly at the hour: not missed
+    expect(queueEntry(stateOf(history, hours(1) + 1), at(hours(1) + 1)).urgency).toBe('overdue');
+  });
+
+  it('a consultation is due for its answer 24 h after submission, and soon due 4 h before', () => {
+    const history = aRequestHistory({ kind: 'consultation', steps: [] });
+    const fresh = queueEntry(stateOf(history, 0), at(0));
+    expect(fresh.due).toEqual({ what: 'answer', at: iso(hours(24)) });
+    expect(fresh.urgency).toBe('later');
+    expect(queueEntry(stateOf(history, hours(19)), at(hours(19))).urgency).toBe('later');
+    expect(queueEntry(stateOf(history, hours(20)), at(hours(20))).urgency).toBe('soon');
+  });
+
+  it('is overdue at 24 h unanswered, and at escalation level 1', () => {
+    const history = aRequestHistory({ steps: [] });
+    const late = queueEntry(stateOf(history, hours(24) + 1), at(hours(24) + 1));
+    expect(late.urgency).toBe('overdue');
+    expect(late.escalationLevel).toBe(1);
+  });
+
+  it('a dispatched request is due at its visit time, and overdue once it passes without arrival', () => {
+    const visitAt = iso(hours(3));
+    const history = aRequestHistory({ kind: 'temperature-test', steps: ['accepted', ['dispatched', { payload: { visitAt } }]] });
+    const before = queueEntry(stateOf(history, hours(2)), at(hours(2)));
+    expect(before.due).toEqual({ what: 'visit', at: visitAt });
+    expect(before.urgency).toBe('soon');
+    expect(queueEntry(stateOf(history, hours(3) + 1), at(hours(3) + 1)).urgency).toBe('overdue');
+  });
+
+  it('the 1-hour on-site deadline ends with the arrival', () => {
+    const history = aRequestHistory({ steps: ['accepted', 'dispatched', 'arrived'] }); // arrived at 1 h 30
+    const entry = queueEntry(stateOf(history, hours(2)), at(hours(2)));
+    expect(entry.deadlines.map((d) => d.what)).toEqual(['escalation']);
+  });
+
+  it('a complaint carries its 6-day close deadline after it is answered', () => {
+    const history = aRequestHistory({ kind: 'complaint', steps: ['accepted'] });
+    const entry = queueEntry(stateOf(history, hours(1)), at(hours(1)));
+    expect(entry.deadlines.map((d) => d.what)).toEqual(['escalation', 'close']);
+    expect(entry.deadlines.find((d) => d.what === 'close')!.at).toBe(iso(minutes(30) + hours(144)));
+  });
+
+  it('a resolved repair has no deadline left', () => {
+    const history = aRequestHistory({ steps: ['accepted', 'dispatched', 'arrived', 'work-done', 'signed-off', 'resolved'] });
+    const entry = queueEntry(stateOf(history, hours(5)), at(hours(5)));
+    expect(entry.due).toBeNull();
+    expect(entry.urgency).toBe('none');
+  });
+});
+
+describe('buildQueue: overdue and soon-due first, filters', () => {
+  const queue = () => {
+    const now = hours(30);
+    const overdue1 = aRequestHistory({ steps: [], start: iso(0) }); // 30 h unanswered: level 1
+    const overdue2 = aRequestHistory({ steps: [], start: iso(-hours(20)) }); // 50 h: level 2
+    const soon = aRequestHistory({ kind: 'consultation', steps: [], start: iso(hours(8)) }); // due at 32 h
+    const later = aRequestHistory({ kind: 'consultation', steps: [], start: iso(hours(20)) }); // due at 44 h
+    const closed = aRequestHistory({ start: iso(0) });
+    const elsewhere = aRequestHistory({ kind: 'consultation', steps: [], start: iso(hours(21)), station: OTHER_STATION });
+    const states = [later, closed, soon, overdue1, elsewhere, overdue2].map((h) => requestState(h, { now: at(now) }));
+    return { now: at(now), states, ids: { overdue1, overdue2, soon, later, elsewhere } };
+  };
+
+  it('orders overdue (higher level first), then soon, then later; closed left out', () => {
+    const { now, states, ids } = queue();
+    const order = buildQueue(states, now).map((e) => e.state.requestId);
+    expect(order).toEqual([ids.overdue2[0]!.requestId, ids.overdue1[0]!.requestId, ids.soon[0]!.requestId, ids.later[0]!.requestId, ids.elsewhere[0]!.requestId]);
+  });
+
+  it('filters by kind, status, station and owner', () => {
+    const { now, states, ids } = queue();
+    expect(buildQueue(states, now, { kind: 'repair' })).toHaveLength(2);
+    expect(buildQueue(states, now, { station: OTHER_STATION }).map((e) => e.state.requestId)).toEqual([ids.elsewhere[0]!.requestId]);
+    expect(buildQueue(states, now, { status: 'submitted' })).toHaveLength(5);
+    expect(buildQueue(states, now, { owner: 'nobody' })).toEqual([]);
+    expect(buildQueue(states, now, { urgency: 'overdue' })).toHaveLength(2);
+  });
+
+  it('lists the owner filter by first-contact owner or technician', () => {
+    const h = aRequestHistory({ steps: ['accepted', 'dispatched'] });
+    const state = requestState(h, { now: at(hours(1)) });
+    expect(buildQueue([state], at(hours(1)), { owner: 'hl-li' })).toHaveLength(1);
+    expect(buildQueue([state], at(hours(1)), { owner: 'tc-chen' })).toHaveLength(1);
+  });
+});
+
+describe('escalations: recorded once per level, even by two offline devices', () => {
+  it('owes level 1 at 24 h to a role that may escalate, never to a technician', () => {
+    const h = aRequestHistory({ steps: [] });
+    const state = requestState(h, { now: at(hours(24)) });
+    expect(escalationsToRecord([state], 'dispatcher')).toEqual([{ requestId: state.requestId, level: 1 }]);
+    expect(escalationsToRecord([state], 'technician')).toEqual([]);
+    expect(escalationsToRecord([state], 'dispatcher', new Set([escalationKey(state.requestId, 1)]))).toEqual([]);
+  });
+
+  it('two devices both recording level 1 offline: both events kept, the level counted once, same state either order', () => {
+    const h = aRequestHistory({ steps: [] });
+    const common = { requestId: h[0]!.requestId, at: iso(hours(24) + minutes(1)) };
+    const fromA = anEvent('escalated', { ...common, author: 'dispatcher', payload: { level: 1 } });
+    const fromB = anEvent('escalated', { ...common, author: 'stationHead', payload: { level: 1 } });
+    const now = at(hours(30));
+    const one = requestState([...h, fromA, fromB], { now });
+    const other = requestState([fromB, ...h, fromA], { now });
+    expect(one).toEqual(other);
+    expect(one.eventCount).toBe(3);
+    expect(one.escalationLevel).toBe(1);
+    expect(one.escalationsDue).toEqual([]);
+    expect(escalationsToRecord([one], 'dispatcher')).toEqual([]);
+    // at 48 h only level 2 is owed
+    expect(requestState([...h, fromA, fromB], { now: at(hours(48)) }).escalationsDue).toEqual([2]);
+  });
+});
