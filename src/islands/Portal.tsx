@@ -2,13 +2,13 @@ import { Match, Show, Switch, createSignal, lazy } from 'solid-js';
 import { fill, localeHref, type AppStrings, type Lang } from '../i18n';
 import { displayName, isStaff } from '../db/device/sessionStore';
 import { loadDeviceLayer, useDevice, useSession } from './reactive';
-import SignInForm from './SignInForm';
 
 // Split from the page's first script (the 20 kB budget) but fetched at once; the lists are
 // shown once the device database is open.
 const NewRequest = lazy(() => import('./NewRequest'));
 const MyAccount = lazy(() => import('./MyAccount'));
 const SignUpForm = lazy(() => import('./SignUpForm'));
+const SignInForm = lazy(() => import('./SignInForm'));
 const MyRequests = lazy(() => import('./MyRequests'));
 const StaffQueue = lazy(() => import('./StaffQueue'));
 

@@ -1,5 +1,8 @@
 import { Show, createSignal, createMemo } from 'solid-js';
 import { fill, type AppStrings, type Lang } from '../i18n';
+
+/** The strings the status signal needs (only these are put into every signed-in page for it). */
+export type SyncStrings = Pick<AppStrings, 'session' | 'sync'>;
 import type { SyncStatus as Status } from '../db/device/syncStatus';
 import { displayName } from '../db/device/sessionStore';
 import { fromObservable, loadDeviceLayer, useDevice } from './reactive';
@@ -11,7 +14,7 @@ import { formatMoment } from './format';
  * the last successful exchange, the last error in words. When the server session has expired
  * it asks for the password again, in place; the records keep waiting meanwhile.
  */
-export default function SyncStatus(props: { lang: Lang; t: AppStrings }) {
+export default function SyncStatus(props: { lang: Lang; t: SyncStrings }) {
   const t = props.t;
   const open = useDevice();
   return (
@@ -61,7 +64,7 @@ export default function SyncStatus(props: { lang: Lang; t: AppStrings }) {
   );
 }
 
-function SignInAgain(props: { lang: Lang; t: AppStrings; name: string }) {
+function SignInAgain(props: { lang: Lang; t: SyncStrings; name: string }) {
   const t = props.t;
   const [password, setPassword] = createSignal('');
   const [error, setError] = createSignal<string | null>(null);
