@@ -171,27 +171,33 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 /**
  * Folds a request's events into its state. Throws a RangeError on no events, or on events of
- * more than one request, or of more than one kind (the caller mixed histories).
+ * more than one request (the caller mixed histories).
+ *
+ * An event whose kind is not the request's (its submission's, else its earliest event's) is
+ * left out with a warning, not thrown on: each event is checked alone when written, so such an
+ * event can reach a database, and one bad record must not take a whole queue down.
  */
-export function requestState(events: readonly EventRecord[], options: RequestStateOptions): RequestState {
-  const first = events[0];
+export function requestState(allEvents: readonly EventRecord[], options: RequestStateOptions): RequestState {
+  const first = allEvents[0];
   if (!first) throw new RangeError('requestState needs at least one event');
-  for (const e of events) {
+  for (const e of allEvents) {
     if (e.requestId !== first.requestId) {
       throw new RangeError(`requestState got events of two requests: ${first.requestId} and ${e.requestId} (event ${e.id})`);
-    }
-    if (e.requestKind !== first.requestKind) {
-      throw new RangeError(`request ${first.requestId} has events of two kinds: ${first.requestKind} and ${e.requestKind} (event ${e.id})`);
     }
   }
   const nowMs = toEpochMs(options.now);
   const calendar = options.calendar ?? CN_CALENDAR;
   const ladder = options.ladder ?? ESCALATION_LADDER;
 
-  const sorted = sortEvents(events);
-  const kind = first.requestKind;
-  const submitted = sorted.find((e): e is EventOf<'submitted'> => e.type === 'submitted');
   const warnings: string[] = [];
+  const ordered = sortEvents(allEvents);
+  const kind = ordered[0]!.requestKind;
+  const sorted = ordered.filter((e) => {
+    if (e.requestKind === kind) return true;
+    warnings.push(`event ${e.id} is of kind ${e.requestKind}, not the request's ${kind}: left out`);
+    return false;
+  });
+  const submitted = sorted.find((e): e is EventOf<'submitted'> => e.type === 'submitted');
 
   // Declared with `as` so TypeScript does not narrow them to their first value: the
   // helpers below change them too.

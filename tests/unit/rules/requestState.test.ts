@@ -350,9 +350,12 @@ describe('mistakes in the input', () => {
     expect(() => requestState([...a, ...b], { now: 0 })).toThrow(/two requests/);
   });
 
-  it('events of two kinds in one request', () => {
+  it('an event of another kind is left out with a warning: one bad record does not stop a queue', () => {
     const [submitted] = aRequestHistory({ steps: [] });
     const other = anEvent('reply', { requestId: submitted!.requestId, requestKind: 'consultation' });
-    expect(() => requestState([submitted!, other], { now: 0 })).toThrow(/two kinds/);
+    const state = requestState([other, submitted!], { now: 0 });
+    expect(state.kind).toBe(submitted!.requestKind);
+    expect(state.answeredAt).toBeNull(); // the stray reply does not count as the answer
+    expect(state.warnings).toEqual([`event ${other.id} is of kind consultation, not the request's ${submitted!.requestKind}: left out`]);
   });
 });
