@@ -1,4 +1,4 @@
-import type { RequestKind } from '../db/schema/requestKind';
+import { APPOINTMENT_KINDS, type RequestKind } from '../db/schema/requestKind';
 import { addCalendarDays, chinaDay, chinaStartOfDay, parseClock, toEpochMs, weekdayOf, HOUR_MS, type DayIso, type Instant } from './chinaTime';
 import { CN_CALENDAR, MissingCalendarYearError, type WorkingDayCalendar } from './calendar/index';
 import { ANSWER_LIMITS } from './requestState';
@@ -98,15 +98,7 @@ interface SubmissionLike {
   readonly payload: unknown;
 }
 
-const APPOINTMENT_KIND_SET: ReadonlySet<string> = new Set([
-  'appointment-installation',
-  'appointment-repair',
-  'appointment-safety-inspection',
-  'appointment-meter-reading',
-  'appliance-installation',
-  'appliance-repair',
-  'appliance-safety-check',
-]);
+const APPOINTMENT_KIND_SET: ReadonlySet<string> = new Set(APPOINTMENT_KINDS);
 
 /**
  * The booking problems of a well-formed submission: an appointment date outside
