@@ -617,7 +617,7 @@ export const en: Dictionary = {
       addRoom: 'Add a room',
       removeRoom: 'Remove room {n}',
       slots: 'Times that suit you (up to 3)',
-      slotsHint: 'Any of the next 14 days, between {from} and {to}.',
+      slotsHint: 'Today or any of the next 14 days, between {from} and {to}.',
       slotN: 'Time {n}',
       slotDate: 'Time {n}: day',
       chooseDay: 'Choose a day',

@@ -621,7 +621,7 @@ export const zhCN = {
       addRoom: '添加房间',
       removeRoom: '删除房间 {n}',
       slots: '方便上门的时间（最多 3 个）',
-      slotsHint: '可选今后 14 天，每天 {from}–{to} 之间。',
+      slotsHint: '可选今天及今后 14 天，每天 {from}–{to} 之间。',
       slotN: '时间 {n}',
       slotDate: '时间 {n}：日期',
       chooseDay: '请选择日期',

@@ -29,7 +29,7 @@ export const DAY_SLOT_HOURS = {
 /** Kinds with no time limit in the commitments (meter reading, appliance safety check) are offered this many working days. */
 export const OPEN_APPOINTMENT_WORKING_DAYS = 10;
 
-/** A temperature test may be asked for on any of the next this-many days. */
+/** A temperature test may be asked for today (a walk-in at the hall: "this afternoon") or on any of the next this-many days. */
 export const TEMPERATURE_TEST_BOOKING_DAYS = 14;
 
 /**
@@ -71,10 +71,10 @@ export function appointmentDays(kind: RequestKind, at: Instant, calendar: Workin
   return days;
 }
 
-/** The days a temperature test written at `at` may be booked for: the next TEMPERATURE_TEST_BOOKING_DAYS days. */
+/** The days a temperature test written at `at` may be booked for: its own day and the next TEMPERATURE_TEST_BOOKING_DAYS days. */
 export function temperatureTestDays(at: Instant): DayIso[] {
   const today = chinaDay(at);
-  return Array.from({ length: TEMPERATURE_TEST_BOOKING_DAYS }, (_, i) => addCalendarDays(today, i + 1));
+  return Array.from({ length: TEMPERATURE_TEST_BOOKING_DAYS + 1 }, (_, i) => addCalendarDays(today, i));
 }
 
 /** Whether a span of the day (`HH:MM` to `HH:MM`) lies inside the visiting hours. */

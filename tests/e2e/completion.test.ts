@@ -16,7 +16,8 @@ import { startSite, type Site } from '../integration/support/site';
 import { admin, newResident, request, signIn, type Resident } from '../integration/backend/client';
 import { PHONE, checkAccessibility, collectConsoleErrors, formatViolations, launchBrowser } from './support/browser';
 import { dictionary, fill } from '../../src/i18n';
-import { anEvent, asCouchDoc } from '../unit/builders/events';
+import { SUBMISSIONS, anEvent, asCouchDoc } from '../unit/builders/events';
+import { appointmentDays, temperatureTestDays } from '../../src/rules/bookingWindows';
 import { fromCouchDoc, type EventDoc, type EventRecord, type EventType } from '../../src/db/schema/events/event';
 import { MAX_SIGNATURE_LENGTH, SIGNATURE_PREFIX } from '../../src/db/schema/events/limits';
 import { newRequestId } from '../../src/db/schema/events/ids';
@@ -90,18 +91,31 @@ async function residentPage(resident: Resident, lang: 'zh-CN' | 'en' = 'zh-CN'):
 }
 
 /** The resident's request, submitted from their own account (the form is another test's). */
-async function submit(resident: Resident, kind: 'repair' | 'temperature-test' | 'appointment-installation'): Promise<{ requestId: string; envelope: Record<string, unknown> }> {
+async function submit(
+  resident: Resident,
+  kind: 'repair' | 'temperature-test' | 'appointment-installation',
+): Promise<{ requestId: string; envelope: Record<string, unknown>; preferredDate: string }> {
+  // Booked days are judged from the moment of writing (src/rules/bookingWindows.ts): take the first offered.
+  const now = Date.now();
+  const preferredDate = kind === 'appointment-installation' ? appointmentDays(kind, now)[0]! : temperatureTestDays(now)[1]!;
+  const payload =
+    kind === 'appointment-installation'
+      ? { ...SUBMISSIONS[kind], preferredDate }
+      : kind === 'temperature-test'
+        ? { ...SUBMISSIONS[kind], preferredSlots: [{ date: preferredDate, from: '09:00', to: '11:00' }] }
+        : SUBMISSIONS[kind];
   const submitted = anEvent('submitted', {
+    payload,
     requestKind: kind,
     requestId: newRequestId(Date.now()),
     resident: resident.name,
     station: 'demo',
-    at: new Date().toISOString(),
+    at: new Date(now).toISOString(),
     author: { name: resident.name, role: 'resident', device: 'phone-e2e' },
   });
   const put = await request(site.url, 'PUT', `/db/${resident.db}/${submitted.id}`, asCouchDoc(submitted), { cookie: resident.cookie });
   expect(put.status, put.text).toBe(201);
-  return { requestId: submitted.requestId, envelope: { requestId: submitted.requestId, requestKind: kind, resident: resident.name, station: 'demo' } };
+  return { requestId: submitted.requestId, envelope: { requestId: submitted.requestId, requestKind: kind, resident: resident.name, station: 'demo' }, preferredDate };
 }
 
 let tick = 0;
@@ -339,7 +353,8 @@ describe('an appointment in the calendar', () => {
   it('offers the preferred day and slot as an .ics file, then the booked time under the same UID (English page)', async () => {
     const resident = await newResident(site.url, { community: 'demo-garden' });
     const { page, errors, close } = await residentPage(resident, 'en');
-    const { requestId, envelope } = await submit(resident, 'appointment-installation'); // 2025-12-03, morning
+    const { requestId, envelope, preferredDate } = await submit(resident, 'appointment-installation'); // the first day offered, morning
+    const day = preferredDate.replaceAll('-', '');
     const row = await openTimeline(page, requestId);
     const link = row.locator('.calendar-link');
     await expect.poll(() => link.count(), { timeout: 30_000 }).toBe(1);
@@ -350,15 +365,15 @@ describe('an appointment in the calendar', () => {
       return readFileSync((await file.path())!, 'utf8').replace(/\r\n /g, '');
     };
     const appointment = await download();
-    expect(appointment).toContain('\r\nDTSTART:20251203T000000Z\r\nDTEND:20251203T040000Z\r\nSEQUENCE:0\r\n'); // 08:00–12:00 Beijing
+    expect(appointment).toContain(`\r\nDTSTART:${day}T000000Z\r\nDTEND:${day}T040000Z\r\nSEQUENCE:0\r\n`); // 08:00–12:00 Beijing
     expect(appointment).toContain(`SUMMARY:${fill(en.timeline.icsAppointment, { kind: en.requestKinds['appointment-installation'], slot: en.timeline.slots.morning })}\r\n`);
     expect(appointment).toContain(`LOCATION:${((await serverEvents('station-demo', requestId))[0]!.payload as { address: string }).address}`);
     await expectNoAxeViolations(page);
 
-    await staffWrites('dispatcher', staffEvent('dispatched', 'dispatcher', envelope, { technician: STAFF.technician.name, technicianName: 'Zhang', visitAt: '2025-12-03T01:30:00.000Z' }));
+    await staffWrites('dispatcher', staffEvent('dispatched', 'dispatcher', envelope, { technician: STAFF.technician.name, technicianName: 'Zhang', visitAt: `${preferredDate}T01:30:00.000Z` }));
     await expect.poll(() => link.locator('span').count(), { timeout: 30_000 }).toBe(0);
     const booked = await download();
-    expect(booked).toContain('\r\nDTSTART:20251203T013000Z\r\nDTEND:20251203T033000Z\r\nSEQUENCE:1\r\n');
+    expect(booked).toContain(`\r\nDTSTART:${day}T013000Z\r\nDTEND:${day}T033000Z\r\nSEQUENCE:1\r\n`);
     expect(booked).toContain(`\r\nUID:${requestId}.visit@hearthline\r\n`);
     expect(appointment).toContain(`\r\nUID:${requestId}.visit@hearthline\r\n`);
     expect(booked).toContain('Visit at Dec 3\\, 09:30 AM (Beijing time)'); // the text in Beijing time, a comma escaped

@@ -109,8 +109,8 @@ export const MESSAGES = {
     'zh-CN': '{field}须为可预约的日期：按服务承诺的办理时限（以工作日计）提供。',
   },
   'booking.testDay': {
-    en: `{field} must be within the next ${TEMPERATURE_TEST_BOOKING_DAYS} days.`,
-    'zh-CN': `{field}须在今后 ${TEMPERATURE_TEST_BOOKING_DAYS} 天之内。`,
+    en: `{field} must be today or within the next ${TEMPERATURE_TEST_BOOKING_DAYS} days.`,
+    'zh-CN': `{field}须为今天或今后 ${TEMPERATURE_TEST_BOOKING_DAYS} 天之内。`,
   },
   'booking.visitingHours': {
     en: `{field} must be between ${VISITING_HOURS.from} and ${VISITING_HOURS.to}, the hours we visit homes.`,

@@ -69,12 +69,12 @@ describe('the appointment limits are the commitments', () => {
   });
 });
 
-describe('temperature tests: the next 14 days, inside the visiting hours', () => {
-  it('offers the 14 days after the day of the request', () => {
+describe('temperature tests: today and the next 14 days, inside the visiting hours', () => {
+  it('offers the day of the request (a walk-in: "this afternoon") and the 14 days after it', () => {
     const days = temperatureTestDays(cst('2025-12-01 23:00'));
-    expect(days[0]).toBe('2025-12-02');
+    expect(days[0]).toBe('2025-12-01');
     expect(days.at(-1)).toBe('2025-12-15');
-    expect(days).toHaveLength(14);
+    expect(days).toHaveLength(15);
   });
 
   it('visiting hours are 08:00–20:00, and a slot must end after it starts', () => {
@@ -101,7 +101,7 @@ describe('bookingProblems of a submission', () => {
   it('names each slot: a day out of the window and a time out of the visiting hours', () => {
     const e = aSubmitted('temperature-test');
     const slots = [
-      { date: '2025-12-01', from: '09:00', to: '10:00' }, // the same day
+      { date: '2025-11-30', from: '09:00', to: '10:00' }, // the day before
       { date: '2025-12-04', from: '06:00', to: '07:00' }, // before 08:00
     ];
     expect(bookingProblems({ ...e, payload: { ...e.payload, preferredSlots: slots } })).toEqual([
