@@ -1,0 +1,3 @@
+/** The results engine: the published figures computed from the records (see engine.ts). */
+export * from './engine';
+export * from './period';
