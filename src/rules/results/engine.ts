@@ -323,23 +323,18 @@ export class ResultsFold {
       this.requests.set(requestId, acc);
     }
     const payload = (d.payload ?? {}) as Doc;
-    const set = (m: RequestMilestone, last = false): void => {
-      const i = MI[m];
-      const cur = acc.t[i]!;
-      if (Number.isNaN(cur) || (last ? at > cur : at < cur)) acc.t[i] = at;
-    };
     const marks = MILESTONE_OF_EVENT[type];
-    if (marks) for (const m of marks) set(m, m === 'closed');
+    if (marks) for (const m of marks) setMilestone(acc.t, MI[m], at, m === 'closed');
     switch (type) {
       case 'submitted': {
         acc.station = d.station as string; // the submission's station wins over a later event's
         acc.kind = d.requestKind as RequestKind;
-        if (((d.author ?? {}) as Doc).role !== 'resident') set('accepted');
+        if (((d.author ?? {}) as Doc).role !== 'resident') setMilestone(acc.t, MI.accepted, at, false);
         if (acc.kind === 'repair' && typeof payload.fault === 'string') acc.fault = payload.fault;
         break;
       }
       case 'callback':
-        if (payload.outcome !== 'unreachable') set('callback');
+        if (payload.outcome !== 'unreachable') setMilestone(acc.t, MI.callback, at, false);
         this.addCallback(d, payload, at);
         break;
       case 'withdrawn':
@@ -372,7 +367,7 @@ export class ResultsFold {
     const station = d.station as string;
     if (this.station !== undefined && station !== this.station) return;
     const kind = d.requestKind as string;
-    const keys = { station, kind, month: chinaMonth(at) };
+    const keys = { station, kind, month: monthOf(at) };
     const reached = payload.outcome !== 'unreachable';
     for (const ind of this.commitments.indicators) {
       const m = ind.measure;
@@ -451,7 +446,7 @@ export class ResultsFold {
           const m = ind.measure;
           if (m.shape !== 'ratio' || m.of.records !== 'calls' || m.of.line !== payload.line) continue;
           const verdict = this.fieldVerdict(m.where, payload);
-          this.direct.get(ind.id)!.add(verdict === 'met' ? 1 : 0, 1, { station, month: chinaMonth(at) });
+          this.direct.get(ind.id)!.add(verdict === 'met' ? 1 : 0, 1, { station, month: monthOf(at) });
         }
         break;
       }
@@ -590,7 +585,7 @@ export class ResultsFold {
           if (Number.isNaN(submitted) || !inPeriod(submitted, p)) continue;
           if (reachedIdx !== undefined && Number.isNaN(r.t[reachedIdx]!)) continue;
           yield {
-            keys: { station: r.station, kind: r.kind, month: chinaMonth(submitted) },
+            keys: { station: r.station, kind: r.kind, month: monthOf(submitted) },
             time: (m) => (m in MI ? r.t[MI[m as RequestMilestone]]! : NaN),
             withdrawn: r.withdrawn,
           };
@@ -606,7 +601,7 @@ export class ResultsFold {
           const anchor = Number.isNaN(o.started) ? o.plannedStart : o.started;
           if (Number.isNaN(anchor) || !inPeriod(anchor, p)) continue;
           yield {
-            keys: { station: o.station, month: chinaMonth(anchor) },
+            keys: { station: o.station, month: monthOf(anchor) },
             time: (m) => (m === 'announced' ? o.announced : m === 'started' ? o.started : m === 'restored' ? o.restored : NaN),
             withdrawn: false,
           };
@@ -632,7 +627,7 @@ export class ResultsFold {
           const signed = r.measuredSigned === true || (r.lastSignOffAt !== undefined && r.lastSignOffAt >= r.measuredAt);
           // 002 ch.2: an unsigned record is invalid and never counts; nor does one that breaks the method.
           if (!signed || !r.measuredValid) continue;
-          yield { keys: { station: r.station, kind: r.kind, month: chinaMonth(r.measuredAt) }, time: () => NaN, withdrawn: false, minMean: r.measuredMinMean };
+          yield { keys: { station: r.station, kind: r.kind, month: monthOf(r.measuredAt) }, time: () => NaN, withdrawn: false, minMean: r.measuredMinMean };
         }
         return;
       default:
@@ -671,9 +666,23 @@ export class ResultsFold {
     }
   }
 
+  /** Working-day deadlines by China day and count: every request of a day shares its deadline. */
+  private readonly workingDayDeadlines = new Map<string, number>();
+
+  private deadline(from: number, d: Duration): number {
+    if (d.unit !== 'working-days') return deadlineOf(from, d, this.calendar).getTime();
+    const key = `${Math.floor((from + CHINA_OFFSET) / DAY)}|${d.value}`;
+    let ms = this.workingDayDeadlines.get(key);
+    if (ms === undefined) {
+      ms = deadlineOf(from, d, this.calendar).getTime();
+      this.workingDayDeadlines.set(key, ms);
+    }
+    return ms;
+  }
+
   private byDeadline(from: number, d: Duration, judge: (deadlineMs: number) => Verdict): Verdict {
     try {
-      return judge(deadlineOf(from, d, this.calendar).getTime());
+      return judge(this.deadline(from, d));
     } catch (err) {
       if (err instanceof MissingCalendarYearError) {
         this.warn(`${err.message}: a working-day deadline could not be computed, the record is left out`);
@@ -803,6 +812,27 @@ export class ResultsFold {
         .map(([key, count]) => ({ key, count }));
     return { complaintsByStation: top(complaints), repairsByFault: top(faults), requestsByKind: top(kinds) };
   }
+}
+
+/** Keeps the first instant of a milestone (the last, for `closed`). */
+function setMilestone(t: Float64Array, i: number, at: number, last: boolean): void {
+  const cur = t[i]!;
+  if (Number.isNaN(cur) || (last ? at > cur : at < cur)) t[i] = at;
+}
+
+const DAY = 86_400_000;
+const CHINA_OFFSET = 8 * 3_600_000;
+const monthCache = new Map<number, string>();
+/** chinaMonth, cached by China day: a season has a few hundred days, a year's records millions. */
+function monthOf(ms: number): string {
+  const day = Math.floor((ms + CHINA_OFFSET) / DAY);
+  let m = monthCache.get(day);
+  if (m === undefined) {
+    m = chinaMonth(ms);
+    if (monthCache.size > 10_000) monthCache.clear();
+    monthCache.set(day, m);
+  }
+  return m;
 }
 
 interface Subject {
