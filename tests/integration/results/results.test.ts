@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { stripHtml } from './html';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, startSite, type Site } from '../support/site';
@@ -87,4 +88,49 @@ describe('npm run results against the real backend', () => {
       expect(f.value, indicator).toBeCloseTo(e.value, 9);
     }
   });
+});
+
+describe('the results page built from what the command wrote', () => {
+  it('shows each figure against its target with the previous year beside it, and a CSV of every figure', () => {
+    const project = mkdtempSync(path.join(tmpdir(), 'hearthline-results-build-'));
+    try {
+      for (const entry of ['astro.config.mjs', 'tsconfig.json', 'package.json', 'src', 'content', 'public', 'scripts']) {
+        cpSync(path.join(REPO_ROOT, entry), path.join(project, entry), { recursive: true });
+      }
+      symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(project, 'node_modules'), 'dir');
+      cpSync(path.join(dir, '2025.json'), path.join(project, 'content/results/2025.json'));
+      const build = spawnSync(process.execPath, ['scripts/astro.mjs', 'build'], { cwd: project, encoding: 'utf8', timeout: 200_000 });
+      expect(build.status, `${build.stdout}\n${build.stderr}`).toBe(0);
+
+      const zh = readFileSync(path.join(project, 'dist/results/2025/index.html'), 'utf8');
+      const en = readFileSync(path.join(project, 'dist/en/results/2025/index.html'), 'utf8');
+      const figure = (html: string, id: string) => new RegExp(`data-figure="${id}"[^>]*>([^<]*)<`).exec(html)?.[1];
+      // The hand-worked figures of EXPECTED_2025, as the page rounds them.
+      expect(figure(en, 'repair-on-site-1h')).toBe('90 %');
+      expect(figure(en, 'repair-callback')).toBe('95 %');
+      expect(figure(en, 'heating-satisfaction')).toBe('97.4 %');
+      expect(figure(en, 'indoor-temperature')).toBe('80 %');
+      expect(figure(en, 'hotline-3-rings')).toBe('92 %');
+      expect(figure(en, 'service-attitude')).toBe('9.5 points');
+      expect(figure(zh, 'outage-notice-48h')).toBe('75 %');
+      const text = stripHtml(en);
+      expect(text).toContain('36 / 40');
+      expect(text).toContain('4 met, 7 not met, 0 not measured');
+      // The previous year (the 2024 sample) measured service attitude: 9.42 shown beside.
+      expect(text).toMatch(/Service attitude.*2024\s*9\.4 points/s);
+      expect(text).toContain('Stations with the most complaints');
+      expect(en).toContain('href="/en/results/2025.csv"');
+
+      const csv = readFileSync(path.join(project, 'dist/en/results/2025.csv'), 'utf8');
+      const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+      expect(lines[0]).toBe('indicator,label,breakdown,group,target,value,numerator,denominator,scores,met,previous year,withheld');
+      expect(lines).toContain('repair-on-site-1h,Technician on site within 1 hour,all,,>= 95 percent,90,36,40,,no,,');
+      expect(lines).toContain('repair-on-site-1h,Technician on site within 1 hour,station,north-1,>= 95 percent,100,30,30,,,,');
+      // 4 planned outages at one station: fewer than 5 records, the cell is withheld.
+      expect(lines).toContain('outage-notice-48h,Notice of planned outages,station,north-1,>= 100 percent,,,,,,,yes');
+      expect(csv).not.toMatch(/r-1001|13900000000|王先生/); // no personal data
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  }, 240_000);
 });
