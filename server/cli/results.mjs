@@ -19,6 +19,9 @@
  *   --as-of INSTANT       read the records as at this instant (default: now)
  *   --out FILE            where to write (default content/results/<year>.json); "-" prints it
  *   --commitments DIR     where the commitments are (default content/commitments)
+ *   --rows FILE           compute from a file in the import format (docs/import-format.md) instead of
+ *                         a database: history not loaded, or the generated sample (server/cli/sampleHistory.ts)
+ *   --sample              mark the figures as illustrative (`sample: true`, with a note the page shows)
  * Exit codes: 0 written, 1 failed, 2 wrong usage.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -33,6 +36,7 @@ import { IsoDate } from '../../src/db/schema/common.ts';
 import { ResultsFold } from '../../src/rules/results/engine.ts';
 import { toResultsFile } from '../../src/rules/results/file.ts';
 import { openHttpDatabase, streamAllDocs } from './databaseStream.mjs';
+import { parseRows, rowToDocs } from '../../src/db/import/importRows.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -54,6 +58,8 @@ async function main() {
         'as-of': { type: 'string' },
         out: { type: 'string' },
         commitments: { type: 'string' },
+        rows: { type: 'string' },
+        sample: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -83,14 +89,15 @@ async function main() {
 
   let dbUrl = values['db-url'];
   let auth;
-  if (!dbUrl) {
+  if (values.rows) {
+    // no database
+  } else if (!dbUrl) {
     const base = (values.url ?? process.env.HEARTHLINE_URL ?? 'http://127.0.0.1:4321').replace(/\/+$/, '');
     dbUrl = `${base}/db/operations`;
     const password = values.password ?? process.env.HEARTHLINE_ADMIN_PASSWORD;
     if (!password) throw new UsageError('give the password with --password or HEARTHLINE_ADMIN_PASSWORD');
     auth = { username: values.user ?? process.env.HEARTHLINE_ADMIN_USER ?? 'admin', password };
   }
-  const db = openHttpDatabase(dbUrl, auth);
   const fold = new ResultsFold(commitments, {
     asOf,
     ...(values.from && values.to ? { period: { from: values.from, to: values.to } } : {}),
@@ -99,18 +106,43 @@ async function main() {
   const started = performance.now();
   let docs = 0;
   try {
-    for await (const doc of streamAllDocs(db)) {
-      fold.add(doc);
-      docs += 1;
+    if (values.rows) {
+      const lines = parseRows(readFileSync(values.rows, 'utf8'), values.rows.endsWith('.csv') ? 'csv' : 'ndjson');
+      const bad = [];
+      for (const l of lines) {
+        if (!l.row) {
+          bad.push(`line ${l.line}: ${l.reason}`);
+          continue;
+        }
+        const r = rowToDocs(l.row, { system: path.basename(values.rows), importer: 'admin' });
+        if (!r.ok) bad.push(`line ${l.line}: ${r.reason}`);
+        else for (const d of r.docs) {
+          fold.add(d);
+          docs += 1;
+        }
+      }
+      if (bad.length) throw new Error(`${values.rows} has ${bad.length} bad row(s):\n  ${bad.slice(0, 20).join('\n  ')}`);
+    } else {
+      for await (const doc of streamAllDocs(openHttpDatabase(/** @type {string} */ (dbUrl), auth))) {
+        fold.add(doc);
+        docs += 1;
+      }
     }
   } catch (err) {
+    if (values.rows) throw err;
     const e = /** @type {{ status?: number, message?: string, reason?: string }} */ (err);
-    const shown = new URL(dbUrl);
+    const shown = new URL(/** @type {string} */ (dbUrl));
     shown.password = '';
     throw new Error(`reading ${shown.toString()} failed: ${e.status ? `HTTP ${e.status} ` : ''}${e.reason ?? e.message ?? String(err)}`);
   }
   const computed = fold.finish();
-  const file = v.parse(Results, toResultsFile(computed));
+  const note = values.sample
+    ? {
+        zh: '示例数据：以下数字由程序生成的示例服务记录按公布的公式计算得出，仅用于说明页面如何展示，并非真实服务记录。',
+        en: 'Sample data: these figures were computed with the published formulas from generated sample records; they only illustrate the page and are not real service records.',
+      }
+    : undefined;
+  const file = v.parse(Results, toResultsFile(computed, { sample: Boolean(values.sample), ...(note ? { note } : {}) }));
   const out =
     values.out ?? path.join(ROOT, 'content/results', values.station ? `${year}-${values.station}.json` : `${year}.json`);
   const text = `${JSON.stringify(file, null, 2)}\n`;

@@ -1,6 +1,8 @@
 import type { Commitments, Indicator } from '../db/schema/commitments';
 import type { Cell, Figure, Results } from '../db/schema/results';
 import { meetsTarget } from '../rules/targets';
+import { roundTo } from '../rules/rounding';
+import type { Target } from '../db/schema/commitments';
 
 export interface IndicatorResult {
   indicator: Indicator;
@@ -114,4 +116,16 @@ export function resultsCsv(rows: IndicatorResult[], h: CsvHeadings, pickLabel: (
     }
   }
   return `${lines.join('\r\n')}\r\n`;
+}
+
+/**
+ * A figure as the page prints it: to the usual decimals (whole percents, 2 decimals from 99 %,
+ * 1 for scores), but with more when rounding would misstate the verdict — 99.997 % of a 100 %
+ * target is "99.997 %", never "100 %" beside "not met". Unit text from the dictionary.
+ */
+export function formatFigure(value: number, target: Target, met: boolean | null, unitText: string): string {
+  let digits = target.unit === 'percent' ? (Number.isInteger(value) ? 0 : value >= 99 ? 2 : 1) : 1;
+  while (digits < 6 && met !== null && meetsTarget(target, roundTo(value, digits)) !== met) digits += 1;
+  const number = String(roundTo(value, digits));
+  return target.unit === 'percent' ? `${number} %` : `${number} ${unitText}`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Results } from '../../../src/db/schema/results';
-import { countOutcomes, previousYear, resultsAgainstCommitments, resultsCsv, breakdownOf } from '../../../src/site/resultsTable';
+import { breakdownOf, countOutcomes, formatFigure, previousYear, resultsAgainstCommitments, resultsCsv } from '../../../src/site/resultsTable';
 import { commitmentsOf, only } from './builders';
 
 const HEAT = only(commitmentsOf(2025), 'repair-on-site-1h', 'service-attitude', 'hotline-3-rings');
@@ -60,5 +60,16 @@ describe('results against commitments', () => {
       'service-attitude,"Attitude, ""warm""",all,,>= 9 score,9.5,,,40,yes,9.42,',
       '',
     ]);
+  });
+});
+
+describe('formatFigure', () => {
+  it('never rounds a figure across its target', () => {
+    const pct = { comparison: '>=', value: 100, unit: 'percent' } as const;
+    // 15 minutes down in 2024: (527,040 − 15) / 527,040 = 99.99715… % → "100 %" would contradict "not met"
+    expect(formatFigure((527_025 / 527_040) * 100, pct, false, '%')).toBe('99.997 %');
+    expect(formatFigure(100, pct, true, '%')).toBe('100 %');
+    expect(formatFigure(97.3684, { comparison: '>=', value: 98, unit: 'percent' }, false, '%')).toBe('97.4 %');
+    expect(formatFigure(8.96, { comparison: '>=', value: 9, unit: 'score' }, false, 'points')).toBe('8.96 points');
   });
 });
