@@ -2,7 +2,7 @@
  * How fast the results engine computes a year's figures, and how fast the results command
  * reads the operations database.
  *
- *   npm run bench:results [-- --sizes 100000,1000000 --backend 100000]
+ *   npm run bench:results [-- --sizes 100000,1000000 --backend 100000 --page 2000]
  *
  * 1. compute: events generated into an NDJSON file (a heating season: repairs, complaints,
  *    consultations, temperature tests, with callbacks and replies; plus hotline calls), then
@@ -36,6 +36,7 @@ const { values } = parseArgs({
     backend: { type: 'string', default: '100000' },
     child: { type: 'string' },
     file: { type: 'string' },
+    page: { type: 'string', default: '2000' },
   },
 });
 
@@ -258,7 +259,7 @@ async function backendBench(n: number): Promise<void> {
     const r0 = performance.now();
     const fold = new ResultsFold(commitments, { asOf: AS_OF });
     let read = 0;
-    for await (const doc of streamAllDocs(db)) {
+    for await (const doc of streamAllDocs(db, { pageSize: Number(values.page) })) {
       fold.add(doc);
       read += 1;
       if ((read & 4095) === 0) peak = Math.max(peak, process.memoryUsage().rss);
@@ -267,7 +268,7 @@ async function backendBench(n: number): Promise<void> {
     const s = (performance.now() - r0) / 1000;
     const rate = read / s;
     console.log(
-      `backend read ${read.toLocaleString('en')} documents of ${n.toLocaleString('en')} (loaded through /db in ${loadS.toFixed(1)} s): ` +
+      `backend read (pages of ${values.page}) ${read.toLocaleString('en')} documents of ${n.toLocaleString('en')} (loaded through /db in ${loadS.toFixed(1)} s): ` +
         `${s.toFixed(2)} s, ${Math.round(rate).toLocaleString('en')} events/s, reader RSS ${mb(rss0)} → peak ${mb(peak)} ` +
         `[goal ≥ 5,000/s: ${rate >= 5000 ? 'met' : 'NOT met'}] (${checked} generated documents checked against the schema)`,
     );
