@@ -6,7 +6,9 @@
  * The server runs under tsx (`node --import tsx server/main.mjs`) to import TypeScript.
  */
 export { couchRolesFor, OPERATIONS_ROLES, STAFF_ROLES, STATION_ROLES } from '../../src/db/schema/roles.ts';
-export { validateWrite, WRITE_RULES } from '../../src/db/validateWrite.ts';
+export { WRITE_RULES } from '../../src/db/validateWrite.ts';
+// Events through validateWrite, operations records (outages, calls, …) through their own rules.
+export { validateDocumentWrite as validateWrite } from '../../src/db/validateRecordWrite.ts';
 
 /**
  * @typedef {import('../../src/db/validateWrite.ts').WriteInput} WriteInput

@@ -48,6 +48,18 @@ export const MESSAGES = {
     en: '{field} must be a device id: letters, digits and . _ -, at most 64 characters.',
     'zh-CN': '{field}必须是设备编号：字母、数字及 . _ -，不超过 64 个字符。',
   },
+  'id.record': {
+    en: '{field} must be "rc-" followed by 26 capital letters and digits.',
+    'zh-CN': '{field}必须是“rc-”加 26 位大写字母和数字。',
+  },
+  'id.outage': {
+    en: '{field} must be "ou-" followed by 26 capital letters and digits.',
+    'zh-CN': '{field}必须是“ou-”加 26 位大写字母和数字。',
+  },
+  'id.household': {
+    en: '{field} must be an account number: letters, digits and hyphens, at most 40 characters.',
+    'zh-CN': '{field}必须是户号：字母、数字和连字符，不超过 40 个字符。',
+  },
   'id.rev': { en: '{field} must be a CouchDB revision such as 1-abc.', 'zh-CN': '{field}必须是 CouchDB 修订号，如 1-abc。' },
   'phone.format': {
     en: '{field} must be a mobile number (11 digits starting with 1) or a landline with its area code.',
@@ -60,6 +72,7 @@ export const MESSAGES = {
   'time.day': { en: '{field} must be a date such as 2025-12-01.', 'zh-CN': '{field}必须是日期，如 2025-12-01。' },
   'time.clock': { en: '{field} must be a time of day such as 08:30.', 'zh-CN': '{field}必须是时刻，如 08:30。' },
   'time.order': { en: '{field} must be later than the start.', 'zh-CN': '{field}必须晚于开始时间。' },
+  'number.count': { en: '{field} must be zero or more.', 'zh-CN': '{field}不能小于 0。' },
   'number.integer': { en: '{field} must be a whole number.', 'zh-CN': '{field}必须是整数。' },
   'number.score': { en: '{field} must be a whole number from 1 to 10.', 'zh-CN': '{field}必须是 1 到 10 的整数。' },
   'number.level': {

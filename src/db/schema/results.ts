@@ -1,11 +1,33 @@
 import * as v from 'valibot';
 import { Bilingual, IsoDate, Slug } from './common';
+import { Target } from './commitments';
 
 /**
  * Measured figures for one year (`content/results/<year>.json`), one per indicator id of
  * that year's commitments. A figure whose denominator was zero has `value: null`: the page
  * says "not measured", never 0 % or 100 %.
+ *
+ * Files written by `npm run results` (src/rules/results) also carry the target, the verdict,
+ * breakdowns by station, request kind and month, and the hotspots. They hold counts only,
+ * never a person: a breakdown cell of fewer than 5 records is `suppressed` with no numbers.
  */
+export const Cell = v.strictObject({
+  key: v.string(),
+  records: v.number(),
+  numerator: v.optional(v.number()),
+  denominator: v.optional(v.number()),
+  count: v.optional(v.number()),
+  value: v.nullable(v.number()),
+  suppressed: v.optional(v.literal(true)),
+});
+export type Cell = v.InferOutput<typeof Cell>;
+
+export const Breakdown = v.strictObject({
+  station: v.array(Cell),
+  kind: v.array(Cell),
+  month: v.array(Cell),
+});
+
 export const Figure = v.strictObject({
   indicator: Slug,
   value: v.nullable(v.number()),
@@ -13,8 +35,16 @@ export const Figure = v.strictObject({
   denominator: v.optional(v.number()),
   /** For means of scores: how many scores were averaged. */
   count: v.optional(v.number()),
+  /** The target the figure was judged against, and the verdict (computed files). */
+  target: v.optional(Target),
+  met: v.optional(v.nullable(v.boolean())),
+  /** Records of the population left out (pending, withdrawn, unreadable). */
+  excluded: v.optional(v.number()),
+  breakdown: v.optional(Breakdown),
 });
 export type Figure = v.InferOutput<typeof Figure>;
+
+const Hotspot = v.strictObject({ key: v.string(), count: v.number() });
 
 export const Results = v.strictObject({
   year: v.pipe(v.number(), v.integer()),
@@ -23,6 +53,20 @@ export const Results = v.strictObject({
   computedAt: IsoDate,
   period: v.strictObject({ from: IsoDate, to: IsoDate }),
   note: v.optional(Bilingual),
+  /** The instant the records were read up to (computed files). */
+  asOf: v.optional(v.string()),
+  /** Only this station's records (a partial figure), when set. */
+  station: v.optional(v.string()),
   figures: v.array(Figure),
+  hotspots: v.optional(
+    v.strictObject({
+      complaintsByStation: v.array(Hotspot),
+      repairsByFault: v.array(Hotspot),
+      requestsByKind: v.array(Hotspot),
+    }),
+  ),
+  /** How much was read: events, records, documents ignored, requests. */
+  read: v.optional(v.strictObject({ events: v.number(), records: v.number(), ignored: v.number(), requests: v.number() })),
+  warnings: v.optional(v.array(v.string())),
 });
 export type Results = v.InferOutput<typeof Results>;

@@ -1,0 +1,146 @@
+import * as v from 'valibot';
+import { Author } from '../events/event';
+import { Bool, IsoDay, IsoInstant, Name, StationId, literal, msg, obj, oneOf, text, variantMessage } from '../events/fields';
+
+/**
+ * The operations records that are not about a request: supply outages, telephone calls,
+ * telephone-line downtime, the roster of households and their safety-inspection visits.
+ * The published figures of 004 §10 count them (continuous supply, outage notice and
+ * restoration, emergency phone, customer phone, safety inspection).
+ *
+ * Like request events they are append-only: a record is never changed; what changes later
+ * is a new record (an outage is `outage-announced`, then `outage-started`, then
+ * `outage-restored`, joined by `outage`; a household's later `household` record replaces
+ * its earlier one). They live in the operations database only (staff data): the router
+ * copies events, not records, and the results publish counts only, never a household.
+ *
+ * Shape (CouchDB document, key `_id`; on a device the key is `id` as for events):
+ *   { _id: "rc-<ULID>", docType: "record", schemaVersion: 1, type, at, author, station?, source?, payload }
+ *   type                 payload
+ *   outage-announced     { outage, plannedStart, plannedEnd?, affectedCustomers, area }
+ *   outage-started       { outage, planned, atHeatSource, affectedCustomers, area }
+ *   outage-restored      { outage }
+ *   call                 { line: hotline|emergency, answered, rings }
+ *   line-down            { line, from, to, reason? }
+ *   household            { household, activeFrom, activeTo?, coalToGas? }
+ *   inspection           { household, outcome: inspected|nobody-home }
+ * `at` is when the thing happened (the announcement, the start of the outage, the restoration,
+ * the first ring, the visit, the start of the line's downtime, the household's record date).
+ */
+
+export const RECORD_SCHEMA_VERSION = 1;
+export const RECORD_ID_PREFIX = 'rc-';
+export const OUTAGE_ID_PREFIX = 'ou-';
+const ULID_BODY = '[0-9A-HJKMNP-TV-Z]{26}';
+export const RECORD_ID_PATTERN = new RegExp(`^${RECORD_ID_PREFIX}${ULID_BODY}$`);
+export const OUTAGE_ID_PATTERN = new RegExp(`^${OUTAGE_ID_PREFIX}${ULID_BODY}$`);
+
+/** Record ids: `rc-` + ULID, as event ids (`ev-` + ULID). */
+export const RecordId = v.pipe(v.string(msg('value.string')), v.regex(RECORD_ID_PATTERN, msg('id.record')), v.maxLength(29, msg('id.record')));
+/** Outage ids: `ou-` + ULID; every record of one outage carries it. */
+export const OutageId = v.pipe(v.string(msg('value.string')), v.regex(OUTAGE_ID_PATTERN, msg('id.outage')), v.maxLength(29, msg('id.outage')));
+
+/** A household's account number (the customer archive's key, 000 §5.1). */
+export const HouseholdId = v.pipe(v.string(msg('value.string')), v.regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,39}$/, msg('id.household')));
+
+/** A whole count, zero or more (customers cut off, rings). */
+export const Count = v.pipe(
+  v.number(msg('value.number')),
+  v.integer(msg('number.integer')),
+  v.minValue(0, msg('number.count')),
+  v.maxValue(10_000_000, msg('number.count')),
+);
+
+export const PHONE_LINES = ['hotline', 'emergency'] as const;
+export type PhoneLine = (typeof PHONE_LINES)[number];
+export const INSPECTION_OUTCOMES = ['inspected', 'nobody-home'] as const;
+
+export const OutageAnnounced = obj({
+  outage: OutageId,
+  plannedStart: IsoInstant,
+  plannedEnd: v.optional(IsoInstant),
+  affectedCustomers: Count,
+  area: text(200),
+});
+export const OutageStarted = obj({
+  outage: OutageId,
+  /** Planned maintenance (announced ahead) or a fault / emergency. */
+  planned: Bool,
+  /** A fault at the heat source: outside the 24-hour restoration promise (002 §8). */
+  atHeatSource: Bool,
+  /** Aₙ of the continuous-supply formula. */
+  affectedCustomers: Count,
+  area: text(200),
+});
+export const OutageRestored = obj({ outage: OutageId });
+/** One call: rings until answered (or until the caller hung up, `answered: false`). No caller number is kept. */
+export const Call = obj({ line: oneOf(PHONE_LINES), answered: Bool, rings: Count });
+export const LineDown = v.pipe(
+  obj({ line: oneOf(PHONE_LINES), from: IsoInstant, to: IsoInstant, reason: v.optional(text(200)) }),
+  v.forward(
+    v.check((p) => p.from < p.to, msg('time.order')),
+    ['to'],
+  ),
+);
+export const Household = v.pipe(
+  obj({ household: HouseholdId, activeFrom: IsoDay, activeTo: v.optional(IsoDay), coalToGas: v.optional(Bool) }),
+  v.forward(
+    v.check((p) => p.activeTo === undefined || p.activeFrom <= p.activeTo, msg('time.order')),
+    ['activeTo'],
+  ),
+);
+export const Inspection = obj({ household: HouseholdId, outcome: oneOf(INSPECTION_OUTCOMES) });
+
+export const RECORD_TYPES = [
+  'outage-announced',
+  'outage-started',
+  'outage-restored',
+  'call',
+  'line-down',
+  'household',
+  'inspection',
+] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+
+/** Where an imported record came from (npm run import): the old system and the row's key. */
+export const RecordSource = obj({ system: Name, key: text(200) });
+
+const envelope = {
+  docType: literal('record'),
+  schemaVersion: literal(RECORD_SCHEMA_VERSION),
+  at: IsoInstant,
+  author: Author,
+  /** The station concerned, when there is one (outages, households, inspections). */
+  station: v.optional(StationId),
+  source: v.optional(RecordSource),
+};
+
+function build<const K extends v.ObjectEntries>(key: K) {
+  const rec = <const T extends RecordType, const S extends v.GenericSchema>(type: T, payload: S) =>
+    obj({ ...key, ...envelope, type: literal(type), payload });
+  return v.variant(
+    'type',
+    [
+      rec('outage-announced', OutageAnnounced),
+      rec('outage-started', OutageStarted),
+      rec('outage-restored', OutageRestored),
+      rec('call', Call),
+      rec('line-down', LineDown),
+      rec('household', Household),
+      rec('inspection', Inspection),
+    ],
+    variantMessage,
+  );
+}
+
+/** A record as a device or the engine holds it: key `id`. */
+export const OperationsRecord = build({ id: RecordId });
+export type OperationsRecord = v.InferOutput<typeof OperationsRecord>;
+/** A record as CouchDB stores it: key `_id`, optional `_rev`. */
+export const OperationsRecordDoc = build({
+  _id: RecordId,
+  _rev: v.optional(v.string(msg('value.string'))),
+  _deleted: v.optional(literal(false)),
+});
+export type OperationsRecordDoc = v.InferOutput<typeof OperationsRecordDoc>;
+export type RecordOf<T extends RecordType> = Extract<OperationsRecord, { type: T }>;

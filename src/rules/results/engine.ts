@@ -1,0 +1,870 @@
+import type { Commitments, Condition, Duration, Indicator, Population, Target } from '../../db/schema/commitments';
+import type { Milestone } from '../../db/schema/milestone';
+import type { RequestKind } from '../../db/schema/requestKind';
+import { CN_CALENDAR, MissingCalendarYearError, type WorkingDayCalendar } from '../calendar/index';
+import { deadlineOf } from '../deadlines';
+import { meetsTarget } from '../targets';
+import { roomCompliant, temperatureTestOutcome } from '../temperatureTest';
+import { chinaMonth, inPeriod, monthSegments, overlapMs, periodBounds, toHours, toMinutes, type PeriodBounds } from './period';
+
+/**
+ * The results engine: every figure a year's commitments declare, computed from the records
+ * as a streaming fold. Documents are added one at a time in any order (`add`), and only
+ * compact per-request, per-outage and per-household accumulators are kept — never the
+ * events themselves — so memory grows with the number of requests, not of events. `finish`
+ * turns the accumulators into figures. Pure: no I/O, and the moment of computation (`asOf`)
+ * is passed in.
+ *
+ * The commitments' `measure` definitions drive it: an indicator of an existing shape
+ * (ratio, mean, continuous-supply, availability) over an existing population is added in
+ * YAML alone. `checkIndicator` refuses definitions that cannot be measured (a ring count
+ * on requests, a milestone outages never reach) before any record is read.
+ *
+ * How each milestone is read from the records (one table, MILESTONE_OF_EVENT below):
+ * - requests: the first event of the type (the first arrival, the first callback …), but
+ *   `closed` is the last closing (a reopened case closes again); `accepted` is the staff
+ *   registration or the first acceptance, and `first-reply` the first reply, acceptance or
+ *   dispatch, both as src/rules/requestState.ts reads them; a callback counts only when
+ *   the resident was reached.
+ * - outages: `announced`, `started`, `restored` from their records.
+ * - households: `inspected`, `nobody-home` from inspection visits inside the period.
+ */
+
+// ------------------------------------------------------------------ inputs
+
+export interface EngineOptions {
+  /** The moment of computation: pending requests whose deadline has not passed are left out. */
+  readonly asOf: number | Date;
+  /** Overrides the commitments' period (a month, a quarter). */
+  readonly period?: { readonly from: string; readonly to: string };
+  /** Only records of this station (records without a station — calls, line downtime — then count nowhere). */
+  readonly station?: string;
+  readonly calendar?: WorkingDayCalendar;
+  /** Breakdown cells with fewer records than this publish no numbers (default 5). */
+  readonly minCellRecords?: number;
+}
+
+/** What the engine reads of a document; anything else in it is ignored. */
+type Doc = Record<string, unknown>;
+
+// ------------------------------------------------------------------ outputs
+
+export interface Cell {
+  readonly key: string;
+  /** How many records the cell holds (the denominator, or the count of scores). */
+  readonly records: number;
+  readonly numerator?: number;
+  readonly denominator?: number;
+  readonly count?: number;
+  readonly value: number | null;
+  /** Fewer than `minCellRecords` records: numbers withheld. */
+  readonly suppressed?: true;
+}
+
+export interface Breakdown {
+  readonly station: readonly Cell[];
+  readonly kind: readonly Cell[];
+  readonly month: readonly Cell[];
+}
+
+export interface ComputedFigure {
+  readonly indicator: string;
+  readonly shape: Indicator['measure']['shape'];
+  /** Percent (0-100) or mean score; null when nothing was measured (zero denominator). */
+  readonly value: number | null;
+  readonly numerator?: number;
+  readonly denominator?: number;
+  readonly count?: number;
+  readonly target: Target;
+  readonly met: boolean | null;
+  /** Records of the population left out: still pending, withdrawn, or unreadable (see warnings). */
+  readonly excluded?: number;
+  readonly breakdown: Breakdown;
+}
+
+export interface Hotspot {
+  readonly key: string;
+  readonly count: number;
+}
+
+export interface ComputedResults {
+  readonly year: number;
+  readonly period: { readonly from: string; readonly to: string };
+  readonly asOf: string;
+  readonly station?: string;
+  readonly figures: readonly ComputedFigure[];
+  /** The categories with the most complaints and reported problems (000 §6), cells under the minimum withheld. */
+  readonly hotspots: {
+    readonly complaintsByStation: readonly Hotspot[];
+    readonly repairsByFault: readonly Hotspot[];
+    readonly requestsByKind: readonly Hotspot[];
+  };
+  readonly read: { readonly events: number; readonly records: number; readonly ignored: number; readonly requests: number };
+  readonly warnings: readonly string[];
+}
+
+// ------------------------------------------------------------------ milestones of requests
+
+const REQUEST_MILESTONES = [
+  'submitted',
+  'accepted',
+  'dispatched',
+  'arrived',
+  'first-reply',
+  'resolved',
+  'signed-off',
+  'closed',
+  'callback',
+  'inspected',
+  'nobody-home',
+] as const satisfies readonly Milestone[];
+type RequestMilestone = (typeof REQUEST_MILESTONES)[number];
+const MI: Record<RequestMilestone, number> = Object.fromEntries(REQUEST_MILESTONES.map((m, i) => [m, i])) as Record<RequestMilestone, number>;
+const OUTAGE_MILESTONES: readonly Milestone[] = ['announced', 'started', 'restored'];
+const HOUSEHOLD_MILESTONES: readonly Milestone[] = ['inspected', 'nobody-home'];
+
+/** Which milestones an event type sets (first occurrence, but `closed` keeps the last). */
+export const MILESTONE_OF_EVENT: Readonly<Record<string, readonly RequestMilestone[]>> = {
+  submitted: ['submitted'],
+  accepted: ['accepted', 'first-reply'],
+  dispatched: ['dispatched', 'first-reply'],
+  arrived: ['arrived'],
+  reply: ['first-reply'],
+  resolved: ['resolved'],
+  'remedy-done': ['resolved'],
+  'signed-off': ['signed-off'],
+  closed: ['closed'],
+  'nobody-home': ['nobody-home'],
+};
+
+interface RequestAcc {
+  kind: RequestKind;
+  station: string;
+  /** Milestone instants (ms), NaN while not reached. */
+  readonly t: Float64Array;
+  withdrawn: boolean;
+  fault?: string;
+  /** Temperature tests: the last measured record. */
+  measuredAt?: number;
+  measuredId?: string;
+  measuredValid?: boolean;
+  measuredMinMean?: number;
+  measuredSigned?: boolean;
+  lastSignOffAt?: number;
+}
+
+interface OutageAcc {
+  station?: string;
+  announced: number;
+  plannedStart: number;
+  started: number;
+  restored: number;
+  planned?: boolean;
+  atHeatSource: boolean;
+  affected: number;
+}
+
+interface HouseholdAcc {
+  station?: string;
+  at: number;
+  activeFrom: string;
+  activeTo?: string;
+}
+
+// ------------------------------------------------------------------ accumulators of figures
+
+class Tally {
+  num = 0;
+  den = 0;
+  readonly station = new Map<string, [number, number]>();
+  readonly kind = new Map<string, [number, number]>();
+  readonly month = new Map<string, [number, number]>();
+  add(numerator: number, denominator: number, keys: { station?: string; kind?: string; month?: string }): void {
+    this.num += numerator;
+    this.den += denominator;
+    bump(this.station, keys.station, numerator, denominator);
+    bump(this.kind, keys.kind, numerator, denominator);
+    bump(this.month, keys.month, numerator, denominator);
+  }
+}
+function bump(map: Map<string, [number, number]>, key: string | undefined, a: number, b: number): void {
+  if (key === undefined) return;
+  const cell = map.get(key);
+  if (cell) {
+    cell[0] += a;
+    cell[1] += b;
+  } else map.set(key, [a, b]);
+}
+
+type Verdict = 'met' | 'missed' | 'excluded';
+
+// ------------------------------------------------------------------ definitions
+
+/** Milestones each population reaches. */
+function milestonesOf(of: Population): readonly Milestone[] {
+  switch (of.records) {
+    case 'requests':
+      return REQUEST_MILESTONES;
+    case 'outages':
+      return OUTAGE_MILESTONES;
+    case 'households':
+      return HOUSEHOLD_MILESTONES;
+    default:
+      return [];
+  }
+}
+
+/**
+ * Why an indicator cannot be measured as defined, or null. Run before reading records, so a
+ * commitments file that asks for a ring count of repairs fails at once, by indicator id.
+ */
+export function checkIndicator(indicator: Indicator): string | null {
+  const m = indicator.measure;
+  if (m.shape !== 'ratio') return null;
+  const where: Condition = m.where;
+  const reachable = milestonesOf(m.of);
+  const bad = (s: string): string => `indicator ${indicator.id}: ${s}`;
+  switch (where.test) {
+    case 'elapsed':
+      for (const ms of [where.from, where.to]) {
+        if (!reachable.includes(ms)) return bad(`${m.of.records} never reach the milestone "${ms}"`);
+      }
+      return null;
+    case 'reached':
+      for (const ms of where.anyOf) {
+        if (!reachable.includes(ms)) return bad(`${m.of.records} never reach the milestone "${ms}"`);
+      }
+      return null;
+    case 'field-at-most':
+      return m.of.records === 'calls' ? null : bad(`the field "${where.field}" belongs to calls, not ${m.of.records}`);
+    case 'field-one-of':
+      return m.of.records === 'callbacks' ? null : bad(`the field "${where.field}" belongs to callbacks, not ${m.of.records}`);
+    case 'rooms-at-least':
+      return m.of.records === 'temperature-tests' ? null : bad(`room temperatures belong to temperature tests, not ${m.of.records}`);
+  }
+}
+
+// ------------------------------------------------------------------ the fold
+
+const MAX_WARNINGS = 50;
+
+export class ResultsFold {
+  private readonly period: PeriodBounds;
+  private readonly asOfMs: number;
+  private readonly calendar: WorkingDayCalendar;
+  private readonly station: string | undefined;
+  private readonly minCell: number;
+
+  private readonly requests = new Map<string, RequestAcc>();
+  private readonly outages = new Map<string, OutageAcc>();
+  private readonly households = new Map<string, HouseholdAcc>();
+  /** Households with an inspection visit inside the period, by outcome. */
+  private readonly visited = new Map<string, number>();
+  private readonly lineDown = new Map<string, [number, number][]>();
+  /** Figures folded as their records arrive (calls, callbacks): by indicator id. */
+  private readonly direct = new Map<string, Tally>();
+  private readonly directExcluded = new Map<string, number>();
+
+  private events = 0;
+  private records = 0;
+  private ignored = 0;
+  private readonly warnings: string[] = [];
+  private warningCount = 0;
+
+  constructor(
+    readonly commitments: Commitments,
+    options: EngineOptions,
+  ) {
+    const problems = commitments.indicators.map(checkIndicator).filter((p): p is string => p !== null);
+    if (problems.length) throw new RangeError(problems.join('; '));
+    this.asOfMs = options.asOf instanceof Date ? options.asOf.getTime() : options.asOf;
+    this.period = periodBounds(options.period ?? commitments.period, this.asOfMs);
+    this.calendar = options.calendar ?? CN_CALENDAR;
+    this.station = options.station;
+    this.minCell = options.minCellRecords ?? 5;
+    for (const ind of commitments.indicators) {
+      const m = ind.measure;
+      if (m.shape === 'mean' || (m.shape === 'ratio' && (m.of.records === 'calls' || m.of.records === 'callbacks'))) {
+        this.direct.set(ind.id, new Tally());
+        this.directExcluded.set(ind.id, 0);
+      }
+    }
+  }
+
+  private warn(text: string): void {
+    this.warningCount += 1;
+    if (this.warnings.length < MAX_WARNINGS) this.warnings.push(text);
+  }
+
+  /** Adds one document: an event or an operations record, in either key shape. Others are counted and ignored. */
+  add(doc: unknown): void {
+    if (typeof doc !== 'object' || doc === null) {
+      this.ignored += 1;
+      return;
+    }
+    const d = doc as Doc;
+    if (d.docType === 'event') this.addEvent(d);
+    else if (d.docType === 'record') this.addRecord(d);
+    else this.ignored += 1;
+  }
+
+  private addEvent(d: Doc): void {
+    const requestId = d.requestId as string;
+    const at = Date.parse(d.at as string);
+    if (typeof requestId !== 'string' || Number.isNaN(at)) {
+      this.ignored += 1;
+      return;
+    }
+    this.events += 1;
+    const type = d.type as string;
+    let acc = this.requests.get(requestId);
+    if (!acc) {
+      acc = { kind: d.requestKind as RequestKind, station: d.station as string, t: new Float64Array(REQUEST_MILESTONES.length).fill(NaN), withdrawn: false };
+      this.requests.set(requestId, acc);
+    }
+    const payload = (d.payload ?? {}) as Doc;
+    const marks = MILESTONE_OF_EVENT[type];
+    if (marks) for (const m of marks) setMilestone(acc.t, MI[m], at, m === 'closed');
+    switch (type) {
+      case 'submitted': {
+        acc.station = d.station as string; // the submission's station wins over a later event's
+        acc.kind = d.requestKind as RequestKind;
+        if (((d.author ?? {}) as Doc).role !== 'resident') setMilestone(acc.t, MI.accepted, at, false);
+        if (acc.kind === 'repair' && typeof payload.fault === 'string') acc.fault = payload.fault;
+        break;
+      }
+      case 'callback':
+        if (payload.outcome !== 'unreachable') setMilestone(acc.t, MI.callback, at, false);
+        this.addCallback(d, payload, at);
+        break;
+      case 'withdrawn':
+        acc.withdrawn = true;
+        break;
+      case 'measured':
+        this.addMeasured(acc, d, payload, at);
+        break;
+      case 'signed-off':
+        if (acc.lastSignOffAt === undefined || at > acc.lastSignOffAt) acc.lastSignOffAt = at;
+        break;
+    }
+  }
+
+  private addMeasured(acc: RequestAcc, d: Doc, payload: Doc, at: number): void {
+    const id = (d._id ?? d.id) as string;
+    if (acc.measuredAt !== undefined && (at < acc.measuredAt || (at === acc.measuredAt && id < (acc.measuredId ?? '')))) return;
+    const rooms = Array.isArray(payload.rooms) ? (payload.rooms as { name: string; areaM2: number; readings: number[] }[]) : [];
+    // Judged without the signature: a signed-off event may sign the record later.
+    const outcome = temperatureTestOutcome({ rooms, signed: true });
+    acc.measuredAt = at;
+    acc.measuredId = id;
+    acc.measuredValid = outcome.valid;
+    acc.measuredMinMean = outcome.valid ? Math.min(...outcome.rooms.map((r) => r.mean ?? -Infinity)) : undefined;
+    acc.measuredSigned = typeof payload.signature === 'string';
+  }
+
+  private addCallback(d: Doc, payload: Doc, at: number): void {
+    if (!inPeriod(at, this.period)) return;
+    const station = d.station as string;
+    if (this.station !== undefined && station !== this.station) return;
+    const kind = d.requestKind as string;
+    const keys = { station, kind, month: monthOf(at) };
+    const reached = payload.outcome !== 'unreachable';
+    for (const ind of this.commitments.indicators) {
+      const m = ind.measure;
+      if (m.shape === 'mean') {
+        if (m.of.kinds && !m.of.kinds.includes(kind as RequestKind)) continue;
+        const score = payload[m.score];
+        if (!reached || typeof score !== 'number') {
+          this.directExcluded.set(ind.id, this.directExcluded.get(ind.id)! + 1);
+          continue;
+        }
+        this.direct.get(ind.id)!.add(score, 1, keys);
+      } else if (m.shape === 'ratio' && m.of.records === 'callbacks') {
+        if (m.of.kinds && !m.of.kinds.includes(kind as RequestKind)) continue;
+        // An unreachable resident gave no view: that call is not a callback (see the header).
+        if (!reached) {
+          this.directExcluded.set(ind.id, this.directExcluded.get(ind.id)! + 1);
+          continue;
+        }
+        const verdict = this.fieldVerdict(m.where, payload);
+        this.direct.get(ind.id)!.add(verdict === 'met' ? 1 : 0, 1, keys);
+      }
+    }
+  }
+
+  private fieldVerdict(where: Condition, fields: Doc): Verdict {
+    switch (where.test) {
+      case 'field-at-most': {
+        const v = fields[where.field];
+        return fields.answered === true && typeof v === 'number' && v <= where.value ? 'met' : 'missed';
+      }
+      case 'field-one-of': {
+        const v = fields[where.field];
+        return typeof v === 'string' && where.values.includes(v) ? 'met' : 'missed';
+      }
+      default:
+        return 'excluded';
+    }
+  }
+
+  private addRecord(d: Doc): void {
+    const at = Date.parse(d.at as string);
+    const payload = (d.payload ?? {}) as Doc;
+    if (Number.isNaN(at)) {
+      this.ignored += 1;
+      return;
+    }
+    this.records += 1;
+    const station = typeof d.station === 'string' ? d.station : undefined;
+    switch (d.type) {
+      case 'outage-announced':
+      case 'outage-started':
+      case 'outage-restored': {
+        const key = payload.outage as string;
+        let o = this.outages.get(key);
+        if (!o) {
+          o = { station, announced: NaN, plannedStart: NaN, started: NaN, restored: NaN, atHeatSource: false, affected: 0 };
+          this.outages.set(key, o);
+        }
+        if (station !== undefined) o.station = station;
+        if (d.type === 'outage-announced') {
+          if (Number.isNaN(o.announced) || at < o.announced) o.announced = at;
+          o.plannedStart = Date.parse(payload.plannedStart as string);
+          if (o.planned === undefined) o.affected = Number(payload.affectedCustomers) || 0;
+        } else if (d.type === 'outage-started') {
+          if (Number.isNaN(o.started) || at < o.started) o.started = at;
+          o.planned = payload.planned === true;
+          o.atHeatSource = payload.atHeatSource === true;
+          o.affected = Number(payload.affectedCustomers) || 0;
+        } else if (Number.isNaN(o.restored) || at > o.restored) o.restored = at;
+        break;
+      }
+      case 'call': {
+        if (!inPeriod(at, this.period)) return;
+        if (this.station !== undefined && station !== this.station) return;
+        for (const ind of this.commitments.indicators) {
+          const m = ind.measure;
+          if (m.shape !== 'ratio' || m.of.records !== 'calls' || m.of.line !== payload.line) continue;
+          const verdict = this.fieldVerdict(m.where, payload);
+          this.direct.get(ind.id)!.add(verdict === 'met' ? 1 : 0, 1, { station, month: monthOf(at) });
+        }
+        break;
+      }
+      case 'line-down': {
+        if (this.station !== undefined && station !== this.station) return;
+        const line = payload.line as string;
+        const from = Date.parse(payload.from as string);
+        const to = Date.parse(payload.to as string);
+        if (!(to > from)) {
+          this.warn(`line-down record ${String(d._id ?? d.id)} ends before it starts: left out`);
+          return;
+        }
+        const list = this.lineDown.get(line) ?? [];
+        list.push([from, to]);
+        this.lineDown.set(line, list);
+        break;
+      }
+      case 'household': {
+        const key = payload.household as string;
+        const prev = this.households.get(key);
+        if (prev && prev.at > at) return; // an older record of a household already replaced
+        this.households.set(key, {
+          station,
+          at,
+          activeFrom: payload.activeFrom as string,
+          activeTo: typeof payload.activeTo === 'string' ? payload.activeTo : undefined,
+        });
+        break;
+      }
+      case 'inspection': {
+        if (!inPeriod(at, this.period)) return;
+        const key = payload.household as string;
+        const bit = payload.outcome === 'inspected' ? 1 : 2;
+        this.visited.set(key, (this.visited.get(key) ?? 0) | bit);
+        break;
+      }
+      default:
+        this.records -= 1;
+        this.ignored += 1;
+    }
+  }
+
+  // ---------------------------------------------------------------- finishing
+
+  /** The figures, from what has been added so far (the fold may continue afterwards). */
+  finish(): ComputedResults {
+    const figures = this.commitments.indicators.map((ind) => this.figure(ind));
+    return {
+      year: this.commitments.year,
+      period: { from: this.period.from, to: this.period.to },
+      asOf: new Date(this.asOfMs).toISOString(),
+      ...(this.station !== undefined ? { station: this.station } : {}),
+      figures,
+      hotspots: this.hotspots(),
+      read: { events: this.events, records: this.records, ignored: this.ignored, requests: this.requests.size },
+      warnings: this.warningCount > this.warnings.length ? [...this.warnings, `… and ${this.warningCount - this.warnings.length} more`] : [...this.warnings],
+    };
+  }
+
+  private figure(ind: Indicator): ComputedFigure {
+    const m = ind.measure;
+    switch (m.shape) {
+      case 'ratio': {
+        if (m.of.records === 'calls' || m.of.records === 'callbacks') {
+          return this.ratioFigure(ind, this.direct.get(ind.id)!, this.directExcluded.get(ind.id)!);
+        }
+        const tally = new Tally();
+        let excluded = 0;
+        for (const s of this.subjects(m.of)) {
+          const verdict = this.verdict(m.where, s);
+          if (verdict === 'excluded') excluded += 1;
+          else tally.add(verdict === 'met' ? 1 : 0, 1, s.keys);
+        }
+        return this.ratioFigure(ind, tally, excluded);
+      }
+      case 'mean':
+        return this.meanFigure(ind, this.direct.get(ind.id)!, this.directExcluded.get(ind.id)!);
+      case 'continuous-supply':
+        return this.continuousSupply(ind, m.of);
+      case 'availability':
+        return this.availability(ind, m.line);
+    }
+  }
+
+  private cells(map: Map<string, [number, number]>, kind: 'ratio' | 'mean'): Cell[] {
+    return [...map.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, [a, b]]): Cell => {
+        if (b < this.minCell) return { key, records: b, value: null, suppressed: true };
+        return kind === 'ratio'
+          ? { key, records: b, numerator: a, denominator: b, value: (a / b) * 100 }
+          : { key, records: b, count: b, value: a / b };
+      });
+  }
+
+  private ratioFigure(ind: Indicator, t: Tally, excluded: number): ComputedFigure {
+    const value = t.den === 0 ? null : (t.num / t.den) * 100;
+    return {
+      indicator: ind.id,
+      shape: ind.measure.shape,
+      value,
+      numerator: t.num,
+      denominator: t.den,
+      target: ind.target,
+      met: meetsTarget(ind.target, value),
+      ...(excluded ? { excluded } : {}),
+      breakdown: { station: this.cells(t.station, 'ratio'), kind: this.cells(t.kind, 'ratio'), month: this.cells(t.month, 'ratio') },
+    };
+  }
+
+  private meanFigure(ind: Indicator, t: Tally, excluded: number): ComputedFigure {
+    const value = t.den === 0 ? null : t.num / t.den;
+    return {
+      indicator: ind.id,
+      shape: 'mean',
+      value,
+      count: t.den,
+      target: ind.target,
+      met: meetsTarget(ind.target, value),
+      ...(excluded ? { excluded } : {}),
+      breakdown: { station: this.cells(t.station, 'mean'), kind: this.cells(t.kind, 'mean'), month: this.cells(t.month, 'mean') },
+    };
+  }
+
+  /** The members of a population (requests, outages, households, temperature tests) inside the period. */
+  private *subjects(of: Population): Generator<Subject> {
+    const p = this.period;
+    const st = this.station;
+    switch (of.records) {
+      case 'requests': {
+        const reachedIdx = of.reached ? MI[of.reached as RequestMilestone] : undefined;
+        for (const r of this.requests.values()) {
+          if (!of.kinds.includes(r.kind)) continue;
+          if (st !== undefined && r.station !== st) continue;
+          const submitted = r.t[MI.submitted]!;
+          if (Number.isNaN(submitted) || !inPeriod(submitted, p)) continue;
+          if (reachedIdx !== undefined && Number.isNaN(r.t[reachedIdx]!)) continue;
+          yield {
+            keys: { station: r.station, kind: r.kind, month: monthOf(submitted) },
+            time: (m) => (m in MI ? r.t[MI[m as RequestMilestone]]! : NaN),
+            withdrawn: r.withdrawn,
+          };
+        }
+        return;
+      }
+      case 'outages':
+        for (const o of this.outages.values()) {
+          if (st !== undefined && o.station !== st) continue;
+          const planned = o.planned ?? !Number.isNaN(o.announced);
+          if (of.planned !== undefined && planned !== of.planned) continue;
+          if (of.excludeHeatSource && o.atHeatSource) continue;
+          const anchor = Number.isNaN(o.started) ? o.plannedStart : o.started;
+          if (Number.isNaN(anchor) || !inPeriod(anchor, p)) continue;
+          yield {
+            keys: { station: o.station, month: monthOf(anchor) },
+            time: (m) => (m === 'announced' ? o.announced : m === 'started' ? o.started : m === 'restored' ? o.restored : NaN),
+            withdrawn: false,
+          };
+        }
+        return;
+      case 'households':
+        for (const [key, h] of this.households) {
+          if (st !== undefined && h.station !== st) continue;
+          if (!activeBetween(h, p.from, lastDayOf(p))) continue;
+          const bits = this.visited.get(key) ?? 0;
+          yield {
+            keys: { station: h.station },
+            time: (m) => (m === 'inspected' ? (bits & 1 ? 0 : NaN) : m === 'nobody-home' ? (bits & 2 ? 0 : NaN) : NaN),
+            withdrawn: false,
+          };
+        }
+        return;
+      case 'temperature-tests':
+        for (const r of this.requests.values()) {
+          if (r.kind !== 'temperature-test' || r.measuredAt === undefined) continue;
+          if (st !== undefined && r.station !== st) continue;
+          if (!inPeriod(r.measuredAt, p)) continue;
+          const signed = r.measuredSigned === true || (r.lastSignOffAt !== undefined && r.lastSignOffAt >= r.measuredAt);
+          // 002 ch.2: an unsigned record is invalid and never counts; nor does one that breaks the method.
+          if (!signed || !r.measuredValid) continue;
+          yield { keys: { station: r.station, kind: r.kind, month: monthOf(r.measuredAt) }, time: () => NaN, withdrawn: false, minMean: r.measuredMinMean };
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private verdict(where: Condition, s: Subject): Verdict {
+    switch (where.test) {
+      case 'elapsed': {
+        const from = s.time(where.from);
+        const to = s.time(where.to);
+        if (where.atLeast) {
+          // A notice: the thing must not start before the notice period has run.
+          if (Number.isNaN(to)) return 'excluded'; // not started yet
+          if (Number.isNaN(from)) return 'missed'; // started without notice
+          return this.byDeadline(from, where.atLeast, (deadline) => (to >= deadline ? 'met' : 'missed'));
+        }
+        if (Number.isNaN(from)) return 'excluded';
+        if (Number.isNaN(to)) {
+          if (s.withdrawn) return 'excluded';
+          return this.byDeadline(from, where.atMost!, (deadline) => (deadline <= this.asOfMs ? 'missed' : 'excluded'));
+        }
+        if (to < from) {
+          this.warn(`a record reached "${where.to}" before "${where.from}" (clocks out of order): left out`);
+          return 'excluded';
+        }
+        return this.byDeadline(from, where.atMost!, (deadline) => (to <= deadline ? 'met' : 'missed'));
+      }
+      case 'reached':
+        return where.anyOf.some((m) => !Number.isNaN(s.time(m))) ? 'met' : 'missed';
+      case 'rooms-at-least':
+        return s.minMean !== undefined && roomCompliant(s.minMean, where.celsius) ? 'met' : 'missed';
+      default:
+        return 'excluded';
+    }
+  }
+
+  /** Working-day deadlines by China day and count: every request of a day shares its deadline. */
+  private readonly workingDayDeadlines = new Map<string, number>();
+
+  private deadline(from: number, d: Duration): number {
+    if (d.unit !== 'working-days') return deadlineOf(from, d, this.calendar).getTime();
+    const key = `${Math.floor((from + CHINA_OFFSET) / DAY)}|${d.value}`;
+    let ms = this.workingDayDeadlines.get(key);
+    if (ms === undefined) {
+      ms = deadlineOf(from, d, this.calendar).getTime();
+      this.workingDayDeadlines.set(key, ms);
+    }
+    return ms;
+  }
+
+  private byDeadline(from: number, d: Duration, judge: (deadlineMs: number) => Verdict): Verdict {
+    try {
+      return judge(this.deadline(from, d));
+    } catch (err) {
+      if (err instanceof MissingCalendarYearError) {
+        this.warn(`${err.message}: a working-day deadline could not be computed, the record is left out`);
+        return 'excluded';
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * (1 − Σ AₙTₙ / (N·B·24)) × 100 %, month by month (004 §10.1): Aₙ customers cut off by
+   * outage n, Tₙ its hours inside the month, N households active in the month, B the month's
+   * days inside the period. numerator = N·B·24 − Σ AₙTₙ customer-hours supplied, denominator
+   * = N·B·24; the figure of several months sums both. An outage not yet restored runs until
+   * `asOf`.
+   */
+  private continuousSupply(ind: Indicator, of: Extract<Population, { records: 'outages' }>): ComputedFigure {
+    const st = this.station;
+    const month = new Map<string, [number, number]>();
+    const byStation = new Map<string, [number, number]>();
+    let num = 0;
+    let den = 0;
+    const outages = [...this.outages.values()].filter(
+      (o) =>
+        !Number.isNaN(o.started) &&
+        (st === undefined || o.station === st) &&
+        (of.planned === undefined || (o.planned ?? true) === of.planned) &&
+        !(of.excludeHeatSource && o.atHeatSource),
+    );
+    for (const seg of monthSegments(this.period)) {
+      const n = new Map<string, number>();
+      let households = 0;
+      for (const h of this.households.values()) {
+        if (st !== undefined && h.station !== st) continue;
+        if (!activeBetween(h, seg.firstDay, seg.lastDay)) continue;
+        households += 1;
+        const k = h.station ?? '';
+        n.set(k, (n.get(k) ?? 0) + 1);
+      }
+      const hours = toHours(seg.endMs - seg.startMs);
+      const lost = new Map<string, number>();
+      let lostAll = 0;
+      for (const o of outages) {
+        const end = Number.isNaN(o.restored) ? this.asOfMs : o.restored;
+        const h = toHours(overlapMs(o.started, end, seg.startMs, seg.endMs));
+        if (h <= 0) continue;
+        lostAll += o.affected * h;
+        const k = o.station ?? '';
+        lost.set(k, (lost.get(k) ?? 0) + o.affected * h);
+      }
+      const segDen = households * hours;
+      month.set(seg.month, [segDen - lostAll, segDen]);
+      num += segDen - lostAll;
+      den += segDen;
+      for (const [k, count] of n) bump(byStation, k, count * hours - (lost.get(k) ?? 0), count * hours);
+    }
+    const value = den === 0 ? null : (num / den) * 100;
+    const cells = (map: Map<string, [number, number]>): Cell[] =>
+      [...map.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([key, [a, b]]) => ({ key, records: b, numerator: a, denominator: b, value: b === 0 ? null : (a / b) * 100 }));
+    return {
+      indicator: ind.id,
+      shape: 'continuous-supply',
+      value,
+      numerator: num,
+      denominator: den,
+      target: ind.target,
+      met: meetsTarget(ind.target, value),
+      breakdown: { station: cells(byStation).filter((c) => c.key !== ''), kind: [], month: cells(month) },
+    };
+  }
+
+  /** (1 − minutes out of service / minutes in the period) × 100 % (004 §10.5); overlapping downtimes count once. */
+  private availability(ind: Indicator, line: string): ComputedFigure {
+    const intervals = (this.lineDown.get(line) ?? []).slice().sort((a, b) => a[0] - b[0]);
+    const merged: [number, number][] = [];
+    for (const [a, b] of intervals) {
+      const last = merged[merged.length - 1];
+      if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+      else merged.push([a, b]);
+    }
+    const month = new Map<string, [number, number]>();
+    let num = 0;
+    let den = 0;
+    for (const seg of monthSegments(this.period)) {
+      const total = toMinutes(seg.endMs - seg.startMs);
+      const down = merged.reduce((sum, [a, b]) => sum + toMinutes(overlapMs(a, b, seg.startMs, seg.endMs)), 0);
+      month.set(seg.month, [total - down, total]);
+      num += total - down;
+      den += total;
+    }
+    const value = den === 0 ? null : (num / den) * 100;
+    return {
+      indicator: ind.id,
+      shape: 'availability',
+      value,
+      numerator: num,
+      denominator: den,
+      target: ind.target,
+      met: meetsTarget(ind.target, value),
+      breakdown: {
+        station: [],
+        kind: [],
+        month: [...month.entries()].map(([key, [a, b]]) => ({ key, records: b, numerator: a, denominator: b, value: b === 0 ? null : (a / b) * 100 })),
+      },
+    };
+  }
+
+  private hotspots(): ComputedResults['hotspots'] {
+    const complaints = new Map<string, number>();
+    const faults = new Map<string, number>();
+    const kinds = new Map<string, number>();
+    for (const r of this.requests.values()) {
+      const submitted = r.t[MI.submitted]!;
+      if (Number.isNaN(submitted) || !inPeriod(submitted, this.period)) continue;
+      if (this.station !== undefined && r.station !== this.station) continue;
+      kinds.set(r.kind, (kinds.get(r.kind) ?? 0) + 1);
+      if (r.kind === 'complaint') complaints.set(r.station, (complaints.get(r.station) ?? 0) + 1);
+      if (r.kind === 'repair' && r.fault) faults.set(r.fault, (faults.get(r.fault) ?? 0) + 1);
+    }
+    const top = (map: Map<string, number>): Hotspot[] =>
+      [...map.entries()]
+        .filter(([, count]) => count >= this.minCell)
+        .sort(([ka, a], [kb, b]) => b - a || (ka < kb ? -1 : 1))
+        .slice(0, 10)
+        .map(([key, count]) => ({ key, count }));
+    return { complaintsByStation: top(complaints), repairsByFault: top(faults), requestsByKind: top(kinds) };
+  }
+}
+
+/** Keeps the first instant of a milestone (the last, for `closed`). */
+function setMilestone(t: Float64Array, i: number, at: number, last: boolean): void {
+  const cur = t[i]!;
+  if (Number.isNaN(cur) || (last ? at > cur : at < cur)) t[i] = at;
+}
+
+const DAY = 86_400_000;
+const CHINA_OFFSET = 8 * 3_600_000;
+const monthCache = new Map<number, string>();
+/** chinaMonth, cached by China day: a season has a few hundred days, a year's records millions. */
+function monthOf(ms: number): string {
+  const day = Math.floor((ms + CHINA_OFFSET) / DAY);
+  let m = monthCache.get(day);
+  if (m === undefined) {
+    m = chinaMonth(ms);
+    if (monthCache.size > 10_000) monthCache.clear();
+    monthCache.set(day, m);
+  }
+  return m;
+}
+
+interface Subject {
+  readonly keys: { station?: string; kind?: string; month?: string };
+  /** The instant a milestone was reached (ms), NaN when not reached. */
+  time(m: Milestone): number;
+  readonly withdrawn: boolean;
+  readonly minMean?: number;
+}
+
+function lastDayOf(p: PeriodBounds): string {
+  return new Date(p.endMs - 1 + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+function activeBetween(h: HouseholdAcc, firstDay: string, lastDay: string): boolean {
+  return h.activeFrom <= lastDay && (h.activeTo === undefined || h.activeTo >= firstDay);
+}
+
+/** Computes a year's figures from an iterable of documents (a convenience over ResultsFold). */
+export function computeResults(commitments: Commitments, docs: Iterable<unknown>, options: EngineOptions): ComputedResults {
+  const fold = new ResultsFold(commitments, options);
+  for (const d of docs) fold.add(d);
+  return fold.finish();
+}
+
+/** The same over an async stream (a database read page by page, an NDJSON file). */
+export async function computeResultsFrom(
+  commitments: Commitments,
+  docs: AsyncIterable<unknown>,
+  options: EngineOptions,
+): Promise<ComputedResults> {
+  const fold = new ResultsFold(commitments, options);
+  for await (const d of docs) fold.add(d);
+  return fold.finish();
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { parseRows, rowToDocs, splitCsvLine } from '../../../src/db/import/importRows';
+
+const ctx = { system: 'old-crm', importer: 'admin' };
+
+describe('import rows', () => {
+  it('reads CSV with quotes, numbering lines from the header', () => {
+    expect(splitCsvLine('a,"b, c","say ""hi""",')).toEqual(['a', 'b, c', 'say "hi"', '']);
+    const rows = parseRows('row,key,line,at,answered,rings\ncall,c-1,hotline,2025-12-20T08:00:00+08:00,true,2\n\ncall,c-2,hotline\n', 'csv');
+    expect(rows[0]).toEqual({ line: 2, row: { row: 'call', key: 'c-1', line: 'hotline', at: '2025-12-20T08:00:00+08:00', answered: 'true', rings: '2' } });
+    expect(rows[1]).toEqual({ line: 4, reason: 'has 3 fields, the header has 6' });
+  });
+
+  it('makes the same ids from the same row, and other ids for another system', () => {
+    const row = { row: 'call', key: 'c-1', line: 'hotline', at: '2025-12-20T08:00:00+08:00', answered: 'true', rings: '2' };
+    const a = rowToDocs(row, ctx);
+    const b = rowToDocs({ ...row }, ctx);
+    const c = rowToDocs(row, { ...ctx, system: 'another' });
+    expect(a.ok && b.ok && c.ok).toBe(true);
+    if (!a.ok || !b.ok || !c.ok) return;
+    expect(a.docs[0]).toMatchObject({ type: 'call', at: '2025-12-20T00:00:00.000Z', payload: { line: 'hotline', answered: true, rings: 2 } });
+    expect(a.docs[0]!.id).toBe(b.docs[0]!.id);
+    expect(a.docs[0]!.id).not.toBe(c.docs[0]!.id);
+  });
+
+  it('turns one outage row into its announced, started and restored records, joined by one outage id', () => {
+    const r = rowToDocs(
+      { row: 'outage', outage: 'O-1', station: 'north-1', announcedAt: '2025-12-12T01:00:00Z', startedAt: '2025-12-15T01:00:00Z', restoredAt: '2025-12-15T09:00:00Z', affectedCustomers: 100 },
+      ctx,
+    );
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.docs.map((d) => d.type)).toEqual(['outage-announced', 'outage-started', 'outage-restored']);
+    const outages = new Set(r.docs.map((d) => (d.payload as { outage: string }).outage));
+    expect(outages.size).toBe(1);
+    expect(r.docs[1]!.payload).toMatchObject({ planned: true, atHeatSource: false, affectedCustomers: 100 });
+  });
+
+  it('says why a row is bad', () => {
+    expect(rowToDocs({ row: 'meter' }, ctx)).toEqual({ ok: false, reason: 'row must be one of event, outage, call, line-down, household, inspection' });
+    expect(rowToDocs({ row: 'outage', startedAt: '2025-12-15T09:00:00Z', restoredAt: '2025-12-15T08:00:00Z', affectedCustomers: 1 }, ctx)).toEqual({
+      ok: false,
+      reason: 'restoredAt is before startedAt',
+    });
+    const r = rowToDocs({ row: 'call', line: 'hotline', at: '2025-12-20T08:00:00Z', answered: true, rings: -1 }, ctx);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.reason).toMatch(/rings/i);
+    const e = rowToDocs({ row: 'event', request: 'R1', requestKind: 'repair', type: 'arrived', at: '2025-12-20T08:00:00Z', station: 'north-1' }, ctx);
+    expect(!e.ok && e.reason).toMatch(/resident/i);
+  });
+});
