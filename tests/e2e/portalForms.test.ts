@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startSite, type Site } from '../integration/support/site';
-import { newResident, request, type Resident } from '../integration/backend/client';
+import { newAccountNumber, newPhone, newResident, request, type Resident } from '../integration/backend/client';
 import { PHONE, checkAccessibility, formatViolations, launchBrowser } from './support/browser';
 import { openRequestForm } from './support/portal';
 import { fill, dictionary } from '../../src/i18n';
@@ -71,11 +71,22 @@ async function submit(page: Page, label: string): Promise<void> {
 }
 
 describe('filing every kind of request', () => {
-  it('a new resident files one of each; each reaches operations with its fields; gas only shows the emergency phone', async () => {
-    const resident = await newResident(site.url, { community: 'demo-garden' });
+  it('a new resident signs up, files one of each; each reaches operations with its fields; gas only shows the emergency phone', async () => {
     const context = await browser.newContext({ viewport: PHONE });
     const page = await context.newPage();
-    await signInAs(page, resident);
+    // Signed up in the portal itself, as a new resident would.
+    await page.goto(site.url + '/portal/');
+    await page.getByRole('button', { name: zh.signup.noAccount }).click();
+    const signup = page.locator('form.sign-up');
+    await signup.getByLabel(zh.signup.community).selectOption({ index: 1 });
+    const accountNumber = newAccountNumber();
+    const resident = { name: `r-${accountNumber}`, phone: newPhone() };
+    await signup.getByLabel(zh.signup.accountNumber).fill(accountNumber);
+    await signup.getByLabel(zh.signup.phone).fill(resident.phone);
+    await signup.getByLabel(zh.signup.password).fill('warm winter 2026');
+    await signup.getByRole('checkbox').check();
+    await signup.getByRole('button', { name: zh.signup.submit }).click();
+    await page.getByRole('button', { name: zh.session.signOut }).waitFor({ timeout: 20_000 });
     await expectNoAxeViolations(page, 'the chooser');
 
     // A gas smell: the emergency phone at once, and no form.
