@@ -18,6 +18,7 @@ import { PHONE, checkAccessibility, collectConsoleErrors, formatViolations, laun
 import { dictionary, fill } from '../../src/i18n';
 import { SUBMISSIONS, anEvent, asCouchDoc } from '../unit/builders/events';
 import { appointmentDays, temperatureTestDays } from '../../src/rules/bookingWindows';
+import { formatDay } from '../../src/islands/format';
 import { fromCouchDoc, type EventDoc, type EventRecord, type EventType } from '../../src/db/schema/events/event';
 import { MAX_SIGNATURE_LENGTH, SIGNATURE_PREFIX } from '../../src/db/schema/events/limits';
 import { newRequestId } from '../../src/db/schema/events/ids';
@@ -355,10 +356,11 @@ describe('an appointment in the calendar', () => {
     const { page, errors, close } = await residentPage(resident, 'en');
     const { requestId, envelope, preferredDate } = await submit(resident, 'appointment-installation'); // the first day offered, morning
     const day = preferredDate.replaceAll('-', '');
+    const dayLabel = formatDay('en', `${preferredDate}T00:00:00+08:00`); // "Dec 3"
     const row = await openTimeline(page, requestId);
     const link = row.locator('.calendar-link');
     await expect.poll(() => link.count(), { timeout: 30_000 }).toBe(1);
-    expect(await link.locator('span').textContent()).toBe(fill(en.timeline.appointmentAt, { day: 'Dec 3', slot: en.timeline.slots.morning }));
+    expect(await link.locator('span').textContent()).toBe(fill(en.timeline.appointmentAt, { day: dayLabel, slot: en.timeline.slots.morning }));
     const download = async () => {
       await link.locator('a').focus();
       const [file] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
@@ -376,7 +378,7 @@ describe('an appointment in the calendar', () => {
     expect(booked).toContain(`\r\nDTSTART:${day}T013000Z\r\nDTEND:${day}T033000Z\r\nSEQUENCE:1\r\n`);
     expect(booked).toContain(`\r\nUID:${requestId}.visit@hearthline\r\n`);
     expect(appointment).toContain(`\r\nUID:${requestId}.visit@hearthline\r\n`);
-    expect(booked).toContain('Visit at Dec 3\\, 09:30 AM (Beijing time)'); // the text in Beijing time, a comma escaped
+    expect(booked).toContain(`Visit at ${dayLabel}\\, 09:30 AM (Beijing time)`); // the text in Beijing time, a comma escaped
     expect(errors()).toEqual([]);
     await close();
   }, 120_000);

@@ -5,7 +5,7 @@ import { DAY_SLOTS } from '../../db/schema/events/payloads';
 import { MAX_TEXT } from '../../db/schema/events/limits';
 import { DAY_SLOT_HOURS, appointmentDays } from '../../rules/bookingWindows';
 import TextField from '../TextField';
-import { formatDay } from './fieldValues';
+import { formatDayWithWeekday } from './fieldValues';
 import ContactFieldset, { contactFromPayload, contactFromProfile, contactPayload, type ContactFields } from './ContactFields';
 import { ChoiceField, FormFrame } from './FormParts';
 import { compact, createRequestForm, optionalText, type RequestForm, type RequestFormProps } from './requestForm';
@@ -60,7 +60,7 @@ export default function AppointmentForm(props: RequestFormProps & { initialKind?
   const timer = setInterval(() => setNow(Date.now()), 60_000);
   onCleanup(() => clearInterval(timer));
   const days = () => (form.fields.kind ? appointmentDays(form.fields.kind, now()) : []);
-  const dayList = () => days().map((d) => formatDay(props.lang, d)).join(props.lang === 'zh-CN' ? '、' : ', ');
+  const dayList = () => days().map((d) => formatDayWithWeekday(props.lang, d)).join(props.lang === 'zh-CN' ? '、' : ', ');
 
   // The kind is the request's, not a payload field: it is checked here before the event is made.
   const submit = (e: SubmitEvent) => {
@@ -103,7 +103,7 @@ export default function AppointmentForm(props: RequestFormProps & { initialKind?
           <For each={days()}>
             {(d) => (
               <button type="button" class="button secondary small" aria-pressed={form.fields.date === d ? 'true' : 'false'} onClick={() => form.setFields('date', d)}>
-                {formatDay(props.lang, d)}
+                {formatDayWithWeekday(props.lang, d)}
               </button>
             )}
           </For>

@@ -4,7 +4,7 @@ import { MAX_NAME, MAX_PREFERRED_SLOTS, MAX_ROOMS } from '../../db/schema/events
 import { areaProblem, measurementRow } from '../../rules/measurementMethod';
 import { VISITING_HOURS, temperatureTestDays } from '../../rules/bookingWindows';
 import TextField from '../TextField';
-import { formatDay } from './fieldValues';
+import { formatDayWithWeekday } from './fieldValues';
 import ContactFieldset, { contactFromPayload, contactFromProfile, contactPayload, type ContactFields } from './ContactFields';
 import { FormFrame } from './FormParts';
 import { createRequestForm, optionalText, typedNumber, type RequestFormProps } from './requestForm';
@@ -111,7 +111,7 @@ export default function TemperatureTestForm(props: RequestFormProps) {
                   <Show when={slot().date && !days().includes(slot().date)}>
                     <option value={slot().date}>{slot().date}</option>
                   </Show>
-                  <For each={days()}>{(d) => <option value={d}>{formatDay(props.lang, d)}</option>}</For>
+                  <For each={days()}>{(d) => <option value={d}>{formatDayWithWeekday(props.lang, d)}</option>}</For>
                 </select>
                 <Show when={form.issueOf(`payload.preferredSlots[${i}].date`)}>
                   <p id={`${form.idBase}-slot-${i}-date-error`} class="field-error">{form.issueOf(`payload.preferredSlots[${i}].date`)}</p>

@@ -23,7 +23,7 @@ export function instantToChinaLocal(instant: string): string {
 }
 
 /** A calendar day (`YYYY-MM-DD`) with its weekday, in the page's language: "12月2日 周二". */
-export function formatDay(lang: Lang, day: string): string {
+export function formatDayWithWeekday(lang: Lang, day: string): string {
   return new Intl.DateTimeFormat(lang, { timeZone: 'UTC', month: 'short', day: 'numeric', weekday: 'short' }).format(new Date(`${day}T00:00:00Z`));
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chinaLocalToInstant, formatDay, instantToChinaLocal } from '../../../src/islands/forms/fieldValues';
+import { chinaLocalToInstant, formatDayWithWeekday, instantToChinaLocal } from '../../../src/islands/forms/fieldValues';
 import { maskPhone } from '../../../src/islands/privacy';
 
 describe('maskPhone: no display shows a whole phone number', () => {
@@ -25,6 +25,6 @@ describe('China wall-clock times typed in a form', () => {
     expect(chinaLocalToInstant('yesterday')).toBeNull();
   });
   it('names a day with its weekday', () => {
-    expect(formatDay('en', '2025-12-02')).toBe('Tue, Dec 2');
+    expect(formatDayWithWeekday('en', '2025-12-02')).toBe('Tue, Dec 2');
   });
 });
