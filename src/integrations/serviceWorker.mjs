@@ -85,7 +85,7 @@ export async function writeServiceWorker({ dir, logger }) {
   const { count, size, warnings } = await generateSW({
     swDest,
     globDirectory: dir,
-    globPatterns: ['**/*.{html,js,mjs,css,svg,png,jpg,jpeg,gif,webp,avif,ico,webmanifest,json,txt,woff,woff2,ttf,otf}'],
+    globPatterns: ['**/*.{html,js,mjs,css,svg,png,jpg,jpeg,gif,webp,avif,ico,webmanifest,json,txt,csv,woff,woff2,ttf,otf}'],
     // 404.html is served by the server for unknown URLs; the offline page stands in offline.
     // RxDB's dev-mode and ajv validator are split chunks that production never loads
     // (src/db/device/database.ts turns them on only outside production builds).
