@@ -5,8 +5,8 @@ import * as v from 'valibot';
  * (a repair's `submitted` → `arrived`, an outage's `announced` → `started`).
  * The event model names its event types after these; the commitments refer to them by name.
  */
-export const MILESTONES = [
-  // requests
+/** The milestones of a request (the rest are an outage's). */
+export const REQUEST_MILESTONES = [
   'submitted',
   'accepted',
   'dispatched',
@@ -18,11 +18,9 @@ export const MILESTONES = [
   'callback',
   'inspected',
   'nobody-home',
-  // outages
-  'announced',
-  'started',
-  'restored',
 ] as const;
+export const OUTAGE_MILESTONES = ['announced', 'started', 'restored'] as const;
+export const MILESTONES = [...REQUEST_MILESTONES, ...OUTAGE_MILESTONES] as const;
 
 export const Milestone = v.picklist(MILESTONES);
 export type Milestone = v.InferOutput<typeof Milestone>;

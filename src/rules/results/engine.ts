@@ -1,5 +1,5 @@
 import type { Commitments, Condition, Duration, Indicator, Population, Target } from '../../db/schema/commitments';
-import type { Milestone } from '../../db/schema/milestone';
+import { REQUEST_MILESTONES, type Milestone } from '../../db/schema/milestone';
 import type { RequestKind } from '../../db/schema/requestKind';
 import { CN_CALENDAR, MissingCalendarYearError, type WorkingDayCalendar } from '../calendar/index';
 import { deadlineOf } from '../deadlines';
@@ -105,19 +105,6 @@ export interface ComputedResults {
 
 // ------------------------------------------------------------------ milestones of requests
 
-const REQUEST_MILESTONES = [
-  'submitted',
-  'accepted',
-  'dispatched',
-  'arrived',
-  'first-reply',
-  'resolved',
-  'signed-off',
-  'closed',
-  'callback',
-  'inspected',
-  'nobody-home',
-] as const satisfies readonly Milestone[];
 type RequestMilestone = (typeof REQUEST_MILESTONES)[number];
 const MI: Record<RequestMilestone, number> = Object.fromEntries(REQUEST_MILESTONES.map((m, i) => [m, i])) as Record<RequestMilestone, number>;
 const OUTAGE_MILESTONES: readonly Milestone[] = ['announced', 'started', 'restored'];
