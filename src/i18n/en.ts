@@ -300,7 +300,6 @@ export const en: Dictionary = {
     refused: 'Refused: {reason}',
     correct: 'Correct and send again',
     submittedAt: 'Filed {time}',
-    newRepair: 'Report a fault',
     loading: 'Opening the records on this device…',
     updates: '{n} request(s) with news',
     updatesInHeading: ' ({n} with news)',

@@ -303,7 +303,6 @@ export const zhCN = {
     refused: '未被接受：{reason}',
     correct: '更正后重新提交',
     submittedAt: '提交于 {time}',
-    newRepair: '我要报修',
     loading: '正在打开本设备上的记录…',
     updates: '{n} 项申请有新进展',
     updatesInHeading: '（{n} 项有新进展）',

@@ -2,6 +2,7 @@ import { Show, createSignal } from 'solid-js';
 import type { AppStrings } from '../i18n';
 import type { BrowserDevice } from '../db/device/browserDevice';
 import type { AccountMessageId } from '../db/schema/accounts';
+import { MAX_ADDRESS, MAX_NAME } from '../db/schema/events/limits';
 import TextField from './TextField';
 import { maskPhone } from './privacy';
 
@@ -85,8 +86,8 @@ export default function MyAccount(props: { t: AppStrings; device: BrowserDevice 
             <p id="account-error" class="form-error" role="alert" tabindex="-1">{error()!.message}</p>
           </Show>
           <TextField id="account-phone" label={t.phone} type="tel" inputMode="tel" autocomplete="tel" value={phone()} onInput={setPhone} error={fieldError('phone')} />
-          <TextField id="account-contact-name" label={t.contactName} autocomplete="name" value={contactName()} onInput={setContactName} error={fieldError('contactName')} maxLength={60} />
-          <TextField id="account-address" label={t.address} autocomplete="street-address" value={address()} onInput={setAddress} error={fieldError('address')} maxLength={200} />
+          <TextField id="account-contact-name" label={t.contactName} autocomplete="name" value={contactName()} onInput={setContactName} error={fieldError('contactName')} maxLength={MAX_NAME} />
+          <TextField id="account-address" label={t.address} autocomplete="street-address" value={address()} onInput={setAddress} error={fieldError('address')} maxLength={MAX_ADDRESS} />
           <div class="actions">
             <button type="submit" class="button" disabled={busy()}>{t.save}</button>
             <button type="button" class="button secondary" onClick={() => setEditing(false)}>{t.cancel}</button>

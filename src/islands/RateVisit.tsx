@@ -8,6 +8,7 @@ import type { RequestState } from '../rules/requestState';
 import { currentRating, type RatableVisit } from '../rules/residentActions';
 import { issuesOf, recordFollowUp } from './followUp';
 import { formatMoment } from './format';
+import ErrorSummary from './ErrorSummary';
 
 const POINTS = ['attitude', 'skill', 'arrival', 'promises'] as const;
 type Point = (typeof POINTS)[number];
@@ -78,14 +79,7 @@ export default function RateVisit(props: { lang: Lang; t: AppStrings; device: Br
       <p class="current-rating">
         {current() ? fill(t.current, { attitude: current()!.attitude, ability: current()!.ability, time: formatMoment(props.lang, current()!.ratedAt) }) : t.none}
       </p>
-      <Show when={issues().length}>
-        <div id={`${idBase}-errors`} class="form-error" role="alert" tabindex="-1">
-          <p>{t.fixErrors}</p>
-          <ul>
-            <For each={issues()}>{(issue) => <li>{issue.message}</li>}</For>
-          </ul>
-        </div>
-      </Show>
+      <ErrorSummary id={`${idBase}-errors`} intro={t.fixErrors} issues={issues()} />
       {score('attitude', attitude, setAttitude)}
       {score('ability', ability, setAbility)}
       <p class="field-title">{t.view}</p>

@@ -1,4 +1,4 @@
-import { For, Show, createSignal } from 'solid-js';
+import { createSignal } from 'solid-js';
 import type { AppStrings, Lang } from '../i18n';
 import type { BrowserDevice } from '../db/device/browserDevice';
 import type { DescribedIssue } from '../db/schema/messages';
@@ -6,6 +6,7 @@ import { MAX_TEXT } from '../db/schema/events/limits';
 import type { RequestState } from '../rules/requestState';
 import { issuesOf, recordFollowUp } from './followUp';
 import TextField from './TextField';
+import ErrorSummary from './ErrorSummary';
 
 /** A resident not satisfied with the result reopens the request with a reason (`reopened`): it goes back to the station's queue. */
 export default function Reopen(props: { lang: Lang; t: AppStrings; device: BrowserDevice; state: RequestState; onDone: (message: string) => void }) {
@@ -32,13 +33,7 @@ export default function Reopen(props: { lang: Lang; t: AppStrings; device: Brows
     <form class="form reopen" onSubmit={submit} novalidate aria-labelledby={`${idBase}-title`}>
       <h3 id={`${idBase}-title`}>{t.reopenTitle}</h3>
       <p>{t.reopenIntro}</p>
-      <Show when={other().length}>
-        <div class="form-error" role="alert">
-          <ul>
-            <For each={other()}>{(issue) => <li>{issue.message}</li>}</For>
-          </ul>
-        </div>
-      </Show>
+      <ErrorSummary issues={other()} />
       <TextField id={`${idBase}-reason`} label={t.reopenReason} value={reason()} onInput={setReason} error={issues().find((i) => i.path === 'payload.reason')?.message} multiline maxLength={MAX_TEXT} />
       <button type="submit" class="button secondary" disabled={busy()}>
         {t.reopenSubmit}

@@ -1,4 +1,4 @@
-import { For, Show, createSignal } from 'solid-js';
+import { Show, createSignal } from 'solid-js';
 import type { AppStrings, Lang } from '../i18n';
 import type { BrowserDevice } from '../db/device/browserDevice';
 import type { DescribedIssue } from '../db/schema/messages';
@@ -7,6 +7,7 @@ import type { RequestState } from '../rules/requestState';
 import { issuesOf, recordFollowUp } from './followUp';
 import SignaturePad from './SignaturePad';
 import TextField from './TextField';
+import ErrorSummary from './ErrorSummary';
 
 /**
  * The resident signs the completion (or a temperature-test record): a drawn or typed
@@ -48,14 +49,7 @@ export default function SignOff(props: { lang: Lang; t: AppStrings; device: Brow
     <form class="form sign-off" onSubmit={submit} novalidate aria-labelledby={`${idBase}-title`}>
       <h3 id={`${idBase}-title`}>{test ? t.signTestTitle : t.signOffTitle}</h3>
       <p>{test ? t.signTestIntro : t.signOffIntro}</p>
-      <Show when={issues().length}>
-        <div id={`${idBase}-errors`} class="form-error" role="alert" tabindex="-1">
-          <p>{t.fixErrors}</p>
-          <ul>
-            <For each={issues()}>{(issue) => <li>{issue.message}</li>}</For>
-          </ul>
-        </div>
-      </Show>
+      <ErrorSummary id={`${idBase}-errors`} intro={t.fixErrors} issues={issues()} />
       <SignaturePad t={t.signature} idBase={`${idBase}-pad`} onChange={setSignature} error={issueOf('payload.signature')} />
       <fieldset class="field" aria-describedby={issueOf('payload.satisfied') ? `${idBase}-satisfied-error` : undefined}>
         <legend>{t.satisfied}</legend>

@@ -1,4 +1,6 @@
 import * as v from 'valibot';
+// The profile's contact name and address fill the events' `contact.name` and `address`: same bounds.
+import { MAX_ADDRESS, MAX_NAME } from './events/limits';
 
 /**
  * Accounts: what a resident sends to sign up (POST /api/signup), the profile document the server
@@ -23,8 +25,8 @@ export const ACCOUNT_MESSAGES = {
   'signup.community.unknown': 'This community is not served by any of our heating stations.',
   'signup.consent.required': 'You must accept the privacy notice to create an account.',
   'signup.noticeVersion.format': 'The version of the privacy notice you accepted is missing.',
-  'profile.contactName.format': 'The contact name can have at most 60 characters.',
-  'profile.address.format': 'The address can have at most 200 characters.',
+  'profile.contactName.format': `The contact name can have at most ${MAX_NAME} characters.`,
+  'profile.address.format': `The address can have at most ${MAX_ADDRESS} characters.`,
   'profile.signedOut': 'Sign in again to change your account.',
   'profile.residentsOnly': 'Only residents have an account profile.',
 } as const;
@@ -93,8 +95,8 @@ export const ProfileDoc = v.object({
   consentedAt: IsoTimestamp,
   noticeVersion: NoticeVersion,
   /** Who to ask for and where the home is: typed once in "my account", then filled into every form. */
-  contactName: v.optional(v.pipe(v.string(), v.maxLength(60))),
-  address: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  contactName: v.optional(v.pipe(v.string(), v.maxLength(MAX_NAME))),
+  address: v.optional(v.pipe(v.string(), v.maxLength(MAX_ADDRESS))),
 });
 export type ProfileDoc = v.InferOutput<typeof ProfileDoc>;
 
@@ -122,8 +124,8 @@ export type StationDoc = v.InferOutput<typeof StationDoc>;
 export const ProfileUpdate = v.strictObject(
   {
     phone: MainlandMobile,
-    contactName: v.pipe(v.string('profile.contactName.format'), v.trim(), v.maxLength(60, 'profile.contactName.format')),
-    address: v.pipe(v.string('profile.address.format'), v.trim(), v.maxLength(200, 'profile.address.format')),
+    contactName: v.pipe(v.string('profile.contactName.format'), v.trim(), v.maxLength(MAX_NAME, 'profile.contactName.format')),
+    address: v.pipe(v.string('profile.address.format'), v.trim(), v.maxLength(MAX_ADDRESS, 'profile.address.format')),
   },
   'signup.body.invalid',
 );

@@ -1,6 +1,7 @@
 import { For, Show, type JSX } from 'solid-js';
 import type { AppStrings } from '../../i18n';
 import type { RequestForm } from './requestForm';
+import ErrorSummary from '../ErrorSummary';
 
 /**
  * The frame every request form shares: its title, the error summary (focused and announced
@@ -22,14 +23,7 @@ export function FormFrame(props: {
       <Show when={props.intro}>
         <p>{props.intro}</p>
       </Show>
-      <Show when={form.issues().length}>
-        <div id={`${form.idBase}-errors`} class="form-error" role="alert" tabindex="-1">
-          <p>{props.t.forms.fixErrors}</p>
-          <ul>
-            <For each={form.issues()}>{(issue) => <li>{issue.message}</li>}</For>
-          </ul>
-        </div>
-      </Show>
+      <ErrorSummary id={`${form.idBase}-errors`} intro={props.t.forms.fixErrors} issues={form.issues()} />
       {props.children}
       <button type="submit" class="button" disabled={form.busy()}>{props.submitLabel}</button>
       <Show when={form.saved()}>

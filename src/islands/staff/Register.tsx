@@ -11,6 +11,7 @@ import { formatMoment, refusalReason, shortRequestNumber } from '../format';
 import TextField from '../TextField';
 import { customerArchive, findCustomers, type CustomerRecord } from '../../rules/customerArchive';
 import { roleOf } from './write';
+import ErrorSummary from '../ErrorSummary';
 
 /** The kinds a hall or the hotline registers from this form. */
 export const WALK_IN_KINDS = ['repair', 'temperature-test', 'complaint', 'consultation'] as const;
@@ -176,14 +177,7 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
 
       <form class="form" onSubmit={submit} novalidate aria-labelledby="register-form-title">
         <h3 id="register-form-title">{s.newRequest}</h3>
-        <Show when={issues().length}>
-          <div class="form-error" role="alert">
-            <p>{props.t.forms.fixErrors}</p>
-            <ul>
-              <For each={issues()}>{(i) => <li>{i.message}</li>}</For>
-            </ul>
-          </div>
-        </Show>
+        <ErrorSummary intro={props.t.forms.fixErrors} issues={issues()} />
         <TextField id="reg-account" label={s.accountNumber} hint={s.accountHint} inputMode="numeric" value={account()} onInput={setAccount} error={accountError()} />
         <Show when={!props.device.session.station}>
           <TextField id="reg-station" label={s.station} value={station()} onInput={setStation} error={issueOf('station')} />

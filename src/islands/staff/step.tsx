@@ -1,10 +1,11 @@
-import { For, Show, createSignal, type JSX } from 'solid-js';
+import { Show, createSignal, type JSX } from 'solid-js';
 import type { BrowserDevice } from '../../db/device/browserDevice';
 import type { EventType, Visibility } from '../../db/schema/events/event';
 import type { DescribedIssue } from '../../db/schema/messages';
 import type { AppStrings, Lang } from '../../i18n';
 import { refusalReason } from '../format';
 import { recordStep, type RequestKeys } from './write';
+import ErrorSummary from '../ErrorSummary';
 
 /**
  * One step of a request as a small form: records the event on the device and shows the write
@@ -50,14 +51,7 @@ export function StepForm(props: { id: string; title: string; submit: string; ste
       }}
     >
       <h3 id={`${props.id}-title`}>{props.title}</h3>
-      <Show when={props.step.issues().length}>
-        <div class="form-error" role="alert">
-          <p>{props.t.forms.fixErrors}</p>
-          <ul>
-            <For each={props.step.issues()}>{(issue) => <li>{issue.message}</li>}</For>
-          </ul>
-        </div>
-      </Show>
+      <ErrorSummary intro={props.t.forms.fixErrors} issues={props.step.issues()} />
       {props.children}
       <button type="submit" class="button" disabled={props.step.busy()}>{props.submit}</button>
       <Show when={props.step.saved()}>
