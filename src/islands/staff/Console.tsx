@@ -18,7 +18,7 @@ import { recordStep, roleOf } from './write';
 
 type Tab = 'queue' | 'register' | 'callbacks' | 'outages';
 
-// Outage notices: only on operations devices, fetched when their tab is first opened.
+// Outage notices: only on operations devices, in their own chunk (the /staff/ JS budget).
 const Outages = lazy(() => import('./Outages'));
 
 /**
@@ -34,6 +34,9 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
   const role = roleOf(props.device);
   // Outage records live in the operations database: only its devices hold them (and may write them).
   const tabs: Tab[] = props.device.writeContext().database.kind === 'operations' ? ['queue', 'register', 'callbacks', 'outages'] : ['queue', 'register', 'callbacks'];
+  // Fetched now, while the console is open, not when the tab is first opened: by then the
+  // device may be offline (the service worker also precaches it, once installed).
+  if (tabs.includes('outages')) void Outages.preload();
   const [now, setNow] = createSignal(Date.now());
   const timer = setInterval(() => setNow(Date.now()), 30_000);
   onCleanup(() => clearInterval(timer));

@@ -26,7 +26,9 @@ export default function Outages(props: { lang: Lang; t: AppStrings; device: Brow
   const role = roleOf(props.device);
   const canWrite = role !== undefined && OPERATIONS_WRITERS.includes(role);
   const records = fromObservable(props.device.records(OUTAGE_RECORD_TYPES), undefined);
-  const list = createMemo(() => outageStates(records() ?? [], props.now()));
+  // The console's clock ticks every 30 s; a record just written is judged at the time now, not
+  // at the last tick (a fault started a moment ago has 23 h 59 min left, not 24 h).
+  const list = createMemo(() => outageStates(records() ?? [], Math.max(props.now(), Date.now())));
   // Rows are keyed by outage id (the states are new at every tick of the clock), so a row and
   // what is typed in it survive updates.
   const ids = createMemo(() => list().map((x) => x.outage), undefined, { equals: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]) });
