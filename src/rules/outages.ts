@@ -285,3 +285,55 @@ export function checkEventTime(at: number | null, now: number, startedAt: number
   if (startedAt !== null && at < startedAt) return [{ path: 'at', problem: 'before-start' }];
   return [];
 }
+
+// ------------------------------------------------------------------ what residents may see
+
+/** An outage as a public notice: where and when, nothing about who recorded it or why. */
+export interface PublicOutageNotice {
+  readonly outage: string;
+  readonly station?: string;
+  readonly area: string;
+  readonly phase: OutagePhase;
+  readonly planned: boolean;
+  readonly plannedStart?: string;
+  readonly plannedEnd?: string;
+  readonly startedAt?: string;
+  readonly restoredAt?: string;
+}
+
+/**
+ * The outages residents would expect to be told about (issue 6 item 10, a proposal not yet
+ * served): heating off now, planned outages starting within `horizonMs` (or whose planned
+ * start has passed without a recorded start), and restorations of the last `recentMs`. Only
+ * the station, the area and the times: no author, device or household count. In the list's
+ * order (compareOutages).
+ */
+export function publicOutageNotices(
+  states: readonly OutageState[],
+  now: number,
+  options: { horizonMs?: number; recentMs?: number } = {},
+): PublicOutageNotice[] {
+  const horizon = options.horizonMs ?? 14 * 24 * 3_600_000;
+  const recent = options.recentMs ?? 24 * 3_600_000;
+  const iso = (ms: number | null) => (ms === null ? undefined : new Date(ms).toISOString());
+  return states
+    .filter((s) =>
+      s.phase === 'ongoing'
+        ? true
+        : s.phase === 'announced'
+          ? s.plannedStart !== null && s.plannedStart <= now + horizon
+          : s.restoredAt !== null && s.restoredAt >= now - recent,
+    )
+    .sort(compareOutages)
+    .map((s) => {
+      const times = { plannedStart: iso(s.plannedStart), plannedEnd: iso(s.plannedEnd), startedAt: iso(s.startedAt), restoredAt: iso(s.restoredAt) };
+      return {
+        outage: s.outage,
+        ...(s.station !== undefined ? { station: s.station } : {}),
+        area: s.area,
+        phase: s.phase,
+        planned: s.planned,
+        ...Object.fromEntries(Object.entries(times).filter(([, v]) => v !== undefined)),
+      };
+    });
+}

@@ -11,6 +11,7 @@ import {
   checkEventTime,
   outageState,
   outageStates,
+  publicOutageNotices,
   shortNotice,
   type OutageState,
 } from '../../../src/rules/outages';
@@ -234,5 +235,34 @@ describe('the fold and the list', () => {
     const restored = engine('heating-restored-24h');
     expect(count((o) => o.restoration?.verdict)).toEqual({ numerator: restored.numerator, denominator: restored.denominator });
     expect([restored.numerator, restored.denominator]).toEqual([2, 5]);
+  });
+});
+
+describe('public notices (what residents may see)', () => {
+  it('lists heating off now, planned outages of the next 14 days and restorations of the last 24 hours, with no author or household count', () => {
+    const now = ms(START) + hours(10);
+    const records = [
+      start(1, START), // off now
+      announce(2, plus(START, -hours(2)), plus(START, hours(40))), // starts in 30 h
+      announce(3, plus(START, -hours(2)), plus(START, hours(10 + 15 * 24))), // starts in 15 days: not yet
+      start(4, plus(START, -hours(30))),
+      restore(4, plus(START, -hours(13))), // restored 23 h ago
+      start(5, plus(START, -hours(40))),
+      restore(5, plus(START, -hours(15))), // restored 25 h ago: gone
+    ];
+    const notices = publicOutageNotices(outageStates(records, now), now);
+    expect(notices.map((n) => n.outage)).toEqual([1, 2, 4].map(outageId));
+    expect(notices[1]).toEqual({
+      outage: outageId(2),
+      station: STATION,
+      area: '暖园小区 1-3 号楼',
+      phase: 'announced',
+      planned: true,
+      plannedStart: plus(START, hours(40)).toISOString(),
+    });
+    for (const n of notices) {
+      expect(Object.keys(n).sort()).toEqual(expect.not.arrayContaining(['author', 'records', 'affectedCustomers']));
+      expect(JSON.stringify(n)).not.toContain('author');
+    }
   });
 });
