@@ -142,8 +142,14 @@ describe('outage notices in the staff console', () => {
     const announceButton = announce.getByRole('button', { name: o.announce, exact: true });
     expect(await announceButton.isDisabled()).toBe(true);
     expect(await deviceRecords(page)).toHaveLength(1);
-    await warning.getByLabel(o.confirmShort).check();
-    await announceButton.click();
+    const warned = await checkAccessibility(page, { include: ['.outages'] });
+    expect(warned, formatViolations(warned)).toEqual([]);
+    // Confirmed and sent with the keyboard alone.
+    await warning.getByLabel(o.confirmShort).focus();
+    await page.keyboard.press('Space');
+    await expect.poll(() => announceButton.isDisabled()).toBe(false);
+    await announceButton.focus();
+    await page.keyboard.press('Enter');
     await expect.poll(async () => (await deviceRecords(page)).length).toBe(2);
 
     // A fault (not at the heat source) starts now, and is restored.
