@@ -64,6 +64,7 @@ export function appStrings(lang: Lang) {
     refusalRules: t.refusalRules,
     staff: t.staff,
     staffConsole: t.staffConsole,
+    outages: t.outages,
     portal: t.portal,
     forms: t.forms,
     account: t.account,

@@ -1,4 +1,4 @@
-import { For, Show, createEffect, createMemo, createSignal, onCleanup } from 'solid-js';
+import { For, Show, createEffect, createMemo, createSignal, lazy, onCleanup } from 'solid-js';
 import type { BrowserDevice } from '../../db/device/browserDevice';
 import type { RequestListItem } from '../../db/device/requestList';
 import { REQUEST_KINDS, type RequestKind } from '../../db/schema/requestKind';
@@ -16,7 +16,10 @@ import RequestDetail, { CallbackStep } from './RequestDetail';
 import Register from './Register';
 import { recordStep, roleOf } from './write';
 
-type Tab = 'queue' | 'register' | 'callbacks';
+type Tab = 'queue' | 'register' | 'callbacks' | 'outages';
+
+// Outage notices: only on operations devices, in their own chunk (the /staff/ JS budget).
+const Outages = lazy(() => import('./Outages'));
 
 /**
  * The staff console (issue 6): the queue of open requests with their deadlines, registering a
@@ -29,6 +32,11 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
   const s = t.staffConsole;
   const station = props.device.session.station;
   const role = roleOf(props.device);
+  // Outage records live in the operations database: only its devices hold them (and may write them).
+  const tabs: Tab[] = props.device.writeContext().database.kind === 'operations' ? ['queue', 'register', 'callbacks', 'outages'] : ['queue', 'register', 'callbacks'];
+  // Fetched now, while the console is open, not when the tab is first opened: by then the
+  // device may be offline (the service worker also precaches it, once installed).
+  if (tabs.includes('outages')) void Outages.preload();
   const [now, setNow] = createSignal(Date.now());
   const timer = setInterval(() => setNow(Date.now()), 30_000);
   onCleanup(() => clearInterval(timer));
@@ -49,6 +57,9 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
   const byId = createMemo(() => new Map(list().map((i) => [i.requestId, i])));
 
   const [tab, setTab] = createSignal<Tab>('queue');
+  // Loaded when first opened, then kept: what is typed in a form survives a look at the queue.
+  let opened = false;
+  const outagesOpened = createMemo(() => (opened ||= tab() === 'outages'));
   const [filter, setFilter] = createSignal<QueueFilter>({});
   const setFilterKey = <K extends keyof QueueFilter>(key: K, value: QueueFilter[K] | '') =>
     setFilter((f) => {
@@ -101,10 +112,10 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
     // send a late notice, call now or later) is judged at the moment it is taken.
     <section class="staff-console" aria-labelledby="staff-queue-title" onPointerDown={() => setNow(Date.now())} onFocusIn={() => setNow(Date.now())}>
       <div class="tabs" role="tablist" aria-label={s.sections}>
-        <For each={['queue', 'register', 'callbacks'] as Tab[]}>
+        <For each={tabs}>
           {(k) => (
             <button type="button" role="tab" id={`tab-${k}`} aria-selected={tab() === k ? 'true' : 'false'} aria-controls={`panel-${k}`} class="tab" onClick={() => setTab(k)}>
-              {s.tabs[k]}
+              {k === 'outages' ? t.outages.tab : s.tabs[k]}
               <Show when={k === 'callbacks' && callbacks().length}> ({callbacks().length})</Show>
             </button>
           )}
@@ -211,6 +222,14 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
           />
         </Show>
       </div>
+
+      <Show when={tabs.includes('outages')}>
+        <div id="panel-outages" role="tabpanel" aria-labelledby="tab-outages" hidden={tab() !== 'outages'}>
+          <Show when={outagesOpened()}>
+            <Outages lang={props.lang} t={t} device={props.device} now={now} />
+          </Show>
+        </div>
+      </Show>
 
       <div id="panel-callbacks" role="tabpanel" aria-labelledby="tab-callbacks" hidden={tab() !== 'callbacks'}>
         <h2>{s.callbacksTitle}</h2>

@@ -4,6 +4,7 @@ import type { RequestKind } from '../../db/schema/requestKind';
 import { CN_CALENDAR, MissingCalendarYearError, type WorkingDayCalendar } from '../calendar/index';
 import { deadlineOf } from '../deadlines';
 import { meetsTarget } from '../targets';
+import { elapsedVerdict } from './elapsed';
 import { roomCompliant, temperatureTestOutcome } from '../temperatureTest';
 import { chinaMonth, inPeriod, monthSegments, overlapMs, periodBounds, toHours, toMinutes, type PeriodBounds } from './period';
 
@@ -625,24 +626,26 @@ export class ResultsFold {
   private verdict(where: Condition, s: Subject): Verdict {
     switch (where.test) {
       case 'elapsed': {
-        const from = s.time(where.from);
-        const to = s.time(where.to);
-        if (where.atLeast) {
-          // A notice: the thing must not start before the notice period has run.
-          if (Number.isNaN(to)) return 'excluded'; // not started yet
-          if (Number.isNaN(from)) return 'missed'; // started without notice
-          return this.byDeadline(from, where.atLeast, (deadline) => (to >= deadline ? 'met' : 'missed'));
+        // One reading of deadlines and notice periods, shared with the outage screen (elapsed.ts).
+        let verdict: ReturnType<typeof elapsedVerdict>;
+        try {
+          verdict = elapsedVerdict(where, s.time(where.from), s.time(where.to), {
+            asOfMs: this.asOfMs,
+            withdrawn: s.withdrawn,
+            deadline: (from, d) => this.deadline(from, d),
+          });
+        } catch (err) {
+          if (err instanceof MissingCalendarYearError) {
+            this.warn(`${err.message}: a working-day deadline could not be computed, the record is left out`);
+            return 'excluded';
+          }
+          throw err;
         }
-        if (Number.isNaN(from)) return 'excluded';
-        if (Number.isNaN(to)) {
-          if (s.withdrawn) return 'excluded';
-          return this.byDeadline(from, where.atMost!, (deadline) => (deadline <= this.asOfMs ? 'missed' : 'excluded'));
-        }
-        if (to < from) {
+        if (verdict === 'out-of-order') {
           this.warn(`a record reached "${where.to}" before "${where.from}" (clocks out of order): left out`);
           return 'excluded';
         }
-        return this.byDeadline(from, where.atMost!, (deadline) => (to <= deadline ? 'met' : 'missed'));
+        return verdict;
       }
       case 'reached':
         return where.anyOf.some((m) => !Number.isNaN(s.time(m))) ? 'met' : 'missed';
@@ -665,18 +668,6 @@ export class ResultsFold {
       this.workingDayDeadlines.set(key, ms);
     }
     return ms;
-  }
-
-  private byDeadline(from: number, d: Duration, judge: (deadlineMs: number) => Verdict): Verdict {
-    try {
-      return judge(this.deadline(from, d));
-    } catch (err) {
-      if (err instanceof MissingCalendarYearError) {
-        this.warn(`${err.message}: a working-day deadline could not be computed, the record is left out`);
-        return 'excluded';
-      }
-      throw err;
-    }
   }
 
   /**

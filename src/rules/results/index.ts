@@ -2,3 +2,4 @@
 export * from './engine';
 export * from './period';
 export * from './file';
+export * from './elapsed';

@@ -20,10 +20,15 @@ describe('operations records', () => {
     for (const r of ok) expect(v.safeParse(OperationsRecord, r).issues).toBeUndefined();
   });
 
-  it('refuses a downtime that ends before it starts, a negative count and an unknown line, with message ids', () => {
+  it('refuses a downtime that ends before it starts, an outage planned to end before it starts, a negative or fractional count and an unknown line, with message ids', () => {
     const bad = [
       [{ ...base, type: 'line-down', payload: { line: 'emergency', from: '2025-12-01T00:10:00.000Z', to: '2025-12-01T00:00:00.000Z' } }, 'time.order'],
       [{ ...base, type: 'call', payload: { line: 'hotline', answered: true, rings: -1 } }, 'number.count'],
+      [
+        { ...base, type: 'outage-announced', payload: { outage: OUTAGE, plannedStart: '2025-12-03T08:00:00.000Z', plannedEnd: '2025-12-03T08:00:00.000Z', affectedCustomers: 1, area: '1 号楼' } },
+        'time.order',
+      ],
+      [{ ...base, type: 'outage-announced', payload: { outage: OUTAGE, plannedStart: '2025-12-03T08:00:00.000Z', affectedCustomers: 2.5, area: '1 号楼' } }, 'number.integer'],
       [{ ...base, type: 'call', payload: { line: 'fax', answered: true, rings: 1 } }, 'value.oneOf'],
     ] as const;
     for (const [r, message] of bad) {

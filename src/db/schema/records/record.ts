@@ -55,13 +55,19 @@ export const PHONE_LINES = ['hotline', 'emergency'] as const;
 export type PhoneLine = (typeof PHONE_LINES)[number];
 export const INSPECTION_OUTCOMES = ['inspected', 'nobody-home'] as const;
 
-export const OutageAnnounced = obj({
-  outage: OutageId,
-  plannedStart: IsoInstant,
-  plannedEnd: v.optional(IsoInstant),
-  affectedCustomers: Count,
-  area: text(200),
-});
+export const OutageAnnounced = v.pipe(
+  obj({
+    outage: OutageId,
+    plannedStart: IsoInstant,
+    plannedEnd: v.optional(IsoInstant),
+    affectedCustomers: Count,
+    area: text(200),
+  }),
+  v.forward(
+    v.check((p) => p.plannedEnd === undefined || p.plannedStart < p.plannedEnd, msg('time.order')),
+    ['plannedEnd'],
+  ),
+);
 export const OutageStarted = obj({
   outage: OutageId,
   /** Planned maintenance (announced ahead) or a fault / emergency. */
