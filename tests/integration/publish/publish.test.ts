@@ -20,6 +20,8 @@ const manager = { name: `mg-${suffix}`, password: 'manager pass 1', cookie: '' }
 
 let site: Site;
 let content: string;
+let dataDir: string;
+const env = () => ({ HEARTHLINE_CONTENT: content, HEARTHLINE_ADMIN_PASSWORD: 'admin pass 1' });
 let resident: Resident;
 
 const newId = () => `rc-${ulid(Date.now())}`;
@@ -65,7 +67,8 @@ function set2026(targets: Record<string, number>) {
 beforeAll(async () => {
   content = mkdtempSync(path.join(os.tmpdir(), 'hearthline-content-'));
   cpSync(path.join(REPO_ROOT, 'content'), content, { recursive: true });
-  site = await startSite({ env: { HEARTHLINE_CONTENT: content, HEARTHLINE_ADMIN_PASSWORD: 'admin pass 1' } });
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearthline-publish-data-'));
+  site = await startSite({ dataDir, env: env() });
   for (const [who, role] of [[committee, 'committee'], [manager, 'manager']] as const) {
     const res = await admin(site, ['create-staff', '--name', who.name, '--role', role, '--password', who.password]);
     expect(res.code, res.stderr).toBe(0);
@@ -83,6 +86,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await site?.stop();
   rmSync(content, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('publishing the approved commitments from the running server', () => {
@@ -102,6 +106,8 @@ describe('publishing the approved commitments from the running server', () => {
   it('an approved set is built in the background, swapped in and served with its new targets, its stamp and the results', async () => {
     const before = await request(site.url, 'GET', '/commitments/2026/');
     expect(before.status).toBe(404);
+    const swBefore = (await request(site.url, 'GET', '/sw.js')).text;
+    expect(swBefore).not.toContain('commitments/2026/');
     const { request: ask } = await draftApproveAndAsk(set2026({ 'heating-satisfaction': 99, 'repair-callback': 93 }));
     const outcome = await outcomeOf(ask);
     expect(outcome.payload, JSON.stringify(outcome.payload)).toMatchObject({ outcome: 'succeeded', year: 2026, results: 2025 });
@@ -126,6 +132,21 @@ describe('publishing the approved commitments from the running server', () => {
     // the content folder holds what was published
     expect(readFileSync(path.join(content, 'commitments/2026.yaml'), 'utf8')).toContain(`Manager ${manager.name}`);
     expect(JSON.parse(readFileSync(path.join(content, 'results/2025.json'), 'utf8')).published.approvedBy.en).toBe(`Manager ${manager.name}`);
+    // the new service worker precaches the new pages: devices update their offline copy
+    expect((await request(site.url, 'GET', '/sw.js')).text).toContain('commitments/2026/');
+    // the home page glances at the new commitments and the 2025 results
+    const home = await request(site.url, 'GET', '/en/');
+    expect(home.text).toContain('Service commitments 2026');
+    expect(home.text).toMatch(/data-glance="results">\d+ met, \d+ not met, \d+ not measured/);
+
+    // a restart serves the published site (the sources have not changed since), not dist/
+    await site.stop();
+    site = await startSite({ dataDir, env: env() });
+    expect(site.output()).toContain('serving the last published site');
+    const again = await request(site.url, 'GET', '/en/commitments/2026/');
+    expect(again.status).toBe(200);
+    expect(again.text).toContain('≥ 99 %');
+    for (const who of [committee, manager]) who.cookie = (await signIn(site.url, who.name, who.password)).cookie!;
   }, 360_000);
 
   it('a publish whose build fails leaves the previous site serving and reports the failure with its reason', async () => {
