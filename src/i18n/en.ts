@@ -45,8 +45,6 @@ export const en: Dictionary = {
     hotlineTitle: 'Customer hotline',
     hotlineHours: 'Hours',
     readMore: 'Read more',
-    commitmentsLink: 'See our service commitments',
-    resultsLink: 'See last year’s results',
   },
   policies: {
     title: 'Policies',

@@ -46,8 +46,6 @@ export const zhCN = {
     hotlineTitle: '客服热线',
     hotlineHours: '接听时间',
     readMore: '了解更多',
-    commitmentsLink: '查看服务承诺',
-    resultsLink: '查看上一年度服务成绩',
   },
   policies: {
     title: '服务政策',

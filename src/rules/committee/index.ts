@@ -4,3 +4,4 @@ export * from './draftState';
 export * from './startFrom';
 export * from './lastMeasured';
 export * from './publication';
+export * from './compose';

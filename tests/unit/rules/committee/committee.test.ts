@@ -3,7 +3,15 @@ import * as v from 'valibot';
 import { Commitments } from '../../../../src/db/schema/commitments';
 import { describeCommitteeProblems } from '../../../../src/db/schema/messages';
 import type { Results } from '../../../../src/db/schema/results';
+import { OperationsRecord } from '../../../../src/db/schema/records';
+import { validateDocumentWrite } from '../../../../src/db/validateRecordWrite';
+import { authorOf, couchUser } from '../../builders/events';
 import {
+  composeApproval,
+  composeComment,
+  composeDraftFrom,
+  composePublishRequest,
+  composeRevision,
   approvalProblems,
   committeeYearState,
   indicatorsBesideLastMeasured,
@@ -146,5 +154,33 @@ describe('last measured value beside each proposed target', () => {
       { index: 3, id: null, last: null },
     ]);
     expect(indicatorsBesideLastMeasured('not a set', files, 2025)).toEqual([]);
+  });
+});
+
+describe('composing the committee records on a device', () => {
+  it('start from 2025, revise, comment, approve and ask: each is a valid record and the fold follows', () => {
+    let n = 0;
+    const w = (who: 'committee' | 'manager') => ({ id: `rc-01JF${String(++n).padStart(22, '0')}`, at: new Date(Date.UTC(2026, 8, 1, 2, n)), author: authorOf(who) });
+    const written: OperationsRecord[] = [];
+    const write = (doc: Record<string, unknown>, who: 'committee' | 'manager') => {
+      const verdict = validateDocumentWrite({ database: { kind: 'operations' }, doc, user: couchUser(who), existing: false });
+      expect(verdict, JSON.stringify(verdict)).toMatchObject({ ok: true });
+      written.push(v.parse(OperationsRecord, doc));
+    };
+    write(composeDraftFrom(w('committee'), publishedCommitments(2025), 2026), 'committee');
+    let s = committeeYearState(written, 2026);
+    const edited = JSON.parse(JSON.stringify(s.current!.commitments));
+    edited.indicators[0].target.value = 99;
+    write(composeRevision(w('committee'), s.current!, edited), 'committee');
+    s = committeeYearState(written, 2026);
+    write(composeComment(w('manager'), s.current!, '可以', 'heating-satisfaction'), 'manager');
+    write(composeApproval(w('manager'), s.current!), 'manager');
+    s = committeeYearState(written, 2026);
+    expect(s.stage).toBe('approved');
+    write(composePublishRequest(w('committee'), s.approval!, 2026), 'committee');
+    s = committeeYearState(written, 2026);
+    expect(s.stage).toBe('publishing');
+    expect(s.current).toMatchObject({ startedFrom: 2025, previous: s.revisions[0]!.id });
+    expect((s.current!.commitments as { indicators: { target: { value: number } }[] }).indicators[0]!.target.value).toBe(99);
   });
 });
