@@ -122,17 +122,17 @@ export function createPublisher({
     await operations.put({ _id: STATE_ID, ...(prev?._rev ? { _rev: prev._rev } : {}), seq, records: [...records.keys()] });
   }
 
+  /** Reads on from the checkpoint; the checkpoint moves after each batch (a first read of a big database resumes where it stopped). */
   async function readChanges() {
     const operations = await db();
     for (;;) {
       const res = await operations.changes({ since: seq, include_docs: true, limit: 500, batch_size: 500 });
       for (const change of res.results) if (change.doc && !change.deleted) keep(change.doc);
-      const moved = res.last_seq !== seq;
+      const moved = String(res.last_seq) !== String(seq);
       seq = res.last_seq;
-      if (res.results.length === 0 || !moved) break;
-      if (res.results.length < 500) break;
+      if (moved) await saveCheckpoint();
+      if (res.results.length < 500 || !moved) break;
     }
-    await saveCheckpoint();
   }
 
   /** Requests without an outcome, oldest first, over every year. */
