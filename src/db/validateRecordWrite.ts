@@ -1,8 +1,10 @@
 import * as v from 'valibot';
 import { OperationsRecord, OperationsRecordDoc } from './schema/records/record';
-import { describeEventIssues } from './schema/messages';
+import { describeCommitteeProblems, describeEventIssues } from './schema/messages';
 import { userFromCouch } from './schema/roles';
 import { OPERATIONS_WRITERS, validateWrite, type WriteInput, type WriteVerdict } from './validateWrite';
+import { DEFAULT_APPROVER_ROLE, committeeWriters, isCommitteeRecordType, type ApproverRole } from './schema/records/commitmentsRecords';
+import { approvalProblems } from '../rules/committee/approvable';
 
 /**
  * The write check of the server's /db for every document: events go to validateWrite
@@ -10,10 +12,38 @@ import { OPERATIONS_WRITERS, validateWrite, type WriteInput, type WriteVerdict }
  * only into the operations database, well formed, never changed, written by the signed-in
  * operations staff member (hotline, complaints, managers, admins) or a server admin (the
  * import). Pure, like validateWrite.
+ *
+ * The committee's records (commitmentsRecords.ts) have their own writers: committee and
+ * managers draft, comment and ask for publication; only the approving role the utility names
+ * (content/utility.yaml `approverRole`, passed in as `approverRole`, default manager) approves,
+ * and only a set that passes the Commitments schema (src/rules/committee/approvable.ts); only
+ * the server (admin) writes a publication's outcome. The committee writes no other record.
  */
-export type DocumentVerdict = WriteVerdict | { readonly ok: true; readonly record: OperationsRecord };
+/** The rules of the committee's records, besides validateWrite's (WRITE_RULES). */
+export const COMMITTEE_WRITE_RULES = ['committee-role', 'approvable'] as const;
+export type CommitteeWriteRule = (typeof COMMITTEE_WRITE_RULES)[number];
 
-export function validateDocumentWrite(input: WriteInput): DocumentVerdict {
+export type DocumentVerdict =
+  | WriteVerdict
+  | { readonly ok: true; readonly record: OperationsRecord }
+  | { readonly ok: false; readonly status: 403; readonly rule: CommitteeWriteRule; readonly reason: string };
+
+export interface DocumentWriteInput extends WriteInput {
+  /** Who approves the commitments (content/utility.yaml `approverRole`); default manager. */
+  readonly approverRole?: ApproverRole;
+}
+
+/** The approval's problems as one sentence for a refusal (the device shows them at their fields). */
+function approvalRefusal(record: OperationsRecord): string | null {
+  if (record.type !== 'commitments-approval') return null;
+  const problems = approvalProblems(record.payload.commitments, record.payload.year);
+  if (problems.length === 0) return null;
+  const [first, ...rest] = describeCommitteeProblems(problems, 'en', ['payload', 'commitments']);
+  const more = rest.length ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : '';
+  return `the revision cannot be approved: ${first?.path ? `${first.path}: ` : ''}${first?.message ?? ''}${more}`;
+}
+
+export function validateDocumentWrite(input: DocumentWriteInput): DocumentVerdict {
   const doc = input.doc;
   if (typeof doc !== 'object' || doc === null || (doc as { docType?: unknown }).docType !== 'record') return validateWrite(input);
   const d = doc as Record<string, unknown>;
@@ -24,6 +54,7 @@ export function validateDocumentWrite(input: WriteInput): DocumentVerdict {
     rule,
     reason,
   });
+  const refuseCommittee = (rule: CommitteeWriteRule, reason: string): DocumentVerdict => ({ ok: false, status: 403, rule, reason });
   if (!user.isAdmin && !user.name) return refuse('signed-in', 'you must be signed in to write', 401);
   if (d._deleted === true) return refuse('never-deleted', 'records are never deleted: record a new one instead');
   if (!user.isAdmin && (input.existing || d._rev !== undefined)) {
@@ -40,9 +71,21 @@ export function validateDocumentWrite(input: WriteInput): DocumentVerdict {
   if (input.database.kind !== 'operations') {
     return refuse('operations-database', 'operations records (outages, calls, line downtime, households) are kept in the operations database only');
   }
-  if (user.isAdmin) return { ok: true, record };
+  if (user.isAdmin) {
+    const notApprovable = approvalRefusal(record);
+    return notApprovable === null ? { ok: true, record } : refuseCommittee('approvable', notApprovable);
+  }
   if (record.author.name !== user.name) {
     return refuse('author-is-user', `author must be the signed-in user: author.name is "${record.author.name}", you are "${user.name}"`);
+  }
+  if (isCommitteeRecordType(record.type)) {
+    const writers = committeeWriters(record.type, input.approverRole ?? DEFAULT_APPROVER_ROLE);
+    if (!user.roles.includes(record.author.role) || !writers.includes(record.author.role)) {
+      const who = writers.length ? writers.join(', ') : 'the server only';
+      return refuseCommittee('committee-role', `${record.type} records are written by ${who}; not by ${record.author.role}`);
+    }
+    const notApprovable = approvalRefusal(record);
+    return notApprovable === null ? { ok: true, record } : refuseCommittee('approvable', notApprovable);
   }
   if (!user.roles.includes(record.author.role) || !OPERATIONS_WRITERS.includes(record.author.role)) {
     return refuse('operations-database', `operations records are written by ${OPERATIONS_WRITERS.join(', ')}`);

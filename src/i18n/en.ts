@@ -45,8 +45,6 @@ export const en: Dictionary = {
     hotlineTitle: 'Customer hotline',
     hotlineHours: 'Hours',
     readMore: 'Read more',
-    commitmentsLink: 'See our service commitments',
-    resultsLink: 'See last year’s results',
   },
   policies: {
     title: 'Policies',
@@ -863,5 +861,16 @@ export const en: Dictionary = {
       'bad-reading': '{room}: a reading is wrong.',
       'reading-count': '{room}: needs {expected} point(s), {actual} recorded.',
     },
+  },
+  // The home page's glance at this year's commitments and last year's results (src/pages/[...lang]/index.astro).
+  homeGlance: {
+    commitmentsTitle: 'Service commitments {year}',
+    indicators: '{count} commitments, each with a stated target and how it is measured.',
+    commitmentsLink: 'See the commitments of {year}',
+    resultsTitle: 'Results {year}',
+    resultsLink: 'See the results of {year}',
+    sample: 'Sample data, not real service records.',
+    noResults: 'The results of {year} are not published yet.',
+    allYears: 'Commitments of every year',
   },
 };

@@ -46,8 +46,6 @@ export const zhCN = {
     hotlineTitle: '客服热线',
     hotlineHours: '接听时间',
     readMore: '了解更多',
-    commitmentsLink: '查看服务承诺',
-    resultsLink: '查看上一年度服务成绩',
   },
   policies: {
     title: '服务政策',
@@ -871,5 +869,16 @@ export const zhCN = {
       'bad-reading': '{room}：读数不正确。',
       'reading-count': '{room}：应测 {expected} 点，记录了 {actual} 点。',
     },
+  },
+  // The home page's glance at this year's commitments and last year's results (src/pages/[...lang]/index.astro).
+  homeGlance: {
+    commitmentsTitle: '{year} 年服务承诺',
+    indicators: '共 {count} 项承诺，每项都有明确的目标值和计算方法。',
+    commitmentsLink: '查看 {year} 年服务承诺',
+    resultsTitle: '{year} 年承诺兑现情况',
+    resultsLink: '查看 {year} 年兑现结果',
+    sample: '示例数据，并非真实服务记录。',
+    noResults: '{year} 年的兑现结果尚未公布。',
+    allYears: '历年服务承诺',
   },
 };

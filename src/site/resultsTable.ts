@@ -129,3 +129,17 @@ export function formatFigure(value: number, target: Target, met: boolean | null,
   const number = String(roundTo(value, digits));
   return target.unit === 'percent' ? `${number} %` : `${number} ${unitText}`;
 }
+
+/**
+ * The home page's glance at a year's results: how many indicators were met, not met and not
+ * measured, judged against that year's commitments when they are published, else by the
+ * verdicts the results file carries.
+ */
+export function glanceAtResults(results: Results, commitments: Commitments | undefined): { met: number; notMet: number; notMeasured: number } {
+  if (commitments) return countOutcomes(resultsAgainstCommitments(commitments, results));
+  return {
+    met: results.figures.filter((f) => f.value !== null && f.met === true).length,
+    notMet: results.figures.filter((f) => f.value !== null && f.met === false).length,
+    notMeasured: results.figures.filter((f) => f.value === null || f.met === undefined || f.met === null).length,
+  };
+}

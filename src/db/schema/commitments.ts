@@ -19,12 +19,36 @@ export const Duration = v.strictObject({
 export type Duration = v.InferOutput<typeof Duration>;
 
 export const TARGET_UNITS = ['percent', 'score', 'visits-per-year'] as const;
+export type TargetUnit = (typeof TARGET_UNITS)[number];
 export const COMPARISONS = ['>=', '>', '<=', '<'] as const;
-export const Target = v.strictObject({
-  comparison: v.picklist(COMPARISONS, `comparison must be one of ${COMPARISONS.join(' ')}`),
-  value: v.number('value must be a number'),
-  unit: v.picklist(TARGET_UNITS, `unit must be one of ${TARGET_UNITS.join(', ')}`),
-});
+/**
+ * The values a target of each unit can take: a percentage from 0 to 100, a callback score
+ * on the 1–10 scale (001 §4), visits a year from 0 to 12. A target outside can never be
+ * judged (98 → 980 % is a typing slip), so the build and the committee's approval refuse it.
+ */
+export const TARGET_RANGES: Readonly<Record<TargetUnit, { min: number; max: number }>> = {
+  percent: { min: 0, max: 100 },
+  score: { min: 1, max: 10 },
+  'visits-per-year': { min: 0, max: 12 },
+};
+/** The messages of the checks below that span fields (src/rules/committee maps them to message ids). */
+export const COMMITMENTS_CHECK_MESSAGES = {
+  targetRange: 'value is outside the range of its unit (percent 0–100, score 1–10, visits-per-year 0–12)',
+  elapsedBound: 'give exactly one of atMost or atLeast',
+  periodOrder: 'period.from must not be after period.to',
+  uniqueIds: 'indicator ids must be unique',
+} as const;
+export const Target = v.pipe(
+  v.strictObject({
+    comparison: v.picklist(COMPARISONS, `comparison must be one of ${COMPARISONS.join(' ')}`),
+    value: v.pipe(v.number('value must be a number'), v.finite('value must be a number')),
+    unit: v.picklist(TARGET_UNITS, `unit must be one of ${TARGET_UNITS.join(', ')}`),
+  }),
+  v.forward(
+    v.check((t) => t.value >= TARGET_RANGES[t.unit].min && t.value <= TARGET_RANGES[t.unit].max, COMMITMENTS_CHECK_MESSAGES.targetRange),
+    ['value'],
+  ),
+);
 export type Target = v.InferOutput<typeof Target>;
 
 // ---- which records an indicator counts (the denominator) ----
@@ -74,7 +98,7 @@ const Elapsed = v.pipe(
     /** Met when `to` came at least this long after `from` (a notice period). */
     atLeast: v.optional(Duration),
   }),
-  v.check((c) => (c.atMost === undefined) !== (c.atLeast === undefined), 'give exactly one of atMost or atLeast'),
+  v.check((c) => (c.atMost === undefined) !== (c.atLeast === undefined), COMMITMENTS_CHECK_MESSAGES.elapsedBound),
 );
 const HasMilestone = v.strictObject({
   test: v.literal('reached'),
@@ -153,7 +177,7 @@ export const Commitments = v.pipe(
     published: v.optional(v.strictObject({ on: IsoDate, approvedBy: Bilingual })),
     indicators: v.pipe(v.array(Indicator), v.nonEmpty('list at least one indicator')),
   }),
-  v.check((c) => c.period.from <= c.period.to, 'period.from must not be after period.to'),
-  v.check((c) => new Set(c.indicators.map((i) => i.id)).size === c.indicators.length, 'indicator ids must be unique'),
+  v.forward(v.check((c) => c.period.from <= c.period.to, COMMITMENTS_CHECK_MESSAGES.periodOrder), ['period', 'to']),
+  v.check((c) => new Set(c.indicators.map((i) => i.id)).size === c.indicators.length, COMMITMENTS_CHECK_MESSAGES.uniqueIds),
 );
 export type Commitments = v.InferOutput<typeof Commitments>;

@@ -4,6 +4,7 @@ import { ESCALATION_LADDER } from '../../rules/escalation';
 import { MAX_ROOM_AREA_M2 } from '../../rules/measurementMethod';
 import { TEMPERATURE_TEST_BOOKING_DAYS, VISITING_HOURS, type BookingProblem } from '../../rules/bookingWindows';
 import { MAX_SIGNATURE_KB, READING_MAX_CELSIUS, READING_MIN_CELSIUS } from './events/limits';
+import type { CommitteeProblem } from '../../rules/committee/approvable';
 
 /**
  * Error messages of the record schemas, in both languages of the interface.
@@ -129,6 +130,37 @@ export const MESSAGES = {
     en: `{field} must be between ${VISITING_HOURS.from} and ${VISITING_HOURS.to}, the hours we visit homes.`,
     'zh-CN': `{field}须在入户服务时间 ${VISITING_HOURS.from}–${VISITING_HOURS.to} 之内。`,
   },
+  // The committee's commitments (src/db/schema/records/commitmentsRecords.ts, src/rules/committee).
+  'number.year': { en: '{field} must be a year from 2000 to 2100.', 'zh-CN': '{field}必须是 2000 到 2100 之间的年份。' },
+  'number.min': { en: '{field} must be at least {requirement}.', 'zh-CN': '{field}不能小于 {requirement}。' },
+  'number.max': { en: '{field} must be at most {requirement}.', 'zh-CN': '{field}不能大于 {requirement}。' },
+  'commitments.slug': {
+    en: '{field} must be lower-case letters and digits joined by hyphens.',
+    'zh-CN': '{field}必须是小写字母或数字，以连字符连接。',
+  },
+  'commitments.tooLarge': { en: '{field} is too large to keep as one draft.', 'zh-CN': '{field}过大，无法保存为一份草稿。' },
+  'commitments.targetRange': {
+    en: '{field} is outside the range of its unit: a percentage from 0 to 100, a score from 1 to 10, visits a year from 0 to 12.',
+    'zh-CN': '{field}超出其单位的范围：百分比 0–100，评分 1–10，每年次数 0–12。',
+  },
+  'commitments.elapsedBound': {
+    en: '{field} must give exactly one of "at most" and "at least".',
+    'zh-CN': '{field}须且只能给出“不超过”或“不少于”其中之一。',
+  },
+  'commitments.periodOrder': { en: '{field} must not be before the start of the period.', 'zh-CN': '{field}不能早于起始日期。' },
+  'commitments.uniqueIds': { en: '{field}: two indicators have the same id.', 'zh-CN': '{field}：有两个指标编号相同。' },
+  'commitments.yearMismatch': {
+    en: '{field} must be {expected}, the year the draft is for.',
+    'zh-CN': '{field}必须为 {expected}，即本草稿所属的年份。',
+  },
+  'commitments.notLatest': {
+    en: '{field}: a newer revision of this draft exists; approve the latest one.',
+    'zh-CN': '{field}：此草稿已有更新的修订，请审批最新修订。',
+  },
+  'commitments.copyDiffers': {
+    en: '{field} must be the approved revision\'s set, unchanged.',
+    'zh-CN': '{field}必须与所审批修订的内容完全一致。',
+  },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type MessageId = keyof typeof MESSAGES;
@@ -230,6 +262,33 @@ export const FIELD_LABELS = {
   personResponsible: { en: 'person responsible', 'zh-CN': '责任人' },
   remedy: { en: 'remedy', 'zh-CN': '整改措施' },
   lessons: { en: 'lessons', 'zh-CN': '经验教训' },
+  // The commitments (content/commitments/<year>.yaml) as the committee edits them.
+  year: { en: 'year', 'zh-CN': '年份' },
+  startedFrom: { en: 'year started from', 'zh-CN': '起草依据年份' },
+  previous: { en: 'previous revision', 'zh-CN': '上一修订' },
+  revision: { en: 'revision', 'zh-CN': '修订' },
+  approval: { en: 'approval', 'zh-CN': '审批' },
+  request: { en: 'publication request', 'zh-CN': '发布申请' },
+  commitments: { en: 'commitments', 'zh-CN': '服务承诺' },
+  indicators: { en: 'indicators', 'zh-CN': '指标' },
+  indicator: { en: 'indicator', 'zh-CN': '指标' },
+  service: { en: 'service', 'zh-CN': '服务类别' },
+  utility: { en: 'utility', 'zh-CN': '企业名称' },
+  title: { en: 'title', 'zh-CN': '标题' },
+  period: { en: 'period', 'zh-CN': '承诺期' },
+  'period.from': { en: 'start of the period', 'zh-CN': '承诺期起始日期' },
+  'period.to': { en: 'end of the period', 'zh-CN': '承诺期结束日期' },
+  published: { en: 'publication', 'zh-CN': '发布信息' },
+  category: { en: 'category', 'zh-CN': '类别' },
+  label: { en: 'name of the indicator', 'zh-CN': '指标名称' },
+  promise: { en: 'promise', 'zh-CN': '承诺内容' },
+  zh: { en: 'Chinese text', 'zh-CN': '中文' },
+  en: { en: 'English text', 'zh-CN': '英文' },
+  target: { en: 'target', 'zh-CN': '目标值' },
+  comparison: { en: 'comparison', 'zh-CN': '比较方式' },
+  'target.value': { en: 'target', 'zh-CN': '目标值' },
+  unit: { en: 'unit', 'zh-CN': '单位' },
+  measure: { en: 'how it is measured', 'zh-CN': '计算方法' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 type PathKey = string | number;
@@ -298,5 +357,21 @@ export function describeBookingProblems(problems: readonly BookingProblem[], lan
   return problems.map((p) => {
     const text = MESSAGES[p.id][lang].replaceAll('{field}', fieldLabel(p.path, lang));
     return { path: formatPath(p.path), id: p.id, message: lang === 'en' ? capitalise(text) : text };
+  });
+}
+
+/**
+ * The committee's problems with a commitments set (src/rules/committee/approvable.ts) as
+ * sentences in `lang`, like describeEventIssues; `prefix` is where the set sits in the record
+ * (`payload.commitments`), so the path names the field of the record written.
+ */
+export function describeCommitteeProblems(problems: readonly CommitteeProblem[], lang: Lang, prefix: readonly PathKey[] = []): DescribedIssue[] {
+  return problems.map((p) => {
+    const keys = [...prefix, ...p.path];
+    const text = MESSAGES[p.id][lang]
+      .replaceAll('{field}', fieldLabel(keys, lang))
+      .replaceAll('{requirement}', p.requirement ?? '')
+      .replaceAll('{expected}', p.expected ?? '');
+    return { path: formatPath(keys), id: p.id, message: lang === 'en' ? capitalise(text) : text };
   });
 }

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { Bilingual, IsoDate, Slug } from './common';
+import { APPROVER_ROLES, DEFAULT_APPROVER_ROLE } from './records/commitmentsRecords';
 
 /** Front matter of a policy page (`content/policies/<lang>/<slug>.md`). */
 export const PolicyFrontmatter = v.strictObject({
@@ -24,6 +25,8 @@ export const Utility = v.strictObject({
   hotline: PhoneNumber,
   hotlineHours: Bilingual,
   emergencyPhone: PhoneNumber,
+  /** Who approves the committee's commitments before they are published (default manager). */
+  approverRole: v.optional(v.picklist(APPROVER_ROLES, `approverRole must be one of ${APPROVER_ROLES.join(', ')}`), DEFAULT_APPROVER_ROLE),
   halls: v.array(
     v.strictObject({
       id: Slug,

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { Author } from '../events/event';
 import { Bool, IsoDay, IsoInstant, Name, StationId, literal, msg, obj, oneOf, text, variantMessage } from '../events/fields';
+import { COMMITTEE_PAYLOADS, COMMITTEE_RECORD_TYPES } from './commitmentsRecords';
 
 /**
  * The operations records that are not about a request: supply outages, telephone calls,
@@ -24,6 +25,8 @@ import { Bool, IsoDay, IsoInstant, Name, StationId, literal, msg, obj, oneOf, te
  *   line-down            { line, from, to, reason? }
  *   household            { household, activeFrom, activeTo?, coalToGas? }
  *   inspection           { household, outcome: inspected|nobody-home }
+ *   commitments-draft, commitments-comment, commitments-approval, publish-request,
+ *   publish-outcome      the committee's work on a year's commitments (commitmentsRecords.ts)
  * `at` is when the thing happened (the announcement, the start of the outage, the restoration,
  * the first ring, the visit, the start of the line's downtime, the household's record date).
  */
@@ -105,6 +108,7 @@ export const RECORD_TYPES = [
   'line-down',
   'household',
   'inspection',
+  ...COMMITTEE_RECORD_TYPES,
 ] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
@@ -134,6 +138,11 @@ function build<const K extends v.ObjectEntries>(key: K) {
       rec('line-down', LineDown),
       rec('household', Household),
       rec('inspection', Inspection),
+      rec('commitments-draft', COMMITTEE_PAYLOADS['commitments-draft']),
+      rec('commitments-comment', COMMITTEE_PAYLOADS['commitments-comment']),
+      rec('commitments-approval', COMMITTEE_PAYLOADS['commitments-approval']),
+      rec('publish-request', COMMITTEE_PAYLOADS['publish-request']),
+      rec('publish-outcome', COMMITTEE_PAYLOADS['publish-outcome']),
     ],
     variantMessage,
   );
