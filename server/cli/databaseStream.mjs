@@ -6,8 +6,11 @@
  * Design documents are skipped. Used by `npm run results` and bench/results.ts.
  *
  * Why ranges in flight: reading one page after another, the embedded backend (PouchDB Server
- * on LevelDB) spent most of each page waiting on LevelDB reads, one document after another
- * (its profile: 63 % idle), so the read was bound by latency, not work. The ranges are cut
+ * on LevelDB) reads a page's documents from LevelDB one after another, and its main thread
+ * sat idle most of the read (63 % in a profile) waiting on them: several ranges at once
+ * overlap those waits. When the machine's cores are busy, the server's own CPU (LevelDB
+ * reads, JSON decoding and encoding: 130-150 µs a document, bench:results prints it) is the
+ * limit and reading several ranges at once gains little. The ranges are cut
  * ahead of the reads by asking for the id `pageSize` places on (`skip`, no documents:
  * cheap), each page is then `[start, end)` of ids, and pages are handed out in order, so the
  * documents come in the same order as a read page by page (the fold sees the same sequence).

@@ -4,7 +4,7 @@
  * JSON.parse builds every object and string of a document (contact, address, device, the
  * submission's text …) and needs the bytes decoded to a string first; the engine reads ten
  * top-level fields and, for a few event types, the payload. Profiling the fold over an NDJSON
- * file showed three quarters of the time in UTF-8 decoding and JSON.parse. So `leanDoc`
+ * file showed about 60 % of the time in UTF-8 decoding and JSON.parse. So `leanDoc`
  * scans a document's bytes once, keeps only the fields the engine reads
  * (READ_FIELDS in src/rules/results/engine.ts) and leaves `author` and `payload` as byte
  * ranges that are parsed with JSON.parse only when the engine asks for them.
