@@ -2,19 +2,25 @@
  * How fast the results engine computes a year's figures, and how fast the results command
  * reads the operations database.
  *
- *   npm run bench:results [-- --sizes 100000,1000000 --backend 100000 --page 2000]
+ *   npm run bench:results [-- --sizes 100000,1000000 --backend 100000 --page 2000 --concurrency 3 --rounds 1 --baseline yes]
  *
- * 1. compute: events generated into an NDJSON file (a heating season: repairs, complaints,
- *    consultations, temperature tests, with callbacks and replies; plus hotline calls), then
- *    read line by line, parsed and folded (src/rules/results) in a child process of its own,
- *    so its peak memory (maxRSS) is that run's alone. Goal: ≥ 200,000 events/s within 512 MB
- *    at 1,000,000 events, memory not growing with the number of events.
+ * 1. compute: events generated into an NDJSON file (tests/unit/builders/season.ts: a heating
+ *    season of repairs, complaints, consultations, temperature tests, with callbacks and
+ *    replies; plus hotline calls), then read and folded (src/rules/results) in a child
+ *    process of its own: first the fast path (server/cli/leanDocs.ts reads only what the
+ *    engine needs from the bytes), its peak memory (maxRSS) taken then, so it is that run's
+ *    alone; then the baseline in the same process (text chunks, JSON.parse per line), which
+ *    must compute the same results. Goal: ≥ 200,000 events/s within 512 MB at 1,000,000
+ *    events, memory not growing with the number of events.
  * 2. backend: the real server (embedded PouchDB Server, router off) on a temporary folder,
- *    N events loaded into `operations` through /db, then read back with the results command's
- *    reader (PouchDB's HTTP adapter, _all_docs page by page) and folded. Goal ≥ 5,000 events/s.
- * Prints events per second and peak memory for each.
+ *    N events loaded into `operations` through /db, then read back and folded by the results
+ *    command's reader (server/cli/databaseStream.mjs: PouchDB's HTTP adapter, `_all_docs`
+ *    ranges, several at once, no gzip) and by the baseline reader (one page after another,
+ *    gzip), in this process, `--rounds` times each. Goal ≥ 5,000 events/s. The server's CPU
+ *    seconds are printed too: on a shared machine they say where the time went.
+ * Prints events per second (wall and per CPU-second) and peak memory for each.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -24,10 +30,11 @@ import { parseArgs } from 'node:util';
 import * as v from 'valibot';
 import { parse as parseYaml } from 'yaml';
 import { Commitments } from '../src/db/schema/commitments';
-import { parseEvent, seededRandom, ulid } from '../src/db/schema/index';
+import { parseEvent } from '../src/db/schema/index';
 import { ResultsFold } from '../src/rules/results/engine';
 import { openHttpDatabase, streamAllDocs } from '../server/cli/databaseStream.mjs';
-import { PAYLOADS, SUBMISSIONS } from '../tests/unit/builders/events';
+import { ndjsonDocBatches } from '../server/cli/leanDocs';
+import { documents } from '../tests/unit/builders/season';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -37,101 +44,14 @@ const { values } = parseArgs({
     child: { type: 'string' },
     file: { type: 'string' },
     page: { type: 'string', default: '2000' },
+    concurrency: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '1' },
+    baseline: { type: 'string', default: 'yes' },
   },
 });
 
 const commitments = v.parse(Commitments, parseYaml(readFileSync(path.join(ROOT, 'content/commitments/2025.yaml'), 'utf8')));
 const AS_OF = Date.parse('2026-03-21T00:00:00.000Z');
-const SEASON_START = Date.parse('2025-11-15T00:00:00+08:00');
-const SEASON_MS = 125 * 24 * 3_600_000;
-const STATIONS = ['north-1', 'south-2', 'east-3', 'west-4'];
-const MIN = 60_000;
-
-// ------------------------------------------------------------------ generation
-
-/** The events of one request, in CouchDB shape (about 6 per request on average). */
-function* requestEvents(i: number, rnd: () => number): Generator<Record<string, unknown>> {
-  const kinds = ['repair', 'repair', 'repair', 'complaint', 'consultation', 'temperature-test'] as const;
-  const kind = kinds[i % kinds.length]!;
-  const start = SEASON_START + Math.floor(rnd() * SEASON_MS);
-  const station = STATIONS[i % STATIONS.length]!;
-  const requestId = `rq-${ulid(start, rnd)}`;
-  const resident = `r-${100000 + (i % 50000)}`;
-  const hotline = { name: 'hl-li', role: 'hotline', device: 'pc-hotline-1' };
-  const tech = { name: 'tc-chen', role: 'technician', device: 'phone-tc-chen' };
-  const ev = (type: string, at: number, author: Record<string, string>, payload: Record<string, unknown>) => ({
-    _id: `ev-${ulid(at, rnd)}`,
-    docType: 'event',
-    schemaVersion: 1,
-    requestId,
-    requestKind: kind,
-    type,
-    at: new Date(at).toISOString(),
-    author,
-    resident,
-    station,
-    visibility: 'resident',
-    payload,
-  });
-  yield ev('submitted', start, hotline, { ...SUBMISSIONS[kind], channel: 'phone' });
-  let t = start + Math.floor(rnd() * 30 * MIN);
-  yield ev('accepted', t, hotline, {});
-  if (kind === 'complaint' || kind === 'consultation') {
-    t += Math.floor(rnd() * 30 * 60 * MIN);
-    yield ev('reply', t, hotline, PAYLOADS.reply);
-    t += Math.floor(rnd() * 7 * 24 * 60 * MIN);
-    yield ev('closed', t, hotline, PAYLOADS.closed);
-    return;
-  }
-  t += Math.floor(rnd() * 20 * MIN);
-  yield ev('dispatched', t, hotline, { ...PAYLOADS.dispatched, visitAt: new Date(t + 40 * MIN).toISOString() });
-  t += Math.floor(rnd() * 70 * MIN);
-  yield ev('arrived', t, tech, {});
-  if (kind === 'temperature-test') {
-    yield ev('measured', t + 20 * MIN, tech, rnd() < 0.9 ? PAYLOADS.measured : { rooms: PAYLOADS.measured.rooms });
-    return;
-  }
-  t += Math.floor(rnd() * 120 * MIN);
-  yield ev('resolved', t, tech, PAYLOADS.resolved);
-  if (rnd() < 0.92) {
-    yield ev('callback', t + 24 * 60 * MIN, hotline, { ...PAYLOADS.callback, attitude: 7 + Math.floor(rnd() * 4), ability: 7 + Math.floor(rnd() * 4) });
-  }
-}
-
-function* calls(n: number, rnd: () => number): Generator<Record<string, unknown>> {
-  for (let i = 0; i < n; i += 1) {
-    const at = SEASON_START + Math.floor(rnd() * SEASON_MS);
-    const rings = 1 + Math.floor(rnd() * 5);
-    yield {
-      _id: `rc-${ulid(at, rnd)}`,
-      docType: 'record',
-      schemaVersion: 1,
-      type: 'call',
-      at: new Date(at).toISOString(),
-      author: { name: 'hl-li', role: 'hotline', device: 'pc-hotline-1' },
-      payload: { line: 'hotline', answered: rings < 5, rings },
-    };
-  }
-}
-
-/** Exactly `n` documents: requests' events, and one call per 20 events. */
-function* documents(n: number, seed = 1): Generator<Record<string, unknown>> {
-  const rnd = seededRandom(seed);
-  let made = 0;
-  for (let i = 0; made < n; i += 1) {
-    for (const e of requestEvents(i, rnd)) {
-      if (made >= n) return;
-      yield e;
-      made += 1;
-    }
-    if (i % 3 === 0 && made < n) {
-      for (const c of calls(1, rnd)) {
-        yield c;
-        made += 1;
-      }
-    }
-  }
-}
 
 async function writeNdjson(file: string, n: number): Promise<void> {
   const out = createWriteStream(file);
@@ -150,49 +70,71 @@ async function writeNdjson(file: string, n: number): Promise<void> {
 // ------------------------------------------------------------------ the measured runs
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+const rate = (n: number, ms: number) => Math.round(n / (ms / 1000)).toLocaleString('en');
+const gc = (globalThis as { gc?: () => void }).gc;
 
-/** The documents of an NDJSON file, read in 1 MB chunks and split at line ends. */
-async function* ndjsonDocs(file: string): AsyncGenerator<unknown> {
+/**
+ * The baseline reader: the file decoded to text in 1 MB chunks, split at line ends and each
+ * line given to JSON.parse (what this bench did before server/cli/leanDocs.ts). A chunk's
+ * documents at a time, as the fast reader hands them out.
+ */
+async function* plainDocBatches(file: string): AsyncGenerator<unknown[]> {
   let rest = '';
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20, encoding: 'utf8' })) {
     const text = rest + (chunk as string);
+    const batch: unknown[] = [];
     let start = 0;
     for (let nl = text.indexOf('\n', start); nl >= 0; nl = text.indexOf('\n', start)) {
-      if (nl > start) yield JSON.parse(text.slice(start, nl));
+      if (nl > start) batch.push(JSON.parse(text.slice(start, nl)));
       start = nl + 1;
     }
     rest = text.slice(start);
+    yield batch;
   }
-  if (rest.trim()) yield JSON.parse(rest);
+  if (rest.trim()) yield [JSON.parse(rest)];
 }
 
-/** Child: fold an NDJSON file, print { events, ms, cpuMs, maxRssBytes, … } as JSON. */
-async function computeChild(file: string): Promise<void> {
+interface ComputeRun {
+  events: number;
+  ms: number;
+  finishMs: number;
+  cpuMs: number;
+  heapWithFold: number;
+  figures: string;
+}
+
+async function computeRun(batches: AsyncGenerator<unknown[]>): Promise<ComputeRun> {
+  gc?.();
   const started = performance.now();
   const cpu0 = process.cpuUsage();
   const fold = new ResultsFold(commitments, { asOf: AS_OF });
   let n = 0;
-  for await (const doc of ndjsonDocs(file)) {
-    fold.add(doc);
-    n += 1;
+  for await (const batch of batches) {
+    for (const doc of batch) fold.add(doc);
+    n += batch.length;
   }
   const folded = performance.now();
   const results = fold.finish();
   const ms = performance.now() - started;
   const cpu = process.cpuUsage(cpu0);
-  const heapAfterGc = (globalThis as { gc?: () => void }).gc ? ((globalThis as { gc: () => void }).gc(), process.memoryUsage().heapUsed) : undefined;
-  console.log(
-    JSON.stringify({
-      events: n,
-      ms,
-      foldMs: folded - started,
-      cpuMs: (cpu.user + cpu.system) / 1000,
-      maxRssBytes: process.resourceUsage().maxRSS * 1024,
-      heapAfterGc,
-      requests: results.read.requests,
-      sample: results.figures.slice(0, 3).map((f) => [f.indicator, f.value]),
-    }),
-  );
+  // What the fold keeps (its accumulators), measured while it is still alive.
+  gc?.();
+  const heapWithFold = process.memoryUsage().heapUsed;
+  return { events: n, ms, finishMs: ms - (folded - started), cpuMs: (cpu.user + cpu.system) / 1000, heapWithFold, figures: JSON.stringify(results) };
+}
+
+/**
+ * Child: the fast path (leanDocs reader), then the baseline (JSON.parse) over the same file,
+ * in this one process; prints both as JSON. Peak RSS is taken before the baseline runs, so
+ * it is the fast run's alone.
+ */
+async function computeChild(file: string): Promise<void> {
+  const fast = await computeRun(ndjsonDocBatches(file));
+  const maxRssBytes = process.resourceUsage().maxRSS * 1024;
+  const base = values.baseline === 'no' ? undefined : await computeRun(plainDocBatches(file));
+  if (base && base.figures !== fast.figures) throw new Error('the fast path and the baseline computed different results');
+  const requests = (JSON.parse(fast.figures) as { read: { requests: number } }).read.requests;
+  console.log(JSON.stringify({ fast: { ...fast, figures: undefined }, base: base && { ...base, figures: undefined }, maxRssBytes, requests }));
 }
 
 async function computeBench(sizes: number[], dir: string): Promise<void> {
@@ -201,24 +143,42 @@ async function computeBench(sizes: number[], dir: string): Promise<void> {
     const g0 = performance.now();
     await writeNdjson(file, n);
     const genS = (performance.now() - g0) / 1000;
-    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', 'compute', '--file', file], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      maxBuffer: 1 << 24,
-    });
+    const child = spawnSync(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', 'compute', '--file', file, '--baseline', values.baseline!],
+      { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 },
+    );
     if (child.status !== 0) throw new Error(`the compute run failed:\n${child.stderr}`);
-    const r = JSON.parse(child.stdout.trim().split('\n').pop()!);
-    const rate = r.events / (r.ms / 1000);
-    const cpuRate = r.events / (r.cpuMs / 1000);
+    const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { fast: ComputeRun; base?: ComputeRun; maxRssBytes: number; requests: number };
+    const f = r.fast;
+    const wallRate = f.events / (f.ms / 1000);
+    const met = wallRate >= 200_000 && (n < 1_000_000 || r.maxRssBytes <= 512 * 2 ** 20);
     console.log(
-      `compute ${n.toLocaleString('en')} events (${r.requests.toLocaleString('en')} requests; file made in ${genS.toFixed(1)} s): ` +
-        `${(r.ms / 1000).toFixed(2)} s wall (${((r.ms - r.foldMs) / 1000).toFixed(2)} s of it finishing), ` +
-        `${Math.round(rate).toLocaleString('en')} events/s wall, ${Math.round(cpuRate).toLocaleString('en')} events per CPU-second, ` +
-        `peak RSS ${mb(r.maxRssBytes)}, heap kept after GC ${r.heapAfterGc ? mb(r.heapAfterGc) : '?'} ` +
-        `[goal ≥ 200,000/s${n >= 1_000_000 ? ', ≤ 512 MB' : ''}: ${rate >= 200_000 && (n < 1_000_000 || r.maxRssBytes <= 512 * 2 ** 20) ? 'met' : 'NOT met'}]`,
+      `compute ${n.toLocaleString('en')} events (${r.requests.toLocaleString('en')} requests; file made in ${genS.toFixed(1)} s):\n` +
+        `  fast     ${(f.ms / 1000).toFixed(2)} s wall (${(f.finishMs / 1000).toFixed(2)} s of it finishing), ${rate(f.events, f.ms)} events/s wall, ` +
+        `${rate(f.events, f.cpuMs)} per CPU-second; peak RSS ${mb(r.maxRssBytes)}, heap after GC with the fold alive ${mb(f.heapWithFold)} ` +
+        `[goal ≥ 200,000/s${n >= 1_000_000 ? ', ≤ 512 MB' : ''}: ${met ? 'met' : 'NOT met'}]` +
+        (r.base
+          ? `\n  baseline ${(r.base.ms / 1000).toFixed(2)} s wall, ${rate(r.base.events, r.base.ms)} events/s wall, ${rate(r.base.events, r.base.cpuMs)} per CPU-second ` +
+            `(JSON.parse per line, same process, same figures): fast = ${(r.base.ms / f.ms).toFixed(2)}× wall, ${(r.base.cpuMs / f.cpuMs).toFixed(2)}× CPU`
+          : ''),
     );
     rmSync(file, { force: true });
   }
+}
+
+/** CPU seconds used so far by the processes whose ids are given (the server and its children), from /proc. */
+function cpuSecondsOf(pids: number[]): number {
+  let sum = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      sum += (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+    } catch {
+      // not Linux, or gone
+    }
+  }
+  return sum;
 }
 
 async function backendBench(n: number): Promise<void> {
@@ -226,6 +186,7 @@ async function backendBench(n: number): Promise<void> {
   const password = 'bench-results-admin';
   const site = await startSite({ env: { HEARTHLINE_ADMIN_PASSWORD: password, HEARTHLINE_ROUTER: '0' } });
   try {
+    const serverPids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(process.pid)], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
     const auth = `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
     // Sanity: the generated events are valid events.
     let checked = 0;
@@ -252,26 +213,48 @@ async function backendBench(n: number): Promise<void> {
     }
     if (batch.length) await flush();
     const loadS = (performance.now() - l0) / 1000;
+    console.log(`backend: ${n.toLocaleString('en')} documents loaded through /db in ${loadS.toFixed(1)} s (${checked} generated documents checked against the schema)`);
 
-    const db = openHttpDatabase(`${site.url}/db/operations`, { username: 'admin', password });
-    const rss0 = process.memoryUsage().rss;
-    let peak = rss0;
-    const r0 = performance.now();
-    const fold = new ResultsFold(commitments, { asOf: AS_OF });
-    let read = 0;
-    for await (const doc of streamAllDocs(db, { pageSize: Number(values.page) })) {
-      fold.add(doc);
-      read += 1;
-      if ((read & 4095) === 0) peak = Math.max(peak, process.memoryUsage().rss);
+    const pageSize = Number(values.page);
+    const readers = {
+      // The reader before: one page after another, gzip responses (PouchDB's default).
+      baseline: { concurrency: 1, compress: true },
+      fast: { concurrency: Number(values.concurrency), compress: false },
+    };
+    const seen: Record<string, string> = {};
+    for (let round = 1; round <= Number(values.rounds); round += 1) {
+      for (const [name, reader] of Object.entries(readers)) {
+        const db = openHttpDatabase(`${site.url}/db/operations`, { username: 'admin', password }, { compress: reader.compress });
+        gc?.();
+        const rss0 = process.memoryUsage().rss;
+        let peak = rss0;
+        const server0 = cpuSecondsOf(serverPids);
+        const cpu0 = process.cpuUsage();
+        const r0 = performance.now();
+        const fold = new ResultsFold(commitments, { asOf: AS_OF });
+        let read = 0;
+        for await (const doc of streamAllDocs(db, { pageSize, concurrency: reader.concurrency })) {
+          fold.add(doc);
+          read += 1;
+          if ((read & 4095) === 0) peak = Math.max(peak, process.memoryUsage().rss);
+        }
+        const figures = JSON.stringify(fold.finish());
+        const ms = performance.now() - r0;
+        const cpu = process.cpuUsage(cpu0);
+        const serverS = cpuSecondsOf(serverPids) - server0;
+        if (seen[name === 'fast' ? 'baseline' : 'fast'] !== undefined && seen[name === 'fast' ? 'baseline' : 'fast'] !== figures) {
+          throw new Error('the two readers computed different results');
+        }
+        seen[name] = figures;
+        const wall = read / (ms / 1000);
+        console.log(
+          `  round ${round} ${name.padEnd(8)} (pages of ${pageSize}, ${reader.concurrency} at once, ${reader.compress ? 'gzip' : 'no gzip'}): ${read.toLocaleString('en')} documents in ${(ms / 1000).toFixed(2)} s, ` +
+            `${Math.round(wall).toLocaleString('en')} events/s; CPU: reader ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, server ${serverS.toFixed(1)} s ` +
+            `(${Math.round((serverS * 1e6) / read)} µs a document); reader RSS ${mb(rss0)} → peak ${mb(peak)}` +
+            (name === 'fast' ? ` [goal ≥ 5,000/s: ${wall >= 5000 ? 'met' : 'NOT met'}]` : ''),
+        );
+      }
     }
-    fold.finish();
-    const s = (performance.now() - r0) / 1000;
-    const rate = read / s;
-    console.log(
-      `backend read (pages of ${values.page}) ${read.toLocaleString('en')} documents of ${n.toLocaleString('en')} (loaded through /db in ${loadS.toFixed(1)} s): ` +
-        `${s.toFixed(2)} s, ${Math.round(rate).toLocaleString('en')} events/s, reader RSS ${mb(rss0)} → peak ${mb(peak)} ` +
-        `[goal ≥ 5,000/s: ${rate >= 5000 ? 'met' : 'NOT met'}] (${checked} generated documents checked against the schema)`,
-    );
   } finally {
     await site.stop();
   }

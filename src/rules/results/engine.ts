@@ -45,7 +45,15 @@ export interface EngineOptions {
   readonly minCellRecords?: number;
 }
 
-/** What the engine reads of a document; anything else in it is ignored. */
+/**
+ * The top-level fields of a document the engine reads; anything else in it is ignored.
+ * server/cli/leanDocs.ts keeps only these when it reads documents from JSON bytes (and
+ * `author` and `payload` whole), so a field the engine starts reading must be listed here:
+ * the type `TopDoc` below refuses any other.
+ */
+export const READ_FIELDS = ['_id', 'id', 'docType', 'type', 'at', 'requestId', 'requestKind', 'station', 'author', 'payload'] as const;
+type TopDoc = { readonly [F in (typeof READ_FIELDS)[number]]?: unknown };
+/** A payload or an author: any field. */
 type Doc = Record<string, unknown>;
 
 // ------------------------------------------------------------------ outputs
@@ -108,6 +116,7 @@ export interface ComputedResults {
 
 type RequestMilestone = (typeof REQUEST_MILESTONES)[number];
 const MI: Record<RequestMilestone, number> = Object.fromEntries(REQUEST_MILESTONES.map((m, i) => [m, i])) as Record<RequestMilestone, number>;
+const MILESTONE_INDEX: ReadonlyMap<string, number> = new Map(REQUEST_MILESTONES.map((m, i) => [m, i]));
 const OUTAGE_MILESTONES: readonly Milestone[] = ['announced', 'started', 'restored'];
 const HOUSEHOLD_MILESTONES: readonly Milestone[] = ['inspected', 'nobody-home'];
 
@@ -124,6 +133,11 @@ export const MILESTONE_OF_EVENT: Readonly<Record<string, readonly RequestMilesto
   closed: ['closed'],
   'nobody-home': ['nobody-home'],
 };
+
+/** MILESTONE_OF_EVENT as milestone indices, looked up once per event. */
+const MARKS_OF_EVENT: ReadonlyMap<string, readonly number[]> = new Map(
+  Object.entries(MILESTONE_OF_EVENT).map(([type, marks]) => [type, marks.map((m) => MI[m])]),
+);
 
 interface RequestAcc {
   kind: RequestKind;
@@ -290,15 +304,15 @@ export class ResultsFold {
       this.ignored += 1;
       return;
     }
-    const d = doc as Doc;
+    const d = doc as TopDoc;
     if (d.docType === 'event') this.addEvent(d);
     else if (d.docType === 'record') this.addRecord(d);
     else this.ignored += 1;
   }
 
-  private addEvent(d: Doc): void {
+  private addEvent(d: TopDoc): void {
     const requestId = d.requestId as string;
-    const at = Date.parse(d.at as string);
+    const at = instantMs(d.at as string);
     if (typeof requestId !== 'string' || Number.isNaN(at)) {
       this.ignored += 1;
       return;
@@ -310,26 +324,33 @@ export class ResultsFold {
       acc = { kind: d.requestKind as RequestKind, station: d.station as string, t: new Float64Array(REQUEST_MILESTONES.length).fill(NaN), withdrawn: false };
       this.requests.set(requestId, acc);
     }
-    const payload = (d.payload ?? {}) as Doc;
-    const marks = MILESTONE_OF_EVENT[type];
-    if (marks) for (const m of marks) setMilestone(acc.t, MI[m], at, m === 'closed');
+    // The payload is read only by the types below that need it: most events (accepted,
+    // arrived, …) are milestones alone, and a lean document (server/cli/leanDocs.ts) parses
+    // a payload only when it is read.
+    const marks = MARKS_OF_EVENT.get(type);
+    if (marks) for (let k = 0; k < marks.length; k += 1) setMilestone(acc.t, marks[k]!, at, marks[k] === MI.closed);
     switch (type) {
       case 'submitted': {
         acc.station = d.station as string; // the submission's station wins over a later event's
         acc.kind = d.requestKind as RequestKind;
         if (((d.author ?? {}) as Doc).role !== 'resident') setMilestone(acc.t, MI.accepted, at, false);
-        if (acc.kind === 'repair' && typeof payload.fault === 'string') acc.fault = payload.fault;
+        if (acc.kind === 'repair') {
+          const fault = payloadOf(d).fault;
+          if (typeof fault === 'string') acc.fault = fault;
+        }
         break;
       }
-      case 'callback':
+      case 'callback': {
+        const payload = payloadOf(d);
         if (payload.outcome !== 'unreachable') setMilestone(acc.t, MI.callback, at, false);
         this.addCallback(d, payload, at);
         break;
+      }
       case 'withdrawn':
         acc.withdrawn = true;
         break;
       case 'measured':
-        this.addMeasured(acc, d, payload, at);
+        this.addMeasured(acc, d, payloadOf(d), at);
         break;
       case 'signed-off':
         if (acc.lastSignOffAt === undefined || at > acc.lastSignOffAt) acc.lastSignOffAt = at;
@@ -337,7 +358,7 @@ export class ResultsFold {
     }
   }
 
-  private addMeasured(acc: RequestAcc, d: Doc, payload: Doc, at: number): void {
+  private addMeasured(acc: RequestAcc, d: TopDoc, payload: Doc, at: number): void {
     const id = (d._id ?? d.id) as string;
     if (acc.measuredAt !== undefined && (at < acc.measuredAt || (at === acc.measuredAt && id < (acc.measuredId ?? '')))) return;
     const rooms = Array.isArray(payload.rooms) ? (payload.rooms as { name: string; areaM2: number; readings: number[] }[]) : [];
@@ -350,7 +371,7 @@ export class ResultsFold {
     acc.measuredSigned = typeof payload.signature === 'string';
   }
 
-  private addCallback(d: Doc, payload: Doc, at: number): void {
+  private addCallback(d: TopDoc, payload: Doc, at: number): void {
     if (!inPeriod(at, this.period)) return;
     const station = d.station as string;
     if (this.station !== undefined && station !== this.station) return;
@@ -395,9 +416,9 @@ export class ResultsFold {
     }
   }
 
-  private addRecord(d: Doc): void {
-    const at = Date.parse(d.at as string);
-    const payload = (d.payload ?? {}) as Doc;
+  private addRecord(d: TopDoc): void {
+    const at = instantMs(d.at as string);
+    const payload = payloadOf(d);
     if (Number.isNaN(at)) {
       this.ignored += 1;
       return;
@@ -572,11 +593,7 @@ export class ResultsFold {
           const submitted = r.t[MI.submitted]!;
           if (Number.isNaN(submitted) || !inPeriod(submitted, p)) continue;
           if (reachedIdx !== undefined && Number.isNaN(r.t[reachedIdx]!)) continue;
-          yield {
-            keys: { station: r.station, kind: r.kind, month: monthOf(submitted) },
-            time: (m) => (m in MI ? r.t[MI[m as RequestMilestone]]! : NaN),
-            withdrawn: r.withdrawn,
-          };
+          yield new RequestSubject(r, monthOf(submitted));
         }
         return;
       }
@@ -648,7 +665,8 @@ export class ResultsFold {
         return verdict;
       }
       case 'reached':
-        return where.anyOf.some((m) => !Number.isNaN(s.time(m))) ? 'met' : 'missed';
+        for (const m of where.anyOf) if (!Number.isNaN(s.time(m))) return 'met';
+        return 'missed';
       case 'rooms-at-least':
         return s.minMean !== undefined && roomCompliant(s.minMean, where.celsius) ? 'met' : 'missed';
       default:
@@ -656,16 +674,25 @@ export class ResultsFold {
     }
   }
 
-  /** Working-day deadlines by China day and count: every request of a day shares its deadline. */
-  private readonly workingDayDeadlines = new Map<string, number>();
+  /**
+   * Working-day deadlines by count, then by China day: every request of a day shares its
+   * deadline (numbers as keys: a key string made per request and indicator cost more than
+   * the lookup saved).
+   */
+  private readonly workingDayDeadlines = new Map<number, Map<number, number>>();
 
   private deadline(from: number, d: Duration): number {
     if (d.unit !== 'working-days') return deadlineOf(from, d, this.calendar).getTime();
-    const key = `${Math.floor((from + CHINA_OFFSET) / DAY)}|${d.value}`;
-    let ms = this.workingDayDeadlines.get(key);
+    let byDay = this.workingDayDeadlines.get(d.value);
+    if (!byDay) {
+      byDay = new Map();
+      this.workingDayDeadlines.set(d.value, byDay);
+    }
+    const day = Math.floor((from + CHINA_OFFSET) / DAY);
+    let ms = byDay.get(day);
     if (ms === undefined) {
       ms = deadlineOf(from, d, this.calendar).getTime();
-      this.workingDayDeadlines.set(key, ms);
+      byDay.set(day, ms);
     }
     return ms;
   }
@@ -792,6 +819,48 @@ export class ResultsFold {
   }
 }
 
+/**
+ * Date.parse, with a fast path for the one form every stored instant has
+ * (`2025-12-01T08:00:00.000Z`, Date#toISOString): Date.parse was a tenth of the fold's time.
+ * Anything else (another form, hour 24, a year before 100, not a string) goes to Date.parse,
+ * so the result is always Date.parse's (tests/unit/results/leanDocs.test.ts compares them).
+ */
+export function instantMs(text: string): number {
+  if (typeof text !== 'string' || text.length !== 24 || text.charCodeAt(23) !== 90 /* Z */) return Date.parse(text);
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  const ms = digits(text, 20, 3);
+  if (
+    text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 ||
+    text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || text.charCodeAt(19) !== 46 ||
+    year < 100 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0
+  ) {
+    return Date.parse(text);
+  }
+  // Date.parse also rolls 31 February over into March, as Date.UTC does.
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
+/** The number written with `count` ASCII digits from `at`, or -1 if one is not a digit. */
+function digits(text: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i += 1) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/** A document's payload, {} when it has none. */
+function payloadOf(d: TopDoc): Doc {
+  return (d.payload ?? {}) as Doc;
+}
+
 /** Keeps the first instant of a milestone (the last, for `closed`). */
 function setMilestone(t: Float64Array, i: number, at: number, last: boolean): void {
   const cur = t[i]!;
@@ -819,6 +888,23 @@ interface Subject {
   time(m: Milestone): number;
   readonly withdrawn: boolean;
   readonly minMean?: number;
+}
+
+/** A request as a member of a population (a class, not a closure per request: finishing made one per request and indicator). */
+class RequestSubject implements Subject {
+  readonly keys: { station: string; kind: string; month: string };
+  readonly withdrawn: boolean;
+  constructor(
+    private readonly r: RequestAcc,
+    month: string,
+  ) {
+    this.keys = { station: r.station, kind: r.kind, month };
+    this.withdrawn = r.withdrawn;
+  }
+  time(m: Milestone): number {
+    const i = MILESTONE_INDEX.get(m);
+    return i === undefined ? NaN : this.r.t[i]!;
+  }
 }
 
 function lastDayOf(p: PeriodBounds): string {

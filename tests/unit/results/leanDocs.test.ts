@@ -1,0 +1,150 @@
+/**
+ * The fast read of documents (server/cli/leanDocs.ts: only the fields the engine reads, from
+ * the bytes) and the engine's fast instant parser must give exactly what JSON.parse and
+ * Date.parse give: the same fields, and so the same figures, to the last digit.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { computeResults, instantMs, READ_FIELDS, type EngineOptions } from '../../../src/rules/results';
+import { leanDoc, ndjsonDocBatches } from '../../../server/cli/leanDocs';
+import { seededRandom } from '../../../src/db/schema/index';
+import { aRequestHistory, resetIds, STATION, OTHER_STATION } from '../builders/events';
+import { documents } from '../builders/season';
+import { cst } from '../rules/builders';
+import { aRecord, commitmentsOf, outageId, resetRecordIds } from './builders';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'hearthline-lean-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function readLean(docs: unknown[], name: string, separator = '\n'): Promise<unknown[]> {
+  const file = path.join(dir, name);
+  writeFileSync(file, docs.map((d) => JSON.stringify(d)).join(separator) + separator);
+  const out: unknown[] = [];
+  for await (const batch of ndjsonDocBatches(file, 4096)) out.push(...batch);
+  return out;
+}
+
+/** What the engine reads of a document, however it was read. */
+const readOf = (d: unknown) => {
+  const doc = d as Record<string, unknown>;
+  return Object.fromEntries(READ_FIELDS.map((f) => [f, doc[f]]));
+};
+
+describe('instantMs', () => {
+  it('gives what Date.parse gives, for stored instants and for every odd form', () => {
+    const odd = [
+      '2025-12-01T00:00:00.000Z',
+      '2025-02-30T23:59:59.999Z', // rolled over into March by both
+      '2024-02-29T12:00:00.000Z',
+      '2025-01-01T24:00:00.000Z', // hour 24: Date.parse's own business
+      '2025-01-01T23:60:00.000Z',
+      '2025-01-01T23:59:60.000Z',
+      '2025-00-01T00:00:00.000Z',
+      '2025-13-01T00:00:00.000Z',
+      '2025-01-00T00:00:00.000Z',
+      '2025-01-32T00:00:00.000Z',
+      '0050-01-01T00:00:00.000Z', // Date.UTC would read year 50 as 1950
+      '2025-01-01T00:00:00.000+', // not Z
+      '2025-01-01 00:00:00.000Z',
+      '2025-01-01T00:00:00.0a0Z',
+      '2025-01-01T00:00:00.000',
+      '2025-01-01T00:00:00Z',
+      '2025-12-01T08:00:00+08:00',
+      '+002025-01-01T00:00:00.000Z',
+      'not a date at all, 24 c.',
+      '',
+    ];
+    for (const text of odd) expect([text, instantMs(text)]).toEqual([text, Date.parse(text)]);
+    for (const notText of [undefined, null, 12, {}] as unknown[]) expect(instantMs(notText as string)).toEqual(Date.parse(notText as string));
+    const rnd = seededRandom(42);
+    for (let i = 0; i < 20_000; i += 1) {
+      const text = new Date(Math.floor(rnd() * 4_102_444_800_000)).toISOString(); // 1970 to 2100
+      expect(instantMs(text)).toBe(Date.parse(text));
+    }
+  });
+});
+
+describe('leanDoc', () => {
+  const lean = (text: string) => {
+    const bytes = Buffer.from(text, 'utf8');
+    return leanDoc(bytes, 0, bytes.length);
+  };
+
+  it('reads every field the engine reads as JSON.parse does: escapes, non-ASCII text, numbers, null, nesting, repeated keys', () => {
+    const texts = [
+      '{"_id":"ev-1","docType":"event","type":"submitted","at":"2025-12-01T00:00:00.000Z","requestId":"rq-1","requestKind":"repair","station":"north-1","author":{"role":"hotline"},"payload":{"fault":"leak","contact":{"name":"张女士"}}}',
+      ' { "id" : "rc-\\u0041\\"x" , "docType":"record", "station":"北站\\n", "type":"call", "payload" : {"line":"hotline","answered":true,"rings":3} , "at": "2025-12-01T00:00:00.000Z" } ',
+      '{"docType":"event","station":null,"requestKind":7,"requestId":["a",{"b":"}"}],"payload":null,"author":"x"}',
+      '{"type":"first","type":"second","payload":{"a":1},"payload":{"b":"]}\\\\"}}',
+      '{"schemaVersion":1,"visibility":"resident","resident":"r-1","extra":{"deep":[[{"x":"\\"}"}]]},"at":1.5e3,"station":-0}',
+      '{}',
+      // raw non-ASCII with no escape; values of a field that are prefixes of one another
+      '{"station":"北站","type":"callback","docType":"record"}',
+      '{"station":"北","type":"call","docType":"rec"}',
+      '{"station":"北站东","type":"callbacks","docType":"recorded"}',
+      '{"station":"","type":"c","docType":"event"}',
+    ];
+    for (const text of texts) {
+      const doc = lean(text);
+      expect(doc, text).toBeDefined();
+      expect(readOf(doc), text).toEqual(readOf(JSON.parse(text)));
+    }
+    expect(Object.is(lean('{"station":-0}')!.station, -0)).toBe(true);
+  });
+
+  it('leaves to JSON.parse what it does not read plainly: a key with an escape, not an object, bytes after the end', () => {
+    for (const text of ['{"\\u0074ype":"call"}', '["docType"]', '"event"', '{"type":"call"} x', '{"type":"call"', '{"type" "call"}', '{"type":"call",}']) {
+      expect(lean(text), text).toBeUndefined();
+    }
+  });
+});
+
+describe('the fold over documents read lean equals the fold over JSON.parse', () => {
+  const options: EngineOptions = { asOf: Date.parse('2026-03-21T00:00:00.000Z') };
+
+  it('on a generated season of 12,000 documents, every figure and count', async () => {
+    const docs = [...documents(12_000, 3)];
+    const plain = computeResults(commitmentsOf(2025), docs.map((d) => JSON.parse(JSON.stringify(d))), options);
+    const leanDocs = await readLean(docs, 'season.ndjson');
+    expect(leanDocs).toHaveLength(12_000);
+    expect(computeResults(commitmentsOf(2025), leanDocs, options)).toEqual(plain);
+    // and one station's figures over another period
+    const narrow: EngineOptions = { ...options, station: 'south-2', period: { from: '2025-12-01', to: '2026-01-31' } };
+    expect(computeResults(commitmentsOf(2025), leanDocs, narrow)).toEqual(computeResults(commitmentsOf(2025), docs, narrow));
+  }, 60_000); // no speed asserted: a shared machine can be slow
+
+  it('on records of every kind, temperature tests, withdrawals and blank lines (CRLF line ends)', async () => {
+    resetIds();
+    resetRecordIds();
+    const docs = [
+      ...aRequestHistory({ kind: 'temperature-test', start: cst('2025-12-02 09:00').toISOString(), steps: ['accepted', 'dispatched', 'arrived', 'measured', 'signed-off'] }),
+      ...aRequestHistory({ kind: 'repair', start: cst('2025-12-03 09:00').toISOString(), station: OTHER_STATION }),
+      ...aRequestHistory({ kind: 'complaint', start: cst('2025-12-04 09:00').toISOString(), steps: ['accepted', 'withdrawn'] }),
+      ...Array.from({ length: 6 }, (_, i) => aRecord('household', '2023-12-01T00:00:00.000Z', { household: `H-${i}`, activeFrom: '2020-01-01' }, STATION)),
+      aRecord('outage-announced', cst('2025-12-05 09:00'), { outage: outageId(1), plannedStart: cst('2025-12-07 09:00').toISOString(), affectedCustomers: 4, area: '1 号楼' }, STATION),
+      aRecord('outage-started', cst('2025-12-07 09:00'), { outage: outageId(1), planned: true, atHeatSource: false, affectedCustomers: 4, area: '1 号楼' }, STATION),
+      aRecord('outage-restored', cst('2025-12-07 13:00'), { outage: outageId(1) }, STATION),
+      aRecord('line-down', cst('2025-12-08 01:00'), { line: 'emergency', from: cst('2025-12-08 01:00').toISOString(), to: cst('2025-12-08 01:20').toISOString() }),
+      aRecord('inspection', cst('2025-12-09 10:00'), { household: 'H-1', outcome: 'inspected' }, STATION),
+      aRecord('call', cst('2025-12-09 10:00'), { line: 'hotline', answered: true, rings: 2 }),
+    ];
+    const plain = computeResults(commitmentsOf(2025), docs.map((d) => JSON.parse(JSON.stringify(d))), options);
+    expect(plain.read.records).toBe(12);
+    const leanDocs = await readLean(docs, 'records.ndjson', '\r\n\r\n');
+    expect(leanDocs).toHaveLength(docs.length);
+    expect(computeResults(commitmentsOf(2025), leanDocs, options)).toEqual(plain);
+  });
+
+  it('names the line of a document that is not JSON', async () => {
+    const file = path.join(dir, 'bad.ndjson');
+    writeFileSync(file, '{"docType":"event"}\n\n{"docType": nope}\n');
+    await expect(async () => {
+      for await (const batch of ndjsonDocBatches(file)) void batch;
+    }).rejects.toThrow(/bad\.ndjson line 3: /);
+  });
+});
