@@ -1,6 +1,9 @@
 import { toJsonSchema, type JsonSchema, type OverrideSchemaContext } from '@valibot/to-json-schema';
 import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
-import { AnyPayload, EventEnvelope, type EventRecord } from './schema/events/event';
+import * as v from 'valibot';
+import { AnyPayload, Author, EventEnvelope, type EventRecord } from './schema/events/event';
+import { IsoInstant, StationId } from './schema/events/fields';
+import { RECORD_SCHEMA_VERSION, RecordId, RecordSource, type OperationsRecord } from './schema/records/record';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema/events/migrations';
 
 /**
@@ -83,3 +86,49 @@ export const EVENTS_COLLECTION_CREATOR = {
   schema: EVENTS_RX_SCHEMA,
   migrationStrategies: EVENTS_MIGRATION_STRATEGIES,
 } as const;
+
+// ---------------------------------------------------------------- operations records
+
+/**
+ * The RxDB schema of the device's `records` collection: the operations records
+ * (src/db/schema/records/: outages, calls, the committee's drafts…) on the devices that
+ * replicate the operations database. Derived from the valibot pieces of the record envelope.
+ * `type` is a bounded string rather than an enum: new record types are added to the valibot
+ * variant (which every write goes through) without changing this schema's hash, which RxDB
+ * would otherwise treat as a new schema version needing a migration.
+ */
+export const RECORDS_COLLECTION = 'records';
+
+const RecordEnvelope = v.object({
+  id: RecordId,
+  docType: v.literal('record'),
+  schemaVersion: v.literal(RECORD_SCHEMA_VERSION),
+  type: v.pipe(v.string(), v.maxLength(40)),
+  at: IsoInstant,
+  author: Author,
+  station: v.optional(StationId),
+  source: v.optional(RecordSource),
+  payload: AnyPayload,
+});
+
+export function deriveRecordsRxSchema(): RxJsonSchema<OperationsRecord> {
+  const json = toJsonSchema(RecordEnvelope, { target: 'draft-07', ignoreActions: ['check'], overrideSchema: override }) as Record<string, unknown> & {
+    properties: Record<string, Record<string, unknown>>;
+    required: string[];
+  };
+  const finalProperties = Object.fromEntries(Object.entries(json.properties).map(([key, value]) => [key, { ...value, final: true }]));
+  return {
+    title: 'Hearthline operations records',
+    description: 'Append-only operations records (outages, calls, the committee’s drafts); kept in the operations database.',
+    version: 0,
+    primaryKey: 'id',
+    type: 'object',
+    properties: finalProperties as RxJsonSchema<OperationsRecord>['properties'],
+    required: json.required as RxJsonSchema<OperationsRecord>['required'],
+    additionalProperties: false,
+    indexes: [['type', 'at']],
+  };
+}
+
+/** What `db.addCollections({ records: RECORDS_COLLECTION_CREATOR })` needs. */
+export const RECORDS_COLLECTION_CREATOR = { schema: deriveRecordsRxSchema() } as const;

@@ -2,7 +2,19 @@ import { clearDraftsOf } from './drafts';
 import { BehaviorSubject, type Observable } from 'rxjs';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { parseDatabaseName } from '../databaseNames';
-import { correctEvent, eventsOfRequest, openDeviceDatabase, recordEvent, type DeviceDatabase, type RecordResult, type WriteContext } from './database';
+import {
+  correctEvent,
+  eventsOfRequest,
+  openDeviceDatabase,
+  operationsRecords$,
+  recordEvent,
+  writeOperationsRecord,
+  type DeviceDatabase,
+  type RecordResult,
+  type RecordWriteResult,
+  type WriteContext,
+} from './database';
+import type { OperationsRecord, RecordType } from '../schema/records/record';
 import { pruneClosedRequests } from './prune';
 import { estimateStorage, isQuotaError, requestPersistence, storageMessage, storageRisk, type StorageRisk } from './storage';
 import { requestList, type RequestListItem, type RequestListOptions } from './requestList';
@@ -55,6 +67,13 @@ export interface BrowserDevice {
   record(event: unknown, lang: Lang): Promise<RecordResult>;
   /** Stores the correction of a refused event (a new event; the refused one is superseded). */
   correct(refusedId: string, event: unknown, lang: Lang): Promise<RecordResult>;
+  /**
+   * Checks and stores an operations record (outage notice, the committee's draft…): devices
+   * of the operations database only; elsewhere the write check refuses it.
+   */
+  writeRecord(record: unknown, lang: Lang): Promise<RecordWriteResult>;
+  /** The operations records of these types (all when none), in time order, live. */
+  records(types?: readonly RecordType[]): Observable<OperationsRecord[]>;
   /** A request's events in history order, live (refused ones left out). */
   events(requestId: string): Observable<EventRecord[]>;
   /** The requests a screen lists, live (see requestList.ts). */
@@ -130,7 +149,7 @@ async function openDevice(session: DeviceSession): Promise<BrowserDevice> {
     }
   });
   // Back online: try now rather than at the end of the current back-off.
-  window.addEventListener('online', () => sync.state.reSync());
+  window.addEventListener('online', () => sync.reSync());
   const hearthline = (window.hearthline ??= {});
   hearthline.canReloadNow = () => status.get().waiting === 0;
   // For support staff and tests, from the browser's console: the open device (the signed-in
@@ -157,6 +176,8 @@ async function openDevice(session: DeviceSession): Promise<BrowserDevice> {
     writeContext,
     record: (event, lang) => storage.guard(() => recordEvent(db, event, writeContext(), lang)),
     correct: (refusedId, event, lang) => storage.guard(() => correctEvent(db, refusedId, event, writeContext(), lang)),
+    writeRecord: (record, lang) => storage.guard(() => writeOperationsRecord(db, record, writeContext(), lang)),
+    records: (types) => operationsRecords$(db, types),
     events: (requestId) => eventsOfRequest(db, requestId),
     requests: (options) => requestList(db, options),
     storage$: storage.risk$,
@@ -265,7 +286,7 @@ export async function signInOnDevice(login: string, password: string): Promise<S
     // The same user again (their server session had expired): carry on where the replication stopped.
     const open = await opening;
     open.status.dispatch({ type: 'signed-in' });
-    open.sync.state.reSync();
+    open.sync.reSync();
     setCurrentSession(result.session);
     return result;
   }

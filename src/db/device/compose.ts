@@ -1,4 +1,5 @@
-import { newEventId, newRequestId } from '../schema/events/ids';
+import { newEventId, newRequestId, ulid } from '../schema/events/ids';
+import { RECORD_ID_PREFIX, RECORD_SCHEMA_VERSION, type RecordType } from '../schema/records/record';
 import { SCHEMA_VERSION } from '../schema/events/migrations';
 import type { EventType, Visibility } from '../schema/events/event';
 import type { RequestKind } from '../schema/requestKind';
@@ -68,4 +69,28 @@ export function composeCorrection(
 ): Record<string, unknown> {
   const station = refused.type === 'submitted' ? (stationOfResident(writer.session) ?? refused.station) : refused.station;
   return composeFollowUp(writer, { ...refused, station }, refused.type, payload, refused.visibility, now);
+}
+
+/**
+ * An operations record (an outage notice, the committee's draft…) written on an operations
+ * device: the envelope from the session, the payload from a form. `station` when the record
+ * concerns one (an outage's area).
+ */
+export function composeOperationsRecord(
+  writer: Writer,
+  type: RecordType,
+  payload: unknown,
+  options: { station?: string; now?: Date } = {},
+): Record<string, unknown> {
+  const now = options.now ?? new Date();
+  return {
+    id: RECORD_ID_PREFIX + ulid(now),
+    docType: 'record',
+    schemaVersion: RECORD_SCHEMA_VERSION,
+    type,
+    at: now.toISOString(),
+    author: { name: writer.session.name, role: writer.role ?? writer.session.roles[0] ?? 'admin', device: writer.deviceId },
+    ...(options.station !== undefined ? { station: options.station } : {}),
+    payload,
+  };
 }

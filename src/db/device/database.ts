@@ -1,9 +1,12 @@
+import * as v from 'valibot';
 import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { RxDBCleanupPlugin } from 'rxdb/plugins/cleanup';
 import { combineLatest, map, type Observable } from 'rxjs';
-import { EVENTS_COLLECTION_CREATOR } from '../rxdbSchema';
+import { EVENTS_COLLECTION_CREATOR, RECORDS_COLLECTION_CREATOR } from '../rxdbSchema';
 import { validateWrite, type WriteRule } from '../validateWrite';
+import { validateDocumentWrite } from '../validateRecordWrite';
+import { OperationsRecord, type RecordType } from '../schema/records/record';
 import { parseEvent, type EventRecord } from '../schema/events/event';
 import { describeBookingProblems, describeEventIssues, type DescribedIssue } from '../schema/messages';
 import { bookingProblems } from '../../rules/bookingWindows';
@@ -14,9 +17,11 @@ import { requestList } from './requestList';
 import type { Instant } from '../../rules/chinaTime';
 
 /**
- * The device's own database (RxDB): the `events` collection (the replicated records) and two
- * small local-only collections that are never replicated:
- *   - `outbox`             ids of events written on this device and not yet acknowledged by
+ * The device's own database (RxDB): the `events` collection (the replicated requests' events),
+ * the `records` collection (operations records: outages, calls, the committee's drafts; filled
+ * only on devices that replicate the operations database) and two small local-only
+ * collections that are never replicated:
+ *   - `outbox`             ids of events and records written on this device and not yet acknowledged by
  *                          the server (the `waiting` count of the sync status);
  *   - `outbox_rejections`  events the write check refused (on the device before pushing, or
  *                          the server), with the rule and reason to show against the record.
@@ -82,6 +87,7 @@ const REJECTIONS_SCHEMA: RxJsonSchema<Rejection> = {
 
 export type DeviceCollections = {
   events: RxCollection<EventRecord>;
+  records: RxCollection<OperationsRecord>;
   outbox: RxCollection<OutboxEntry>;
   outbox_rejections: RxCollection<Rejection>;
 };
@@ -131,6 +137,7 @@ export async function openDeviceDatabase(options: OpenOptions): Promise<DeviceDa
   const db = await createRxDatabase<DeviceCollections>({ name: options.name, storage, multiInstance: options.multiInstance ?? true, eventReduce: true });
   await db.addCollections({
     events: EVENTS_COLLECTION_CREATOR,
+    records: RECORDS_COLLECTION_CREATOR,
     outbox: { schema: OUTBOX_SCHEMA },
     outbox_rejections: { schema: REJECTIONS_SCHEMA },
   });
@@ -139,11 +146,15 @@ export async function openDeviceDatabase(options: OpenOptions): Promise<DeviceDa
   db.events.preInsert(async (data: EventRecord) => {
     await db.outbox.upsert({ id: data.id, writtenAt: Date.now() });
   }, false);
-  // An entry whose event was never stored (an insert that failed) waits for nothing.
+  db.records.preInsert(async (data: OperationsRecord) => {
+    await db.outbox.upsert({ id: data.id, writtenAt: Date.now() });
+  }, false);
+  // An entry whose event or record was never stored (an insert that failed) waits for nothing.
   const entries = await db.outbox.find().exec();
   if (entries.length) {
-    const present = await db.events.findByIds(entries.map((e) => e.id)).exec();
-    const stale = entries.filter((e) => !present.has(e.id)).map((e) => e.id);
+    const ids = entries.map((e) => e.id);
+    const [events, records] = await Promise.all([db.events.findByIds(ids).exec(), db.records.findByIds(ids).exec()]);
+    const stale = entries.filter((e) => !events.has(e.id) && !records.has(e.id)).map((e) => e.id);
     if (stale.length) await db.outbox.bulkRemove(stale);
   }
   return db;
@@ -210,6 +221,37 @@ export async function correctEvent(
   return result;
 }
 
+export type RecordWriteResult =
+  | { ok: true; record: OperationsRecord }
+  | { ok: false; rule: WriteRule | 'duplicate'; reason: string; issues: DescribedIssue[] };
+
+/**
+ * Checks an operations record (an outage notice, the committee's draft…) with the server's own
+ * write check (validateDocumentWrite) and stores it only if it passes; it then waits in the
+ * outbox like an event. Only a device replicating the operations database sends records (the
+ * server keeps them there alone), so the context's database must be operations.
+ */
+export async function writeOperationsRecord(db: DeviceDatabase, record: unknown, context: WriteContext, lang: Lang = 'zh-CN'): Promise<RecordWriteResult> {
+  const verdict = validateDocumentWrite({ database: context.database, doc: record, user: context.user, existing: false });
+  if (!verdict.ok) {
+    const parsed = v.safeParse(OperationsRecord, record);
+    return { ok: false, rule: verdict.rule, reason: verdict.reason, issues: parsed.success ? [] : describeEventIssues(parsed.issues, lang) };
+  }
+  if (!('record' in verdict)) {
+    return { ok: false, rule: 'well-formed', reason: 'not an operations record (docType "record")', issues: [] };
+  }
+  if (await db.records.findOne(verdict.record.id).exec()) {
+    return { ok: false, rule: 'duplicate', reason: 'a record with this id is already recorded; records are never changed', issues: [] };
+  }
+  try {
+    await db.records.insert(verdict.record);
+  } catch (err) {
+    await db.outbox.findOne(verdict.record.id).remove().catch(() => undefined);
+    throw err;
+  }
+  return { ok: true, record: verdict.record };
+}
+
 /** Records a refusal (idempotent: a later refusal keeps the correction already made). */
 export async function recordRejection(db: DeviceDatabase, rejection: Omit<Rejection, 'supersededBy'>): Promise<void> {
   // The first refusal stays (with any correction made since); a refusal is never undone.
@@ -225,6 +267,22 @@ export async function recordRejection(db: DeviceDatabase, rejection: Omit<Reject
 }
 
 // ---------------------------------------------------------------- reading
+
+/**
+ * The operations records of the given types (all when none given), in time order, live;
+ * refused ones left out (no other device will ever see them). Index [type, at].
+ */
+export function operationsRecords$(db: DeviceDatabase, types: readonly RecordType[] = []): Observable<OperationsRecord[]> {
+  const query = types.length ? db.records.find({ selector: { type: { $in: [...types] } }, sort: [{ type: 'asc' }, { at: 'asc' }] }) : db.records.find();
+  return combineLatest([query.$, rejectedIds$(db)]).pipe(
+    map(([docs, refused]) =>
+      docs
+        .map((d) => d.toJSON() as OperationsRecord)
+        .filter((r) => !refused.has(r.id))
+        .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    ),
+  );
+}
 
 function plain(docs: { toJSON(): unknown }[]): EventRecord[] {
   return docs.map((d) => d.toJSON() as EventRecord);

@@ -3,6 +3,8 @@ import type { WithDeleted } from 'rxdb';
 import type { Subscription } from 'rxjs';
 import { fromCouchDoc, type EventDoc, type EventRecord } from '../schema/events/event';
 import { validateWrite } from '../validateWrite';
+import { validateDocumentWrite } from '../validateRecordWrite';
+import type { OperationsRecord } from '../schema/records/record';
 import type { DatabaseKind } from '../databaseNames';
 import { recordRejection, type DeviceDatabase } from './database';
 import { createSyncStatusStore, type SyncStatusStore } from './syncStatus';
@@ -72,7 +74,12 @@ export interface ReplicationOptions {
 export const DEFAULT_BATCH_SIZE = 250;
 
 export interface DeviceReplication {
+  /** The replication of the events. */
   readonly state: RxCouchDBReplicationState<EventRecord>;
+  /** The replication of the operations records (devices of the operations database only). */
+  readonly records?: RxCouchDBReplicationState<OperationsRecord>;
+  /** Tries at once (back online, signed in again) rather than at the end of the back-off. */
+  reSync(): void;
   readonly status: SyncStatusStore;
   /** Resolves when everything written is pushed and everything on the server pulled. */
   awaitInSync(): Promise<void>;
@@ -87,20 +94,33 @@ function defaultFetch(input: string, init?: RequestInit): Promise<Response> {
 
 type ChangesRow = { id?: string; deleted?: boolean; doc?: Record<string, unknown> | null };
 
-/** Whether a `_changes` row carries a live event (anything else never reaches the device). */
-export function isEventRow(row: ChangesRow): boolean {
+/** What a replication carries: the requests' events, or the operations records (operations devices only). */
+export type ReplicatedDocType = 'event' | 'record';
+
+/** Whether a `_changes` row carries a live document of the kind (anything else never reaches the device). */
+export function isRowOf(row: ChangesRow, docType: ReplicatedDocType): boolean {
   const doc = row.doc;
   if (!doc || typeof doc !== 'object') return false;
   const id = typeof doc._id === 'string' ? doc._id : row.id;
   if (typeof id !== 'string' || id.startsWith('_')) return false;
   if (row.deleted === true || doc._deleted === true) return false;
-  return doc.docType === 'event';
+  return doc.docType === docType;
+}
+
+/** Whether a `_changes` row carries a live event. */
+export function isEventRow(row: ChangesRow): boolean {
+  return isRowOf(row, 'event');
+}
+
+/** A `_changes` answer with only the rows of the kind; `last_seq` is kept. */
+export function keepRowsOf<T extends { results?: ChangesRow[] }>(json: T, docType: ReplicatedDocType): T {
+  if (!Array.isArray(json.results)) return json;
+  return { ...json, results: json.results.filter((row) => isRowOf(row, docType)) };
 }
 
 /** A `_changes` answer without the rows that are not events; `last_seq` is kept. */
 export function keepEventRows<T extends { results?: ChangesRow[] }>(json: T): T {
-  if (!Array.isArray(json.results)) return json;
-  return { ...json, results: json.results.filter(isEventRow) };
+  return keepRowsOf(json, 'event');
 }
 
 /**
@@ -108,11 +128,16 @@ export function keepEventRows<T extends { results?: ChangesRow[] }>(json: T): T 
  * keepEventRows); a document in CouchDB's shape is converted as RxDB's pull would.
  */
 export function pullModifier(doc: Record<string, unknown>): WithDeleted<EventRecord> {
+  return toDeviceShape(doc) as unknown as WithDeleted<EventRecord>;
+}
+
+/** A pulled document in the device's shape: key `id`, CouchDB's fields dropped. */
+function toDeviceShape(doc: Record<string, unknown>): Record<string, unknown> {
   const record = '_id' in doc ? (fromCouchDoc(doc as unknown as EventDoc) as Record<string, unknown>) : { ...doc };
   delete record._rev;
   delete record._meta;
   delete record._attachments;
-  return { ...(record as unknown as EventRecord), _deleted: false };
+  return { ...record, _deleted: false };
 }
 
 /** The push modifier: the server's own check; a refused event is held back and recorded. */
@@ -135,6 +160,24 @@ export function makePushModifier(options: Pick<ReplicationOptions, 'db' | 'user'
       source: 'device',
       at: Date.now(),
     });
+    return null;
+  };
+}
+
+/**
+ * The push modifier of operations records: the server's own check (validateDocumentWrite); a
+ * refused record is held back and recorded like a refused event (with no request).
+ */
+export function makeRecordPushModifier(options: Pick<ReplicationOptions, 'db' | 'user' | 'database'>) {
+  const { db, user, database } = options;
+  return async (doc: WithDeleted<OperationsRecord>): Promise<WithDeleted<OperationsRecord> | null> => {
+    if (doc._deleted === true) return null;
+    if (await db.outbox_rejections.findOne(doc.id).exec()) return null;
+    // RxDB's `_deleted: false` is its own flag, not part of the record the schema knows.
+    const { _deleted: _flag, ...record } = doc;
+    const verdict = validateDocumentWrite({ database, doc: record, user, existing: false });
+    if (verdict.ok) return doc;
+    await recordRejection(db, { eventId: doc.id, requestId: '', rule: verdict.rule, reason: verdict.reason, source: 'device', at: Date.now() });
     return null;
   };
 }
@@ -162,67 +205,75 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
   const baseRetry = options.retryTime ?? 1_000;
   const maxRetry = options.maxRetryTime ?? 60_000;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  let state: RxCouchDBReplicationState<EventRecord> | undefined;
   // Ends the requests in flight (the long-poll waits up to a minute) when the replication stops.
   const stopping = new AbortController();
+  let stopped = false;
 
-  const succeeded = () => {
-    status.dispatch({ type: 'exchange', at: Date.now() });
-    if (state) state.retryTime = baseRetry;
-  };
-
-  /** The replication's fetch: status facts, non-events dropped, refused rows recorded. */
-  const replicationFetch: FetchLike = async (input, init) => {
-    let response: Response;
-    try {
-      response = await baseFetch(input, { ...init, signal: init?.signal ?? stopping.signal });
-    } catch (err) {
-      // A stopped replication aborts its long-poll: not a network failure.
-      if (!state?.isStopped()) status.dispatch({ type: 'error', id: 'sync.error.network', detail: String(err) });
-      throw err;
-    }
-    const path = input.slice(url.length).split('?')[0];
-    if (!response.ok) {
-      if (response.status === 401) status.dispatch({ type: 'signed-out' });
-      else status.dispatch({ type: 'error', id: 'sync.error.server', detail: `${response.status} ${path}` });
-      // Thrown, not returned: RxDB 17's live pull loop reads `results` of a `_changes` answer
-      // outside its try/catch, so a 401/403/5xx answer there would end the live pull for good.
-      // A thrown request is caught and retried (with backoff) everywhere.
-      throw new Error(`the server answered ${response.status} to ${path}`);
-    }
-    if (path === '_changes') {
-      const json = keepEventRows((await response.json()) as { results?: ChangesRow[] });
-      succeeded();
-      return jsonResponse(json, response.status);
-    }
-    if (path === '_bulk_docs' && init?.method === 'POST') {
-      const rows = (await response.json()) as BulkRow[];
-      if (!Array.isArray(rows)) return jsonResponse(rows, response.status); // RxDB reports it and retries
-      const sent = (JSON.parse(String(init.body)) as { docs: { _id: string; requestId?: string }[] }).docs;
-      const requestOf = new Map(sent.map((d) => [d._id, d.requestId ?? '']));
-      for (const row of rows.filter(isRefusal)) {
-        if (!row.id) continue;
-        // Recorded before RxDB sees the answer, so the row is never counted as acknowledged.
-        await recordRejection(db, {
-          eventId: row.id,
-          requestId: requestOf.get(row.id) ?? '',
-          rule: row.rule ?? row.error ?? 'server',
-          reason: row.reason ?? row.error ?? 'refused by the server',
-          source: 'server',
-          at: Date.now(),
-        });
+  /**
+   * The fetch of one replication: status facts, rows of other kinds dropped from `_changes`,
+   * refused rows of `_bulk_docs` recorded. `succeeded` resets that replication's back-off.
+   */
+  const makeFetch =
+    (docType: ReplicatedDocType, succeededOnce: () => void): FetchLike =>
+    async (input, init) => {
+      let response: Response;
+      try {
+        response = await baseFetch(input, { ...init, signal: init?.signal ?? stopping.signal });
+      } catch (err) {
+        // A stopped replication aborts its long-poll: not a network failure.
+        if (!stopped) status.dispatch({ type: 'error', id: 'sync.error.network', detail: String(err) });
+        throw err;
+      }
+      const path = input.slice(url.length).split('?')[0];
+      const succeeded = () => {
+        status.dispatch({ type: 'exchange', at: Date.now() });
+        succeededOnce();
+      };
+      if (!response.ok) {
+        if (response.status === 401) status.dispatch({ type: 'signed-out' });
+        else status.dispatch({ type: 'error', id: 'sync.error.server', detail: `${response.status} ${path}` });
+        // Thrown, not returned: RxDB 17's live pull loop reads `results` of a `_changes` answer
+        // outside its try/catch, so a 401/403/5xx answer there would end the live pull for good.
+        // A thrown request is caught and retried (with backoff) everywhere.
+        throw new Error(`the server answered ${response.status} to ${path}`);
+      }
+      if (path === '_changes') {
+        const json = keepRowsOf((await response.json()) as { results?: ChangesRow[] }, docType);
+        succeeded();
+        return jsonResponse(json, response.status);
+      }
+      if (path === '_bulk_docs' && init?.method === 'POST') {
+        const rows = (await response.json()) as BulkRow[];
+        if (!Array.isArray(rows)) return jsonResponse(rows, response.status); // RxDB reports it and retries
+        const sent = (JSON.parse(String(init.body)) as { docs: { _id: string; requestId?: string }[] }).docs;
+        const requestOf = new Map(sent.map((d) => [d._id, d.requestId ?? '']));
+        for (const row of rows.filter(isRefusal)) {
+          if (!row.id) continue;
+          // Recorded before RxDB sees the answer, so the row is never counted as acknowledged.
+          await recordRejection(db, {
+            eventId: row.id,
+            requestId: requestOf.get(row.id) ?? '',
+            rule: row.rule ?? row.error ?? 'server',
+            reason: row.reason ?? row.error ?? 'refused by the server',
+            source: 'server',
+            at: Date.now(),
+          });
+        }
+        succeeded();
+        return jsonResponse(
+          rows.filter((r) => !isRefusal(r)),
+          response.status,
+        );
       }
       succeeded();
-      return jsonResponse(
-        rows.filter((r) => !isRefusal(r)),
-        response.status,
-      );
-    }
-    succeeded();
-    return response;
-  };
+      return response;
+    };
 
-  state = replicateCouchDB<EventRecord>({
+  let eventsState: RxCouchDBReplicationState<EventRecord> | undefined;
+  const replicationFetch = makeFetch('event', () => {
+    if (eventsState) eventsState.retryTime = baseRetry;
+  });
+  eventsState = replicateCouchDB<EventRecord>({
     replicationIdentifier: `hearthline-events-${url}-${options.user.name}`,
     collection: db.events,
     url,
@@ -233,7 +284,29 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
     pull: { batchSize, modifier: (doc) => pullModifier(doc as unknown as Record<string, unknown>) },
     push: { batchSize, modifier: makePushModifier(options) },
   });
-  const replication = state;
+  const replication = eventsState;
+
+  // Operations records live in the operations database alone: only its devices replicate them.
+  // A second replication of the same database, because an RxDB replication fills one
+  // collection; its `_changes` answers keep the records and drop the events (which the first
+  // one keeps). The price is reading the operations `_changes` twice on those few devices.
+  let recordsState: RxCouchDBReplicationState<OperationsRecord> | undefined;
+  if (options.database.kind === 'operations') {
+    recordsState = replicateCouchDB<OperationsRecord>({
+      replicationIdentifier: `hearthline-records-${url}-${options.user.name}`,
+      collection: db.records,
+      url,
+      fetch: makeFetch('record', () => {
+        if (recordsState) recordsState.retryTime = baseRetry;
+      }) as typeof fetch,
+      live: true,
+      retryTime: baseRetry,
+      waitForLeadership: true,
+      pull: { batchSize, modifier: (doc) => toDeviceShape(doc as unknown as Record<string, unknown>) as unknown as WithDeleted<OperationsRecord> },
+      push: { batchSize, modifier: makeRecordPushModifier(options) },
+    });
+  }
+  const states = [replication, ...(recordsState ? [recordsState] : [])] as unknown as RxCouchDBReplicationState<{ id: string }>[];
 
   // The ids waiting in the outbox, kept in memory: a pull acknowledges every document it
   // receives, and almost none of them were written here. Asking the outbox once per pulled
@@ -267,16 +340,18 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
   };
 
   const subs: Subscription[] = [
-    replication.sent$.subscribe((doc) => acknowledge([doc.id])),
-    replication.received$.subscribe((doc) => acknowledge([doc.id])),
-    replication.conflict$.subscribe((c) => acknowledge([c.input.newDocumentState.id])),
-    replication.error$.subscribe(() => {
-      // Back off: each failure doubles the wait before RxDB tries again (RxDB reads retryTime each time).
-      replication.retryTime = Math.min(maxRetry, Math.max(baseRetry, replication.retryTime * 2));
-    }),
-    replication.active$.subscribe((active) => {
-      if (!active) void reconcile();
-    }),
+    ...states.flatMap((st) => [
+      st.sent$.subscribe((doc) => acknowledge([doc.id])),
+      st.received$.subscribe((doc) => acknowledge([doc.id])),
+      st.conflict$.subscribe((c) => acknowledge([c.input.newDocumentState.id])),
+      st.error$.subscribe(() => {
+        // Back off: each failure doubles the wait before RxDB tries again (RxDB reads retryTime each time).
+        st.retryTime = Math.min(maxRetry, Math.max(baseRetry, st.retryTime * 2));
+      }),
+      st.active$.subscribe((active) => {
+        if (!active) void reconcile();
+      }),
+    ]),
     db.outbox.find().$.subscribe((docs) => {
       waitingIds = new Set(docs.map((d) => d.id));
       status.dispatch({ type: 'waiting', count: docs.length });
@@ -298,17 +373,22 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
 
   return {
     state: replication,
+    ...(recordsState ? { records: recordsState } : {}),
     status,
     async awaitInSync() {
-      await replication.awaitInSync();
+      await Promise.all(states.map((st) => st.awaitInSync()));
       await reconcile();
+    },
+    reSync() {
+      for (const st of states) st.reSync();
     },
     reconcile,
     async stop() {
+      stopped = true;
       for (const s of subs) s.unsubscribe();
       if (onOnline) window.removeEventListener('online', onOnline);
       if (onOffline) window.removeEventListener('offline', onOffline);
-      await replication.cancel();
+      await Promise.all(states.map((st) => st.cancel()));
       stopping.abort();
       await reconciling;
     },

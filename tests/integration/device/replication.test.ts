@@ -11,7 +11,9 @@ import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { startSite, type Site } from '../support/site';
 import { admin, newResident, request, signIn, type Resident } from '../backend/client';
 import { aSubmittedRepair, anEvent } from '../../unit/builders/events';
-import { correctEvent, openDeviceDatabase, recordEvent, type DeviceDatabase } from '../../../src/db/device/database';
+import { correctEvent, openDeviceDatabase, recordEvent, writeOperationsRecord, type DeviceDatabase } from '../../../src/db/device/database';
+import { composeOperationsRecord } from '../../../src/db/device/compose';
+import { ulid } from '../../../src/db/schema/events/ids';
 import { startReplication, type DeviceReplication } from '../../../src/db/device/replication';
 import { parseDatabaseName, stationDbName } from '../../../src/db/databaseNames';
 import { couchRolesFor } from '../../../src/db/schema/roles';
@@ -217,6 +219,56 @@ describe.sequential('a device replicating with the real server', () => {
     expect(rejection).toMatchObject({ source: 'server', rule: 'never-changed' });
     expect(sync.status.get()).toMatchObject({ rejected: 1, waiting: 0 });
     expect(sync.status.get().state).not.toBe('error');
+  });
+
+  it("operations records travel only between operations devices: written offline-first, pushed, pulled into `records` (never `events`); a refused one is held back", async () => {
+    const manager = { name: 'mg-device', password: 'manager pass 1' };
+    const made = await admin(site, ['create-staff', '--name', manager.name, '--role', 'manager', '--password', manager.password], { password: ADMIN_PASSWORD });
+    expect(made.code, made.stderr + made.stdout).toBe(0);
+    const cookie = (await signIn(base, manager.name, manager.password)).cookie!;
+    const roles = couchRolesFor({ role: 'manager' });
+    const first = await device({ name: manager.name, cookie, db: 'operations', roles });
+    const context = { database: parseDatabaseName('operations'), user: { name: manager.name, roles } };
+    const writer = { session: { name: manager.name, roles: ['manager' as const], profile: undefined }, deviceId: 'hall-pc-1' };
+    const notice = composeOperationsRecord(
+      writer,
+      'outage-announced',
+      { outage: `ou-${ulid(Date.now())}`, plannedStart: new Date(Date.now() + 72 * 3600_000).toISOString(), affectedCustomers: 120, area: '阳光花园 1-3 号楼' },
+      { station: STATION },
+    );
+    const written = await writeOperationsRecord(first.db, notice, context, 'en');
+    expect(written.ok, JSON.stringify(written)).toBe(true);
+    // A household count of -1 is refused on the device, with the field named, and stored nowhere.
+    const bad = composeOperationsRecord(writer, 'outage-announced', { ...(notice.payload as object), affectedCustomers: -1 });
+    const refused = await writeOperationsRecord(first.db, bad, context, 'en');
+    expect(refused).toMatchObject({ ok: false, rule: 'well-formed' });
+    expect(refused.ok ? [] : refused.issues.map((i) => i.path)).toContain('payload.affectedCustomers');
+    expect(await first.db.records.findOne(bad.id as string).exec()).toBeNull();
+    // Written without the check (an older app version): the push holds it back with its reason.
+    const foreign = composeOperationsRecord({ ...writer, session: { ...writer.session, name: 'mg-someone-else' } }, 'outage-restored', { outage: (notice.payload as { outage: string }).outage });
+    await first.db.records.insert(foreign as never);
+    expect(first.sync.records, 'an operations device replicates records').toBeDefined();
+    await first.sync.awaitInSync();
+    await arrived('operations', [notice.id as string]);
+    expect((await serverDocs('operations', [foreign.id as string]))[0]?.error).toBe('not_found');
+    expect((await first.db.outbox_rejections.findOne(foreign.id as string).exec())?.rule).toBe('author-is-user');
+    expect(first.sync.status.get()).toMatchObject({ waiting: 0, rejected: 1 });
+
+    const second = await device({ name: manager.name, cookie, db: 'operations', roles });
+    await second.sync.awaitInSync();
+    const pulled = await firstValueFrom(
+      second.db.records.findByIds([notice.id as string]).$.pipe(filter((m) => m.size === 1), timeout(10_000)),
+    );
+    expect(pulled.get(notice.id as string)?.toJSON()).toMatchObject({ type: 'outage-announced', station: STATION, payload: { affectedCustomers: 120 } });
+    expect(await second.db.events.findOne(notice.id as string).exec()).toBeNull();
+    // the operations events came to `events` as before, and no event came to `records`
+    expect(await second.db.events.count().exec()).toBeGreaterThan(0);
+    expect((await second.db.records.find().exec()).every((r) => r.id.startsWith('rc-'))).toBe(true);
+    // a station device never replicates records
+    const staff = await device({ name: DISPATCHER.name, cookie: dispatcherCookie, db: stationDbName(STATION), roles: couchRolesFor({ role: 'dispatcher', station: STATION }) });
+    await staff.sync.awaitInSync();
+    expect(staff.sync.records).toBeUndefined();
+    expect(await staff.db.records.count().exec()).toBe(0);
   });
 
   it('500 events pushed while the server is killed and restarted on the same data all arrive exactly once', async () => {
