@@ -5,7 +5,7 @@ import { RxDBCleanupPlugin } from 'rxdb/plugins/cleanup';
 import { combineLatest, map, type Observable } from 'rxjs';
 import { EVENTS_COLLECTION_CREATOR, RECORDS_COLLECTION_CREATOR } from '../rxdbSchema';
 import { validateWrite, type WriteRule } from '../validateWrite';
-import { validateDocumentWrite } from '../validateRecordWrite';
+import { validateDocumentWrite, type DocumentVerdict } from '../validateRecordWrite';
 import { OperationsRecord, type RecordType } from '../schema/records/record';
 import { parseEvent, type EventRecord } from '../schema/events/event';
 import { describeBookingProblems, describeEventIssues, type DescribedIssue } from '../schema/messages';
@@ -223,7 +223,7 @@ export async function correctEvent(
 
 export type RecordWriteResult =
   | { ok: true; record: OperationsRecord }
-  | { ok: false; rule: WriteRule | 'duplicate'; reason: string; issues: DescribedIssue[] };
+  | { ok: false; rule: Extract<DocumentVerdict, { ok: false }>['rule'] | 'duplicate'; reason: string; issues: DescribedIssue[] };
 
 /**
  * Checks an operations record (an outage notice, the committee's draft…) with the server's own
