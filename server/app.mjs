@@ -46,7 +46,9 @@ function readVersion() {
 
 /**
  * @typedef {object} AppOptions
- * @property {string} [distDir] the built site (default: <repo>/dist)
+ * @property {string | (() => string)} [distDir] the built site (default: <repo>/dist); a function
+ *   when the served folder changes while the server runs (the publisher swaps in a new build:
+ *   each request is served from the folder current when it arrives)
  * @property {Record<string, import('express').RequestHandler | import('express').Router>} [mounts]
  *   extra handlers mounted before the static site, e.g. { '/db': couchProxy }. They get the
  *   security headers and the asset CSP (default-src 'none') like every non-HTML response.
@@ -75,7 +77,7 @@ export function createApp({
   version = readVersion(),
   trustProxy = false,
 } = {}) {
-  const dist = path.resolve(distDir);
+  const currentDist = typeof distDir === 'function' ? () => path.resolve(distDir()) : ((d) => () => d)(path.resolve(distDir));
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
@@ -123,6 +125,7 @@ export function createApp({
     } catch {
       return next();
     }
+    const dist = currentDist();
     const dir = path.join(dist, decoded);
     if (!dir.startsWith(dist + path.sep) || decoded.includes('\0')) return next();
     if (!existsSync(path.join(dir, 'index.html'))) return next();
@@ -132,7 +135,8 @@ export function createApp({
     res.redirect(301, `${req.path}/${query}`);
   });
 
-  app.use(
+  /** @param {string} dist */
+  const serveStatic = (dist) =>
     express.static(dist, {
       index: ['index.html'],
       redirect: false, // done above
@@ -160,11 +164,24 @@ export function createApp({
           res.setHeader('Cache-Control', SHORT_CACHE);
         }
       },
-    }),
-  );
+    });
+  /** One static handler per served folder (one, or two while a new build is swapped in). */
+  /** @type {Map<string, import('express').RequestHandler>} */
+  const staticHandlers = new Map();
+  app.use((req, res, next) => {
+    const dist = currentDist();
+    let handler = staticHandlers.get(dist);
+    if (!handler) {
+      if (staticHandlers.size > 4) staticHandlers.clear();
+      handler = serveStatic(dist);
+      staticHandlers.set(dist, handler);
+    }
+    handler(req, res, next);
+  });
 
   /** @param {string} urlPath */
   function notFoundPage(urlPath) {
+    const dist = currentDist();
     const candidates = [];
     const lang = urlPath.match(/^\/(en)(\/|$)/)?.[1];
     if (lang) candidates.push(path.join(dist, lang, '404.html'));

@@ -48,13 +48,15 @@ async function walk(dir, out) {
 /**
  * A hash of the build inputs' paths, sizes and modification times.
  * @param {string} [root]
+ * @param {{ contentDir?: string }} [opts] contentDir: the content folder, when not <root>/content
+ *   (the publisher's HEARTHLINE_CONTENT)
  * @returns {Promise<string>}
  */
-export async function inputsFingerprint(root = ROOT) {
+export async function inputsFingerprint(root = ROOT, { contentDir } = {}) {
   /** @type {string[]} */
   const paths = [];
   for (const dir of INPUT_DIRS) {
-    const full = path.join(root, dir);
+    const full = dir === 'content' && contentDir ? path.resolve(contentDir) : path.join(root, dir);
     paths.push(full);
     await walk(full, paths);
   }
@@ -71,7 +73,8 @@ export async function inputsFingerprint(root = ROOT) {
     } catch {
       line = 'missing';
     }
-    hash.update(`${path.relative(root, p)}\0${line}\n`);
+    const shown = contentDir && p.startsWith(path.resolve(contentDir)) ? path.join('content', path.relative(path.resolve(contentDir), p)) : path.relative(root, p);
+    hash.update(`${shown}\0${line}\n`);
   }
   for (const name of INPUT_ENV) hash.update(`env:${name}=${process.env[name] ?? ''}\n`);
   return hash.digest('hex');

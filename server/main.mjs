@@ -21,15 +21,36 @@
  *   HEARTHLINE_SIGNIN_MAX_FAILURES (6), HEARTHLINE_SIGNIN_MAX_ADDRESS_FAILURES (20),
  *   HEARTHLINE_SIGNIN_LOCK_SECONDS (900)  sign-in rate limits
  *   HEARTHLINE_TRUST_PROXY  express 'trust proxy' value (e.g. loopback) when behind a reverse proxy
+ *   HEARTHLINE_PUBLISHER '0': do not publish the committee's approved commitments from this process
+ *   HEARTHLINE_CONTENT   the content folder the publisher writes the published files into
+ *                        (default <repo>/content, which `npm run build` reads; tests give a copy)
+ *   HEARTHLINE_SITES     where the publisher builds each published site (default <data>/sites);
+ *                        its current.json names the site served after a restart
  *
  * Prints `Hearthline listening on http://HOST:PORT/` once it accepts connections; exits 0 on
  * SIGINT/SIGTERM after in-flight requests finish (at most 5 s), and with the build's exit code
  * when the build fails.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createApp } from './app.mjs';
-import { ROOT, ensureBuilt } from './build.mjs';
+import { ROOT, ensureBuilt, inputsFingerprint } from './build.mjs';
+
+/**
+ * The site the publisher last built (server/publish/publisher.mjs writes current.json), when it
+ * was built from the sources as they are now; else null (the sources changed: dist/ is rebuilt).
+ * @param {string} sitesDir
+ * @param {string} contentDir
+ */
+async function publishedSite(sitesDir, contentDir) {
+  try {
+    const current = JSON.parse(readFileSync(path.join(sitesDir, 'current.json'), 'utf8'));
+    if (typeof current?.dir !== 'string' || !existsSync(path.join(current.dir, 'index.html'))) return null;
+    return current.fingerprint === (await inputsFingerprint(ROOT, { contentDir })) ? current.dir : null;
+  } catch {
+    return null;
+  }
+}
 
 /** @param {string | undefined} raw */
 function trustProxySetting(raw) {
@@ -46,8 +67,12 @@ async function main() {
     process.exit(2);
   }
 
-  const distDir = process.env.HEARTHLINE_DIST ? path.resolve(process.env.HEARTHLINE_DIST) : path.join(ROOT, 'dist');
-  const noBuild = process.env.HEARTHLINE_NO_BUILD === '1' || Boolean(process.env.HEARTHLINE_DIST);
+  const contentDir = path.resolve(process.env.HEARTHLINE_CONTENT || path.join(ROOT, 'content'));
+  const sitesDir = path.resolve(process.env.HEARTHLINE_SITES || path.join(process.env.HEARTHLINE_DATA || path.join(ROOT, 'data'), 'sites'));
+  const published = process.env.HEARTHLINE_DIST ? null : await publishedSite(sitesDir, contentDir);
+  const distDir = process.env.HEARTHLINE_DIST ? path.resolve(process.env.HEARTHLINE_DIST) : (published ?? path.join(ROOT, 'dist'));
+  const noBuild = process.env.HEARTHLINE_NO_BUILD === '1' || Boolean(process.env.HEARTHLINE_DIST) || published !== null;
+  if (published) console.log(`[hearthline] serving the last published site ${published}`);
   if (!noBuild) {
     try {
       await ensureBuilt({ distDir });
@@ -66,14 +91,27 @@ async function main() {
   let backend;
   /** @type {Awaited<ReturnType<typeof import('./router/index.mjs').startRouter>> | null} */
   let router = null;
+  /** @type {ReturnType<typeof import('./publish/publisher.mjs').createPublisher> | null} */
+  let publisher = null;
+  /** The folder served now: the publisher swaps in each new build once it succeeded. */
+  let served = distDir;
   try {
     // The backend imports TypeScript from src/ (the shared schemas and write check). `npm start`
     // runs node with --import tsx; a plain `node server/main.mjs` gets tsx's loader here (a
     // second import of it is a no-op).
     await import('tsx');
     const { backendOptionsFromEnv, createBackend } = await import('./backend/index.mjs');
-    // Each accepted write wakes the router, which copies the event to every database it belongs in.
-    backend = await createBackend({ ...backendOptionsFromEnv(process.env), onWrite: (dbName) => router?.notify(dbName) });
+    const { validateWriteWithApprover } = await import('./publish/approver.mjs');
+    // Each accepted write wakes the router, which copies the event to every database it belongs in,
+    // and the publisher, which publishes what the committee asked for.
+    backend = await createBackend({
+      ...backendOptionsFromEnv(process.env),
+      validateWrite: validateWriteWithApprover(contentDir),
+      onWrite: (dbName) => {
+        router?.notify(dbName);
+        publisher?.notify(dbName);
+      },
+    });
   } catch (err) {
     console.error(`[hearthline] the backend did not start: ${/** @type {Error} */ (err).message}`);
     process.exit(1);
@@ -101,8 +139,24 @@ async function main() {
     }
   }
 
+  if (process.env.HEARTHLINE_PUBLISHER !== '0') {
+    const { createPublisher } = await import('./publish/publisher.mjs');
+    const { createHttpCouch, createPouchCouch } = await import('./router/index.mjs');
+    publisher = createPublisher({
+      couch: router?.couch ?? (backend.mode === 'embedded' ? createPouchCouch({ PouchDB: backend.PouchDB }) : createHttpCouch({ url: /** @type {string} */ (process.env.COUCHDB_URL) })),
+      contentDir,
+      sitesDir,
+      swap: (dir) => {
+        served = dir;
+      },
+    });
+    publisher.adoptServed(published);
+    // in the background: a publication waiting since before a restart is built while we serve the old site
+    publisher.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the publisher did not start: ${err.message}`));
+  }
+
   const app = createApp({
-    distDir,
+    distDir: () => served,
     // the router's health goes before '/api', which would otherwise answer it
     mounts: { '/api/router/health': routerHealthHandler(router), '/db': backend.db, '/api': backend.api },
     trustProxy: trustProxySetting(process.env.HEARTHLINE_TRUST_PROXY),
@@ -137,7 +191,9 @@ async function main() {
     server.close((err) => {
       clearTimeout(force);
       if (err) console.error(`[hearthline] close: ${err.message}`);
-      (router ? router.stop() : Promise.resolve())
+      (publisher ? publisher.stop() : Promise.resolve())
+        .catch((/** @type {Error} */ e) => console.error(`[hearthline] stopping the publisher: ${e.message}`))
+        .then(() => (router ? router.stop() : undefined))
         .catch((/** @type {Error} */ e) => console.error(`[hearthline] stopping the router: ${e.message}`))
         .then(() => backend.close())
         .catch((/** @type {Error} */ e) => console.error(`[hearthline] closing the database: ${e.message}`))

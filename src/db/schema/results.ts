@@ -53,6 +53,8 @@ export const Results = v.strictObject({
   computedAt: IsoDate,
   period: v.strictObject({ from: IsoDate, to: IsoDate }),
   note: v.optional(Bilingual),
+  /** Set when the committee publishes the figures with next year's commitments: when and by whose approval. */
+  published: v.optional(v.strictObject({ on: IsoDate, approvedBy: Bilingual })),
   /** The instant the records were read up to (computed files). */
   asOf: v.optional(v.string()),
   /** Only this station's records (a partial figure), when set. */

@@ -3,3 +3,4 @@ export * from './approvable';
 export * from './draftState';
 export * from './startFrom';
 export * from './lastMeasured';
+export * from './publication';

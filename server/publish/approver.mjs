@@ -1,0 +1,33 @@
+// @ts-check
+/**
+ * The write check of /db with the utility's approving role: content/utility.yaml names who
+ * approves the committee's commitments (`approverRole`, default manager); the same file reaches
+ * the devices through the built site, so the device and the server apply the same rule.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as v from 'valibot';
+import { parse as parseYaml } from 'yaml';
+import { Utility } from '../../src/db/schema/siteContent.ts';
+import { validateDocumentWrite } from '../../src/db/validateRecordWrite.ts';
+
+/**
+ * The approving role named in <contentDir>/utility.yaml (read once, at start: a change is
+ * published with a rebuild and a restart, like the rest of utility.yaml).
+ * @param {string} contentDir
+ */
+export function approverRoleOf(contentDir) {
+  const file = path.join(contentDir, 'utility.yaml');
+  const parsed = v.safeParse(Utility, parseYaml(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file}: ${parsed.issues.map((i) => `${(i.path ?? []).map((p) => p.key).join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.output.approverRole;
+}
+
+/**
+ * @param {string} contentDir
+ * @returns {import('../backend/domain.mjs').ValidateWrite}
+ */
+export function validateWriteWithApprover(contentDir) {
+  const approverRole = approverRoleOf(contentDir);
+  return (input) => validateDocumentWrite({ ...input, approverRole });
+}

@@ -1,0 +1,33 @@
+import type { Bilingual } from '../../db/schema/common';
+import type { Role } from '../../db/schema/roles';
+import { chinaDay } from '../chinaTime';
+
+/**
+ * What a published page says about its publication: the day (China time) and whose approval,
+ * as the approver's role and staff user name. Never a resident's data: approvals are written
+ * by staff only (validateRecordWrite), and nothing else of the records is stamped.
+ */
+
+const ROLE_LABELS: Partial<Record<Role, Bilingual>> = {
+  manager: { zh: '经理', en: 'Manager' },
+  committee: { zh: '客户服务委员会', en: 'Customer-service committee' },
+  admin: { zh: '系统管理员', en: 'Administrator' },
+};
+
+export interface PublicationStamp {
+  readonly on: string;
+  readonly approvedBy: Bilingual;
+}
+
+export function publicationStamp(approver: { readonly name: string; readonly role: Role }, publishedAt: Date | string): PublicationStamp {
+  const label = ROLE_LABELS[approver.role] ?? { zh: approver.role, en: approver.role };
+  return {
+    on: chinaDay(typeof publishedAt === 'string' ? Date.parse(publishedAt) : publishedAt),
+    approvedBy: { zh: `${label.zh} ${approver.name}`, en: `${label.en} ${approver.name}` },
+  };
+}
+
+/** The approved set as it is written to content/commitments/<year>.yaml: with its stamp. */
+export function stampedCommitments<T extends Readonly<Record<string, unknown>>>(set: T, stamp: PublicationStamp): T & { published: PublicationStamp } {
+  return { ...set, published: { on: stamp.on, approvedBy: { ...stamp.approvedBy } } };
+}
