@@ -4,6 +4,7 @@ import type { Subscription } from 'rxjs';
 import { fromCouchDoc, type EventDoc, type EventRecord } from '../schema/events/event';
 import { validateWrite } from '../validateWrite';
 import { validateDocumentWrite } from '../validateRecordWrite';
+import type { ApproverRole } from '../schema/records/commitmentsRecords';
 import type { OperationsRecord } from '../schema/records/record';
 import type { DatabaseKind } from '../databaseNames';
 import { recordRejection, type DeviceDatabase } from './database';
@@ -63,6 +64,11 @@ export interface ReplicationOptions {
   maxRetryTime?: number;
   /** An existing status store to feed (else one is made). */
   status?: SyncStatusStore;
+  /**
+   * Who approves the committee's commitments (content/utility.yaml `approverRole`), read at each
+   * push of an operations record: the same rule as the server's (default manager).
+   */
+  approverRole?: () => ApproverRole | undefined;
 }
 
 /**
@@ -168,14 +174,15 @@ export function makePushModifier(options: Pick<ReplicationOptions, 'db' | 'user'
  * The push modifier of operations records: the server's own check (validateDocumentWrite); a
  * refused record is held back and recorded like a refused event (with no request).
  */
-export function makeRecordPushModifier(options: Pick<ReplicationOptions, 'db' | 'user' | 'database'>) {
+export function makeRecordPushModifier(options: Pick<ReplicationOptions, 'db' | 'user' | 'database' | 'approverRole'>) {
   const { db, user, database } = options;
   return async (doc: WithDeleted<OperationsRecord>): Promise<WithDeleted<OperationsRecord> | null> => {
     if (doc._deleted === true) return null;
     if (await db.outbox_rejections.findOne(doc.id).exec()) return null;
     // RxDB's `_deleted: false` is its own flag, not part of the record the schema knows.
     const { _deleted: _flag, ...record } = doc;
-    const verdict = validateDocumentWrite({ database, doc: record, user, existing: false });
+    const approverRole = options.approverRole?.();
+    const verdict = validateDocumentWrite({ database, doc: record, user, existing: false, ...(approverRole ? { approverRole } : {}) });
     if (verdict.ok) return doc;
     await recordRejection(db, { eventId: doc.id, requestId: '', rule: verdict.rule, reason: verdict.reason, source: 'device', at: Date.now() });
     return null;
