@@ -225,6 +225,7 @@ export const en: Dictionary = {
     provisionalTitle: 'Provisional figures for {year}',
     provisionalNote: 'Provisional: computed on this device from the records it has received, by the same rules as the published results. For the committee only; these are not the published figures.',
     computedAt: 'Computed at {time}',
+    readCounts: 'from {events} request events and {records} operations records on this device',
     recompute: 'Compute again',
     computing: 'Computing…',
     noCurrent: 'No commitments are in force.',

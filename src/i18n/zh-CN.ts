@@ -226,6 +226,7 @@ export const zhCN = {
     provisionalTitle: '{year} 年度暂定成绩',
     provisionalNote: '暂定：根据本设备上已同步的记录，用与正式成绩相同的规则计算，仅供委员会参考，不是公布的成绩。',
     computedAt: '计算时间：{time}',
+    readCounts: '依据本设备上的 {events} 条工单事件和 {records} 条运行记录',
     recompute: '重新计算',
     computing: '正在计算…',
     noCurrent: '没有正在执行的服务承诺。',

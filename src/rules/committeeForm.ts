@@ -134,7 +134,10 @@ export function startingSet(published: readonly Commitments[], year: number): Co
 export function firstRevision(published: readonly Commitments[], year: number): { readonly startedFrom: number; readonly commitments: DraftSet } | null {
   const source = startingSet(published, year);
   if (!source) return null;
-  return { startedFrom: source.year, commitments: JSON.parse(JSON.stringify(startFrom(source, year))) as DraftSet };
+  // A plain JSON copy first: startFrom's structuredClone refuses objects that are not plain
+  // (a page's deserialised props), and a revision carries plain JSON anyway.
+  const plain = JSON.parse(JSON.stringify(source)) as Commitments;
+  return { startedFrom: source.year, commitments: JSON.parse(JSON.stringify(startFrom(plain, year))) as DraftSet };
 }
 
 /** Whether the form holds changes that are not in the revision it was started from. */

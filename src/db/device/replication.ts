@@ -99,6 +99,7 @@ function defaultFetch(input: string, init?: RequestInit): Promise<Response> {
 }
 
 type ChangesRow = { id?: string; deleted?: boolean; doc?: Record<string, unknown> | null };
+type ChangesPage = { results?: ChangesRow[]; last_seq?: unknown };
 
 /** What a replication carries: the requests' events, or the operations records (operations devices only). */
 export type ReplicatedDocType = 'event' | 'record';
@@ -217,6 +218,40 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
   let stopped = false;
 
   /**
+   * A `_changes` page with only the rows of the kind, read on past the rows dropped. RxDB 17's
+   * downstream ends its catch-up at the first page with fewer documents than its batch size
+   * (replication-protocol/downstream.js: `documents.length < pullBatchSize`), and its live
+   * long-poll only wakes it on a NEW change: a full page the filter shortened (the records
+   * replication meeting 250 events, or the events one meeting a record) would leave the rest
+   * of the database unread until somebody writes again. So while a page came back full and
+   * kept fewer than `limit` rows, the next page is read (since its `last_seq`) and its kept
+   * rows added; the answer's `last_seq` is the last page's. A failed read of a further page
+   * ends it there: what was kept is returned and the rest comes with the next pull.
+   */
+  const fullPageOf = async (first: ChangesPage, input: string, init: RequestInit | undefined, docType: ReplicatedDocType): Promise<ChangesPage> => {
+    const request = new URL(input, 'http://device.invalid');
+    const limit = Number(request.searchParams.get('limit'));
+    let page = keepRowsOf(first, docType);
+    if (request.searchParams.get('feed') !== 'normal' || !(limit > 0) || !Array.isArray(first.results)) return page;
+    const kept = [...(page.results ?? [])];
+    let rawLength = first.results.length;
+    while (rawLength >= limit && kept.length < limit && page.last_seq !== undefined) {
+      request.searchParams.set('since', typeof page.last_seq === 'string' ? page.last_seq : JSON.stringify(page.last_seq));
+      const next = await baseFetch(input.startsWith('http') ? request.toString() : request.pathname + request.search, {
+        ...init,
+        signal: init?.signal ?? stopping.signal,
+      }).catch(() => null);
+      if (!next?.ok) break;
+      const raw = (await next.json().catch(() => null)) as ChangesPage | null;
+      if (!raw || !Array.isArray(raw.results)) break;
+      rawLength = raw.results.length;
+      page = keepRowsOf(raw, docType);
+      kept.push(...(page.results ?? []));
+    }
+    return { ...page, results: kept };
+  };
+
+  /**
    * The fetch of one replication: status facts, rows of other kinds dropped from `_changes`,
    * refused rows of `_bulk_docs` recorded. `succeeded` resets that replication's back-off.
    */
@@ -245,7 +280,7 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
         throw new Error(`the server answered ${response.status} to ${path}`);
       }
       if (path === '_changes') {
-        const json = keepRowsOf((await response.json()) as { results?: ChangesRow[] }, docType);
+        const json = await fullPageOf((await response.json()) as ChangesPage, input, init, docType);
         succeeded();
         return jsonResponse(json, response.status);
       }

@@ -279,7 +279,7 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
           <Show when={current()}>
             {(revision) => (
               <>
-                <p class="revision">
+                <p class="revision" data-revisions={state().revisions.length}>
                   {fill(c.revision, { name: revision().author.name, time: formatWhen(props.lang, revision().at), n: state().revisions.length })}
                 </p>
                 <Show when={unsaved()}>

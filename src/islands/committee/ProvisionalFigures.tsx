@@ -17,7 +17,7 @@ const SIGNS: Record<string, string> = { '>=': '≥', '>': '>', '<=': '≤', '<':
  */
 export default function ProvisionalFigures(props: { lang: Lang; c: CommitteeStrings; device: BrowserDevice; commitments: readonly Commitments[] }) {
   const c = props.c;
-  const [result, setResult] = createSignal<{ year: number; asOf: number; rows: ProvisionalRow[] } | null>(null);
+  const [result, setResult] = createSignal<{ year: number; asOf: number; rows: ProvisionalRow[]; events: number; records: number } | null>(null);
   const [busy, setBusy] = createSignal(false);
   const [none, setNone] = createSignal(false);
   const compute = async () => {
@@ -30,7 +30,7 @@ export default function ProvisionalFigures(props: { lang: Lang; c: CommitteeStri
     setBusy(true);
     try {
       const computed = await provisionalResults(props.device.db, commitments, asOf);
-      setResult({ year: commitments.year, asOf, rows: provisionalRows(commitments, computed) });
+      setResult({ year: commitments.year, asOf, rows: provisionalRows(commitments, computed), events: computed.read.events, records: computed.read.records });
     } finally {
       setBusy(false);
     }
@@ -42,12 +42,14 @@ export default function ProvisionalFigures(props: { lang: Lang; c: CommitteeStri
       <Show when={!none()} fallback={<p>{c.noCurrent}</p>}>
         <Show when={result()} fallback={<p role="status">{c.computing}</p>}>
           {(r) => (
-            <div class="provisional-figures" data-year={r().year} data-as-of={new Date(r().asOf).toISOString()}>
+            <div class="provisional-figures" data-year={r().year} data-as-of={new Date(r().asOf).toISOString()} data-events={r().events} data-records={r().records}>
               <h3 id="provisional-heading">{fill(c.provisionalTitle, { year: r().year })}</h3>
               <p class="provisional-note">
                 <strong>{c.provisionalNote}</strong>
               </p>
-              <p class="computed-at">{fill(c.computedAt, { time: formatWhen(props.lang, r().asOf) })}</p>
+              <p class="computed-at">
+                {fill(c.computedAt, { time: formatWhen(props.lang, r().asOf) })} · {fill(c.readCounts, { events: r().events, records: r().records })}
+              </p>
               <div class="table-scroll" tabindex="0" role="region" aria-labelledby="provisional-heading">
                 <table>
                   <thead>
