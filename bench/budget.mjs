@@ -17,10 +17,10 @@
  * level 6, which is within 1–2 % of it), other files (PNG, fonts…) as they are. 1 kB = 1000 B.
  *
  * Rules (exit code 1 when one is broken):
- *   content  every page outside /portal/ and /staff/: first-visit total ≤ 50 kB, and no JS but the
+ *   content  every page outside /portal/, /staff/ and /committee/: first-visit total ≤ 50 kB, and no JS but the
  *            service-worker registration (src/scripts/registerServiceWorker.ts, found by its
  *            content: it names /sw.js and #update-prompt), itself ≤ 5 kB
- *   portal   /portal/, /staff/ and their /en/ pages, which carry islands: the JS a page loads before
+ *   portal   /portal/, /staff/, /committee/ and their /en/ pages, which carry islands: the JS a page loads before
  *            the device database (its initial JS, i.e. without dynamic imports) ≤ 20 kB
  * Besides, the service worker's precache (what a first visit downloads in the background)
  * is reported, not limited.
@@ -229,7 +229,7 @@ function measurePage(urlPath, htmlFile) {
   for (const f of assets.keys()) lazy.delete(f);
   let lazyJs = 0;
   for (const f of lazy) lazyJs += sizeOf(f).wire;
-  const rule = /^\/(en\/)?(portal|staff)\//.test(urlPath) ? 'portal' : 'content';
+  const rule = /^\/(en\/)?(portal|staff|committee)\//.test(urlPath) ? 'portal' : 'content';
   return { path: urlPath, rule, assets: [...assets.values()], inlineJs, lazyJs, missing };
 }
 

@@ -15,6 +15,7 @@ import {
   type WriteContext,
 } from './database';
 import type { OperationsRecord, RecordType } from '../schema/records/record';
+import { APPROVER_ROLES, type ApproverRole } from '../schema/records/commitmentsRecords';
 import { pruneClosedRequests } from './prune';
 import { estimateStorage, isQuotaError, requestPersistence, storageMessage, storageRisk, type StorageRisk } from './storage';
 import { requestList, type RequestListItem, type RequestListOptions } from './requestList';
@@ -93,6 +94,30 @@ const STORAGE_CHECK_MS = 60_000;
 const PRUNE_EVERY_MS = 24 * 60 * 60 * 1000;
 
 const LAST_EXCHANGE_KEY = 'hearthline:last-exchange';
+const APPROVER_ROLE_KEY = 'hearthline:approver-role';
+
+/**
+ * The role that approves the committee's commitments, as content/utility.yaml names it: the
+ * committee's page hands it over from the build (setApproverRole), and it is kept on the device
+ * so that an approval written there and pushed later, from any page, is checked by the same
+ * rule as the server's (validateDocumentWrite's `approverRole`; default manager).
+ */
+export function setApproverRole(role: ApproverRole): void {
+  try {
+    localStorage.setItem(APPROVER_ROLE_KEY, role);
+  } catch {
+    // storage blocked: the default (manager) applies, as on a server without the setting
+  }
+}
+
+function approverRole(): ApproverRole | undefined {
+  try {
+    const role = localStorage.getItem(APPROVER_ROLE_KEY);
+    return (APPROVER_ROLES as readonly (string | null)[]).includes(role) ? (role as ApproverRole) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 let opening: Promise<BrowserDevice> | undefined;
 let openFor: string | undefined;
@@ -135,6 +160,7 @@ async function openDevice(session: DeviceSession): Promise<BrowserDevice> {
     user: { name: session.name, roles: session.couchRoles },
     database: parseDatabaseName(session.database),
     status,
+    approverRole,
   });
   let saved = 0;
   status.status$.subscribe((s) => {
@@ -157,11 +183,18 @@ async function openDevice(session: DeviceSession): Promise<BrowserDevice> {
   hearthline.device = device;
   const storage = watchStorage(status);
   if (session.roles.includes('resident')) void refreshProfile(session.name);
-  if (parseDatabaseName(session.database).kind !== 'resident') scheduleStaffPruning(db, sync, session);
+  // The committee's devices keep the whole season: their provisional figures fold every request
+  // of it (a request closed 90 days ago still counts in this year's results).
+  if (parseDatabaseName(session.database).kind !== 'resident' && !session.roles.includes('committee')) scheduleStaffPruning(db, sync, session);
   const id = deviceId(localStorage);
   const writeContext = (): WriteContext => {
     const now = currentSession() ?? session;
-    return { database: parseDatabaseName(session.database), user: { name: session.name, roles: now.name === session.name ? now.couchRoles : session.couchRoles } };
+    const role = approverRole();
+    return {
+      database: parseDatabaseName(session.database),
+      user: { name: session.name, roles: now.name === session.name ? now.couchRoles : session.couchRoles },
+      ...(role ? { approverRole: role } : {}),
+    };
   };
   return {
     // The session as it is now (a re-sign-in or a profile refresh replaces it; same user).

@@ -6,6 +6,7 @@ import { combineLatest, map, type Observable } from 'rxjs';
 import { EVENTS_COLLECTION_CREATOR, RECORDS_COLLECTION_CREATOR } from '../rxdbSchema';
 import { validateWrite, type WriteRule } from '../validateWrite';
 import { validateDocumentWrite, type DocumentVerdict } from '../validateRecordWrite';
+import type { ApproverRole } from '../schema/records/commitmentsRecords';
 import { OperationsRecord, type RecordType } from '../schema/records/record';
 import { parseEvent, type EventRecord } from '../schema/events/event';
 import { describeBookingProblems, describeEventIssues, type DescribedIssue } from '../schema/messages';
@@ -166,6 +167,8 @@ export async function openDeviceDatabase(options: OpenOptions): Promise<DeviceDa
 export interface WriteContext {
   database: DatabaseKind;
   user: { name: string | null; roles: readonly string[] };
+  /** Who approves the committee's commitments (content/utility.yaml); default manager. */
+  approverRole?: ApproverRole;
 }
 
 export type RecordResult =
@@ -232,7 +235,13 @@ export type RecordWriteResult =
  * server keeps them there alone), so the context's database must be operations.
  */
 export async function writeOperationsRecord(db: DeviceDatabase, record: unknown, context: WriteContext, lang: Lang = 'zh-CN'): Promise<RecordWriteResult> {
-  const verdict = validateDocumentWrite({ database: context.database, doc: record, user: context.user, existing: false });
+  const verdict = validateDocumentWrite({
+    database: context.database,
+    doc: record,
+    user: context.user,
+    existing: false,
+    ...(context.approverRole ? { approverRole: context.approverRole } : {}),
+  });
   if (!verdict.ok) {
     const parsed = v.safeParse(OperationsRecord, record);
     return { ok: false, rule: verdict.rule, reason: verdict.reason, issues: parsed.success ? [] : describeEventIssues(parsed.issues, lang) };

@@ -4,6 +4,7 @@ import type { Subscription } from 'rxjs';
 import { fromCouchDoc, type EventDoc, type EventRecord } from '../schema/events/event';
 import { validateWrite } from '../validateWrite';
 import { validateDocumentWrite } from '../validateRecordWrite';
+import type { ApproverRole } from '../schema/records/commitmentsRecords';
 import type { OperationsRecord } from '../schema/records/record';
 import type { DatabaseKind } from '../databaseNames';
 import { recordRejection, type DeviceDatabase } from './database';
@@ -63,6 +64,11 @@ export interface ReplicationOptions {
   maxRetryTime?: number;
   /** An existing status store to feed (else one is made). */
   status?: SyncStatusStore;
+  /**
+   * Who approves the committee's commitments (content/utility.yaml `approverRole`), read at each
+   * push of an operations record: the same rule as the server's (default manager).
+   */
+  approverRole?: () => ApproverRole | undefined;
 }
 
 /**
@@ -93,6 +99,7 @@ function defaultFetch(input: string, init?: RequestInit): Promise<Response> {
 }
 
 type ChangesRow = { id?: string; deleted?: boolean; doc?: Record<string, unknown> | null };
+type ChangesPage = { results?: ChangesRow[]; last_seq?: unknown };
 
 /** What a replication carries: the requests' events, or the operations records (operations devices only). */
 export type ReplicatedDocType = 'event' | 'record';
@@ -168,14 +175,15 @@ export function makePushModifier(options: Pick<ReplicationOptions, 'db' | 'user'
  * The push modifier of operations records: the server's own check (validateDocumentWrite); a
  * refused record is held back and recorded like a refused event (with no request).
  */
-export function makeRecordPushModifier(options: Pick<ReplicationOptions, 'db' | 'user' | 'database'>) {
+export function makeRecordPushModifier(options: Pick<ReplicationOptions, 'db' | 'user' | 'database' | 'approverRole'>) {
   const { db, user, database } = options;
   return async (doc: WithDeleted<OperationsRecord>): Promise<WithDeleted<OperationsRecord> | null> => {
     if (doc._deleted === true) return null;
     if (await db.outbox_rejections.findOne(doc.id).exec()) return null;
     // RxDB's `_deleted: false` is its own flag, not part of the record the schema knows.
     const { _deleted: _flag, ...record } = doc;
-    const verdict = validateDocumentWrite({ database, doc: record, user, existing: false });
+    const approverRole = options.approverRole?.();
+    const verdict = validateDocumentWrite({ database, doc: record, user, existing: false, ...(approverRole ? { approverRole } : {}) });
     if (verdict.ok) return doc;
     await recordRejection(db, { eventId: doc.id, requestId: '', rule: verdict.rule, reason: verdict.reason, source: 'device', at: Date.now() });
     return null;
@@ -210,6 +218,40 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
   let stopped = false;
 
   /**
+   * A `_changes` page with only the rows of the kind, read on past the rows dropped. RxDB 17's
+   * downstream ends its catch-up at the first page with fewer documents than its batch size
+   * (replication-protocol/downstream.js: `documents.length < pullBatchSize`), and its live
+   * long-poll only wakes it on a NEW change: a full page the filter shortened (the records
+   * replication meeting 250 events, or the events one meeting a record) would leave the rest
+   * of the database unread until somebody writes again. So while a page came back full and
+   * kept fewer than `limit` rows, the next page is read (since its `last_seq`) and its kept
+   * rows added; the answer's `last_seq` is the last page's. A failed read of a further page
+   * ends it there: what was kept is returned and the rest comes with the next pull.
+   */
+  const fullPageOf = async (first: ChangesPage, input: string, init: RequestInit | undefined, docType: ReplicatedDocType): Promise<ChangesPage> => {
+    const request = new URL(input, 'http://device.invalid');
+    const limit = Number(request.searchParams.get('limit'));
+    let page = keepRowsOf(first, docType);
+    if (request.searchParams.get('feed') !== 'normal' || !(limit > 0) || !Array.isArray(first.results)) return page;
+    const kept = [...(page.results ?? [])];
+    let rawLength = first.results.length;
+    while (rawLength >= limit && kept.length < limit && page.last_seq !== undefined) {
+      request.searchParams.set('since', typeof page.last_seq === 'string' ? page.last_seq : JSON.stringify(page.last_seq));
+      const next = await baseFetch(input.startsWith('http') ? request.toString() : request.pathname + request.search, {
+        ...init,
+        signal: init?.signal ?? stopping.signal,
+      }).catch(() => null);
+      if (!next?.ok) break;
+      const raw = (await next.json().catch(() => null)) as ChangesPage | null;
+      if (!raw || !Array.isArray(raw.results)) break;
+      rawLength = raw.results.length;
+      page = keepRowsOf(raw, docType);
+      kept.push(...(page.results ?? []));
+    }
+    return { ...page, results: kept };
+  };
+
+  /**
    * The fetch of one replication: status facts, rows of other kinds dropped from `_changes`,
    * refused rows of `_bulk_docs` recorded. `succeeded` resets that replication's back-off.
    */
@@ -238,7 +280,7 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
         throw new Error(`the server answered ${response.status} to ${path}`);
       }
       if (path === '_changes') {
-        const json = keepRowsOf((await response.json()) as { results?: ChangesRow[] }, docType);
+        const json = await fullPageOf((await response.json()) as ChangesPage, input, init, docType);
         succeeded();
         return jsonResponse(json, response.status);
       }
