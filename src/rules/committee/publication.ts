@@ -4,14 +4,15 @@ import { chinaDay } from '../chinaTime';
 
 /**
  * What a published page says about its publication: the day (China time) and whose approval,
- * as the approver's role and staff user name. Never a resident's data: approvals are written
- * by staff only (validateRecordWrite), and nothing else of the records is stamped.
+ * as the approving role. Not the approver's staff account name: a published page carries no
+ * personal data, and a staff member's name is theirs; who approved stays in the approval record,
+ * which only staff read.
  */
 
 const ROLE_LABELS: Partial<Record<Role, Bilingual>> = {
-  manager: { zh: '经理', en: 'Manager' },
-  committee: { zh: '客户服务委员会', en: 'Customer-service committee' },
-  admin: { zh: '系统管理员', en: 'Administrator' },
+  manager: { zh: '经理', en: 'the manager' },
+  committee: { zh: '客户服务委员会', en: 'the customer-service committee' },
+  admin: { zh: '系统管理员', en: 'the administrator' },
 };
 
 export interface PublicationStamp {
@@ -19,11 +20,11 @@ export interface PublicationStamp {
   readonly approvedBy: Bilingual;
 }
 
-export function publicationStamp(approver: { readonly name: string; readonly role: Role }, publishedAt: Date | string): PublicationStamp {
+export function publicationStamp(approver: { readonly role: Role }, publishedAt: Date | string): PublicationStamp {
   const label = ROLE_LABELS[approver.role] ?? { zh: approver.role, en: approver.role };
   return {
     on: chinaDay(typeof publishedAt === 'string' ? Date.parse(publishedAt) : publishedAt),
-    approvedBy: { zh: `${label.zh} ${approver.name}`, en: `${label.en} ${approver.name}` },
+    approvedBy: { zh: label.zh, en: label.en },
   };
 }
 

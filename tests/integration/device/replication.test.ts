@@ -260,6 +260,13 @@ describe.sequential('a device replicating with the real server', () => {
       second.db.records.findByIds([notice.id as string]).$.pipe(filter((m) => m.size === 1), timeout(10_000)),
     );
     expect(pulled.get(notice.id as string)?.toJSON()).toMatchObject({ type: 'outage-announced', station: STATION, payload: { affectedCustomers: 120 } });
+    // live: a record written on the first device after the second is in sync reaches it without a restart
+    const restored = composeOperationsRecord(writer, 'outage-restored', { outage: (notice.payload as { outage: string }).outage }, { station: STATION });
+    expect((await writeOperationsRecord(first.db, restored, context, 'en')).ok).toBe(true);
+    const live = await firstValueFrom(
+      second.db.records.findByIds([restored.id as string]).$.pipe(filter((m) => m.size === 1), timeout(20_000)),
+    );
+    expect(live.get(restored.id as string)?.type).toBe('outage-restored');
     expect(await second.db.events.findOne(notice.id as string).exec()).toBeNull();
     // the operations events came to `events` as before, and no event came to `records`
     expect(await second.db.events.count().exec()).toBeGreaterThan(0);

@@ -8,19 +8,21 @@ import { buildFailureReason } from '../../../../server/publish/publication.mjs';
 import { publishedCommitments } from '../../builders/committee';
 
 describe('the publication stamp', () => {
-  it("names the China day and the approver's role and staff name, in both languages", () => {
+  it("names the China day and the approving role, never the approver's account name, in both languages", () => {
     // 17:30 UTC is already the next day in China
     expect(publicationStamp({ name: 'mg-sun', role: 'manager' }, '2026-10-31T17:30:00.000Z')).toEqual({
       on: '2026-11-01',
-      approvedBy: { zh: '经理 mg-sun', en: 'Manager mg-sun' },
+      approvedBy: { zh: '经理', en: 'the manager' },
     });
-    expect(publicationStamp({ name: 'cm-he', role: 'committee' }, new Date('2026-10-01T02:00:00.000Z')).approvedBy.en).toBe('Customer-service committee cm-he');
+    const byCommittee = publicationStamp({ name: 'cm-he', role: 'committee' }, new Date('2026-10-01T02:00:00.000Z'));
+    expect(byCommittee.approvedBy).toEqual({ zh: '客户服务委员会', en: 'the customer-service committee' });
+    expect(JSON.stringify(byCommittee)).not.toContain('cm-he');
   });
 
   it('a stamped set is still a valid commitments file', () => {
     const set = stampedCommitments(startFrom(publishedCommitments(2025), 2026), publicationStamp({ name: 'mg-sun', role: 'manager' }, '2026-10-01T02:00:00.000Z'));
     const parsed = v.parse(Commitments, JSON.parse(JSON.stringify(set)));
-    expect(parsed.published).toEqual({ on: '2026-10-01', approvedBy: { zh: '经理 mg-sun', en: 'Manager mg-sun' } });
+    expect(parsed.published).toEqual({ on: '2026-10-01', approvedBy: { zh: '经理', en: 'the manager' } });
   });
 });
 
