@@ -114,6 +114,59 @@ afterAll(async () => {
   for (const dir of [content, work]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+// First: the publication below puts 2026's commitments in force, and the provisional figures
+// are then 2026's (as they should be). Before it, the season's 2025 is in force and measured.
+describe('provisional figures of the current year', () => {
+  it('are the results engine run on the records the device holds, marked provisional with the moment computed', async () => {
+    const page = await newPage();
+    const errs = collectConsoleErrors(page);
+    await signIn(page, member, 'en');
+    // the device has pulled the season: every event and record the operations database holds
+    const all = await request(site.url, 'GET', '/db/operations/_all_docs?include_docs=true', undefined, { basic: { name: site.adminUser, password: ADMIN_PASSWORD } });
+    expect(all.status).toBe(200);
+    const docs = (all.json.rows as { doc?: { _id: string; docType?: string } }[]).map((r) => r.doc!).filter((d) => d && !d._id.startsWith('_'));
+    const want = { events: docs.filter((d) => d.docType === 'event').length, records: docs.filter((d) => d.docType === 'record').length };
+    expect(want.events).toBeGreaterThan(200);
+    expect(want.records).toBeGreaterThan(20);
+    const held = () =>
+      page.evaluate(async () => {
+        type Count = { count: () => { exec: () => Promise<number> } };
+        const open = (window as unknown as { hearthline?: { device?: () => Promise<{ db: { events: Count; records: Count } } | null> } }).hearthline?.device;
+        const device = open ? await open() : null;
+        return device ? { events: await device.db.events.count().exec(), records: await device.db.records.count().exec() } : null;
+      });
+    await expect.poll(held, { timeout: 60_000, interval: 500 }).toEqual(want);
+    await page.getByRole('tab', { name: en.committee.tabs.provisional }).click();
+    const figures = page.locator('.provisional-figures');
+    await figures.waitFor();
+    expect(await figures.getAttribute('data-year')).toBe('2025');
+    await expect(figures.textContent()).resolves.toContain(en.committee.provisionalNote);
+    await expect(figures.textContent()).resolves.toContain('Computed at');
+    const asOf = Date.parse((await figures.getAttribute('data-as-of'))!);
+    expect(Math.abs(asOf - Date.now())).toBeLessThan(10 * 60_000);
+
+    // the same records, read from the server, through the same engine, at the same moment
+    const c2025 = v.parse(Commitments, parseYaml(readFileSync(path.join(REPO_ROOT, 'content/commitments/2025.yaml'), 'utf8')));
+    const expected = computeResults(c2025, docs, { asOf });
+    expect(Number(await figures.getAttribute('data-events'))).toBe(expected.read.events);
+    expect(Number(await figures.getAttribute('data-records'))).toBe(expected.read.records);
+    const rows = await figures.locator('tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => ({ indicator: tr.getAttribute('data-indicator'), status: tr.getAttribute('data-status'), value: tr.getAttribute('data-value') })),
+    );
+    expect(rows.map((r) => r.indicator)).toEqual(c2025.indicators.map((i) => i.id));
+    let measuredRows = 0;
+    for (const row of rows) {
+      const f = expected.figures.find((x) => x.indicator === row.indicator)!;
+      expect(row.value === '' ? null : Number(row.value), row.indicator!).toBe(f.value);
+      expect(row.status, row.indicator!).toBe(f.value === null || f.met === null ? 'not-measured' : f.met ? 'met' : 'not-met');
+      if (f.value !== null) measuredRows += 1;
+    }
+    expect(measuredRows, 'the season measures several indicators').toBeGreaterThanOrEqual(4);
+    expect(errs()).toEqual([]);
+    await expectAccessible(page);
+  }, 180_000);
+});
+
 describe('the committee drafts, the manager approves, the server publishes', () => {
   it('draft from 2025, two targets changed, an invalid one refused at the field, approved, published with the new targets', async () => {
     // ---- the committee member, on a phone
@@ -258,55 +311,4 @@ describe('who may enter', () => {
     await expect(page.locator('.committee').count()).resolves.toBe(0);
     await expectAccessible(page);
   });
-});
-
-describe('provisional figures of the current year', () => {
-  it('are the results engine run on the records the device holds, marked provisional with the moment computed', async () => {
-    const page = await newPage();
-    const errs = collectConsoleErrors(page);
-    await signIn(page, member, 'en');
-    // the device has pulled the season: every event and record the operations database holds
-    const all = await request(site.url, 'GET', '/db/operations/_all_docs?include_docs=true', undefined, { basic: { name: site.adminUser, password: ADMIN_PASSWORD } });
-    expect(all.status).toBe(200);
-    const docs = (all.json.rows as { doc?: { _id: string; docType?: string } }[]).map((r) => r.doc!).filter((d) => d && !d._id.startsWith('_'));
-    const want = { events: docs.filter((d) => d.docType === 'event').length, records: docs.filter((d) => d.docType === 'record').length };
-    expect(want.events).toBeGreaterThan(200);
-    expect(want.records).toBeGreaterThan(20);
-    const held = () =>
-      page.evaluate(async () => {
-        type Count = { count: () => { exec: () => Promise<number> } };
-        const open = (window as unknown as { hearthline?: { device?: () => Promise<{ db: { events: Count; records: Count } } | null> } }).hearthline?.device;
-        const device = open ? await open() : null;
-        return device ? { events: await device.db.events.count().exec(), records: await device.db.records.count().exec() } : null;
-      });
-    await expect.poll(held, { timeout: 60_000, interval: 500 }).toEqual(want);
-    await page.getByRole('tab', { name: en.committee.tabs.provisional }).click();
-    const figures = page.locator('.provisional-figures');
-    await figures.waitFor();
-    expect(await figures.getAttribute('data-year')).toBe('2025');
-    await expect(figures.textContent()).resolves.toContain(en.committee.provisionalNote);
-    await expect(figures.textContent()).resolves.toContain('Computed at');
-    const asOf = Date.parse((await figures.getAttribute('data-as-of'))!);
-    expect(Math.abs(asOf - Date.now())).toBeLessThan(10 * 60_000);
-
-    // the same records, read from the server, through the same engine, at the same moment
-    const c2025 = v.parse(Commitments, parseYaml(readFileSync(path.join(REPO_ROOT, 'content/commitments/2025.yaml'), 'utf8')));
-    const expected = computeResults(c2025, docs, { asOf });
-    expect(Number(await figures.getAttribute('data-events'))).toBe(expected.read.events);
-    expect(Number(await figures.getAttribute('data-records'))).toBe(expected.read.records);
-    const rows = await figures.locator('tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => ({ indicator: tr.getAttribute('data-indicator'), status: tr.getAttribute('data-status'), value: tr.getAttribute('data-value') })),
-    );
-    expect(rows.map((r) => r.indicator)).toEqual(c2025.indicators.map((i) => i.id));
-    let measuredRows = 0;
-    for (const row of rows) {
-      const f = expected.figures.find((x) => x.indicator === row.indicator)!;
-      expect(row.value === '' ? null : Number(row.value), row.indicator!).toBe(f.value);
-      expect(row.status, row.indicator!).toBe(f.value === null || f.met === null ? 'not-measured' : f.met ? 'met' : 'not-met');
-      if (f.value !== null) measuredRows += 1;
-    }
-    expect(measuredRows, 'the season measures several indicators').toBeGreaterThanOrEqual(4);
-    expect(errs()).toEqual([]);
-    await expectAccessible(page);
-  }, 180_000);
 });

@@ -208,7 +208,13 @@ function jsonResponse(body: unknown, status: number): Response {
 export function startReplication(options: ReplicationOptions): DeviceReplication {
   const { db, url } = options;
   if (!url.endsWith('/')) throw new TypeError(`the replication URL must end with a slash: ${url}`);
-  const baseFetch = options.fetch ?? defaultFetch;
+  // Never from or into the HTTP cache. Beyond being pointless for `_changes` and `_bulk_docs`,
+  // Chromium's cache lock holds a GET back while an identical one is in flight: the two
+  // replications of an operations device long-poll the same `_changes?since=now` URL, so the
+  // second went out only after the first had answered, with a "now" past the very change that
+  // answered it, and that record never reached this device until someone wrote again.
+  const givenFetch = options.fetch ?? defaultFetch;
+  const baseFetch: FetchLike = (input, init) => givenFetch(input, { ...init, cache: 'no-store' });
   const status = options.status ?? createSyncStatusStore();
   const baseRetry = options.retryTime ?? 1_000;
   const maxRetry = options.maxRetryTime ?? 60_000;

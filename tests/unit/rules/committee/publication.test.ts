@@ -7,20 +7,24 @@ import type { Results } from '../../../../src/db/schema/results';
 import { buildFailureReason } from '../../../../server/publish/publication.mjs';
 import { publishedCommitments } from '../../builders/committee';
 
+// Approvers as the approval record names them: with their account name, which the stamp must drop.
+const manager = { name: 'mg-sun', role: 'manager' } as const;
+const committeeMember = { name: 'cm-he', role: 'committee' } as const;
+
 describe('the publication stamp', () => {
   it("names the China day and the approving role, never the approver's account name, in both languages", () => {
     // 17:30 UTC is already the next day in China
-    expect(publicationStamp({ name: 'mg-sun', role: 'manager' }, '2026-10-31T17:30:00.000Z')).toEqual({
+    expect(publicationStamp(manager, '2026-10-31T17:30:00.000Z')).toEqual({
       on: '2026-11-01',
       approvedBy: { zh: '经理', en: 'the manager' },
     });
-    const byCommittee = publicationStamp({ name: 'cm-he', role: 'committee' }, new Date('2026-10-01T02:00:00.000Z'));
+    const byCommittee = publicationStamp(committeeMember, new Date('2026-10-01T02:00:00.000Z'));
     expect(byCommittee.approvedBy).toEqual({ zh: '客户服务委员会', en: 'the customer-service committee' });
     expect(JSON.stringify(byCommittee)).not.toContain('cm-he');
   });
 
   it('a stamped set is still a valid commitments file', () => {
-    const set = stampedCommitments(startFrom(publishedCommitments(2025), 2026), publicationStamp({ name: 'mg-sun', role: 'manager' }, '2026-10-01T02:00:00.000Z'));
+    const set = stampedCommitments(startFrom(publishedCommitments(2025), 2026), publicationStamp(manager, '2026-10-01T02:00:00.000Z'));
     const parsed = v.parse(Commitments, JSON.parse(JSON.stringify(set)));
     expect(parsed.published).toEqual({ on: '2026-10-01', approvedBy: { zh: '经理', en: 'the manager' } });
   });
