@@ -23,7 +23,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -154,7 +154,7 @@ async function computeBench(sizes: number[], dir: string): Promise<void> {
     const wallRate = f.events / (f.ms / 1000);
     const met = wallRate >= 200_000 && (n < 1_000_000 || r.maxRssBytes <= 512 * 2 ** 20);
     console.log(
-      `compute ${n.toLocaleString('en')} events (${r.requests.toLocaleString('en')} requests; file made in ${genS.toFixed(1)} s):\n` +
+      `compute ${n.toLocaleString('en')} events (${r.requests.toLocaleString('en')} requests; file made in ${genS.toFixed(1)} s; ${machineLoad()}):\n` +
         `  fast     ${(f.ms / 1000).toFixed(2)} s wall (${(f.finishMs / 1000).toFixed(2)} s of it finishing), ${rate(f.events, f.ms)} events/s wall, ` +
         `${rate(f.events, f.cpuMs)} per CPU-second; peak RSS ${mb(r.maxRssBytes)}, heap after GC with the fold alive ${mb(f.heapWithFold)} ` +
         `[goal ≥ 200,000/s${n >= 1_000_000 ? ', ≤ 512 MB' : ''}: ${met ? 'met' : 'NOT met'}]` +
@@ -165,6 +165,12 @@ async function computeBench(sizes: number[], dir: string): Promise<void> {
     );
     rmSync(file, { force: true });
   }
+}
+
+/** The machine's load (uptime's load averages) and core count: figures taken under load are slower. */
+function machineLoad(): string {
+  const [one, five] = loadavg();
+  return `machine load ${one!.toFixed(2)} (1 min), ${five!.toFixed(2)} (5 min) on ${availableParallelism()} cores`;
 }
 
 /** CPU seconds used so far by the processes whose ids are given (the server and its children), from /proc. */
@@ -214,6 +220,22 @@ async function backendBench(n: number): Promise<void> {
     if (batch.length) await flush();
     const loadS = (performance.now() - l0) / 1000;
     console.log(`backend: ${n.toLocaleString('en')} documents loaded through /db in ${loadS.toFixed(1)} s (${checked} generated documents checked against the schema)`);
+    // LevelDB compacts what was just written in the server's background threads for some
+    // seconds after a bulk load: read at once, the server's CPU per document was 140-210 µs,
+    // read once it had settled 85-95 µs (same data, same reader). The results command reads a
+    // database that has been written over a year, not one just loaded, so wait until the server
+    // is idle (under 5 % of a core for 2 s, at most 120 s) and say how long that took.
+    const settle0 = performance.now();
+    const settleCpu0 = cpuSecondsOf(serverPids);
+    for (let quiet = 0; quiet < 4 && performance.now() - settle0 < 120_000; ) {
+      const before = cpuSecondsOf(serverPids);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      quiet = cpuSecondsOf(serverPids) - before < 0.025 ? quiet + 1 : 0;
+    }
+    console.log(
+      `  the server settled in ${((performance.now() - settle0) / 1000).toFixed(1)} s after loading ` +
+        `(${(cpuSecondsOf(serverPids) - settleCpu0).toFixed(1)} CPU-s of background work, LevelDB compaction); ${machineLoad()}`,
+    );
 
     const pageSize = Number(values.page);
     const readers = {
@@ -251,7 +273,8 @@ async function backendBench(n: number): Promise<void> {
           `  round ${round} ${name.padEnd(8)} (pages of ${pageSize}, ${reader.concurrency} at once, ${reader.compress ? 'gzip' : 'no gzip'}): ${read.toLocaleString('en')} documents in ${(ms / 1000).toFixed(2)} s, ` +
             `${Math.round(wall).toLocaleString('en')} events/s; CPU: reader ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, server ${serverS.toFixed(1)} s ` +
             `(${Math.round((serverS * 1e6) / read)} µs a document); reader RSS ${mb(rss0)} → peak ${mb(peak)}` +
-            (name === 'fast' ? ` [goal ≥ 5,000/s: ${wall >= 5000 ? 'met' : 'NOT met'}]` : ''),
+            (name === 'fast' ? ` [goal ≥ 5,000/s: ${wall >= 5000 ? 'met' : 'NOT met'}]` : '') +
+            `; ${machineLoad()}`,
         );
       }
     }
