@@ -102,22 +102,25 @@ function parseRange(bytes: Buffer, start: number, end: number): unknown {
 }
 
 // The fields the engine reads, grouped by the length of their name, as bytes: a key is
-// matched without making a string of it.
-const FIELD_BYTES: { name: Field; bytes: Buffer }[][] = [];
-for (const name of READ_FIELDS) {
-  (FIELD_BYTES[name.length] ??= []).push({ name, bytes: Buffer.from(name, 'latin1') });
-}
+// matched without making a string of it, and known by its index in READ_FIELDS.
+const FIELD_BYTES: { index: number; bytes: Buffer }[][] = [];
+READ_FIELDS.forEach((name, index) => {
+  (FIELD_BYTES[name.length] ??= []).push({ index, bytes: Buffer.from(name, 'latin1') });
+});
+const F = Object.fromEntries(READ_FIELDS.map((name, index) => [name, index])) as Record<Field, number>;
+const NOT_READ = -1;
 
-function fieldAt(bytes: Buffer, start: number, end: number): Field | undefined {
+/** The index in READ_FIELDS of the key bytes[start, end), NOT_READ for any other key. */
+function fieldAt(bytes: Buffer, start: number, end: number): number {
   const candidates = FIELD_BYTES[end - start];
-  if (candidates === undefined) return undefined;
-  for (const c of candidates) {
-    const b = c.bytes;
+  if (candidates === undefined) return NOT_READ;
+  for (let k = 0; k < candidates.length; k += 1) {
+    const b = candidates[k]!.bytes;
     let i = 0;
     while (i < b.length && bytes[start + i] === b[i]) i += 1;
-    if (i === b.length) return c.name;
+    if (i === b.length) return candidates[k]!.index;
   }
-  return undefined;
+  return NOT_READ;
 }
 
 function skipSpace(bytes: Buffer, i: number, end: number): number {
@@ -129,12 +132,25 @@ function skipSpace(bytes: Buffer, i: number, end: number): number {
   return i;
 }
 
-/** Index of the closing quote of the string whose opening quote is at `i`; -1 if none. */
+/**
+ * Set by stringEnd: whether the string it just scanned had no escape and no byte ≥ 0x80, so
+ * its bytes are its value (a second result, without an object made per string).
+ */
+let plainString = true;
+
+/** Index of the closing quote of the string whose opening quote is at `i`; -1 if none. Sets plainString. */
 function stringEnd(bytes: Buffer, i: number, end: number): number {
+  let plain = true;
   for (let j = i + 1; j < end; j += 1) {
     const c = bytes[j]!;
-    if (c === QUOTE) return j;
-    if (c === BACKSLASH) j += 1;
+    if (c === QUOTE) {
+      plainString = plain;
+      return j;
+    }
+    if (c === BACKSLASH) {
+      plain = false;
+      j += 1;
+    } else if (c >= 0x80) plain = false;
   }
   return -1;
 }
@@ -145,8 +161,13 @@ function containerEnd(bytes: Buffer, i: number, end: number): number {
   for (let j = i; j < end; j += 1) {
     const c = bytes[j]!;
     if (c === QUOTE) {
-      j = stringEnd(bytes, j, end);
-      if (j < 0) return -1;
+      // the string skipped inline (this loop is most of the scan: payloads are the long part)
+      for (j += 1; j < end; j += 1) {
+        const s = bytes[j]!;
+        if (s === QUOTE) break;
+        if (s === BACKSLASH) j += 1;
+      }
+      if (j >= end) return -1;
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth += 1;
     else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       depth -= 1;
@@ -167,13 +188,9 @@ function literalEnd(bytes: Buffer, i: number, end: number): number {
   return j;
 }
 
-/** The string value between quotes at `start` and `close`, exactly as JSON.parse reads it. */
-function stringValue(bytes: Buffer, start: number, close: number): string {
-  for (let j = start + 1; j < close; j += 1) {
-    const c = bytes[j]!;
-    if (c === BACKSLASH || c >= 0x80) return JSON.parse(utf8(bytes, start, close + 1)) as string;
-  }
-  return latin1(bytes, start + 1, close);
+/** The string value between quotes at `start` and `close`, exactly as JSON.parse reads it (`plain`: as stringEnd found it). */
+function stringValue(bytes: Buffer, start: number, close: number, plain: boolean): string {
+  return plain ? latin1(bytes, start + 1, close) : (JSON.parse(utf8(bytes, start, close + 1)) as string);
 }
 
 /**
@@ -184,7 +201,7 @@ function stringValue(bytes: Buffer, start: number, close: number): string {
 class Vocabulary {
   readonly #bytes: Buffer[] = [];
   readonly #values: string[] = [];
-  value(bytes: Buffer, start: number, close: number): string {
+  value(bytes: Buffer, start: number, close: number, plain: boolean): string {
     const length = close - start - 1;
     const words = this.#bytes;
     for (let w = 0; w < words.length; w += 1) {
@@ -194,7 +211,7 @@ class Vocabulary {
       while (i < length && bytes[start + 1 + i] === b[i]) i += 1;
       if (i === length) return this.#values[w]!;
     }
-    const value = stringValue(bytes, start, close);
+    const value = stringValue(bytes, start, close, plain);
     // A vocabulary stays small; a field that turns out not to be one (ids) is not cached.
     if (words.length < 64) {
       words.push(Buffer.from(bytes.subarray(start + 1, close)));
@@ -203,8 +220,56 @@ class Vocabulary {
     return value;
   }
 }
-const VOCABULARY_FIELDS: ReadonlySet<Field> = new Set(['docType', 'type', 'requestKind', 'station']);
-const vocabularies = new Map<Field, Vocabulary>([...VOCABULARY_FIELDS].map((f) => [f, new Vocabulary()]));
+const docTypes = new Vocabulary();
+const types = new Vocabulary();
+const requestKinds = new Vocabulary();
+const stations = new Vocabulary();
+
+/** Sets a field the engine reads (one store per field: a store by computed name was a tenth of the scan). */
+function setField(doc: LeanDoc, field: number, value: unknown): void {
+  switch (field) {
+    case F._id:
+      doc._id = value;
+      break;
+    case F.id:
+      doc.id = value;
+      break;
+    case F.docType:
+      doc.docType = value;
+      break;
+    case F.type:
+      doc.type = value;
+      break;
+    case F.at:
+      doc.at = value;
+      break;
+    case F.requestId:
+      doc.requestId = value;
+      break;
+    case F.requestKind:
+      doc.requestKind = value;
+      break;
+    case F.station:
+      doc.station = value;
+      break;
+  }
+}
+
+/** A string value of a field the engine reads: from its vocabulary for those that have one. */
+function stringField(field: number, bytes: Buffer, start: number, close: number, plain: boolean): string {
+  switch (field) {
+    case F.docType:
+      return docTypes.value(bytes, start, close, plain);
+    case F.type:
+      return types.value(bytes, start, close, plain);
+    case F.requestKind:
+      return requestKinds.value(bytes, start, close, plain);
+    case F.station:
+      return stations.value(bytes, start, close, plain);
+    default:
+      return stringValue(bytes, start, close, plain);
+  }
+}
 
 /**
  * The document whose JSON text is bytes[start, end), as the engine reads it; undefined when
@@ -221,7 +286,10 @@ export function leanDoc(bytes: Buffer, start: number, end: number): LeanDoc | un
     const keyClose = stringEnd(bytes, i, end);
     if (keyClose < 0) return undefined;
     // A key with an escape could spell a field's name another way: leave it to JSON.parse.
-    for (let j = i + 1; j < keyClose; j += 1) if (bytes[j] === BACKSLASH) return undefined;
+    // (A key with non-ASCII bytes is no field's name, and fieldAt does not match it.)
+    if (!plainString) {
+      for (let j = i + 1; j < keyClose; j += 1) if (bytes[j] === BACKSLASH) return undefined;
+    }
     const field = fieldAt(bytes, i + 1, keyClose);
     i = skipSpace(bytes, keyClose + 1, end);
     if (bytes[i] !== COLON) return undefined;
@@ -232,21 +300,18 @@ export function leanDoc(bytes: Buffer, start: number, end: number): LeanDoc | un
       const close = stringEnd(bytes, i, end);
       if (close < 0) return undefined;
       valueEnd = close + 1;
-      if (field === 'author' || field === 'payload') doc.setLazy(field, i, valueEnd);
-      else if (field !== undefined) {
-        const vocabulary = vocabularies.get(field);
-        doc[field] = vocabulary ? vocabulary.value(bytes, i, close) : stringValue(bytes, i, close);
-      }
+      if (field === F.author || field === F.payload) doc.setLazy(field === F.author ? 'author' : 'payload', i, valueEnd);
+      else if (field !== NOT_READ) setField(doc, field, stringField(field, bytes, i, close, plainString));
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       valueEnd = containerEnd(bytes, i, end);
       if (valueEnd < 0) return undefined;
-      if (field === 'author' || field === 'payload') doc.setLazy(field, i, valueEnd);
-      else if (field !== undefined) doc[field] = parseRange(bytes, i, valueEnd);
+      if (field === F.author || field === F.payload) doc.setLazy(field === F.author ? 'author' : 'payload', i, valueEnd);
+      else if (field !== NOT_READ) setField(doc, field, parseRange(bytes, i, valueEnd));
     } else {
       valueEnd = literalEnd(bytes, i, end);
       if (valueEnd === i) return undefined;
-      if (field === 'author' || field === 'payload') doc.setLazy(field, i, valueEnd);
-      else if (field !== undefined) doc[field] = parseRange(bytes, i, valueEnd);
+      if (field === F.author || field === F.payload) doc.setLazy(field === F.author ? 'author' : 'payload', i, valueEnd);
+      else if (field !== NOT_READ) setField(doc, field, parseRange(bytes, i, valueEnd));
     }
     i = skipSpace(bytes, valueEnd, end);
     if (bytes[i] === COMMA) {

@@ -280,6 +280,7 @@ export class ResultsFold {
     const problems = commitments.indicators.map(checkIndicator).filter((p): p is string => p !== null);
     if (problems.length) throw new RangeError(problems.join('; '));
     this.asOfMs = options.asOf instanceof Date ? options.asOf.getTime() : options.asOf;
+    this.elapsedContext.asOfMs = this.asOfMs;
     this.period = periodBounds(options.period ?? commitments.period, this.asOfMs);
     this.calendar = options.calendar ?? CN_CALENDAR;
     this.station = options.station;
@@ -640,17 +641,25 @@ export class ResultsFold {
     }
   }
 
+  /**
+   * elapsedVerdict's context, one for the fold (`withdrawn` set per subject): a context object
+   * and a closure made per request and indicator were a tenth of finishing.
+   */
+  private readonly elapsedContext = {
+    asOfMs: 0,
+    withdrawn: false,
+    deadline: (from: number, d: Duration): number => this.deadline(from, d),
+  };
+
   private verdict(where: Condition, s: Subject): Verdict {
     switch (where.test) {
       case 'elapsed': {
         // One reading of deadlines and notice periods, shared with the outage screen (elapsed.ts).
         let verdict: ReturnType<typeof elapsedVerdict>;
         try {
-          verdict = elapsedVerdict(where, s.time(where.from), s.time(where.to), {
-            asOfMs: this.asOfMs,
-            withdrawn: s.withdrawn,
-            deadline: (from, d) => this.deadline(from, d),
-          });
+          const context = this.elapsedContext;
+          context.withdrawn = s.withdrawn;
+          verdict = elapsedVerdict(where, s.time(where.from), s.time(where.to), context);
         } catch (err) {
           if (err instanceof MissingCalendarYearError) {
             this.warn(`${err.message}: a working-day deadline could not be computed, the record is left out`);
