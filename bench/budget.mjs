@@ -22,6 +22,8 @@
  *            content: it names /sw.js and #update-prompt), itself ≤ 5 kB
  *   portal   /portal/, /staff/, /committee/ and their /en/ pages, which carry islands: the JS a page loads before
  *            the device database (its initial JS, i.e. without dynamic imports) ≤ 20 kB
+ *   notices  /outages/ and /en/outages/ (the residents' outage notices, one small island that reads
+ *            /api/outages and no device database): first-visit total ≤ 50 kB, initial JS ≤ 18 kB
  * Besides, the service worker's precache (what a first visit downloads in the background)
  * is reported, not limited.
  *
@@ -39,6 +41,7 @@ const LIMITS = Object.freeze({
   contentTotal: 50 * KB,
   registrationJs: 5 * KB,
   portalInitialJs: 20 * KB,
+  noticesInitialJs: 18 * KB,
 });
 
 const args = process.argv.slice(2);
@@ -140,7 +143,7 @@ function isRegistrationScript(js) {
 
 /**
  * @typedef {{ file: string, kind: 'html'|'css'|'js'|'image'|'manifest'|'other', wire: number, registration?: boolean }} Asset
- * @typedef {{ path: string, rule: 'content'|'portal', assets: Asset[], inlineJs: { wire: number, registration: boolean }[], lazyJs: number, missing: string[] }} PageReport
+ * @typedef {{ path: string, rule: 'content'|'portal'|'notices', assets: Asset[], inlineJs: { wire: number, registration: boolean }[], lazyJs: number, missing: string[] }} PageReport
  */
 
 /** @param {string} file */
@@ -229,7 +232,7 @@ function measurePage(urlPath, htmlFile) {
   for (const f of assets.keys()) lazy.delete(f);
   let lazyJs = 0;
   for (const f of lazy) lazyJs += sizeOf(f).wire;
-  const rule = /^\/(en\/)?(portal|staff|committee)\//.test(urlPath) ? 'portal' : 'content';
+  const rule = /^\/(en\/)?(portal|staff|committee)\//.test(urlPath) ? 'portal' : /^\/(en\/)?outages\//.test(urlPath) ? 'notices' : 'content';
   return { path: urlPath, rule, assets: [...assets.values()], inlineJs, lazyJs, missing };
 }
 
@@ -285,6 +288,9 @@ for (const { urlPath, file } of pages) {
     if (total > LIMITS.contentTotal) broken.push(`first visit ${fmt(total)} kB > ${fmt(LIMITS.contentTotal)} kB`);
     if (registration > LIMITS.registrationJs) broken.push(`SW registration JS ${fmt(registration)} kB > ${fmt(LIMITS.registrationJs)} kB`);
     if (otherJs > 0) broken.push(`JS besides the SW registration: ${fmt(otherJs)} kB`);
+  } else if (r.rule === 'notices') {
+    if (total > LIMITS.contentTotal) broken.push(`first visit ${fmt(total)} kB > ${fmt(LIMITS.contentTotal)} kB`);
+    if (js > LIMITS.noticesInitialJs) broken.push(`initial JS ${fmt(js)} kB > ${fmt(LIMITS.noticesInitialJs)} kB`);
   } else if (js > LIMITS.portalInitialJs) {
     broken.push(`initial JS ${fmt(js)} kB > ${fmt(LIMITS.portalInitialJs)} kB`);
   }
@@ -298,7 +304,7 @@ for (const { urlPath, file } of pages) {
 const width = Math.max(4, ...rows.map((r) => r.urlPath.length));
 console.log('');
 console.log('First-visit transfer per page: gzip -9 for text, raw for binary; kB = 1000 B.');
-console.log('rule content: total ≤ 50 kB and no JS but the SW registration (≤ 5 kB); rule portal: initial JS ≤ 20 kB.');
+console.log('rule content: total ≤ 50 kB and no JS but the SW registration (≤ 5 kB); rule portal: initial JS ≤ 20 kB; rule notices: total ≤ 50 kB, initial JS ≤ 18 kB.');
 console.log('');
 const header = `${pad('page', width)}  ${pad('rule', 7)}  ${lpad('HTML', 6)}  ${lpad('CSS', 6)}  ${lpad('JS', 6)}  ${lpad('img', 6)}  ${lpad('other', 6)}  ${lpad('total', 6)}  ${lpad('lazy JS', 7)}  status`;
 console.log(header);
@@ -324,7 +330,7 @@ if (existsSync(swFile)) {
 }
 const reg = [...registrationSizes];
 console.log(
-  `${rows.length} pages (${rows.filter((r) => r.rule === 'content').length} content, ${rows.filter((r) => r.rule === 'portal').length} portal) · ` +
+  `${rows.length} pages (${rows.filter((r) => r.rule === 'content').length} content, ${rows.filter((r) => r.rule === 'portal').length} portal, ${rows.filter((r) => r.rule === 'notices').length} notices) · ` +
     `largest first visit ${fmt(largest.total)} kB (${largest.path}) · largest JS ${fmt(largestJs.js)} kB (${largestJs.path}) · ` +
     `SW registration ${reg.length ? reg.map(fmt).join('/') : '—'} kB${precache} · ` +
     (failures.length ? `${failures.length} over budget` : 'all within budget'),

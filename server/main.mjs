@@ -93,6 +93,8 @@ async function main() {
   let router = null;
   /** @type {ReturnType<typeof import('./publish/publisher.mjs').createPublisher> | null} */
   let publisher = null;
+  /** @type {ReturnType<typeof import('./outages/feed.mjs').createOutageFeed> | null} */
+  let outageFeed = null;
   /** The folder served now: the publisher swaps in each new build once it succeeded. */
   let served = distDir;
   try {
@@ -110,6 +112,7 @@ async function main() {
       onWrite: (dbName) => {
         router?.notify(dbName);
         publisher?.notify(dbName);
+        outageFeed?.notify(dbName);
       },
     });
   } catch (err) {
@@ -155,10 +158,20 @@ async function main() {
     publisher.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the publisher did not start: ${err.message}`));
   }
 
+  // The public outage notices (GET /api/outages): the outage records of operations, kept in
+  // memory and read on from a checkpoint (server/outages/feed.mjs).
+  const { createOutageFeed, outagesHandler } = await import('./outages/feed.mjs');
+  const { createHttpCouch, createPouchCouch } = await import('./router/index.mjs');
+  const feed = createOutageFeed({
+    couch: router?.couch ?? (backend.mode === 'embedded' ? createPouchCouch({ PouchDB: backend.PouchDB }) : createHttpCouch({ url: /** @type {string} */ (process.env.COUCHDB_URL) })),
+  });
+  outageFeed = feed;
+  feed.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the outage notices did not start: ${err.message}`));
+
   const app = createApp({
     distDir: () => served,
-    // the router's health goes before '/api', which would otherwise answer it
-    mounts: { '/api/router/health': routerHealthHandler(router), '/db': backend.db, '/api': backend.api },
+    // the router's health and the outage notices go before '/api', which would otherwise answer them
+    mounts: { '/api/router/health': routerHealthHandler(router), '/api/outages': outagesHandler(feed), '/db': backend.db, '/api': backend.api },
     trustProxy: trustProxySetting(process.env.HEARTHLINE_TRUST_PROXY),
   });
   const server = app.listen(port, host);
@@ -193,6 +206,8 @@ async function main() {
       if (err) console.error(`[hearthline] close: ${err.message}`);
       (publisher ? publisher.stop() : Promise.resolve())
         .catch((/** @type {Error} */ e) => console.error(`[hearthline] stopping the publisher: ${e.message}`))
+        .then(() => outageFeed?.stop())
+        .catch((/** @type {Error} */ e) => console.error(`[hearthline] stopping the outage notices: ${e.message}`))
         .then(() => (router ? router.stop() : undefined))
         .catch((/** @type {Error} */ e) => console.error(`[hearthline] stopping the router: ${e.message}`))
         .then(() => backend.close())

@@ -13,7 +13,10 @@
  *   of the page is served, and for a page that is not precached the offline page of its
  *   language (/offline/ or /en/offline/).
  * - /db/ (the CouchDB API) and every non-GET request are never handled: no route matches
- *   them, so the browser sends them to the network as if there were no service worker.
+ *   them, so the browser sends them to the network as if there were no service worker. The same
+ *   holds for /api/ (fetches, not navigations): /api/outages is never answered from a cache as
+ *   if it were static; the outage page keeps its last good answer itself and says how old it is
+ *   (src/islands/outages/).
  * - Updates: `skipWaiting: false`. A new worker waits until the page asks it, after the
  *   resident accepted the update prompt (src/scripts/registerServiceWorker.ts), to
  *   take over with a SKIP_WAITING message; then it claims the open pages.

@@ -302,11 +302,14 @@ export interface PublicOutageNotice {
 }
 
 /**
- * The outages residents would expect to be told about (issue 6 item 10, a proposal not yet
- * served): heating off now, planned outages starting within `horizonMs` (or whose planned
- * start has passed without a recorded start), and restorations of the last `recentMs`. Only
- * the station, the area and the times: no author, device or household count. In the list's
- * order (compareOutages).
+ * The outages residents would expect to be told about (issue 6 item 10; served by the server
+ * at `GET /api/outages`, server/outages/): heating off now, planned outages starting within
+ * `horizonMs` and not yet over (a planned outage whose start has passed without a recorded
+ * start stays until its planned end, or for `recentMs` after its planned start when it gave
+ * no end: after that a resident would read a stale plan), and restorations of the last
+ * `recentMs`. Only the station, the area and the times: no author, device, record or household
+ * count (the area is the one free text, deliberately: it is the "where" of the notice). In the
+ * list's order (compareOutages).
  */
 export function publicOutageNotices(
   states: readonly OutageState[],
@@ -321,7 +324,7 @@ export function publicOutageNotices(
       s.phase === 'ongoing'
         ? true
         : s.phase === 'announced'
-          ? s.plannedStart !== null && s.plannedStart <= now + horizon
+          ? s.plannedStart !== null && s.plannedStart <= now + horizon && (s.plannedEnd ?? s.plannedStart + recent) > now
           : s.restoredAt !== null && s.restoredAt >= now - recent,
     )
     .sort(compareOutages)
@@ -336,4 +339,15 @@ export function publicOutageNotices(
         ...Object.fromEntries(Object.entries(times).filter(([, v]) => v !== undefined)),
       };
     });
+}
+
+/**
+ * The outages no public notice will show again, whatever records come later: restored more
+ * than `recentMs` ago (a later record of the same outage, such as a second device's restoration,
+ * changes nothing a resident sees). The server's notice feed forgets their records, so its
+ * memory holds the outages of the moment, not the season's.
+ */
+export function settledOutages(states: readonly OutageState[], now: number, options: { recentMs?: number } = {}): string[] {
+  const recent = options.recentMs ?? 24 * 3_600_000;
+  return states.filter((s) => s.phase === 'restored' && s.restoredAt !== null && s.restoredAt < now - recent).map((s) => s.outage);
 }

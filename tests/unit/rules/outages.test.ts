@@ -12,6 +12,7 @@ import {
   outageState,
   outageStates,
   publicOutageNotices,
+  settledOutages,
   shortNotice,
   type OutageState,
 } from '../../../src/rules/outages';
@@ -264,5 +265,58 @@ describe('public notices (what residents may see)', () => {
       expect(Object.keys(n).sort()).toEqual(expect.not.arrayContaining(['author', 'records', 'affectedCustomers']));
       expect(JSON.stringify(n)).not.toContain('author');
     }
+  });
+
+  it('drops a planned outage once its planned end has passed without a recorded start, or a day after a start given with no end', () => {
+    const now = ms(START);
+    const records = [
+      announce(1, plus(START, -hours(100)), plus(START, -hours(5)), { plannedEnd: plus(START, -minutes(1)).toISOString() }), // ended a minute ago
+      announce(2, plus(START, -hours(100)), plus(START, -hours(5)), { plannedEnd: plus(START, minutes(1)).toISOString() }), // ends in a minute
+      announce(3, plus(START, -hours(100)), plus(START, -hours(23))), // no end, started 23 h ago by the plan
+      announce(4, plus(START, -hours(100)), plus(START, -hours(24))), // no end, a day ago: stale
+    ];
+    expect(publicOutageNotices(outageStates(records, now), now).map((n) => n.outage)).toEqual([3, 2].map(outageId));
+  });
+
+  it('shows planned outages beyond 14 days when asked (the server shows every one not yet over)', () => {
+    const now = ms(START);
+    const records = [announce(1, START, plus(START, hours(30 * 24)))];
+    expect(publicOutageNotices(outageStates(records, now), now)).toEqual([]);
+    expect(publicOutageNotices(outageStates(records, now), now, { horizonMs: Infinity }).map((n) => n.outage)).toEqual([outageId(1)]);
+  });
+
+  it('keeps no field but the station, the area, the state and the times', () => {
+    const now = ms(START) + hours(1);
+    const records = [announce(1, plus(START, -hours(72)), START, { plannedEnd: plus(START, hours(8)).toISOString() }), start(1, START, { planned: true }), start(2, START), restore(2, plus(START, minutes(30)))];
+    const allowed = ['outage', 'station', 'area', 'phase', 'planned', 'plannedStart', 'plannedEnd', 'startedAt', 'restoredAt'];
+    const notices = publicOutageNotices(outageStates(records, now), now);
+    expect(notices).toHaveLength(2);
+    for (const n of notices) for (const key of Object.keys(n)) expect(allowed).toContain(key);
+    const text = JSON.stringify(notices);
+    for (const r of records) {
+      expect(text).not.toContain(r.id);
+      expect(text).not.toContain(r.author.name);
+      expect(text).not.toContain(r.author.device);
+    }
+    // no household count: no number at all, nor its name
+    expect(text).not.toContain('affectedCustomers');
+    for (const n of notices) for (const value of Object.values(n)) expect(typeof value).not.toBe('number');
+  });
+});
+
+describe('settled outages (what the server may forget)', () => {
+  it('are those restored more than 24 hours ago; ongoing, planned and recently restored ones stay', () => {
+    const now = ms(START);
+    const records = [
+      start(1, plus(START, -hours(40))),
+      restore(1, plus(START, -hours(24) - 1)), // a millisecond past the day
+      start(2, plus(START, -hours(40))),
+      restore(2, plus(START, -hours(24))), // exactly a day: still shown
+      start(3, plus(START, -hours(400))), // ongoing for long
+      announce(4, plus(START, -hours(400)), plus(START, -hours(300))), // stale plan: not shown, but it may still start
+    ];
+    const states = outageStates(records, now);
+    expect(settledOutages(states, now)).toEqual([outageId(1)]);
+    expect(publicOutageNotices(states, now).map((n) => n.outage)).toEqual([3, 2].map(outageId));
   });
 });

@@ -1,0 +1,209 @@
+// @ts-check
+/**
+ * The outage notices of the running server: `GET /api/outages`, public (no sign-in), what a
+ * resident may see of the utility's supply outages (src/rules/outages.ts, publicOutageNotices:
+ * station, area, state and times; never the author, the device, a record id or a household
+ * count).
+ *
+ * How (like the publisher, server/publish/publisher.mjs: from a checkpoint, woken by writes,
+ * with a sweep as safety net):
+ * - It reads `operations`' `_changes` from its checkpoint and keeps the outage records only
+ *   (`outage-announced`, `outage-started`, `outage-restored`), well-formed ones (the schema of
+ *   the write check). A request never reads the database: the notices are computed from what is
+ *   in memory, at the request's time.
+ * - Outages no notice will show again (restored more than a day ago, settledOutages) are
+ *   forgotten, and later records of them ignored: memory holds the outages of the moment.
+ * - The checkpoint, the ids of the records kept and the forgotten outages are in
+ *   `_local/hearthline-outages` (a local document: never replicated, never in `_changes`), so a
+ *   restart fetches those few records and reads on from where it stopped.
+ */
+import * as v from 'valibot';
+import { OperationsRecordDoc } from '../../src/db/schema/records/record.ts';
+import { OUTAGE_RECORD_TYPES, outageStates, publicOutageNotices, settledOutages } from '../../src/rules/outages.ts';
+import { OPERATIONS_DB } from '../../src/db/databaseNames.ts';
+
+const STATE_ID = '_local/hearthline-outages';
+const DAY_MS = 24 * 3_600_000;
+/** Browsers and proxies may keep an answer this long (s): a notice is at most this late. */
+export const OUTAGES_MAX_AGE_SECONDS = 30;
+
+/**
+ * @typedef {object} OutageFeedOptions
+ * @property {import('../router/couch.mjs').Couch} couch admin access (the router's)
+ * @property {number} [sweepIntervalMs] time between sweeps (10000); 0: none
+ * @property {number} [batchSize] changes per read (500)
+ * @property {() => number} [now] the clock (epoch ms); tests pass theirs
+ * @property {(msg: string) => void} [logError]
+ */
+
+/** @param {OutageFeedOptions} options */
+export function createOutageFeed({ couch, sweepIntervalMs = 10_000, batchSize = 500, now = () => Date.now(), logError = (msg) => console.error(msg) }) {
+  /** @type {Map<string, import('../../src/db/schema/records/record.ts').OperationsRecord>} */
+  const records = new Map();
+  /** Outages no notice shows again: their later records are ignored. */
+  const settled = new Set(/** @type {string[]} */ ([]));
+  /** @type {string | number} */
+  let seq = 0;
+  let loaded = false;
+  let running = false;
+  let again = false;
+  let stopped = false;
+  /** @type {Promise<void> | null} */
+  let current = null;
+  /** @type {ReturnType<typeof setInterval> | null} */
+  let timer = null;
+
+  const db = () => couch.db(OPERATIONS_DB);
+  const isOutageType = (/** @type {unknown} */ type) => /** @type {readonly unknown[]} */ (OUTAGE_RECORD_TYPES).includes(type);
+
+  /** @param {Record<string, any>} doc */
+  function keep(doc) {
+    if (doc.docType !== 'record' || !isOutageType(doc.type) || typeof doc._id !== 'string') return;
+    if (settled.has(doc.payload?.outage)) return;
+    const parsed = v.safeParse(OperationsRecordDoc, doc);
+    if (!parsed.success) {
+      logError(`[outages] ${doc._id}: not a well-formed outage record, left out`);
+      return;
+    }
+    const { _id, _rev: _r, _deleted: _d, ...rest } = parsed.output;
+    records.set(_id, /** @type {any} */ ({ id: _id, ...rest }));
+  }
+
+  /** Forgets the outages no notice will show again. @returns {boolean} whether any was forgotten */
+  function forgetSettled() {
+    const gone = new Set(settledOutages(outageStates([...records.values()], now()), now()));
+    if (gone.size === 0) return false;
+    for (const [id, r] of records) {
+      const outage = /** @type {{ outage: string }} */ (r.payload).outage;
+      if (gone.has(outage)) records.delete(id);
+    }
+    for (const outage of gone) settled.add(outage);
+    return true;
+  }
+
+  async function load() {
+    const operations = await db();
+    const state = await operations.get(STATE_ID).catch((/** @type {any} */ err) => (err?.status === 404 ? null : Promise.reject(err)));
+    if (state) {
+      seq = state.seq ?? 0;
+      for (const outage of state.settled ?? []) settled.add(outage);
+      const ids = /** @type {string[]} */ (state.records ?? []);
+      for (let i = 0; i < ids.length; i += 200) {
+        const res = await operations.allDocs({ keys: ids.slice(i, i + 200), include_docs: true });
+        for (const row of res.rows) if (row.doc) keep(row.doc);
+      }
+    }
+    loaded = true;
+  }
+
+  async function saveCheckpoint() {
+    const operations = await db();
+    const prev = await operations.get(STATE_ID).catch(() => null);
+    await operations.put({ _id: STATE_ID, ...(prev?._rev ? { _rev: prev._rev } : {}), seq, records: [...records.keys()], settled: [...settled] });
+  }
+
+  /** Reads on from the checkpoint; the checkpoint moves after each batch. */
+  async function readChanges() {
+    const operations = await db();
+    for (;;) {
+      const res = await operations.changes({ since: seq, include_docs: true, limit: batchSize, batch_size: batchSize });
+      for (const change of res.results) {
+        if (change.deleted) records.delete(change.id);
+        else if (change.doc) keep(change.doc);
+      }
+      const moved = String(res.last_seq) !== String(seq);
+      seq = res.last_seq;
+      const forgot = forgetSettled();
+      if (moved || forgot) await saveCheckpoint();
+      if (res.results.length < batchSize || !moved) break;
+    }
+  }
+
+  /** Reads what is new now, or once more after the read in progress (never two at once). */
+  function drain() {
+    if (stopped) return Promise.resolve();
+    if (running) {
+      again = true;
+      return /** @type {Promise<void>} */ (current);
+    }
+    running = true;
+    current = (async () => {
+      try {
+        do {
+          again = false;
+          if (!loaded) await load();
+          await readChanges();
+        } while (again && !stopped);
+      } catch (err) {
+        logError(`[outages] ${/** @type {Error} */ (err).message}`);
+      } finally {
+        running = false;
+      }
+    })();
+    return current;
+  }
+
+  return {
+    /** Reads on from the checkpoint; then follows notify() and the sweep. */
+    async start() {
+      await drain();
+      if (sweepIntervalMs > 0) {
+        timer = setInterval(() => void drain(), sweepIntervalMs);
+        timer.unref();
+      }
+    },
+    /** @param {string} dbName a database written to */
+    notify(dbName) {
+      if (dbName === OPERATIONS_DB) void drain();
+    },
+    drain,
+    /** Whether the records kept since the last start have been read (the first drain finished). */
+    get ready() {
+      return loaded;
+    },
+    /** How many records are in memory (tests, health). */
+    get size() {
+      return records.size;
+    },
+    /**
+     * The public notices at this moment: every outage on now, every planned one not yet over
+     * (however far ahead), and the restorations of the last day.
+     */
+    notices() {
+      const at = now();
+      return { asOf: new Date(at).toISOString(), notices: publicOutageNotices(outageStates([...records.values()], at), at, { horizonMs: Infinity, recentMs: DAY_MS }) };
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      await current;
+    },
+  };
+}
+
+/**
+ * `GET /api/outages` (and HEAD): the feed's notices as JSON, cacheable for a short while by
+ * anyone (they are public); before the feed's first read has finished, it waits for it.
+ * @param {ReturnType<typeof createOutageFeed>} feed
+ * @returns {import('express').RequestHandler}
+ */
+export function outagesHandler(feed) {
+  return async (req, res, next) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== '/' && path !== '') return next();
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      res.status(405).json({ error: 'method_not_allowed', reason: 'GET only' });
+      return;
+    }
+    if (!feed.ready) await feed.drain();
+    if (!feed.ready) {
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('Retry-After', '10');
+      res.status(503).json({ error: 'unavailable', reason: 'the outage notices are not readable yet' });
+      return;
+    }
+    res.setHeader('Cache-Control', `public, max-age=${OUTAGES_MAX_AGE_SECONDS}`);
+    res.json(feed.notices());
+  };
+}
