@@ -25,14 +25,16 @@ type DeviceWindow = { hearthline?: { device?: () => Promise<unknown> } };
 
 /** Waits until the page's islands have opened the signed-in user's device. */
 export async function waitForDevice(page: Page, timeout = 30_000): Promise<void> {
-  await page.waitForFunction(
-    async () => {
-      const open = (window as unknown as DeviceWindow).hearthline?.device;
-      return typeof open === 'function' && (await open()) !== null;
-    },
-    null,
-    { timeout },
-  );
+  // Playwright's waitForFunction takes the first truthy return, and an async predicate returns a
+  // Promise (always truthy): so wait for the opener to exist, then ask it in a loop of our own.
+  const deadline = Date.now() + timeout;
+  await page.waitForFunction(() => typeof (window as unknown as DeviceWindow).hearthline?.device === 'function', null, { timeout });
+  for (;;) {
+    const opened = await page.evaluate(async () => (await (window as unknown as DeviceWindow).hearthline!.device!()) !== null).catch(() => false); // a navigation in between: ask again
+    if (opened) return;
+    if (Date.now() > deadline) throw new Error(`the page did not open its device within ${timeout} ms`);
+    await page.waitForTimeout(200);
+  }
 }
 
 /** Records events on the device as the app does (the write check first); returns the refusals. */

@@ -110,10 +110,14 @@ describe('npm run publish', () => {
     const done = await publish(['--year', '2026', '--no-results']);
     expect(done.code, done.stderr).toBe(0);
     expect(done.stderr).toContain(`the commitments of 2026 (approved by manager mg-${suffix}`);
-    expect(readFileSync(path.join(content, 'commitments/2026.yaml'), 'utf8')).toContain(`en: Manager mg-${suffix}`);
+    // the stamp names the approving role; the staff account stays off what is published
+    const written = readFileSync(path.join(content, 'commitments/2026.yaml'), 'utf8');
+    expect(written).toContain('en: the manager');
+    expect(written).not.toContain(`mg-${suffix}`);
     const page = readFileSync(path.join(out, 'en/commitments/2026/index.html'), 'utf8');
     expect(page).toContain('≥ 99 %');
-    expect(page).toContain(`Manager mg-${suffix}`);
+    expect(page).toContain('approved by the manager');
+    expect(page).not.toContain(`mg-${suffix}`);
     expect(existsSync(path.join(out, 'commitments/2025/index.html'))).toBe(true);
   }, 300_000);
 });

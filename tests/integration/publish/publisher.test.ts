@@ -119,7 +119,9 @@ describe('the publisher', () => {
     first.release(true);
     const second = await until(() => builds[1], 'the second build');
     expect(served).toBe(first.outDir);
-    expect(readFileSync(path.join(content, 'commitments/2026.yaml'), 'utf8')).toContain('en: Manager mg-sun');
+    const stamped = readFileSync(path.join(content, 'commitments/2026.yaml'), 'utf8');
+    expect(stamped).toContain('en: the manager');
+    expect(stamped).not.toContain('mg-sun');
     second.release(true);
     const done = await until(async () => ((await outcomes()).length === 2 ? outcomes() : undefined), 'two outcomes');
     expect(done.map((o) => [o.payload.request, o.payload.outcome])).toEqual([
