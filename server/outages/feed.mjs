@@ -21,6 +21,7 @@ import * as v from 'valibot';
 import { OperationsRecordDoc } from '../../src/db/schema/records/record.ts';
 import { OUTAGE_RECORD_TYPES, outageStates, publicOutageNotices, settledOutages } from '../../src/rules/outages.ts';
 import { OPERATIONS_DB } from '../../src/db/databaseNames.ts';
+import { StationDoc } from '../../src/db/schema/accounts.ts';
 
 const STATE_ID = '_local/hearthline-outages';
 const DAY_MS = 24 * 3_600_000;
@@ -42,6 +43,8 @@ export function createOutageFeed({ couch, sweepIntervalMs = 10_000, batchSize = 
   const records = new Map();
   /** Outages no notice shows again: their later records are ignored. */
   const settled = new Set(/** @type {string[]} */ ([]));
+  /** Station id → its name (the station documents, set up by the admin): residents know stations by name. */
+  const stationNames = new Map(/** @type {[string, string][]} */ ([]));
   /** @type {string | number} */
   let seq = 0;
   let loaded = false;
@@ -58,6 +61,11 @@ export function createOutageFeed({ couch, sweepIntervalMs = 10_000, batchSize = 
 
   /** @param {Record<string, any>} doc */
   function keep(doc) {
+    if (doc.docType === 'station') {
+      const station = v.safeParse(StationDoc, doc);
+      if (station.success) stationNames.set(station.output.id, station.output.name);
+      return;
+    }
     if (doc.docType !== 'record' || !isOutageType(doc.type) || typeof doc._id !== 'string') return;
     if (settled.has(doc.payload?.outage)) return;
     const parsed = v.safeParse(OperationsRecordDoc, doc);
@@ -84,6 +92,9 @@ export function createOutageFeed({ couch, sweepIntervalMs = 10_000, batchSize = 
   async function load() {
     const operations = await db();
     const state = await operations.get(STATE_ID).catch((/** @type {any} */ err) => (err?.status === 404 ? null : Promise.reject(err)));
+    // The stations are few and not in the checkpoint: read whole at every start.
+    const stations = await operations.allDocs({ startkey: 'station:', endkey: 'station:\ufff0', include_docs: true });
+    for (const row of stations.rows) if (row.doc) keep(row.doc);
     if (state) {
       seq = state.seq ?? 0;
       for (const outage of state.settled ?? []) settled.add(outage);
@@ -171,7 +182,7 @@ export function createOutageFeed({ couch, sweepIntervalMs = 10_000, batchSize = 
      */
     notices() {
       const at = now();
-      return { asOf: new Date(at).toISOString(), notices: publicOutageNotices(outageStates([...records.values()], at), at, { horizonMs: Infinity, recentMs: DAY_MS }) };
+      return { asOf: new Date(at).toISOString(), notices: publicOutageNotices(outageStates([...records.values()], at), at, { horizonMs: Infinity, recentMs: DAY_MS, stationNames }) };
     },
     async stop() {
       stopped = true;

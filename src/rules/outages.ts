@@ -292,6 +292,8 @@ export function checkEventTime(at: number | null, now: number, startedAt: number
 export interface PublicOutageNotice {
   readonly outage: string;
   readonly station?: string;
+  /** The station's name as the utility set it up (the station document), when the caller knows it. */
+  readonly stationName?: string;
   readonly area: string;
   readonly phase: OutagePhase;
   readonly planned: boolean;
@@ -314,7 +316,7 @@ export interface PublicOutageNotice {
 export function publicOutageNotices(
   states: readonly OutageState[],
   now: number,
-  options: { horizonMs?: number; recentMs?: number } = {},
+  options: { horizonMs?: number; recentMs?: number; stationNames?: ReadonlyMap<string, string> } = {},
 ): PublicOutageNotice[] {
   const horizon = options.horizonMs ?? 14 * 24 * 3_600_000;
   const recent = options.recentMs ?? 24 * 3_600_000;
@@ -333,6 +335,7 @@ export function publicOutageNotices(
       return {
         outage: s.outage,
         ...(s.station !== undefined ? { station: s.station } : {}),
+        ...(s.station !== undefined && options.stationNames?.has(s.station) ? { stationName: options.stationNames.get(s.station) } : {}),
         area: s.area,
         phase: s.phase,
         planned: s.planned,

@@ -10,6 +10,7 @@ import { dictionary, fill } from '../../src/i18n';
 import { formatMoment } from '../../src/islands/format';
 import { startSite, type Site } from '../integration/support/site';
 import { admin, request, signIn } from '../integration/backend/client';
+import { DEMO_STATION } from '../../server/backend/setup.mjs';
 import { checkAccessibility, collectConsoleErrors, formatViolations, launchContext, type LaunchedContext } from './support/browser';
 
 const zh = dictionary('zh-CN');
@@ -60,7 +61,7 @@ describe('the outage page', () => {
     expect(await item.locator('h2').textContent()).toBe('暖园小区 1-3 号楼');
     const text = (await item.textContent()) ?? '';
     expect(text).toContain(t.state.planned);
-    expect(text).toContain('demo');
+    expect(text).toContain(DEMO_STATION.name); // by its name, not its id
     expect(text).toContain(fill(t.plannedRange, { from: formatMoment('zh-CN', plannedStart), to: formatMoment('zh-CN', plannedEnd) }));
     expect(text).not.toContain(manager.name);
     const violations = await checkAccessibility(page, { include: ['main'] });

@@ -80,7 +80,7 @@ export default function OutageNotices(props: { lang: Lang; t: Strings }) {
                       <dl class="facts">
                         <Show when={n.station}>
                           <dt>{t.station}</dt>
-                          <dd>{n.station}</dd>
+                          <dd>{n.stationName ?? n.station}</dd>
                         </Show>
                         <Show when={plannedTime(n)}>
                           <dt>{t.plannedTime}</dt>

@@ -31,8 +31,10 @@ function parseNotice(raw: unknown): PublicOutageNotice | null {
   if (typeof r.outage !== 'string' || typeof r.area !== 'string' || typeof r.planned !== 'boolean') return null;
   if (typeof r.phase !== 'string' || !(r.phase in STATE_OF)) return null;
   if (r.station !== undefined && typeof r.station !== 'string') return null;
+  if (r.stationName !== undefined && typeof r.stationName !== 'string') return null;
   const notice: Record<string, unknown> = { outage: r.outage, area: r.area, phase: r.phase, planned: r.planned };
   if (r.station !== undefined) notice.station = r.station;
+  if (r.stationName !== undefined) notice.stationName = r.stationName;
   for (const key of TIMES) {
     if (r[key] === undefined) continue;
     if (!isInstant(r[key])) return null;

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from '../../../src/db/schema/events/ids';
 import { startSite, type Site } from '../support/site';
 import { admin, request, signIn } from '../backend/client';
+import { DEMO_STATION } from '../../../server/backend/setup.mjs';
 
 const HOUR = 3_600_000;
 const suffix = Date.now().toString(36);
@@ -67,8 +68,9 @@ describe('GET /api/outages', () => {
     expect(res.headers.get('cache-control')).toBe('public, max-age=30');
     expect(Date.parse(res.json.asOf)).toBeGreaterThan(Date.now() - 60_000);
     expect(res.json.notices).toEqual([
-      { outage: fault, station: 'demo', area: '东区 5 号楼', phase: 'ongoing', planned: false, startedAt },
-      { outage: planned, station: 'demo', area: '暖园小区 1-3 号楼', phase: 'announced', planned: true, plannedStart, plannedEnd },
+      // the station by the name the utility gave it, as residents know it
+      { outage: fault, station: 'demo', stationName: DEMO_STATION.name, area: '东区 5 号楼', phase: 'ongoing', planned: false, startedAt },
+      { outage: planned, station: 'demo', stationName: DEMO_STATION.name, area: '暖园小区 1-3 号楼', phase: 'announced', planned: true, plannedStart, plannedEnd },
     ]);
     for (const secret of [manager.name, 'manager', DEVICE, '4321', '987', '张三', 'rc-', 'author', 'affectedCustomers']) expect(res.text).not.toContain(secret);
 

@@ -7,6 +7,7 @@ import { COPY_MAX_AGE_MS, LAST_FEED_KEY, lastFeed, noticeState, parseOutageFeed,
 const notice: PublicOutageNotice = {
   outage: 'ou-01JD0000000000000000000001',
   station: 'demo',
+  stationName: '示范热力站',
   area: '暖园小区 1-3 号楼',
   phase: 'announced',
   planned: true,
@@ -28,7 +29,7 @@ describe('parseOutageFeed', () => {
 
   it('refuses what is not an answer (an error page, an older server) and leaves out a malformed notice', () => {
     for (const bad of [null, 'oops', [], { notices: [] }, { asOf: 'yesterday', notices: [] }, { asOf: feed.asOf, notices: {} }]) expect(parseOutageFeed(bad)).toBeNull();
-    const mixed = { asOf: feed.asOf, notices: [notice, { ...notice, phase: 'exploded' }, { ...notice, plannedStart: 'soon' }, { ...notice, area: 5 }, 7] };
+    const mixed = { asOf: feed.asOf, notices: [notice, { ...notice, phase: 'exploded' }, { ...notice, plannedStart: 'soon' }, { ...notice, area: 5 }, { ...notice, stationName: 3 }, 7] };
     expect(parseOutageFeed(mixed)?.notices).toEqual([notice]);
   });
 });

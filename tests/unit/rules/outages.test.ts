@@ -285,10 +285,18 @@ describe('public notices (what residents may see)', () => {
     expect(publicOutageNotices(outageStates(records, now), now, { horizonMs: Infinity }).map((n) => n.outage)).toEqual([outageId(1)]);
   });
 
+  it("names the station when the caller knows its name, and only then", () => {
+    const now = ms(START) + hours(1);
+    const states = outageStates([start(1, START)], now);
+    expect(publicOutageNotices(states, now, { stationNames: new Map([[STATION, '示范热力站']]) })[0]).toMatchObject({ station: STATION, stationName: '示范热力站' });
+    expect(publicOutageNotices(states, now, { stationNames: new Map([['another', '别的站']]) })[0]).not.toHaveProperty('stationName');
+    expect(publicOutageNotices(states, now)[0]).not.toHaveProperty('stationName');
+  });
+
   it('keeps no field but the station, the area, the state and the times', () => {
     const now = ms(START) + hours(1);
     const records = [announce(1, plus(START, -hours(72)), START, { plannedEnd: plus(START, hours(8)).toISOString() }), start(1, START, { planned: true }), start(2, START), restore(2, plus(START, minutes(30)))];
-    const allowed = ['outage', 'station', 'area', 'phase', 'planned', 'plannedStart', 'plannedEnd', 'startedAt', 'restoredAt'];
+    const allowed = ['outage', 'station', 'stationName', 'area', 'phase', 'planned', 'plannedStart', 'plannedEnd', 'startedAt', 'restoredAt'];
     const notices = publicOutageNotices(outageStates(records, now), now);
     expect(notices).toHaveLength(2);
     for (const n of notices) for (const key of Object.keys(n)) expect(allowed).toContain(key);
