@@ -7,7 +7,10 @@
  * file showed about 60 % of the time in UTF-8 decoding and JSON.parse. So `leanDoc`
  * scans a document's bytes once, keeps only the fields the engine reads
  * (READ_FIELDS in src/rules/results/engine.ts) and leaves `author` and `payload` as byte
- * ranges that are parsed with JSON.parse only when the engine asks for them.
+ * ranges that are parsed with JSON.parse only when the engine asks for them — or not at
+ * all when it asks for one field of them (FIELD_OF: a submission's author is read for its
+ * role alone). `_id`, `id` and `at` stay bytes too until read; `at` is handed over as a
+ * number already (AT_MS), read from its bytes.
  *
  * Exactness: every value handed out is the value JSON.parse gives for that field.
  *  - a string with no escape and no byte ≥ 0x80 (ids, instants, slugs) is the bytes as they are;
@@ -17,13 +20,14 @@
  *  - anything the scanner does not expect (a key with an escape, not an object, bytes after
  *    the end) returns undefined, and the caller parses the whole document with JSON.parse,
  *    which either reads it or throws its own error.
- * The one difference: a value the engine never reads is skipped by its brackets and quotes,
- * not checked, so a document damaged only inside such a value is read where JSON.parse would
- * refuse the whole document. Documents from CouchDB are always well-formed JSON.
+ * The one difference: a value the engine never reads (a field, or a field of `author` or
+ * `payload` read alone) is skipped by its brackets and quotes, not checked, so a document
+ * damaged only inside such a value is read where JSON.parse would refuse the whole document.
+ * Documents from CouchDB are always well-formed JSON.
  * tests/unit/results/leanDocs.test.ts checks that the fold gives the same figures either way.
  */
 import { open } from 'node:fs/promises';
-import { READ_FIELDS } from '../../src/rules/results/engine.ts';
+import { AT_MS, FIELD_OF, instantMs, isoInstant, READ_FIELDS } from '../../src/rules/results/engine.ts';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -36,26 +40,72 @@ const COMMA = 0x2c;
 
 type Field = (typeof READ_FIELDS)[number];
 
-/** A document as the engine reads it: the top-level fields, `author` and `payload` parsed on first use. */
+/**
+ * A document as the engine reads it: the top-level fields it reads; `_id`, `id` and `at` made
+ * into strings only when read (the engine reads `at` as AT_MS, already a number, and an id
+ * only for a few record types: making the strings was a tenth of the scan); `author` and
+ * `payload` parsed on first use, or one field of them read alone (FIELD_OF).
+ */
 export class LeanDoc {
-  _id: unknown = undefined;
-  id: unknown = undefined;
-  docType: unknown = undefined;
-  type: unknown = undefined;
-  at: unknown = undefined;
-  requestId: unknown = undefined;
-  requestKind: unknown = undefined;
-  station: unknown = undefined;
+  docType: unknown;
+  type: unknown;
+  requestId: unknown;
+  requestKind: unknown;
+  station: unknown;
+  /** `instantMs(at)`, when `at` was read from the bytes (see AT_MS in the engine). */
+  [AT_MS]: number | undefined;
   #bytes: Buffer;
+  // A lazy value: bytes[start, end) (a plain string's content, or a JSON value), start -1
+  // once made (or when the field is absent), then #value holds it.
+  #idStart = -1;
+  #idEnd = -1;
+  #id: unknown = undefined;
+  #underscoreIdStart = -1;
+  #underscoreIdEnd = -1;
+  #underscoreId: unknown = undefined;
+  #atStart = -1;
+  #atEnd = -1;
+  #at: unknown = undefined;
   #authorStart = -1;
   #authorEnd = -1;
+  #author: unknown = undefined;
   #payloadStart = -1;
   #payloadEnd = -1;
-  #author: unknown = undefined;
   #payload: unknown = undefined;
 
   constructor(bytes: Buffer) {
+    // Fields set in the constructor, in one order, so every LeanDoc has one shape.
+    this.docType = undefined;
+    this.type = undefined;
+    this.requestId = undefined;
+    this.requestKind = undefined;
+    this.station = undefined;
+    this[AT_MS] = undefined;
     this.#bytes = bytes;
+  }
+
+  get _id(): unknown {
+    if (this.#underscoreIdStart >= 0) {
+      this.#underscoreId = latin1(this.#bytes, this.#underscoreIdStart, this.#underscoreIdEnd);
+      this.#underscoreIdStart = -1;
+    }
+    return this.#underscoreId;
+  }
+
+  get id(): unknown {
+    if (this.#idStart >= 0) {
+      this.#id = latin1(this.#bytes, this.#idStart, this.#idEnd);
+      this.#idStart = -1;
+    }
+    return this.#id;
+  }
+
+  get at(): unknown {
+    if (this.#atStart >= 0) {
+      this.#at = latin1(this.#bytes, this.#atStart, this.#atEnd);
+      this.#atStart = -1;
+    }
+    return this.#at;
   }
 
   get author(): unknown {
@@ -74,16 +124,58 @@ export class LeanDoc {
     return this.#payload;
   }
 
-  /** @internal the scanner's setter: a value kept as bytes until it is read. */
-  setLazy(field: 'author' | 'payload', start: number, end: number): void {
-    if (field === 'author') {
-      this.#authorStart = start;
-      this.#authorEnd = end;
-      this.#author = undefined;
-    } else {
-      this.#payloadStart = start;
-      this.#payloadEnd = end;
-      this.#payload = undefined;
+  /**
+   * `(this[container] ?? {})[name]`, read from the bytes without parsing the rest of the
+   * object when it has not been parsed yet. Whatever objectField does not read plainly (not
+   * an object, a key with an escape, a name that is not ASCII) is left to the parsed value.
+   */
+  [FIELD_OF](container: 'author' | 'payload', name: string): unknown {
+    const start = container === 'author' ? this.#authorStart : this.#payloadStart;
+    if (start >= 0) {
+      const value = objectField(this.#bytes, start, container === 'author' ? this.#authorEnd : this.#payloadEnd, name);
+      if (value !== UNREAD) return value;
+    }
+    return ((this[container] ?? {}) as Record<string, unknown>)[name];
+  }
+
+  /**
+   * @internal the scanner's setter for the fields kept lazily: `plainStart` ≥ 0 when the
+   * value is a plain string whose content is bytes[plainStart, end) (`_id`, `id`, `at`), else
+   * `value` is the value itself; for `author` and `payload`, bytes[start, end) is the JSON value.
+   */
+  setLazy(field: number, start: number, end: number, value: unknown): void {
+    switch (field) {
+      case F._id:
+        this.#underscoreIdStart = start;
+        this.#underscoreIdEnd = end;
+        this.#underscoreId = value;
+        break;
+      case F.id:
+        this.#idStart = start;
+        this.#idEnd = end;
+        this.#id = value;
+        break;
+      case F.at:
+        this.#atStart = start;
+        this.#atEnd = end;
+        this.#at = value;
+        // Read straight from the bytes when it is a plain string; a repeated `at` replaces it.
+        if (start < 0) this[AT_MS] = undefined;
+        else if (end - start === 24) {
+          const ms = isoInstant(this.#bytes, start);
+          this[AT_MS] = Number.isNaN(ms) ? instantMs(this.at as string) : ms;
+        } else this[AT_MS] = instantMs(this.at as string);
+        break;
+      case F.author:
+        this.#authorStart = start;
+        this.#authorEnd = end;
+        this.#author = undefined;
+        break;
+      case F.payload:
+        this.#payloadStart = start;
+        this.#payloadEnd = end;
+        this.#payload = undefined;
+        break;
     }
   }
 }
@@ -101,26 +193,29 @@ function parseRange(bytes: Buffer, start: number, end: number): unknown {
   return JSON.parse(utf8(bytes, start, end));
 }
 
-// The fields the engine reads, grouped by the length of their name, as bytes: a key is
-// matched without making a string of it, and known by its index in READ_FIELDS.
-const FIELD_BYTES: { index: number; bytes: Buffer }[][] = [];
-READ_FIELDS.forEach((name, index) => {
-  (FIELD_BYTES[name.length] ??= []).push({ index, bytes: Buffer.from(name, 'latin1') });
-});
+// The fields the engine reads, as bytes, known by their index in READ_FIELDS. No two of
+// them share both length and first letter (checked here), so a key is told by one table read
+// and one comparison, without making a string of it.
+const FIELD_NAMES = READ_FIELDS.map((name) => Buffer.from(name, 'latin1'));
 const F = Object.fromEntries(READ_FIELDS.map((name, index) => [name, index])) as Record<Field, number>;
 const NOT_READ = -1;
+const KEY_LENGTHS = 32;
+const FIELD_BY_KEY = new Int8Array(KEY_LENGTHS * 256).fill(NOT_READ);
+READ_FIELDS.forEach((name, index) => {
+  const slot = name.length * 256 + name.charCodeAt(0);
+  if (name.length >= KEY_LENGTHS || FIELD_BY_KEY[slot] !== NOT_READ) throw new Error(`leanDocs: the field "${name}" needs a longer comparison in fieldAt`);
+  FIELD_BY_KEY[slot] = index;
+});
 
 /** The index in READ_FIELDS of the key bytes[start, end), NOT_READ for any other key. */
 function fieldAt(bytes: Buffer, start: number, end: number): number {
-  const candidates = FIELD_BYTES[end - start];
-  if (candidates === undefined) return NOT_READ;
-  for (let k = 0; k < candidates.length; k += 1) {
-    const b = candidates[k]!.bytes;
-    let i = 0;
-    while (i < b.length && bytes[start + i] === b[i]) i += 1;
-    if (i === b.length) return candidates[k]!.index;
-  }
-  return NOT_READ;
+  const length = end - start;
+  if (length === 0 || length >= KEY_LENGTHS) return NOT_READ;
+  const index = FIELD_BY_KEY[length * 256 + bytes[start]!]!;
+  if (index === NOT_READ) return NOT_READ;
+  const name = FIELD_NAMES[index]!;
+  for (let k = 1; k < length; k += 1) if (bytes[start + k] !== name[k]) return NOT_READ;
+  return index;
 }
 
 function skipSpace(bytes: Buffer, i: number, end: number): number {
@@ -225,23 +320,14 @@ const types = new Vocabulary();
 const requestKinds = new Vocabulary();
 const stations = new Vocabulary();
 
-/** Sets a field the engine reads (one store per field: a store by computed name was a tenth of the scan). */
+/** Sets a field the engine reads that is kept as a value (one store per field: a store by computed name was a tenth of the scan). */
 function setField(doc: LeanDoc, field: number, value: unknown): void {
   switch (field) {
-    case F._id:
-      doc._id = value;
-      break;
-    case F.id:
-      doc.id = value;
-      break;
     case F.docType:
       doc.docType = value;
       break;
     case F.type:
       doc.type = value;
-      break;
-    case F.at:
-      doc.at = value;
       break;
     case F.requestId:
       doc.requestId = value;
@@ -252,8 +338,14 @@ function setField(doc: LeanDoc, field: number, value: unknown): void {
     case F.station:
       doc.station = value;
       break;
+    default:
+      // _id, id, at: a value that is not a plain string (escapes, a number …), made now
+      doc.setLazy(field, -1, -1, value);
   }
 }
+
+/** Whether a field is kept as bytes until read when its value is a plain string. */
+const isLazyString = (field: number): boolean => field === F._id || field === F.id || field === F.at;
 
 /** A string value of a field the engine reads: from its vocabulary for those that have one. */
 function stringField(field: number, bytes: Buffer, start: number, close: number, plain: boolean): string {
@@ -300,18 +392,18 @@ export function leanDoc(bytes: Buffer, start: number, end: number): LeanDoc | un
       const close = stringEnd(bytes, i, end);
       if (close < 0) return undefined;
       valueEnd = close + 1;
-      if (field === F.author || field === F.payload) doc.setLazy(field === F.author ? 'author' : 'payload', i, valueEnd);
-      else if (field !== NOT_READ) setField(doc, field, stringField(field, bytes, i, close, plainString));
-    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      valueEnd = containerEnd(bytes, i, end);
-      if (valueEnd < 0) return undefined;
-      if (field === F.author || field === F.payload) doc.setLazy(field === F.author ? 'author' : 'payload', i, valueEnd);
-      else if (field !== NOT_READ) setField(doc, field, parseRange(bytes, i, valueEnd));
+      if (field === NOT_READ) {
+        // skipped
+      } else if (field === F.author || field === F.payload) doc.setLazy(field, i, valueEnd, undefined);
+      else if (plainString && isLazyString(field)) doc.setLazy(field, i + 1, close, undefined);
+      else setField(doc, field, stringField(field, bytes, i, close, plainString));
     } else {
-      valueEnd = literalEnd(bytes, i, end);
-      if (valueEnd === i) return undefined;
-      if (field === F.author || field === F.payload) doc.setLazy(field === F.author ? 'author' : 'payload', i, valueEnd);
-      else if (field !== NOT_READ) setField(doc, field, parseRange(bytes, i, valueEnd));
+      valueEnd = c === OPEN_BRACE || c === OPEN_BRACKET ? containerEnd(bytes, i, end) : literalEnd(bytes, i, end);
+      if (valueEnd <= i) return undefined;
+      if (field === NOT_READ) {
+        // skipped
+      } else if (field === F.author || field === F.payload) doc.setLazy(field, i, valueEnd, undefined);
+      else setField(doc, field, parseRange(bytes, i, valueEnd));
     }
     i = skipSpace(bytes, valueEnd, end);
     if (bytes[i] === COMMA) {
@@ -323,6 +415,65 @@ export function leanDoc(bytes: Buffer, start: number, end: number): LeanDoc | un
   }
 }
 
+/** objectField's answer when it leaves the object to JSON.parse. */
+const UNREAD = Symbol('unread');
+
+/**
+ * `object[name]` of the JSON object bytes[start, end), read without parsing the rest of it:
+ * the key's last occurrence (as JSON.parse keeps), `{}[name]` when it is absent. UNREAD when
+ * this does not read it plainly (not an object, a key with an escape, a name that is not
+ * ASCII, unexpected bytes): then the caller parses the object.
+ */
+function objectField(bytes: Buffer, start: number, end: number, name: string): unknown {
+  if (bytes[start] !== OPEN_BRACE) return UNREAD;
+  for (let k = 0; k < name.length; k += 1) if (name.charCodeAt(k) >= 0x80) return UNREAD;
+  let found = -1;
+  let foundEnd = -1;
+  let foundPlain = false;
+  let i = skipSpace(bytes, start + 1, end);
+  if (bytes[i] !== CLOSE_BRACE) {
+    for (;;) {
+      if (bytes[i] !== QUOTE) return UNREAD;
+      const keyClose = stringEnd(bytes, i, end);
+      if (keyClose < 0) return UNREAD;
+      if (!plainString) {
+        for (let j = i + 1; j < keyClose; j += 1) if (bytes[j] === BACKSLASH) return UNREAD;
+      }
+      let match = keyClose - i - 1 === name.length;
+      for (let k = 0; match && k < name.length; k += 1) match = bytes[i + 1 + k] === name.charCodeAt(k);
+      i = skipSpace(bytes, keyClose + 1, end);
+      if (bytes[i] !== COLON) return UNREAD;
+      i = skipSpace(bytes, i + 1, end);
+      let valueEnd: number;
+      let plain = false;
+      if (bytes[i] === QUOTE) {
+        const close = stringEnd(bytes, i, end);
+        if (close < 0) return UNREAD;
+        valueEnd = close + 1;
+        plain = plainString;
+      } else {
+        valueEnd = bytes[i] === OPEN_BRACE || bytes[i] === OPEN_BRACKET ? containerEnd(bytes, i, end) : literalEnd(bytes, i, end);
+        if (valueEnd <= i) return UNREAD;
+      }
+      if (match) {
+        found = i;
+        foundEnd = valueEnd;
+        foundPlain = plain;
+      }
+      i = skipSpace(bytes, valueEnd, end);
+      if (bytes[i] === COMMA) {
+        i = skipSpace(bytes, i + 1, end);
+        continue;
+      }
+      if (bytes[i] === CLOSE_BRACE) break;
+      return UNREAD;
+    }
+  }
+  if (i !== end - 1) return UNREAD;
+  if (found < 0) return ({} as Record<string, unknown>)[name];
+  return foundPlain ? latin1(bytes, found + 1, foundEnd - 1) : parseRange(bytes, found, foundEnd);
+}
+
 /** A document from its JSON bytes: lean when the scanner reads it, else JSON.parse (which may throw). */
 export function docFromBytes(bytes: Buffer, start: number, end: number): unknown {
   return leanDoc(bytes, start, end) ?? JSON.parse(utf8(bytes, start, end));
@@ -331,7 +482,8 @@ export function docFromBytes(bytes: Buffer, start: number, end: number): unknown
 /**
  * The documents of an NDJSON file (one JSON document a line, blank lines skipped), read in
  * 1 MB chunks of bytes and split at line ends without decoding; handed out a chunk's worth at
- * a time (an array per chunk, not a promise per document).
+ * a time (an array per chunk, not a promise per document). Each chunk is a buffer of its own
+ * (a document's lazy fields point into it), starting with the unfinished line of the last one.
  */
 export async function* ndjsonDocBatches(file: string, chunkBytes = 1 << 20): AsyncGenerator<unknown[]> {
   const handle = await open(file, 'r');
@@ -339,9 +491,12 @@ export async function* ndjsonDocBatches(file: string, chunkBytes = 1 << 20): Asy
     let rest: Buffer | undefined;
     let lineNumber = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(chunkBytes);
-      const { bytesRead } = await handle.read(chunk, 0, chunkBytes, null);
-      const bytes = rest ? Buffer.concat([rest, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      const carried = rest ? rest.length : 0;
+      // A line longer than a chunk grows the next one.
+      const chunk = Buffer.allocUnsafe(carried < chunkBytes / 2 ? chunkBytes : carried * 2);
+      if (rest) rest.copy(chunk, 0);
+      const { bytesRead } = await handle.read(chunk, carried, chunk.length - carried, null);
+      const bytes = chunk.subarray(0, carried + bytesRead);
       const last = bytesRead === 0;
       const batch: unknown[] = [];
       let start = 0;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { computeResults, instantMs, READ_FIELDS, type EngineOptions } from '../../../src/rules/results';
+import { AT_MS, computeResults, FIELD_OF, instantMs, isoInstant, READ_FIELDS, type EngineOptions } from '../../../src/rules/results';
 import { leanDoc, ndjsonDocBatches } from '../../../server/cli/leanDocs';
 import { seededRandom } from '../../../src/db/schema/index';
 import { aRequestHistory, resetIds, STATION, OTHER_STATION } from '../builders/events';
@@ -67,6 +67,21 @@ describe('instantMs', () => {
       expect(instantMs(text)).toBe(Date.parse(text));
     }
   });
+
+  it('counts days as Date.UTC does: leap years of every kind, days 28-31 of every month rolled over alike', () => {
+    for (const year of [100, 399, 400, 1600, 1899, 1900, 1969, 1970, 2000, 2023, 2024, 2025, 2100, 2400, 9999]) {
+      for (let month = 1; month <= 12; month += 1) {
+        for (const day of [1, 28, 29, 30, 31]) {
+          const text = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T23:59:59.999Z`;
+          expect([text, instantMs(text)]).toEqual([text, Date.parse(text)]);
+          // and read from the bytes of a line, as the NDJSON reader does
+          const bytes = Buffer.from(`{"at":"${text}"}`, 'latin1');
+          expect([text, isoInstant(bytes, 7)]).toEqual([text, Date.parse(text)]);
+        }
+      }
+    }
+    expect(isoInstant(Buffer.from('2025-01-01T00:00:00.000'), 0)).toBeNaN(); // cut short: not the stored form
+  });
 });
 
 describe('leanDoc', () => {
@@ -95,6 +110,31 @@ describe('leanDoc', () => {
       expect(readOf(doc), text).toEqual(readOf(JSON.parse(text)));
     }
     expect(Object.is(lean('{"station":-0}')!.station, -0)).toBe(true);
+  });
+
+  it('reads one field of author or payload, and `at` as a number, as the engine would from the parsed document', () => {
+    const texts = [
+      '{"at":"2025-12-01T08:00:00.000Z","author":{"name":"hl-li","role":"hotline"},"payload":{"channel":"phone","contact":{"role":"x"},"fault":"leak"}}',
+      '{"at":"2025-02-30T23:59:59.999Z","author":{"role":"resident","role":"hotline"},"payload":{"fault":"a","fault":{"deep":["}"]}}}', // repeated keys: the last
+      '{"at":"2025-01-01T24:00:00.000Z","author":{ "role" : "北站\\n" },"payload":{"fault":"\\u6f0f\\"","x":1.5e2,"y":null,"z":[1,"]"]}}',
+      '{"at":"2025-12-01T08:00:00+08:00","author":{"r\\u006fle":"resident"},"payload":{}}', // a key with an escape: left to JSON.parse
+      '{"at":12,"author":"resident","payload":[1,2]}', // not objects
+      '{"at":null,"author":null,"payload":{"fault":"x"},"at":"2025-12-01T00:00:00.000Z"}', // a repeated at
+      '{"docType":"event"}', // neither
+      '{"at":"2025-12-01T08:00:00.000Z","payload":{"fault":"x"},"payload":{"other":1}}',
+    ];
+    const names = ['role', 'fault', 'x', 'y', 'z', 'name', 'constructor', '__proto__', 'rôle'];
+    for (const text of texts) {
+      const plain = JSON.parse(text) as Record<string, unknown>;
+      for (const container of ['author', 'payload'] as const) {
+        for (const name of names) {
+          const doc = lean(text)!; // a fresh one: nothing parsed yet
+          expect([text, container, name, doc[FIELD_OF](container, name)]).toEqual([text, container, name, ((plain[container] ?? {}) as Record<string, unknown>)[name]]);
+        }
+      }
+      const at = lean(text)![AT_MS];
+      expect([text, at ?? instantMs(plain.at as string)]).toEqual([text, instantMs(plain.at as string)]);
+    }
   });
 
   it('leaves to JSON.parse what it does not read plainly: a key with an escape, not an object, bytes after the end', () => {
