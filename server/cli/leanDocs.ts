@@ -138,6 +138,14 @@ export class LeanDoc {
     return ((this[container] ?? {}) as Record<string, unknown>)[name];
   }
 
+  /** @internal the scanner's setter for `at` when it read the instant at bytes[start, end) itself. */
+  setInstant(start: number, end: number, ms: number): void {
+    this.#atStart = start;
+    this.#atEnd = end;
+    this.#at = undefined;
+    this[AT_MS] = ms;
+  }
+
   /**
    * @internal the scanner's setter for the fields kept lazily: `plainStart` ≥ 0 when the
    * value is a plain string whose content is bytes[plainStart, end) (`_id`, `id`, `at`), else
@@ -193,29 +201,32 @@ function parseRange(bytes: Buffer, start: number, end: number): unknown {
   return JSON.parse(utf8(bytes, start, end));
 }
 
-// The fields the engine reads, as bytes, known by their index in READ_FIELDS. No two of
-// them share both length and first letter (checked here), so a key is told by one table read
-// and one comparison, without making a string of it.
+// The fields the engine reads, as bytes, known by their index in READ_FIELDS, listed by the
+// first letter of their name.
 const FIELD_NAMES = READ_FIELDS.map((name) => Buffer.from(name, 'latin1'));
 const F = Object.fromEntries(READ_FIELDS.map((name, index) => [name, index])) as Record<Field, number>;
 const NOT_READ = -1;
-const KEY_LENGTHS = 32;
-const FIELD_BY_KEY = new Int8Array(KEY_LENGTHS * 256).fill(NOT_READ);
-READ_FIELDS.forEach((name, index) => {
-  const slot = name.length * 256 + name.charCodeAt(0);
-  if (name.length >= KEY_LENGTHS || FIELD_BY_KEY[slot] !== NOT_READ) throw new Error(`leanDocs: the field "${name}" needs a longer comparison in fieldAt`);
-  FIELD_BY_KEY[slot] = index;
-});
+const FIELDS_BY_FIRST_BYTE: number[][] = Array.from({ length: 256 }, () => []);
+READ_FIELDS.forEach((name, index) => FIELDS_BY_FIRST_BYTE[name.charCodeAt(0)]!.push(index));
 
-/** The index in READ_FIELDS of the key bytes[start, end), NOT_READ for any other key. */
-function fieldAt(bytes: Buffer, start: number, end: number): number {
-  const length = end - start;
-  if (length === 0 || length >= KEY_LENGTHS) return NOT_READ;
-  const index = FIELD_BY_KEY[length * 256 + bytes[start]!]!;
-  if (index === NOT_READ) return NOT_READ;
-  const name = FIELD_NAMES[index]!;
-  for (let k = 1; k < length; k += 1) if (bytes[start + k] !== name[k]) return NOT_READ;
-  return index;
+/**
+ * The field whose name is the key starting at bytes[quote] (its opening quote), or NOT_READ.
+ * The names are compared in place, each up to the quote that must follow it, so a key the
+ * engine reads is known without scanning for its closing quote first (keys are a quarter
+ * of the bytes the scanner reads). A name has no backslash, so that quote ends the key.
+ */
+function fieldAt(bytes: Buffer, quote: number, end: number): number {
+  if (quote + 1 >= end) return NOT_READ;
+  const candidates = FIELDS_BY_FIRST_BYTE[bytes[quote + 1]!]!;
+  for (let k = 0; k < candidates.length; k += 1) {
+    const name = FIELD_NAMES[candidates[k]!]!;
+    const close = quote + 1 + name.length;
+    if (close >= end || bytes[close] !== QUOTE) continue;
+    let i = 1;
+    while (i < name.length && bytes[quote + 1 + i] === name[i]) i += 1;
+    if (i === name.length) return candidates[k]!;
+  }
+  return NOT_READ;
 }
 
 function skipSpace(bytes: Buffer, i: number, end: number): number {
@@ -294,22 +305,31 @@ function stringValue(bytes: Buffer, start: number, close: number, plain: boolean
  * and lets the engine compare and look it up as the same string.
  */
 class Vocabulary {
+  // Words with no backslash in their bytes only: then a quote right after a word's bytes is
+  // the string's closing quote, and wordAt can recognise a value in place.
   readonly #bytes: Buffer[] = [];
   readonly #values: string[] = [];
-  value(bytes: Buffer, start: number, close: number, plain: boolean): string {
-    const length = close - start - 1;
+
+  /** The value of the string opening at bytes[quote] when it is a known word (then it ends at quote + 1 + its length); undefined if not. */
+  wordAt(bytes: Buffer, quote: number, end: number): string | undefined {
     const words = this.#bytes;
     for (let w = 0; w < words.length; w += 1) {
       const b = words[w]!;
-      if (b.length !== length) continue;
+      const close = quote + 1 + b.length;
+      if (close >= end || bytes[close] !== QUOTE) continue;
       let i = 0;
-      while (i < length && bytes[start + 1 + i] === b[i]) i += 1;
-      if (i === length) return this.#values[w]!;
+      while (i < b.length && bytes[quote + 1 + i] === b[i]) i += 1;
+      if (i === b.length) return this.#values[w]!;
     }
+    return undefined;
+  }
+
+  /** The value of the string bytes[start, close] (quotes included), scanned by the caller; learnt as a word while the vocabulary is small. */
+  value(bytes: Buffer, start: number, close: number, plain: boolean): string {
     const value = stringValue(bytes, start, close, plain);
     // A vocabulary stays small; a field that turns out not to be one (ids) is not cached.
-    if (words.length < 64) {
-      words.push(Buffer.from(bytes.subarray(start + 1, close)));
+    if (this.#bytes.length < 64 && bytes.subarray(start + 1, close).indexOf(BACKSLASH) < 0) {
+      this.#bytes.push(Buffer.from(bytes.subarray(start + 1, close)));
       this.#values.push(value);
     }
     return value;
@@ -347,20 +367,50 @@ function setField(doc: LeanDoc, field: number, value: unknown): void {
 /** Whether a field is kept as bytes until read when its value is a plain string. */
 const isLazyString = (field: number): boolean => field === F._id || field === F.id || field === F.at;
 
-/** A string value of a field the engine reads: from its vocabulary for those that have one. */
-function stringField(field: number, bytes: Buffer, start: number, close: number, plain: boolean): string {
+/** The vocabulary of a field that has one. */
+function vocabularyOf(field: number): Vocabulary | undefined {
   switch (field) {
     case F.docType:
-      return docTypes.value(bytes, start, close, plain);
+      return docTypes;
     case F.type:
-      return types.value(bytes, start, close, plain);
+      return types;
     case F.requestKind:
-      return requestKinds.value(bytes, start, close, plain);
+      return requestKinds;
     case F.station:
-      return stations.value(bytes, start, close, plain);
+      return stations;
     default:
-      return stringValue(bytes, start, close, plain);
+      return undefined;
   }
+}
+
+/** A string value of a field the engine reads (scanned: bytes[start, close], quotes included): learnt by its vocabulary for those that have one. */
+function stringField(field: number, bytes: Buffer, start: number, close: number, plain: boolean): string {
+  const vocabulary = vocabularyOf(field);
+  return vocabulary ? vocabulary.value(bytes, start, close, plain) : stringValue(bytes, start, close, plain);
+}
+
+/**
+ * Reads the string value opening at bytes[quote] of a field the engine reads, when it is a
+ * value recognised in place — a word of the field's vocabulary, or an instant in the stored
+ * form (24 characters: digits, dashes, colons, a dot, T and Z, so no quote or backslash
+ * inside) — and returns the index just past its closing quote; -1 when it is not, and the
+ * caller scans the string. Most values the engine reads are one or the other.
+ */
+function readKnownString(doc: LeanDoc, field: number, bytes: Buffer, quote: number, end: number): number {
+  if (field === F.at) {
+    const close = quote + 25;
+    if (close >= end || bytes[close] !== QUOTE) return -1;
+    const ms = isoInstant(bytes, quote + 1);
+    if (Number.isNaN(ms)) return -1;
+    doc.setInstant(quote + 1, close, ms);
+    return close + 1;
+  }
+  const vocabulary = vocabularyOf(field);
+  if (vocabulary === undefined) return -1;
+  const word = vocabulary.wordAt(bytes, quote, end);
+  if (word === undefined) return -1;
+  setField(doc, field, word);
+  return quote + 2 + word.length;
 }
 
 /**
@@ -375,28 +425,35 @@ export function leanDoc(bytes: Buffer, start: number, end: number): LeanDoc | un
   if (bytes[i] === CLOSE_BRACE) return skipSpace(bytes, i + 1, end) === end ? doc : undefined;
   for (;;) {
     if (bytes[i] !== QUOTE) return undefined;
-    const keyClose = stringEnd(bytes, i, end);
-    if (keyClose < 0) return undefined;
-    // A key with an escape could spell a field's name another way: leave it to JSON.parse.
-    // (A key with non-ASCII bytes is no field's name, and fieldAt does not match it.)
-    if (!plainString) {
-      for (let j = i + 1; j < keyClose; j += 1) if (bytes[j] === BACKSLASH) return undefined;
+    const field = fieldAt(bytes, i, end);
+    let keyClose: number;
+    if (field !== NOT_READ) keyClose = i + 1 + FIELD_NAMES[field]!.length;
+    else {
+      keyClose = stringEnd(bytes, i, end);
+      if (keyClose < 0) return undefined;
+      // A key with an escape could spell a field's name another way: leave it to JSON.parse.
+      // (A key with non-ASCII bytes is no field's name.)
+      if (!plainString) {
+        for (let j = i + 1; j < keyClose; j += 1) if (bytes[j] === BACKSLASH) return undefined;
+      }
     }
-    const field = fieldAt(bytes, i + 1, keyClose);
     i = skipSpace(bytes, keyClose + 1, end);
     if (bytes[i] !== COLON) return undefined;
     i = skipSpace(bytes, i + 1, end);
     const c = bytes[i];
     let valueEnd: number;
     if (c === QUOTE) {
-      const close = stringEnd(bytes, i, end);
-      if (close < 0) return undefined;
-      valueEnd = close + 1;
-      if (field === NOT_READ) {
-        // skipped
-      } else if (field === F.author || field === F.payload) doc.setLazy(field, i, valueEnd, undefined);
-      else if (plainString && isLazyString(field)) doc.setLazy(field, i + 1, close, undefined);
-      else setField(doc, field, stringField(field, bytes, i, close, plainString));
+      valueEnd = field === NOT_READ ? -1 : readKnownString(doc, field, bytes, i, end);
+      if (valueEnd < 0) {
+        const close = stringEnd(bytes, i, end);
+        if (close < 0) return undefined;
+        valueEnd = close + 1;
+        if (field === NOT_READ) {
+          // skipped
+        } else if (field === F.author || field === F.payload) doc.setLazy(field, i, valueEnd, undefined);
+        else if (plainString && isLazyString(field)) doc.setLazy(field, i + 1, close, undefined);
+        else setField(doc, field, stringField(field, bytes, i, close, plainString));
+      }
     } else {
       valueEnd = c === OPEN_BRACE || c === OPEN_BRACKET ? containerEnd(bytes, i, end) : literalEnd(bytes, i, end);
       if (valueEnd <= i) return undefined;

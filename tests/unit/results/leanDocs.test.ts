@@ -103,6 +103,10 @@ describe('leanDoc', () => {
       '{"station":"北","type":"call","docType":"rec"}',
       '{"station":"北站东","type":"callbacks","docType":"recorded"}',
       '{"station":"","type":"c","docType":"event"}',
+      // keys and values that begin like a field's name, a known word or an instant: told apart in place
+      '{"type":"call","types":"x","typeX":1,"typ":2,"at":"2025-12-01T08:00:00.000Z","att":"2","a":3,"requestIdx":"rq-2","requestId":"rq-1"}',
+      '{"type":"callX","docType":"events","at":"2025-12-01T08:00:00.000Z1","station":"north-1\\\\"}',
+      '{"at":"2025-12-01T08:00:00.000+","type":"c\\u0061ll","requestKind":"repair","requestKind":"repai"}',
     ];
     for (const text of texts) {
       const doc = lean(text);
