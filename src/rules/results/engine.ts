@@ -2,7 +2,7 @@ import type { Commitments, Condition, Duration, Indicator, Population, Target } 
 import { REQUEST_MILESTONES, type Milestone } from '../../db/schema/milestone';
 import type { RequestKind } from '../../db/schema/requestKind';
 import { CN_CALENDAR, MissingCalendarYearError, type WorkingDayCalendar } from '../calendar/index';
-import { deadlineOf } from '../deadlines';
+import { deadlineMs } from '../deadlines';
 import { meetsTarget } from '../targets';
 import { elapsedVerdict } from './elapsed';
 import { roomCompliant, temperatureTestOutcome } from '../temperatureTest';
@@ -716,7 +716,7 @@ export class ResultsFold {
   private readonly workingDayDeadlines = new Map<number, Map<number, number>>();
 
   private deadline(from: number, d: Duration): number {
-    if (d.unit !== 'working-days') return deadlineOf(from, d, this.calendar).getTime();
+    if (d.unit !== 'working-days') return deadlineMs(from, d, this.calendar);
     let byDay = this.workingDayDeadlines.get(d.value);
     if (!byDay) {
       byDay = new Map();
@@ -725,7 +725,7 @@ export class ResultsFold {
     const day = Math.floor((from + CHINA_OFFSET) / DAY);
     let ms = byDay.get(day);
     if (ms === undefined) {
-      ms = deadlineOf(from, d, this.calendar).getTime();
+      ms = deadlineMs(from, d, this.calendar);
       byDay.set(day, ms);
     }
     return ms;
