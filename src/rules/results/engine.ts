@@ -347,7 +347,21 @@ export class ResultsFold {
     const type = d.type as string;
     let acc = this.requests.get(requestId);
     if (!acc) {
-      acc = { kind: d.requestKind as RequestKind, station: d.station as string, t: NO_MILESTONES.slice(), withdrawn: false };
+      // Every field named from the start: one object shape for every request, so the loops
+      // over all requests when finishing read them at one place.
+      acc = {
+        kind: d.requestKind as RequestKind,
+        station: d.station as string,
+        t: NO_MILESTONES.slice(),
+        withdrawn: false,
+        fault: undefined,
+        measuredAt: undefined,
+        measuredId: undefined,
+        measuredValid: undefined,
+        measuredMinMean: undefined,
+        measuredSigned: undefined,
+        lastSignOffAt: undefined,
+      };
       this.requests.set(requestId, acc);
     }
     // The payload is read only by the types below that need it: most events (accepted,
