@@ -21,11 +21,11 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function readLean(docs: unknown[], name: string, separator = '\n'): Promise<unknown[]> {
+async function readLean(docs: unknown[], name: string, separator = '\n', chunkBytes = 4096): Promise<unknown[]> {
   const file = path.join(dir, name);
   writeFileSync(file, docs.map((d) => JSON.stringify(d)).join(separator) + separator);
   const out: unknown[] = [];
-  for await (const batch of ndjsonDocBatches(file, 4096)) out.push(...batch);
+  for await (const batch of ndjsonDocBatches(file, chunkBytes)) out.push(...batch);
   return out;
 }
 
@@ -182,6 +182,10 @@ describe('the fold over documents read lean equals the fold over JSON.parse', ()
     const leanDocs = await readLean(docs, 'records.ndjson', '\r\n\r\n');
     expect(leanDocs).toHaveLength(docs.length);
     expect(computeResults(commitmentsOf(2025), leanDocs, options)).toEqual(plain);
+    // chunks shorter than a line: every line runs over two chunks or more
+    const inSmallChunks = await readLean(docs, 'records-small-chunks.ndjson', '\r\n\r\n', 97);
+    expect(inSmallChunks).toHaveLength(docs.length);
+    expect(computeResults(commitmentsOf(2025), inSmallChunks, options)).toEqual(plain);
   });
 
   it('names the line of a document that is not JSON', async () => {
