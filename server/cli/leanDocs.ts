@@ -201,6 +201,31 @@ function parseRange(bytes: Buffer, start: number, end: number): unknown {
   return JSON.parse(utf8(bytes, start, end));
 }
 
+/**
+ * The JSON value bytes[start, end) (not a string: the caller reads those), with the small
+ * literals a payload's fields mostly are — true, false, null, an integer of up to 15 digits
+ * written as JSON writes it — read without JSON.parse (a score read alone from a callback's
+ * payload went through JSON.parse). Anything else goes to JSON.parse.
+ */
+function valueAt(bytes: Buffer, start: number, end: number): unknown {
+  const length = end - start;
+  const first = bytes[start];
+  if (first === 0x74 /* t */ && length === 4 && bytes[start + 1] === 0x72 && bytes[start + 2] === 0x75 && bytes[start + 3] === 0x65) return true;
+  if (first === 0x66 /* f */ && length === 5 && bytes[start + 1] === 0x61 && bytes[start + 2] === 0x6c && bytes[start + 3] === 0x73 && bytes[start + 4] === 0x65) return false;
+  if (first === 0x6e /* n */ && length === 4 && bytes[start + 1] === 0x75 && bytes[start + 2] === 0x6c && bytes[start + 3] === 0x6c) return null;
+  const negative = first === 0x2d; /* - */
+  const digits = negative ? start + 1 : start;
+  // JSON's integers: 0, or digits not starting with 0 (JSON.parse refuses 01); up to 15
+  // digits, so the value is exact in a double.
+  if (end > digits && end - digits <= 15 && (bytes[digits] !== 0x30 || end - digits === 1)) {
+    let n = 0;
+    let i = digits;
+    while (i < end && bytes[i]! >= 0x30 && bytes[i]! <= 0x39) n = n * 10 + (bytes[i++]! - 0x30);
+    if (i === end) return negative ? -n : n; // (-0 for "-0", as JSON.parse gives)
+  }
+  return parseRange(bytes, start, end);
+}
+
 // The fields the engine reads, as bytes, known by their index in READ_FIELDS, listed by the
 // first letter of their name.
 const FIELD_NAMES = READ_FIELDS.map((name) => Buffer.from(name, 'latin1'));
@@ -528,7 +553,8 @@ function objectField(bytes: Buffer, start: number, end: number, name: string): u
   }
   if (i !== end - 1) return UNREAD;
   if (found < 0) return ({} as Record<string, unknown>)[name];
-  return foundPlain ? latin1(bytes, found + 1, foundEnd - 1) : parseRange(bytes, found, foundEnd);
+  if (foundPlain) return latin1(bytes, found + 1, foundEnd - 1);
+  return bytes[found] === QUOTE ? parseRange(bytes, found, foundEnd) : valueAt(bytes, found, foundEnd);
 }
 
 /** A document from its JSON bytes: lean when the scanner reads it, else JSON.parse (which may throw). */

@@ -126,14 +126,20 @@ describe('leanDoc', () => {
       '{"at":null,"author":null,"payload":{"fault":"x"},"at":"2025-12-01T00:00:00.000Z"}', // a repeated at
       '{"docType":"event"}', // neither
       '{"at":"2025-12-01T08:00:00.000Z","payload":{"fault":"x"},"payload":{"other":1}}',
+      // literals read without JSON.parse, and numbers that are not plain integers
+      '{"payload":{"x":true,"y":false,"z":null,"a":0,"b":-0,"c":9,"d":-123456789012345,"e":1234567890123456,"f":1.5,"g":1e3,"h":-1}}',
+      '{"payload":{"x":10,"y":9007199254740993,"z":-0.0}}',
     ];
-    const names = ['role', 'fault', 'x', 'y', 'z', 'name', 'constructor', '__proto__', 'rôle'];
+    const names = ['role', 'fault', 'x', 'y', 'z', 'name', 'constructor', '__proto__', 'rôle', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
     for (const text of texts) {
       const plain = JSON.parse(text) as Record<string, unknown>;
       for (const container of ['author', 'payload'] as const) {
         for (const name of names) {
           const doc = lean(text)!; // a fresh one: nothing parsed yet
-          expect([text, container, name, doc[FIELD_OF](container, name)]).toEqual([text, container, name, ((plain[container] ?? {}) as Record<string, unknown>)[name]]);
+          const value = doc[FIELD_OF](container, name);
+          const expected = ((plain[container] ?? {}) as Record<string, unknown>)[name];
+          expect([text, container, name, value]).toEqual([text, container, name, expected]);
+          if (typeof expected === 'number') expect(Object.is(value, expected), `${text} ${name}: -0 stays -0`).toBe(true);
         }
       }
       const at = lean(text)![AT_MS];
