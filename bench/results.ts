@@ -11,7 +11,16 @@
  *    engine needs from the bytes), its peak memory (maxRSS) taken then, so it is that run's
  *    alone; then the baseline in the same process (text chunks, JSON.parse per line), which
  *    must compute the same results. Goal: ≥ 200,000 events/s within 512 MB at 1,000,000
- *    events, memory not growing with the number of events.
+ *    events, memory not growing with the number of events (the fold keeps per-request
+ *    accumulators: its heap grows with the requests, 75 MB for the 183,117 of 1,000,000 events).
+ *    Last measured (2026-11-23, 2 cores, no other test run, load 1.3-1.5 from the bench
+ *    itself): 1,000,000 events at 214,000-266,000 events/s wall in 5 runs (190,000-230,000 per
+ *    CPU-second), peak RSS 205-217 MB; the baseline 123,000-143,000/s. Runs interleaved with
+ *    the code before server/cli/leanDocs.ts's AT_MS and FIELD_OF, the read-ahead and the
+ *    engine's milestone arrays and Date-free deadlines: 156,000-182,000/s wall, 146,000-166,000
+ *    per CPU-second, peak RSS 260-267 MB. Figures taken while other test runs load the
+ *    machine are lower and scattered: compare figures taken at the same load. At 100,000
+ *    events the JIT's warm-up weighs: 140,000-155,000/s.
  * 2. backend: the real server (embedded PouchDB Server, router off) on a temporary folder,
  *    N events loaded into `operations` through /db, then read back and folded by the results
  *    command's reader (server/cli/databaseStream.mjs: PouchDB's HTTP adapter, `_all_docs`
@@ -157,12 +166,13 @@ async function computeBench(sizes: number[], dir: string): Promise<void> {
       const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { fast: ComputeRun; base?: ComputeRun; maxRssBytes: number; requests: number };
       const f = r.fast;
       const wallRate = f.events / (f.ms / 1000);
-      const met = wallRate >= 200_000 && (n < 1_000_000 || r.maxRssBytes <= 512 * 2 ** 20);
+      const met = wallRate >= 200_000 && r.maxRssBytes <= 512 * 2 ** 20;
       console.log(
         `compute ${n.toLocaleString('en')} events, round ${round} (${r.requests.toLocaleString('en')} requests; file made in ${genS.toFixed(1)} s; ${machineLoad()}):\n` +
           `  fast     ${(f.ms / 1000).toFixed(2)} s wall (${(f.finishMs / 1000).toFixed(2)} s of it finishing), ${rate(f.events, f.ms)} events/s wall, ` +
           `${rate(f.events, f.cpuMs)} per CPU-second; peak RSS ${mb(r.maxRssBytes)}, heap after GC with the fold alive ${mb(f.heapWithFold)} ` +
-          `[goal ≥ 200,000/s${n >= 1_000_000 ? ', ≤ 512 MB' : ''}: ${met ? 'met' : 'NOT met'}]` +
+          // The issue sets the goal at 1,000,000 events; a smaller run is printed for the trend.
+          (n >= 1_000_000 ? `[goal ≥ 200,000/s, ≤ 512 MB: ${met ? 'met' : 'NOT met'}]` : '[the goal is set at 1,000,000 events]') +
           (r.base
             ? `\n  baseline ${(r.base.ms / 1000).toFixed(2)} s wall, ${rate(r.base.events, r.base.ms)} events/s wall, ${rate(r.base.events, r.base.cpuMs)} per CPU-second ` +
               `(JSON.parse per line, same process, same figures): fast = ${(r.base.ms / f.ms).toFixed(2)}× wall, ${(r.base.cpuMs / f.cpuMs).toFixed(2)}× CPU`

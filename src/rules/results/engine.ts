@@ -2,7 +2,7 @@ import type { Commitments, Condition, Duration, Indicator, Population, Target } 
 import { REQUEST_MILESTONES, type Milestone } from '../../db/schema/milestone';
 import type { RequestKind } from '../../db/schema/requestKind';
 import { CN_CALENDAR, MissingCalendarYearError, type WorkingDayCalendar } from '../calendar/index';
-import { deadlineOf } from '../deadlines';
+import { deadlineMs } from '../deadlines';
 import { meetsTarget } from '../targets';
 import { elapsedVerdict } from './elapsed';
 import { roomCompliant, temperatureTestOutcome } from '../temperatureTest';
@@ -52,7 +52,24 @@ export interface EngineOptions {
  * the type `TopDoc` below refuses any other.
  */
 export const READ_FIELDS = ['_id', 'id', 'docType', 'type', 'at', 'requestId', 'requestKind', 'station', 'author', 'payload'] as const;
-type TopDoc = { readonly [F in (typeof READ_FIELDS)[number]]?: unknown };
+
+/**
+ * Two shortcuts a document read from bytes may offer (server/cli/leanDocs.ts does), each
+ * giving exactly what the engine would compute from the plain fields; a document parsed by
+ * JSON.parse has neither (symbols, so no JSON field can pose as one):
+ * - `[AT_MS]`: `instantMs(at)`, read from the bytes without making the string (undefined: not
+ *   read, use `at`);
+ * - `[FIELD_OF](container, name)`: `(doc[container] ?? {})[name]` for `author` and `payload`,
+ *   reading that one field without parsing the rest (a submission's author is read for its
+ *   role alone, its payload for the fault alone).
+ */
+export const AT_MS = Symbol('hearthline.results.atMs');
+export const FIELD_OF = Symbol('hearthline.results.fieldOf');
+export interface LeanShortcuts {
+  readonly [AT_MS]?: number;
+  [FIELD_OF]?(container: 'author' | 'payload', name: string): unknown;
+}
+type TopDoc = { readonly [F in (typeof READ_FIELDS)[number]]?: unknown } & LeanShortcuts;
 /** A payload or an author: any field. */
 type Doc = Record<string, unknown>;
 
@@ -134,6 +151,9 @@ export const MILESTONE_OF_EVENT: Readonly<Record<string, readonly RequestMilesto
   'nobody-home': ['nobody-home'],
 };
 
+/** A request's milestone instants before any is reached (copied per request: a packed array of doubles). */
+const NO_MILESTONES: readonly number[] = REQUEST_MILESTONES.map(() => NaN);
+
 /** MILESTONE_OF_EVENT as milestone indices, looked up once per event. */
 const MARKS_OF_EVENT: ReadonlyMap<string, readonly number[]> = new Map(
   Object.entries(MILESTONE_OF_EVENT).map(([type, marks]) => [type, marks.map((m) => MI[m])]),
@@ -142,8 +162,13 @@ const MARKS_OF_EVENT: ReadonlyMap<string, readonly number[]> = new Map(
 interface RequestAcc {
   kind: RequestKind;
   station: string;
-  /** Milestone instants (ms), NaN while not reached. */
-  readonly t: Float64Array;
+  /**
+   * Milestone instants (ms), NaN while not reached, by index in REQUEST_MILESTONES. A plain
+   * array of numbers, not a Float64Array: eleven doubles are past the size V8 keeps a typed
+   * array's storage on its heap, so each request's array cost a separate allocation and its
+   * release (3 % of the compute bench).
+   */
+  readonly t: number[];
   withdrawn: boolean;
   fault?: string;
   /** Temperature tests: the last measured record. */
@@ -313,7 +338,7 @@ export class ResultsFold {
 
   private addEvent(d: TopDoc): void {
     const requestId = d.requestId as string;
-    const at = instantMs(d.at as string);
+    const at = instantOf(d);
     if (typeof requestId !== 'string' || Number.isNaN(at)) {
       this.ignored += 1;
       return;
@@ -322,7 +347,21 @@ export class ResultsFold {
     const type = d.type as string;
     let acc = this.requests.get(requestId);
     if (!acc) {
-      acc = { kind: d.requestKind as RequestKind, station: d.station as string, t: new Float64Array(REQUEST_MILESTONES.length).fill(NaN), withdrawn: false };
+      // Every field named from the start: one object shape for every request, so the loops
+      // over all requests when finishing read them at one place.
+      acc = {
+        kind: d.requestKind as RequestKind,
+        station: d.station as string,
+        t: NO_MILESTONES.slice(),
+        withdrawn: false,
+        fault: undefined,
+        measuredAt: undefined,
+        measuredId: undefined,
+        measuredValid: undefined,
+        measuredMinMean: undefined,
+        measuredSigned: undefined,
+        lastSignOffAt: undefined,
+      };
       this.requests.set(requestId, acc);
     }
     // The payload is read only by the types below that need it: most events (accepted,
@@ -334,17 +373,19 @@ export class ResultsFold {
       case 'submitted': {
         acc.station = d.station as string; // the submission's station wins over a later event's
         acc.kind = d.requestKind as RequestKind;
-        if (((d.author ?? {}) as Doc).role !== 'resident') setMilestone(acc.t, MI.accepted, at, false);
+        if (fieldOf(d, 'author', 'role') !== 'resident') setMilestone(acc.t, MI.accepted, at, false);
         if (acc.kind === 'repair') {
-          const fault = payloadOf(d).fault;
+          const fault = fieldOf(d, 'payload', 'fault');
           if (typeof fault === 'string') acc.fault = fault;
         }
         break;
       }
       case 'callback': {
-        const payload = payloadOf(d);
-        if (payload.outcome !== 'unreachable') setMilestone(acc.t, MI.callback, at, false);
-        this.addCallback(d, payload, at);
+        // Callbacks and calls are read field by field (fieldOf): a lean document then reads
+        // those few fields from its bytes, where parsing each payload whole was a tenth of the fold.
+        const reached = fieldOf(d, 'payload', 'outcome') !== 'unreachable';
+        if (reached) setMilestone(acc.t, MI.callback, at, false);
+        this.addCallback(d, reached, at);
         break;
       }
       case 'withdrawn':
@@ -372,18 +413,17 @@ export class ResultsFold {
     acc.measuredSigned = typeof payload.signature === 'string';
   }
 
-  private addCallback(d: TopDoc, payload: Doc, at: number): void {
+  private addCallback(d: TopDoc, reached: boolean, at: number): void {
     if (!inPeriod(at, this.period)) return;
     const station = d.station as string;
     if (this.station !== undefined && station !== this.station) return;
     const kind = d.requestKind as string;
     const keys = { station, kind, month: monthOf(at) };
-    const reached = payload.outcome !== 'unreachable';
     for (const ind of this.commitments.indicators) {
       const m = ind.measure;
       if (m.shape === 'mean') {
         if (m.of.kinds && !m.of.kinds.includes(kind as RequestKind)) continue;
-        const score = payload[m.score];
+        const score = fieldOf(d, 'payload', m.score);
         if (!reached || typeof score !== 'number') {
           this.directExcluded.set(ind.id, this.directExcluded.get(ind.id)! + 1);
           continue;
@@ -396,20 +436,21 @@ export class ResultsFold {
           this.directExcluded.set(ind.id, this.directExcluded.get(ind.id)! + 1);
           continue;
         }
-        const verdict = this.fieldVerdict(m.where, payload);
+        const verdict = this.fieldVerdict(m.where, d);
         this.direct.get(ind.id)!.add(verdict === 'met' ? 1 : 0, 1, keys);
       }
     }
   }
 
-  private fieldVerdict(where: Condition, fields: Doc): Verdict {
+  /** The verdict of a condition on fields of a document's payload. */
+  private fieldVerdict(where: Condition, d: TopDoc): Verdict {
     switch (where.test) {
       case 'field-at-most': {
-        const v = fields[where.field];
-        return fields.answered === true && typeof v === 'number' && v <= where.value ? 'met' : 'missed';
+        const v = fieldOf(d, 'payload', where.field);
+        return fieldOf(d, 'payload', 'answered') === true && typeof v === 'number' && v <= where.value ? 'met' : 'missed';
       }
       case 'field-one-of': {
-        const v = fields[where.field];
+        const v = fieldOf(d, 'payload', where.field);
         return typeof v === 'string' && where.values.includes(v) ? 'met' : 'missed';
       }
       default:
@@ -418,13 +459,14 @@ export class ResultsFold {
   }
 
   private addRecord(d: TopDoc): void {
-    const at = instantMs(d.at as string);
-    const payload = payloadOf(d);
+    const at = instantOf(d);
     if (Number.isNaN(at)) {
       this.ignored += 1;
       return;
     }
     this.records += 1;
+    // A call's payload is read field by field (see the callbacks in addEvent); the rarer records parse theirs.
+    const payload = d.type === 'call' ? {} : payloadOf(d);
     const station = typeof d.station === 'string' ? d.station : undefined;
     switch (d.type) {
       case 'outage-announced':
@@ -452,10 +494,11 @@ export class ResultsFold {
       case 'call': {
         if (!inPeriod(at, this.period)) return;
         if (this.station !== undefined && station !== this.station) return;
+        const line = fieldOf(d, 'payload', 'line');
         for (const ind of this.commitments.indicators) {
           const m = ind.measure;
-          if (m.shape !== 'ratio' || m.of.records !== 'calls' || m.of.line !== payload.line) continue;
-          const verdict = this.fieldVerdict(m.where, payload);
+          if (m.shape !== 'ratio' || m.of.records !== 'calls' || m.of.line !== line) continue;
+          const verdict = this.fieldVerdict(m.where, d);
           this.direct.get(ind.id)!.add(verdict === 'met' ? 1 : 0, 1, { station, month: monthOf(at) });
         }
         break;
@@ -691,7 +734,7 @@ export class ResultsFold {
   private readonly workingDayDeadlines = new Map<number, Map<number, number>>();
 
   private deadline(from: number, d: Duration): number {
-    if (d.unit !== 'working-days') return deadlineOf(from, d, this.calendar).getTime();
+    if (d.unit !== 'working-days') return deadlineMs(from, d, this.calendar);
     let byDay = this.workingDayDeadlines.get(d.value);
     if (!byDay) {
       byDay = new Map();
@@ -700,7 +743,7 @@ export class ResultsFold {
     const day = Math.floor((from + CHINA_OFFSET) / DAY);
     let ms = byDay.get(day);
     if (ms === undefined) {
-      ms = deadlineOf(from, d, this.calendar).getTime();
+      ms = deadlineMs(from, d, this.calendar);
       byDay.set(day, ms);
     }
     return ms;
@@ -835,34 +878,82 @@ export class ResultsFold {
  * so the result is always Date.parse's (tests/unit/results/leanDocs.test.ts compares them).
  */
 export function instantMs(text: string): number {
-  if (typeof text !== 'string' || text.length !== 24 || text.charCodeAt(23) !== 90 /* Z */) return Date.parse(text);
-  const year = digits(text, 0, 4);
-  const month = digits(text, 5, 2);
-  const day = digits(text, 8, 2);
-  const hour = digits(text, 11, 2);
-  const minute = digits(text, 14, 2);
-  const second = digits(text, 17, 2);
-  const ms = digits(text, 20, 3);
+  if (typeof text !== 'string' || text.length !== 24) return Date.parse(text);
+  const ms = isoInstant(text, 0);
+  return Number.isNaN(ms) ? Date.parse(text) : ms;
+}
+
+/**
+ * The instant written from `start` in `text` — a string, or the UTF-8 bytes of one (the
+ * NDJSON reader reads it without making the string) — in the form every stored instant has,
+ * 24 characters, `2025-12-01T08:00:00.000Z`; NaN when it is not exactly that form or a part
+ * is outside what is read here (a year before 100, hour 24, minute 60 …): then the caller
+ * asks Date.parse, whose business those are.
+ */
+export function isoInstant(text: string | Uint8Array, start: number): number {
   if (
-    text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 ||
-    text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || text.charCodeAt(19) !== 46 ||
-    year < 100 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0
+    code(text, start + 4) !== 45 /* - */ || code(text, start + 7) !== 45 || code(text, start + 10) !== 84 /* T */ ||
+    code(text, start + 13) !== 58 /* : */ || code(text, start + 16) !== 58 || code(text, start + 19) !== 46 /* . */ ||
+    code(text, start + 23) !== 90 /* Z */
   ) {
-    return Date.parse(text);
+    return NaN;
   }
-  // Date.parse also rolls 31 February over into March, as Date.UTC does.
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const year = digits(text, start, 4);
+  const month = digits(text, start + 5, 2);
+  const day = digits(text, start + 8, 2);
+  const hour = digits(text, start + 11, 2);
+  const minute = digits(text, start + 14, 2);
+  const second = digits(text, start + 17, 2);
+  const ms = digits(text, start + 20, 3);
+  // (digits gives -1 for a non-digit, which every lower bound below refuses)
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) {
+    return NaN;
+  }
+  // Date.UTC's value, computed here: Date.UTC itself was a fifth of this function's time.
+  return daysFromCivil(year, month, day) * DAY + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms;
+}
+
+/** The character code (or byte) at `i`; undefined past the end, which no comparison above accepts. */
+function code(text: string | Uint8Array, i: number): number | undefined {
+  return typeof text === 'string' ? (i < text.length ? text.charCodeAt(i) : undefined) : text[i];
 }
 
 /** The number written with `count` ASCII digits from `at`, or -1 if one is not a digit. */
-function digits(text: string, at: number, count: number): number {
+function digits(text: string | Uint8Array, at: number, count: number): number {
   let n = 0;
   for (let i = at; i < at + count; i += 1) {
-    const c = text.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
+    const c = code(text, i);
+    if (c === undefined || c < 48 || c > 57) return -1;
+    n = n * 10 + (c - 48);
   }
   return n;
+}
+
+/**
+ * Days since 1970-01-01 of a date in the proleptic Gregorian calendar, for years from 100 on
+ * (Howard Hinnant's days_from_civil). The year is counted from March, so a leap day is the
+ * last day of its year and everything else is linear in the day of the month: day 29-31 of a
+ * shorter month rolls over into the next month, as in Date.UTC (31 February is 3 March).
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+/** A document's `at` in epoch ms (NaN when it is not an instant). */
+function instantOf(d: TopDoc): number {
+  const ms = d[AT_MS];
+  return ms !== undefined ? ms : instantMs(d.at as string);
+}
+
+/** `(d[container] ?? {})[name]`: one field of a document's author or payload. */
+function fieldOf(d: TopDoc, container: 'author' | 'payload', name: string): unknown {
+  const read = d[FIELD_OF];
+  return read !== undefined ? read.call(d, container, name) : ((d[container] ?? {}) as Doc)[name];
 }
 
 /** A document's payload, {} when it has none. */
@@ -871,7 +962,7 @@ function payloadOf(d: TopDoc): Doc {
 }
 
 /** Keeps the first instant of a milestone (the last, for `closed`). */
-function setMilestone(t: Float64Array, i: number, at: number, last: boolean): void {
+function setMilestone(t: number[], i: number, at: number, last: boolean): void {
   const cur = t[i]!;
   if (Number.isNaN(cur) || (last ? at > cur : at < cur)) t[i] = at;
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { computeResults, instantMs, READ_FIELDS, type EngineOptions } from '../../../src/rules/results';
+import { AT_MS, computeResults, FIELD_OF, instantMs, isoInstant, READ_FIELDS, type EngineOptions } from '../../../src/rules/results';
 import { leanDoc, ndjsonDocBatches } from '../../../server/cli/leanDocs';
 import { seededRandom } from '../../../src/db/schema/index';
 import { aRequestHistory, resetIds, STATION, OTHER_STATION } from '../builders/events';
@@ -21,11 +21,11 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function readLean(docs: unknown[], name: string, separator = '\n'): Promise<unknown[]> {
+async function readLean(docs: unknown[], name: string, separator = '\n', chunkBytes = 4096): Promise<unknown[]> {
   const file = path.join(dir, name);
   writeFileSync(file, docs.map((d) => JSON.stringify(d)).join(separator) + separator);
   const out: unknown[] = [];
-  for await (const batch of ndjsonDocBatches(file, 4096)) out.push(...batch);
+  for await (const batch of ndjsonDocBatches(file, chunkBytes)) out.push(...batch);
   return out;
 }
 
@@ -67,6 +67,21 @@ describe('instantMs', () => {
       expect(instantMs(text)).toBe(Date.parse(text));
     }
   });
+
+  it('counts days as Date.UTC does: leap years of every kind, days 28-31 of every month rolled over alike', () => {
+    for (const year of [100, 399, 400, 1600, 1899, 1900, 1969, 1970, 2000, 2023, 2024, 2025, 2100, 2400, 9999]) {
+      for (let month = 1; month <= 12; month += 1) {
+        for (const day of [1, 28, 29, 30, 31]) {
+          const text = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T23:59:59.999Z`;
+          expect([text, instantMs(text)]).toEqual([text, Date.parse(text)]);
+          // and read from the bytes of a line, as the NDJSON reader does
+          const bytes = Buffer.from(`{"at":"${text}"}`, 'latin1');
+          expect([text, isoInstant(bytes, 7)]).toEqual([text, Date.parse(text)]);
+        }
+      }
+    }
+    expect(isoInstant(Buffer.from('2025-01-01T00:00:00.000'), 0)).toBeNaN(); // cut short: not the stored form
+  });
 });
 
 describe('leanDoc', () => {
@@ -88,6 +103,10 @@ describe('leanDoc', () => {
       '{"station":"北","type":"call","docType":"rec"}',
       '{"station":"北站东","type":"callbacks","docType":"recorded"}',
       '{"station":"","type":"c","docType":"event"}',
+      // keys and values that begin like a field's name, a known word or an instant: told apart in place
+      '{"type":"call","types":"x","typeX":1,"typ":2,"at":"2025-12-01T08:00:00.000Z","att":"2","a":3,"requestIdx":"rq-2","requestId":"rq-1"}',
+      '{"type":"callX","docType":"events","at":"2025-12-01T08:00:00.000Z1","station":"north-1\\\\"}',
+      '{"at":"2025-12-01T08:00:00.000+","type":"c\\u0061ll","requestKind":"repair","requestKind":"repai"}',
     ];
     for (const text of texts) {
       const doc = lean(text);
@@ -95,6 +114,37 @@ describe('leanDoc', () => {
       expect(readOf(doc), text).toEqual(readOf(JSON.parse(text)));
     }
     expect(Object.is(lean('{"station":-0}')!.station, -0)).toBe(true);
+  });
+
+  it('reads one field of author or payload, and `at` as a number, as the engine would from the parsed document', () => {
+    const texts = [
+      '{"at":"2025-12-01T08:00:00.000Z","author":{"name":"hl-li","role":"hotline"},"payload":{"channel":"phone","contact":{"role":"x"},"fault":"leak"}}',
+      '{"at":"2025-02-30T23:59:59.999Z","author":{"role":"resident","role":"hotline"},"payload":{"fault":"a","fault":{"deep":["}"]}}}', // repeated keys: the last
+      '{"at":"2025-01-01T24:00:00.000Z","author":{ "role" : "北站\\n" },"payload":{"fault":"\\u6f0f\\"","x":1.5e2,"y":null,"z":[1,"]"]}}',
+      '{"at":"2025-12-01T08:00:00+08:00","author":{"r\\u006fle":"resident"},"payload":{}}', // a key with an escape: left to JSON.parse
+      '{"at":12,"author":"resident","payload":[1,2]}', // not objects
+      '{"at":null,"author":null,"payload":{"fault":"x"},"at":"2025-12-01T00:00:00.000Z"}', // a repeated at
+      '{"docType":"event"}', // neither
+      '{"at":"2025-12-01T08:00:00.000Z","payload":{"fault":"x"},"payload":{"other":1}}',
+      // literals read without JSON.parse, and numbers that are not plain integers
+      '{"payload":{"x":true,"y":false,"z":null,"a":0,"b":-0,"c":9,"d":-123456789012345,"e":1234567890123456,"f":1.5,"g":1e3,"h":-1}}',
+      '{"payload":{"x":10,"y":9007199254740993,"z":-0.0}}',
+    ];
+    const names = ['role', 'fault', 'x', 'y', 'z', 'name', 'constructor', '__proto__', 'rôle', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    for (const text of texts) {
+      const plain = JSON.parse(text) as Record<string, unknown>;
+      for (const container of ['author', 'payload'] as const) {
+        for (const name of names) {
+          const doc = lean(text)!; // a fresh one: nothing parsed yet
+          const value = doc[FIELD_OF](container, name);
+          const expected = ((plain[container] ?? {}) as Record<string, unknown>)[name];
+          expect([text, container, name, value]).toEqual([text, container, name, expected]);
+          if (typeof expected === 'number') expect(Object.is(value, expected), `${text} ${name}: -0 stays -0`).toBe(true);
+        }
+      }
+      const at = lean(text)![AT_MS];
+      expect([text, at ?? instantMs(plain.at as string)]).toEqual([text, instantMs(plain.at as string)]);
+    }
   });
 
   it('leaves to JSON.parse what it does not read plainly: a key with an escape, not an object, bytes after the end', () => {
@@ -138,6 +188,10 @@ describe('the fold over documents read lean equals the fold over JSON.parse', ()
     const leanDocs = await readLean(docs, 'records.ndjson', '\r\n\r\n');
     expect(leanDocs).toHaveLength(docs.length);
     expect(computeResults(commitmentsOf(2025), leanDocs, options)).toEqual(plain);
+    // chunks shorter than a line: every line runs over two chunks or more
+    const inSmallChunks = await readLean(docs, 'records-small-chunks.ndjson', '\r\n\r\n', 97);
+    expect(inSmallChunks).toHaveLength(docs.length);
+    expect(computeResults(commitmentsOf(2025), inSmallChunks, options)).toEqual(plain);
   });
 
   it('names the line of a document that is not JSON', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calendarFor, deadlineOf, metDeadline, noticeGiven, type Duration } from '../../../src/rules/index';
+import { calendarFor, deadlineMs, deadlineOf, metDeadline, noticeGiven, type Duration } from '../../../src/rules/index';
 import { cst, hours, minutes, plus } from './builders';
 
 const within = (value: number, unit: Duration['unit']): Duration => ({ value, unit });
@@ -32,6 +32,24 @@ describe('deadlineOf', () => {
     const only2024 = calendarFor([2024]);
     expect(() => deadlineOf(start, within(2, 'working-days'), only2024)).toThrow(/for 2025/);
     expect(deadlineOf(start, within(2, 'hours'), only2024)).toEqual(cst('2025-03-07 19:20'));
+  });
+});
+
+describe('deadlineMs: deadlineOf in epoch ms, clipped as a Date clips it', () => {
+  it('gives deadlineOf(…).getTime() for whole, fractional, zero and out-of-range durations', () => {
+    const start = cst('2025-12-05 16:30').getTime();
+    const durations: Duration[] = [
+      { value: 24, unit: 'hours' },
+      { value: 0.5, unit: 'hours' },
+      { value: 0.0001, unit: 'minutes' }, // 6 ms, and a fraction: truncated as a Date truncates
+      { value: 1 / 3, unit: 'days' },
+      { value: 0, unit: 'minutes' },
+      { value: 1e12, unit: 'days' }, // past the Date range: NaN
+      { value: 2, unit: 'working-days' },
+    ];
+    for (const d of durations) expect([d, deadlineMs(start, d)]).toEqual([d, deadlineOf(start, d).getTime()]);
+    expect(deadlineMs(-0.5, { value: 0, unit: 'hours' })).toBe(deadlineOf(-0.5, { value: 0, unit: 'hours' }).getTime());
+    expect(() => deadlineMs(start, { value: -1, unit: 'hours' })).toThrow(RangeError);
   });
 });
 
