@@ -8,8 +8,9 @@
  *   PUT  /db/_account/profile  the resident changes their phone, contact name and address
  *                              (session cookie only); answers the profile as stored
  *   GET  /db/_account/customers?q=…  staff only: residents whose account number or phone
- *                              contains q (4 characters or more), from their profiles; station
- *                              staff see their own station's residents only, operations staff every one
+ *                              contains q (4 to 12 digits), from the customer directory
+ *                              (customerDirectory.mjs, built from their profiles); station staff
+ *                              see their own station's residents only, operations staff every one
  * Answers JSON; errors { error, reason, field?, messageId? } (messageId: see ACCOUNT_MESSAGES in
  * src/db/schema/accounts.ts, for the interface to translate).
  */
@@ -24,12 +25,13 @@ import { userFromCouch } from '../../src/db/schema/roles.ts';
 import { listStations, residentSecurity } from './setup.mjs';
 
 /** @typedef {import('./store.mjs').Store} Store */
+/** @typedef {import('./customerDirectory.mjs').CustomerDirectory} CustomerDirectory */
 
 /**
- * @param {{ store: Store, log?: (msg: string) => void }} options
+ * @param {{ store: Store, customers: CustomerDirectory, log?: (msg: string) => void }} options
  * @returns {import('express').Router}
  */
-export function createApi({ store, log = console.error }) {
+export function createApi({ store, customers, log = console.error }) {
   const api = express.Router();
 
   api.use((req, res, next) => {
@@ -108,7 +110,7 @@ export function createApi({ store, log = console.error }) {
         await store.createDb(dbName);
         createdDb = true;
         await store.putSecurity(dbName, residentSecurity(name));
-        await store.put(dbName, {
+        const profile = {
           _id: 'profile',
           docType: 'profile',
           accountNumber: input.accountNumber,
@@ -117,7 +119,9 @@ export function createApi({ store, log = console.error }) {
           station: station.id,
           consentedAt: new Date().toISOString(),
           noticeVersion: input.noticeVersion,
-        });
+        };
+        await store.put(dbName, profile);
+        customers.record(name, profile);
       } catch (err) {
         // Undo the claim so the resident can try again.
         await store.put('_users', { _id: userDocId(name), _rev: userRev, _deleted: true }).catch((e) => log(`[hearthline] signup rollback of ${name}: ${e.message}`));
@@ -154,10 +158,10 @@ export function createApi({ store, log = console.error }) {
 /**
  * The signed-in resident's own account, mounted at /db/_account before the guard: the session
  * cookie is scoped to /db (Path=/db), so this is where the browser sends it.
- * @param {{ store: Store }} options
+ * @param {{ store: Store, customers: CustomerDirectory }} options
  * @returns {import('express').Router}
  */
-export function createAccountApi({ store }) {
+export function createAccountApi({ store, customers }) {
   const account = express.Router();
   account.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -192,6 +196,7 @@ export function createAccountApi({ store }) {
         else delete updated[key];
       }
       const { rev } = await store.put(dbName, updated);
+      customers.record(user.name, updated);
       const { _id, _rev, ...profile } = updated;
       sendJson(res, 200, { ok: true, profile, rev });
     } catch (err) {
@@ -215,19 +220,8 @@ export function createAccountApi({ store }) {
       if (!/^\d{4,12}$/.test(q)) {
         return sendJson(res, 400, { error: 'bad_request', field: 'q', reason: 'Give 4 to 12 digits of an account number or a phone number.' });
       }
-      const rows = await store.allDocs('_users', { startkey: userDocId('r-'), endkey: userDocId('r-\ufff0') });
-      /** @type {{ accountNumber: string, phone: string, community: string, station: string }[]} */
-      const customers = [];
-      for (const row of rows) {
-        if (customers.length >= MAX_CUSTOMERS) break;
-        const name = String(row.id).slice(userDocId('').length);
-        const profile = await store.get(residentDbName(name), 'profile').catch(() => null);
-        if (!profile || profile.docType !== 'profile') continue;
-        if (!operations && profile.station !== user.station) continue;
-        if (!String(profile.accountNumber).includes(q) && !String(profile.phone).includes(q)) continue;
-        customers.push({ accountNumber: profile.accountNumber, phone: profile.phone, community: profile.community, station: profile.station });
-      }
-      sendJson(res, 200, { customers });
+      const found = await customers.find(q, { ...(operations ? {} : { station: user.station }), limit: MAX_CUSTOMERS });
+      sendJson(res, 200, { customers: found });
     } catch (err) {
       next(err);
     }

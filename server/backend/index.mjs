@@ -17,6 +17,7 @@ import path from 'node:path';
 import { ROOT } from '../build.mjs';
 import { validateWrite as defaultValidateWrite } from './domain.mjs';
 import { createAccountApi, createApi } from './api.mjs';
+import { createCustomerDirectory } from './customerDirectory.mjs';
 import { createEmbedded } from './embedded.mjs';
 import { sendJson } from './errors.mjs';
 import { createGuard } from './guard.mjs';
@@ -168,11 +169,12 @@ export async function createBackend({
 
   const setupResult = await setup(store, { demo, log });
   const limiter = new SignInLimiter(signIn);
+  const customers = createCustomerDirectory({ store, log: logError });
 
   const db = express.Router();
   db.use(responseHeaders({ upstreamBase, mountPath: '/db', sessionSeconds }));
   db.use(sameOriginOnly);
-  db.use('/_account', createAccountApi({ store }));
+  db.use('/_account', createAccountApi({ store, customers }));
   db.use(createGuard({ store, validateWrite, limiter, log: logError, onWrite }));
   db.use(dbHandler);
 
@@ -182,7 +184,7 @@ export async function createBackend({
     next();
   });
   api.use(sameOriginOnly);
-  api.use(createApi({ store, log: logError }));
+  api.use(createApi({ store, customers, log: logError }));
 
   return {
     mode: couchUrl ? 'proxy' : 'embedded',

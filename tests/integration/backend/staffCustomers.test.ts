@@ -1,11 +1,13 @@
 /**
  * GET /db/_account/customers (issue 6 item 2): staff find a resident by account number or phone
  * on the real server. Station staff find only their own station's residents; operations staff
- * find every one; residents and anonymous callers find nobody.
+ * find every one; residents and anonymous callers find nobody. The lookup answers from the
+ * customer directory (server/backend/customerDirectory.mjs): built from the profiles on the
+ * first lookup, then kept current by sign-ups and the residents' own changes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type Site } from '../support/site';
-import { admin, newResident, request, signIn, type Resident } from './client';
+import { admin, newPhone, newResident, request, signIn, type Resident } from './client';
 
 let site: Site;
 const suffix = Date.now().toString(36);
@@ -68,6 +70,21 @@ describe('GET /db/_account/customers', () => {
       const res = await lookUp(r.accountNumber, cookies.hotline);
       expect(res.json.customers.map((c: { accountNumber: string }) => c.accountNumber)).toEqual([r.accountNumber]);
     }
+  });
+
+  it('finds a resident who signed up after the directory was built, and by the phone they changed to, not the old one', async () => {
+    // The directory exists: the first lookup above built it from the profiles (inA and inB
+    // had signed up before it), so this one is found through the sign-up's record.
+    const later = await newResident(site.url, { community: `ca-one-${suffix}` });
+    const found = await lookUp(later.accountNumber, cookies.dispatcherA);
+    expect(found.json.customers).toEqual([expect.objectContaining({ accountNumber: later.accountNumber, phone: later.phone, station: stationA })]);
+
+    const phone = newPhone();
+    const changed = await request(site.url, 'PUT', '/db/_account/profile', { phone, contactName: '', address: '' }, { cookie: later.cookie });
+    expect(changed.status, changed.text).toBe(200);
+    const byNew = await lookUp(phone, cookies.dispatcherA);
+    expect(byNew.json.customers).toEqual([expect.objectContaining({ accountNumber: later.accountNumber, phone })]);
+    expect((await lookUp(later.phone, cookies.dispatcherA)).json.customers).toEqual([]);
   });
 
   it('refuses residents and anonymous callers, and a query too short to find one person', async () => {
