@@ -22,6 +22,7 @@ import { OperationsRecordDoc } from '../../src/db/schema/records/record.ts';
 import { OUTAGE_RECORD_TYPES, outageStates, publicOutageNotices, settledOutages } from '../../src/rules/outages.ts';
 import { OPERATIONS_DB } from '../../src/db/databaseNames.ts';
 import { StationDoc } from '../../src/db/schema/accounts.ts';
+import { createDrainLoop } from '../drainLoop.mjs';
 
 const STATE_ID = '_local/hearthline-outages';
 const DAY_MS = 24 * 3_600_000;
@@ -48,13 +49,6 @@ export function createOutageFeed({ couch, sweepIntervalMs = 10_000, batchSize = 
   /** @type {string | number} */
   let seq = 0;
   let loaded = false;
-  let running = false;
-  let again = false;
-  let stopped = false;
-  /** @type {Promise<void> | null} */
-  let current = null;
-  /** @type {ReturnType<typeof setInterval> | null} */
-  let timer = null;
 
   const db = () => couch.db(OPERATIONS_DB);
   const isOutageType = (/** @type {unknown} */ type) => /** @type {readonly unknown[]} */ (OUTAGE_RECORD_TYPES).includes(type);
@@ -130,44 +124,21 @@ export function createOutageFeed({ couch, sweepIntervalMs = 10_000, batchSize = 
     }
   }
 
-  /** Reads what is new now, or once more after the read in progress (never two at once). */
-  function drain() {
-    if (stopped) return Promise.resolve();
-    if (running) {
-      again = true;
-      return /** @type {Promise<void>} */ (current);
-    }
-    running = true;
-    current = (async () => {
-      try {
-        do {
-          again = false;
-          if (!loaded) await load();
-          await readChanges();
-        } while (again && !stopped);
-      } catch (err) {
-        logError(`[outages] ${/** @type {Error} */ (err).message}`);
-      } finally {
-        running = false;
-      }
-    })();
-    return current;
-  }
+  const loop = createDrainLoop({
+    dbName: OPERATIONS_DB,
+    sweepIntervalMs,
+    async drainOnce() {
+      if (!loaded) await load();
+      await readChanges();
+    },
+    onError: (err) => logError(`[outages] ${err.message}`),
+  });
 
   return {
     /** Reads on from the checkpoint; then follows notify() and the sweep. */
-    async start() {
-      await drain();
-      if (sweepIntervalMs > 0) {
-        timer = setInterval(() => void drain(), sweepIntervalMs);
-        timer.unref();
-      }
-    },
-    /** @param {string} dbName a database written to */
-    notify(dbName) {
-      if (dbName === OPERATIONS_DB) void drain();
-    },
-    drain,
+    start: loop.start,
+    notify: loop.notify,
+    drain: loop.drain,
     /** Whether the records kept since the last start have been read (the first drain finished). */
     get ready() {
       return loaded;
@@ -184,11 +155,7 @@ export function createOutageFeed({ couch, sweepIntervalMs = 10_000, batchSize = 
       const at = now();
       return { asOf: new Date(at).toISOString(), notices: publicOutageNotices(outageStates([...records.values()], at), at, { horizonMs: Infinity, recentMs: DAY_MS, stationNames }) };
     },
-    async stop() {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      await current;
-    },
+    stop: () => loop.stop(),
   };
 }
 

@@ -35,6 +35,7 @@ import { ulid } from '../../src/db/schema/events/ids.ts';
 import { OPERATIONS_DB } from '../../src/db/databaseNames.ts';
 import { streamAllDocs } from '../cli/databaseStream.mjs';
 import { inputsFingerprint } from '../build.mjs';
+import { createDrainLoop } from '../drainLoop.mjs';
 import { PublishFailure, buildPublication, installContent } from './publication.mjs';
 
 const STATE_ID = '_local/hearthline-publisher';
@@ -73,13 +74,6 @@ export function createPublisher({
   /** @type {string | number} */
   let seq = 0;
   let loaded = false;
-  let running = false;
-  let again = false;
-  let stopped = false;
-  /** @type {Promise<void> | null} */
-  let current = null;
-  /** @type {ReturnType<typeof setInterval> | null} */
-  let timer = null;
   /** @type {{ year: number, request: string, since: string } | null} */
   let building = null;
   /** @type {{ year: number, request: string, outcome: 'succeeded' | 'failed', at: string, reason?: string } | null} */
@@ -228,7 +222,7 @@ export function createPublisher({
       log(`[publish] published the commitments of ${year}${resultsYear ? ` and the results of ${resultsYear}` : ''}: now serving ${outDir}`);
       await writeOutcome(year, request.id, { ok: true, approval: chosen.approval.id, results: resultsYear });
     } catch (err) {
-      if (stopped) return; // the server is stopping: the request stays pending and is published after the restart
+      if (loop.stopped) return; // the server is stopping: the request stays pending and is published after the restart
       const reason = err instanceof PublishFailure ? err.reason : `publishing failed: ${/** @type {Error} */ (err).message}`;
       logError(`[publish] ${year}: ${reason}`);
       await writeOutcome(year, request.id, { ok: false, approval: chosen.approval.id, reason });
@@ -241,49 +235,19 @@ export function createPublisher({
     if (!loaded) await load();
     await readChanges();
     for (const { year, request } of pendingRequests()) {
-      if (stopped) return;
+      if (loop.stopped) return;
       // fold again: an earlier publication in this turn wrote an outcome
       await publish(year, request, committeeYearState(records.values(), year));
     }
   }
 
-  /** Drains now, or once more after the drain in progress (never two at once). */
-  function drain() {
-    if (stopped) return Promise.resolve();
-    if (running) {
-      again = true;
-      return /** @type {Promise<void>} */ (current);
-    }
-    running = true;
-    current = (async () => {
-      try {
-        do {
-          again = false;
-          await drainOnce();
-        } while (again && !stopped);
-      } catch (err) {
-        logError(`[publish] ${/** @type {Error} */ (err).message}`);
-      } finally {
-        running = false;
-      }
-    })();
-    return current;
-  }
+  const loop = createDrainLoop({ dbName: OPERATIONS_DB, sweepIntervalMs, drainOnce, onError: (err) => logError(`[publish] ${err.message}`) });
 
   return {
     /** Reads on from the checkpoint and publishes what waits; then follows notify() and the sweep. */
-    async start() {
-      await drain();
-      if (sweepIntervalMs > 0) {
-        timer = setInterval(() => void drain(), sweepIntervalMs);
-        timer.unref();
-      }
-    },
-    /** @param {string} dbName a database written to */
-    notify(dbName) {
-      if (dbName === OPERATIONS_DB) void drain();
-    },
-    drain,
+    start: loop.start,
+    notify: loop.notify,
+    drain: loop.drain,
     /** The folder being served by this publisher's last publication, if any. */
     get servedBuild() {
       return servedBuild;
@@ -296,11 +260,6 @@ export function createPublisher({
       return { building, last, pending: pendingRequests().map((p) => ({ year: p.year, request: p.request.id })) };
     },
     /** Stops following; a build in progress is abandoned (its child killed, its folder left for the next prune). */
-    async stop() {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      abort.abort();
-      await current;
-    },
+    stop: () => loop.stop(() => abort.abort()),
   };
 }
