@@ -23,6 +23,7 @@ import { OUTAGE_RECORD_TYPES, outageStates, publicOutageNotices, settledOutages 
 import { OPERATIONS_DB } from '../../src/db/databaseNames.ts';
 import { StationDoc } from '../../src/db/schema/accounts.ts';
 import { createDrainLoop } from '../drainLoop.mjs';
+import { createChangesCheckpoint } from '../changesCheckpoint.mjs';
 
 const STATE_ID = '_local/hearthline-outages';
 const DAY_MS = 24 * 3_600_000;
@@ -51,6 +52,7 @@ export function createOutageFeed({ couch, sweepIntervalMs = 10_000, batchSize = 
   let loaded = false;
 
   const db = () => couch.db(OPERATIONS_DB);
+  const checkpoint = createChangesCheckpoint({ db, stateId: STATE_ID, batchSize });
   const isOutageType = (/** @type {unknown} */ type) => /** @type {readonly unknown[]} */ (OUTAGE_RECORD_TYPES).includes(type);
 
   /** @param {Record<string, any>} doc */
@@ -85,43 +87,33 @@ export function createOutageFeed({ couch, sweepIntervalMs = 10_000, batchSize = 
 
   async function load() {
     const operations = await db();
-    const state = await operations.get(STATE_ID).catch((/** @type {any} */ err) => (err?.status === 404 ? null : Promise.reject(err)));
+    const state = await checkpoint.read();
     // The stations are few and not in the checkpoint: read whole at every start.
     const stations = await operations.allDocs({ startkey: 'station:', endkey: 'station:\ufff0', include_docs: true });
     for (const row of stations.rows) if (row.doc) keep(row.doc);
     if (state) {
       seq = state.seq ?? 0;
+      // Before the records: keep() ignores those of forgotten outages.
       for (const outage of state.settled ?? []) settled.add(outage);
-      const ids = /** @type {string[]} */ (state.records ?? []);
-      for (let i = 0; i < ids.length; i += 200) {
-        const res = await operations.allDocs({ keys: ids.slice(i, i + 200), include_docs: true });
-        for (const row of res.rows) if (row.doc) keep(row.doc);
-      }
+      await checkpoint.fetch(state.records ?? [], keep);
     }
     loaded = true;
   }
 
-  async function saveCheckpoint() {
-    const operations = await db();
-    const prev = await operations.get(STATE_ID).catch(() => null);
-    await operations.put({ _id: STATE_ID, ...(prev?._rev ? { _rev: prev._rev } : {}), seq, records: [...records.keys()], settled: [...settled] });
-  }
-
   /** Reads on from the checkpoint; the checkpoint moves after each batch. */
   async function readChanges() {
-    const operations = await db();
-    for (;;) {
-      const res = await operations.changes({ since: seq, include_docs: true, limit: batchSize, batch_size: batchSize });
-      for (const change of res.results) {
+    await checkpoint.readChanges(
+      seq,
+      (change) => {
         if (change.deleted) records.delete(change.id);
         else if (change.doc) keep(change.doc);
-      }
-      const moved = String(res.last_seq) !== String(seq);
-      seq = res.last_seq;
-      const forgot = forgetSettled();
-      if (moved || forgot) await saveCheckpoint();
-      if (res.results.length < batchSize || !moved) break;
-    }
+      },
+      async (lastSeq, moved) => {
+        seq = lastSeq;
+        const forgot = forgetSettled();
+        if (moved || forgot) await checkpoint.save({ seq, records: [...records.keys()], settled: [...settled] });
+      },
+    );
   }
 
   const loop = createDrainLoop({

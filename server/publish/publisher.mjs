@@ -36,6 +36,7 @@ import { OPERATIONS_DB } from '../../src/db/databaseNames.ts';
 import { streamAllDocs } from '../cli/databaseStream.mjs';
 import { inputsFingerprint } from '../build.mjs';
 import { createDrainLoop } from '../drainLoop.mjs';
+import { createChangesCheckpoint } from '../changesCheckpoint.mjs';
 import { PublishFailure, buildPublication, installContent } from './publication.mjs';
 
 const STATE_ID = '_local/hearthline-publisher';
@@ -83,6 +84,7 @@ export function createPublisher({
   const answered = new Set(/** @type {string[]} */ ([]));
 
   const db = () => couch.db(OPERATIONS_DB);
+  const checkpoint = createChangesCheckpoint({ db, stateId: STATE_ID });
 
   /** @param {Record<string, unknown>} doc */
   function keep(doc) {
@@ -97,36 +99,26 @@ export function createPublisher({
   }
 
   async function load() {
-    const operations = await db();
-    const state = await operations.get(STATE_ID).catch((/** @type {any} */ err) => (err?.status === 404 ? null : Promise.reject(err)));
+    const state = await checkpoint.read();
     if (state) {
       seq = state.seq ?? 0;
-      const ids = /** @type {string[]} */ (state.records ?? []);
-      for (let i = 0; i < ids.length; i += 200) {
-        const res = await operations.allDocs({ keys: ids.slice(i, i + 200), include_docs: true });
-        for (const row of res.rows) if (row.doc) keep(row.doc);
-      }
+      await checkpoint.fetch(state.records ?? [], keep);
     }
     loaded = true;
   }
 
-  async function saveCheckpoint() {
-    const operations = await db();
-    const prev = await operations.get(STATE_ID).catch(() => null);
-    await operations.put({ _id: STATE_ID, ...(prev?._rev ? { _rev: prev._rev } : {}), seq, records: [...records.keys()] });
-  }
-
-  /** Reads on from the checkpoint; the checkpoint moves after each batch (a first read of a big database resumes where it stopped). */
+  /** Reads on from the checkpoint; the checkpoint moves after each batch. */
   async function readChanges() {
-    const operations = await db();
-    for (;;) {
-      const res = await operations.changes({ since: seq, include_docs: true, limit: 500, batch_size: 500 });
-      for (const change of res.results) if (change.doc && !change.deleted) keep(change.doc);
-      const moved = String(res.last_seq) !== String(seq);
-      seq = res.last_seq;
-      if (moved) await saveCheckpoint();
-      if (res.results.length < 500 || !moved) break;
-    }
+    await checkpoint.readChanges(
+      seq,
+      (change) => {
+        if (change.doc && !change.deleted) keep(change.doc);
+      },
+      async (lastSeq, moved) => {
+        seq = lastSeq;
+        if (moved) await checkpoint.save({ seq, records: [...records.keys()] });
+      },
+    );
   }
 
   /** Requests without an outcome, oldest first, over every year. */
