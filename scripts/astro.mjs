@@ -2,10 +2,11 @@
 // Runs Astro through its JavaScript API. Astro 6.0's `astro` binary refuses Node 20 with a
 // hard-coded ">=22.12.0" check, although the package itself declares and supports
 // "^20.19.1 || >=22.12.0"; our machines run Node 20, so we call build()/dev()/preview() directly.
-import { build, dev, preview } from 'astro';
+import { build, dev, preview, sync } from 'astro';
 
 const command = process.argv[2] ?? 'build';
-const commands = { build, dev, preview };
+// sync: generates .astro/ (the astro:content types) so `tsc` works on a fresh clone.
+const commands = { build, dev, preview, sync };
 const run = commands[command];
 if (!run) {
   console.error(`usage: node scripts/astro.mjs ${Object.keys(commands).join('|')}`);
