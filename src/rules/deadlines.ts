@@ -1,17 +1,21 @@
 import type { Duration } from '../db/schema/commitments';
-import { DAY_MS, HOUR_MS, MINUTE_MS, toEpochMs, type Instant } from './chinaTime';
+import { CHINA_UTC_OFFSET_MS, DAY_MS, HOUR_MS, MINUTE_MS, toEpochMs, type Instant } from './chinaTime';
 import { CN_CALENDAR, type WorkingDayCalendar } from './calendar/index';
 import { addWorkingDays } from './workingDays';
 
 export type { Duration };
 
-const UNIT_MS = { minutes: MINUTE_MS, hours: HOUR_MS, days: DAY_MS } as const;
+const UNIT_MS = { minutes: MINUTE_MS, hours: HOUR_MS } as const;
 
 /**
- * The instant by which something promised at `start` must happen.
- * - minutes, hours, days: elapsed time (a "day" is 24 hours: China keeps no daylight saving,
- *   so this is also the same wall-clock time on a later date). "Within 24 hours" (002 §8, §12)
- *   and "within 40 minutes" (004) are elapsed times.
+ * The instant by which something promised at `start` must happen (domain.md, "Settled
+ * readings: Counting days").
+ * - minutes, hours: elapsed time from the instant. "Within 24 hours" (002 §8, §12) and
+ *   "within 40 minutes" (004) are elapsed times.
+ * - days: the Civil Code's rule for periods (民法典 第二百零一条: the first day is not
+ *   counted): the end, 24:00 China time, of the Nth calendar day after the China day of
+ *   `start`. "6 日内结案" (003 §26) of a complaint received Monday 10:00 ends Sunday 24:00:
+ *   closed Sunday 23:00 is on time, Monday 00:30 is late (not Sunday 10:00, 144 hours).
  * - working-days: the end of the Nth working day after the day of `start` (see
  *   addWorkingDays); "2 个工作日内" (004) is read this way. Needs a calendar covering the
  *   days in between; a missing year throws MissingCalendarYearError.
@@ -31,7 +35,18 @@ export function deadlineMs(start: Instant, duration: Duration, calendar: Working
     throw new RangeError(`a duration must be a finite number, zero or more: ${duration.value}`);
   }
   if (duration.unit === 'working-days') return addWorkingDays(start, duration.value, calendar).getTime();
+  if (duration.unit === 'days') return endOfNthChinaDayAfter(toEpochMs(start), duration.value);
   return timeClip(toEpochMs(start) + duration.value * UNIT_MS[duration.unit]);
+}
+
+/**
+ * 24:00 China time of the `n`th calendar day after the China day of `ms` (China keeps no
+ * daylight saving, so a China day is always 24 hours long). A fraction of a day counts as a
+ * whole day begun: 1.5 days ends with the second day.
+ */
+function endOfNthChinaDayAfter(ms: number, n: number): number {
+  const chinaDayNumber = Math.floor((ms + CHINA_UTC_OFFSET_MS) / DAY_MS);
+  return timeClip((chinaDayNumber + 1 + Math.ceil(n)) * DAY_MS - CHINA_UTC_OFFSET_MS);
 }
 
 /** The ECMAScript TimeClip a Date applies to its time value. */

@@ -19,7 +19,7 @@ import { elapsedVerdict, type ElapsedCondition } from './results/elapsed';
  * promise.
  */
 
-export const OUTAGE_RECORD_TYPES = ['outage-announced', 'outage-started', 'outage-restored'] as const;
+export const OUTAGE_RECORD_TYPES = ['outage-announced', 'outage-started', 'outage-restored', 'outage-emergency'] as const;
 type OutageRecord = RecordOf<(typeof OUTAGE_RECORD_TYPES)[number]>;
 
 /** 002 §8, 004: a planned outage is announced at least 48 hours before it starts. */
@@ -45,8 +45,15 @@ export const HEATING_PROMISES: { readonly notice: OutagePromise; readonly restor
 export type OutagePromises = typeof HEATING_PROMISES;
 
 /** Whether an outage is among those a promise covers (the engine's population filter). */
-function covers(of: OutagePopulation, planned: boolean, atHeatSource: boolean): boolean {
-  return (of.planned === undefined || of.planned === planned) && !(of.excludeHeatSource && atHeatSource);
+function covers(of: OutagePopulation, planned: boolean, atHeatSource: boolean, emergency: boolean): boolean {
+  return (of.planned === undefined || of.planned === planned) && !(of.excludeHeatSource && atHeatSource) && !(of.excludeEmergencies && emergency);
+}
+
+/** Who marked an outage an emergency accident (紧急事故), when and why (an `outage-emergency` record). */
+export interface EmergencyMark {
+  readonly by: string;
+  readonly at: number;
+  readonly reason: string;
 }
 
 /** A start or restoration time more than this ahead of the device's clock is a typing mistake. */
@@ -89,6 +96,8 @@ export interface OutageState {
   readonly affectedCustomers: number;
   readonly planned: boolean;
   readonly atHeatSource: boolean;
+  /** Marked an emergency accident (the first mark); null when nobody marked it. */
+  readonly emergency: EmergencyMark | null;
   readonly phase: OutagePhase;
   readonly announcedAt: number | null;
   readonly plannedStart: number | null;
@@ -129,6 +138,7 @@ export function outageState(outage: string, records: readonly OperationsRecord[]
   let area = '';
   let affected = 0;
   let fromStart = false;
+  let emergency: EmergencyMark | null = null;
   for (const r of own) {
     const at = Date.parse(r.at);
     if (r.station !== undefined) station = r.station;
@@ -153,10 +163,13 @@ export function outageState(outage: string, records: readonly OperationsRecord[]
       case 'outage-restored':
         if (Number.isNaN(restoredAt) || at > restoredAt) restoredAt = at;
         break;
+      case 'outage-emergency':
+        emergency ??= { by: r.author.name, at, reason: r.payload.reason };
+        break;
     }
   }
   const planned = startedPlanned ?? !Number.isNaN(announcedAt);
-  const notice: NoticeState | null = covers(promises.notice.of, planned, atHeatSource)
+  const notice: NoticeState | null = covers(promises.notice.of, planned, atHeatSource, emergency !== null)
     ? {
         leadMs: Number.isNaN(announcedAt) || Number.isNaN(plannedStart) ? null : plannedStart - announcedAt,
         short: Number.isNaN(announcedAt) || (!Number.isNaN(plannedStart) && shortNotice(announcedAt, plannedStart, promises)),
@@ -168,7 +181,7 @@ export function outageState(outage: string, records: readonly OperationsRecord[]
     const { of, where } = promises.restoration;
     const dueAt = deadline(startedAt, where.atMost!);
     const end = Number.isNaN(restoredAt) ? now : restoredAt;
-    const verdict = covers(of, planned, atHeatSource) ? elapsedVerdict(where, startedAt, restoredAt, { asOfMs: now, deadline }) : 'exempt';
+    const verdict = covers(of, planned, atHeatSource, emergency !== null) ? elapsedVerdict(where, startedAt, restoredAt, { asOfMs: now, deadline }) : 'exempt';
     restoration = {
       dueAt,
       leftMs: dueAt - end,
@@ -184,6 +197,7 @@ export function outageState(outage: string, records: readonly OperationsRecord[]
     affectedCustomers: affected,
     planned,
     atHeatSource,
+    emergency,
     phase,
     announcedAt: orNull(announcedAt),
     plannedStart: orNull(plannedStart),

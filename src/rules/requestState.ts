@@ -239,7 +239,8 @@ export function requestState(allEvents: readonly EventRecord[], options: Request
       case 'accepted':
         if (isStaff(e) && owner === null) owner = e.author.name;
         acceptedAt ??= e.at;
-        answeredAt ??= e.at;
+        // Registering or accepting is not an answer (domain.md, "Settled readings: What
+        // answers a resident"): the resident is still owed word on how it is handled.
         toward('accepted', NEW_OR_REOPENED);
         break;
       case 'routed':
@@ -282,6 +283,8 @@ export function requestState(allEvents: readonly EventRecord[], options: Request
         break;
       case 'resolved':
       case 'remedy-done':
+        // A resolution answers the resident (the same reading as the results engine).
+        answeredAt ??= e.at;
         if (TERMINAL.has(status)) break;
         status = needsSignature && !signed ? 'awaiting-sign-off' : 'resolved';
         break;

@@ -64,6 +64,12 @@ const OutageRecords = v.strictObject({
   planned: v.optional(v.boolean()),
   /** Faults at the heat source are outside the 24-hour restoration promise (002 §8). */
   excludeHeatSource: v.optional(v.boolean()),
+  /**
+   * Outages a staff member marked an emergency accident (an `outage-emergency` record) are
+   * left out ("紧急事故除外", 004 appendix). Being unplanned does not make an outage one
+   * (domain.md, "Settled readings: Outages that are emergencies").
+   */
+  excludeEmergencies: v.optional(v.boolean()),
 });
 const CallRecords = v.strictObject({ records: v.literal('calls'), line: v.picklist(['hotline', 'emergency']) });
 const CallbackRecords = v.strictObject({
@@ -130,8 +136,12 @@ const Mean = v.strictObject({
   of: CallbackRecords,
   score: v.picklist(['attitude', 'ability']),
 });
-/** (1 − Σ AₙTₙ / (N·B·24)) × 100 %, 004 §10.1. */
-const ContinuousSupply = v.strictObject({ shape: v.literal('continuous-supply'), of: OutageRecords });
+/**
+ * (1 − Σ AₙTₙ / (N·B·24)) × 100 %, 004 §10.1. `eachMonth`: each month's figure (N and B the
+ * month's, "当月") is judged against the target as well as the year's, and a month below it is
+ * published as such (domain.md, "Settled readings: Continuous supply").
+ */
+const ContinuousSupply = v.strictObject({ shape: v.literal('continuous-supply'), of: OutageRecords, eachMonth: v.optional(v.boolean()) });
 /** (1 − minutes out of service / minutes in the period) × 100 %, 004 §10.5. */
 const Availability = v.strictObject({ shape: v.literal('availability'), line: v.picklist(['hotline', 'emergency']) });
 

@@ -9,7 +9,9 @@ import { Target } from './commitments';
  *
  * Files written by `npm run results` (src/rules/results) also carry the target, the verdict,
  * breakdowns by station, request kind and month, and the hotspots. They hold counts only,
- * never a person: a breakdown cell of fewer than 5 records is `suppressed` with no numbers.
+ * never a person: a breakdown cell resting on fewer than 5 records (requests, outages,
+ * calls, downtime records, households), whatever the figure's unit, is `suppressed` with no
+ * numbers; `records` is that count.
  */
 export const Cell = v.strictObject({
   key: v.string(),
@@ -19,6 +21,8 @@ export const Cell = v.strictObject({
   count: v.optional(v.number()),
   value: v.nullable(v.number()),
   suppressed: v.optional(v.literal(true)),
+  /** The cell judged against the target: a month of a figure defined per month (continuous supply). */
+  met: v.optional(v.nullable(v.boolean())),
 });
 export type Cell = v.InferOutput<typeof Cell>;
 
@@ -40,6 +44,12 @@ export const Figure = v.strictObject({
   met: v.optional(v.nullable(v.boolean())),
   /** Records of the population left out (pending, withdrawn, unreadable). */
   excluded: v.optional(v.number()),
+  /**
+   * A per-station run of an indicator over company-wide records (calls, phone-line downtime),
+   * which have no station: not measured per station, never a station's share (domain.md,
+   * "Settled readings: Company-wide records").
+   */
+  notPerStation: v.optional(v.literal(true)),
   breakdown: v.optional(Breakdown),
 });
 export type Figure = v.InferOutput<typeof Figure>;

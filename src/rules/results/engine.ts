@@ -24,9 +24,10 @@ import { chinaMonth, inPeriod, monthSegments, overlapMs, periodBounds, toHours, 
  * How each milestone is read from the records (one table, MILESTONE_OF_EVENT below):
  * - requests: the first event of the type (the first arrival, the first callback …), but
  *   `closed` is the last closing (a reopened case closes again); `accepted` is the staff
- *   registration or the first acceptance, and `first-reply` the first reply, acceptance or
- *   dispatch, both as src/rules/requestState.ts reads them; a callback counts only when
- *   the resident was reached.
+ *   registration or the first acceptance, and `first-reply` the first answer: a reply, a
+ *   dispatch (it tells the visit time) or a resolution, never the acceptance (domain.md,
+ *   "Settled readings: What answers a resident"), both as src/rules/requestState.ts reads
+ *   them; a callback counts only when the resident was reached.
  * - outages: `announced`, `started`, `restored` from their records.
  * - households: `inspected`, `nobody-home` from inspection visits inside the period.
  */
@@ -38,7 +39,10 @@ export interface EngineOptions {
   readonly asOf: number | Date;
   /** Overrides the commitments' period (a month, a quarter). */
   readonly period?: { readonly from: string; readonly to: string };
-  /** Only records of this station (records without a station — calls, line downtime — then count nowhere). */
+  /**
+   * Only records of this station. Figures over company-wide records (calls, phone-line
+   * downtime: COMPANY_WIDE) are then "not measured per station", never a station's share.
+   */
   readonly station?: string;
   readonly calendar?: WorkingDayCalendar;
   /** Breakdown cells with fewer records than this publish no numbers (default 5). */
@@ -77,7 +81,12 @@ type Doc = Record<string, unknown>;
 
 export interface Cell {
   readonly key: string;
-  /** How many records the cell holds (the denominator, or the count of scores). */
+  /**
+   * How many underlying records the cell rests on, whatever the figure's unit (domain.md,
+   * "Settled readings: Small cells"): the requests, outages, calls or callbacks of a ratio's
+   * denominator, the scores of a mean, the households of a continuous-supply cell (its
+   * customer-hours are theirs), the downtime records of an availability cell.
+   */
   readonly records: number;
   readonly numerator?: number;
   readonly denominator?: number;
@@ -85,6 +94,8 @@ export interface Cell {
   readonly value: number | null;
   /** Fewer than `minCellRecords` records: numbers withheld. */
   readonly suppressed?: true;
+  /** A month judged against the target, when the measure is defined per month (`eachMonth`). */
+  readonly met?: boolean | null;
 }
 
 export interface Breakdown {
@@ -105,6 +116,8 @@ export interface ComputedFigure {
   readonly met: boolean | null;
   /** Records of the population left out: still pending, withdrawn, or unreadable (see warnings). */
   readonly excluded?: number;
+  /** A per-station run of a figure over company-wide records: not measured per station (value null). */
+  readonly notPerStation?: true;
   readonly breakdown: Breakdown;
 }
 
@@ -140,12 +153,14 @@ const HOUSEHOLD_MILESTONES: readonly Milestone[] = ['inspected', 'nobody-home'];
 /** Which milestones an event type sets (first occurrence, but `closed` keeps the last). */
 export const MILESTONE_OF_EVENT: Readonly<Record<string, readonly RequestMilestone[]>> = {
   submitted: ['submitted'],
-  accepted: ['accepted', 'first-reply'],
+  // An acceptance registers the request; it answers nothing (domain.md, "Settled readings:
+  // What answers a resident"). A dispatch always tells the visit time (its visitAt).
+  accepted: ['accepted'],
   dispatched: ['dispatched', 'first-reply'],
   arrived: ['arrived'],
   reply: ['first-reply'],
-  resolved: ['resolved'],
-  'remedy-done': ['resolved'],
+  resolved: ['resolved', 'first-reply'],
+  'remedy-done': ['resolved', 'first-reply'],
   'signed-off': ['signed-off'],
   closed: ['closed'],
   'nobody-home': ['nobody-home'],
@@ -188,6 +203,8 @@ interface OutageAcc {
   restored: number;
   planned?: boolean;
   atHeatSource: boolean;
+  /** A staff member marked it an emergency accident (an `outage-emergency` record). */
+  emergency: boolean;
   affected: number;
 }
 
@@ -471,11 +488,12 @@ export class ResultsFold {
     switch (d.type) {
       case 'outage-announced':
       case 'outage-started':
-      case 'outage-restored': {
+      case 'outage-restored':
+      case 'outage-emergency': {
         const key = payload.outage as string;
         let o = this.outages.get(key);
         if (!o) {
-          o = { station, announced: NaN, plannedStart: NaN, started: NaN, restored: NaN, atHeatSource: false, affected: 0 };
+          o = { station, announced: NaN, plannedStart: NaN, started: NaN, restored: NaN, atHeatSource: false, emergency: false, affected: 0 };
           this.outages.set(key, o);
         }
         if (station !== undefined) o.station = station;
@@ -488,7 +506,8 @@ export class ResultsFold {
           o.planned = payload.planned === true;
           o.atHeatSource = payload.atHeatSource === true;
           o.affected = Number(payload.affectedCustomers) || 0;
-        } else if (Number.isNaN(o.restored) || at > o.restored) o.restored = at;
+        } else if (d.type === 'outage-emergency') o.emergency = true;
+        else if (Number.isNaN(o.restored) || at > o.restored) o.restored = at;
         break;
       }
       case 'call': {
@@ -561,6 +580,17 @@ export class ResultsFold {
 
   private figure(ind: Indicator): ComputedFigure {
     const m = ind.measure;
+    if (this.station !== undefined && isCompanyWide(m)) {
+      return {
+        indicator: ind.id,
+        shape: m.shape,
+        value: null,
+        target: ind.target,
+        met: null,
+        notPerStation: true,
+        breakdown: { station: [], kind: [], month: [] },
+      };
+    }
     switch (m.shape) {
       case 'ratio': {
         if (m.of.records === 'calls' || m.of.records === 'callbacks') {
@@ -578,7 +608,7 @@ export class ResultsFold {
       case 'mean':
         return this.meanFigure(ind, this.direct.get(ind.id)!, this.directExcluded.get(ind.id)!);
       case 'continuous-supply':
-        return this.continuousSupply(ind, m.of);
+        return this.continuousSupply(ind, m);
       case 'availability':
         return this.availability(ind, m.line);
     }
@@ -647,6 +677,7 @@ export class ResultsFold {
           const planned = o.planned ?? !Number.isNaN(o.announced);
           if (of.planned !== undefined && planned !== of.planned) continue;
           if (of.excludeHeatSource && o.atHeatSource) continue;
+          if (of.excludeEmergencies && o.emergency) continue;
           const anchor = Number.isNaN(o.started) ? o.plannedStart : o.started;
           if (Number.isNaN(anchor) || !inPeriod(anchor, p)) continue;
           yield {
@@ -753,13 +784,26 @@ export class ResultsFold {
    * (1 − Σ AₙTₙ / (N·B·24)) × 100 %, month by month (004 §10.1): Aₙ customers cut off by
    * outage n, Tₙ its hours inside the month, N households active in the month, B the month's
    * days inside the period. numerator = N·B·24 − Σ AₙTₙ customer-hours supplied, denominator
-   * = N·B·24; the figure of several months sums both. An outage not yet restored runs until
-   * `asOf`.
+   * = N·B·24; the figure of several months sums both (the year's figure: the same formula
+   * over the year's customer-hours). An outage not yet restored runs until `asOf`.
+   *
+   * Each month cell is that month's figure; with `eachMonth` it is judged against the target
+   * too, beside the year's verdict (domain.md, "Settled readings: Continuous supply"). A cell
+   * rests on its households (the customers whose hours it counts): one of fewer than the
+   * minimum is withheld, customer-hours or not ("Small cells").
    */
-  private continuousSupply(ind: Indicator, of: Extract<Population, { records: 'outages' }>): ComputedFigure {
+  private continuousSupply(ind: Indicator, m: Extract<Indicator['measure'], { shape: 'continuous-supply' }>): ComputedFigure {
+    const of = m.of;
     const st = this.station;
-    const month = new Map<string, [number, number]>();
+    const month: Cell[] = [];
     const byStation = new Map<string, [number, number]>();
+    const householdsOfStation = new Map<string, number>();
+    for (const h of this.households.values()) {
+      if (st !== undefined && h.station !== st) continue;
+      if (!activeBetween(h, this.period.from, lastDayOf(this.period))) continue;
+      const k = h.station ?? '';
+      householdsOfStation.set(k, (householdsOfStation.get(k) ?? 0) + 1);
+    }
     let num = 0;
     let den = 0;
     const outages = [...this.outages.values()].filter(
@@ -767,7 +811,8 @@ export class ResultsFold {
         !Number.isNaN(o.started) &&
         (st === undefined || o.station === st) &&
         (of.planned === undefined || (o.planned ?? true) === of.planned) &&
-        !(of.excludeHeatSource && o.atHeatSource),
+        !(of.excludeHeatSource && o.atHeatSource) &&
+        !(of.excludeEmergencies && o.emergency),
     );
     for (const seg of monthSegments(this.period)) {
       const n = new Map<string, number>();
@@ -791,16 +836,17 @@ export class ResultsFold {
         lost.set(k, (lost.get(k) ?? 0) + o.affected * h);
       }
       const segDen = households * hours;
-      month.set(seg.month, [segDen - lostAll, segDen]);
+      const cell = this.measuredCell(seg.month, households, segDen - lostAll, segDen);
+      month.push(m.eachMonth && !cell.suppressed ? { ...cell, met: meetsTarget(ind.target, cell.value) } : cell);
       num += segDen - lostAll;
       den += segDen;
       for (const [k, count] of n) bump(byStation, k, count * hours - (lost.get(k) ?? 0), count * hours);
     }
     const value = den === 0 ? null : (num / den) * 100;
-    const cells = (map: Map<string, [number, number]>): Cell[] =>
-      [...map.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([key, [a, b]]) => ({ key, records: b, numerator: a, denominator: b, value: b === 0 ? null : (a / b) * 100 }));
+    const station = [...byStation.entries()]
+      .filter(([key]) => key !== '')
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([key, [a, b]]) => this.measuredCell(key, householdsOfStation.get(key) ?? 0, a, b));
     return {
       indicator: ind.id,
       shape: 'continuous-supply',
@@ -809,11 +855,24 @@ export class ResultsFold {
       denominator: den,
       target: ind.target,
       met: meetsTarget(ind.target, value),
-      breakdown: { station: cells(byStation).filter((c) => c.key !== ''), kind: [], month: cells(month) },
+      breakdown: { station, kind: [], month },
     };
   }
 
-  /** (1 − minutes out of service / minutes in the period) × 100 % (004 §10.5); overlapping downtimes count once. */
+  /**
+   * A cell of a figure measured in units other than records (customer-hours, minutes):
+   * `records` is what it rests on, and under the minimum its numbers are withheld.
+   */
+  private measuredCell(key: string, records: number, numerator: number, denominator: number): Cell {
+    if (records < this.minCell) return { key, records, value: null, suppressed: true };
+    return { key, records, numerator, denominator, value: denominator === 0 ? null : (numerator / denominator) * 100 };
+  }
+
+  /**
+   * (1 − minutes out of service / minutes in the period) × 100 % (004 §10.5); overlapping
+   * downtimes count once. A month cell rests on the downtime records that touch the month:
+   * fewer than the minimum, and its minutes are withheld ("Small cells").
+   */
   private availability(ind: Indicator, line: string): ComputedFigure {
     const intervals = (this.lineDown.get(line) ?? []).slice().sort((a, b) => a[0] - b[0]);
     const merged: [number, number][] = [];
@@ -822,13 +881,14 @@ export class ResultsFold {
       if (last && a <= last[1]) last[1] = Math.max(last[1], b);
       else merged.push([a, b]);
     }
-    const month = new Map<string, [number, number]>();
+    const month: Cell[] = [];
     let num = 0;
     let den = 0;
     for (const seg of monthSegments(this.period)) {
       const total = toMinutes(seg.endMs - seg.startMs);
       const down = merged.reduce((sum, [a, b]) => sum + toMinutes(overlapMs(a, b, seg.startMs, seg.endMs)), 0);
-      month.set(seg.month, [total - down, total]);
+      const records = intervals.reduce((count, [a, b]) => count + (overlapMs(a, b, seg.startMs, seg.endMs) > 0 ? 1 : 0), 0);
+      month.push(this.measuredCell(seg.month, records, total - down, total));
       num += total - down;
       den += total;
     }
@@ -841,11 +901,7 @@ export class ResultsFold {
       denominator: den,
       target: ind.target,
       met: meetsTarget(ind.target, value),
-      breakdown: {
-        station: [],
-        kind: [],
-        month: [...month.entries()].map(([key, [a, b]]) => ({ key, records: b, numerator: a, denominator: b, value: b === 0 ? null : (a / b) * 100 })),
-      },
+      breakdown: { station: [], kind: [], month },
     };
   }
 
@@ -1005,6 +1061,15 @@ class RequestSubject implements Subject {
     const i = MILESTONE_INDEX.get(m);
     return i === undefined ? NaN : this.r.t[i]!;
   }
+}
+
+/**
+ * Figures over company-wide records, which carry no station (domain.md, "Settled readings:
+ * Company-wide records"): calls to a line and a line's downtime. A per-station run says "not
+ * measured per station" for them.
+ */
+export function isCompanyWide(m: Indicator['measure']): boolean {
+  return m.shape === 'availability' || (m.shape === 'ratio' && m.of.records === 'calls');
 }
 
 function lastDayOf(p: PeriodBounds): string {

@@ -124,42 +124,69 @@ describe('ratios with deadlines', () => {
     expect(f.met).toBe(false); // target 95 %
   });
 
-  it('answers within 24 hours: the first reply, acceptance or dispatch counts as the answer', () => {
-    // reply-24h covers complaints, consultations and repairs.
+  it('answers within 24 hours: the first reply, dispatch or resolution answers; an acceptance alone never does', () => {
+    // domain.md, "Settled readings: What answers a resident". reply-24h covers complaints,
+    // consultations and repairs.
     //   complaint: reply after 23 h → met
     //   consultation: reply after 25 h → missed
-    //   repair: accepted after 2 h (an acceptance is an answer), reply after 30 h → met
+    //   repair A: accepted after 2 h (not an answer), reply after 30 h → missed
+    //   repair B: accepted after 1 h, dispatched after 3 h (tells the visit time) → met
+    //   complaint C: accepted after 1 h and nothing more, 24 h passed → missed
+    //   complaint D: accepted after 1 h, remedy done (a resolution) after 20 h → met
     //   praise: not in the population
-    // Figure: 2 / 3.
+    // Figure: 3 met of 6 = 50 %.
     const s = cst('2025-12-02 09:00');
     const docs = [
       ...request('complaint', s, [['reply', plus(s, hours(23))]]),
       ...request('consultation', s, [['reply', plus(s, hours(25))]]),
       ...request('repair', s, [['accepted', plus(s, hours(2))], ['reply', plus(s, hours(30))]]),
+      ...request('repair', s, [['accepted', plus(s, hours(1))], ['dispatched', plus(s, hours(3))]]),
+      ...request('complaint', s, [['accepted', plus(s, hours(1))]]),
+      ...request('complaint', s, [['accepted', plus(s, hours(1))], ['remedy-done', plus(s, hours(20))]]),
       ...request('praise', s, []),
     ];
     const f = figure(HEAT, 'reply-24h', docs);
-    expect([f.numerator, f.denominator]).toEqual([2, 3]);
+    expect([f.numerator, f.denominator]).toEqual([3, 6]);
   });
 
-  it('closes complaints within 6 days of acceptance, reading the last closing of a reopened case', () => {
-    // accepted 1 Dec 10:00; limit 6 × 24 h → 7 Dec 10:00.
-    //   A: closed 7 Dec 10:00 exactly → met
-    //   B: closed 3 Dec, reopened 4 Dec, closed again 8 Dec → the last closing counts: missed
-    // Figure: 1 / 2 = 50 %.
+  it('an acceptance alone never answers a customer opinion (gas, 2 working days)', () => {
+    // Received Tue 5 Mar 2024 10:00; 2 working days: Wed 6, Thu 7 → due Thu 7 Mar 24:00.
+    //   A: accepted 10:05 the same day, nothing more → missed once the limit has passed
+    //   B: accepted 10:05, reply Thu 7 Mar 23:59 → met
+    // Figure: 1 / 2.
+    const s = cst('2024-03-05 10:00');
+    const docs = [
+      ...request('suggestion', s, [['accepted', plus(s, minutes(5))]]),
+      ...request('suggestion', s, [['accepted', plus(s, minutes(5))], ['reply', cst('2024-03-07 23:59')]]),
+    ];
+    const f = figure(GAS, 'customer-opinions', docs, { asOf: AFTER_2024 });
+    expect([f.numerator, f.denominator]).toEqual([1, 2]);
+  });
+
+  it('closes complaints within 6 days of acceptance counted as the Civil Code counts days, reading the last closing of a reopened case', () => {
+    // domain.md, "Settled readings: Counting days": the day of acceptance is not counted; the
+    // sixth day ends at 24:00 China time. Accepted Monday 1 Dec 2025 10:00 → Tue 2 … Sun 7
+    // are the six days → due Sunday 7 Dec 24:00 (not 7 Dec 10:00, 144 hours).
+    //   A: closed Sun 7 Dec 23:00 → met (13 h after 144 hours, still inside Sunday)
+    //   B: closed Mon 8 Dec 00:30 → missed
+    //   C: closed 3 Dec, reopened 4 Dec, closed again Mon 8 Dec 10:00 → the last closing counts: missed
+    //   D: closed Sun 7 Dec 10:00 exactly → met
+    // Figure: 2 / 4 = 50 %.
     const s = cst('2025-12-01 09:00');
     const acc = cst('2025-12-01 10:00');
     const docs = [
-      ...request('complaint', s, [['accepted', acc], ['closed', cst('2025-12-07 10:00')]]),
+      ...request('complaint', s, [['accepted', acc], ['closed', cst('2025-12-07 23:00')]]),
+      ...request('complaint', s, [['accepted', acc], ['closed', cst('2025-12-08 00:30')]]),
       ...request('complaint', s, [
         ['accepted', acc],
         ['closed', cst('2025-12-03 10:00')],
         ['reopened', cst('2025-12-04 10:00')],
         ['closed', cst('2025-12-08 10:00')],
       ]),
+      ...request('complaint', s, [['accepted', acc], ['closed', cst('2025-12-07 10:00')]]),
     ];
     const f = figure(HEAT, 'complaint-closed-6d', docs);
-    expect([f.numerator, f.denominator]).toEqual([1, 2]);
+    expect([f.numerator, f.denominator]).toEqual([2, 4]);
   });
 
   it('gives "not measured" for a ratio with a zero denominator', () => {

@@ -11,7 +11,23 @@ describe('deadlineOf', () => {
     expect(deadlineOf(start, within(40, 'minutes'))).toEqual(cst('2025-03-07 18:00')); // gas emergency, 004
     expect(deadlineOf(start, within(1, 'hours'))).toEqual(cst('2025-03-07 18:20')); // heating repair on site, 002 §7
     expect(deadlineOf(start, within(24, 'hours'))).toEqual(cst('2025-03-08 17:20')); // answer, 002 §12
-    expect(deadlineOf(start, within(6, 'days'))).toEqual(cst('2025-03-13 17:20')); // complaint closed, 003 §25
+  });
+
+  it('counts days as the Civil Code does: the first day is not counted, the last ends at 24:00 China time', () => {
+    // domain.md, "Settled readings: Counting days". Fri 7 Mar 17:20 + 6 days: Sat 8 … Thu 13
+    // are the six days, so the limit is Thu 13 Mar 24:00 = Fri 14 Mar 00:00, not 13 Mar 17:20
+    // (144 elapsed hours).
+    expect(deadlineOf(start, within(6, 'days'))).toEqual(cst('2025-03-14 00:00')); // complaint closed, 003 §26
+    // A complaint received Monday 10:00 (Mon 1 Dec 2025): Tue 2 … Sun 7 are the six days, so
+    // closing Sunday 23:00 is on time and Monday 00:30 is late.
+    const monday = cst('2025-12-01 10:00');
+    expect(deadlineOf(monday, within(6, 'days'))).toEqual(cst('2025-12-08 00:00'));
+    expect(metDeadline(monday, cst('2025-12-07 23:00'), within(6, 'days'))).toBe(true);
+    expect(metDeadline(monday, cst('2025-12-08 00:30'), within(6, 'days'))).toBe(false);
+    // The same instant counted as 144 hours would have ended Sunday 10:00: 23:00 would be late.
+    expect(metDeadline(monday, cst('2025-12-07 23:00'), within(144, 'hours'))).toBe(false);
+    // 00:00 China time is the start of a day: received 00:00 Mon, 1 day ends Tue 24:00.
+    expect(deadlineOf(cst('2025-12-01 00:00'), within(1, 'days'))).toEqual(cst('2025-12-03 00:00'));
   });
 
   it('counts working days to the end of the Nth working day (Fri → Mon 24:00)', () => {

@@ -55,13 +55,23 @@ describe('the promises are the published ones', () => {
     expect(HEATING_PROMISES.restoration.where).toEqual(RESTORATION);
   });
 
-  it("follow the gas commitments (2024) when given: only planned outages are promised a restoration", () => {
+  it('follow the gas commitments (2024) when given: every outage is promised a restoration but those marked an emergency accident', () => {
+    // domain.md, "Settled readings: Outages that are emergencies": an unplanned outage is not
+    // an emergency by default; only a staff member's mark (who, when, why) leaves it out.
     const gas = { notice: promise(2024, 'outage-notice')!, restoration: promise(2024, 'supply-restored')! } as OutagePromises;
     const fault = [start(1, START)];
-    expect(outageState(outageId(1), fault, ms(START) + hours(30), gas).restoration).toMatchObject({ overdue: false, verdict: 'exempt' });
+    // Started 09:00, not restored, now +30 h: 30 h > 24 h, missed for gas as for heating.
+    expect(outageState(outageId(1), fault, ms(START) + hours(30), gas).restoration).toMatchObject({ overdue: true, verdict: 'missed' });
     expect(outageState(outageId(1), fault, ms(START) + hours(30)).restoration).toMatchObject({ overdue: true, verdict: 'missed' });
     const planned = [start(2, START, { planned: true })];
     expect(outageState(outageId(2), planned, ms(START) + hours(30), gas).restoration).toMatchObject({ overdue: true, verdict: 'missed' });
+    const marked = [start(3, START), aRecord('outage-emergency', plus(START, minutes(10)), { outage: outageId(3), reason: '第三方施工挖断中压管线' }, STATION)];
+    const state = outageState(outageId(3), marked, ms(START) + hours(30), gas);
+    expect(state.restoration).toMatchObject({ overdue: false, verdict: 'exempt' });
+    expect(state.notice).toBeNull();
+    expect(state.emergency).toMatchObject({ reason: '第三方施工挖断中压管线', at: ms(START) + minutes(10) });
+    // Heating's restoration promise leaves out faults at the heat source only: the mark changes nothing there.
+    expect(outageState(outageId(3), marked, ms(START) + hours(30)).restoration).toMatchObject({ verdict: 'missed' });
   });
 });
 

@@ -64,10 +64,16 @@ describe('queueEntry: the deadline that comes first, and how urgent it is', () =
   });
 
   it('a complaint carries its 6-day close deadline after it is answered', () => {
-    const history = aRequestHistory({ kind: 'complaint', steps: ['accepted'] });
-    const entry = queueEntry(stateOf(history, hours(1)), at(hours(1)));
+    // Accepted at T0 + 30 min (Mon 1 Dec 2025 08:30 China time), answered by a reply at T0 + 60 min
+    // (an acceptance alone answers nothing). Six days counted as the Civil Code does: Tue 2 …
+    // Sun 7, due Sun 7 Dec 24:00 China time = T0 + 7 × 24 h − 8 h = T0 + 160 h.
+    const history = aRequestHistory({ kind: 'complaint', steps: ['accepted', 'reply'] });
+    const entry = queueEntry(stateOf(history, hours(1) + minutes(1)), at(hours(1) + minutes(1)));
     expect(entry.deadlines.map((d) => d.what)).toEqual(['escalation', 'close']);
-    expect(entry.deadlines.find((d) => d.what === 'close')!.at).toBe(iso(minutes(30) + hours(144)));
+    expect(entry.deadlines.find((d) => d.what === 'close')!.at).toBe(iso(hours(160)));
+    // Accepted only: the answer is still owed.
+    const acceptedOnly = aRequestHistory({ kind: 'complaint', steps: ['accepted'] });
+    expect(queueEntry(stateOf(acceptedOnly, hours(1)), at(hours(1))).deadlines.map((d) => d.what)).toContain('answer');
   });
 
   it('a resolved repair has no deadline left', () => {

@@ -49,7 +49,8 @@ describe('a repair from submission to closing', () => {
       assignee: PEOPLE.technician.name,
       visit: { technician: PEOPLE.technician.name, technicianName: '陈师傅', at: '2025-12-01T01:00:00.000Z' },
       answerDueAt: at(hours(24)),
-      answeredAt: at(minutes(30)),
+      // Accepted at 30 min answers nothing; the dispatch at 60 min tells the visit time.
+      answeredAt: at(minutes(60)),
       answerOverdue: false,
       acceptedAt: at(minutes(30)),
       closeDueAt: null,
@@ -237,9 +238,16 @@ describe('the answer deadline', () => {
     expect(stateAt(late, hours(30)).answerOverdue).toBe(true);
   });
 
-  it('the first reply, acceptance or dispatch answers', () => {
+  it('the first reply, dispatch or resolution answers; an acceptance alone never does', () => {
+    // domain.md, "Settled readings: What answers a resident".
     const events = aRequestHistory({ steps: [step('dispatched', hours(2)), step('accepted', hours(3))] });
     expect(stateAt(events, hours(4)).answeredAt).toBe(at(hours(2)));
+    // Accepted at 1 h and nothing more: at 24 h + 1 ms unanswered and overdue.
+    const acceptedOnly = aRequestHistory({ kind: 'consultation', steps: [step('accepted', hours(1))] });
+    expect(stateAt(acceptedOnly, hours(24) + 1)).toMatchObject({ acceptedAt: at(hours(1)), answeredAt: null, answerOverdue: true });
+    // A resolution at 5 h answers a complaint accepted at 1 h.
+    const resolved = aRequestHistory({ kind: 'complaint', steps: [step('accepted', hours(1), { author: 'complaintHandler' }), step('remedy-done', hours(5))] });
+    expect(stateAt(resolved, hours(30))).toMatchObject({ answeredAt: at(hours(5)), answerOverdue: false });
   });
 
   it('gas appointments: installation 2 working days, repair 1 (004), over the National Day holiday', () => {
@@ -277,9 +285,14 @@ describe('complaints (000 §3.2, 003 §25)', () => {
         step('remedy-done', hours(30)),
       ],
     });
+    // Accepted Mon 1 Dec 2025 09:00 China time (T0 + 1 h): the day of acceptance is not
+    // counted, Tue 2 … Sun 7 are the six days, so the case is due Sun 7 Dec 24:00 China time
+    // = 2025-12-07T16:00Z (domain.md, "Settled readings: Counting days"), T0 + 160 h, not
+    // T0 + 1 h + 144 h.
     const s = stateAt(events, hours(31));
-    expect(s).toMatchObject({ status: 'resolved', owner: PEOPLE.complaintHandler.name, closeDueAt: at(hours(1 + 6 * 24)), closeOverdue: false });
-    expect(stateAt(events, hours(1 + 6 * 24) + 1).closeOverdue).toBe(true);
+    expect(s).toMatchObject({ status: 'resolved', owner: PEOPLE.complaintHandler.name, closeDueAt: '2025-12-07T16:00:00.000Z', closeOverdue: false });
+    expect(stateAt(events, hours(160)).closeOverdue).toBe(false);
+    expect(stateAt(events, hours(160) + 1).closeOverdue).toBe(true);
   });
 });
 

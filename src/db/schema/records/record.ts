@@ -21,6 +21,8 @@ import { COMMITTEE_PAYLOADS, COMMITTEE_RECORD_TYPES } from './commitmentsRecords
  *   outage-announced     { outage, plannedStart, plannedEnd?, affectedCustomers, area }
  *   outage-started       { outage, planned, atHeatSource, affectedCustomers, area }
  *   outage-restored      { outage }
+ *   outage-emergency     { outage, reason }: a staff member (the author) marks the outage an
+ *                        emergency accident (紧急事故, 004 appendix), saying why
  *   call                 { line: hotline|emergency, answered, rings }
  *   line-down            { line, from, to, reason? }
  *   household            { household, activeFrom, activeTo?, coalToGas? }
@@ -82,6 +84,13 @@ export const OutageStarted = obj({
   area: text(200),
 });
 export const OutageRestored = obj({ outage: OutageId });
+/**
+ * An outage marked an emergency accident (紧急事故): the gas notice and restoration figures
+ * leave it out (004 appendix, "紧急事故除外"). Only a staff member's mark makes an outage an
+ * emergency, never its being unplanned (domain.md, "Settled readings: Outages that are
+ * emergencies"); the record's author is who marked it, `reason` why.
+ */
+export const OutageEmergency = obj({ outage: OutageId, reason: text(500) });
 /** One call: rings until answered (or until the caller hung up, `answered: false`). No caller number is kept. */
 export const Call = obj({ line: oneOf(PHONE_LINES), answered: Bool, rings: Count });
 export const LineDown = v.pipe(
@@ -104,6 +113,7 @@ export const RECORD_TYPES = [
   'outage-announced',
   'outage-started',
   'outage-restored',
+  'outage-emergency',
   'call',
   'line-down',
   'household',
@@ -134,6 +144,7 @@ function build<const K extends v.ObjectEntries>(key: K) {
       rec('outage-announced', OutageAnnounced),
       rec('outage-started', OutageStarted),
       rec('outage-restored', OutageRestored),
+      rec('outage-emergency', OutageEmergency),
       rec('call', Call),
       rec('line-down', LineDown),
       rec('household', Household),
