@@ -35,6 +35,8 @@ export function* sampleHistory2024(seed = 2024): Generator<Record<string, unknow
       row: 'outage', outage: `O-${n}`, station: stations[n % 2], planned, affectedCustomers: 20 + Math.floor(rnd() * 200), area: '示例小区',
       ...(planned ? { announcedAt: T(start - (n === 9 ? 30 : 72) * H) } : {}),
       startedAt: T(start), restoredAt: T(start + (n === 3 ? 30 : 2 + Math.floor(rnd() * 10)) * H),
+      // One fault marked an emergency accident: the notice and restoration figures leave it out.
+      ...(n === 12 ? { emergency: '第三方施工挖断中压管线（示例）' } : {}),
     };
   }
   for (let c = 0; c < 4000; c += 1) {

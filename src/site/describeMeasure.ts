@@ -14,7 +14,7 @@ export function describeMeasure(measure: Measure, t: Dictionary): string {
     case 'mean':
       return fill(t.measure.mean, { of: describePopulation(measure.of, t), score: t.measure.scores[measure.score] });
     case 'continuous-supply':
-      return t.measure.continuousSupply;
+      return measure.eachMonth ? `${t.measure.continuousSupply}${t.measure.eachMonth}` : t.measure.continuousSupply;
     case 'availability':
       return t.measure.availability;
   }
@@ -31,7 +31,7 @@ export function describePopulation(population: Population, t: Dictionary): strin
     }
     case 'outages': {
       const base = population.planned === undefined ? m.outages : population.planned ? m.plannedOutages : m.unplannedOutages;
-      return population.excludeHeatSource ? `${base}${m.excludeHeatSource}` : base;
+      return `${base}${population.excludeHeatSource ? m.excludeHeatSource : ''}${population.excludeEmergencies ? m.excludeEmergencies : ''}`;
     }
     case 'calls':
       return population.line === 'hotline' ? m.hotlineCalls : m.emergencyCalls;

@@ -42,6 +42,16 @@ export function resultsAgainstCommitments(commitments: Commitments, results: Res
   });
 }
 
+/**
+ * The months of a figure defined per month (cells judged against the target, continuous
+ * supply's `eachMonth`), and those below target; null when the figure judges no month.
+ */
+export function monthlyVerdicts(figure: Figure | undefined): { months: Cell[]; below: Cell[] } | null {
+  const months = (figure?.breakdown?.month ?? []).filter((c) => c.met !== undefined || c.suppressed);
+  if (!months.some((c) => c.met !== undefined)) return null;
+  return { months, below: months.filter((c) => c.met === false) };
+}
+
 export function countOutcomes(rows: IndicatorResult[]): { met: number; notMet: number; notMeasured: number } {
   return {
     met: rows.filter((r) => r.met === true).length,
@@ -91,7 +101,8 @@ function field(x: string | number | null | undefined): string {
 
 /**
  * Every figure of a year as CSV: one line per indicator (dimension "all"), then one per
- * breakdown cell. Withheld cells (fewer than 5 records) carry no numbers. Counts only: the
+ * breakdown cell. Withheld cells (fewer than 5 records) carry no numbers. A month judged
+ * against the target (continuous supply, defined per month) says so in the "met" column. Counts only: the
  * file holds no personal data. Labels in the page's language (`pickLabel`).
  */
 export function resultsCsv(rows: IndicatorResult[], h: CsvHeadings, pickLabel: (i: Indicator) => string): string {
@@ -108,7 +119,7 @@ export function resultsCsv(rows: IndicatorResult[], h: CsvHeadings, pickLabel: (
     for (const dimension of BREAKDOWN_DIMENSIONS) {
       for (const c of f?.breakdown?.[dimension] ?? []) {
         lines.push(
-          [r.indicator.id, pickLabel(r.indicator), dimension, c.key, target, c.value, c.numerator, c.denominator, c.count, '', '', c.suppressed ? h.yes : '']
+          [r.indicator.id, pickLabel(r.indicator), dimension, c.key, target, c.value, c.numerator, c.denominator, c.count, yesNo(c.met), '', c.suppressed ? h.yes : '']
             .map(field)
             .join(','),
         );
@@ -142,4 +153,25 @@ export function glanceAtResults(results: Results, commitments: Commitments | und
     notMet: results.figures.filter((f) => f.value !== null && f.met === false).length,
     notMeasured: results.figures.filter((f) => f.value === null || f.met === undefined || f.met === null).length,
   };
+}
+
+/**
+ * The results the home page may show as the utility's own: the year before its newest
+ * commitments (the newest of its own service; or the newest older results), and only when that year's commitments are of the
+ * utility's own service (content/utility.yaml `service`). A set of another service (the
+ * sample gas company beside a heating utility) is never the glance: `example` names it, to be
+ * linked as a sample only when the file says it is one.
+ */
+export function resultsForHome<C extends Pick<Commitments, 'year' | 'service'>, R extends Pick<Results, 'year' | 'sample'>>(
+  service: Commitments['service'],
+  allCommitments: readonly C[],
+  allResults: readonly R[],
+): { own: R | undefined; example: R | undefined; latestCommitments: C | undefined } {
+  const latestCommitments = allCommitments.find((c) => c.service === service);
+  const serviceOf = (year: number) => allCommitments.find((c) => c.year === year)?.service;
+  const before = latestCommitments ? allResults.filter((r) => r.year < latestCommitments.year) : [...allResults];
+  const ownCandidates = before.filter((r) => serviceOf(r.year) === service);
+  const own = latestCommitments ? (ownCandidates.find((r) => r.year === latestCommitments.year - 1) ?? ownCandidates[0]) : ownCandidates[0];
+  const example = own ? undefined : allResults.find((r) => r.sample && serviceOf(r.year) !== service);
+  return { own, example, latestCommitments };
 }

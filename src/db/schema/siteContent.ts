@@ -25,6 +25,11 @@ export const Utility = v.strictObject({
   hotline: PhoneNumber,
   hotlineHours: Bilingual,
   emergencyPhone: PhoneNumber,
+  /**
+   * The utility's own service (heating or gas): the home page shows as its results only
+   * figures of commitments of this service, never a sample set of another (default heating).
+   */
+  service: v.optional(v.picklist(['heating', 'gas'], 'service must be heating or gas'), 'heating'),
   /** Who approves the committee's commitments before they are published (default manager). */
   approverRole: v.optional(v.picklist(APPROVER_ROLES, `approverRole must be one of ${APPROVER_ROLES.join(', ')}`), DEFAULT_APPROVER_ROLE),
   halls: v.array(

@@ -57,6 +57,31 @@ describe('npm run import', () => {
     expect(report.loaded).toBe(10);
   });
 
+  it('loads nothing from a file with an impossible date and a time without a zone, naming both lines', async () => {
+    // domain.md, "Settled readings: Times": 2023-02-30 would have become 2 March, and a time
+    // without a zone would have been read in this machine's zone.
+    const rows = [
+      { row: 'call', key: 'zone-1', line: 'hotline', at: '2024-06-02T09:00:00+08:00', answered: true, rings: 1 },
+      { row: 'call', key: 'zone-2', line: 'hotline', at: '2023-02-30T10:00+08:00', answered: true, rings: 1 },
+      { row: 'call', key: 'zone-3', line: 'hotline', at: '2024-06-02T09:10:00Z', answered: true, rings: 2 },
+      { row: 'outage', outage: 'Z-1', station: 'north-1', startedAt: '2024-05-01T10:00:00', affectedCustomers: 3 },
+    ];
+    const file = path.join(dir, 'zones.ndjson');
+    writeFileSync(file, ndjson(rows));
+    const r = cli('import', [file, '--system', 'zone-test']);
+    expect(r.status, r.out).toBe(1);
+    expect(r.out).toContain('2 bad row(s) of 4; nothing loaded');
+    expect(r.out).toContain('line 2: at "2023-02-30T10:00+08:00" is not a date: 2023-02 has 28 days');
+    expect(r.out).toContain('line 4: startedAt "2024-05-01T10:00:00" has no zone');
+    // Nothing of the file reached the database, not even its good rows.
+    const res = await fetch(`${site.url}/db/operations/_all_docs?include_docs=true`, {
+      headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}` },
+    });
+    const all = (await res.json()) as { rows: { doc?: { source?: { system?: string } } }[] };
+    expect(res.status).toBe(200);
+    expect(all.rows.filter((row) => row.doc?.source?.system === 'zone-test')).toEqual([]);
+  });
+
   it('loads a season of history once: the same file twice creates nothing twice', () => {
     const file = path.join(dir, 'season.ndjson');
     writeFileSync(file, ndjson(seasonRows()));
@@ -129,6 +154,27 @@ describe('the results page built from what the command wrote', () => {
       // 4 planned outages at one station: fewer than 5 records, the cell is withheld.
       expect(lines).toContain('outage-notice-48h,Notice of planned outages,station,north-1,>= 100 percent,,,,,,,yes');
       expect(csv).not.toMatch(/r-1001|13900000000|王先生/); // no personal data
+
+      // Continuous supply of the 2024 sample, month by month (content/results/2024.json, from
+      // server/cli/sampleHistory.ts): the year 17,334,621 / 17,349,600 = 99.914 % is over
+      // 99.9 % and met, while April (1,398,960 / 1,404,000 = 99.641 %), May (99.875 %), July
+      // (1,486,510 / 1,488,000 = 99.89987 %) and December (99.895 %) are below it.
+      const gas = stripHtml(readFileSync(path.join(project, 'dist/en/results/2024/index.html'), 'utf8'));
+      expect(gas).toContain('Month by month');
+      expect(gas).toContain('4 month(s) below target: 2024-04, 2024-05, 2024-07, 2024-12');
+      expect(gas).toMatch(/2024-04\s*99\.64 %\s*below target/);
+      expect(gas).toMatch(/2024-03\s*100 %\s*met/);
+      const gasZh = stripHtml(readFileSync(path.join(project, 'dist/results/2024/index.html'), 'utf8'));
+      expect(gasZh).toContain('4 个月低于目标：2024-04、2024-05、2024-07、2024-12');
+      const gasCsv = readFileSync(path.join(project, 'dist/en/results/2024.csv'), 'utf8').split('\r\n');
+      expect(gasCsv.find((l) => l.startsWith('continuous-supply,Continuous supply,month,2024-04,'))).toMatch(/,1398960,1404000,,no,,$/);
+
+      // The home page of a heating utility (content/utility.yaml service: heating) never shows
+      // the sample gas company's verdicts as its own; it links them as the example they are.
+      const home = readFileSync(path.join(project, 'dist/en/index.html'), 'utf8');
+      expect(home).not.toContain('data-glance="results"');
+      expect(stripHtml(home)).toContain('The results of 2024 are not published yet.');
+      expect(stripHtml(home)).toContain('Example: the 2024 results of Example gas company (2024 commitments, example) (sample data, not this utility’s results)');
     } finally {
       rmSync(project, { recursive: true, force: true });
     }

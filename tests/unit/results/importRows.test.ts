@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRows, rowToDocs, splitCsvLine } from '../../../src/db/import/importRows';
+import { parseRows, parseZonedInstant, rowToDocs, splitCsvLine } from '../../../src/db/import/importRows';
 
 const ctx = { system: 'old-crm', importer: 'admin' };
 
@@ -47,5 +47,27 @@ describe('import rows', () => {
     expect(!r.ok && r.reason).toMatch(/rings/i);
     const e = rowToDocs({ row: 'event', request: 'R1', requestKind: 'repair', type: 'arrived', at: '2025-12-20T08:00:00Z', station: 'north-1' }, ctx);
     expect(!e.ok && e.reason).toMatch(/resident/i);
+  });
+
+  it('refuses an impossible date and a time without a zone, each with its field (domain.md, "Settled readings: Times")', () => {
+    const call = (at: string) => rowToDocs({ row: 'call', line: 'hotline', at, answered: true, rings: 1 }, ctx);
+    // Date.parse would make 2 March of 30 February 2023 (2023 is no leap year: February has 28 days).
+    expect(call('2023-02-30T10:00+08:00')).toEqual({ ok: false, reason: 'at "2023-02-30T10:00+08:00" is not a date: 2023-02 has 28 days' });
+    expect(call('2024-02-29T10:00+08:00').ok).toBe(true); // 2024 is a leap year
+    expect(call('2100-02-29T10:00Z').ok).toBe(false); // 2100 is not
+    expect(call('2024-04-31T10:00Z').ok).toBe(false);
+    expect(call('2024-05-01T24:00Z').ok).toBe(false);
+    // Without a zone each of these was read in the machine's zone: 8 hours off on a UTC server.
+    for (const at of ['2024-05-01T10:00:00', '2024-05-01 10:00', '2024-05-01']) {
+      const r = call(at);
+      expect(r.ok, at).toBe(false);
+      expect(!r.ok && r.reason, at).toMatch(/^at ".*" (has no zone|is not a time with a zone)/);
+    }
+    const outage = rowToDocs({ row: 'outage', startedAt: '2024-05-01T10:00:00', affectedCustomers: 3 }, ctx);
+    expect(!outage.ok && outage.reason).toMatch(/^startedAt "2024-05-01T10:00:00" has no zone/);
+    // With a zone the instant is exact: 10:00 China time is 02:00 UTC, whatever the machine's zone.
+    const good = call('2024-05-01 10:00+08:00');
+    expect(good.ok && good.docs[0]!.at).toBe('2024-05-01T02:00:00.000Z');
+    expect(parseZonedInstant('2024-05-01T10:00:00.5Z')).toEqual({ ok: true, ms: Date.UTC(2024, 4, 1, 10, 0, 0, 500) });
   });
 });
