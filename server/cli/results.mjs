@@ -150,13 +150,23 @@ async function main() {
   else writeFileSync(out, text);
   const seconds = (performance.now() - started) / 1000;
   const summary = computed.figures
-    .map((f) => `  ${f.indicator}: ${f.value === null ? 'not measured' : f.value.toFixed(2)}${f.met === null ? '' : f.met ? ' (met)' : ' (not met)'}`)
+    .map((f) => `  ${f.indicator}: ${f.notPerStation ? 'not measured per station (company-wide records)' : f.value === null ? 'not measured' : f.value.toFixed(2)}${f.met === null ? '' : f.met ? ' (met)' : ' (not met)'}${monthsBelow(f)}`)
     .join('\n');
   console.error(
     `results ${year}: read ${docs} documents (${computed.read.events} events, ${computed.read.records} records) in ${seconds.toFixed(1)} s` +
       `${out === '-' ? '' : `; wrote ${path.relative(process.cwd(), out)}`}\n${summary}` +
       (computed.warnings.length ? `\nwarnings:\n  ${computed.warnings.join('\n  ')}` : ''),
   );
+}
+
+/**
+ * The months below target of a figure judged month by month (continuous supply), for the
+ * summary line: " — below target in 2024-04, 2024-07".
+ * @param {{ breakdown: { month: readonly { key: string, met?: boolean | null }[] } }} f
+ */
+function monthsBelow(f) {
+  const below = f.breakdown.month.filter((c) => c.met === false).map((c) => c.key);
+  return below.length ? ` — below target in ${below.join(', ')}` : '';
 }
 
 main().catch((err) => {

@@ -105,7 +105,7 @@ export const en: Dictionary = {
     monthlyIntro: 'This figure is defined per month (the month’s customers and days): each month is judged against the target; the year’s figure is the same formula over the year’s customer-hours.',
     monthsBelow: '{count} month(s) below target: {months}',
     monthsAllMet: 'Every month met the target.',
-    belowTarget: 'below target',
+    belowTarget: 'Below target',
     month: 'Month',
     notMeasuredWhy: 'No records to count in this period',
     basis: 'Basis',

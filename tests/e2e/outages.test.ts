@@ -173,8 +173,21 @@ describe('outage notices in the staff console', () => {
     await expect.poll(() => faultRow.getAttribute('data-phase')).toBe('restored');
     expect(await faultRow.textContent()).toContain(o.restorationVerdict.met);
 
+    // The fault is marked an emergency accident, saying why (domain.md, "Settled readings:
+    // Outages that are emergencies"): a blank reason is refused at its field, nothing saved.
+    await faultRow.locator('details.emergency-mark summary').click();
+    const markForm = faultRow.locator('details.emergency-mark form');
+    await markForm.getByRole('button', { name: o.markEmergency, exact: true }).click();
+    await expect.poll(() => markForm.locator('[aria-invalid="true"]').count()).toBe(1);
+    expect((await deviceRecords(page)).length).toBe(4);
+    await markForm.getByLabel(o.emergencyReason, { exact: true }).fill('第三方施工挖断管线');
+    await markForm.getByRole('button', { name: o.markEmergency, exact: true }).click();
+    await expect.poll(() => faultRow.locator('[data-emergency="yes"]').count()).toBe(1);
+    expect(await faultRow.locator('[data-emergency="yes"]').textContent()).toContain('第三方施工挖断管线');
+    expect(await faultRow.locator('details.emergency-mark').count()).toBe(0);
+
     const onDevice = await deviceRecords(page);
-    expect(onDevice.map((r) => r.type).sort()).toEqual(['outage-announced', 'outage-announced', 'outage-restored', 'outage-started']);
+    expect(onDevice.map((r) => r.type).sort()).toEqual(['outage-announced', 'outage-announced', 'outage-emergency', 'outage-restored', 'outage-started']);
     expect(onDevice.every((r) => r.station === STATION)).toBe(true);
     const announced = page.locator('.outage-list .outage[data-phase="announced"]');
     expect(await announced.count()).toBe(2);
@@ -191,7 +204,7 @@ describe('outage notices in the staff console', () => {
       return (res.json.rows as { doc?: { type: string; author: { name: string } } | null }[]).map((r) => r.doc ?? null);
     };
     const inOps = await eventually(readOps, (docs) => docs.every(Boolean), 60_000);
-    expect(inOps.map((d) => d?.type).sort()).toEqual(['outage-announced', 'outage-announced', 'outage-restored', 'outage-started']);
+    expect(inOps.map((d) => d?.type).sort()).toEqual(['outage-announced', 'outage-announced', 'outage-emergency', 'outage-restored', 'outage-started']);
     expect(inOps.every((d) => d?.author.name === manager.name)).toBe(true);
 
     // A second operations device (the hotline) shows the same outages in the same states.

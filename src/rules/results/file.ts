@@ -25,6 +25,7 @@ export function toResultsFile(computed: ComputedResults, options: { sample?: boo
       target: f.target,
       met: f.met,
       ...(f.excluded !== undefined ? { excluded: f.excluded } : {}),
+      ...(f.notPerStation ? { notPerStation: true as const } : {}),
       breakdown: {
         station: f.breakdown.station.map((c) => ({ ...c })),
         kind: f.breakdown.kind.map((c) => ({ ...c })),

@@ -162,8 +162,8 @@ describe('the results page built from what the command wrote', () => {
       const gas = stripHtml(readFileSync(path.join(project, 'dist/en/results/2024/index.html'), 'utf8'));
       expect(gas).toContain('Month by month');
       expect(gas).toContain('4 month(s) below target: 2024-04, 2024-05, 2024-07, 2024-12');
-      expect(gas).toMatch(/2024-04\s*99\.64 %\s*below target/);
-      expect(gas).toMatch(/2024-03\s*100 %\s*met/);
+      expect(gas).toMatch(/2024-04\s*99\.64 %\s*Below target/);
+      expect(gas).toMatch(/2024-03\s*100 %\s*Met/);
       const gasZh = stripHtml(readFileSync(path.join(project, 'dist/results/2024/index.html'), 'utf8'));
       expect(gasZh).toContain('4 个月低于目标：2024-04、2024-05、2024-07、2024-12');
       const gasCsv = readFileSync(path.join(project, 'dist/en/results/2024.csv'), 'utf8').split('\r\n');

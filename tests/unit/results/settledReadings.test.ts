@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { computeResults, type ComputedFigure } from '../../../src/rules/results';
+import * as v from 'valibot';
+import { computeResults, toResultsFile, type ComputedFigure } from '../../../src/rules/results';
+import { Results } from '../../../src/db/schema/results';
 import type { Commitments } from '../../../src/db/schema/commitments';
 import { OTHER_STATION, resetIds, STATION } from '../builders/events';
 import { cst, hours, minutes, plus } from '../rules/builders';
@@ -116,6 +118,10 @@ describe('company-wide records have no station', () => {
     expect(north).toMatchObject({ value: null, met: null, notPerStation: true });
     expect(north.numerator).toBeUndefined();
     expect(north.denominator).toBeUndefined();
+    // The published file says so too (and passes the Results schema the build checks).
+    const file = v.parse(Results, toResultsFile(computeResults(only(GAS, 'emergency-phone'), docs, { asOf: AFTER_2024, station: STATION })));
+    expect(file.station).toBe(STATION);
+    expect(file.figures[0]).toMatchObject({ indicator: 'emergency-phone', value: null, met: null, notPerStation: true });
   });
 
   it('calls are company-wide too: the customer phone per station is not measured', () => {
