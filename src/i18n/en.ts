@@ -107,6 +107,7 @@ export const en: Dictionary = {
     monthsAllMet: 'Every month met the target.',
     belowTarget: 'Below target',
     month: 'Month',
+    verdict: 'Against the target',
     notMeasuredWhy: 'No records to count in this period',
     basis: 'Basis',
     chartLabel: '{label}: target {target}, measured {value}',
@@ -980,7 +981,7 @@ export const en: Dictionary = {
     resultsLink: 'See the results of {year}',
     sample: 'Sample data, not real service records.',
     noResults: 'The results of {year} are not published yet.',
-    otherService: 'Example: the {year} results of {utility} (sample data, not this utility’s results)',
+    otherService: 'Example: how results are published (another company’s sample figures for {year}, not this utility’s results)',
     allYears: 'Commitments of every year',
   },
   // The residents' outage notices: the page /outages/ (src/pages/[...lang]/outages/), its island

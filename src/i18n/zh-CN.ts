@@ -108,6 +108,7 @@ export const zhCN = {
     monthsAllMet: '每个月都达到目标。',
     belowTarget: '低于目标',
     month: '月份',
+    verdict: '对照目标',
     notMeasuredWhy: '本期间没有可统计的记录',
     basis: '依据',
     chartLabel: '{label}：目标 {target}，实际 {value}',
@@ -988,7 +989,7 @@ export const zhCN = {
     resultsLink: '查看 {year} 年兑现结果',
     sample: '示例数据，并非真实服务记录。',
     noResults: '{year} 年的兑现结果尚未公布。',
-    otherService: '示例：{utility}的 {year} 年成绩（示例数据，不是本公司的成绩）',
+    otherService: '示例：一份成绩如何公布（另一家公司 {year} 年的示例数据，不是本公司的成绩）',
     allYears: '历年服务承诺',
   },
   // The residents' outage notices: the page /outages/ (src/pages/[...lang]/outages/), its island

@@ -161,11 +161,11 @@ describe('the results page built from what the command wrote', () => {
       // (1,486,510 / 1,488,000 = 99.89987 %) and December (99.895 %) are below it.
       const gas = stripHtml(readFileSync(path.join(project, 'dist/en/results/2024/index.html'), 'utf8'));
       expect(gas).toContain('Month by month');
-      expect(gas).toContain('4 month(s) below target: 2024-04, 2024-05, 2024-07, 2024-12');
+      expect(gas).toMatch(/4 month\(s\) below target: 2024-04 ?, 2024-05 ?, 2024-07 ?, 2024-12/);
       expect(gas).toMatch(/2024-04\s*99\.64 %\s*Below target/);
       expect(gas).toMatch(/2024-03\s*100 %\s*Met/);
       const gasZh = stripHtml(readFileSync(path.join(project, 'dist/results/2024/index.html'), 'utf8'));
-      expect(gasZh).toContain('4 个月低于目标：2024-04、2024-05、2024-07、2024-12');
+      expect(gasZh).toMatch(/4 个月低于目标： ?2024-04 ?、 ?2024-05 ?、 ?2024-07 ?、 ?2024-12/);
       const gasCsv = readFileSync(path.join(project, 'dist/en/results/2024.csv'), 'utf8').split('\r\n');
       expect(gasCsv.find((l) => l.startsWith('continuous-supply,Continuous supply,month,2024-04,'))).toMatch(/,1398960,1404000,,no,,$/);
 
@@ -174,7 +174,7 @@ describe('the results page built from what the command wrote', () => {
       const home = readFileSync(path.join(project, 'dist/en/index.html'), 'utf8');
       expect(home).not.toContain('data-glance="results"');
       expect(stripHtml(home)).toContain('The results of 2024 are not published yet.');
-      expect(stripHtml(home)).toContain('Example: the 2024 results of Example gas company (2024 commitments, example) (sample data, not this utility’s results)');
+      expect(stripHtml(home)).toContain('Example: how results are published (another company’s sample figures for 2024, not this utility’s results)');
     } finally {
       rmSync(project, { recursive: true, force: true });
     }
