@@ -30,6 +30,7 @@ import basicAuth from 'basic-auth';
 import { databaseKind } from './names.mjs';
 import { CouchError, refuse, sendJson, toCouchError } from './errors.mjs';
 import { SIGN_IN_REFUSED } from './signinLimiter.mjs';
+import { REQUEST_LIMITS, checkBulkCount, forEachInSlices, limitRead, readLimitedBody } from './requestLimits.mjs';
 
 /** @typedef {import('./store.mjs').Store} Store */
 /** @typedef {import('./store.mjs').UserCtx} UserCtx */
@@ -162,12 +163,13 @@ export function classify(method, rest) {
  *   validateWrite: ValidateWrite,
  *   limiter: import('./signinLimiter.mjs').SignInLimiter,
  *   maxWriteBytes?: number,
+ *   limits?: import('./requestLimits.mjs').RequestLimits,
  *   log?: (msg: string) => void,
  *   onWrite?: (dbName: string) => void,
  * }} options
  * @returns {import('express').RequestHandler}
  */
-export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 * 1024 * 1024, log = console.error, onWrite = () => {} }) {
+export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 * 1024 * 1024, limits = REQUEST_LIMITS, log = console.error, onWrite = () => {} }) {
   /**
    * Who is asking: Basic credentials (checked, counted, rate-limited) or the session cookie.
    * Answers the refusal itself and returns null when Basic credentials fail.
@@ -290,7 +292,7 @@ export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 *
         }
         return sendJson(res, 415, { error: 'bad_content_type', reason: 'Content-Type must be application/json' });
       }
-      const raw = await readBody(req, maxWriteBytes);
+      const raw = await readLimitedBody(req, maxWriteBytes);
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch {
@@ -305,6 +307,7 @@ export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 *
         return sendJson(res, 400, { error: 'bad_request', reason: 'POST body must include `docs` parameter.' });
       }
       if (body.new_edits === false) return refuse(res, user, 'new-edits', 'new_edits=false is reserved for server admins.');
+      checkBulkCount(body.docs, limits);
       docs = body.docs;
     } else if (what.op === 'delete') {
       const rev = query.get('rev') ?? String(req.headers['if-match'] ?? '').replace(/"/g, '');
@@ -350,7 +353,8 @@ export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 *
     const database = kind.kind === 'resident' ? { ...kind, ...(await residentStation(dbName)) } : kind;
     const ids = docs.flatMap((d, i) => (refusals[i] ? [] : [String(/** @type {any} */ (d)._id)]));
     const existing = await store.existingIds(dbName, [...new Set(ids)]);
-    docs.forEach((d, i) => {
+    // In slices: a batch being checked never holds up the other requests for long.
+    await forEachInSlices(docs, (d, i) => {
       if (refusals[i]) return;
       const doc = /** @type {Record<string, unknown>} */ (d);
       const id = String(doc._id);
@@ -439,7 +443,10 @@ export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 *
       if (access === 'refused') return refuse(res, user, 'membership', 'You are not allowed to access this database.');
       if (access === 'missing') return sendJson(res, 404, { error: 'not_found', reason: 'Database does not exist.' });
       if (what.op === 'refuse') return refuse(res, user, what.rule, what.reason);
-      if (what.op === 'read') return next();
+      if (what.op === 'read') {
+        await limitRead(req, segments.slice(1), limits);
+        return next();
+      }
       return write(req, res, dbName, kind, user, what);
     })().catch((err) => {
       const e = toCouchError(err);
