@@ -51,6 +51,7 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
     overrideMode: { exclude: ['routes/fauxton', 'routes/replicate', 'replicator'] },
   });
   await pouchApp.setPouchDB(PouchDB);
+  pouchApp.disable('x-powered-by');
 
   const cfg = pouchApp.couchConfig;
   /** @type {(section: string, key: string, value: unknown) => Promise<void>} */

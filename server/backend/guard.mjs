@@ -409,6 +409,10 @@ export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 *
 
   return function guard(req, res, next) {
     (async () => {
+      // Only origin-form targets (createApp refuses the others first; this guard may be mounted alone).
+      if (!req.originalUrl.startsWith('/')) {
+        return sendJson(res, 400, { error: 'bad_request', reason: 'The request target must be an origin-form path (starting with /).', rule: 'request-target' });
+      }
       const address = req.ip ?? req.socket.remoteAddress ?? '';
       const user = await resolveUser(req, res, address);
       if (!user) return; // refused and answered
