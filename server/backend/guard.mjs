@@ -26,9 +26,9 @@
  *   _local/*, _temp_view, _compact, _purge, _index POST, …) is refused for non-admins.
  */
 import { randomUUID } from 'node:crypto';
-import basicAuth from 'basic-auth';
 import { databaseKind } from './names.mjs';
 import { CouchError, refuse, sendJson, toCouchError } from './errors.mjs';
+import { createIdentity } from './identity.mjs';
 import { SIGN_IN_REFUSED } from './signinLimiter.mjs';
 import { REQUEST_LIMITS, checkBulkCount, forEachInSlices, limitRead, readLimitedBody } from './requestLimits.mjs';
 
@@ -36,9 +36,6 @@ import { REQUEST_LIMITS, checkBulkCount, forEachInSlices, limitRead, readLimited
 /** @typedef {import('./store.mjs').UserCtx} UserCtx */
 /** @typedef {import('./domain.mjs').ValidateWrite} ValidateWrite */
 /** @typedef {import('./names.mjs').DatabaseKind} DatabaseKind */
-
-/** Nobody signed in (never mutated). */
-const ANONYMOUS = /** @type {UserCtx} */ (Object.freeze({ name: null, roles: [] }));
 
 /**
  * Reads a request body into a Buffer, refusing more than `limit` bytes.
@@ -73,19 +70,6 @@ export function readBody(req, limit) {
 
 /** @param {import('node:http').IncomingMessage} req */
 const isJson = (req) => /^application\/(?:[\w.+-]+\+)?json\b/i.test(String(req.headers['content-type'] ?? ''));
-
-/**
- * @param {string | undefined} header
- * @param {string} name
- */
-export function readCookie(header, name) {
-  if (!header) return undefined;
-  for (const part of header.split(/;\s*/)) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
-  }
-  return undefined;
-}
 
 /** @param {string} s */
 function decodeSegment(s) {
@@ -170,34 +154,7 @@ export function classify(method, rest) {
  * @returns {import('express').RequestHandler}
  */
 export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 * 1024 * 1024, limits = REQUEST_LIMITS, log = console.error, onWrite = () => {} }) {
-  /**
-   * Who is asking: Basic credentials (checked, counted, rate-limited) or the session cookie.
-   * Answers the refusal itself and returns null when Basic credentials fail.
-   * @param {import('express').Request} req
-   * @param {import('express').Response} res
-   * @param {string} address
-   * @returns {Promise<UserCtx | null>}
-   */
-  async function resolveUser(req, res, address) {
-    const creds = req.headers.authorization ? basicAuth(req) : undefined;
-    if (creds) {
-      if (limiter.isLocked(creds.name, address)) {
-        sendJson(res, 401, SIGN_IN_REFUSED);
-        return null;
-      }
-      const ctx = await store.verifyPassword(creds.name, creds.pass);
-      if (!ctx) {
-        limiter.recordFailure(creds.name, address);
-        sendJson(res, 401, SIGN_IN_REFUSED);
-        return null;
-      }
-      limiter.recordSuccess(creds.name);
-      return ctx;
-    }
-    const cookie = readCookie(req.headers.cookie, 'AuthSession');
-    if (cookie) return (await store.sessionFromCookie(cookie)) ?? ANONYMOUS;
-    return ANONYMOUS;
-  }
+  const { resolveUser } = createIdentity({ store, limiter });
 
   /**
    * POST /db/_session: refused (one message for every failure) while the account or the
