@@ -33,6 +33,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import express from 'express';
 import { createApp } from './app.mjs';
 import { ROOT, ensureBuilt, inputsFingerprint } from './build.mjs';
 
@@ -170,8 +171,9 @@ async function main() {
 
   const app = createApp({
     distDir: () => served,
-    // the router's health and the outage notices go before '/api', which would otherwise answer them
-    mounts: { '/api/router/health': routerHealthHandler(router), '/api/outages': outagesHandler(feed), '/db': backend.db, '/api': backend.api },
+    // the router's health (server admins only: it counts databases and events held for accounts
+    // that do not exist yet) and the outage notices go before '/api', which would otherwise answer them
+    mounts: { '/api/router/health': express.Router().use(backend.adminOnly, routerHealthHandler(router)), '/api/outages': outagesHandler(feed), '/db': backend.db, '/api': backend.api },
     trustProxy: trustProxySetting(process.env.HEARTHLINE_TRUST_PROXY),
   });
   const server = app.listen(port, host);

@@ -148,12 +148,13 @@ export function classify(method, rest) {
  *   limiter: import('./signinLimiter.mjs').SignInLimiter,
  *   maxWriteBytes?: number,
  *   limits?: import('./requestLimits.mjs').RequestLimits,
+ *   sessions?: import('./sessions.mjs').SessionEnds,
  *   log?: (msg: string) => void,
  *   onWrite?: (dbName: string) => void,
  * }} options
  * @returns {import('express').RequestHandler}
  */
-export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 * 1024 * 1024, limits = REQUEST_LIMITS, log = console.error, onWrite = () => {} }) {
+export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 * 1024 * 1024, limits = REQUEST_LIMITS, sessions, log = console.error, onWrite = () => {} }) {
   const { resolveUser } = createIdentity({ store, limiter });
 
   /**
@@ -186,6 +187,8 @@ export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 *
       return sendJson(res, 401, SIGN_IN_REFUSED);
     }
     limiter.recordSuccess(name);
+    // Not within the second its sessions were ended: the new cookie would count as ended.
+    await sessions?.waitPastEnd(ctx.name ?? name);
     // Hand the body on: express-pouchdb's body parsers skip a parsed request (req._body), the
     // proxy sends req.rawBody.
     Object.assign(req, { body, _body: true, rawBody: raw });
@@ -387,6 +390,8 @@ export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 *
       }
       if (first === '_session' && segments.length === 1) {
         if (req.method === 'POST') return signIn(req, res, next, address);
+        // Signing out ends the account's sessions (every copy of the cookie): sessions.mjs.
+        if (req.method === 'DELETE' && user.name !== null && sessions) await sessions.end(user.name);
         return next();
       }
       if (isAdmin) return next();

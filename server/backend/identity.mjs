@@ -56,8 +56,43 @@ export function createIdentity({ store, limiter }) {
       return ctx;
     }
     const cookie = readCookie(req.headers.cookie, 'AuthSession');
-    if (cookie) return (await store.sessionFromCookie(cookie)) ?? ANONYMOUS;
+    if (!cookie) return ANONYMOUS;
+    const user = await store.sessionFromCookie(cookie);
+    if (user) return user;
+    // An expired, forged or ended session (sessions.mjs): whatever handles the request next
+    // (express-pouchdb, the proxied CouchDB) must not see the cookie, or it would take it for a
+    // session and hand out a renewed one.
+    req.headers.cookie = String(req.headers.cookie)
+      .split(/;\s*/)
+      .filter((c) => !c.startsWith('AuthSession='))
+      .join('; ');
+    if (req.headers.cookie === '') delete req.headers.cookie;
     return ANONYMOUS;
   }
   return { resolveUser };
+}
+
+/**
+ * Lets only server admins through (Basic credentials, rate-limited like every sign-in, or an
+ * admin's session cookie): for what the public must not read, such as the router's health
+ * (database counts, events held for accounts that do not exist yet).
+ * @param {{ store: Store, limiter: import('./signinLimiter.mjs').SignInLimiter }} deps
+ * @returns {import('express').RequestHandler}
+ */
+export function adminOnly(deps) {
+  const { resolveUser } = createIdentity(deps);
+  return (req, res, next) => {
+    const address = req.ip ?? req.socket.remoteAddress ?? '';
+    resolveUser(req, res, address)
+      .then((user) => {
+        if (!user) return; // refused and answered
+        if (user.roles.includes('_admin')) return next();
+        res.setHeader('Cache-Control', 'no-store');
+        if (user.name === null) {
+          return sendJson(res, 401, { error: 'unauthorized', reason: 'Only server admins can read this: sign in with the admin name and password.', rule: 'admin-only' });
+        }
+        sendJson(res, 403, { error: 'forbidden', reason: 'Only server admins can read this.', rule: 'admin-only' });
+      })
+      .catch(next);
+  };
 }

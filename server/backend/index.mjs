@@ -21,11 +21,13 @@ import { createCustomerDirectory } from './customerDirectory.mjs';
 import { createEmbedded } from './embedded.mjs';
 import { sendJson } from './errors.mjs';
 import { createGuard } from './guard.mjs';
+import { adminOnly } from './identity.mjs';
 import { createProxy } from './proxy.mjs';
 import { createRemoteStore, parseCouchUrl } from './remote.mjs';
 import { responseHeaders } from './responseHeaders.mjs';
 import { setup } from './setup.mjs';
 import { SignInLimiter } from './signinLimiter.mjs';
+import { createSessionEnds } from './sessions.mjs';
 
 export { residentDbName, stationDbName, databaseKind } from './names.mjs';
 
@@ -168,14 +170,18 @@ export async function createBackend({
   }
 
   const setupResult = await setup(store, { demo, log });
+  const sessions = createSessionEnds({ store });
+  // From here on, the cookie of an ended session is refused wherever a cookie is read.
+  sessions.refuseEndedCookies(store);
   const limiter = new SignInLimiter(signIn);
+  const requireAdmin = adminOnly({ store, limiter });
   const customers = createCustomerDirectory({ store, log: logError });
 
   const db = express.Router();
   db.use(responseHeaders({ upstreamBase, mountPath: '/db', sessionSeconds }));
   db.use(sameOriginOnly);
   db.use('/_account', createAccountApi({ store, customers }));
-  db.use(createGuard({ store, validateWrite, limiter, log: logError, onWrite }));
+  db.use(createGuard({ store, validateWrite, limiter, sessions, log: logError, onWrite }));
   db.use(dbHandler);
 
   const api = express.Router();
@@ -184,6 +190,17 @@ export async function createBackend({
     next();
   });
   api.use(sameOriginOnly);
+  // "Sign out everywhere" for one account (`npm run admin -- end-sessions --name …`).
+  api.post('/sessions/end', requireAdmin, express.json({ limit: '2kb', strict: true }), (req, res, next) => {
+    const name = req.body?.name;
+    if (typeof name !== 'string' || name === '' || name.length > 200) {
+      return sendJson(res, 400, { error: 'bad_request', field: 'name', reason: 'name must be the account name (a non-empty string).' });
+    }
+    sessions
+      .end(name)
+      .then((second) => sendJson(res, 200, { ok: true, name, endedAt: new Date(second * 1000).toISOString() }))
+      .catch(next);
+  });
   api.use(createApi({ store, customers, log: logError }));
 
   return {
@@ -193,6 +210,9 @@ export async function createBackend({
     api,
     store,
     limiter,
+    /** Middleware that lets only server admins through (Basic or an admin session): /api/router/health. */
+    adminOnly: requireAdmin,
+    sessions,
     PouchDB,
     /** embedded mode: whether the admin was created now, and the generated password to print once */
     admin,
