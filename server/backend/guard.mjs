@@ -180,13 +180,17 @@ export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 *
     if (!body || typeof body !== 'object' || Array.isArray(body)) body = {};
     const name = typeof body.name === 'string' ? body.name : '';
     const password = typeof body.password === 'string' ? body.password : '';
-    if (limiter.isLocked(name, address)) return sendJson(res, 401, SIGN_IN_REFUSED);
+    const wait = limiter.retryAfter(name, address);
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(wait));
+      return sendJson(res, 401, SIGN_IN_REFUSED);
+    }
     const ctx = await store.verifyPassword(name, password);
     if (!ctx) {
       limiter.recordFailure(name, address);
       return sendJson(res, 401, SIGN_IN_REFUSED);
     }
-    limiter.recordSuccess(name);
+    limiter.recordSuccess(name, address);
     // Not within the second its sessions were ended: the new cookie would count as ended.
     await sessions?.waitPastEnd(ctx.name ?? name);
     // Hand the body on: express-pouchdb's body parsers skip a parsed request (req._body), the

@@ -42,7 +42,9 @@ export function createIdentity({ store, limiter }) {
   async function resolveUser(req, res, address) {
     const creds = req.headers.authorization ? basicAuth(req) : undefined;
     if (creds) {
-      if (limiter.isLocked(creds.name, address)) {
+      const wait = limiter.retryAfter(creds.name, address);
+      if (wait > 0) {
+        res.setHeader('Retry-After', String(wait));
         sendJson(res, 401, SIGN_IN_REFUSED);
         return null;
       }
@@ -52,7 +54,7 @@ export function createIdentity({ store, limiter }) {
         sendJson(res, 401, SIGN_IN_REFUSED);
         return null;
       }
-      limiter.recordSuccess(creds.name);
+      limiter.recordSuccess(creds.name, address);
       return ctx;
     }
     const cookie = readCookie(req.headers.cookie, 'AuthSession');

@@ -40,7 +40,8 @@ export { residentDbName, stationDbName, databaseKind } from './names.mjs';
  * @property {boolean} [demo] seed a demo station when the operations database is empty
  * @property {number} [sessionSeconds] how long a sign-in lasts unused (cookie Max-Age; embedded: also the server's session timeout)
  * @property {import('./domain.mjs').ValidateWrite} [validateWrite] the write check (default: src/db/validateWrite.ts)
- * @property {{ maxAccountFailures?: number, maxAddressFailures?: number, lockMs?: number }} [signIn]
+ * @property {{ freeFailures?: number, maxDelayMs?: number, maxNetworkFailures?: number, forgetMs?: number }} [signIn]
+ *   sign-in limits (signinLimiter.mjs); the counters are kept in <dataDir>/signin-limits.json
  * @property {(msg: string) => void} [log] progress messages (default console.log)
  * @property {(msg: string) => void} [logError] failures inside requests (default console.error)
  * @property {(dbName: string) => void} [onWrite] called after documents were stored in a database (wakes the router)
@@ -76,9 +77,10 @@ export function backendOptionsFromEnv(env) {
     demo: env.HEARTHLINE_DEMO !== '0',
     sessionSeconds: int('HEARTHLINE_SESSION_SECONDS', DEFAULT_SESSION_SECONDS),
     signIn: {
-      maxAccountFailures: int('HEARTHLINE_SIGNIN_MAX_FAILURES', 6),
-      maxAddressFailures: int('HEARTHLINE_SIGNIN_MAX_ADDRESS_FAILURES', 20),
-      lockMs: int('HEARTHLINE_SIGNIN_LOCK_SECONDS', 15 * 60) * 1000,
+      freeFailures: int('HEARTHLINE_SIGNIN_FREE_FAILURES', 3),
+      maxDelayMs: int('HEARTHLINE_SIGNIN_MAX_DELAY_SECONDS', 5 * 60) * 1000,
+      maxNetworkFailures: int('HEARTHLINE_SIGNIN_MAX_NETWORK_FAILURES', int('HEARTHLINE_SIGNIN_MAX_ADDRESS_FAILURES', 30)),
+      forgetMs: int('HEARTHLINE_SIGNIN_LOCK_SECONDS', 15 * 60) * 1000,
     },
   };
 }
@@ -173,7 +175,8 @@ export async function createBackend({
   const sessions = createSessionEnds({ store });
   // From here on, the cookie of an ended session is refused wherever a cookie is read.
   sessions.refuseEndedCookies(store);
-  const limiter = new SignInLimiter(signIn);
+  // Kept across restarts, in the data folder (private to the server's user).
+  const limiter = new SignInLimiter({ ...signIn, file: path.join(dataDir, 'signin-limits.json'), log: logError });
   const requireAdmin = adminOnly({ store, limiter });
   const customers = createCustomerDirectory({ store, log: logError });
 
