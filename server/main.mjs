@@ -98,6 +98,10 @@ async function main() {
   let outageFeed = null;
   /** The folder served now: the publisher swaps in each new build once it succeeded. */
   let served = distDir;
+  // Everything this process creates from here on is its user's alone (files 0600, folders
+  // 0700): the data folder (database files, the config with the cookie secret and the admin's
+  // hash, the sign-in counters) and the sites the publisher builds into it (issue #17, finding 5).
+  process.umask(0o077);
   try {
     // The backend imports TypeScript from src/ (the shared schemas and write check). `npm start`
     // runs node with --import tsx; a plain `node server/main.mjs` gets tsx's loader here (a
