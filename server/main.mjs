@@ -18,8 +18,9 @@
  *   HEARTHLINE_ADMIN_PASSWORD  embedded mode: the server admin's password; without it the first
  *                        start generates one and prints it once
  *   HEARTHLINE_DEMO      '0': do not seed the demo station into an empty operations database
- *   HEARTHLINE_SIGNIN_MAX_FAILURES (6), HEARTHLINE_SIGNIN_MAX_ADDRESS_FAILURES (20),
- *   HEARTHLINE_SIGNIN_LOCK_SECONDS (900)  sign-in rate limits
+ *   HEARTHLINE_SIGNIN_FREE_FAILURES (3), HEARTHLINE_SIGNIN_MAX_DELAY_SECONDS (300),
+ *   HEARTHLINE_SIGNIN_MAX_NETWORK_FAILURES (30), HEARTHLINE_SIGNIN_LOCK_SECONDS (900)
+ *                        sign-in limits per account and network (docs/backend.md)
  *   HEARTHLINE_TRUST_PROXY  express 'trust proxy' value (e.g. loopback) when behind a reverse proxy
  *   HEARTHLINE_PUBLISHER '0': do not publish the committee's approved commitments from this process
  *   HEARTHLINE_CONTENT   the content folder the publisher writes the published files into
