@@ -361,7 +361,7 @@ export const en: Dictionary = {
     password: 'Password',
     signIn: 'Sign in',
     signingIn: 'Signing in…',
-    signOut: 'Sign out',
+    signOut: 'Sign out (on every device)',
     signOutWaiting: '{n} records have not been sent yet. They stay on this device and are sent the next time you sign in here. Sign out?',
     signedInAs: 'Signed in as {name}',
     signInAgainTitle: 'Please sign in again',

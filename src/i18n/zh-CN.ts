@@ -364,7 +364,8 @@ export const zhCN = {
     password: '密码',
     signIn: '登录',
     signingIn: '正在登录…',
-    signOut: '退出登录',
+    // Signing out ends every session of the account (server/backend/sessions.mjs): every device says so.
+    signOut: '退出登录（所有设备）',
     signOutWaiting: '还有 {n} 条记录尚未发送。退出后它们仍保存在本设备上，您下次在本设备登录时会自动发送。确定退出吗？',
     signedInAs: '当前用户：{name}',
     signInAgainTitle: '请重新登录',
