@@ -9,7 +9,8 @@
  * - `limitRead` for every read with a body or a query that sizes the work (`_all_docs`,
  *   `_changes`, `_find`, `_bulk_get`, `_revs_diff`, `_missing_revs`): the body is read here with
  *   a cap (1 MB) and handed on parsed (express-pouchdb skips a parsed body, the proxy forwards
- *   `rawBody`); `limit`, `skip`, `keys`, `doc_ids` and `_bulk_get`'s `docs` have maximums; an
+ *   `rawBody`); `limit` (1000 rows with documents, 10,000 without), `skip`, `keys`, `doc_ids` and
+ *   `_bulk_get`'s `docs` have maximums; an
  *   absent `limit` is the maximum (the client pages on, as every CouchDB client does with
  *   `total_rows` / `last_seq`), `_find`'s is CouchDB's 25; selectors (`_find`, `_changes`
  *   with `filter=_selector`) use only the operators below, within a size and depth.
@@ -30,8 +31,13 @@ export const REQUEST_LIMITS = Object.freeze({
   maxReadBytes: 1024 * 1024,
   /** Documents in one `_bulk_docs` (the devices send batches of 250). */
   maxBulkDocs: 1000,
-  /** `limit` of `_all_docs`, `_changes`, `_find`; also the value of an absent limit. */
+  /** `limit` of `_all_docs`, `_changes`, `_find` with documents; also the value of an absent limit. */
   maxRows: 1000,
+  /**
+   * `limit` of `_all_docs` and `_changes` without documents (ids and revisions: about 100 bytes
+   * a row). `npm run results` / `npm run publish` read ids in rounds of 8000 (databaseStream.mjs).
+   */
+  maxIdRows: 10_000,
   /** `keys` of `_all_docs`, `doc_ids` of `_changes`, `docs` of `_bulk_get`, ids of `_revs_diff`. */
   maxKeys: 1000,
   /** `skip`: every skipped row is still read. */
@@ -202,7 +208,8 @@ export async function limitRead(req, rest, limits = REQUEST_LIMITS) {
   if (endpoint === '_all_docs' || endpoint === '_changes') {
     const feed = query.get('feed') ?? body.feed;
     const streaming = endpoint === '_changes' && (feed === 'continuous' || feed === 'eventsource');
-    const limit = checkCount('limit', query.get('limit') ?? body.limit, limits.maxRows, 'limit');
+    const includeDocs = String(query.get('include_docs') ?? body.include_docs ?? 'false') === 'true';
+    const limit = checkCount('limit', query.get('limit') ?? body.limit, includeDocs ? limits.maxRows : limits.maxIdRows, 'limit');
     checkCount('skip', query.get('skip') ?? body.skip, limits.maxSkip, 'skip');
     checkList('keys', query.get('keys') ?? body.keys, limits.maxKeys);
     checkList('doc_ids', query.get('doc_ids') ?? body.doc_ids, limits.maxKeys);

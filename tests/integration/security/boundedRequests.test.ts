@@ -104,7 +104,9 @@ describe('every read endpoint has a body limit', () => {
 describe('limit, keys and selectors are bounded', () => {
   const cases: [string, string, unknown, string, RegExp][] = [
     ['GET', '_all_docs?limit=100000', undefined, 'limit', /limit/],
-    ['GET', '_changes?limit=5000', undefined, 'limit', /limit/],
+    ['GET', '_all_docs?include_docs=true&limit=1001', undefined, 'limit', /limit/],
+    ['GET', '_changes?include_docs=true&limit=5000', undefined, 'limit', /limit/],
+    ['GET', '_changes?limit=10001', undefined, 'limit', /limit/],
     ['GET', '_all_docs?skip=1000000', undefined, 'skip', /skip/],
     ['POST', '_all_docs', { keys: Array.from({ length: 1001 }, (_, i) => `k${i}`) }, 'keys', /keys/],
     ['POST', '_bulk_get', { docs: Array.from({ length: 1001 }, (_, i) => ({ id: `k${i}` })) }, 'keys', /docs/],
@@ -123,6 +125,11 @@ describe('limit, keys and selectors are bounded', () => {
       expect(res.json.reason).toMatch(reason);
     });
   }
+
+  it('ids without documents may be read 10,000 at a time (npm run results reads ids in rounds of 8000)', async () => {
+    const ids = await request(site.url, 'GET', `/db/${resident.db}/_all_docs?limit=8001`, undefined, auth());
+    expect(ids.status).toBe(200);
+  });
 
   it('an absent limit is the server maximum: paging goes on as CouchDB clients do', async () => {
     const all = await request(site.url, 'GET', `/db/${resident.db}/_all_docs`, undefined, auth());
