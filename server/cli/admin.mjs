@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { createRemoteStore } from '../backend/remote.mjs';
 import { createStaff, listStaff, listStations, resetPassword, saveStation } from '../backend/setup.mjs';
 import { STAFF_ROLES } from '../backend/domain.mjs';
+import { userDocId } from '../backend/names.mjs';
 
 const USAGE = `Usage: npm run admin -- <command> [options]
 
@@ -162,6 +163,8 @@ async function main() {
     );
   } else if (command === 'end-sessions') {
     const name = required('name');
+    // a typo would otherwise "end" the sessions of nobody and look done
+    if (name !== adminUser && !(await store.get('_users', userDocId(name)))) fail(`there is no account named ${name}`);
     const res = await fetch(new URL(base.pathname.replace(/\/+$/, '') + '/api/sessions/end', base), {
       method: 'POST',
       headers: {

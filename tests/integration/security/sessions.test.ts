@@ -88,6 +88,10 @@ describe('sessions that end', () => {
     expect(await works(r, hallPc)).toEqual(DEAD);
     expect((await works(other, other.cookie)).db).toBe(200);
 
+    const typo = await admin(site, ['end-sessions', '--name', `${r.name}x`]);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('no account named');
+
     // only a server admin may ask
     const refused = await request(site.url, 'POST', '/api/sessions/end', { name: other.name }, { basic: { name: r.name, password: r.password } });
     expect(refused.status).toBe(403);
