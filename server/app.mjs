@@ -98,8 +98,18 @@ export function createApp({
     return csp;
   }
 
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    // Only origin-form targets ('/path?query'). An absolute-form target ('a://operations/db/x')
+    // is routed by express on its path while handlers that read req.url see the scheme and
+    // host: the /db guard once let one through that way (issue #17, finding 10).
+    if (!req.url.startsWith('/')) {
+      res.status(400);
+      res.setHeader('Content-Type', 'application/json');
+      res.setHeader('Connection', 'close');
+      res.end(JSON.stringify({ error: 'bad_request', reason: 'The request target must be an origin-form path (starting with /).', rule: 'request-target' }) + '\n');
+      return;
+    }
     // The default for everything; the static handler replaces it for HTML and workers.
     res.setHeader('Content-Security-Policy', ASSET_CSP);
     next();

@@ -18,8 +18,9 @@
  *   HEARTHLINE_ADMIN_PASSWORD  embedded mode: the server admin's password; without it the first
  *                        start generates one and prints it once
  *   HEARTHLINE_DEMO      '0': do not seed the demo station into an empty operations database
- *   HEARTHLINE_SIGNIN_MAX_FAILURES (6), HEARTHLINE_SIGNIN_MAX_ADDRESS_FAILURES (20),
- *   HEARTHLINE_SIGNIN_LOCK_SECONDS (900)  sign-in rate limits
+ *   HEARTHLINE_SIGNIN_FREE_FAILURES (3), HEARTHLINE_SIGNIN_MAX_DELAY_SECONDS (300),
+ *   HEARTHLINE_SIGNIN_MAX_NETWORK_FAILURES (30), HEARTHLINE_SIGNIN_LOCK_SECONDS (900)
+ *                        sign-in limits per account and network (docs/backend.md)
  *   HEARTHLINE_TRUST_PROXY  express 'trust proxy' value (e.g. loopback) when behind a reverse proxy
  *   HEARTHLINE_PUBLISHER '0': do not publish the committee's approved commitments from this process
  *   HEARTHLINE_CONTENT   the content folder the publisher writes the published files into
@@ -33,6 +34,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import express from 'express';
 import { createApp } from './app.mjs';
 import { ROOT, ensureBuilt, inputsFingerprint } from './build.mjs';
 
@@ -97,6 +99,10 @@ async function main() {
   let outageFeed = null;
   /** The folder served now: the publisher swaps in each new build once it succeeded. */
   let served = distDir;
+  // Everything this process creates from here on is its user's alone (files 0600, folders
+  // 0700): the data folder (database files, the config with the cookie secret and the admin's
+  // hash, the sign-in counters) and the sites the publisher builds into it (issue #17, finding 5).
+  process.umask(0o077);
   try {
     // The backend imports TypeScript from src/ (the shared schemas and write check). `npm start`
     // runs node with --import tsx; a plain `node server/main.mjs` gets tsx's loader here (a
@@ -170,8 +176,9 @@ async function main() {
 
   const app = createApp({
     distDir: () => served,
-    // the router's health and the outage notices go before '/api', which would otherwise answer them
-    mounts: { '/api/router/health': routerHealthHandler(router), '/api/outages': outagesHandler(feed), '/db': backend.db, '/api': backend.api },
+    // the router's health (server admins only: it counts databases and events held for accounts
+    // that do not exist yet) and the outage notices go before '/api', which would otherwise answer them
+    mounts: { '/api/router/health': express.Router().use(backend.adminOnly, routerHealthHandler(router)), '/api/outages': outagesHandler(feed), '/db': backend.db, '/api': backend.api },
     trustProxy: trustProxySetting(process.env.HEARTHLINE_TRUST_PROXY),
   });
   const server = app.listen(port, host);

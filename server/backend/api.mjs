@@ -20,7 +20,7 @@ import { ACCOUNT_MESSAGES, ProfileUpdate, SignupInput, describeAccountIssues } f
 import { couchRolesFor } from './domain.mjs';
 import { CouchError, sendJson, toCouchError } from './errors.mjs';
 import { residentDbName, residentUserName, userDocId } from './names.mjs';
-import { readCookie } from './guard.mjs';
+import { readCookie } from './identity.mjs';
 import { userFromCouch } from '../../src/db/schema/roles.ts';
 import { listStations, residentSecurity } from './setup.mjs';
 

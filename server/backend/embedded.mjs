@@ -12,9 +12,10 @@
  * - new_edits:false refused for non-admins at the database layer too (trap 8; the guard
  *   refuses it first).
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { createHmac, pbkdf2, randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { CouchError, toCouchError } from './errors.mjs';
@@ -22,6 +23,76 @@ import { generatePassword } from './passwords.mjs';
 import { isAlive } from '../processes.mjs';
 
 const require = createRequire(import.meta.url);
+
+/**
+ * PBKDF2-SHA1 iterations of the server admin's password hash: the count CouchDB 3.4 hashes
+ * passwords with (its PRF is SHA-256; PouchDB Server's `-pbkdf2-key,salt,iterations` admin hash
+ * holds SHA-1 only). PouchDB Server's own default was 10, which made the hash in
+ * pouchdb-config.json as good as the password (issue #17, finding 5).
+ */
+export const ADMIN_HASH_ITERATIONS = 600_000;
+
+const pbkdf2Async = promisify(pbkdf2);
+const memoKey = randomBytes(32);
+/** @type {Map<string, Promise<string>>} */
+const derivedKeys = new Map();
+
+/**
+ * PouchDB Server's password hashing (pouchdb-auth), done by Node's crypto instead of its pure
+ * JavaScript PBKDF2: off the event loop (libuv's thread pool), and fast enough for 600,000
+ * iterations. Same output (PBKDF2-HMAC-SHA1, 20 bytes, hex). An expensive derivation is
+ * remembered (at most 256, keyed by an HMAC under a per-process key), because express-pouchdb
+ * checks the admin's Basic credentials again on every admin request.
+ * @param {string} password
+ * @param {string} salt
+ * @param {number} iterations
+ * @returns {Promise<string>}
+ */
+function hashPassword(password, salt, iterations) {
+  const derive = () => pbkdf2Async(String(password), String(salt), Number(iterations), 20, 'sha1').then((b) => b.toString('hex'));
+  if (Number(iterations) < 10_000) return derive();
+  const key = createHmac('sha256', memoKey).update(`${password}\0${salt}\0${iterations}`).digest('hex');
+  let hit = derivedKeys.get(key);
+  if (!hit) {
+    hit = derive();
+    hit.catch(() => derivedKeys.delete(key));
+    if (derivedKeys.size >= 256) derivedKeys.delete(/** @type {string} */ (derivedKeys.keys().next().value));
+    derivedKeys.set(key, hit);
+  }
+  return hit;
+}
+require('pouchdb-auth/lib/utils').hashPassword = hashPassword;
+
+/**
+ * The admin hash PouchDB Server keeps in pouchdb-config.json (CouchDB's [admins] format).
+ * @param {string} password
+ */
+async function hashAdminPassword(password) {
+  const salt = randomBytes(16).toString('hex');
+  return `-pbkdf2-${await hashPassword(password, salt, ADMIN_HASH_ITERATIONS)},${salt},${ADMIN_HASH_ITERATIONS}`;
+}
+
+/** @param {unknown} stored */
+const weakAdminHash = (stored) => {
+  const m = typeof stored === 'string' ? stored.match(/^-pbkdf2-[0-9a-f]+,[0-9a-f]+,(\d+)$/) : null;
+  return !m || Number(m[1]) < ADMIN_HASH_ITERATIONS;
+};
+
+/**
+ * The data folder and everything in it, private to the server's user (folders 0700, files
+ * 0600): pouchdb-config.json holds the cookie secret and the admin's hash, the LevelDB files
+ * every account's data. Also repairs a folder an older version left readable. (The server sets
+ * its umask to 077, so what it creates later is private too.)
+ * @param {string} dir
+ */
+export function makePrivate(dir) {
+  chmodSync(dir, 0o700);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) makePrivate(p);
+    else if (entry.isFile()) chmodSync(p, 0o600);
+  }
+}
 
 /** @typedef {import('./store.mjs').Store} Store */
 /** @typedef {import('./store.mjs').UserCtx} UserCtx */
@@ -31,7 +102,8 @@ const require = createRequire(import.meta.url);
  */
 export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeconds }) {
   const dir = path.resolve(dataDir);
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  makePrivate(dir);
   // LevelDB allows one process per database; a second one would die on an uncaught LOCK error.
   const releaseLock = adapter === 'leveldb' ? lockDataDir(dir) : () => {};
 
@@ -51,6 +123,7 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
     overrideMode: { exclude: ['routes/fauxton', 'routes/replicate', 'replicator'] },
   });
   await pouchApp.setPouchDB(PouchDB);
+  pouchApp.disable('x-powered-by');
 
   const cfg = pouchApp.couchConfig;
   /** @type {(section: string, key: string, value: unknown) => Promise<void>} */
@@ -176,6 +249,13 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
       if (typeof name !== 'string' || typeof password !== 'string' || !name) return null;
       try {
         const res = await (await usersDb()).multiUserLogIn(name, password);
+        // A server admin still on a weak hash (an older version's 10 iterations): replaced now
+        // that the password is known.
+        if ((res.roles ?? []).includes('_admin') && cfg._config.admins?.[name] && weakAdminHash(cfg._config.admins[name])) {
+          hashAdminPassword(password)
+            .then((hash) => setConfig('admins', name, hash))
+            .catch(() => {});
+        }
         return { name: res.name, roles: res.roles ?? [] };
       } catch {
         return null;
@@ -208,11 +288,11 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
     const existing = cfg._config.admins?.[name];
     if (!existing) {
       const pw = password || generatePassword();
-      await setConfig('admins', name, pw);
+      await setConfig('admins', name, await hashAdminPassword(pw));
       return { name, created: true, updated: false, ...(password ? {} : { generatedPassword: pw }) };
     }
     if (password && !(await store.verifyPassword(name, password))) {
-      await setConfig('admins', name, password);
+      await setConfig('admins', name, await hashAdminPassword(password));
       return { name, created: false, updated: true };
     }
     return { name, created: false, updated: false };

@@ -26,18 +26,16 @@
  *   _local/*, _temp_view, _compact, _purge, _index POST, …) is refused for non-admins.
  */
 import { randomUUID } from 'node:crypto';
-import basicAuth from 'basic-auth';
 import { databaseKind } from './names.mjs';
 import { CouchError, refuse, sendJson, toCouchError } from './errors.mjs';
+import { createIdentity } from './identity.mjs';
 import { SIGN_IN_REFUSED } from './signinLimiter.mjs';
+import { REQUEST_LIMITS, checkBulkCount, forEachInSlices, limitRead, readLimitedBody } from './requestLimits.mjs';
 
 /** @typedef {import('./store.mjs').Store} Store */
 /** @typedef {import('./store.mjs').UserCtx} UserCtx */
 /** @typedef {import('./domain.mjs').ValidateWrite} ValidateWrite */
 /** @typedef {import('./names.mjs').DatabaseKind} DatabaseKind */
-
-/** Nobody signed in (never mutated). */
-const ANONYMOUS = /** @type {UserCtx} */ (Object.freeze({ name: null, roles: [] }));
 
 /**
  * Reads a request body into a Buffer, refusing more than `limit` bytes.
@@ -72,19 +70,6 @@ export function readBody(req, limit) {
 
 /** @param {import('node:http').IncomingMessage} req */
 const isJson = (req) => /^application\/(?:[\w.+-]+\+)?json\b/i.test(String(req.headers['content-type'] ?? ''));
-
-/**
- * @param {string | undefined} header
- * @param {string} name
- */
-export function readCookie(header, name) {
-  if (!header) return undefined;
-  for (const part of header.split(/;\s*/)) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
-  }
-  return undefined;
-}
 
 /** @param {string} s */
 function decodeSegment(s) {
@@ -162,40 +147,15 @@ export function classify(method, rest) {
  *   validateWrite: ValidateWrite,
  *   limiter: import('./signinLimiter.mjs').SignInLimiter,
  *   maxWriteBytes?: number,
+ *   limits?: import('./requestLimits.mjs').RequestLimits,
+ *   sessions?: import('./sessions.mjs').SessionEnds,
  *   log?: (msg: string) => void,
  *   onWrite?: (dbName: string) => void,
  * }} options
  * @returns {import('express').RequestHandler}
  */
-export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 * 1024 * 1024, log = console.error, onWrite = () => {} }) {
-  /**
-   * Who is asking: Basic credentials (checked, counted, rate-limited) or the session cookie.
-   * Answers the refusal itself and returns null when Basic credentials fail.
-   * @param {import('express').Request} req
-   * @param {import('express').Response} res
-   * @param {string} address
-   * @returns {Promise<UserCtx | null>}
-   */
-  async function resolveUser(req, res, address) {
-    const creds = req.headers.authorization ? basicAuth(req) : undefined;
-    if (creds) {
-      if (limiter.isLocked(creds.name, address)) {
-        sendJson(res, 401, SIGN_IN_REFUSED);
-        return null;
-      }
-      const ctx = await store.verifyPassword(creds.name, creds.pass);
-      if (!ctx) {
-        limiter.recordFailure(creds.name, address);
-        sendJson(res, 401, SIGN_IN_REFUSED);
-        return null;
-      }
-      limiter.recordSuccess(creds.name);
-      return ctx;
-    }
-    const cookie = readCookie(req.headers.cookie, 'AuthSession');
-    if (cookie) return (await store.sessionFromCookie(cookie)) ?? ANONYMOUS;
-    return ANONYMOUS;
-  }
+export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 * 1024 * 1024, limits = REQUEST_LIMITS, sessions, log = console.error, onWrite = () => {} }) {
+  const { resolveUser } = createIdentity({ store, limiter });
 
   /**
    * POST /db/_session: refused (one message for every failure) while the account or the
@@ -220,13 +180,19 @@ export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 *
     if (!body || typeof body !== 'object' || Array.isArray(body)) body = {};
     const name = typeof body.name === 'string' ? body.name : '';
     const password = typeof body.password === 'string' ? body.password : '';
-    if (limiter.isLocked(name, address)) return sendJson(res, 401, SIGN_IN_REFUSED);
+    const wait = limiter.retryAfter(name, address);
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(wait));
+      return sendJson(res, 401, SIGN_IN_REFUSED);
+    }
     const ctx = await store.verifyPassword(name, password);
     if (!ctx) {
       limiter.recordFailure(name, address);
       return sendJson(res, 401, SIGN_IN_REFUSED);
     }
-    limiter.recordSuccess(name);
+    limiter.recordSuccess(name, address);
+    // Not within the second its sessions were ended: the new cookie would count as ended.
+    await sessions?.waitPastEnd(ctx.name ?? name);
     // Hand the body on: express-pouchdb's body parsers skip a parsed request (req._body), the
     // proxy sends req.rawBody.
     Object.assign(req, { body, _body: true, rawBody: raw });
@@ -290,7 +256,7 @@ export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 *
         }
         return sendJson(res, 415, { error: 'bad_content_type', reason: 'Content-Type must be application/json' });
       }
-      const raw = await readBody(req, maxWriteBytes);
+      const raw = await readLimitedBody(req, maxWriteBytes);
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch {
@@ -305,6 +271,7 @@ export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 *
         return sendJson(res, 400, { error: 'bad_request', reason: 'POST body must include `docs` parameter.' });
       }
       if (body.new_edits === false) return refuse(res, user, 'new-edits', 'new_edits=false is reserved for server admins.');
+      checkBulkCount(body.docs, limits);
       docs = body.docs;
     } else if (what.op === 'delete') {
       const rev = query.get('rev') ?? String(req.headers['if-match'] ?? '').replace(/"/g, '');
@@ -350,7 +317,8 @@ export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 *
     const database = kind.kind === 'resident' ? { ...kind, ...(await residentStation(dbName)) } : kind;
     const ids = docs.flatMap((d, i) => (refusals[i] ? [] : [String(/** @type {any} */ (d)._id)]));
     const existing = await store.existingIds(dbName, [...new Set(ids)]);
-    docs.forEach((d, i) => {
+    // In slices: a batch being checked never holds up the other requests for long.
+    await forEachInSlices(docs, (d, i) => {
       if (refusals[i]) return;
       const doc = /** @type {Record<string, unknown>} */ (d);
       const id = String(doc._id);
@@ -405,6 +373,10 @@ export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 *
 
   return function guard(req, res, next) {
     (async () => {
+      // Only origin-form targets (createApp refuses the others first; this guard may be mounted alone).
+      if (!req.originalUrl.startsWith('/')) {
+        return sendJson(res, 400, { error: 'bad_request', reason: 'The request target must be an origin-form path (starting with /).', rule: 'request-target' });
+      }
       const address = req.ip ?? req.socket.remoteAddress ?? '';
       const user = await resolveUser(req, res, address);
       if (!user) return; // refused and answered
@@ -422,6 +394,8 @@ export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 *
       }
       if (first === '_session' && segments.length === 1) {
         if (req.method === 'POST') return signIn(req, res, next, address);
+        // Signing out ends the account's sessions (every copy of the cookie): sessions.mjs.
+        if (req.method === 'DELETE' && user.name !== null && sessions) await sessions.end(user.name);
         return next();
       }
       if (isAdmin) return next();
@@ -439,7 +413,10 @@ export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 *
       if (access === 'refused') return refuse(res, user, 'membership', 'You are not allowed to access this database.');
       if (access === 'missing') return sendJson(res, 404, { error: 'not_found', reason: 'Database does not exist.' });
       if (what.op === 'refuse') return refuse(res, user, what.rule, what.reason);
-      if (what.op === 'read') return next();
+      if (what.op === 'read') {
+        await limitRead(req, segments.slice(1), limits);
+        return next();
+      }
       return write(req, res, dbName, kind, user, what);
     })().catch((err) => {
       const e = toCouchError(err);

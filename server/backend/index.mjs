@@ -21,11 +21,13 @@ import { createCustomerDirectory } from './customerDirectory.mjs';
 import { createEmbedded } from './embedded.mjs';
 import { sendJson } from './errors.mjs';
 import { createGuard } from './guard.mjs';
+import { adminOnly } from './identity.mjs';
 import { createProxy } from './proxy.mjs';
 import { createRemoteStore, parseCouchUrl } from './remote.mjs';
 import { responseHeaders } from './responseHeaders.mjs';
 import { setup } from './setup.mjs';
 import { SignInLimiter } from './signinLimiter.mjs';
+import { createSessionEnds } from './sessions.mjs';
 
 export { residentDbName, stationDbName, databaseKind } from './names.mjs';
 
@@ -38,7 +40,8 @@ export { residentDbName, stationDbName, databaseKind } from './names.mjs';
  * @property {boolean} [demo] seed a demo station when the operations database is empty
  * @property {number} [sessionSeconds] how long a sign-in lasts unused (cookie Max-Age; embedded: also the server's session timeout)
  * @property {import('./domain.mjs').ValidateWrite} [validateWrite] the write check (default: src/db/validateWrite.ts)
- * @property {{ maxAccountFailures?: number, maxAddressFailures?: number, lockMs?: number }} [signIn]
+ * @property {{ freeFailures?: number, maxDelayMs?: number, maxNetworkFailures?: number, forgetMs?: number }} [signIn]
+ *   sign-in limits (signinLimiter.mjs); the counters are kept in <dataDir>/signin-limits.json
  * @property {(msg: string) => void} [log] progress messages (default console.log)
  * @property {(msg: string) => void} [logError] failures inside requests (default console.error)
  * @property {(dbName: string) => void} [onWrite] called after documents were stored in a database (wakes the router)
@@ -74,9 +77,10 @@ export function backendOptionsFromEnv(env) {
     demo: env.HEARTHLINE_DEMO !== '0',
     sessionSeconds: int('HEARTHLINE_SESSION_SECONDS', DEFAULT_SESSION_SECONDS),
     signIn: {
-      maxAccountFailures: int('HEARTHLINE_SIGNIN_MAX_FAILURES', 6),
-      maxAddressFailures: int('HEARTHLINE_SIGNIN_MAX_ADDRESS_FAILURES', 20),
-      lockMs: int('HEARTHLINE_SIGNIN_LOCK_SECONDS', 15 * 60) * 1000,
+      freeFailures: int('HEARTHLINE_SIGNIN_FREE_FAILURES', 3),
+      maxDelayMs: int('HEARTHLINE_SIGNIN_MAX_DELAY_SECONDS', 5 * 60) * 1000,
+      maxNetworkFailures: int('HEARTHLINE_SIGNIN_MAX_NETWORK_FAILURES', int('HEARTHLINE_SIGNIN_MAX_ADDRESS_FAILURES', 30)),
+      forgetMs: int('HEARTHLINE_SIGNIN_LOCK_SECONDS', 15 * 60) * 1000,
     },
   };
 }
@@ -168,14 +172,19 @@ export async function createBackend({
   }
 
   const setupResult = await setup(store, { demo, log });
-  const limiter = new SignInLimiter(signIn);
+  const sessions = createSessionEnds({ store });
+  // From here on, the cookie of an ended session is refused wherever a cookie is read.
+  sessions.refuseEndedCookies(store);
+  // Kept across restarts, in the data folder (private to the server's user).
+  const limiter = new SignInLimiter({ ...signIn, file: path.join(dataDir, 'signin-limits.json'), log: logError });
+  const requireAdmin = adminOnly({ store, limiter });
   const customers = createCustomerDirectory({ store, log: logError });
 
   const db = express.Router();
   db.use(responseHeaders({ upstreamBase, mountPath: '/db', sessionSeconds }));
   db.use(sameOriginOnly);
   db.use('/_account', createAccountApi({ store, customers }));
-  db.use(createGuard({ store, validateWrite, limiter, log: logError, onWrite }));
+  db.use(createGuard({ store, validateWrite, limiter, sessions, log: logError, onWrite }));
   db.use(dbHandler);
 
   const api = express.Router();
@@ -184,6 +193,17 @@ export async function createBackend({
     next();
   });
   api.use(sameOriginOnly);
+  // "Sign out everywhere" for one account (`npm run admin -- end-sessions --name …`).
+  api.post('/sessions/end', requireAdmin, express.json({ limit: '2kb', strict: true }), (req, res, next) => {
+    const name = req.body?.name;
+    if (typeof name !== 'string' || name === '' || name.length > 200) {
+      return sendJson(res, 400, { error: 'bad_request', field: 'name', reason: 'name must be the account name (a non-empty string).' });
+    }
+    sessions
+      .end(name)
+      .then((second) => sendJson(res, 200, { ok: true, name, endedAt: new Date(second * 1000).toISOString() }))
+      .catch(next);
+  });
   api.use(createApi({ store, customers, log: logError }));
 
   return {
@@ -193,6 +213,9 @@ export async function createBackend({
     api,
     store,
     limiter,
+    /** Middleware that lets only server admins through (Basic or an admin session): /api/router/health. */
+    adminOnly: requireAdmin,
+    sessions,
     PouchDB,
     /** embedded mode: whether the admin was created now, and the generated password to print once */
     admin,

@@ -7,6 +7,7 @@
  *   session, and a phone closing its last tab would then have to sign in again for nothing;
  * - WWW-Authenticate dropped (a browser would pop up its own password dialog);
  * - Access-Control-* dropped: the backend is same-origin only;
+ * - X-Powered-By and Server dropped (express-pouchdb's app and a proxied CouchDB name themselves);
  * - Location made relative to /db (a proxied CouchDB names its own address there);
  * - Cache-Control: no-store on every answer, whatever CouchDB says (personal data).
  */
@@ -49,6 +50,9 @@ export function responseHeaders({ upstreamBase, mountPath = '/db', sessionSecond
     res.setHeader = function setHeader(name, value) {
       const lower = String(name).toLowerCase();
       if (lower === 'www-authenticate' || lower.startsWith('access-control-')) return this;
+      // Nothing names the software and its version: express-pouchdb's own express app would
+      // (X-Powered-By), a proxied CouchDB does (Server: CouchDB/3.x (Erlang OTP/…)).
+      if (lower === 'x-powered-by' || lower === 'server') return this;
       // Answers may carry personal data: never stored by any cache (set below, kept).
       if (lower === 'cache-control') return this;
       if (lower === 'set-cookie') {

@@ -4,7 +4,7 @@
  * (shared by setup at every start and the admin CLI, through the Store of either).
  *
  * setup() is idempotent:
- * - databases operations, router-state and station-<id> for every station document;
+ * - databases operations, router-state, hearthline-sessions and station-<id> for every station document;
  * - their _security: required members are added (never removed; members are never left
  *   empty, which would mean public — trap 3);
  * - a demo station with two communities when the operations database is empty and `demo`.
@@ -15,6 +15,7 @@ import { CouchError } from './errors.mjs';
 import { OPERATIONS_DB, ROUTER_STATE_DB, STATION_ID, stationDbName, stationDocId, userDocId } from './names.mjs';
 import { STAFF_ROLES, STATION_ROLES, couchRolesFor } from './domain.mjs';
 import { generatePassword } from './passwords.mjs';
+import { SESSIONS_DB } from './sessions.mjs';
 
 /** @typedef {import('./store.mjs').Store} Store */
 /** @typedef {import('./store.mjs').SecurityObject} SecurityObject */
@@ -121,6 +122,8 @@ export async function setup(store, { demo = true, log = console.log } = {}) {
   }
   await ensureDatabase(store, OPERATIONS_DB, operationsSecurity());
   await ensureDatabase(store, ROUTER_STATE_DB, adminOnlySecurity());
+  // when each account's sessions were last ended (sign-out, sign out everywhere): sessions.mjs
+  await ensureDatabase(store, SESSIONS_DB, adminOnlySecurity());
   let seeded = false;
   if (demo && (await store.allDocs(OPERATIONS_DB, { limit: 1 })).length === 0) {
     await saveStation(store, structuredClone(DEMO_STATION));

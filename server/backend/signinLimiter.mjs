@@ -1,15 +1,27 @@
 // @ts-check
 /**
- * Failed sign-ins, counted per account and per client address (in memory: a restart forgets
- * them, and with several server processes each counts its own).
+ * Failed sign-ins, counted so that guessing is slow and nobody can lock a named person out
+ * (issue #17, finding 9: six wrong passwords used to lock any account for 15 minutes, so anyone
+ * could keep a dispatcher out of the console all day).
  *
- * - An account is locked for `lockMs` after `maxAccountFailures` wrong passwords in a row
- *   (a success resets its count; failures older than `lockMs` are forgotten).
- * - An address is locked for `lockMs` after `maxAddressFailures` failures within `lockMs`,
- *   whatever the accounts (a success does not reset it, so one good account cannot launder
- *   guesses at others).
- * - Names are counted whether or not the account exists, so a lock says nothing about existence.
+ * - Per account AND network (IPv4 /24, IPv6 /64): after `freeFailures` wrong passwords, each
+ *   further attempt must wait a growing delay after the last failure (1 s, 2 s, 4 s, … up to
+ *   `maxDelayMs`); an attempt that comes sooner is refused unchecked. The owner of the account,
+ *   on another network (the station's, home), is not slowed down by a stranger's guesses. A
+ *   success resets the pair; failures older than `forgetMs` are forgotten.
+ * - Per network, whatever the accounts: paused for `forgetMs` after `maxNetworkFailures`
+ *   failures within `forgetMs` (a success does not reset it, so one good account cannot launder
+ *   guesses at others). A network, not an address: an attacker holds a whole /24 or /64 as
+ *   easily as one address.
+ * - Names are counted whether or not the account exists, so a pause says nothing about existence.
+ * - Kept across restarts: the counters are written to `file` (mode 0600) when they change and
+ *   when the server stops, and read at start. With several server processes each
+ *   counts its own (a shared store would be needed to scale out).
+ * Guessing from many networks at one account is bounded by the networks' limits times the
+ *   networks; long generated staff passwords and residents' 8-character minimum carry the rest.
  */
+import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 
 /** The one answer to every failed or refused sign-in (no account enumeration). */
 export const SIGN_IN_REFUSED = Object.freeze({
@@ -17,31 +29,97 @@ export const SIGN_IN_REFUSED = Object.freeze({
   reason: 'Name or password is incorrect, or sign-in is paused after too many attempts. Try again later.',
 });
 
+/**
+ * The network an address belongs to: IPv4 /24, IPv6 /64 (IPv4-mapped IPv6 as IPv4).
+ * @param {string} address
+ */
+export function networkOf(address) {
+  const a = address.startsWith('::ffff:') && net.isIPv4(address.slice(7)) ? address.slice(7) : address;
+  if (net.isIPv4(a)) return `${a.split('.').slice(0, 3).join('.')}.0/24`;
+  if (net.isIPv6(a)) {
+    // expand '::' to get the first four groups
+    const [head = '', tail = ''] = a.split('::');
+    const h = head ? head.split(':') : [];
+    const t = a.includes('::') ? (tail ? tail.split(':') : []) : [];
+    const groups = [...h, ...Array(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t];
+    return `${groups.slice(0, 4).map((g) => (g || '0').toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  }
+  return a;
+}
+
+/**
+ * @typedef {{ failures: number, last: number }} PairState
+ * @typedef {{ times: number[], pausedUntil: number }} NetworkState
+ */
+
 export class SignInLimiter {
   /**
-   * @param {{ maxAccountFailures?: number, maxAddressFailures?: number, lockMs?: number, maxEntries?: number, now?: () => number }} [opts]
+   * @param {{ freeFailures?: number, baseDelayMs?: number, maxDelayMs?: number, maxNetworkFailures?: number,
+   *   forgetMs?: number, maxEntries?: number, file?: string, now?: () => number, log?: (msg: string) => void }} [opts]
    */
-  constructor({ maxAccountFailures = 6, maxAddressFailures = 20, lockMs = 15 * 60_000, maxEntries = 100_000, now = () => Date.now() } = {}) {
-    this.maxAccountFailures = maxAccountFailures;
-    this.maxAddressFailures = maxAddressFailures;
-    this.lockMs = lockMs;
+  constructor({
+    freeFailures = 3,
+    baseDelayMs = 1_000,
+    maxDelayMs = 5 * 60_000,
+    maxNetworkFailures = 30,
+    forgetMs = 15 * 60_000,
+    maxEntries = 100_000,
+    file,
+    now = () => Date.now(),
+    log = console.error,
+  } = {}) {
+    this.freeFailures = freeFailures;
+    this.baseDelayMs = baseDelayMs;
+    this.maxDelayMs = maxDelayMs;
+    this.maxNetworkFailures = maxNetworkFailures;
+    this.forgetMs = forgetMs;
     this.maxEntries = maxEntries;
+    this.file = file;
     this.now = now;
-    /** @type {Map<string, { failures: number, last: number, lockedUntil: number }>} */
-    this.accounts = new Map();
-    /** @type {Map<string, { times: number[], lockedUntil: number }>} */
-    this.addresses = new Map();
-    this.timer = setInterval(() => this.prune(), Math.min(lockMs, 60_000));
+    this.log = log;
+    /** account + network → failures in a row @type {Map<string, PairState>} */
+    this.pairs = new Map();
+    /** @type {Map<string, NetworkState>} */
+    this.networks = new Map();
+    /** @type {NodeJS.Timeout | undefined} */
+    this.saveTimer = undefined;
+    this.load();
+    this.timer = setInterval(() => this.prune(), Math.min(forgetMs, 60_000));
     this.timer.unref();
   }
 
+  /** @param {string} name @param {string} address */
+  static pairKey(name, address) {
+    return `${networkOf(address)} ${name}`;
+  }
+
+  /** @param {number} failures */
+  delayAfter(failures) {
+    if (failures < this.freeFailures) return 0;
+    return Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (failures - this.freeFailures));
+  }
+
   /**
+   * How many seconds this attempt must wait (0: it may be checked now).
+   * @param {string} name
+   * @param {string} address
+   */
+  retryAfter(name, address) {
+    const t = this.now();
+    const network = this.networks.get(networkOf(address));
+    const networkWait = network && network.pausedUntil > t ? network.pausedUntil - t : 0;
+    const pair = this.pairs.get(SignInLimiter.pairKey(name, address));
+    const pairWait = pair && t - pair.last <= this.forgetMs ? Math.max(0, pair.last + this.delayAfter(pair.failures) - t) : 0;
+    return Math.ceil(Math.max(networkWait, pairWait) / 1000);
+  }
+
+  /**
+   * Whether an attempt of `name` from `address` is refused unchecked now.
    * @param {string} name
    * @param {string} address
    */
   isLocked(name, address) {
-    const t = this.now();
-    return (this.accounts.get(name)?.lockedUntil ?? 0) > t || (this.addresses.get(address)?.lockedUntil ?? 0) > t;
+    return this.retryAfter(name, address) > 0;
   }
 
   /**
@@ -50,49 +128,49 @@ export class SignInLimiter {
    */
   recordFailure(name, address) {
     const t = this.now();
-    let a = this.accounts.get(name);
-    if (!a || t - a.last > this.lockMs) a = { failures: 0, last: t, lockedUntil: 0 };
-    if (a.lockedUntil <= t) {
-      a.failures += 1;
-      a.last = t;
-      if (a.failures >= this.maxAccountFailures) {
-        a.lockedUntil = t + this.lockMs;
-        a.failures = 0;
-      }
-    }
-    this.accounts.delete(name); // re-insert: Map order = least recently touched first
-    this.accounts.set(name, a);
+    const key = SignInLimiter.pairKey(name, address);
+    let pair = this.pairs.get(key);
+    if (!pair || t - pair.last > this.forgetMs) pair = { failures: 0, last: t };
+    pair.failures += 1;
+    pair.last = t;
+    this.pairs.delete(key); // re-insert: Map order = least recently touched first
+    this.pairs.set(key, pair);
 
-    const ad = this.addresses.get(address) ?? { times: [], lockedUntil: 0 };
-    if (ad.lockedUntil <= t) {
-      ad.times = ad.times.filter((x) => t - x < this.lockMs);
-      ad.times.push(t);
-      if (ad.times.length >= this.maxAddressFailures) {
-        ad.lockedUntil = t + this.lockMs;
-        ad.times = [];
+    const netKey = networkOf(address);
+    const network = this.networks.get(netKey) ?? { times: [], pausedUntil: 0 };
+    if (network.pausedUntil <= t) {
+      network.times = network.times.filter((x) => t - x < this.forgetMs);
+      network.times.push(t);
+      if (network.times.length >= this.maxNetworkFailures) {
+        network.pausedUntil = t + this.forgetMs;
+        network.times = [];
       }
     }
-    this.addresses.delete(address);
-    this.addresses.set(address, ad);
+    this.networks.delete(netKey);
+    this.networks.set(netKey, network);
     this.cap();
+    this.scheduleSave();
   }
 
-  /** @param {string} name */
-  recordSuccess(name) {
-    const a = this.accounts.get(name);
-    if (a && a.lockedUntil <= this.now()) this.accounts.delete(name);
+  /**
+   * @param {string} name
+   * @param {string} [address]
+   */
+  recordSuccess(name, address) {
+    if (address === undefined) return;
+    if (this.pairs.delete(SignInLimiter.pairKey(name, address))) this.scheduleSave();
   }
 
   prune() {
     const t = this.now();
-    for (const [k, a] of this.accounts) if (a.lockedUntil <= t && t - a.last > this.lockMs) this.accounts.delete(k);
-    for (const [k, a] of this.addresses) {
-      if (a.lockedUntil <= t && a.times.every((x) => t - x >= this.lockMs)) this.addresses.delete(k);
+    for (const [k, p] of this.pairs) if (t - p.last > this.forgetMs) this.pairs.delete(k);
+    for (const [k, n] of this.networks) {
+      if (n.pausedUntil <= t && n.times.every((x) => t - x >= this.forgetMs)) this.networks.delete(k);
     }
   }
 
   cap() {
-    for (const map of [this.accounts, this.addresses]) {
+    for (const map of [this.pairs, this.networks]) {
       while (map.size > this.maxEntries) {
         const oldest = map.keys().next().value;
         if (oldest === undefined) break;
@@ -101,7 +179,65 @@ export class SignInLimiter {
     }
   }
 
+  load() {
+    if (!this.file) return;
+    let raw;
+    try {
+      raw = readFileSync(this.file, 'utf8');
+    } catch {
+      return; // first start
+    }
+    try {
+      const data = JSON.parse(raw);
+      for (const [k, p] of Object.entries(data.pairs ?? {})) {
+        if (Number.isInteger(p?.failures) && Number.isFinite(p?.last)) this.pairs.set(k, { failures: p.failures, last: p.last });
+      }
+      for (const [k, n] of Object.entries(data.networks ?? {})) {
+        if (Array.isArray(n?.times) && Number.isFinite(n?.pausedUntil)) {
+          this.networks.set(k, { times: n.times.filter(Number.isFinite), pausedUntil: n.pausedUntil });
+        }
+      }
+      this.prune();
+    } catch (err) {
+      this.log(`[hearthline] ${this.file} could not be read (${/** @type {Error} */ (err).message}); sign-in counters start empty`);
+    }
+  }
+
+  scheduleSave() {
+    if (!this.file) return;
+    // Written at once while the counters are few (a crash right after a pause began must not
+    // forget it); when an attack from many networks has grown them, at most a few times a second.
+    if (this.pairs.size + this.networks.size < 10_000) {
+      this.save();
+      return;
+    }
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.save();
+    }, 200);
+    this.saveTimer.unref();
+  }
+
+  save() {
+    if (!this.file) return;
+    const tmp = `${this.file}.tmp`;
+    try {
+      const data = { pairs: Object.fromEntries(this.pairs), networks: Object.fromEntries(this.networks) };
+      writeFileSync(tmp, JSON.stringify(data), { mode: 0o600 });
+      chmodSync(tmp, 0o600);
+      renameSync(tmp, this.file);
+    } catch (err) {
+      this.log(`[hearthline] could not save the sign-in counters to ${this.file}: ${/** @type {Error} */ (err).message}`);
+    }
+  }
+
   close() {
     clearInterval(this.timer);
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = undefined;
+    }
+    this.save();
   }
 }

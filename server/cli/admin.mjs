@@ -7,6 +7,7 @@
  *   create-station --id s1 --name "城东热力站" --communities a,b=Name [--update]
  *   create-staff   --name wang --role dispatcher --station s1 [--password …]
  *   reset-password --name wang [--password …]
+ *   end-sessions   --name wang          (sign out everywhere: every device of that account)
  *   list-staff
  *
  * Options for every command:
@@ -20,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { createRemoteStore } from '../backend/remote.mjs';
 import { createStaff, listStaff, listStations, resetPassword, saveStation } from '../backend/setup.mjs';
 import { STAFF_ROLES } from '../backend/domain.mjs';
+import { userDocId } from '../backend/names.mjs';
 
 const USAGE = `Usage: npm run admin -- <command> [options]
 
@@ -28,7 +30,8 @@ Commands
   create-staff   --name NAME --role ROLE [--station ID] [--password PW]
                  roles: ${STAFF_ROLES.join(', ')}
                  (dispatcher, technician and station-head need --station)
-  reset-password --name NAME [--password PW]
+  reset-password --name NAME [--password PW]    (also ends every session of NAME)
+  end-sessions   --name NAME                   sign NAME out everywhere, at once
   list-staff
 
 Options
@@ -76,7 +79,7 @@ async function main() {
     return;
   }
   if (positionals.length > 1) throw new UsageError(`unexpected ${JSON.stringify(positionals[1])}`);
-  const commands = ['create-station', 'create-staff', 'reset-password', 'list-staff'];
+  const commands = ['create-station', 'create-staff', 'reset-password', 'end-sessions', 'list-staff'];
   if (!commands.includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 
   const adminPassword = values['admin-password'] ?? process.env.HEARTHLINE_ADMIN_PASSWORD;
@@ -158,6 +161,22 @@ async function main() {
       { name: result.name, ...(result.generated ? { password: result.password } : {}) },
       `Changed the password of ${result.name}.` + (result.generated ? `\nPassword (shown only this once): ${result.password}` : ''),
     );
+  } else if (command === 'end-sessions') {
+    const name = required('name');
+    // a typo would otherwise "end" the sessions of nobody and look done
+    if (name !== adminUser && !(await store.get('_users', userDocId(name)))) fail(`there is no account named ${name}`);
+    const res = await fetch(new URL(base.pathname.replace(/\/+$/, '') + '/api/sessions/end', base), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        authorization: `Basic ${Buffer.from(`${adminUser}:${adminPassword}`).toString('base64')}`,
+      },
+      body: JSON.stringify({ name }),
+    });
+    const json = /** @type {{ endedAt?: string, reason?: string }} */ (await res.json().catch(() => ({})));
+    if (res.status !== 200) fail(`the server refused to end the sessions of ${name}: HTTP ${res.status} ${json.reason ?? ''}`.trim());
+    print({ name, endedAt: json.endedAt }, `Ended every session of ${name} (signed out on every device at ${json.endedAt}).`);
   } else if (command === 'list-staff') {
     const staff = await listStaff(store);
     const text = staff.length

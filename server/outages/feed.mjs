@@ -2,7 +2,8 @@
 /**
  * The outage notices of the running server: `GET /api/outages`, public (no sign-in), what a
  * resident may see of the utility's supply outages (src/rules/outages.ts, publicOutageNotices:
- * station, area, state and times; never the author, the device, a record id or a household
+ * station, the communities staff chose from its list, state and times; never the free-text area,
+ * the author, the device, a record id or a household
  * count).
  *
  * How (like the publisher, server/publish/publisher.mjs: from a checkpoint, woken by writes,
@@ -47,6 +48,8 @@ export function createOutageFeed({ couch, sweepIntervalMs = 10_000, batchSize = 
   const settled = new Set(/** @type {string[]} */ ([]));
   /** Station id → its name (the station documents, set up by the admin): residents know stations by name. */
   const stationNames = new Map(/** @type {[string, string][]} */ ([]));
+  /** Community id → its name and station (the stations' lists): a notice names its communities by these. */
+  const communityNames = new Map(/** @type {[string, { name: string, station: string }][]} */ ([]));
   /** @type {string | number} */
   let seq = 0;
   let loaded = false;
@@ -59,7 +62,10 @@ export function createOutageFeed({ couch, sweepIntervalMs = 10_000, batchSize = 
   function keep(doc) {
     if (doc.docType === 'station') {
       const station = v.safeParse(StationDoc, doc);
-      if (station.success) stationNames.set(station.output.id, station.output.name);
+      if (station.success) {
+        stationNames.set(station.output.id, station.output.name);
+        for (const c of station.output.communities) communityNames.set(c.id, { name: c.name, station: station.output.id });
+      }
       return;
     }
     if (doc.docType !== 'record' || !isOutageType(doc.type) || typeof doc._id !== 'string') return;
@@ -145,7 +151,7 @@ export function createOutageFeed({ couch, sweepIntervalMs = 10_000, batchSize = 
      */
     notices() {
       const at = now();
-      return { asOf: new Date(at).toISOString(), notices: publicOutageNotices(outageStates([...records.values()], at), at, { horizonMs: Infinity, recentMs: DAY_MS, stationNames }) };
+      return { asOf: new Date(at).toISOString(), notices: publicOutageNotices(outageStates([...records.values()], at), at, { horizonMs: Infinity, recentMs: DAY_MS, stationNames, communityNames }) };
     },
     stop: () => loop.stop(),
   };

@@ -92,7 +92,10 @@ export interface RestorationState {
 export interface OutageState {
   readonly outage: string;
   readonly station?: string;
+  /** The staff's own words for where (free text): never shown to the public. */
   readonly area: string;
+  /** Community ids from the station's list, as staff chose them (the public notice names these). */
+  readonly communities: readonly string[];
   readonly affectedCustomers: number;
   readonly planned: boolean;
   readonly atHeatSource: boolean;
@@ -136,6 +139,7 @@ export function outageState(outage: string, records: readonly OperationsRecord[]
   let atHeatSource = false;
   let station: string | undefined;
   let area = '';
+  let communities: readonly string[] = [];
   let affected = 0;
   let fromStart = false;
   let emergency: EmergencyMark | null = null;
@@ -149,6 +153,7 @@ export function outageState(outage: string, records: readonly OperationsRecord[]
         plannedEnd = r.payload.plannedEnd ? Date.parse(r.payload.plannedEnd) : NaN;
         if (!fromStart) {
           area = r.payload.area;
+          communities = r.payload.communities ?? [];
           affected = r.payload.affectedCustomers;
         }
         break;
@@ -157,6 +162,7 @@ export function outageState(outage: string, records: readonly OperationsRecord[]
         startedPlanned = r.payload.planned;
         atHeatSource = r.payload.atHeatSource;
         area = r.payload.area;
+        communities = r.payload.communities ?? [];
         affected = r.payload.affectedCustomers;
         fromStart = true;
         break;
@@ -194,6 +200,7 @@ export function outageState(outage: string, records: readonly OperationsRecord[]
     outage,
     ...(station !== undefined ? { station } : {}),
     area,
+    communities,
     affectedCustomers: affected,
     planned,
     atHeatSource,
@@ -308,7 +315,8 @@ export interface PublicOutageNotice {
   readonly station?: string;
   /** The station's name as the utility set it up (the station document), when the caller knows it. */
   readonly stationName?: string;
-  readonly area: string;
+  /** The communities it concerns, by the names of the station's list (none: the station only). */
+  readonly communities: readonly { readonly id: string; readonly name: string }[];
   readonly phase: OutagePhase;
   readonly planned: boolean;
   readonly plannedStart?: string;
@@ -323,14 +331,22 @@ export interface PublicOutageNotice {
  * `horizonMs` and not yet over (a planned outage whose start has passed without a recorded
  * start stays until its planned end, or for `recentMs` after its planned start when it gave
  * no end: after that a resident would read a stale plan), and restorations of the last
- * `recentMs`. Only the station, the area and the times: no author, device, record or household
- * count (the area is the one free text, deliberately: it is the "where" of the notice). In the
- * list's order (compareOutages).
+ * `recentMs`. Only the station, its communities and the times: no author, device, record or
+ * household count, and no free text: the "where" is the communities staff chose from the
+ * station's list, named as that list names them (`communityNames`: id → { name, station }); an
+ * id the list does not hold, or holds for another station, is left out. The staff's `area`
+ * text is never published (a name and a phone typed there once went public: issue #17). In
+ * the list's order (compareOutages).
  */
 export function publicOutageNotices(
   states: readonly OutageState[],
   now: number,
-  options: { horizonMs?: number; recentMs?: number; stationNames?: ReadonlyMap<string, string> } = {},
+  options: {
+    horizonMs?: number;
+    recentMs?: number;
+    stationNames?: ReadonlyMap<string, string>;
+    communityNames?: ReadonlyMap<string, { readonly name: string; readonly station: string }>;
+  } = {},
 ): PublicOutageNotice[] {
   const horizon = options.horizonMs ?? 14 * 24 * 3_600_000;
   const recent = options.recentMs ?? 24 * 3_600_000;
@@ -350,7 +366,10 @@ export function publicOutageNotices(
         outage: s.outage,
         ...(s.station !== undefined ? { station: s.station } : {}),
         ...(s.station !== undefined && options.stationNames?.has(s.station) ? { stationName: options.stationNames.get(s.station) } : {}),
-        area: s.area,
+        communities: s.communities.flatMap((id) => {
+          const known = options.communityNames?.get(id);
+          return known && known.station === s.station ? [{ id, name: known.name }] : [];
+        }),
         phase: s.phase,
         planned: s.planned,
         ...Object.fromEntries(Object.entries(times).filter(([, v]) => v !== undefined)),

@@ -46,7 +46,7 @@ describe('the outage page', () => {
       at: new Date().toISOString(),
       author: { name: manager.name, role: 'manager', device: 'pc-manager' },
       station: 'demo',
-      payload: { outage: `ou-${ulid(Date.now())}`, plannedStart, plannedEnd, affectedCustomers: 120, area: '暖园小区 1-3 号楼' },
+      payload: { outage: `ou-${ulid(Date.now())}`, plannedStart, plannedEnd, affectedCustomers: 120, area: '1-3 号楼 李四 13900001111', communities: ['demo-garden'] },
     };
     const put = await request(site.url, 'PUT', `/db/operations/${id}`, record, { cookie: manager.cookie });
     expect(put.status, put.text).toBe(201);
@@ -56,10 +56,14 @@ describe('the outage page', () => {
     await page.goto(`${site.url}/`);
     await page.getByRole('navigation').getByRole('link', { name: t.nav }).click();
     await page.waitForURL(/\/outages\/$/);
-    const item = page.locator('.outage-list li', { hasText: '暖园小区 1-3 号楼' });
+    // named by the community the manager chose from the station's list; the free text stays inside
+    const garden = DEMO_STATION.communities.find((c) => c.id === 'demo-garden')!.name;
+    const item = page.locator('.outage-list li', { hasText: garden });
     await item.waitFor();
-    expect(await item.locator('h2').textContent()).toBe('暖园小区 1-3 号楼');
+    expect(await item.locator('h2').textContent()).toBe(garden);
     const text = (await item.textContent()) ?? '';
+    expect(text).not.toContain('李四');
+    expect(text).not.toContain('1-3 号楼');
     expect(text).toContain(t.state.planned);
     expect(text).toContain(DEMO_STATION.name); // by its name, not its id
     expect(text).toContain(fill(t.plannedRange, { from: formatMoment('zh-CN', plannedStart), to: formatMoment('zh-CN', plannedEnd) }));

@@ -60,13 +60,19 @@ const syncHeadline = (page: Page) => page.locator('.sync-status .sync-headline')
 const chinaInput = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16);
 
 /** The outage records in the page's local database: type and outage of each. */
-async function deviceRecords(page: Page): Promise<{ id: string; type: string; outage: string; station?: string }[]> {
+async function deviceRecords(page: Page): Promise<{ id: string; type: string; outage: string; station?: string; communities?: string[] }[]> {
   return page.evaluate(async () => {
     const device = (await (window as unknown as { hearthline: { device: () => Promise<BrowserDevice> } }).hearthline.device())!;
     const docs = await device.db.records.find().exec();
     return docs.map((d) => {
-      const r = d.toJSON() as unknown as { id: string; type: string; station?: string; payload: { outage: string } };
-      return { id: r.id, type: r.type, outage: r.payload.outage, ...(r.station ? { station: r.station } : {}) };
+      const r = d.toJSON() as unknown as { id: string; type: string; station?: string; payload: { outage: string; communities?: string[] } };
+      return {
+        id: r.id,
+        type: r.type,
+        outage: r.payload.outage,
+        ...(r.station ? { station: r.station } : {}),
+        ...(r.payload.communities ? { communities: r.payload.communities } : {}),
+      };
     });
   });
 }
@@ -216,6 +222,24 @@ describe('outage notices in the staff console', () => {
     const phases = async (p: Page) => p.locator('.outage-list .outage').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-outage')}:${e.getAttribute('data-phase')}`));
     expect(await phases(second.page)).toEqual(await phases(page));
 
+    // Online, the forms offer the station's communities (from its list; the public notice names
+    // only these, never the free-text area): none chosen is refused at the field, one is recorded.
+    const fault2 = second.page.locator('#outage-fault');
+    await fault2.getByLabel(o.station, { exact: true }).fill(STATION);
+    const garden = fault2.getByRole('checkbox', { name: '示范花园 Demo Garden' });
+    await garden.waitFor();
+    expect(await fault2.getByRole('checkbox', { name: '东区示范小区 Demo East' }).count()).toBe(1);
+    await fault2.getByLabel(o.area, { exact: true }).fill('3 号楼阀门');
+    await fault2.getByLabel(o.households, { exact: true }).fill('5');
+    await fault2.getByRole('button', { name: o.recordFault, exact: true }).click();
+    await expect.poll(() => fault2.locator('#of-communities-error').textContent()).toBe(o.communitiesRequired);
+    expect(await fault2.getByLabel(o.area, { exact: true }).inputValue()).toBe('3 号楼阀门'); // nothing typed is lost
+    await garden.check();
+    await fault2.getByRole('button', { name: o.recordFault, exact: true }).click();
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(4);
+    const recorded = (await deviceRecords(second.page)).find((r) => r.type === 'outage-started' && r.communities);
+    expect(recorded?.communities).toEqual(['demo-garden']);
+
     // Station staff hold no operations records: no outage screen.
     const station = await newDevice();
     await signInOnStaffPage(station.page, dispatcher);
@@ -230,7 +254,7 @@ describe('outage notices in the staff console', () => {
     await signInOnStaffPage(page, committee);
     await page.getByRole('tab', { name: o.tab }).click();
     await page.locator('.outages').waitFor();
-    await expect.poll(() => page.locator('.outage-list .outage').count(), { timeout: 30_000 }).toBe(3);
+    await expect.poll(() => page.locator('.outage-list .outage').count(), { timeout: 30_000 }).toBe(4);
     expect(await page.locator('#outage-announce, #outage-fault, .outage form').count()).toBe(0);
     expect(await page.locator('.outages .notice').textContent()).toBe(o.readOnly);
   }, 120_000);

@@ -370,14 +370,16 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
     reconciling ??= (async () => {
       try {
         const waiting = await db.outbox.find().exec();
-        if (!waiting.length) return;
-        const res = await replicationFetch(`${url}_all_docs`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ keys: waiting.map((w) => w.id) }),
-        });
-        const json = (await res.json()) as { rows?: { key: string; value?: { rev: string }; error?: string }[] };
-        acknowledge((json.rows ?? []).filter((r) => r.value && !r.error).map((r) => r.key));
+        // In pages of a batch: the server answers at most 1000 keys per request.
+        for (let from = 0; from < waiting.length; from += batchSize) {
+          const res = await replicationFetch(`${url}_all_docs`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ keys: waiting.slice(from, from + batchSize).map((w) => w.id) }),
+          });
+          const json = (await res.json()) as { rows?: { key: string; value?: { rev: string }; error?: string }[] };
+          acknowledge((json.rows ?? []).filter((r) => r.value && !r.error).map((r) => r.key));
+        }
       } catch {
         // offline: the status already says so; tried again at the next idle moment
       } finally {

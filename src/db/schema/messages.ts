@@ -45,6 +45,10 @@ export const MESSAGES = {
     en: '{field} must be a station id: lower-case words joined by hyphens.',
     'zh-CN': '{field}必须是供热所编号：小写字母或数字，以连字符连接。',
   },
+  'id.community': {
+    en: '{field} must list community ids: lower-case words joined by hyphens.',
+    'zh-CN': '{field}必须是小区编号：小写字母或数字，以连字符连接。',
+  },
   'id.device': {
     en: '{field} must be a device id: letters, digits and . _ -, at most 64 characters.',
     'zh-CN': '{field}必须是设备编号：字母、数字及 . _ -，不超过 64 个字符。',
@@ -196,6 +200,7 @@ export const FIELD_LABELS = {
   plannedEnd: { en: 'planned end', 'zh-CN': '计划结束时间' },
   affectedCustomers: { en: 'households affected', 'zh-CN': '影响户数' },
   area: { en: 'area affected', 'zh-CN': '停热范围' },
+  communities: { en: 'communities affected', 'zh-CN': '停热小区' },
   planned: { en: 'planned', 'zh-CN': '是否计划停热' },
   atHeatSource: { en: 'fault at the heat source', 'zh-CN': '是否热源故障' },
   visibility: { en: 'visibility', 'zh-CN': '可见范围' },

@@ -73,7 +73,7 @@ export default function OutageNotices(props: { lang: Lang; t: Strings }) {
                 <For each={f.notices}>
                   {(n) => (
                     <li class="card" data-outage={n.outage} data-state={noticeState(n)}>
-                      <h2>{n.area}</h2>
+                      <h2>{n.communities.length ? n.communities.map((c) => c.name).join(t.separator) : (n.stationName ?? n.station ?? t.title)}</h2>
                       <p>
                         <span class={`status ${STATUS_CLASS[noticeState(n)]}`}>{t.state[noticeState(n)]}</span> {n.planned ? t.kind.planned : t.kind.fault}
                       </p>

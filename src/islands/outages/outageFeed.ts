@@ -28,11 +28,14 @@ const TIMES = ['plannedStart', 'plannedEnd', 'startedAt', 'restoredAt'] as const
 function parseNotice(raw: unknown): PublicOutageNotice | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const r = raw as Record<string, unknown>;
-  if (typeof r.outage !== 'string' || typeof r.area !== 'string' || typeof r.planned !== 'boolean') return null;
+  if (typeof r.outage !== 'string' || typeof r.planned !== 'boolean') return null;
   if (typeof r.phase !== 'string' || !(r.phase in STATE_OF)) return null;
   if (r.station !== undefined && typeof r.station !== 'string') return null;
   if (r.stationName !== undefined && typeof r.stationName !== 'string') return null;
-  const notice: Record<string, unknown> = { outage: r.outage, area: r.area, phase: r.phase, planned: r.planned };
+  const communities = Array.isArray(r.communities)
+    ? r.communities.filter((c): c is { id: string; name: string } => typeof c?.id === 'string' && typeof c?.name === 'string').map((c) => ({ id: c.id, name: c.name }))
+    : [];
+  const notice: Record<string, unknown> = { outage: r.outage, communities, phase: r.phase, planned: r.planned };
   if (r.station !== undefined) notice.station = r.station;
   if (r.stationName !== undefined) notice.stationName = r.stationName;
   for (const key of TIMES) {

@@ -1,4 +1,4 @@
-import { For, Show, createMemo, createSignal, type Accessor } from 'solid-js';
+import { For, Show, createMemo, createSignal, onMount, type Accessor } from 'solid-js';
 import type { BrowserDevice } from '../../db/device/browserDevice';
 import { composeOperationsRecord } from '../../db/device/compose';
 import { ulid } from '../../db/schema/events/ids';
@@ -120,10 +120,90 @@ function stationIssue(t: AppStrings, station: string): DescribedIssue[] {
   return station.trim() ? [] : [{ path: 'station', id: 'value.invalid', message: t.outages.stationRequired }];
 }
 
+/** A community of some station, as GET /api/communities lists it. */
+type Community = { id: string; name: string; station: string };
+
+/**
+ * The stations' lists of communities (GET /api/communities, public; the service worker keeps a
+ * copy): null while unknown (not read yet, or no network). An outage names its communities from
+ * this list; the public notices publish those names, never the free-text area.
+ */
+function createCommunities(): Accessor<Community[] | null> {
+  const [list, setList] = createSignal<Community[] | null>(null);
+  onMount(async () => {
+    try {
+      const res = await fetch('/api/communities', { headers: { accept: 'application/json' } });
+      const json = (await res.json()) as { communities?: unknown };
+      if (!res.ok || !Array.isArray(json.communities)) return;
+      setList(
+        json.communities.filter(
+          (c): c is Community => typeof c?.id === 'string' && typeof c?.name === 'string' && typeof c?.station === 'string',
+        ),
+      );
+    } catch {
+      // offline: the form says so and records the outage without communities
+    }
+  });
+  return list;
+}
+
+/** The station's communities to choose from, and the form's check of the choice. */
+function createCommunityChoice(list: Accessor<Community[] | null>, station: Accessor<string>) {
+  const [chosen, setChosen] = createSignal<string[]>([]);
+  const options = createMemo(() => (list() ?? []).filter((c) => c.station === station().trim()));
+  /** The ids to record: the chosen ones the station's list holds (none when the list is unknown). */
+  const payload = () => {
+    const ids = chosen().filter((id) => options().some((c) => c.id === id));
+    return ids.length ? { communities: ids } : {};
+  };
+  const issues = (t: AppStrings): DescribedIssue[] =>
+    options().length > 0 && !options().some((c) => chosen().includes(c.id))
+      ? [{ path: 'payload.communities', id: 'list.tooShort', message: t.outages.communitiesRequired }]
+      : [];
+  const toggle = (id: string, on: boolean) => setChosen((now) => (on ? [...new Set([...now, id])] : now.filter((x) => x !== id)));
+  return { chosen, options, payload, issues, toggle, reset: () => setChosen([]) };
+}
+
+function CommunityField(props: {
+  t: AppStrings;
+  idPrefix: string;
+  list: Accessor<Community[] | null>;
+  choice: ReturnType<typeof createCommunityChoice>;
+  error?: string;
+}) {
+  const o = props.t.outages;
+  const hintId = `${props.idPrefix}-communities-hint`;
+  const errorId = `${props.idPrefix}-communities-error`;
+  return (
+    <fieldset class="field" id={`${props.idPrefix}-communities`} aria-describedby={props.error ? `${hintId} ${errorId}` : hintId}>
+      <legend>{o.communities}</legend>
+      <p class="hint" id={hintId}>
+        {o.communitiesHint}
+      </p>
+      <Show when={props.error}>
+        <p class="field-error" id={errorId}>
+          {props.error}
+        </p>
+      </Show>
+      <Show when={props.choice.options().length > 0} fallback={<p class="hint">{props.list() === null ? o.communitiesUnavailable : o.communitiesNone}</p>}>
+        <For each={props.choice.options()}>
+          {(c) => (
+            <label class="choice">
+              <input type="checkbox" checked={props.choice.chosen().includes(c.id)} onChange={(e) => props.choice.toggle(c.id, e.currentTarget.checked)} /> {c.name}
+            </label>
+          )}
+        </For>
+      </Show>
+    </fieldset>
+  );
+}
+
 function AnnounceForm(props: Props) {
   const o = props.t.outages;
   const w = createWrite(props);
   const [station, setStation] = createSignal(props.device.session.station ?? '');
+  const communityList = createCommunities();
+  const communities = createCommunityChoice(communityList, station);
   const [area, setArea] = createSignal('');
   const [households, setHouseholds] = createSignal('');
   const [start, setStart] = createSignal('');
@@ -138,7 +218,7 @@ function AnnounceForm(props: Props) {
     const plannedStart = instantOf(start());
     const plannedEnd = instantOf(end());
     const checked = checkAnnouncement({ plannedStart, plannedEnd }, now);
-    const problems = [...stationIssue(props.t, station()), ...w.problemIssues(checked.problems)];
+    const problems = [...stationIssue(props.t, station()), ...communities.issues(props.t), ...w.problemIssues(checked.problems)];
     if (problems.length) return w.refuse(problems);
     if (checked.shortNotice && !confirmed()) return; // the warning is on screen; its checkbox must be ticked
     const payload = {
@@ -147,9 +227,11 @@ function AnnounceForm(props: Props) {
       ...(plannedEnd !== null ? { plannedEnd: new Date(plannedEnd).toISOString() } : {}),
       affectedCustomers: countOf(households()),
       area: area().trim(),
+      ...communities.payload(),
     };
     if (await w.write('outage-announced', payload, { station: station().trim(), at: now })) {
       setArea('');
+      communities.reset();
       setHouseholds('');
       setStart('');
       setEnd('');
@@ -162,6 +244,7 @@ function AnnounceForm(props: Props) {
       <h3 id="outage-announce-title">{o.announceTitle}</h3>
       <ErrorSummary intro={props.t.forms.fixErrors} issues={w.issues()} />
       <TextField id="oa-station" label={o.station} hint={o.stationHint} value={station()} onInput={setStation} error={w.issueOf('station')} />
+      <CommunityField t={props.t} idPrefix="oa" list={communityList} choice={communities} error={w.issueOf('payload.communities')} />
       <TextField id="oa-area" label={o.area} hint={o.areaHint} value={area()} onInput={setArea} maxLength={200} error={w.issueOf('payload.area')} />
       <TextField id="oa-households" label={o.households} inputMode="numeric" value={households()} onInput={setHouseholds} error={w.issueOf('payload.affectedCustomers')} />
       <TextField
@@ -198,6 +281,8 @@ function FaultForm(props: Props) {
   const o = props.t.outages;
   const w = createWrite(props);
   const [station, setStation] = createSignal(props.device.session.station ?? '');
+  const communityList = createCommunities();
+  const communities = createCommunityChoice(communityList, station);
   const [area, setArea] = createSignal('');
   const [households, setHouseholds] = createSignal('');
   const [startedAt, setStartedAt] = createSignal('');
@@ -207,11 +292,19 @@ function FaultForm(props: Props) {
     e.preventDefault();
     const now = Date.now();
     const at = instantOf(startedAt());
-    const problems = [...stationIssue(props.t, station()), ...w.problemIssues(checkEventTime(at, now))];
+    const problems = [...stationIssue(props.t, station()), ...communities.issues(props.t), ...w.problemIssues(checkEventTime(at, now))];
     if (problems.length) return w.refuse(problems);
-    const payload = { outage: OUTAGE_ID_PREFIX + ulid(now), planned: false, atHeatSource: atHeatSource(), affectedCustomers: countOf(households()), area: area().trim() };
+    const payload = {
+      outage: OUTAGE_ID_PREFIX + ulid(now),
+      planned: false,
+      atHeatSource: atHeatSource(),
+      affectedCustomers: countOf(households()),
+      area: area().trim(),
+      ...communities.payload(),
+    };
     if (await w.write('outage-started', payload, { station: station().trim(), at: Math.min(at ?? now, now) })) {
       setArea('');
+      communities.reset();
       setHouseholds('');
       setStartedAt('');
       setAtHeatSource(false);
@@ -223,6 +316,7 @@ function FaultForm(props: Props) {
       <h3 id="outage-fault-title">{o.faultTitle}</h3>
       <ErrorSummary intro={props.t.forms.fixErrors} issues={w.issues()} />
       <TextField id="of-station" label={o.station} hint={o.stationHint} value={station()} onInput={setStation} error={w.issueOf('station')} />
+      <CommunityField t={props.t} idPrefix="of" list={communityList} choice={communities} error={w.issueOf('payload.communities')} />
       <TextField id="of-area" label={o.area} hint={o.areaHint} value={area()} onInput={setArea} maxLength={200} error={w.issueOf('payload.area')} />
       <TextField id="of-households" label={o.households} inputMode="numeric" value={households()} onInput={setHouseholds} error={w.issueOf('payload.affectedCustomers')} />
       <TextField id="of-started" label={o.startedAt} type="datetime-local" value={startedAt()} onInput={setStartedAt} error={w.issueOf('at')} />
@@ -327,7 +421,7 @@ function OutageStep(props: Props & { state: Accessor<OutageState>; base: string 
     const when = Math.min(time ?? now, now);
     const station = s.station !== undefined ? { station: s.station } : {};
     const ok = starting()
-      ? await w.write('outage-started', { outage: s.outage, planned: true, atHeatSource: false, affectedCustomers: s.affectedCustomers, area: s.area }, { ...station, at: when })
+      ? await w.write('outage-started', { outage: s.outage, planned: true, atHeatSource: false, affectedCustomers: s.affectedCustomers, area: s.area, ...(s.communities.length ? { communities: [...s.communities] } : {}) }, { ...station, at: when })
       : await w.write('outage-restored', { outage: s.outage }, { ...station, at: when });
     if (ok) setAt('');
   };

@@ -3,7 +3,7 @@
  * check injected as a parameter, so what the guard passes to it and does with its verdicts is
  * visible on its own. Plus the pure pieces: classify, cookies, database names, the limiter.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import os from 'node:os';
@@ -13,7 +13,7 @@ import { createApp } from '../../../server/app.mjs';
 import { createBackend, databaseKind, residentDbName } from '../../../server/backend/index.mjs';
 import { classify } from '../../../server/backend/guard.mjs';
 import { hardenSessionCookie } from '../../../server/backend/responseHeaders.mjs';
-import { SignInLimiter } from '../../../server/backend/signinLimiter.mjs';
+import { SignInLimiter, networkOf } from '../../../server/backend/signinLimiter.mjs';
 import { DIST_DIR } from '../support/site';
 import { newResident, request, type Resident } from './client';
 
@@ -255,30 +255,44 @@ describe('hardenSessionCookie', () => {
 });
 
 describe('SignInLimiter', () => {
-  it('locks an account after 6 failures in a row, an address after 20, both for lockMs', () => {
+  it('slows an account down on the network that failed only, growing up to the cap; a success resets that pair', () => {
     let now = 1_000_000;
-    const limiter = new SignInLimiter({ lockMs: 60_000, now: () => now });
+    const limiter = new SignInLimiter({ freeFailures: 3, baseDelayMs: 1_000, maxDelayMs: 4_000, maxNetworkFailures: 100, forgetMs: 60_000, now: () => now });
     try {
-      for (let i = 0; i < 5; i++) limiter.recordFailure('alice', '10.0.0.1');
-      expect(limiter.isLocked('alice', '10.0.0.2')).toBe(false);
-      limiter.recordSuccess('alice');
-      for (let i = 0; i < 5; i++) limiter.recordFailure('alice', '10.0.0.1');
-      expect(limiter.isLocked('alice', '10.0.0.2')).toBe(false); // the success reset the count
+      for (let i = 0; i < 2; i++) limiter.recordFailure('alice', '10.0.0.1');
+      expect(limiter.isLocked('alice', '10.0.0.1')).toBe(false);
       limiter.recordFailure('alice', '10.0.0.1');
-      expect(limiter.isLocked('alice', '10.0.0.2')).toBe(true);
-      limiter.recordSuccess('alice'); // no effect during a lock
-      expect(limiter.isLocked('alice', '10.0.0.2')).toBe(true);
-      now += 60_001;
-      expect(limiter.isLocked('alice', '10.0.0.2')).toBe(false);
+      expect(limiter.retryAfter('alice', '10.0.0.1')).toBe(1);
+      expect(limiter.isLocked('alice', '10.0.0.77')).toBe(true); // the same /24
+      expect(limiter.isLocked('alice', '10.0.1.1')).toBe(false); // another network: alice herself
+      expect(limiter.isLocked('bob', '10.0.0.1')).toBe(false); // another account
+      now += 1_000;
+      expect(limiter.isLocked('alice', '10.0.0.1')).toBe(false);
+      limiter.recordFailure('alice', '10.0.0.1');
+      expect(limiter.retryAfter('alice', '10.0.0.1')).toBe(2);
+      now += 2_000;
+      limiter.recordFailure('alice', '10.0.0.1');
+      limiter.recordFailure('alice', '10.0.0.1');
+      expect(limiter.retryAfter('alice', '10.0.0.1')).toBe(4); // capped
+      limiter.recordSuccess('alice', '10.0.0.1');
+      expect(limiter.isLocked('alice', '10.0.0.1')).toBe(false);
+    } finally {
+      limiter.close();
+    }
+  });
 
-      for (let i = 0; i < 19; i++) limiter.recordFailure(`user-${i}`, '10.0.0.9');
-      expect(limiter.isLocked('bob', '10.0.0.9')).toBe(false);
-      limiter.recordSuccess('bob'); // does not launder the address
-      limiter.recordFailure('user-x', '10.0.0.9');
-      expect(limiter.isLocked('bob', '10.0.0.9')).toBe(true);
-      expect(limiter.isLocked('bob', '10.0.0.8')).toBe(false);
+  it('pauses a network after its limit of failures whatever the accounts; a success does not launder it; it ends', () => {
+    let now = 0;
+    const limiter = new SignInLimiter({ maxNetworkFailures: 20, forgetMs: 60_000, now: () => now });
+    try {
+      for (let i = 0; i < 19; i++) limiter.recordFailure(`user-${i}`, `10.0.9.${i}`);
+      expect(limiter.isLocked('bob', '10.0.9.200')).toBe(false);
+      limiter.recordSuccess('bob', '10.0.9.200');
+      limiter.recordFailure('user-x', '10.0.9.250');
+      expect(limiter.isLocked('bob', '10.0.9.200')).toBe(true);
+      expect(limiter.isLocked('bob', '10.0.8.1')).toBe(false);
       now += 60_001;
-      expect(limiter.isLocked('bob', '10.0.0.9')).toBe(false);
+      expect(limiter.isLocked('bob', '10.0.9.200')).toBe(false);
     } finally {
       limiter.close();
     }
@@ -286,16 +300,41 @@ describe('SignInLimiter', () => {
 
   it('forgets old failures', () => {
     let now = 0;
-    const limiter = new SignInLimiter({ lockMs: 1_000, now: () => now });
+    const limiter = new SignInLimiter({ forgetMs: 1_000, now: () => now });
     try {
-      for (let i = 0; i < 5; i++) limiter.recordFailure('carol', 'a');
+      for (let i = 0; i < 5; i++) limiter.recordFailure('carol', '10.1.1.1');
       now += 1_500;
-      limiter.recordFailure('carol', 'a');
-      expect(limiter.isLocked('carol', 'b')).toBe(false);
+      limiter.recordFailure('carol', '10.1.1.1');
+      expect(limiter.isLocked('carol', '10.1.1.1')).toBe(false);
       limiter.prune();
-      expect(limiter.accounts.size).toBe(1);
+      expect(limiter.pairs.size).toBe(1);
     } finally {
       limiter.close();
+    }
+  });
+
+  it('groups addresses by network: IPv4 /24, IPv6 /64, IPv4-mapped IPv6 as IPv4', () => {
+    expect(networkOf('192.0.2.7')).toBe('192.0.2.0/24');
+    expect(networkOf('::ffff:192.0.2.200')).toBe('192.0.2.0/24');
+    expect(networkOf('2001:db8:1:2:3::4')).toBe('2001:db8:1:2::/64');
+    expect(networkOf('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(networkOf('::1')).toBe('0:0:0:0::/64');
+  });
+
+  it('keeps its counters in a private file across a restart', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hearthline-limiter-'));
+    const file = path.join(dir, 'signin-limits.json');
+    try {
+      const first = new SignInLimiter({ maxNetworkFailures: 2, file });
+      first.recordFailure('a', '203.0.113.1');
+      first.recordFailure('b', '203.0.113.2');
+      first.close();
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const second = new SignInLimiter({ maxNetworkFailures: 2, file });
+      expect(second.isLocked('c', '203.0.113.3')).toBe(true);
+      second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

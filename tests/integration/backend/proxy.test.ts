@@ -121,6 +121,35 @@ describe('a Hearthline server in proxy mode', () => {
     expect(locked.json.reason).toMatch(/paused after too many attempts/);
   });
 
+  it('bounds each request as in embedded mode: bodies, documents per _bulk_docs, $regex; reads go through with a limit', async () => {
+    const many = await request(proxy.url, 'POST', `/db/${a.db}/_bulk_docs`, { docs: Array.from({ length: 1001 }, (_, i) => ({ _id: `x${i}` })) }, { cookie: a.cookie });
+    expect(many.status).toBe(413);
+    expect(many.json.rule).toBe('bulk-docs-count');
+    const regex = await request(proxy.url, 'POST', `/db/${a.db}/_find`, { selector: { type: { $regex: '^(a+)+$' } } }, { cookie: a.cookie });
+    expect(regex.status).toBe(400);
+    expect(regex.json.rule).toBe('find-selector');
+    const big = await request(proxy.url, 'POST', `/db/${a.db}/_all_docs`, { keys: ['k'.repeat(2 * 1024 * 1024)] }, { cookie: a.cookie });
+    expect(big.status).toBe(413);
+    // the body the guard read is forwarded: the keys come back from CouchDB
+    const keys = await request(proxy.url, 'POST', `/db/${a.db}/_all_docs`, { keys: ['profile'] }, { cookie: a.cookie });
+    expect(keys.json.rows.map((r: any) => r.id)).toEqual(['profile']);
+    const find = await request(proxy.url, 'POST', `/db/${a.db}/_find`, { selector: { docType: 'profile' } }, { cookie: a.cookie });
+    expect(find.json.docs.map((d: any) => d._id)).toEqual(['profile']);
+    clean(find);
+  });
+
+  it('ends sessions as in embedded mode: a signed-out cookie is refused and not renewed', async () => {
+    const r = await newResident(proxy.url);
+    expect((await request(proxy.url, 'DELETE', '/db/_session', undefined, { cookie: r.cookie })).status).toBe(200);
+    const db = await request(proxy.url, 'GET', `/db/${r.db}`, undefined, { cookie: r.cookie });
+    expect(db.status).toBe(401);
+    const session = await request(proxy.url, 'GET', '/db/_session', undefined, { cookie: r.cookie });
+    expect(session.json.userCtx.name).toBeNull();
+    expect(session.headers.getSetCookie().some((c) => /^AuthSession=[^;]/.test(c))).toBe(false);
+    const again = await signIn(proxy.url, r.name, r.password);
+    expect((await request(proxy.url, 'GET', `/db/${r.db}`, undefined, { cookie: again.cookie })).status).toBe(200);
+  });
+
   it('answers 502 without the credentials when the external server is down', async () => {
     await upstream.stop();
     const res = await request(proxy.url, 'GET', '/db/', undefined, {});

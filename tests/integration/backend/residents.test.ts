@@ -143,7 +143,9 @@ describe('sign-in cookie', () => {
   });
 
   it('signing out clears the cookie on /db', async () => {
-    const res = await req('DELETE', '/db/_session', undefined, { cookie: a.cookie });
+    // its own resident: signing out ends every session of the account (tests/integration/security/sessions.test.ts)
+    const leaving = await newResident(site.url);
+    const res = await req('DELETE', '/db/_session', undefined, { cookie: leaving.cookie });
     expect(res.status).toBe(200);
     expect(res.headers.getSetCookie().find((c) => c.startsWith('AuthSession='))).toMatch(/Path=\/db/);
   });

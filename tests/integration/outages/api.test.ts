@@ -2,7 +2,8 @@
  * `GET /api/outages` on the real server: an outage announced by a manager through /db (the
  * write check of every record) reaches the public notices without a sign-in; the answer is
  * JSON with a short public cache, and carries neither the staff member's name nor the device,
- * the record ids, the household count nor any other record's free text.
+ * the record ids, the household count, the outage's free-text area nor any other record's free
+ * text: where is the communities chosen from the station's list, by the list's names.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from '../../../src/db/schema/events/ids';
@@ -53,10 +54,10 @@ describe('GET /api/outages', () => {
     const planned = outage();
     const plannedStart = new Date(Date.now() + 72 * HOUR).toISOString();
     const plannedEnd = new Date(Date.now() + 80 * HOUR).toISOString();
-    await put(recordDoc('outage-announced', { outage: planned, plannedStart, plannedEnd, affectedCustomers: 4321, area: '暖园小区 1-3 号楼' }));
+    await put(recordDoc('outage-announced', { outage: planned, plannedStart, plannedEnd, affectedCustomers: 4321, area: '暖园小区 1-3 号楼', communities: ['demo-garden'] }));
     const fault = outage();
     const startedAt = new Date(Date.now() - HOUR).toISOString();
-    await put(recordDoc('outage-started', { outage: fault, planned: false, atHeatSource: false, affectedCustomers: 987, area: '东区 5 号楼' }, startedAt));
+    await put(recordDoc('outage-started', { outage: fault, planned: false, atHeatSource: false, affectedCustomers: 987, area: '东区 5 号楼', communities: ['demo-east'] }, startedAt));
     // an operations record with free text that may name people: never part of the notices
     await put(
       recordDoc('line-down', { line: 'hotline', from: new Date(Date.now() - 2 * HOUR).toISOString(), to: new Date(Date.now() - HOUR).toISOString(), reason: '张三 报告线路故障' }, new Date(Date.now() - 2 * HOUR).toISOString()),
@@ -69,10 +70,11 @@ describe('GET /api/outages', () => {
     expect(Date.parse(res.json.asOf)).toBeGreaterThan(Date.now() - 60_000);
     expect(res.json.notices).toEqual([
       // the station by the name the utility gave it, as residents know it
-      { outage: fault, station: 'demo', stationName: DEMO_STATION.name, area: '东区 5 号楼', phase: 'ongoing', planned: false, startedAt },
-      { outage: planned, station: 'demo', stationName: DEMO_STATION.name, area: '暖园小区 1-3 号楼', phase: 'announced', planned: true, plannedStart, plannedEnd },
+      { outage: fault, station: 'demo', stationName: DEMO_STATION.name, communities: [DEMO_STATION.communities[1]], phase: 'ongoing', planned: false, startedAt },
+      { outage: planned, station: 'demo', stationName: DEMO_STATION.name, communities: [DEMO_STATION.communities[0]], phase: 'announced', planned: true, plannedStart, plannedEnd },
     ]);
-    for (const secret of [manager.name, 'manager', DEVICE, '4321', '987', '张三', 'rc-', 'author', 'affectedCustomers']) expect(res.text).not.toContain(secret);
+    // nor the staff's free-text area
+    for (const secret of [manager.name, 'manager', DEVICE, '4321', '987', '张三', 'rc-', 'author', 'affectedCustomers', '号楼', 'area']) expect(res.text).not.toContain(secret);
 
     // restored: still listed, as restored
     await put(recordDoc('outage-restored', { outage: fault }));

@@ -8,7 +8,7 @@ const notice: PublicOutageNotice = {
   outage: 'ou-01JD0000000000000000000001',
   station: 'demo',
   stationName: '示范热力站',
-  area: '暖园小区 1-3 号楼',
+  communities: [{ id: 'warm-garden', name: '暖园小区' }],
   phase: 'announced',
   planned: true,
   plannedStart: '2025-12-12T01:00:00.000Z',
@@ -24,12 +24,14 @@ function memoryStorage() {
 describe('parseOutageFeed', () => {
   it('keeps a well-formed answer, with only the fields a notice has', () => {
     expect(parseOutageFeed(feed)).toEqual(feed);
-    expect(parseOutageFeed({ ...feed, notices: [{ ...notice, author: { name: 'wang' }, affectedCustomers: 120 }] })).toEqual(feed);
+    expect(parseOutageFeed({ ...feed, notices: [{ ...notice, author: { name: 'wang' }, affectedCustomers: 120, area: '1-3 号楼' }] })).toEqual(feed);
+    // a community without a name is left out, not shown by its id
+    expect(parseOutageFeed({ ...feed, notices: [{ ...notice, communities: [...notice.communities, { id: 'x' }] }] })).toEqual(feed);
   });
 
   it('refuses what is not an answer (an error page, an older server) and leaves out a malformed notice', () => {
     for (const bad of [null, 'oops', [], { notices: [] }, { asOf: 'yesterday', notices: [] }, { asOf: feed.asOf, notices: {} }]) expect(parseOutageFeed(bad)).toBeNull();
-    const mixed = { asOf: feed.asOf, notices: [notice, { ...notice, phase: 'exploded' }, { ...notice, plannedStart: 'soon' }, { ...notice, area: 5 }, { ...notice, stationName: 3 }, 7] };
+    const mixed = { asOf: feed.asOf, notices: [notice, { ...notice, phase: 'exploded' }, { ...notice, plannedStart: 'soon' }, { ...notice, outage: 5 }, { ...notice, stationName: 3 }, 7] };
     expect(parseOutageFeed(mixed)?.notices).toEqual([notice]);
   });
 });

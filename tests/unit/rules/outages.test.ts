@@ -32,12 +32,12 @@ const ms = (d: Date) => d.getTime();
 beforeEach(() => resetRecordIds());
 
 const announce = (n: number, at: Date, plannedStart: Date, extra: Record<string, unknown> = {}) =>
-  aRecord('outage-announced', at, { outage: outageId(n), plannedStart: plannedStart.toISOString(), affectedCustomers: 120, area: '暖园小区 1-3 号楼', ...extra }, STATION);
+  aRecord('outage-announced', at, { outage: outageId(n), plannedStart: plannedStart.toISOString(), affectedCustomers: 120, area: '暖园小区 1-3 号楼 张三 13900001111', communities: ['warm-garden'], ...extra }, STATION);
 const start = (n: number, at: Date, opts: { planned?: boolean; atHeatSource?: boolean; affectedCustomers?: number } = {}) =>
   aRecord(
     'outage-started',
     at,
-    { outage: outageId(n), planned: opts.planned ?? false, atHeatSource: opts.atHeatSource ?? false, affectedCustomers: opts.affectedCustomers ?? 40, area: '暖园小区 5 号楼' },
+    { outage: outageId(n), planned: opts.planned ?? false, atHeatSource: opts.atHeatSource ?? false, affectedCustomers: opts.affectedCustomers ?? 40, area: '暖园小区 5 号楼', communities: ['warm-garden', 'east-court'] },
     STATION,
   );
 const restore = (n: number, at: Date) => aRecord('outage-restored', at, { outage: outageId(n) }, STATION);
@@ -180,6 +180,7 @@ describe('the fold and the list', () => {
     expect(s).toMatchObject({
       station: STATION,
       area: '暖园小区 5 号楼',
+      communities: ['warm-garden', 'east-court'],
       affectedCustomers: 150,
       planned: true,
       phase: 'restored',
@@ -266,7 +267,8 @@ describe('public notices (what residents may see)', () => {
     expect(notices[1]).toEqual({
       outage: outageId(2),
       station: STATION,
-      area: '暖园小区 1-3 号楼',
+      // no names known: no community is named (an id is not a name a resident knows)
+      communities: [],
       phase: 'announced',
       planned: true,
       plannedStart: plus(START, hours(40)).toISOString(),
@@ -303,10 +305,24 @@ describe('public notices (what residents may see)', () => {
     expect(publicOutageNotices(states, now)[0]).not.toHaveProperty('stationName');
   });
 
-  it('keeps no field but the station, the area, the state and the times', () => {
+  it("names the communities chosen by the station's list, never the free-text area (issue #17)", () => {
+    const now = ms(START) + hours(1);
+    const states = outageStates([announce(1, plus(START, -hours(72)), START), start(2, START)], now);
+    const communityNames = new Map([
+      ['warm-garden', { name: '暖园小区', station: STATION }],
+      // listed, but by another station: an outage of this station cannot name it
+      ['east-court', { name: '东苑', station: 'another' }],
+    ]);
+    const notices = publicOutageNotices(states, now, { communityNames });
+    expect(notices.map((n) => n.communities)).toEqual([[{ id: 'warm-garden', name: '暖园小区' }], [{ id: 'warm-garden', name: '暖园小区' }]]);
+    const text = JSON.stringify(notices);
+    for (const secret of ['张三', '13900001111', '号楼', 'east-court', 'area']) expect(text).not.toContain(secret);
+  });
+
+  it('keeps no field but the station, the communities, the state and the times', () => {
     const now = ms(START) + hours(1);
     const records = [announce(1, plus(START, -hours(72)), START, { plannedEnd: plus(START, hours(8)).toISOString() }), start(1, START, { planned: true }), start(2, START), restore(2, plus(START, minutes(30)))];
-    const allowed = ['outage', 'station', 'stationName', 'area', 'phase', 'planned', 'plannedStart', 'plannedEnd', 'startedAt', 'restoredAt'];
+    const allowed = ['outage', 'station', 'stationName', 'communities', 'phase', 'planned', 'plannedStart', 'plannedEnd', 'startedAt', 'restoredAt'];
     const notices = publicOutageNotices(outageStates(records, now), now);
     expect(notices).toHaveLength(2);
     for (const n of notices) for (const key of Object.keys(n)) expect(allowed).toContain(key);

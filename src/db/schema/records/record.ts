@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { Author } from '../events/event';
-import { Bool, IsoDay, IsoInstant, Name, StationId, literal, msg, obj, oneOf, text, variantMessage } from '../events/fields';
+import { Bool, IsoDay, IsoInstant, Name, StationId, list, literal, msg, obj, oneOf, text, variantMessage } from '../events/fields';
 import { COMMITTEE_PAYLOADS, COMMITTEE_RECORD_TYPES } from './commitmentsRecords';
 
 /**
@@ -18,8 +18,8 @@ import { COMMITTEE_PAYLOADS, COMMITTEE_RECORD_TYPES } from './commitmentsRecords
  * Shape (CouchDB document, key `_id`; on a device the key is `id` as for events):
  *   { _id: "rc-<ULID>", docType: "record", schemaVersion: 1, type, at, author, station?, source?, payload }
  *   type                 payload
- *   outage-announced     { outage, plannedStart, plannedEnd?, affectedCustomers, area }
- *   outage-started       { outage, planned, atHeatSource, affectedCustomers, area }
+ *   outage-announced     { outage, plannedStart, plannedEnd?, affectedCustomers, area, communities? }
+ *   outage-started       { outage, planned, atHeatSource, affectedCustomers, area, communities? }
  *   outage-restored      { outage }
  *   outage-emergency     { outage, reason }: a staff member (the author) marks the outage an
  *                        emergency accident (紧急事故, 004 appendix), saying why
@@ -60,6 +60,18 @@ export const PHONE_LINES = ['hotline', 'emergency'] as const;
 export type PhoneLine = (typeof PHONE_LINES)[number];
 export const INSPECTION_OUTCOMES = ['inspected', 'nobody-home'] as const;
 
+/**
+ * The communities an outage concerns: ids from its station's list (the station document),
+ * chosen by staff from that list. The public notices name an outage by these (by the names the
+ * station's list gives them), never by `area`, the staff's own free text (building numbers,
+ * a valve, whoever reported it), which stays in the operations database (issue #17, finding 11).
+ * Optional: a device offline with no copy of the list records the outage without them, and
+ * the notice then names only the station.
+ */
+export const OutageCommunities = v.optional(
+  list(v.pipe(v.string(msg('value.string')), v.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, msg('id.community')), v.maxLength(40, msg('id.community'))), 1, 50),
+);
+
 export const OutageAnnounced = v.pipe(
   obj({
     outage: OutageId,
@@ -67,6 +79,7 @@ export const OutageAnnounced = v.pipe(
     plannedEnd: v.optional(IsoInstant),
     affectedCustomers: Count,
     area: text(200),
+    communities: OutageCommunities,
   }),
   v.forward(
     v.check((p) => p.plannedEnd === undefined || p.plannedStart < p.plannedEnd, msg('time.order')),
@@ -82,6 +95,7 @@ export const OutageStarted = obj({
   /** Aₙ of the continuous-supply formula. */
   affectedCustomers: Count,
   area: text(200),
+  communities: OutageCommunities,
 });
 export const OutageRestored = obj({ outage: OutageId });
 /**

@@ -1,0 +1,100 @@
+// @ts-check
+/**
+ * Who is asking: Basic credentials (checked, counted as a sign-in and rate-limited) or the
+ * AuthSession cookie, else nobody. The /db guard and the admin-only endpoints outside /db
+ * (`/api/router/health`, the admin API) resolve the user the same way.
+ */
+import basicAuth from 'basic-auth';
+import { sendJson } from './errors.mjs';
+import { SIGN_IN_REFUSED } from './signinLimiter.mjs';
+
+/** @typedef {import('./store.mjs').Store} Store */
+/** @typedef {import('./store.mjs').UserCtx} UserCtx */
+
+/** Nobody signed in (never mutated). */
+export const ANONYMOUS = /** @type {UserCtx} */ (Object.freeze({ name: null, roles: [] }));
+
+/**
+ * @param {string | undefined} header
+ * @param {string} name
+ */
+export function readCookie(header, name) {
+  if (!header) return undefined;
+  for (const part of header.split(/;\s*/)) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * @param {{ store: Store, limiter: import('./signinLimiter.mjs').SignInLimiter }} deps
+ */
+export function createIdentity({ store, limiter }) {
+  /**
+   * Who is asking: Basic credentials (checked, counted, rate-limited) or the session cookie.
+   * Answers the refusal itself and returns null when Basic credentials fail.
+   * @param {import('express').Request} req
+   * @param {import('express').Response} res
+   * @param {string} address
+   * @returns {Promise<UserCtx | null>}
+   */
+  async function resolveUser(req, res, address) {
+    const creds = req.headers.authorization ? basicAuth(req) : undefined;
+    if (creds) {
+      const wait = limiter.retryAfter(creds.name, address);
+      if (wait > 0) {
+        res.setHeader('Retry-After', String(wait));
+        sendJson(res, 401, SIGN_IN_REFUSED);
+        return null;
+      }
+      const ctx = await store.verifyPassword(creds.name, creds.pass);
+      if (!ctx) {
+        limiter.recordFailure(creds.name, address);
+        sendJson(res, 401, SIGN_IN_REFUSED);
+        return null;
+      }
+      limiter.recordSuccess(creds.name, address);
+      return ctx;
+    }
+    const cookie = readCookie(req.headers.cookie, 'AuthSession');
+    if (!cookie) return ANONYMOUS;
+    const user = await store.sessionFromCookie(cookie);
+    if (user) return user;
+    // An expired, forged or ended session (sessions.mjs): whatever handles the request next
+    // (express-pouchdb, the proxied CouchDB) must not see the cookie, or it would take it for a
+    // session and hand out a renewed one.
+    req.headers.cookie = String(req.headers.cookie)
+      .split(/;\s*/)
+      .filter((c) => !c.startsWith('AuthSession='))
+      .join('; ');
+    if (req.headers.cookie === '') delete req.headers.cookie;
+    return ANONYMOUS;
+  }
+  return { resolveUser };
+}
+
+/**
+ * Lets only server admins through (Basic credentials, rate-limited like every sign-in, or an
+ * admin's session cookie): for what the public must not read, such as the router's health
+ * (database counts, events held for accounts that do not exist yet).
+ * @param {{ store: Store, limiter: import('./signinLimiter.mjs').SignInLimiter }} deps
+ * @returns {import('express').RequestHandler}
+ */
+export function adminOnly(deps) {
+  const { resolveUser } = createIdentity(deps);
+  return (req, res, next) => {
+    const address = req.ip ?? req.socket.remoteAddress ?? '';
+    resolveUser(req, res, address)
+      .then((user) => {
+        if (!user) return; // refused and answered
+        if (user.roles.includes('_admin')) return next();
+        res.setHeader('Cache-Control', 'no-store');
+        if (user.name === null) {
+          return sendJson(res, 401, { error: 'unauthorized', reason: 'Only server admins can read this: sign in with the admin name and password.', rule: 'admin-only' });
+        }
+        sendJson(res, 403, { error: 'forbidden', reason: 'Only server admins can read this.', rule: 'admin-only' });
+      })
+      .catch(next);
+  };
+}
