@@ -16,6 +16,7 @@ import express from 'express';
 import path from 'node:path';
 import { ROOT } from '../build.mjs';
 import { validateWrite as defaultValidateWrite } from './domain.mjs';
+import { createAccessLog } from './accessLog.mjs';
 import { createAccountApi, createApi } from './api.mjs';
 import { createCustomerDirectory } from './customerDirectory.mjs';
 import { createEmbedded } from './embedded.mjs';
@@ -42,6 +43,8 @@ export { residentDbName, stationDbName, databaseKind } from './names.mjs';
  * @property {(msg: string) => void} [log] progress messages (default console.log)
  * @property {(msg: string) => void} [logError] failures inside requests (default console.error)
  * @property {(dbName: string) => void} [onWrite] called after documents were stored in a database (wakes the router)
+ * @property {import('./signup.mjs').SignupOptions} [signup] sign-up: answer time, limits, the phone check after the register's
+ * @property {import('./customerAccess.mjs').CustomerAccessOptions} [customerAccess] staff lookups and full views per hour
  */
 
 /**
@@ -77,6 +80,15 @@ export function backendOptionsFromEnv(env) {
       maxAccountFailures: int('HEARTHLINE_SIGNIN_MAX_FAILURES', 6),
       maxAddressFailures: int('HEARTHLINE_SIGNIN_MAX_ADDRESS_FAILURES', 20),
       lockMs: int('HEARTHLINE_SIGNIN_LOCK_SECONDS', 15 * 60) * 1000,
+    },
+    signup: {
+      answerMs: int('HEARTHLINE_SIGNUP_ANSWER_MS', 1000),
+      maxPerAddress: int('HEARTHLINE_SIGNUP_MAX_PER_ADDRESS', 10),
+      maxPerAccount: int('HEARTHLINE_SIGNUP_MAX_PER_ACCOUNT', 5),
+    },
+    customerAccess: {
+      lookupsPerHour: int('HEARTHLINE_LOOKUPS_PER_HOUR', 120),
+      revealsPerHour: int('HEARTHLINE_REVEALS_PER_HOUR', 40),
     },
   };
 }
@@ -136,6 +148,8 @@ export async function createBackend({
   log = console.log,
   logError = console.error,
   onWrite = () => {},
+  signup = {},
+  customerAccess = {},
 } = {}) {
   /** @type {import('./store.mjs').Store} */
   let store;
@@ -170,11 +184,12 @@ export async function createBackend({
   const setupResult = await setup(store, { demo, log });
   const limiter = new SignInLimiter(signIn);
   const customers = createCustomerDirectory({ store, log: logError });
+  const accessLog = createAccessLog(store);
 
   const db = express.Router();
   db.use(responseHeaders({ upstreamBase, mountPath: '/db', sessionSeconds }));
   db.use(sameOriginOnly);
-  db.use('/_account', createAccountApi({ store, customers }));
+  db.use('/_account', createAccountApi({ store, customers, accessLog, access: customerAccess }));
   db.use(createGuard({ store, validateWrite, limiter, log: logError, onWrite }));
   db.use(dbHandler);
 
@@ -184,7 +199,7 @@ export async function createBackend({
     next();
   });
   api.use(sameOriginOnly);
-  api.use(createApi({ store, customers, log: logError }));
+  api.use(createApi({ store, customers, log: logError, signup }));
 
   return {
     mode: couchUrl ? 'proxy' : 'embedded',
