@@ -720,6 +720,7 @@ export const en: Dictionary = {
     accounts: 'Accounts',
     query: 'searched {q}',
     older: 'Older entries',
+    refusedBecause: { role: 'role may not look up', limit: 'hourly limit reached', 'not-found': 'outside what they may see' },
     actions: {
       lookup: 'Customer lookup',
       'lookup-refused': 'Lookup refused',

@@ -724,6 +724,7 @@ export const zhCN = {
     accounts: '涉及账户',
     query: '查询 {q}',
     older: '更早的记录',
+    refusedBecause: { role: '岗位无权查询', limit: '超过每小时次数', 'not-found': '不在可查范围' },
     actions: {
       lookup: '查询客户',
       'lookup-refused': '查询被拒绝',

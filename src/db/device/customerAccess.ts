@@ -56,7 +56,7 @@ export async function revealPhone(accountNumber: string, purpose: RevealPurpose,
 
 /** A hall clerk confirms in person that the resident holds the account and this phone. */
 export async function confirmResident(input: { accountNumber: string; phone: string; evidence: string }) {
-  const r = await call<{ phoneMasked: string; validUntil: string }>('/db/_account/register/confirm', { method: 'POST', body: input });
+  const r = await call<{ accountNumber: string; phoneMasked: string; validUntil: string }>('/db/_account/register/confirm', { method: 'POST', body: input });
   return r.ok ? ({ ok: true, ...r.value } as const) : r;
 }
 

@@ -45,7 +45,7 @@ export default function AccountDesk(props: { lang: Lang; t: AppStrings; device: 
       return;
     }
     setErrors({});
-    setDone(fill(c.confirmed, { account: r.accountNumber ?? account(), phone: r.phoneMasked, until: formatMoment(props.lang, r.validUntil) }));
+    setDone(fill(c.confirmed, { account: r.accountNumber, phone: r.phoneMasked, until: formatMoment(props.lang, r.validUntil) }));
     setPhone('');
   };
 
@@ -115,8 +115,8 @@ export default function AccountDesk(props: { lang: Lang; t: AppStrings; device: 
                         {c.actions[e.action]}
                         <Show when={e.query}> · {fill(c.query, { q: e.query! })}</Show>
                         <Show when={e.purpose}> · {c.purposes[e.purpose!]}</Show>
-                        <Show when={e.note}> · {e.note}</Show>
-                        <Show when={e.refused}> · {e.refused}</Show>
+                        <Show when={e.note}> · {e.action === 'confirm' ? (c.evidenceKinds[e.note as keyof typeof c.evidenceKinds] ?? e.note) : e.note}</Show>
+                        <Show when={e.refused}> · {c.refusedBecause[e.refused as keyof typeof c.refusedBecause] ?? e.refused}</Show>
                       </td>
                       <td>{e.accounts.join('、') || '—'}</td>
                     </tr>

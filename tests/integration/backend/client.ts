@@ -168,10 +168,20 @@ export function admin(
   args: string[],
   opts: { password?: string; env?: Record<string, string> } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runCli('server/cli/admin.mjs', site, args, opts);
+}
+
+/** Runs one of the command lines (server/cli/*.mjs under tsx) against a site, as its admin. */
+export function runCli(
+  script: string,
+  site: { url: string; adminUser?: string; adminPassword?: string },
+  args: string[],
+  opts: { password?: string; env?: Record<string, string> } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(REPO_ROOT, 'server/cli/admin.mjs'), ...args, '--url', site.url],
+      ['--import', 'tsx', path.join(REPO_ROOT, script), ...args, '--url', site.url],
       {
         cwd: REPO_ROOT,
         env: {

@@ -4,13 +4,12 @@
  * number and phone match the utility's customer register (loaded with `npm run import`), or a
  * phone a service hall confirmed in person; the register's station is the profile's.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startSite, type Site } from '../support/site';
-import { admin, newAccountNumber, newPhone, newStaff, registerCustomer, request, signupBody } from '../backend/client';
+import { startSite, type Site } from '../support/site';
+import { admin, newAccountNumber, newPhone, newStaff, registerCustomer, request, runCli, signupBody } from '../backend/client';
 
 let site: Site;
 const ADMIN = 'proof admin pass 1';
@@ -126,18 +125,4 @@ describe('sign-up proves the account number against the customer register', () =
   });
 });
 
-function runImport(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server/cli/import.mjs'), ...args, '--url', site.url], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, HEARTHLINE_ADMIN_PASSWORD: ADMIN },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runImport = (args: string[]) => runCli('server/cli/import.mjs', site, args);

@@ -74,6 +74,11 @@ const STARTUP_TIMEOUT_MS = 60_000;
  */
 const adminsByUrl = new Map<string, { adminUser: string; adminPassword: string | undefined }>();
 
+/** Remembers the admin of a server a test started itself (in process), for siteAdmin(url). */
+export function rememberSiteAdmin(url: string, admin: { adminUser: string; adminPassword: string }): void {
+  adminsByUrl.set(url.replace(/\/+$/, ''), admin);
+}
+
 /** The admin of the site at `url` started by startSite in this process, if any. */
 export function siteAdmin(url: string): { adminUser: string; adminPassword: string | undefined } | undefined {
   return adminsByUrl.get(url.replace(/\/+$/, ''));
