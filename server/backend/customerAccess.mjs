@@ -14,7 +14,8 @@
  *   GET  /access-log           managers: who looked up whom, and why a phone was shown
  *
  * Every lookup, full view, confirmation and refused attempt is written to the access log before
- * the answer; lookups and full views are limited per member of staff and hour.
+ * the answer; lookups and full views are limited per member of staff and hour (refused ones
+ * count too; reaching the limit is logged once per blocked stretch, so nobody floods the log).
  */
 import express from 'express';
 import * as v from 'valibot';
@@ -71,6 +72,18 @@ export function createCustomerAccess({ store, customers, accessLog, lookupsPerHo
     return { user, actor };
   };
 
+  /** name → until when its hitting the limit is already in the log: once per blocked stretch, not per attempt */
+  /** @type {Map<string, number>} */
+  const limitLogged = new Map();
+  /** @param {string} name @param {number} wait seconds */
+  const firstLimitRefusal = (name, wait) => {
+    const now = Date.now();
+    if ((limitLogged.get(name) ?? 0) > now) return false;
+    if (limitLogged.size > 10_000) limitLogged.clear();
+    limitLogged.set(name, now + wait * 1000);
+    return true;
+  };
+
   /** @param {import('express').Response} res @param {number} wait */
   const tooMany = (res, wait) => {
     res.setHeader('Retry-After', String(wait));
@@ -84,6 +97,10 @@ export function createCustomerAccess({ store, customers, accessLog, lookupsPerHo
       const scope = customerLookupScope(who.user);
       const q = String(req.query.q ?? '').replace(/\s+/g, '').slice(0, 40);
       if (scope.kind === 'none') {
+        // Refused attempts count against the limit too, so they cannot flood the log.
+        const waitRefused = lookups.retryAfter(who.actor.name);
+        if (waitRefused > 0) return tooMany(res, waitRefused);
+        lookups.hit(who.actor.name);
         if (!who.user.roles.includes('resident')) await accessLog.record({ action: 'lookup-refused', actor: who.actor, query: q, accounts: [], refused: 'role' });
         return sendJson(res, 403, { error: 'forbidden', reason: 'Your role does not look customers up.' });
       }
@@ -96,7 +113,7 @@ export function createCustomerAccess({ store, customers, accessLog, lookupsPerHo
       }
       const wait = lookups.retryAfter(who.actor.name);
       if (wait > 0) {
-        await accessLog.record({ action: 'lookup-refused', actor: who.actor, query: q, accounts: [], refused: 'limit' });
+        if (firstLimitRefusal(`lookup:${who.actor.name}`, wait)) await accessLog.record({ action: 'lookup-refused', actor: who.actor, query: q, accounts: [], refused: 'limit' });
         return tooMany(res, wait);
       }
       lookups.hit(who.actor.name);
@@ -131,6 +148,9 @@ export function createCustomerAccess({ store, customers, accessLog, lookupsPerHo
       const scope = customerLookupScope(who.user);
       const parsed = v.safeParse(RevealInput, Array.isArray(req.body) ? null : req.body);
       if (scope.kind === 'none') {
+        const waitRefused = reveals.retryAfter(who.actor.name);
+        if (waitRefused > 0) return tooMany(res, waitRefused);
+        reveals.hit(who.actor.name);
         if (!who.user.roles.includes('resident')) await accessLog.record({ action: 'reveal-refused', actor: who.actor, accounts: parsed.success ? [parsed.output.accountNumber] : [], refused: 'role' });
         return sendJson(res, 403, { error: 'forbidden', reason: 'Your role does not look customers up.' });
       }
@@ -143,7 +163,7 @@ export function createCustomerAccess({ store, customers, accessLog, lookupsPerHo
       const { accountNumber, purpose, note } = parsed.output;
       const wait = reveals.retryAfter(who.actor.name);
       if (wait > 0) {
-        await accessLog.record({ action: 'reveal-refused', actor: who.actor, accounts: [accountNumber], purpose, refused: 'limit' });
+        if (firstLimitRefusal(`reveal:${who.actor.name}`, wait)) await accessLog.record({ action: 'reveal-refused', actor: who.actor, accounts: [accountNumber], purpose, refused: 'limit' });
         return tooMany(res, wait);
       }
       reveals.hit(who.actor.name);
