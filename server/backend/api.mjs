@@ -2,36 +2,34 @@
 /**
  * The accounts API, same origin, under /api:
  *   GET  /api/communities  the public list of stations and the communities they serve
- *   POST /api/signup       a resident's account: _users document r-<accountNumber>, the
- *                          resident database (members: that user only) and its profile document
+ *   POST /api/signup       a resident's account, proven against the customer register and
+ *                          answered alike whatever happened (signup.mjs)
  * and, for a signed-in resident, under /db (the session cookie's Path) — createAccountApi:
  *   PUT  /db/_account/profile  the resident changes their phone, contact name and address
  *                              (session cookie only); answers the profile as stored
- *   GET  /db/_account/customers?q=…  staff only: residents whose account number or phone
- *                              contains q (4 to 12 digits), from the customer directory
- *                              (customerDirectory.mjs, built from their profiles); station staff
- *                              see their own station's residents only, operations staff every one
+ *   …/customers, …/customers/reveal, …/register/confirm, …/access-log: staff's access to
+ *                              customers, masked, logged and limited (customerAccess.mjs)
  * Answers JSON; errors { error, reason, field?, messageId? } (messageId: see ACCOUNT_MESSAGES in
  * src/db/schema/accounts.ts, for the interface to translate).
  */
 import express from 'express';
 import * as v from 'valibot';
-import { ACCOUNT_MESSAGES, ProfileUpdate, SignupInput, describeAccountIssues } from '../../src/db/schema/accounts.ts';
-import { couchRolesFor } from './domain.mjs';
-import { CouchError, sendJson, toCouchError } from './errors.mjs';
-import { residentDbName, residentUserName, userDocId } from './names.mjs';
+import { ACCOUNT_MESSAGES, ProfileUpdate, describeAccountIssues } from '../../src/db/schema/accounts.ts';
+import { createCustomerAccess } from './customerAccess.mjs';
+import { sendJson, toCouchError } from './errors.mjs';
+import { residentDbName } from './names.mjs';
 import { readCookie } from './identity.mjs';
-import { userFromCouch } from '../../src/db/schema/roles.ts';
-import { listStations, residentSecurity } from './setup.mjs';
+import { createSignup } from './signup.mjs';
+import { listStations } from './setup.mjs';
 
 /** @typedef {import('./store.mjs').Store} Store */
 /** @typedef {import('./customerDirectory.mjs').CustomerDirectory} CustomerDirectory */
 
 /**
- * @param {{ store: Store, customers: CustomerDirectory, log?: (msg: string) => void }} options
+ * @param {{ store: Store, customers: CustomerDirectory, log?: (msg: string) => void, signup?: import('./signup.mjs').SignupOptions }} options
  * @returns {import('express').Router}
  */
-export function createApi({ store, customers, log = console.error }) {
+export function createApi({ store, customers, log = console.error, signup = {} }) {
   const api = express.Router();
 
   api.use((req, res, next) => {
@@ -51,89 +49,7 @@ export function createApi({ store, customers, log = console.error }) {
     }
   });
 
-  api.post('/signup', (req, res, next) => {
-    if (!/^application\/json\b/i.test(String(req.headers['content-type'] ?? ''))) {
-      return sendJson(res, 415, { error: 'bad_content_type', reason: 'Content-Type must be application/json.' });
-    }
-    next();
-  });
-  api.post('/signup', express.json({ limit: '8kb', strict: false }), async (req, res, next) => {
-    try {
-      // (valibot's object schema takes arrays for objects)
-      const parsed = v.safeParse(SignupInput, Array.isArray(req.body) ? null : req.body);
-      if (!parsed.success) {
-        const { field, reason, messageId } = describeAccountIssues(parsed.issues);
-        return sendJson(res, 400, { error: 'bad_request', field, reason, messageId });
-      }
-      const input = parsed.output;
-      const stations = await listStations(store);
-      const station = stations.find((s) => s.communities.some((c) => c.id === input.community));
-      if (!station) {
-        return sendJson(res, 400, {
-          error: 'bad_request',
-          field: 'community',
-          reason: ACCOUNT_MESSAGES['signup.community.unknown'],
-          messageId: 'signup.community.unknown',
-        });
-      }
-      const taken = () =>
-        sendJson(res, 409, {
-          error: 'conflict',
-          field: 'accountNumber',
-          reason: ACCOUNT_MESSAGES['signup.accountNumber.taken'],
-          messageId: 'signup.accountNumber.taken',
-        });
-
-      const name = residentUserName(input.accountNumber);
-      const dbName = residentDbName(name);
-      // The _users document is the claim: a second sign-up for the same account fails here
-      // with a conflict, before it touches the database.
-      let userRev;
-      try {
-        userRev = (
-          await store.put('_users', {
-            _id: userDocId(name),
-            name,
-            type: 'user',
-            roles: couchRolesFor({ role: 'resident' }),
-            password: input.password,
-          })
-        ).rev;
-      } catch (err) {
-        if (toCouchError(err).status === 409) return taken();
-        throw err;
-      }
-      let createdDb = false;
-      try {
-        // A database left from an earlier account is never handed to a new one.
-        if (await store.dbExists(dbName)) throw new CouchError(409, 'conflict', 'resident database exists');
-        await store.createDb(dbName);
-        createdDb = true;
-        await store.putSecurity(dbName, residentSecurity(name));
-        const profile = {
-          _id: 'profile',
-          docType: 'profile',
-          accountNumber: input.accountNumber,
-          phone: input.phone,
-          community: input.community,
-          station: station.id,
-          consentedAt: new Date().toISOString(),
-          noticeVersion: input.noticeVersion,
-        };
-        await store.put(dbName, profile);
-        customers.record(name, profile);
-      } catch (err) {
-        // Undo the claim so the resident can try again.
-        await store.put('_users', { _id: userDocId(name), _rev: userRev, _deleted: true }).catch((e) => log(`[hearthline] signup rollback of ${name}: ${e.message}`));
-        if (createdDb) await store.deleteDb(dbName).catch((e) => log(`[hearthline] signup rollback of ${dbName}: ${e.message}`));
-        if (toCouchError(err).status === 409) return taken();
-        throw err;
-      }
-      sendJson(res, 201, { ok: true, name, db: dbName, station: station.id, community: input.community });
-    } catch (err) {
-      next(err);
-    }
-  });
+  api.post('/signup', ...createSignup({ store, customers, log, ...signup }));
 
   api.use((_req, res) => sendJson(res, 404, { error: 'not_found', reason: 'No such API.' }));
 
@@ -156,12 +72,13 @@ export function createApi({ store, customers, log = console.error }) {
 }
 
 /**
- * The signed-in resident's own account, mounted at /db/_account before the guard: the session
- * cookie is scoped to /db (Path=/db), so this is where the browser sends it.
- * @param {{ store: Store, customers: CustomerDirectory }} options
+ * The signed-in user's own account, mounted at /db/_account before the guard: the session
+ * cookie is scoped to /db (Path=/db), so this is where the browser sends it. Staff's access to
+ * customers (lookup, full view, in-person confirmation, the access log): customerAccess.mjs.
+ * @param {{ store: Store, customers: CustomerDirectory, accessLog: import('./accessLog.mjs').AccessLog, access?: import('./customerAccess.mjs').CustomerAccessOptions }} options
  * @returns {import('express').Router}
  */
-export function createAccountApi({ store, customers }) {
+export function createAccountApi({ store, customers, accessLog, access = {} }) {
   const account = express.Router();
   account.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -204,28 +121,7 @@ export function createAccountApi({ store, customers }) {
     }
   });
 
-  /** The most residents one lookup answers with: a lookup finds a person, it does not list the archive. */
-  const MAX_CUSTOMERS = 20;
-  account.get('/customers', async (req, res, next) => {
-    try {
-      const cookie = readCookie(req.headers.cookie, 'AuthSession');
-      const ctx = cookie ? await store.sessionFromCookie(cookie) : null;
-      if (!ctx?.name) return sendJson(res, 401, { error: 'unauthorized', reason: 'Sign in first.' });
-      const user = userFromCouch(ctx);
-      const staff = !user.isAdmin && user.roles.length > 0 && !user.roles.includes('resident') && !user.roles.includes('committee');
-      if (!staff) return sendJson(res, 403, { error: 'forbidden', reason: 'Only staff may look up customers.' });
-      const operations = ctx.roles.includes('operations');
-      if (!operations && user.station === undefined) return sendJson(res, 403, { error: 'forbidden', reason: 'You belong to no station.' });
-      const q = String(req.query.q ?? '').replace(/\s+/g, '');
-      if (!/^\d{4,12}$/.test(q)) {
-        return sendJson(res, 400, { error: 'bad_request', field: 'q', reason: 'Give 4 to 12 digits of an account number or a phone number.' });
-      }
-      const found = await customers.find(q, { ...(operations ? {} : { station: user.station }), limit: MAX_CUSTOMERS });
-      sendJson(res, 200, { customers: found });
-    } catch (err) {
-      next(err);
-    }
-  });
+  account.use(createCustomerAccess({ store, customers, accessLog, ...access }));
 
   account.use((_req, res) => sendJson(res, 404, { error: 'not_found', reason: 'No such account API.' }));
   /** @type {import('express').ErrorRequestHandler} */

@@ -101,13 +101,14 @@ export function createCustomerDirectory({ store, maxAgeMs = 10 * 60_000, now = D
     },
 
     /**
-     * Residents whose account number or phone contains `digits`, in user-name order (account
-     * number order), at most `limit`; only `station`'s when given.
+     * Residents whose account number or phone contains `digits` (`exact`: is `digits`;
+     * `accountOnly`: the account number only), in user-name order (account number order), at
+     * most `limit`; only `station`'s when given.
      * @param {string} digits
-     * @param {{ station?: string, limit: number }} options
+     * @param {{ station?: string, limit: number, exact?: boolean, accountOnly?: boolean }} options
      * @returns {Promise<CustomerEntry[]>}
      */
-    async find(digits, { station, limit }) {
+    async find(digits, { station, limit, exact = false, accountOnly = false }) {
       // The first lookup waits for the build; later ones answer at once and rebuild in the
       // background when the directory is old.
       if (!entries || builtAt === 0) await refresh();
@@ -117,7 +118,10 @@ export function createCustomerDirectory({ store, maxAgeMs = 10 * 60_000, now = D
       const matches = [];
       for (const [name, entry] of current) {
         if (station !== undefined && entry.station !== station) continue;
-        if (!entry.accountNumber.includes(digits) && !entry.phone.includes(digits)) continue;
+        const hit = exact
+          ? entry.accountNumber === digits || (!accountOnly && entry.phone === digits)
+          : entry.accountNumber.includes(digits) || (!accountOnly && entry.phone.includes(digits));
+        if (!hit) continue;
         matches.push([name, entry]);
       }
       matches.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));

@@ -16,6 +16,7 @@ import express from 'express';
 import path from 'node:path';
 import { ROOT } from '../build.mjs';
 import { validateWrite as defaultValidateWrite } from './domain.mjs';
+import { createAccessLog } from './accessLog.mjs';
 import { createAccountApi, createApi } from './api.mjs';
 import { createCustomerDirectory } from './customerDirectory.mjs';
 import { createEmbedded } from './embedded.mjs';
@@ -45,6 +46,8 @@ export { residentDbName, stationDbName, databaseKind } from './names.mjs';
  * @property {(msg: string) => void} [log] progress messages (default console.log)
  * @property {(msg: string) => void} [logError] failures inside requests (default console.error)
  * @property {(dbName: string) => void} [onWrite] called after documents were stored in a database (wakes the router)
+ * @property {import('./signup.mjs').SignupOptions} [signup] sign-up: answer time, limits, the phone check after the register's
+ * @property {import('./customerAccess.mjs').CustomerAccessOptions} [customerAccess] staff lookups and full views per hour
  */
 
 /**
@@ -81,6 +84,15 @@ export function backendOptionsFromEnv(env) {
       maxDelayMs: int('HEARTHLINE_SIGNIN_MAX_DELAY_SECONDS', 5 * 60) * 1000,
       maxNetworkFailures: int('HEARTHLINE_SIGNIN_MAX_NETWORK_FAILURES', int('HEARTHLINE_SIGNIN_MAX_ADDRESS_FAILURES', 30)),
       forgetMs: int('HEARTHLINE_SIGNIN_LOCK_SECONDS', 15 * 60) * 1000,
+    },
+    signup: {
+      answerMs: int('HEARTHLINE_SIGNUP_ANSWER_MS', 1000),
+      maxPerAddress: int('HEARTHLINE_SIGNUP_MAX_PER_ADDRESS', 10),
+      maxPerAccount: int('HEARTHLINE_SIGNUP_MAX_PER_ACCOUNT', 5),
+    },
+    customerAccess: {
+      lookupsPerHour: int('HEARTHLINE_LOOKUPS_PER_HOUR', 120),
+      revealsPerHour: int('HEARTHLINE_REVEALS_PER_HOUR', 40),
     },
   };
 }
@@ -140,6 +152,8 @@ export async function createBackend({
   log = console.log,
   logError = console.error,
   onWrite = () => {},
+  signup = {},
+  customerAccess = {},
 } = {}) {
   /** @type {import('./store.mjs').Store} */
   let store;
@@ -179,11 +193,12 @@ export async function createBackend({
   const limiter = new SignInLimiter({ ...signIn, file: path.join(dataDir, 'signin-limits.json'), log: logError });
   const requireAdmin = adminOnly({ store, limiter });
   const customers = createCustomerDirectory({ store, log: logError });
+  const accessLog = createAccessLog(store);
 
   const db = express.Router();
   db.use(responseHeaders({ upstreamBase, mountPath: '/db', sessionSeconds }));
   db.use(sameOriginOnly);
-  db.use('/_account', createAccountApi({ store, customers }));
+  db.use('/_account', createAccountApi({ store, customers, accessLog, access: customerAccess }));
   db.use(createGuard({ store, validateWrite, limiter, sessions, log: logError, onWrite }));
   db.use(dbHandler);
 
@@ -204,7 +219,7 @@ export async function createBackend({
       .then((second) => sendJson(res, 200, { ok: true, name, endedAt: new Date(second * 1000).toISOString() }))
       .catch(next);
   });
-  api.use(createApi({ store, customers, log: logError }));
+  api.use(createApi({ store, customers, log: logError, signup }));
 
   return {
     mode: couchUrl ? 'proxy' : 'embedded',

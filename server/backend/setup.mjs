@@ -13,6 +13,8 @@ import * as v from 'valibot';
 import { StationDoc } from '../../src/db/schema/accounts.ts';
 import { CouchError } from './errors.mjs';
 import { OPERATIONS_DB, ROUTER_STATE_DB, STATION_ID, stationDbName, stationDocId, userDocId } from './names.mjs';
+import { CUSTOMER_ACCESS_LOG_DB, CUSTOMER_REGISTER_DB } from '../../src/db/databaseNames.ts';
+import { RegisterEntry, registerEntryId } from '../../src/db/schema/customerRegister.ts';
 import { STAFF_ROLES, STATION_ROLES, couchRolesFor } from './domain.mjs';
 import { generatePassword } from './passwords.mjs';
 import { SESSIONS_DB } from './sessions.mjs';
@@ -40,6 +42,33 @@ export const DEMO_STATION = Object.freeze({
     { id: 'demo-east', name: '东区示范小区 Demo East' },
   ],
 });
+
+/**
+ * The demo station's customer register: sign-up proves an account number against the register,
+ * so the quick start needs accounts in it (README: sign up with 8800 0001 and 138 0000 0001).
+ */
+export const DEMO_REGISTER = Object.freeze(
+  [1, 2, 3, 4, 5, 6].map((n) => ({
+    accountNumber: `8800000${n}`,
+    phones: [`1380000000${n}`],
+    station: DEMO_STATION.id,
+    community: n <= 3 ? 'demo-garden' : 'demo-east',
+  })),
+);
+
+/**
+ * Puts the demo accounts into the customer register (an import's work in production).
+ * @param {Store} store
+ */
+async function seedDemoRegister(store) {
+  const importedAt = new Date().toISOString();
+  const docs = DEMO_REGISTER.map((e) =>
+    v.parse(RegisterEntry, { _id: registerEntryId(e.accountNumber), docType: 'register-entry', ...e, phones: [...e.phones], active: true, source: { system: 'demo', importedAt } }),
+  );
+  const present = await store.existingIds(CUSTOMER_REGISTER_DB, docs.map((d) => d._id));
+  const fresh = docs.filter((d) => !present.has(d._id));
+  if (fresh.length) await store.bulkDocs(CUSTOMER_REGISTER_DB, fresh);
+}
 
 /** @param {string[] | undefined} a @param {string[]} b */
 const union = (a, b) => [...new Set([...(a ?? []), ...b])];
@@ -124,11 +153,15 @@ export async function setup(store, { demo = true, log = console.log } = {}) {
   await ensureDatabase(store, ROUTER_STATE_DB, adminOnlySecurity());
   // when each account's sessions were last ended (sign-out, sign out everywhere): sessions.mjs
   await ensureDatabase(store, SESSIONS_DB, adminOnlySecurity());
+  // Personal data only the server reads: the register (phones on file) and who looked at whom.
+  await ensureDatabase(store, CUSTOMER_REGISTER_DB, adminOnlySecurity());
+  await ensureDatabase(store, CUSTOMER_ACCESS_LOG_DB, adminOnlySecurity());
   let seeded = false;
   if (demo && (await store.allDocs(OPERATIONS_DB, { limit: 1 })).length === 0) {
     await saveStation(store, structuredClone(DEMO_STATION));
+    await seedDemoRegister(store);
     seeded = true;
-    log(`[hearthline] seeded the demo station "${DEMO_STATION.id}" (communities ${DEMO_STATION.communities.map((c) => c.id).join(', ')}); HEARTHLINE_DEMO=0 skips this`);
+    log(`[hearthline] seeded the demo station "${DEMO_STATION.id}" (communities ${DEMO_STATION.communities.map((c) => c.id).join(", ")}) and its customer register (sign up with account 88000001 and phone 13800000001, up to 88000006 / 13800000006); HEARTHLINE_DEMO=0 skips this`);
   }
   const stations = await listStations(store);
   for (const s of stations) await ensureDatabase(store, stationDbName(s.id), stationSecurity(s.id));

@@ -3,7 +3,8 @@
 /**
  * `npm run import -- FILE`: loads history from an older system into the operations database
  * of a running Hearthline server: request events, outages, calls, phone-line downtime,
- * households and inspection visits, as NDJSON (.ndjson, .jsonl) or CSV (.csv), in the format
+ * households and inspection visits, and the customer register (`customer` rows: account
+ * numbers with the phones on file, into the server-only customer-register database), as NDJSON (.ndjson, .jsonl) or CSV (.csv), in the format
  * of docs/import-format.md (mapping: src/db/import/importRows.ts).
  *
  * Every row is checked first. A bad row is reported with its line number and reason, and a
@@ -26,6 +27,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseRows, rowToDocs } from '../../src/db/import/importRows.ts';
+import { customerRowToEntry, sameEntry } from '../../src/db/import/registerRows.ts';
+import { CUSTOMER_REGISTER_DB } from '../../src/db/databaseNames.ts';
 
 class UsageError extends Error {}
 const BATCH = 500;
@@ -65,16 +68,25 @@ async function main() {
   const bad = [];
   /** @type {any[]} */
   const docs = [];
+  /** @type {import('../../src/db/schema/customerRegister.ts').RegisterEntry[]} register entries, by account (a later row wins) */
+  const register = [];
+  const importedAt = new Date().toISOString();
   for (const l of lines) {
     if (!l.row) {
       bad.push({ line: l.line, reason: l.reason ?? 'unreadable' });
+      continue;
+    }
+    if (l.row.row === 'customer') {
+      const c = customerRowToEntry(l.row, { system, importedAt });
+      if (c.ok) register.push(c.entry);
+      else bad.push({ line: l.line, reason: c.reason });
       continue;
     }
     const r = rowToDocs(l.row, { system, importer: user });
     if (r.ok) docs.push(...r.docs);
     else bad.push({ line: l.line, reason: r.reason });
   }
-  const report = { file, system, rows: lines.length, bad, documents: docs.length, loaded: 0, alreadyPresent: 0, skipped: /** @type {number[]} */ ([]) };
+  const report = { file, system, rows: lines.length, bad, documents: docs.length + register.length, loaded: 0, updated: 0, alreadyPresent: 0, skipped: /** @type {number[]} */ ([]) };
   const print = (/** @type {string} */ text) => console.log(values.json ? JSON.stringify(report, null, 2) : text);
   const badText = bad.map((b) => `  line ${b.line}: ${b.reason}`).join('\n');
   if (bad.length && !values['skip-bad']) {
@@ -84,7 +96,7 @@ async function main() {
   }
   report.skipped = bad.map((b) => b.line);
   if (values['dry-run']) {
-    print(`${file}: ${lines.length} rows checked, ${docs.length} documents would be loaded${bad.length ? `; would skip:\n${badText}` : ''}`);
+    print(`${file}: ${lines.length} rows checked, ${report.documents} documents would be loaded${bad.length ? `; would skip:\n${badText}` : ''}`);
     return;
   }
 
@@ -118,8 +130,33 @@ async function main() {
       else report.loaded += 1;
     }
   }
+  // The register: an account's entry is replaced by a newer one (its phones on file change);
+  // an entry saying the same is left alone, so the same file twice changes nothing.
+  const byAccount = new Map(register.map((e) => [e._id, e]));
+  const entries = [...byAccount.values()];
+  for (let i = 0; i < entries.length; i += BATCH) {
+    const batch = entries.slice(i, i + BATCH);
+    const current = await post(`${base}/db/${CUSTOMER_REGISTER_DB}/_all_docs`, { keys: batch.map((e) => e._id), include_docs: true });
+    /** @type {Map<string, any>} */
+    const found = new Map(current.rows.filter((/** @type {any} */ r) => r.doc).map((/** @type {any} */ r) => [r.id, r.doc]));
+    /** @type {any[]} */
+    const writes = [];
+    for (const e of batch) {
+      const old = found.get(e._id);
+      if (old && sameEntry(e, old)) report.alreadyPresent += 1;
+      else writes.push(old ? { ...e, _rev: old._rev } : e);
+    }
+    if (!writes.length) continue;
+    const results = await post(`${base}/db/${CUSTOMER_REGISTER_DB}/_bulk_docs`, { docs: writes });
+    for (const r of results) {
+      if (r.error) throw new Error(`the server refused ${r.id}: ${r.reason ?? r.error} (${report.loaded + report.updated} register entries were written before it)`);
+      if (found.has(r.id)) report.updated += 1;
+      else report.loaded += 1;
+    }
+  }
   print(
     `${file}: ${lines.length} rows; loaded ${report.loaded} documents, ${report.alreadyPresent} already present` +
+      (report.updated ? `, ${report.updated} register entries updated` : '') +
       (bad.length ? `; skipped ${bad.length} bad row(s):\n${badText}` : ''),
   );
 }

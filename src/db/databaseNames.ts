@@ -9,6 +9,8 @@ import { STATION_ID } from './schema/roles';
  *   station-<stationId>              one heating station's work (members: its staff, operations)
  *   operations                       the hotline, complaints, management (members: operations)
  *   router-state                     the router's checkpoints (server admins only)
+ *   customer-register                the utility's customer register (server admins only)
+ *   customer-access-log              the staff's customer lookups and full views (server admins only)
  *   anything else                    system or admin-only (_users, …)
  *
  * Same names and the same answers as server/backend/names.mjs (residentDbName, stationDbName,
@@ -18,6 +20,10 @@ import { STATION_ID } from './schema/roles';
 
 export const OPERATIONS_DB = 'operations';
 export const ROUTER_STATE_DB = 'router-state';
+/** The utility's customer register (account number, phones on file) and the halls' confirmations: the server only. */
+export const CUSTOMER_REGISTER_DB = 'customer-register';
+/** Who looked up which customer, and why a phone was shown in full: the server writes, managers read through /db/_account. */
+export const CUSTOMER_ACCESS_LOG_DB = 'customer-access-log';
 export const RESIDENT_DB_PREFIX = 'resident-';
 export const STATION_DB_PREFIX = 'station-';
 

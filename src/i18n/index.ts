@@ -69,6 +69,7 @@ export function appStrings(lang: Lang) {
     forms: t.forms,
     account: t.account,
     emergency: t.emergency,
+    customerAccess: t.customerAccess,
   };
 }
 export type AppStrings = ReturnType<typeof appStrings>;

@@ -17,7 +17,7 @@ const StaffQueue = lazy(() => import('./StaffQueue'));
  * resident's forms and requests, or a station's queue for staff. Everything is read from and
  * written to the device's own database, so it works with no network after the first sign-in.
  */
-export default function Portal(props: { lang: Lang; t: AppStrings; area: 'resident' | 'staff'; noticeVersion: string; emergencyPhone?: string }) {
+export default function Portal(props: { lang: Lang; t: AppStrings; area: 'resident' | 'staff'; noticeVersion: string; emergencyPhone?: string; hotline?: string }) {
   const t = props.t;
   const session = useSession();
   const open = useDevice();
@@ -43,7 +43,7 @@ export default function Portal(props: { lang: Lang; t: AppStrings; area: 'reside
             </>
           }
         >
-          <SignUpForm lang={props.lang} t={props.t} noticeVersion={props.noticeVersion} privacyHref={localeHref(props.lang, '/policies/privacy/')} />
+          <SignUpForm lang={props.lang} t={props.t} noticeVersion={props.noticeVersion} privacyHref={localeHref(props.lang, '/policies/privacy/')} hotline={props.hotline ?? ''} hallsHref={localeHref(props.lang, '/halls/')} />
           <p>
             <button type="button" class="button secondary" onClick={() => setSigningUp(false)}>{t.signup.haveAccount}</button>
           </p>

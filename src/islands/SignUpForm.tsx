@@ -1,6 +1,6 @@
 import { For, Show, createSignal, onMount } from 'solid-js';
 import * as v from 'valibot';
-import type { AppStrings, Lang } from '../i18n';
+import { fill, type AppStrings, type Lang } from '../i18n';
 import { SignupInput, describeAccountIssues, type AccountMessageId } from '../db/schema/accounts';
 import { loadDeviceLayer } from './reactive';
 import TextField from './TextField';
@@ -15,16 +15,20 @@ type Field = 'accountNumber' | 'phone' | 'password' | 'community' | 'consent';
 
 /**
  * A resident signs up: the same schema as the server's (SignupInput) checks each field here
- * first, the server checks again (and knows which account numbers are taken), then the new
- * account is signed in on this device.
+ * first, the server checks again. The server proves the account number against the utility's
+ * customer register (the phone on file) and answers the same whether or not it created an
+ * account, so this form then signs in with the password just chosen: that works only when the
+ * details matched. When they did not, the resident is told what to check and where to go (the
+ * hotline, a service hall) — never whether the account number has an account.
  */
-export default function SignUpForm(props: { lang: Lang; t: AppStrings; noticeVersion: string; privacyHref: string }) {
+export default function SignUpForm(props: { lang: Lang; t: AppStrings; noticeVersion: string; privacyHref: string; hotline: string; hallsHref: string }) {
   const t = props.t;
   // Every message id of the schema has words in both languages (a type error otherwise).
   const messages: Record<AccountMessageId, string> = t.signup.messages;
   const [communities, setCommunities] = createSignal<Community[] | null>(null);
   const [values, setValues] = createSignal({ accountNumber: '', phone: '', password: '', community: '', consent: false });
   const [errors, setErrors] = createSignal<Partial<Record<Field | 'form', string>>>({});
+  const [notConfirmed, setNotConfirmed] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
   const set = <K extends keyof ReturnType<typeof values>>(key: K, value: ReturnType<typeof values>[K]) => setValues({ ...values(), [key]: value });
 
@@ -50,16 +54,21 @@ export default function SignUpForm(props: { lang: Lang; t: AppStrings; noticeVer
       return;
     }
     setBusy(true);
+    setNotConfirmed(false);
+    setErrors({});
     try {
       const res = await fetch('/api/signup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(parsed.output) });
-      if (res.status !== 201) {
+      if (res.status !== 202) {
         const body = (await res.json().catch(() => ({}))) as { field?: string; messageId?: AccountMessageId };
         const message = (body.messageId && messages[body.messageId]) || t.session['session.server'];
         setErrors(body.field ? { [body.field]: message } : { form: message });
         return;
       }
       const signedIn = await (await loadDeviceLayer()).signInOnDevice(parsed.output.accountNumber, parsed.output.password);
-      if (!signedIn.ok) setErrors({ form: t.session[signedIn.messageId] });
+      // Refused: the details did not match the register (or the account is someone's with
+      // another password): one message for both, with what to check and whom to ask.
+      if (!signedIn.ok && signedIn.messageId === 'session.wrongPassword') setNotConfirmed(true);
+      else if (!signedIn.ok) setErrors({ form: t.session[signedIn.messageId] });
     } catch {
       setErrors({ form: t.signup.offline });
     } finally {
@@ -79,8 +88,8 @@ export default function SignUpForm(props: { lang: Lang; t: AppStrings; noticeVer
     <form class="form sign-up" onSubmit={submit} novalidate aria-labelledby="sign-up-title">
       <h2 id="sign-up-title">{t.signup.title}</h2>
       <p>{t.signup.intro}</p>
-      <TextField id="sign-up-accountNumber" label={t.signup.accountNumber} inputMode="numeric" autocomplete="username" value={values().accountNumber} onInput={(v) => set('accountNumber', v)} error={errorOf('accountNumber')} />
-      <TextField id="sign-up-phone" type="tel" label={t.signup.phone} autocomplete="tel" value={values().phone} onInput={(v) => set('phone', v)} error={errorOf('phone')} />
+      <TextField id="sign-up-accountNumber" label={t.signup.accountNumber} hint={t.signup.accountNumberHint} inputMode="numeric" autocomplete="username" value={values().accountNumber} onInput={(v) => set('accountNumber', v)} error={errorOf('accountNumber')} />
+      <TextField id="sign-up-phone" type="tel" label={t.signup.phone} hint={t.signup.phoneHint} autocomplete="tel" value={values().phone} onInput={(v) => set('phone', v)} error={errorOf('phone')} />
       <TextField id="sign-up-password" type="password" label={t.signup.password} autocomplete="new-password" value={values().password} onInput={(v) => set('password', v)} error={errorOf('password')} />
       <div class="field">
         <label for="sign-up-community">{t.signup.community}</label>
@@ -103,6 +112,17 @@ export default function SignUpForm(props: { lang: Lang; t: AppStrings; noticeVer
       </div>
       <Show when={errors().form}>
         <p class="form-error" role="alert">{errors().form}</p>
+      </Show>
+      <Show when={notConfirmed()}>
+        <div class="form-error not-confirmed" role="alert">
+          <p>{messages['signup.notConfirmed']}</p>
+          <p>
+            {t.signup.stillNoMatch}{' '}
+            <a href={`tel:${props.hotline.replace(/[^\d+]/g, '')}`}>{fill(t.signup.callHotline, { phone: props.hotline })}</a>
+            {t.signup.or}
+            <a href={props.hallsHref}>{t.signup.visitHall}</a>
+          </p>
+        </div>
       </Show>
       <button type="submit" class="button" disabled={busy()}>{t.signup.submit}</button>
     </form>

@@ -15,8 +15,6 @@ import { MAX_ADDRESS, MAX_NAME } from './events/limits';
 export const ACCOUNT_MESSAGES = {
   'signup.body.invalid': 'The request must be a JSON object.',
   'signup.accountNumber.format': 'The account number (户号) is 8 to 12 digits.',
-  'signup.accountNumber.taken':
-    'An account with this account number already exists. Sign in, or call the hotline if you did not create it.',
   'signup.phone.format': 'The phone number must be a mainland China mobile number: 11 digits starting with 1.',
   'signup.password.short': 'The password needs at least 8 characters.',
   'signup.password.long': 'The password can have at most 128 characters.',
@@ -25,6 +23,19 @@ export const ACCOUNT_MESSAGES = {
   'signup.community.unknown': 'This community is not served by any of our heating stations.',
   'signup.consent.required': 'You must accept the privacy notice to create an account.',
   'signup.noticeVersion.format': 'The version of the privacy notice you accepted is missing.',
+  'signup.received':
+    'If the account number and phone match our records, your account is ready and you can sign in with the password you chose.',
+  'signup.notConfirmed':
+    'We could not confirm these details. Check the account number as printed on your heating bill and use the mobile number the utility has for you. If you already have an account, sign in instead.',
+  'signup.tooMany': 'Too many sign-up attempts. Please try again in an hour, or visit a service hall.',
+  'reveal.purpose.missing': 'Say why you need the full phone number.',
+  'reveal.note.required': 'Describe the reason in a few words.',
+  'reveal.note.format': 'The reason can have at most 200 characters.',
+  'register.evidence.missing': 'Say what you checked: the heating bill, the contract or the ID card.',
+  'register.account.unknown': 'This account number is not in the customer register (of your station). New accounts arrive with the next import from billing.',
+  'register.account.closed': 'This account is closed in the customer register.',
+  'register.phones.missing': 'At least one phone number is needed.',
+  'register.phones.tooMany': 'At most 5 phone numbers per account.',
   'profile.contactName.format': `The contact name can have at most ${MAX_NAME} characters.`,
   'profile.address.format': `The address can have at most ${MAX_ADDRESS} characters.`,
   'profile.signedOut': 'Sign in again to change your account.',

@@ -14,9 +14,10 @@ import { formatMoment, refusalReason, shortRequestNumber } from '../format';
 import { pick } from '../../i18n';
 import RequestDetail, { CallbackStep } from './RequestDetail';
 import Register from './Register';
+import AccountDesk, { showsAccountDesk } from './AccountDesk';
 import { recordStep, roleOf } from './write';
 
-type Tab = 'queue' | 'register' | 'callbacks' | 'outages';
+type Tab = 'queue' | 'register' | 'callbacks' | 'outages' | 'accounts';
 
 // Outage notices: only on operations devices, in their own chunk (the /staff/ JS budget).
 const Outages = lazy(() => import('./Outages'));
@@ -34,6 +35,8 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
   const role = roleOf(props.device);
   // Outage records live in the operations database: only its devices hold them (and may write them).
   const tabs: Tab[] = props.device.writeContext().database.kind === 'operations' ? ['queue', 'register', 'callbacks', 'outages'] : ['queue', 'register', 'callbacks'];
+  // The accounts desk (in-person checks, the access log) for the roles whose work it is.
+  if (showsAccountDesk(props.device)) tabs.push('accounts');
   // Fetched now, while the console is open, not when the tab is first opened: by then the
   // device may be offline (the service worker also precaches it, once installed).
   if (tabs.includes('outages')) void Outages.preload();
@@ -115,7 +118,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
         <For each={tabs}>
           {(k) => (
             <button type="button" role="tab" id={`tab-${k}`} aria-selected={tab() === k ? 'true' : 'false'} aria-controls={`panel-${k}`} class="tab" onClick={() => setTab(k)}>
-              {k === 'outages' ? t.outages.tab : s.tabs[k]}
+              {k === 'outages' ? t.outages.tab : k === 'accounts' ? t.customerAccess.tab : s.tabs[k]}
               <Show when={k === 'callbacks' && callbacks().length}> ({callbacks().length})</Show>
             </button>
           )}
@@ -227,6 +230,14 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
         <div id="panel-outages" role="tabpanel" aria-labelledby="tab-outages" hidden={tab() !== 'outages'}>
           <Show when={outagesOpened()}>
             <Outages lang={props.lang} t={t} device={props.device} now={now} />
+          </Show>
+        </div>
+      </Show>
+
+      <Show when={tabs.includes('accounts')}>
+        <div id="panel-accounts" role="tabpanel" aria-labelledby="tab-accounts" hidden={tab() !== 'accounts'}>
+          <Show when={tab() === 'accounts'}>
+            <AccountDesk lang={props.lang} t={t} device={props.device} />
           </Show>
         </div>
       </Show>

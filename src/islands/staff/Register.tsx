@@ -12,21 +12,13 @@ import TextField from '../TextField';
 import { customerArchive, findCustomers, type CustomerRecord } from '../../rules/customerArchive';
 import { roleOf } from './write';
 import ErrorSummary from '../ErrorSummary';
+import RevealPhone from './RevealPhone';
+import { lookUpCustomers, type FoundCustomer } from '../../db/device/customerAccess';
 
 /** The kinds a hall or the hotline registers from this form. */
 export const WALK_IN_KINDS = ['repair', 'temperature-test', 'complaint', 'consultation'] as const;
 type WalkInKind = (typeof WALK_IN_KINDS)[number];
 
-/** Server-side customer lookup (staff only, their station's residents): null when offline or refused. */
-async function lookUpOnServer(query: string): Promise<{ accountNumber: string; phone: string; community: string; station: string }[] | null> {
-  try {
-    const res = await fetch(`/db/_account/customers?q=${encodeURIComponent(query)}`, { credentials: 'same-origin' });
-    if (!res.ok) return null;
-    return ((await res.json()) as { customers: { accountNumber: string; phone: string; community: string; station: string }[] }).customers;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Registers a walk-in or phone request for a resident (issue 6 item 2): find the customer in the
@@ -39,7 +31,7 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
   const archive = createMemo(() => customerArchive(props.items()));
   const [query, setQuery] = createSignal('');
   const found = createMemo(() => findCustomers(archive(), query()));
-  const [remote, setRemote] = createSignal<{ accountNumber: string; phone: string; community: string; station: string }[] | null>(null);
+  const [remote, setRemote] = createSignal<FoundCustomer[] | null>(null);
   const [remoteTried, setRemoteTried] = createSignal(false);
   const [account, setAccount] = createSignal('');
   const [kind, setKind] = createSignal<WalkInKind>('repair');
@@ -67,7 +59,7 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
   };
   const searchServer = async () => {
     setRemoteTried(true);
-    setRemote(await lookUpOnServer(query().trim()));
+    setRemote(await lookUpCustomers(query().trim()));
   };
 
   const payload = () => {
@@ -162,9 +154,10 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
                 {(c) => (
                   <li class="customer" data-account={c.accountNumber}>
                     <p>
-                      <strong>{c.accountNumber}</strong> · {c.phone} · {c.community}
+                      {/* Masked: the full number only on purpose, with the reason recorded. */}
+                      <strong>{c.accountNumber}</strong> · <RevealPhone t={props.t} accountNumber={c.accountNumber} masked={c.phoneMasked} onRevealed={setPhone} /> · {c.community}
                     </p>
-                    <button type="button" class="button secondary" onClick={() => { setAccount(c.accountNumber); setPhone(c.phone); setStation((old) => old || c.station); }}>
+                    <button type="button" class="button secondary" onClick={() => { setAccount(c.accountNumber); setStation((old) => old || c.station); }}>
                       {s.useCustomer}
                     </button>
                   </li>

@@ -5,7 +5,8 @@
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
-import { REPO_ROOT } from '../support/site';
+import { REPO_ROOT, siteAdmin } from '../support/site';
+import { residentDbName } from '../../../src/db/databaseNames';
 
 export interface Reply {
   status: number;
@@ -80,21 +81,85 @@ export async function signIn(base: string, name: string, password: string): Prom
   return { ...res, cookie: setCookie?.split(';')[0] };
 }
 
-/** Signs a new resident up and in. */
+/** What the utility's customer register holds of one account (src/db/schema/customerRegister.ts). */
+export interface RegisterEntryInput {
+  accountNumber: string;
+  phones: string[];
+  station: string;
+  community?: string;
+  active?: boolean;
+}
+
+/** The register document's id of an account (as customerRegister.ts names it). */
+export const registerEntryId = (accountNumber: string) => `account:${accountNumber}`;
+
+/**
+ * Puts an account into the site's customer register as the utility's import would (the server
+ * admin writes the customer-register database), so that a sign-up with it can be proven.
+ */
+export async function registerCustomer(base: string, entry: RegisterEntryInput): Promise<void> {
+  const who = siteAdmin(base);
+  if (!who?.adminPassword) throw new Error(`registerCustomer: the admin of ${base} is not known (start it with startSite and an admin password)`);
+  const basic = { name: who.adminUser, password: who.adminPassword };
+  const id = registerEntryId(entry.accountNumber);
+  const current = await request(base, 'GET', `/db/customer-register/${encodeURIComponent(id)}`, undefined, { basic });
+  const doc = {
+    _id: id,
+    ...(current.status === 200 ? { _rev: current.json._rev } : {}),
+    docType: 'register-entry',
+    accountNumber: entry.accountNumber,
+    phones: entry.phones,
+    station: entry.station,
+    ...(entry.community ? { community: entry.community } : {}),
+    active: entry.active ?? true,
+    source: { system: 'tests', importedAt: new Date().toISOString() },
+  };
+  const res = await request(base, 'PUT', `/db/customer-register/${encodeURIComponent(id)}`, doc, { basic });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`registerCustomer: ${res.status} ${res.text}`);
+}
+
+/** The station serving a community, from the public list. */
+export async function stationOf(base: string, community: string): Promise<string> {
+  const res = await request(base, 'GET', '/api/communities');
+  const found = (res.json?.communities ?? []).find((c: { id: string }) => c.id === community);
+  if (!found) throw new Error(`no station serves ${community}`);
+  return found.station;
+}
+
+/**
+ * Signs a new resident up and in: the account is first put into the customer register with
+ * its phone (as the utility's import would), so the sign-up is proven like a real one.
+ */
 export async function newResident(base: string, overrides: Record<string, unknown> = {}): Promise<Resident> {
   const body = signupBody(overrides);
+  const accountNumber = String(body.accountNumber);
+  await registerCustomer(base, { accountNumber, phones: [String(body.phone)], station: await stationOf(base, String(body.community)), community: String(body.community) });
   const res = await request(base, 'POST', '/api/signup', body);
-  if (res.status !== 201) throw new Error(`signup: ${res.status} ${res.text}`);
-  const session = await signIn(base, res.json.name, body.password);
+  if (res.status !== 202) throw new Error(`signup: ${res.status} ${res.text}`);
+  const name = `r-${accountNumber}`;
+  const session = await signIn(base, name, body.password);
   if (session.status !== 200 || !session.cookie) throw new Error(`sign-in: ${session.status} ${session.text}`);
   return {
-    accountNumber: String(body.accountNumber),
+    accountNumber,
     phone: String(body.phone),
     password: body.password,
-    name: res.json.name,
-    db: res.json.db,
+    name,
+    db: residentDbName(name),
     cookie: session.cookie,
   };
+}
+
+/** Creates a member of staff with the admin CLI and signs them in; their session cookie. */
+export async function newStaff(
+  site: { url: string; adminUser?: string; adminPassword?: string },
+  staff: { name: string; password: string; role: string; station?: string },
+): Promise<string> {
+  const args = ['create-staff', '--name', staff.name, '--role', staff.role, '--password', staff.password, ...(staff.station ? ['--station', staff.station] : [])];
+  const res = await admin(site, args);
+  if (res.code !== 0) throw new Error(`create-staff: ${res.stderr}`);
+  const session = await signIn(site.url, staff.name, staff.password);
+  if (!session.cookie) throw new Error(`sign-in of ${staff.name}: ${session.status} ${session.text}`);
+  return session.cookie;
 }
 
 /** Runs `npm run admin -- …` (server/cli/admin.mjs under tsx) against a site. */
@@ -103,10 +168,20 @@ export function admin(
   args: string[],
   opts: { password?: string; env?: Record<string, string> } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runCli('server/cli/admin.mjs', site, args, opts);
+}
+
+/** Runs one of the command lines (server/cli/*.mjs under tsx) against a site, as its admin. */
+export function runCli(
+  script: string,
+  site: { url: string; adminUser?: string; adminPassword?: string },
+  args: string[],
+  opts: { password?: string; env?: Record<string, string> } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(REPO_ROOT, 'server/cli/admin.mjs'), ...args, '--url', site.url],
+      ['--import', 'tsx', path.join(REPO_ROOT, script), ...args, '--url', site.url],
       {
         cwd: REPO_ROOT,
         env: {

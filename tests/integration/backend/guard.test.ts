@@ -14,7 +14,7 @@ import { createBackend, databaseKind, residentDbName } from '../../../server/bac
 import { classify } from '../../../server/backend/guard.mjs';
 import { hardenSessionCookie } from '../../../server/backend/responseHeaders.mjs';
 import { SignInLimiter, networkOf } from '../../../server/backend/signinLimiter.mjs';
-import { DIST_DIR } from '../support/site';
+import { DIST_DIR, rememberSiteAdmin } from '../support/site';
 import { newResident, request, type Resident } from './client';
 
 type Input = { database: any; doc: any; user: { name: string | null; roles: string[] }; existing: boolean };
@@ -49,6 +49,7 @@ beforeAll(async () => {
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  rememberSiteAdmin(base, { adminUser: 'admin', adminPassword: 'guard-test-admin' });
   a = await newResident(base);
   // Station staff, written straight into _users through the store.
   await backend.store.put('_users', { _id: 'org.couchdb.user:tech', name: 'tech', type: 'user', roles: ['staff', 'role:technician', 'station:demo'], password: 'tech-pass-1' });

@@ -46,13 +46,15 @@ afterAll(async () => {
   await site?.stop();
 });
 
+/** Phones are masked in every list (tests/integration/security/customerLookup.test.ts). */
+const masked = (phone: string) => `${phone.slice(0, 3)}****${phone.slice(-4)}`;
 const lookUp = (q: string, cookie?: string) => request(site.url, 'GET', `/db/_account/customers?q=${encodeURIComponent(q)}`, undefined, cookie ? { cookie } : undefined);
 
 describe('GET /db/_account/customers', () => {
   it("finds a station's resident by account number or phone for that station's staff", async () => {
     const byAccount = await lookUp(inA.accountNumber, cookies.dispatcherA);
     expect(byAccount.status, byAccount.text).toBe(200);
-    expect(byAccount.json.customers).toEqual([expect.objectContaining({ accountNumber: inA.accountNumber, phone: inA.phone, station: stationA })]);
+    expect(byAccount.json.customers).toEqual([expect.objectContaining({ accountNumber: inA.accountNumber, phoneMasked: masked(inA.phone), station: stationA })]);
     const byPhone = await lookUp(inA.phone, cookies.dispatcherA);
     expect(byPhone.json.customers.map((c: { accountNumber: string }) => c.accountNumber)).toEqual([inA.accountNumber]);
   });
@@ -77,20 +79,20 @@ describe('GET /db/_account/customers', () => {
     // had signed up before it), so this one is found through the sign-up's record.
     const later = await newResident(site.url, { community: `ca-one-${suffix}` });
     const found = await lookUp(later.accountNumber, cookies.dispatcherA);
-    expect(found.json.customers).toEqual([expect.objectContaining({ accountNumber: later.accountNumber, phone: later.phone, station: stationA })]);
+    expect(found.json.customers).toEqual([expect.objectContaining({ accountNumber: later.accountNumber, phoneMasked: masked(later.phone), station: stationA })]);
 
     const phone = newPhone();
     const changed = await request(site.url, 'PUT', '/db/_account/profile', { phone, contactName: '', address: '' }, { cookie: later.cookie });
     expect(changed.status, changed.text).toBe(200);
     const byNew = await lookUp(phone, cookies.dispatcherA);
-    expect(byNew.json.customers).toEqual([expect.objectContaining({ accountNumber: later.accountNumber, phone })]);
+    expect(byNew.json.customers).toEqual([expect.objectContaining({ accountNumber: later.accountNumber, phoneMasked: masked(phone) })]);
     expect((await lookUp(later.phone, cookies.dispatcherA)).json.customers).toEqual([]);
   });
 
   it('refuses residents and anonymous callers, and a query too short to find one person', async () => {
     expect((await lookUp(inA.accountNumber)).status).toBe(401);
     expect((await lookUp(inA.accountNumber, inB.cookie)).status).toBe(403);
-    const short = await lookUp('12', cookies.hotline);
+    const short = await lookUp('1234', cookies.hotline); // the hotline finds one person by a whole number
     expect(short.status).toBe(400);
     expect(short.json.field).toBe('q');
   });

@@ -68,6 +68,22 @@ function passwordInCouchUrl(couchUrl: string | undefined): string | undefined {
 
 const STARTUP_TIMEOUT_MS = 60_000;
 
+/**
+ * The admin of every site started in this process, by URL: helpers given only a URL (newResident
+ * puts the resident into the customer register first) act as that admin.
+ */
+const adminsByUrl = new Map<string, { adminUser: string; adminPassword: string | undefined }>();
+
+/** Remembers the admin of a server a test started itself (in process), for siteAdmin(url). */
+export function rememberSiteAdmin(url: string, admin: { adminUser: string; adminPassword: string }): void {
+  adminsByUrl.set(url.replace(/\/+$/, ''), admin);
+}
+
+/** The admin of the site at `url` started by startSite in this process, if any. */
+export function siteAdmin(url: string): { adminUser: string; adminPassword: string | undefined } | undefined {
+  return adminsByUrl.get(url.replace(/\/+$/, ''));
+}
+
 function waitForExit(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
@@ -170,6 +186,7 @@ export async function startSite(opts: { env?: Record<string, string>; dataDir?: 
       ? passwordInCouchUrl(env.COUCHDB_URL)
       : env.HEARTHLINE_ADMIN_PASSWORD || output.match(ADMIN_PASSWORD_LINE)?.[1];
     const adminUser = (env.COUCHDB_URL && userInCouchUrl(env.COUCHDB_URL)) || 'admin';
+    adminsByUrl.set(url, { adminUser, adminPassword });
     return { url, stop, kill, dataDir, adminUser, adminPassword, output: () => output };
   } catch (err) {
     await stop();

@@ -1,0 +1,80 @@
+/**
+ * The sign-up's `verifyPhone` hook (server/backend/signup.mjs), where issue 19's SMS one-time
+ * code will go: it is asked only after the register proved the account number, with the phone
+ * to prove; an account is created only when it says yes; and the answer stays the one answer.
+ * In process (createBackend, memory adapter), the hook injected as a parameter.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../../server/app.mjs';
+import { createBackend } from '../../../server/backend/index.mjs';
+import { DIST_DIR, rememberSiteAdmin } from '../support/site';
+import { newAccountNumber, newPhone, registerCustomer, request, signupBody } from '../backend/client';
+
+let server: Server;
+let base: string;
+let dataDir: string;
+let backend: Awaited<ReturnType<typeof createBackend>>;
+const asked: { accountNumber: string; phone: string }[] = [];
+/** Phones the hook says were proven (as an SMS code typed back would). */
+const proven = new Set<string>();
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearthline-verify-phone-'));
+  backend = await createBackend({
+    dataDir,
+    adapter: 'memory',
+    adminPassword: 'verify-phone-admin',
+    log: () => {},
+    logError: () => {},
+    signup: {
+      answerMs: 50,
+      verifyPhone: async ({ accountNumber, phone }) => {
+        asked.push({ accountNumber, phone });
+        return proven.has(phone);
+      },
+    },
+  });
+  const app = createApp({ distDir: DIST_DIR, mounts: { '/db': backend.db, '/api': backend.api } });
+  server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  rememberSiteAdmin(base, { adminUser: 'admin', adminPassword: 'verify-phone-admin' });
+});
+
+afterAll(async () => {
+  await new Promise((r) => server?.close(r));
+  await backend?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const canSignIn = async (accountNumber: string) => (await request(base, 'POST', '/db/_session', { name: `r-${accountNumber}`, password: 'correct horse 1' })).status === 200;
+
+describe('the verifyPhone hook after the register', () => {
+  it('is not asked when the register does not prove the account number', async () => {
+    const accountNumber = newAccountNumber();
+    await registerCustomer(base, { accountNumber, phones: [newPhone()], station: 'demo' });
+    const res = await request(base, 'POST', '/api/signup', signupBody({ accountNumber }));
+    expect(res.status).toBe(202);
+    expect(asked.filter((a) => a.accountNumber === accountNumber)).toEqual([]);
+  });
+
+  it('refuses the account when the hook does not confirm the phone, creates it when it does, with one answer', async () => {
+    const accountNumber = newAccountNumber();
+    const phone = newPhone();
+    await registerCustomer(base, { accountNumber, phones: [phone], station: 'demo' });
+    const refused = await request(base, 'POST', '/api/signup', signupBody({ accountNumber, phone }));
+    expect(asked).toContainEqual({ accountNumber, phone });
+    expect(await canSignIn(accountNumber)).toBe(false);
+
+    proven.add(phone);
+    const created = await request(base, 'POST', '/api/signup', signupBody({ accountNumber, phone }));
+    expect(await canSignIn(accountNumber)).toBe(true);
+    expect(created.status).toBe(refused.status);
+    expect(created.json).toEqual(refused.json);
+  });
+});
