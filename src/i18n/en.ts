@@ -321,6 +321,14 @@ export const en: Dictionary = {
     started: 'supply stopped',
     restored: 'supply restored',
   },
+  /** The promise written from the target and the measure (src/rules/committee/promiseSentence.ts). */
+  promiseSentence: {
+    ratio: '{Cmp} {target} of {of}: {where}',
+    mean: 'An average “{score}” score {cmp} {target} out of 10 in {of}',
+    continuousSupply: 'Continuous supply {cmp} {target}',
+    availability: 'The {line} in service {cmp} {target} of the time',
+    lines: { hotline: 'hotline', emergency: 'emergency line' },
+  },
   measure: {
     ratio: 'Share of {of} that meet the condition: {where}.',
     mean: 'Mean of the 1–10 “{score}” scores given in {of}.',

@@ -322,6 +322,14 @@ export const zhCN = {
     started: '停供开始',
     restored: '恢复供应',
   },
+  /** The promise written from the target and the measure (src/rules/committee/promiseSentence.ts). */
+  promiseSentence: {
+    ratio: '{of}中，{where}的{cmp} {target}',
+    mean: '{of}中“{score}”评分平均{cmp} {target} 分（满分 10 分）',
+    continuousSupply: '连续供热率{cmp} {target}',
+    availability: '{line}可接通时间{cmp} {target}',
+    lines: { hotline: '客服热线', emergency: '抢险电话' },
+  },
   measure: {
     ratio: '符合条件的{of}占全部{of}的比例。条件：{where}。',
     mean: '{of}中“{score}”评分（1–10 分）的平均值。',

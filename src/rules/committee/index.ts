@@ -5,3 +5,5 @@ export * from './startFrom';
 export * from './lastMeasured';
 export * from './publication';
 export * from './compose';
+export * from './promise';
+export * from './promiseSentence';

@@ -1,0 +1,46 @@
+import type { Indicator, Measure, Target } from '../../db/schema/commitments';
+import { fill, type Dictionary } from '../../i18n';
+import { describeCondition, describePopulation } from '../../site/describeMeasure';
+import { fillTarget, targetNumber, type Lang2 } from './promise';
+
+/**
+ * The promise in words as the public page shows it (issue 23): the committee's own words with
+ * the target filled in where `{target}` stands, or, without words, a sentence written from the
+ * target and the measure: one per shape, in the dictionary's language (`promiseSentence`).
+ */
+
+const COMPARISON_WORD: Record<Lang2, Record<Target['comparison'], string>> = {
+  zh: { '>=': '不低于', '>': '高于', '<=': '不高于', '<': '低于' },
+  en: { '>=': 'at least', '>': 'more than', '<=': 'at most', '<': 'less than' },
+};
+
+/**
+ * The promise written from the target and the measure, one sentence per shape, or null for a
+ * shape this function does not know (the committee then writes the words itself).
+ */
+export function generatedPromise(indicator: Pick<Indicator, 'target' | 'measure'>, t: Dictionary, lang: Lang2): string | null {
+  const p = t.promiseSentence;
+  const target = targetNumber(indicator.target);
+  const cmp = COMPARISON_WORD[lang][indicator.target.comparison];
+  const values = { cmp, Cmp: cmp.charAt(0).toUpperCase() + cmp.slice(1), target };
+  const measure = indicator.measure as Measure;
+  switch (measure.shape) {
+    case 'ratio':
+      return fill(p.ratio, { ...values, of: describePopulation(measure.of, t), where: describeCondition(measure.where, t) });
+    case 'mean':
+      return fill(p.mean, { ...values, of: describePopulation(measure.of, t), score: t.measure.scores[measure.score] });
+    case 'continuous-supply':
+      return fill(p.continuousSupply, values);
+    case 'availability':
+      return fill(p.availability, { ...values, line: p.lines[measure.line] });
+    default:
+      return null;
+  }
+}
+
+/** The promise as the public page shows it, in one language. */
+export function promiseText(indicator: Pick<Indicator, 'target' | 'measure'> & { readonly promise?: { readonly zh: string; readonly en: string } | undefined }, t: Dictionary, lang: Lang2): string {
+  if (indicator.promise) return fillTarget(indicator.promise[lang], indicator.target);
+  return generatedPromise(indicator, t, lang) ?? '';
+}
+
