@@ -172,3 +172,32 @@ export function targetChanges(before: unknown, after: unknown): TargetChange[] {
   for (const [id, target] of a) if (!b.has(id)) out.push({ id, before: target, after: undefined });
   return out;
 }
+
+/**
+ * The year the committee's form shows (issue 23 item 5): the year this member last worked on,
+ * kept on the device, so neither a publication (which moves "next year" on) nor a reload
+ * offline moves them to an empty year; the next draft year for someone who has not yet chosen.
+ */
+export function yearShown(remembered: number | null, next: number | null, now: Date = new Date()): number {
+  return remembered ?? next ?? now.getFullYear();
+}
+
+/**
+ * Where a comment typed now will be attached: the saved revision it is written on, and whether
+ * the form holds edits that revision does not have (then the comment is about the saved words,
+ * not the unsaved ones, and the form says so before it is sent).
+ */
+export function commentTarget(revision: { readonly id: string } | null, revisions: readonly { readonly id: string }[], unsaved: boolean): { readonly id: string; readonly n: number; readonly unsaved: boolean } | null {
+  if (!revision) return null;
+  return { id: revision.id, n: revisions.findIndex((r) => r.id === revision.id) + 1, unsaved };
+}
+
+/**
+ * Whether the committee may ask for publication now, or why not: only an approved revision
+ * (or one whose publication failed) is published, and never while the form holds edits that
+ * are not saved (the page would say "published" above words that are not).
+ */
+export function publishBlock(stage: string, unsaved: boolean): 'unsaved' | 'not-approved' | null {
+  if (stage !== 'approved' && stage !== 'failed') return 'not-approved';
+  return unsaved ? 'unsaved' : null;
+}

@@ -7,3 +7,5 @@ export * from './publication';
 export * from './compose';
 export * from './promise';
 export * from './promiseSentence';
+export * from './changes';
+export * from './failure';

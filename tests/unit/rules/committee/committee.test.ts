@@ -33,7 +33,9 @@ describe('start from this year\'s commitments', () => {
     expect(c2026.title.zh).toBe('2026—2027 供暖季服务承诺');
     expect(c2026.title.en).toBe('Service commitments for the 2026–27 heating season');
     expect(c2026.published).toBeUndefined();
-    expect(c2026.indicators).toEqual(c2025.indicators);
+    // targets and measures kept; a promise's number that is its target's becomes {target} (promise.test.ts)
+    const without = (list: typeof c2025.indicators) => list.map(({ promise: _p, ...rest }) => rest);
+    expect(without(c2026.indicators)).toEqual(without(c2025.indicators));
     expect(c2026.indicators[0]).not.toBe(c2025.indicators[0]);
     expect(v.safeParse(Commitments, c2026).success).toBe(true);
     expect(approvalProblems(asJson(c2026), 2026)).toEqual([]);
