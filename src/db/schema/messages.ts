@@ -286,6 +286,8 @@ export const FIELD_LABELS = {
   category: { en: 'category', 'zh-CN': '类别' },
   label: { en: 'name of the indicator', 'zh-CN': '指标名称' },
   promise: { en: 'promise', 'zh-CN': '承诺内容' },
+  'promise.zh': { en: 'the promise in Chinese', 'zh-CN': '承诺内容（中文）' },
+  'promise.en': { en: 'the promise in English', 'zh-CN': '承诺内容（英文）' },
   zh: { en: 'Chinese text', 'zh-CN': '中文' },
   en: { en: 'English text', 'zh-CN': '英文' },
   target: { en: 'target', 'zh-CN': '目标值' },

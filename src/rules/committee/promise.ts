@@ -111,3 +111,22 @@ export function promiseProblems(set: unknown): CommitteeProblem[] {
   });
   return out;
 }
+
+/** An indicator without words of its own: its promise is then written from the target. */
+export function withoutPromise(indicator: unknown): unknown {
+  if (!isRecord(indicator)) return indicator;
+  const { promise: _p, ...rest } = indicator;
+  return rest;
+}
+
+/** An indicator's own words with every number of the target's unit tied to the target (the form's one click). */
+export function tiedPromise(indicator: unknown): { zh: string; en: string } | unknown {
+  if (!isRecord(indicator) || !isRecord(indicator.promise) || !isRecord(indicator.target)) return isRecord(indicator) ? indicator.promise : undefined;
+  const unit = indicator.target.unit;
+  if (typeof unit !== 'string' || !(unit in NUMBER_PATTERNS)) return indicator.promise;
+  const tie = (lang: Lang2) => {
+    const words = (indicator.promise as Record<string, unknown>)[lang];
+    return typeof words === 'string' ? tieWordsToTarget(words, unit as TargetUnit, lang) : words;
+  };
+  return { ...indicator.promise, zh: tie('zh'), en: tie('en') };
+}

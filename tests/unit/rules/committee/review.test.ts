@@ -90,7 +90,11 @@ describe('the year shown, comments, publication and the last measured value', ()
   it('the year worked on stays after a publication and a reload', () => {
     expect(yearShown(2026, 2027)).toBe(2026);
     expect(yearShown(null, 2027)).toBe(2027);
-    expect(yearShown(null, null, new Date('2026-05-01T00:00:00Z'))).toBe(2026);
+    expect(yearShown(null, null, [], new Date('2026-05-01T00:00:00Z'))).toBe(2026);
+    // a device that has not chosen: the year just published stays in view, not the empty next one
+    expect(yearShown(null, 2027, [2026, 2025])).toBe(2026);
+    expect(yearShown(null, 2027, [2027, 2026])).toBe(2027);
+    expect(yearShown(null, 2027, [2024])).toBe(2027);
   });
 
   it('a comment names the saved revision it belongs to, and says so when the form has unsaved edits', () => {
