@@ -300,8 +300,8 @@ describe('the committee drafts, the manager approves, the server publishes', () 
     await added.getByLabel(m.to, { exact: true }).selectOption('arrived');
     await added.getByLabel(m.limit).fill('40');
     await added.getByLabel(m.unit).selectOption('minutes');
-    await expect.poll(() => added.locator('.measure-preview').textContent()).toContain('从提交到到达现场不超过40 分钟');
-    await expect.poll(() => added.locator('.promise-preview').getAttribute('data-promise')).toBe('抢险请求中，从提交到到达现场不超过40 分钟的不低于 95 %');
+    await expect.poll(() => added.locator('.measure-preview').textContent()).toContain('从提交到到达现场不超过 40 分钟');
+    await expect.poll(() => added.locator('.promise-preview').getAttribute('data-promise')).toBe('抢险请求中，从提交到到达现场不超过 40 分钟的不低于 95 %');
     expect(await added.locator('details[open]').count(), 'the JSON view was never opened').toBe(0);
     await phone.getByRole('button', { name: c.save }).click();
     await phone.getByText(c.saved).waitFor();
@@ -356,7 +356,7 @@ describe('the committee drafts, the manager approves, the server publishes', () 
     expect(zhPage.text).toContain('维修完成后电话回访，回访率不低于 96 %');
     expect(zhPage.text).toContain('接到报修后 1 小时内上门，达标率不低于 95 %');
     expect(zhPage.text).toContain('抢修人员到场');
-    expect(zhPage.text).toContain('抢险请求中，从提交到到达现场不超过40 分钟的不低于 95 %');
+    expect(zhPage.text).toContain('抢险请求中，从提交到到达现场不超过 40 分钟的不低于 95 %');
     expect(zhPage.text).not.toContain('{target}');
     const enPage = await request(site.url, 'GET', '/en/commitments/2026/');
     expect(enPage.text).toContain('We phone back after at least 96 % of completed repairs');

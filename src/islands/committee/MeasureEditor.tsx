@@ -35,6 +35,12 @@ import { fieldId } from './view';
  * "Advanced". Every choice goes through src/rules/committee/measureForm.ts, which keeps the
  * measure complete; this component only lays the choices out.
  */
+/** "达标比例：符合条件的…" → short "达标比例", meaning the whole; a name without a meaning is its own short name. */
+function splitMeaning(name: string): { short: string; meaning: string | null } {
+  const at = name.search(/：|: |（| \(/);
+  return at > 0 ? { short: name.slice(0, at), meaning: name } : { short: name, meaning: null };
+}
+
 export default function MeasureEditor(props: {
   c: CommitteeStrings;
   /** Where the measure is in the set: ['indicators', 2, 'measure']. */
@@ -54,17 +60,30 @@ export default function MeasureEditor(props: {
     return parsed.success ? describeMeasure(parsed.output, w()) : null;
   };
 
-  const Choice = (p: { id: string; label: string; value: string; options: readonly string[]; name: (o: string) => string; onPick: (o: string) => void }) => (
-    <div class="field">
-      <label for={p.id}>{p.label}</label>
-      <select id={p.id} value={p.value} onChange={(e) => p.onPick(e.currentTarget.value)}>
-        <Show when={!p.options.includes(p.value)}>
-          <option value={p.value}>{p.value}</option>
+  /**
+   * A choice whose options carry their meaning ("达标比例：符合条件的记录占全部记录的百分比"):
+   * the list shows the short name (a phone cuts long options), the meaning of the chosen one
+   * is written out under it.
+   */
+  const Choice = (p: { id: string; label: string; value: string; options: readonly string[]; name: (o: string) => string; onPick: (o: string) => void }) => {
+    const meaning = () => (p.options.includes(p.value) ? splitMeaning(p.name(p.value)).meaning : null);
+    return (
+      <div class="field">
+        <label for={p.id}>{p.label}</label>
+        <select id={p.id} value={p.value} onChange={(e) => p.onPick(e.currentTarget.value)} aria-describedby={meaning() ? `${p.id}-meaning` : undefined}>
+          <Show when={!p.options.includes(p.value)}>
+            <option value={p.value}>{p.value}</option>
+          </Show>
+          <For each={p.options}>{(o) => <option value={o}>{splitMeaning(p.name(o)).short}</option>}</For>
+        </select>
+        <Show when={meaning()}>
+          <p class="hint" id={`${p.id}-meaning`}>
+            {meaning()}
+          </p>
         </Show>
-        <For each={p.options}>{(o) => <option value={o}>{p.name(o)}</option>}</For>
-      </select>
-    </div>
-  );
+      </div>
+    );
+  };
 
   const Boxes = (p: { legend: string; id: string; all: readonly string[]; chosen: unknown; name: (o: string) => string; onPick: (list: string[]) => void }) => (
     <fieldset class="choices" id={p.id}>

@@ -61,7 +61,7 @@ describe('the promise written from the target (no words of the committee)', () =
     const of = (id: string) => ({ ...byId(c2025, id), promise: undefined });
     expect(generatedPromise(of('heating-satisfaction'), zh, 'zh')).toBe('电话回访中，回访评价为非常满意或满意的不低于 98 %');
     expect(generatedPromise(of('heating-satisfaction'), en, 'en')).toBe('At least 98 % of callbacks: the resident said very satisfied or satisfied');
-    expect(generatedPromise(of('complaint-closed-6d'), zh, 'zh')).toBe('投诉请求中，从受理到结案不超过6 天的不低于 100 %');
+    expect(generatedPromise(of('complaint-closed-6d'), zh, 'zh')).toBe('投诉请求中，从受理到结案不超过 6 天的不低于 100 %');
     expect(generatedPromise(of('service-attitude'), zh, 'zh')).toBe('电话回访中“服务态度”评分平均不低于 9 分（满分 10 分）');
     expect(generatedPromise(of('service-attitude'), en, 'en')).toBe('An average “service attitude” score at least 9 out of 10 in callbacks');
     expect(generatedPromise({ target: { comparison: '>=', value: 99.5, unit: 'percent' }, measure: { shape: 'continuous-supply', of: { records: 'outages' } } }, zh, 'zh')).toBe('连续供热率不低于 99.5 %');
