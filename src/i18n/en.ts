@@ -189,8 +189,6 @@ export const en: Dictionary = {
     unit: 'Unit',
     unitNames: { percent: 'percent (%)', score: 'score (1–10)', 'visits-per-year': 'visits a year' },
     lastMeasured: 'Last measured: {value} ({year})',
-    lastMeasuredSample: 'Last measured: {value} ({year}, sample figures)',
-    lastNotMeasured: 'Last measured: nothing to measure in {year}',
     neverMeasured: 'Last measured: never measured yet',
     measure: 'How it is measured',
     measureHint: 'JSON, in the format of content/commitments/*.yaml. Usually, change it with the choices above.',

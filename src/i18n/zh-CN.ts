@@ -190,8 +190,6 @@ export const zhCN = {
     unit: '单位',
     unitNames: { percent: '百分比（%）', score: '评分（1–10 分）', 'visits-per-year': '次/年' },
     lastMeasured: '上次实测：{value}（{year} 年度）',
-    lastMeasuredSample: '上次实测：{value}（{year} 年度，示例数据）',
-    lastNotMeasured: '上次实测：{year} 年度无数据',
     neverMeasured: '上次实测：尚无实测数据',
     measure: '计算方法',
     measureHint: 'JSON 格式，与 content/commitments/*.yaml 相同。一般请用上面的选项修改。',

@@ -2,7 +2,6 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import * as v from 'valibot';
 import { Commitments } from '../../../../src/db/schema/commitments';
 import { describeCommitteeProblems } from '../../../../src/db/schema/messages';
-import type { Results } from '../../../../src/db/schema/results';
 import { OperationsRecord } from '../../../../src/db/schema/records';
 import { validateDocumentWrite } from '../../../../src/db/validateRecordWrite';
 import { authorOf, couchUser } from '../../builders/events';
@@ -14,7 +13,6 @@ import {
   composeRevision,
   approvalProblems,
   committeeYearState,
-  indicatorsBesideLastMeasured,
   publishableSet,
   shiftDay,
   shiftYearsInText,
@@ -137,25 +135,6 @@ describe("a year's committee records folded", () => {
     expect(s.approval).toBeNull();
     expect(s.revisions).toHaveLength(1);
     expect(committeeYearState([], 2026).stage).toBe('empty');
-  });
-});
-
-describe('last measured value beside each proposed target', () => {
-  it('takes the newest results file up to the year started from, per indicator id', () => {
-    const results = (year: number, figures: Results['figures']): Results => ({ year, sample: false, computedAt: `${year + 1}-04-01`, period: { from: `${year}-11-15`, to: `${year + 1}-03-20` }, figures });
-    const files = [
-      results(2023, [{ indicator: 'a', value: 91, met: true }, { indicator: 'b', value: 70, met: false }]),
-      results(2024, [{ indicator: 'a', value: 95.5, met: true }]),
-      results(2026, [{ indicator: 'a', value: 50, met: false }]),
-    ];
-    const rows = indicatorsBesideLastMeasured({ indicators: [{ id: 'a' }, { id: 'b' }, { id: 'c' }, { nothing: 1 }] }, files, 2025);
-    expect(rows).toEqual([
-      { index: 0, id: 'a', last: { year: 2024, value: 95.5, met: true, sample: false } },
-      { index: 1, id: 'b', last: { year: 2023, value: 70, met: false, sample: false } },
-      { index: 2, id: 'c', last: null },
-      { index: 3, id: null, last: null },
-    ]);
-    expect(indicatorsBesideLastMeasured('not a set', files, 2025)).toEqual([]);
   });
 });
 
