@@ -65,6 +65,12 @@ const draftPanel = (page: Page) => page.locator('.committee-draft');
 const indicatorForm = (page: Page, id: string) => page.locator(`.indicator-form[data-indicator="${id}"]`);
 const targetField = (page: Page, id: string) => indicatorForm(page, id).getByLabel(c.value, { exact: true });
 
+/** With HEARTHLINE_SHOTS=<folder>, the committee's screens are saved there to be looked at (issue 23). */
+async function shot(page: Page, name: string, fullPage = false) {
+  const dir = process.env.HEARTHLINE_SHOTS;
+  if (dir) await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage });
+}
+
 async function expectAccessible(page: Page) {
   const violations = await checkAccessibility(page);
   expect(violations, formatViolations(violations)).toEqual([]);
@@ -182,7 +188,7 @@ describe('the committee drafts, the manager approves, the server publishes', () 
     // (they are computed when 2026's commitments are), so the device counts its own records of
     // 2025 (issue 23: no more "尚无实测数据" beside every heating indicator, nor 2024's sample)
     const last = indicatorForm(phone, 'repair-callback').locator('.last-measured');
-    await expect.poll(() => last.getAttribute('data-kind'), { timeout: 60_000 }).toMatch(/^(measured|nothing-recorded)$/);
+    await expect.poll(() => last.getAttribute('data-kind'), { timeout: 120_000 }).toMatch(/^(measured|nothing-recorded)$/);
     await expect(last.textContent()).resolves.toContain('2025 年度');
 
     // two targets changed, one mistyped: the schema's issue shows at once, at the field
@@ -303,6 +309,10 @@ describe('the committee drafts, the manager approves, the server publishes', () 
     await expect.poll(() => added.locator('.measure-preview').textContent()).toContain('从提交到到达现场不超过 40 分钟');
     await expect.poll(() => added.locator('.promise-preview').getAttribute('data-promise')).toBe('抢险请求中，从提交到到达现场不超过 40 分钟的不低于 95 %');
     expect(await added.locator('details[open]').count(), 'the JSON view was never opened').toBe(0);
+    await indicatorForm(phone, 'repair-on-site-1h').scrollIntoViewIfNeeded();
+    await shot(phone, 'phone-zh-own-words');
+    await added.locator('.measure-editor').scrollIntoViewIfNeeded();
+    await shot(phone, 'phone-zh-new-indicator');
     await phone.getByRole('button', { name: c.save }).click();
     await phone.getByText(c.saved).waitFor();
     await expectAccessible(phone);
@@ -318,6 +328,8 @@ describe('the committee drafts, the manager approves, the server publishes', () 
       .toEqual(['供暖服务满意率：≥ 98 % → ≥ 99 %', '报修回访率：≥ 90 % → ≥ 96 %']);
     await expect(review.locator('.added-indicators li').textContent()).resolves.toBe('抢修人员到场');
     expect((await review.boundingBox())!.y).toBeLessThan((await desk.locator('.draft-form').boundingBox())!.y);
+    await review.scrollIntoViewIfNeeded();
+    await shot(desk, 'desk-zh-review');
     // the words that contradict the target stop approval
     await review.getByRole('button', { name: c.approve }).click();
     await expect(desk.locator('#approval-problems').textContent()).resolves.toContain('目标值是 95');
@@ -329,6 +341,8 @@ describe('the committee drafts, the manager approves, the server publishes', () 
     await desk.getByText(c.saved).waitFor();
     const ownEdit = c.ownEdit.replace('{role}', c.roles.manager);
     await review.getByText(ownEdit).waitFor();
+    await review.scrollIntoViewIfNeeded();
+    await shot(desk, 'desk-zh-own-edit');
     await expect(review.getByRole('button', { name: c.approve }).count()).resolves.toBe(0);
     await expectAccessible(desk);
 
@@ -346,6 +360,8 @@ describe('the committee drafts, the manager approves, the server publishes', () 
     const publish = desk.getByRole('button', { name: c.publish, exact: true });
     await expect.poll(() => publish.isDisabled()).toBe(true);
     await desk.getByText(c.publishUnsaved).waitFor();
+    await desk.evaluate(() => window.scrollTo(0, 0));
+    await shot(desk, 'desk-zh-unsaved');
     await desk.getByRole('button', { name: c.discard }).click();
     await expect.poll(() => publish.isDisabled()).toBe(false);
     await publish.click();
@@ -394,6 +410,19 @@ describe('the committee drafts, the manager approves, the server publishes', () 
     await expect(failure.locator('.fixer').textContent()).resolves.toBe(c.fixer.admin);
     expect((await failure.boundingBox())!.y).toBeLessThan((await desk.locator('.committee-review').boundingBox())!.y);
     await expect.poll(() => phone.locator('.publication-state[data-outcome="failed"] .fixer').textContent(), { timeout: 30_000 }).toBe(c.fixer.admin);
+    await shot(desk, 'desk-zh-failed');
+    await phone.locator('.committee-top').scrollIntoViewIfNeeded();
+    await shot(phone, 'phone-zh-failed');
+    // the same in English, on both
+    await desk.goto(site.url + '/en/committee/');
+    await desk.locator('.publication-state[data-outcome="failed"] .fixer').waitFor({ timeout: 30_000 });
+    await expect(desk.locator('.publication-state[data-outcome="failed"] .fixer').textContent()).resolves.toBe(en.committee.fixer.admin);
+    await shot(desk, 'desk-en-failed');
+    await shot(desk, 'desk-en-full', true);
+    await phone.goto(site.url + '/en/committee/');
+    await phone.locator('.publication-state[data-outcome="failed"] .fixer').waitFor({ timeout: 30_000 });
+    await shot(phone, 'phone-en-failed');
+    await desk.goto(site.url + '/committee/');
     await expectAccessible(desk);
 
     const page = await request(site.url, 'GET', '/commitments/2026/');

@@ -1,4 +1,4 @@
-import { For, Show, createEffect, createMemo, createSignal, lazy, on } from 'solid-js';
+import { For, Show, createEffect, createMemo, createSignal, lazy, on, onCleanup } from 'solid-js';
 import type { BrowserDevice } from '../../db/device/browserDevice';
 import type { RecordWriteResult } from '../../db/device/database';
 import { composeOperationsRecord } from '../../db/device/compose';
@@ -255,15 +255,25 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
   // results engine on this device's records of that year, else why there is none
   const startYear = () => current()?.startedFrom ?? year() - 1;
   const [provisional, setProvisional] = createSignal<{ year: number; figures: Map<string, { value: number | null; met: boolean | null }> | null } | null>(null);
+  // Counted again once what the device holds has settled (a new device pulls the season's
+  // records after the page opens; counting every arriving page would keep a phone busy).
+  const heldEvents = fromObservable<number>(device.db.events.count().$, 0);
+  const heldRecords = fromObservable<number>(device.db.records.count().$, 0);
+  const [held, setHeld] = createSignal(0);
+  createEffect(() => {
+    const n = heldEvents() + heldRecords();
+    const timer = setTimeout(() => setHeld(n), 2000);
+    onCleanup(() => clearTimeout(timer));
+  });
   createEffect(
-    on(startYear, (y) => {
+    on([startYear, held], ([y]) => {
       const commitments = props.data.commitments.find((s) => s.year === y);
       const published = props.data.results.some((r) => r.year === y && !r.sample && r.station === undefined);
       if (!commitments || published) {
         setProvisional({ year: y, figures: null });
         return;
       }
-      setProvisional(null);
+      if (provisional()?.year !== y) setProvisional(null);
       const asOf = Math.min(Date.now(), Date.parse(`${commitments.period.to}T23:59:59+08:00`));
       void provisionalResults(device.db, commitments, asOf)
         .then((computed) => {
@@ -282,6 +292,16 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
       return lastMeasuredReading(typeof id === 'string' && id !== '' ? id : null, { year: p.year, results: props.data.results, measuredIds, provisional: p.figures });
     });
   });
+
+  /** One list of the review: its heading with the count, an indicator a line. */
+  const RefList = (p: { refs: readonly IndicatorRef[]; heading: string; class: string }) => (
+    <Show when={p.refs.length}>
+      <h4>{fill(p.heading, { n: p.refs.length })}</h4>
+      <ul class={p.class}>
+        <For each={p.refs}>{(r) => <li data-indicator={r.id}>{nameOf(r)}</li>}</For>
+      </ul>
+    </Show>
+  );
 
   const failureReading = () => {
     const o = failedOutcome();
@@ -440,30 +460,10 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
                               </For>
                             </ul>
                           </Show>
-                          <Show when={sum().added.length}>
-                            <h4>{fill(c.addedIndicators, { n: sum().added.length })}</h4>
-                            <ul class="added-indicators">
-                              <For each={sum().added}>{(r) => <li data-indicator={r.id}>{nameOf(r)}</li>}</For>
-                            </ul>
-                          </Show>
-                          <Show when={sum().removed.length}>
-                            <h4>{fill(c.removedIndicators, { n: sum().removed.length })}</h4>
-                            <ul class="removed-indicators">
-                              <For each={sum().removed}>{(r) => <li data-indicator={r.id}>{nameOf(r)}</li>}</For>
-                            </ul>
-                          </Show>
-                          <Show when={sum().measures.length}>
-                            <h4>{fill(c.changedMeasures, { n: sum().measures.length })}</h4>
-                            <ul class="changed-measures">
-                              <For each={sum().measures}>{(r) => <li data-indicator={r.id}>{nameOf(r)}</li>}</For>
-                            </ul>
-                          </Show>
-                          <Show when={sum().promises.length}>
-                            <h4>{fill(c.changedPromises, { n: sum().promises.length })}</h4>
-                            <ul class="changed-promises">
-                              <For each={sum().promises}>{(r) => <li data-indicator={r.id}>{nameOf(r)}</li>}</For>
-                            </ul>
-                          </Show>
+                          <RefList refs={sum().added} heading={c.addedIndicators} class="added-indicators" />
+                          <RefList refs={sum().removed} heading={c.removedIndicators} class="removed-indicators" />
+                          <RefList refs={sum().measures} heading={c.changedMeasures} class="changed-measures" />
+                          <RefList refs={sum().promises} heading={c.changedPromises} class="changed-promises" />
                           <Show when={sum().general.length}>
                             <p>{fill(c.changedGeneral, { fields: sum().general.map((g) => c.generalFields[g as 'title'] ?? g).join(c.listSeparator) })}</p>
                           </Show>
