@@ -304,7 +304,7 @@ describe('the committee drafts, the manager approves, the server publishes', () 
     await added.getByLabel(m.test).selectOption('elapsed');
     await added.getByLabel(m.from, { exact: true }).selectOption('submitted');
     await added.getByLabel(m.to, { exact: true }).selectOption('arrived');
-    await added.getByLabel(m.limit).fill('40');
+    await added.getByLabel(m.limit, { exact: true }).fill('40');
     await added.getByLabel(m.unit).selectOption('minutes');
     await expect.poll(() => added.locator('.measure-preview').textContent()).toContain('从提交到到达现场不超过 40 分钟');
     await expect.poll(() => added.locator('.promise-preview').getAttribute('data-promise')).toBe('抢险请求中，从提交到到达现场不超过 40 分钟的不低于 95 %');
