@@ -333,7 +333,7 @@ describe('the committee drafts, the manager approves, the server publishes', () 
     // the words that contradict the target stop approval
     await review.getByRole('button', { name: c.approve }).click();
     await expect(desk.locator('#approval-problems').textContent()).resolves.toContain('目标值是 95');
-    await expect.poll(() => draftPanel(desk).getAttribute('data-stage')).toBe('published');
+    await expect.poll(() => draftPanel(desk).getAttribute('data-stage')).toBe('draft');
     // the manager ties the words to the target and saves: the revision is now their own
     await indicatorForm(desk, 'repair-on-site-1h').getByRole('button', { name: c.tieToTarget }).click();
     await expect.poll(() => indicatorForm(desk, 'repair-on-site-1h').locator('.promise-preview').getAttribute('data-promise')).toBe('接到报修后 1 小时内上门，达标率不低于 95 %');
