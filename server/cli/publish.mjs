@@ -34,6 +34,7 @@ import { committeeYearState } from '../../src/rules/committee/draftState.ts';
 import { ROOT, STAMP_NAME, inputsFingerprint } from '../build.mjs';
 import { openHttpDatabase, streamAllDocs } from './databaseStream.mjs';
 import { PublishFailure, buildPublication, installContent } from '../publish/publication.mjs';
+import { committeeRulesOf } from '../publish/approver.mjs';
 
 class UsageError extends Error {}
 
@@ -94,7 +95,7 @@ async function main() {
     const e = /** @type {{ status?: number, message?: string, reason?: string }} */ (err);
     throw new Error(`reading ${shown.toString()} failed: ${e.status ? `HTTP ${e.status} ` : ''}${e.reason ?? e.message ?? String(err)}`);
   }
-  const state = committeeYearState(records, year);
+  const state = committeeYearState(records, year, committeeRulesOf(contentDir));
   if (state.current === null) throw new Error(`there is no draft of the commitments of ${year} in ${shown.toString()}`);
   if (state.approval === null) {
     const c = state.current;

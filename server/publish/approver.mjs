@@ -17,10 +17,25 @@ import { validateDocumentWrite } from '../../src/db/validateRecordWrite.ts';
  * @param {string} contentDir
  */
 export function approverRoleOf(contentDir) {
+  return utilityOf(contentDir).approverRole;
+}
+
+/**
+ * The committee's rules of approval in <contentDir>/utility.yaml (`fourEyes`, default on), for
+ * the fold the publisher and `npm run publish` apply (src/rules/committee/draftState.ts).
+ * @param {string} contentDir
+ * @returns {import('../../src/rules/committee/draftState.ts').CommitteeRules}
+ */
+export function committeeRulesOf(contentDir) {
+  return { fourEyes: utilityOf(contentDir).fourEyes };
+}
+
+/** @param {string} contentDir */
+function utilityOf(contentDir) {
   const file = path.join(contentDir, 'utility.yaml');
   const parsed = v.safeParse(Utility, parseYaml(readFileSync(file, 'utf8')));
   if (!parsed.success) throw new Error(`${file}: ${parsed.issues.map((i) => `${(i.path ?? []).map((p) => p.key).join('.')}: ${i.message}`).join('; ')}`);
-  return parsed.output.approverRole;
+  return parsed.output;
 }
 
 /**

@@ -38,6 +38,7 @@ import { inputsFingerprint } from '../build.mjs';
 import { createDrainLoop } from '../drainLoop.mjs';
 import { createChangesCheckpoint } from '../changesCheckpoint.mjs';
 import { PublishFailure, buildPublication, installContent } from './publication.mjs';
+import { committeeRulesOf } from './approver.mjs';
 
 const STATE_ID = '_local/hearthline-publisher';
 export const CURRENT_FILE = 'current.json';
@@ -84,6 +85,16 @@ export function createPublisher({
   const answered = new Set(/** @type {string[]} */ ([]));
 
   const db = () => couch.db(OPERATIONS_DB);
+  /** utility.yaml's rules of approval (four eyes), read when first needed: a change comes with a restart. */
+  /** @type {import('../../src/rules/committee/draftState.ts').CommitteeRules | null} */
+  let committeeRules = null;
+  const rules = () => (committeeRules ??= (() => {
+    try {
+      return committeeRulesOf(contentDir);
+    } catch {
+      return {}; // an unreadable utility.yaml: the default (four eyes); the build names the file
+    }
+  })());
   const checkpoint = createChangesCheckpoint({ db, stateId: STATE_ID });
 
   /** @param {Record<string, unknown>} doc */
@@ -126,7 +137,7 @@ export function createPublisher({
     const years = new Set([...records.values()].map((r) => /** @type {any} */ (r.payload).year));
     const out = [];
     for (const year of years) {
-      const state = committeeYearState(records.values(), year);
+      const state = committeeYearState(records.values(), year, rules());
       for (const r of state.pending) if (!answered.has(r.id)) out.push({ year, request: r, state });
     }
     return out.sort((a, b) => (a.request.at < b.request.at ? -1 : a.request.at > b.request.at ? 1 : a.request.id < b.request.id ? -1 : 1));
@@ -229,7 +240,7 @@ export function createPublisher({
     for (const { year, request } of pendingRequests()) {
       if (loop.stopped) return;
       // fold again: an earlier publication in this turn wrote an outcome
-      await publish(year, request, committeeYearState(records.values(), year));
+      await publish(year, request, committeeYearState(records.values(), year, rules()));
     }
   }
 

@@ -2,6 +2,7 @@ import type { Commitments } from '../db/schema/commitments';
 import type { CommitteeProblem, PathKey } from './committee/approvable';
 import { sameJson } from './committee/draftState';
 import { startFrom } from './committee/startFrom';
+import { withShape } from './committee/measureForm';
 
 /**
  * The committee's draft form (src/islands/committee/DraftEditor.tsx) as pure functions. The
@@ -69,19 +70,24 @@ export function removeIndicator(set: DraftSet, index: number): DraftSet {
 }
 
 /**
- * A new, empty indicator at the end: the committee fills in its id, words, target and
- * measure (the schema names every field still missing).
+ * A new indicator at the end, complete but for its names: an id of its own (indicator-12),
+ * a percentage target, the promise written from it (no words of its own), and a measure the
+ * schema accepts (a share of repair requests answered within 24 hours) that the committee
+ * changes with the form's choices: nothing needs typing as JSON (issue 23 item 2).
  */
 export function addIndicator(set: DraftSet): DraftSet {
+  const list = indicatorsOf(set);
+  const taken = new Set(list.map((ind) => getAt(ind, ['id'])));
+  let n = list.length + 1;
+  while (taken.has(`indicator-${n}`)) n += 1;
   const blank = {
-    id: '',
+    id: `indicator-${n}`,
     category: 'quality',
     label: { zh: '', en: '' },
-    promise: { zh: '', en: '' },
-    target: { comparison: '>=', value: '', unit: 'percent' },
-    measure: {},
+    target: { comparison: '>=', value: 95, unit: 'percent' },
+    measure: withShape({}, 'ratio'),
   };
-  return { ...set, indicators: [...indicatorsOf(set), blank] };
+  return { ...set, indicators: [...list, blank] };
 }
 
 /** The measure of an indicator as the form's text: JSON, or the text as typed when it is not yet JSON. */
@@ -171,4 +177,38 @@ export function targetChanges(before: unknown, after: unknown): TargetChange[] {
   for (const [id, target] of b) if (!a.has(id) || !sameJson(a.get(id), target)) out.push({ id, before: a.get(id), after: target });
   for (const [id, target] of a) if (!b.has(id)) out.push({ id, before: target, after: undefined });
   return out;
+}
+
+/**
+ * The year the committee's form shows (issue 23 item 5): the year this member last worked on,
+ * kept on the device, so neither a publication (which moves "next year" on) nor a reload
+ * offline moves them to an empty year; for someone who has not chosen on this device, the
+ * newest year the committee has worked on when it is the year before the next (its outcome
+ * stays in view after it is published), else the next draft year.
+ */
+export function yearShown(remembered: number | null, next: number | null, worked: readonly number[] = [], now: Date = new Date()): number {
+  if (remembered !== null) return remembered;
+  const newest = worked.length ? Math.max(...worked) : null;
+  if (newest !== null && (next === null || newest >= next - 1)) return newest;
+  return next ?? now.getFullYear();
+}
+
+/**
+ * Where a comment typed now will be attached: the saved revision it is written on, and whether
+ * the form holds edits that revision does not have (then the comment is about the saved words,
+ * not the unsaved ones, and the form says so before it is sent).
+ */
+export function commentTarget(revision: { readonly id: string } | null, revisions: readonly { readonly id: string }[], unsaved: boolean): { readonly id: string; readonly n: number; readonly unsaved: boolean } | null {
+  if (!revision) return null;
+  return { id: revision.id, n: revisions.findIndex((r) => r.id === revision.id) + 1, unsaved };
+}
+
+/**
+ * Whether the committee may ask for publication now, or why not: only an approved revision
+ * (or one whose publication failed) is published, and never while the form holds edits that
+ * are not saved (the page would say "published" above words that are not).
+ */
+export function publishBlock(stage: string, unsaved: boolean): 'unsaved' | 'not-approved' | null {
+  if (stage !== 'approved' && stage !== 'failed') return 'not-approved';
+  return unsaved ? 'unsaved' : null;
 }

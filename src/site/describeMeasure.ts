@@ -1,11 +1,14 @@
 import type { Condition, Duration, Measure, Population, Target } from '../db/schema/commitments';
 import { fill, type Dictionary } from '../i18n';
 
+/** The words these sentences are made of (the committee's form carries only these). */
+export type MeasureWords = Pick<Dictionary, 'measure' | 'requestKinds' | 'milestones' | 'duration' | 'units'>;
+
 /**
  * Turns an indicator's machine-readable definition into the sentence the public reads,
  * so the "how it is measured" text can never drift from what the computation does.
  */
-export function describeMeasure(measure: Measure, t: Dictionary): string {
+export function describeMeasure(measure: Measure, t: MeasureWords): string {
   switch (measure.shape) {
     case 'ratio': {
       const of = describePopulation(measure.of, t);
@@ -20,7 +23,7 @@ export function describeMeasure(measure: Measure, t: Dictionary): string {
   }
 }
 
-export function describePopulation(population: Population, t: Dictionary): string {
+export function describePopulation(population: Population, t: MeasureWords): string {
   const m = t.measure;
   switch (population.records) {
     case 'requests': {
@@ -46,7 +49,7 @@ export function describePopulation(population: Population, t: Dictionary): strin
   }
 }
 
-export function describeCondition(condition: Condition, t: Dictionary): string {
+export function describeCondition(condition: Condition, t: MeasureWords): string {
   const m = t.measure;
   switch (condition.test) {
     case 'elapsed': {
@@ -71,17 +74,17 @@ export function describeCondition(condition: Condition, t: Dictionary): string {
   }
 }
 
-export function formatDuration(duration: Duration, t: Dictionary): string {
+export function formatDuration(duration: Duration, t: MeasureWords): string {
   return fill(t.duration[duration.unit], { n: duration.value });
 }
 
 const COMPARISON_SIGNS: Record<Target['comparison'], string> = { '>=': '≥', '>': '>', '<=': '≤', '<': '<' };
 
-export function formatTarget(target: Target, t: Dictionary): string {
+export function formatTarget(target: Target, t: MeasureWords): string {
   return `${COMPARISON_SIGNS[target.comparison]} ${formatValue(target.value, target.unit, t)}`;
 }
 
-export function formatValue(value: number, unit: Target['unit'], t: Dictionary): string {
+export function formatValue(value: number, unit: Target['unit'], t: MeasureWords): string {
   const digits = unit === 'percent' ? (Number.isInteger(value) ? 0 : value >= 99 ? 2 : 1) : 1;
   const number = String(Number(value.toFixed(digits)));
   return unit === 'percent' ? `${number} %` : `${number} ${t.units[unit]}`;

@@ -168,8 +168,12 @@ export const Indicator = v.strictObject({
   id: Slug,
   category: v.picklist(INDICATOR_CATEGORIES, `category must be one of ${INDICATOR_CATEGORIES.join(', ')}`),
   label: Bilingual,
-  /** The promise as the public reads it ("40 分钟内到达现场"). */
-  promise: Bilingual,
+  /**
+   * The promise as the public reads it ("40 分钟内到达现场"). Absent: written from the target
+   * and the measure (src/rules/committee/promise.ts). `{target}` in the words stands for the
+   * target's number, filled in when the page is built, so the words follow the target.
+   */
+  promise: v.optional(Bilingual),
   target: Target,
   measure: Measure,
 });

@@ -161,6 +161,10 @@ export const MESSAGES = {
     en: '{field}: a newer revision of this draft exists; approve the latest one.',
     'zh-CN': '{field}：此草稿已有更新的修订，请审批最新修订。',
   },
+  'commitments.promiseNumber': {
+    en: '{field} says {requirement} but the target is {expected}: write {target} where the number goes (it is filled in from the target), or change the number.',
+    'zh-CN': '{field}写的是 {requirement}，但目标值是 {expected}：请在数字处写 {target}（发布时自动填入目标值），或改正数字。',
+  },
   'commitments.copyDiffers': {
     en: '{field} must be the approved revision\'s set, unchanged.',
     'zh-CN': '{field}必须与所审批修订的内容完全一致。',
@@ -287,6 +291,8 @@ export const FIELD_LABELS = {
   category: { en: 'category', 'zh-CN': '类别' },
   label: { en: 'name of the indicator', 'zh-CN': '指标名称' },
   promise: { en: 'promise', 'zh-CN': '承诺内容' },
+  'promise.zh': { en: 'the promise in Chinese', 'zh-CN': '承诺内容（中文）' },
+  'promise.en': { en: 'the promise in English', 'zh-CN': '承诺内容（英文）' },
   zh: { en: 'Chinese text', 'zh-CN': '中文' },
   en: { en: 'English text', 'zh-CN': '英文' },
   target: { en: 'target', 'zh-CN': '目标值' },

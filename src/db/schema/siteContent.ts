@@ -32,6 +32,11 @@ export const Utility = v.strictObject({
   service: v.optional(v.picklist(['heating', 'gas'], 'service must be heating or gas'), 'heating'),
   /** Who approves the committee's commitments before they are published (default manager). */
   approverRole: v.optional(v.picklist(APPROVER_ROLES, `approverRole must be one of ${APPROVER_ROLES.join(', ')}`), DEFAULT_APPROVER_ROLE),
+  /**
+   * Four eyes: the account that saved a revision of the commitments may not approve it
+   * (src/rules/committee/draftState.ts approvalBlock). On unless set to false.
+   */
+  fourEyes: v.optional(v.boolean('fourEyes must be true or false'), true),
   halls: v.array(
     v.strictObject({
       id: Slug,

@@ -1,4 +1,4 @@
-import { For, Show, createEffect, createMemo, createSignal, lazy, on } from 'solid-js';
+import { For, Show, createEffect, createMemo, createSignal, lazy, on, onCleanup } from 'solid-js';
 import type { BrowserDevice } from '../../db/device/browserDevice';
 import type { RecordWriteResult } from '../../db/device/database';
 import { composeOperationsRecord } from '../../db/device/compose';
@@ -10,14 +10,20 @@ import type { Role } from '../../db/schema/roles';
 import { fill, localeHref, type AppStrings, type Lang } from '../../i18n';
 import { approvalProblems, type CommitteeProblem } from '../../rules/committee/approvable';
 import { committeeYearState, committeeYears } from '../../rules/committee/draftState';
-import { indicatorsBesideLastMeasured } from '../../rules/committee/lastMeasured';
-import { fieldKey, fieldText, firstRevision, getAt, hasUnsavedChanges, indicatorsOf, nextDraftYear, problemsByField, type DraftSet } from '../../rules/committeeForm';
+import { lastMeasuredReading } from '../../rules/committee/lastMeasured';
+import { approvalBlock } from '../../rules/committee/draftState';
+import { changeSummary, type IndicatorRef } from '../../rules/committee/changes';
+import { readPublishFailure } from '../../rules/committee/failure';
+import { commentTarget, fieldKey, fieldText, firstRevision, getAt, hasUnsavedChanges, indicatorsOf, nextDraftYear, problemsByField, publishBlock, yearShown, type DraftSet } from '../../rules/committeeForm';
+import { provisionalResults } from '../../db/device/provisional';
 import { loadDeviceLayer, fromObservable } from '../reactive';
 import { refusalReason } from '../format';
 import TextField from '../TextField';
 import DraftEditor from './DraftEditor';
 import type { CommitteeData, CommitteeStrings } from './types';
-import { editorShows, fieldId, formatWhen } from './view';
+import { editorShows, fieldId, formatFigure, formatWhen } from './view';
+
+const SIGNS: Record<string, string> = { '>=': '≥', '>': '>', '<=': '≤', '<': '<' };
 
 const ProvisionalFigures = lazy(() => import('./ProvisionalFigures'));
 
@@ -36,7 +42,7 @@ interface FormDraft {
  * role, the request for publication and its outcome as the server's record arrives. Every
  * action is one more record written through the server's own write check on the device.
  */
-export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: CommitteeStrings; approverRole: ApproverRole; data: CommitteeData; device: BrowserDevice }) {
+export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: CommitteeStrings; approverRole: ApproverRole; fourEyes: boolean; data: CommitteeData; device: BrowserDevice }) {
   const c = props.c;
   const device = props.device;
   // The approving role of this site's build, for the device's write check and push (the server's rule).
@@ -49,8 +55,26 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
     if (next !== null) ys.add(next);
     return [...ys].sort((a, b) => b - a);
   });
-  const [year, setYear] = createSignal<number>(next ?? new Date().getFullYear());
-  const state = createMemo(() => committeeYearState(records() ?? [], year()));
+  // The year worked on is kept on the device: a publication moves "next year" on, a reload
+  // offline has no records yet, and neither may move the member to an empty year.
+  const rememberedYear = loadDraft<{ year: number }>(device.session.name, 'committee-year')?.year;
+  const remembered = typeof rememberedYear === 'number' ? rememberedYear : null;
+  const [year, setYearSignal] = createSignal<number>(yearShown(remembered, next));
+  const [chosen, setChosen] = createSignal(remembered !== null);
+  const setYear = (y: number) => {
+    setChosen(true);
+    setYearSignal(y);
+    saveDraft(device.session.name, 'committee-year', { year: y });
+  };
+  // Once the records are read, a device that has not chosen shows the year last worked on.
+  createEffect(() => {
+    const rs = records();
+    if (rs === undefined || rs.length === 0 || chosen()) return;
+    setChosen(true);
+    setYearSignal(yearShown(null, next, committeeYears(rs)));
+  });
+  const rules = { fourEyes: props.fourEyes };
+  const state = createMemo(() => committeeYearState(records() ?? [], year(), rules));
   const [tab, setTab] = createSignal<Tab>('draft');
 
   const colon = () => (props.lang === 'zh-CN' ? '：' : ': ');
@@ -90,7 +114,6 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
     }
     return out;
   });
-  const beside = createMemo(() => indicatorsBesideLastMeasured(form(), props.data.results, current()?.startedFrom ?? year() - 1));
 
   const [notice, setNotice] = createSignal<string | null>(null);
   const [failure, setFailure] = createSignal<string | null>(null);
@@ -112,7 +135,10 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
     const first = firstRevision(props.data.commitments, year());
     if (!first) return;
     const ok = await outcome(await write('commitments-draft', { year: year(), startedFrom: first.startedFrom, commitments: first.commitments }), fill(c.started, { year: year(), from: first.startedFrom }));
-    if (ok) dropLocal();
+    if (ok) {
+      dropLocal();
+      setYear(year());
+    }
   };
 
   const save = async () => {
@@ -120,13 +146,21 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
     const base = current();
     if (!set || !base) return;
     const ok = await outcome(await write('commitments-draft', { year: year(), startedFrom: base.startedFrom, previous: base.id, commitments: set }), c.saved);
-    if (ok) dropLocal();
+    if (ok) {
+      dropLocal();
+      setYear(year());
+    }
   };
 
   const approve = async () => {
     const revision = current();
     if (!revision) return;
     setApprovalIssues([]);
+    if (ownEdit()) {
+      setNotice(null);
+      setFailure(fill(c.ownEdit, { role: c.roles[props.approverRole] }));
+      return;
+    }
     if (unsaved()) {
       setNotice(null);
       setFailure(c.saveFirst);
@@ -155,26 +189,40 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
   const indicatorName = (set: unknown, index: number) =>
     fill(c.indicatorLegend, { n: index + 1, name: fieldText(getAt(indicatorsOf(set)[index], ['label', props.lang === 'zh-CN' ? 'zh' : 'en'])) || fieldText(getAt(indicatorsOf(set)[index], ['id'])) });
 
+  const publishBlocked = () => publishBlock(state().stage, unsaved());
+  const ownEdit = () => {
+    const revision = current();
+    return revision !== null && approvalBlock(revision, device.session, rules) === 'own-edit';
+  };
   const askToPublish = async () => {
     const approval = state().approval;
-    if (!approval) return;
+    if (!approval || publishBlocked() !== null) return;
     const role = writerRole() ?? (isApprover() ? props.approverRole : undefined);
     await outcome(await write('publish-request', { year: year(), approval: approval.id }, role), c.asked);
   };
 
   // ---- comments on the current revision
   const commentForm = () => `committee-comment-${year()}`;
-  const savedComment = loadDraft<{ indicator: string; text: string }>(device.session.name, commentForm());
+  const savedComment = loadDraft<{ indicator: string; text: string; revision?: string }>(device.session.name, commentForm());
   const [commentOn, setCommentOn] = createSignal(savedComment?.indicator ?? '');
   const [commentText, setCommentText] = createSignal(savedComment?.text ?? '');
+  // The revision a comment is written on: the one shown when its first word was typed (kept
+  // with the typed text), so a revision saved meanwhile does not take it over.
+  const [commentRevisionId, setCommentRevisionId] = createSignal<string | null>(savedComment?.revision ?? null);
   const [commentError, setCommentError] = createSignal<string | undefined>();
-  const keepComment = () => saveDraft(device.session.name, commentForm(), { indicator: commentOn(), text: commentText() });
+  const commentRevision = () => state().revisions.find((r) => r.id === commentRevisionId()) ?? current();
+  const keepComment = () => {
+    if (commentText() === '') setCommentRevisionId(null);
+    else if (commentRevisionId() === null) setCommentRevisionId(current()?.id ?? null);
+    saveDraft(device.session.name, commentForm(), { indicator: commentOn(), text: commentText(), ...(commentRevisionId() ? { revision: commentRevisionId()! } : {}) });
+  };
   const addComment = async () => {
-    const revision = current();
+    const revision = commentRevision();
     if (!revision) return;
     const result = await write('commitments-comment', { year: year(), revision: revision.id, ...(commentOn() ? { indicator: commentOn() } : {}), text: commentText() });
     if (result.ok) {
       setCommentText('');
+      setCommentRevisionId(null);
       setCommentError(undefined);
       clearDraft(device.session.name, commentForm());
       setNotice(c.commented);
@@ -189,6 +237,76 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
       return typeof id === 'string' && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id) ? [{ id, name: fieldText(getAt(ind, ['label', props.lang === 'zh-CN' ? 'zh' : 'en'])) || id }] : [];
     }),
   );
+
+  createEffect(on(() => [state().stage, year()], () => setNotice(null), { defer: true }));
+
+  // ---- what changed against the published set of the year before (the approver reads it first)
+  const baseSet = createMemo(() => props.data.commitments.find((s) => s.year === year() - 1) ?? null);
+  const summary = createMemo(() => (current() && baseSet() ? changeSummary(baseSet(), current()!.commitments) : null));
+  const nameOf = (r: IndicatorRef) => (props.lang === 'zh-CN' ? r.label.zh : r.label.en) || r.id;
+  const targetWords = (t: unknown) => {
+    const value = getAt(t, ['value']);
+    const unit = String(getAt(t, ['unit']) ?? 'percent');
+    const cmp = String(getAt(t, ['comparison']) ?? '');
+    return typeof value === 'number' ? `${SIGNS[cmp] ?? cmp} ${formatFigure(props.lang, value, unit, c)}` : fieldText(value) || '—';
+  };
+
+  // ---- "last measured": the published results of the year the draft started from, else the
+  // results engine on this device's records of that year, else why there is none
+  const startYear = () => current()?.startedFrom ?? year() - 1;
+  const [provisional, setProvisional] = createSignal<{ year: number; figures: Map<string, { value: number | null; met: boolean | null }> | null } | null>(null);
+  // Counted again once what the device holds has settled (a new device pulls the season's
+  // records after the page opens; counting every arriving page would keep a phone busy).
+  const heldEvents = fromObservable<number>(device.db.events.count().$, 0);
+  const heldRecords = fromObservable<number>(device.db.records.count().$, 0);
+  const [held, setHeld] = createSignal(0);
+  createEffect(() => {
+    const n = heldEvents() + heldRecords();
+    const timer = setTimeout(() => setHeld(n), 2000);
+    onCleanup(() => clearTimeout(timer));
+  });
+  createEffect(
+    on([startYear, held], ([y]) => {
+      const commitments = props.data.commitments.find((s) => s.year === y);
+      const published = props.data.results.some((r) => r.year === y && !r.sample && r.station === undefined);
+      if (!commitments || published) {
+        setProvisional({ year: y, figures: null });
+        return;
+      }
+      if (provisional()?.year !== y) setProvisional(null);
+      const asOf = Math.min(Date.now(), Date.parse(`${commitments.period.to}T23:59:59+08:00`));
+      void provisionalResults(device.db, commitments, asOf)
+        .then((computed) => {
+          const any = computed.read.records + computed.read.events > 0;
+          if (startYear() === y) setProvisional({ year: y, figures: any ? new Map(computed.figures.map((f) => [f.indicator, { value: f.value, met: f.met }])) : null });
+        })
+        .catch(() => setProvisional({ year: y, figures: null }));
+    }),
+  );
+  const lastReadings = createMemo(() => {
+    const p = provisional();
+    if (p === null) return null;
+    const measuredIds = props.data.commitments.find((s) => s.year === p.year)?.indicators.map((i) => i.id) ?? null;
+    return indicatorsOf(form()).map((ind) => {
+      const id = getAt(ind, ['id']);
+      return lastMeasuredReading(typeof id === 'string' && id !== '' ? id : null, { year: p.year, results: props.data.results, measuredIds, provisional: p.figures });
+    });
+  });
+
+  /** One list of the review: its heading with the count, an indicator a line. */
+  const RefList = (p: { refs: readonly IndicatorRef[]; heading: string; class: string }) => (
+    <Show when={p.refs.length}>
+      <h4>{fill(p.heading, { n: p.refs.length })}</h4>
+      <ul class={p.class}>
+        <For each={p.refs}>{(r) => <li data-indicator={r.id}>{nameOf(r)}</li>}</For>
+      </ul>
+    </Show>
+  );
+
+  const failureReading = () => {
+    const o = failedOutcome();
+    return o ? readPublishFailure(o.reason, year()) : null;
+  };
 
   const failedOutcome = () => {
     const o = state().latestOutcome;
@@ -235,14 +353,57 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
           <div class="field">
             <label for="committee-year">{c.year}</label>
             <select id="committee-year" value={String(year())} onChange={(e) => setYear(Number(e.currentTarget.value))}>
-              <For each={years()}>{(y) => <option value={String(y)}>{fill(c.yearOption, { year: y })}</option>}</For>
+              <For each={years().includes(year()) ? years() : [year(), ...years()].sort((a, b) => b - a)}>{(y) => <option value={String(y)}>{fill(c.yearOption, { year: y })}</option>}</For>
             </select>
           </div>
-          <p class="committee-stage" role="status">
-            {c.stageLabel}
-            {colon()}
-            <strong>{c.stage[state().stage]}</strong>
-          </p>
+
+          {/* The stage and the last outcome, always at the top: what the committee reads first. */}
+          <div class="committee-top">
+            <p class="committee-stage" role="status">
+              {c.stageLabel}
+              {colon()}
+              <strong>{c.stage[state().stage]}</strong>
+            </p>
+            <div class="publication" aria-live="polite">
+              <Show when={state().stage === 'publishing'}>
+                <p class="publication-state" data-outcome="pending">{c.stage.publishing}</p>
+              </Show>
+              <Show when={state().stage === 'published' && state().published}>
+                {(p) => (
+                  <p class="publication-state" data-outcome="succeeded">
+                    {fill(c.publishedAt, { time: formatWhen(props.lang, p().outcome.at) })}{' '}
+                    <a href={localeHref(props.lang, `/commitments/${year()}/`)}>{fill(c.viewPublished, { year: year() })}</a>
+                  </p>
+                )}
+              </Show>
+              <Show when={failedOutcome()}>
+                {(o) => (
+                  <div class="publication-state failure-box" data-outcome="failed" data-cause={failureReading()?.cause} data-fixer={failureReading()?.fixer}>
+                    <p>
+                      <strong>{c.failureTitle}</strong>
+                    </p>
+                    <p class="failure-explained">{fill(c.failure[failureReading()!.cause], { files: failureReading()!.files.join(c.listSeparator) })}</p>
+                    <p class="fixer">{fill(c.fixer[failureReading()!.fixer], { role: c.roles[props.approverRole] })}</p>
+                    <details>
+                      <summary>{c.technicalDetail}</summary>
+                      <p>{fill(c.failedAt, { time: formatWhen(props.lang, o().at) })}</p>
+                      <pre class="failure-reason">{o().reason}</pre>
+                    </details>
+                  </div>
+                )}
+              </Show>
+            </div>
+            <Show when={state().stage === 'approved' || state().stage === 'failed'}>
+              <p>
+                <button type="button" class="button" onClick={askToPublish} disabled={publishBlocked() !== null} aria-describedby={publishBlocked() === 'unsaved' ? 'publish-blocked' : undefined}>
+                  {state().stage === 'failed' ? c.publishAgain : c.publish}
+                </button>
+              </p>
+              <Show when={publishBlocked() === 'unsaved'}>
+                <p class="notice" id="publish-blocked">{c.publishUnsaved}</p>
+              </Show>
+            </Show>
+          </div>
 
           <Show when={notice()}>
             <p class="notice" role="status">{notice()}</p>
@@ -282,15 +443,57 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
                 <p class="revision" data-revisions={state().revisions.length}>
                   {fill(c.revision, { name: revision().author.name, time: formatWhen(props.lang, revision().at), n: state().revisions.length })}
                 </p>
+
+                {/* Review first: what changed since last year, then approval (four eyes). */}
+                <section class="committee-review committee-approval" aria-labelledby="committee-approval-heading">
+                  <h3 id="committee-approval-heading">{c.review}</h3>
+                  <Show when={summary()} fallback={<p>{c.noBase}</p>}>
+                    {(sum) => (
+                      <div class="change-summary" data-none={sum().none ? 'true' : 'false'}>
+                        <Show when={!sum().none} fallback={<p>{fill(c.noChanges, { year: year() - 1 })}</p>}>
+                          <p>{fill(c.reviewIntro, { year: year() - 1 })}</p>
+                          <Show when={sum().targets.length}>
+                            <h4>{fill(c.changedTargets, { n: sum().targets.length })}</h4>
+                            <ul class="changed-targets">
+                              <For each={sum().targets}>
+                                {(t) => <li data-indicator={t.id}>{fill(c.targetChange, { name: nameOf(t), before: targetWords(t.before), after: targetWords(t.after) })}</li>}
+                              </For>
+                            </ul>
+                          </Show>
+                          <RefList refs={sum().added} heading={c.addedIndicators} class="added-indicators" />
+                          <RefList refs={sum().removed} heading={c.removedIndicators} class="removed-indicators" />
+                          <RefList refs={sum().measures} heading={c.changedMeasures} class="changed-measures" />
+                          <RefList refs={sum().promises} heading={c.changedPromises} class="changed-promises" />
+                          <Show when={sum().general.length}>
+                            <p>{fill(c.changedGeneral, { fields: sum().general.map((g) => c.generalFields[g as 'title'] ?? g).join(c.listSeparator) })}</p>
+                          </Show>
+                        </Show>
+                      </div>
+                    )}
+                  </Show>
+                  <p class="draft-check" data-problems={problems().length}>
+                    {problems().length ? fill(c.problemsCount, { n: problems().length }) : c.noProblems}
+                  </p>
+                  <Show when={state().approval}>
+                    {(a) => <p class="approved-by">{fill(c.approvedBy, { name: a().author.name, time: formatWhen(props.lang, a().at) })}</p>}
+                  </Show>
+                  <Show when={!state().approval}>
+                    <Show when={isApprover()} fallback={<p>{fill(c.approverOnly, { role: c.roles[props.approverRole] })}</p>}>
+                      <Show when={!ownEdit()} fallback={<p class="notice own-edit">{fill(c.ownEdit, { role: c.roles[props.approverRole] })}</p>}>
+                        <button type="button" class="button" onClick={approve}>
+                          {c.approve}
+                        </button>
+                      </Show>
+                    </Show>
+                  </Show>
+                </section>
+
                 <Show when={unsaved()}>
                   <p class="notice">{c.unsaved}</p>
                 </Show>
                 <Show when={local() && local()!.base !== null && local()!.base !== revision().id}>
                   <p class="notice">{fill(c.newerRevision, { name: revision().author.name })}</p>
                 </Show>
-                <p class="draft-check" data-problems={problems().length}>
-                  {problems().length ? fill(c.problemsCount, { n: problems().length }) : c.noProblems}
-                </p>
                 <Show when={byField().get('')}>
                   <p class="field-error">{byField().get('')}</p>
                 </Show>
@@ -302,7 +505,7 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
                     void save();
                   }}
                 >
-                  <DraftEditor lang={props.lang} c={c} set={form()!} onChange={changeForm} errors={(key) => byField().get(key)} beside={beside()} />
+                  <DraftEditor lang={props.lang} c={c} set={form()!} onChange={changeForm} errors={(key) => byField().get(key)} last={lastReadings()} />
                   <div class="row-actions">
                     <button type="submit" class="button" disabled={!unsaved()}>
                       {c.save}
@@ -367,52 +570,17 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
                       }}
                       error={commentError()}
                     />
+                    <Show when={commentTarget(commentRevision(), state().revisions, unsaved())}>
+                      {(target) => (
+                        <p class={target().unsaved ? 'notice comment-revision' : 'hint comment-revision'} data-revision={target().id}>
+                          {fill(target().unsaved ? c.commentUnsaved : c.commentFor, { n: target().n })}
+                        </p>
+                      )}
+                    </Show>
                     <button type="submit" class="button secondary">
                       {c.comment}
                     </button>
                   </form>
-                </section>
-
-                <section class="committee-approval" aria-labelledby="committee-approval-heading">
-                  <h3 id="committee-approval-heading">{c.approval}</h3>
-                  <Show when={state().approval}>
-                    {(a) => <p class="approved-by">{fill(c.approvedBy, { name: a().author.name, time: formatWhen(props.lang, a().at) })}</p>}
-                  </Show>
-                  <Show when={!state().approval}>
-                    <Show when={isApprover()} fallback={<p>{fill(c.approverOnly, { role: c.roles[props.approverRole] })}</p>}>
-                      <button type="button" class="button" onClick={approve}>
-                        {c.approve}
-                      </button>
-                    </Show>
-                  </Show>
-                  <Show when={state().stage === 'approved' || state().stage === 'failed'}>
-                    <p>
-                      <button type="button" class="button" onClick={askToPublish}>
-                        {state().stage === 'failed' ? c.publishAgain : c.publish}
-                      </button>
-                    </p>
-                  </Show>
-                  <div class="publication" aria-live="polite">
-                    <Show when={state().stage === 'publishing'}>
-                      <p class="publication-state" data-outcome="pending">{c.stage.publishing}</p>
-                    </Show>
-                    <Show when={state().stage === 'published' && state().published}>
-                      {(p) => (
-                        <p class="publication-state" data-outcome="succeeded">
-                          {fill(c.publishedAt, { time: formatWhen(props.lang, p().outcome.at) })}{' '}
-                          <a href={localeHref(props.lang, `/commitments/${year()}/`)}>{fill(c.viewPublished, { year: year() })}</a>
-                        </p>
-                      )}
-                    </Show>
-                    <Show when={failedOutcome()}>
-                      {(o) => (
-                        <div class="publication-state form-error" data-outcome="failed">
-                          <p>{fill(c.failedAt, { time: formatWhen(props.lang, o().at) })}</p>
-                          <pre class="failure-reason">{o().reason}</pre>
-                        </div>
-                      )}
-                    </Show>
-                  </div>
                 </section>
               </>
             )}

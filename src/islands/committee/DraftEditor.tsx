@@ -2,15 +2,13 @@ import { For, Index, Show, createMemo } from 'solid-js';
 import { COMPARISONS, INDICATOR_CATEGORIES, TARGET_UNITS } from '../../db/schema/commitments';
 import type { Lang } from '../../i18n';
 import { fill } from '../../i18n';
-import type { IndicatorBeside } from '../../rules/committee/lastMeasured';
+import type { LastMeasuredReading } from '../../rules/committee/lastMeasured';
 import {
   addIndicator,
   fieldKey as keyOf,
   fieldText,
   getAt,
   indicatorsOf,
-  measureFromText,
-  measureText,
   numberOrText,
   removeIndicator,
   setAt,
@@ -18,6 +16,9 @@ import {
 } from '../../rules/committeeForm';
 import type { PathKey } from '../../rules/committee/approvable';
 import TextField from '../TextField';
+import MeasureEditor from './MeasureEditor';
+import { ownWordsFrom, promisePreview } from '../../rules/committee/promiseSentence';
+import { tiedPromise, withoutPromise } from '../../rules/committee/promise';
 import type { CommitteeStrings } from './types';
 import { fieldId, formatFigure } from './view';
 
@@ -33,7 +34,8 @@ export default function DraftEditor(props: {
   set: DraftSet;
   onChange: (set: DraftSet) => void;
   errors: (key: string) => string | undefined;
-  beside: readonly IndicatorBeside[];
+  /** Per indicator, its last measured value or why there is none; null while the device counts. */
+  last: readonly LastMeasuredReading[] | null;
 }) {
   const c = props.c;
   const text = (path: readonly PathKey[]) => fieldText(getAt(props.set, path));
@@ -101,15 +103,24 @@ export default function DraftEditor(props: {
         {(indicator, i) => {
           const at = (...rest: PathKey[]): PathKey[] => ['indicators', i, ...rest];
           const name = () => fieldText(getAt(indicator(), ['label', props.lang === 'zh-CN' ? 'zh' : 'en'])) || fieldText(getAt(indicator(), ['id']));
-          const last = () => props.beside[i]?.last ?? null;
+          const last = () => props.last?.[i] ?? null;
           const unit = () => String(getAt(indicator(), ['target', 'unit']) ?? 'percent');
           const lastText = () => {
             const l = last();
+            if (props.last === null) return c.lastComputing;
             if (!l) return c.neverMeasured;
-            if (l.value === null) return fill(c.lastNotMeasured, { year: l.year });
-            return fill(l.sample ? c.lastMeasuredSample : c.lastMeasured, { value: formatFigure(props.lang, l.value, unit(), c), year: l.year });
+            switch (l.kind) {
+              case 'measured':
+                return fill(l.source === 'published' ? c.lastMeasured : c.lastProvisional, { value: formatFigure(props.lang, l.value, unit(), c), year: l.year });
+              case 'new-indicator':
+                return fill(c.lastNew, { year: l.year });
+              case 'nothing-recorded':
+                return fill(c.lastNothing, { year: l.year });
+              case 'not-computed':
+                return fill(c.lastNotComputed, { year: l.year });
+            }
           };
-          const measureKey = () => keyOf(at('measure'));
+          const ownWords = () => getAt(indicator(), ['promise']) !== undefined;
           return (
             <fieldset class="indicator-form" data-indicator={fieldText(getAt(indicator(), ['id']))} id={fieldId(keyOf(at()))} tabindex="-1">
               <legend>{fill(c.indicatorLegend, { n: i + 1, name: name() })}</legend>
@@ -121,33 +132,41 @@ export default function DraftEditor(props: {
                 <Text path={at('target', 'value')} label={c.value} number />
                 <Select path={at('target', 'unit')} label={c.unit} options={TARGET_UNITS} name={(o) => c.unitNames[o as keyof typeof c.unitNames] ?? o} />
               </div>
-              <p class="last-measured" data-last={last()?.value ?? ''}>{lastText()}</p>
+              <p class="last-measured" data-kind={last()?.kind ?? ''} data-last={last()?.kind === 'measured' ? (last() as { value: number }).value : ''}>{lastText()}</p>
               <Text path={at('id')} label={c.id} hint={c.idHint} />
               <Select path={at('category')} label={c.category} options={INDICATOR_CATEGORIES} name={(o) => c.categories[o as keyof typeof c.categories] ?? o} />
               <Text path={at('label', 'zh')} label={c.labelZh} />
               <Text path={at('label', 'en')} label={c.labelEn} />
-              <Text path={at('promise', 'zh')} label={c.promiseZh} multiline />
-              <Text path={at('promise', 'en')} label={c.promiseEn} multiline />
-              <details open={Boolean(props.errors(measureKey()))}>
-                <summary>{c.measure}</summary>
-                <div class="field">
-                  <label for={fieldId(measureKey())}>{c.measure}</label>
-                  <p id={`${fieldId(measureKey())}-hint`} class="hint">{c.measureHint}</p>
-                  <textarea
-                    id={fieldId(measureKey())}
-                    class="measure-json"
-                    rows="6"
-                    spellcheck={false}
-                    value={measureText(getAt(indicator(), ['measure']))}
-                    onChange={(e) => set(at('measure'), measureFromText(e.currentTarget.value))}
-                    aria-invalid={props.errors(measureKey()) ? 'true' : undefined}
-                    aria-describedby={`${fieldId(measureKey())}-hint${props.errors(measureKey()) ? ` ${fieldId(measureKey())}-error` : ''}`}
-                  />
-                  <Show when={props.errors(measureKey())}>
-                    <p id={`${fieldId(measureKey())}-error`} class="field-error">{props.errors(measureKey())}</p>
-                  </Show>
-                </div>
-              </details>
+              <fieldset class="choices" id={fieldId(keyOf(at('promise')))}>
+                <legend>{c.promiseMode}</legend>
+                <For each={['generated', 'own'] as const}>
+                  {(mode) => (
+                    <label class="check">
+                      <input
+                        type="radio"
+                        name={`promise-mode-${i}`}
+                        checked={ownWords() === (mode === 'own')}
+                        onChange={() => props.onChange(mode === 'own' ? setAt(props.set, at('promise'), ownWordsFrom(indicator(), c.wordsByLang)) : setAt(props.set, at(), withoutPromise(indicator())))}
+                      />
+                      {c.promiseModes[mode]}
+                    </label>
+                  )}
+                </For>
+              </fieldset>
+              <Show when={ownWords()}>
+                <p class="hint">{c.promiseHint}</p>
+                <Text path={at('promise', 'zh')} label={c.promiseZh} multiline />
+                <Text path={at('promise', 'en')} label={c.promiseEn} multiline />
+                <Show when={props.errors(keyOf(at('promise', 'zh'))) || props.errors(keyOf(at('promise', 'en')))}>
+                  <button type="button" class="button secondary" onClick={() => props.onChange(setAt(props.set, at('promise'), tiedPromise(indicator())))}>
+                    {c.tieToTarget}
+                  </button>
+                </Show>
+              </Show>
+              <p class="promise-preview" data-promise={promisePreview(indicator(), c.words, props.lang === 'zh-CN' ? 'zh' : 'en') ?? ''}>
+                <strong>{c.promisePreview}</strong> {promisePreview(indicator(), c.words, props.lang === 'zh-CN' ? 'zh' : 'en') ?? c.noPromise}
+              </p>
+              <MeasureEditor c={c} path={at('measure')} measure={getAt(indicator(), ['measure'])} onChange={(m) => set(at('measure'), m)} errors={props.errors} />
               <button type="button" class="button secondary" onClick={() => props.onChange(removeIndicator(props.set, i))}>
                 {c.removeIndicator}
               </button>

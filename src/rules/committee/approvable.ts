@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { COMMITMENTS_CHECK_MESSAGES, Commitments } from '../../db/schema/commitments';
 import type { MessageId } from '../../db/schema/messages';
+import { promiseProblems } from './promise';
 
 /**
  * Whether a proposed commitments set may be approved: it must pass the very schema the site's
@@ -103,10 +104,14 @@ export function commitmentsProblems(set: unknown): CommitteeProblem[] {
 
 /**
  * The problems that stop `set` from being approved as the commitments of `year`: the
- * Commitments schema's, and the set's own `year` differing from the draft's.
+ * Commitments schema's, a hand-written promise whose number is not its target's, and the
+ * set's own `year` differing from the draft's.
  */
 export function approvalProblems(set: unknown, year: number): CommitteeProblem[] {
   const problems = commitmentsProblems(set);
+  // A promise saying another number than its target (issue 23), unless the schema already
+  // found something at those words.
+  for (const p of promiseProblems(set)) if (!problems.some((q) => q.path.join('.') === p.path.join('.'))) problems.push(p);
   const ownYear = typeof set === 'object' && set !== null ? (set as { year?: unknown }).year : undefined;
   if (typeof ownYear === 'number' && Number.isInteger(ownYear) && ownYear !== year && !problems.some((p) => p.path.length === 1 && p.path[0] === 'year')) {
     problems.unshift({ path: ['year'], id: 'commitments.yearMismatch', expected: String(year) });

@@ -8,8 +8,9 @@ import { isCommitteeRecordType } from '../../db/schema/records/commitmentsRecord
  * brings them in any order; records are ordered by `at`, then by id, as requestState does).
  *
  * - The current draft is the latest revision: every edit is a new `commitments-draft`.
- * - An approval counts only if it names the current revision and carries its set unchanged:
- *   an edit after the approval needs a new approval.
+ * - An approval counts only if it names the current revision and carries its set unchanged
+ *   (an edit after the approval needs a new approval), and, under four eyes, was not written
+ *   by the account that saved that revision.
  * - A publish request is pending until a `publish-outcome` names it.
  * - Published: the latest succeeded outcome. The year's stage sums it up for the committee.
  */
@@ -111,8 +112,25 @@ export function committeeYears(records: Iterable<OperationsRecord>): number[] {
   return [...years].sort((a, b) => b - a);
 }
 
+/** The utility's rules of approval (content/utility.yaml). */
+export interface CommitteeRules {
+  /**
+   * Four eyes: an approval counts only when its account did not save the revision it approves
+   * (issue 23 item 4). On unless the utility turns it off (`fourEyes: false`).
+   */
+  readonly fourEyes?: boolean;
+}
+
+/**
+ * Why `approver` may not approve `revision`, or null when they may: under four eyes, the
+ * account that saved the revision (its last editor) does not approve it.
+ */
+export function approvalBlock(revision: Pick<DraftRevision, 'author'>, approver: { readonly name: string }, rules: CommitteeRules = {}): 'own-edit' | null {
+  return (rules.fourEyes ?? true) && revision.author.name === approver.name ? 'own-edit' : null;
+}
+
 /** Folds the committee records of `year` (records of other years and other types are left out). */
-export function committeeYearState(records: Iterable<OperationsRecord>, year: number): CommitteeYearState {
+export function committeeYearState(records: Iterable<OperationsRecord>, year: number, rules: CommitteeRules = {}): CommitteeYearState {
   const mine = [...records].filter((r): r is CommitteeRecord => isCommitteeRecord(r) && r.payload.year === year).sort(byTime);
   const revisions: DraftRevision[] = [];
   const comments: CommitteeComment[] = [];
@@ -151,7 +169,9 @@ export function committeeYearState(records: Iterable<OperationsRecord>, year: nu
   }
   const current = revisions[revisions.length - 1] ?? null;
   const approval =
-    current === null ? null : ([...approvals].reverse().find((a) => a.revision === current.id && sameJson(a.commitments, current.commitments)) ?? null);
+    current === null
+      ? null
+      : ([...approvals].reverse().find((a) => a.revision === current.id && sameJson(a.commitments, current.commitments) && approvalBlock(current, a.author, rules) === null) ?? null);
   const answered = new Set(outcomes.map((o) => o.request));
   const pending = requests.filter((r) => !answered.has(r.id));
   const latestOutcome = outcomes[outcomes.length - 1] ?? null;
@@ -169,6 +189,9 @@ export function committeeYearState(records: Iterable<OperationsRecord>, year: nu
   return { year, revisions, current, comments, approvals, approval, requests, outcomes, pending, latestOutcome, published, stage };
 }
 
+/** The reason a publication of a self-approved revision is refused (failure.ts recognises it). */
+export const FOUR_EYES_REASON = 'the approval was given by the account that saved the revision (four eyes): someone else must approve it';
+
 /**
  * What a publish request asks the server to publish: the set of the approval it names, if
  * that approval still holds (names the latest revision, unchanged). Otherwise the reason, in
@@ -183,6 +206,10 @@ export function publishableSet(
   const approval = state.approvals.find((a) => a.id === request.approval);
   if (!approval) return { ok: false, reason: `the approval ${request.approval} named by the request has not reached the server` };
   if (state.approval?.id !== approval.id) {
+    const current = state.current;
+    if (current && approval.revision === current.id && sameJson(approval.commitments, current.commitments) && current.author.name === approval.author.name) {
+      return { ok: false, reason: FOUR_EYES_REASON };
+    }
     return { ok: false, reason: 'the draft was changed after this approval: the latest revision must be approved before it is published' };
   }
   return { ok: true, approval, commitments: approval.commitments };

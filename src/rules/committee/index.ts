@@ -5,3 +5,7 @@ export * from './startFrom';
 export * from './lastMeasured';
 export * from './publication';
 export * from './compose';
+export * from './promise';
+export * from './promiseSentence';
+export * from './changes';
+export * from './failure';

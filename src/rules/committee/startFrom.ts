@@ -1,10 +1,12 @@
 import type { Commitments } from '../../db/schema/commitments';
+import { targetPlaceholders } from './promise';
 
 /**
  * "Start next year's commitments from this year's": a copy of a published set with its year,
  * its period and the years named in its title moved on by `to - from` years and its
  * `published` stamp removed (it is not published yet). Targets, promises and measures are
- * kept as they are: the committee changes what it decides to change.
+ * kept as they are (a promise's number that is its target's becomes `{target}`, promise.ts):
+ * the committee changes what it decides to change.
  */
 
 /** `2025-11-15` moved by `years` (29 February becomes 28 February in a common year). */
@@ -36,6 +38,11 @@ export function startFrom(source: Commitments, to: number): Commitments {
     year: to,
     title: { zh: shiftYearsInText(source.title.zh, years), en: shiftYearsInText(source.title.en, years) },
     period: { from: shiftDay(source.period.from, years), to: shiftDay(source.period.to, years) },
-    indicators: source.indicators.map((i) => structuredClone(i)),
+    indicators: source.indicators.map((i) => {
+      const copy = structuredClone(i);
+      // The published number becomes `{target}`: a raised target raises the promise (issue 23).
+      if (copy.promise) copy.promise = { zh: targetPlaceholders(copy.promise.zh, copy.target, 'zh'), en: targetPlaceholders(copy.promise.en, copy.target, 'en') };
+      return copy;
+    }),
   };
 }
