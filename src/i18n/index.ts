@@ -69,6 +69,7 @@ export function appStrings(lang: Lang) {
     forms: t.forms,
     account: t.account,
     emergency: t.emergency,
+    duration: t.duration,
   };
 }
 export type AppStrings = ReturnType<typeof appStrings>;

@@ -5,18 +5,20 @@ import type { EventRecord } from '../db/schema/events/event';
 import { VIEWS, type View } from '../db/schema/events/fields';
 import type { DescribedIssue } from '../db/schema/messages';
 import type { RequestState } from '../rules/requestState';
-import { currentRating, type RatableVisit } from '../rules/residentActions';
+import { currentRating, viewOfScore, type RatableVisit } from '../rules/residentActions';
 import { issuesOf, recordFollowUp } from './followUp';
 import { formatMoment } from './format';
 import ErrorSummary from './ErrorSummary';
 
-const POINTS = ['attitude', 'skill', 'arrival', 'promises'] as const;
+/** The points asked as they are: attitude and skill are read from the 1–10 scores (viewOfScore), so they are not asked twice. */
+const POINTS = ['arrival', 'promises'] as const;
 type Point = (typeof POINTS)[number];
 const SCORES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
 
 /**
- * Rates one visit: scores 1–10 for service attitude and professional ability, and a view on
- * four points. Shows the current rating (src/rules/residentActions.ts currentRating) and starts
+ * Changes the rating of one visit: scores 1–10 for service attitude and professional ability,
+ * and arrival time and keeping promises on four points (the four-point view of attitude and
+ * skill is read from the scores). Shows the current rating (src/rules/residentActions.ts currentRating) and starts
  * from it; sending again records a new `rated` event, which then becomes the current one.
  */
 export default function RateVisit(props: { lang: Lang; t: AppStrings; device: BrowserDevice; state: RequestState; events: readonly EventRecord[]; visit: RatableVisit; onDone: (message: string) => void }) {
@@ -26,7 +28,7 @@ export default function RateVisit(props: { lang: Lang; t: AppStrings; device: Br
   const start = current();
   const [attitude, setAttitude] = createSignal(start ? String(start.attitude) : '');
   const [ability, setAbility] = createSignal(start ? String(start.ability) : '');
-  const [view, setView] = createSignal<Partial<Record<Point, View>>>(start ? { ...start.view } : {});
+  const [view, setView] = createSignal<Partial<Record<Point, View>>>(start ? { arrival: start.view.arrival, promises: start.view.promises } : {});
   const [issues, setIssues] = createSignal<DescribedIssue[]>([]);
   const [busy, setBusy] = createSignal(false);
   const issueOf = (path: string) => issues().find((i) => i.path === path)?.message;
@@ -37,7 +39,11 @@ export default function RateVisit(props: { lang: Lang; t: AppStrings; device: Br
       visit: props.visit.id,
       ...(attitude() ? { attitude: Number(attitude()) } : {}),
       ...(ability() ? { ability: Number(ability()) } : {}),
-      view: view(),
+      view: {
+        ...(attitude() ? { attitude: viewOfScore(Number(attitude())) } : {}),
+        ...(ability() ? { skill: viewOfScore(Number(ability())) } : {}),
+        ...view(),
+      },
     };
     setBusy(true);
     const result = await recordFollowUp(props.device, props.lang, props.state, 'rated', payload);
@@ -75,14 +81,13 @@ export default function RateVisit(props: { lang: Lang; t: AppStrings; device: Br
   return (
     <form class="form rate-visit" data-visit={props.visit.id} onSubmit={submit} novalidate aria-labelledby={`${idBase}-title`}>
       <h3 id={`${idBase}-title`}>{t.title}</h3>
-      <p class="hint">{fill(t.visit, { name: props.visit.technicianName ?? '', time: formatMoment(props.lang, props.visit.at) })}</p>
+      <p class="hint">{fill(t.visit, { name: props.visit.technicianName ?? t.technician, time: formatMoment(props.lang, props.visit.at) })}</p>
       <p class="current-rating">
         {current() ? fill(t.current, { attitude: current()!.attitude, ability: current()!.ability, time: formatMoment(props.lang, current()!.ratedAt) }) : t.none}
       </p>
       <ErrorSummary id={`${idBase}-errors`} intro={t.fixErrors} issues={issues()} />
       {score('attitude', attitude, setAttitude)}
       {score('ability', ability, setAbility)}
-      <p class="field-title">{t.view}</p>
       <For each={POINTS}>
         {(point) => (
           <fieldset class="field view-point" aria-describedby={issueOf(`payload.view.${point}`) ? `${idBase}-${point}-error` : undefined}>

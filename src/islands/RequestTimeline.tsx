@@ -4,7 +4,7 @@ import type { BrowserDevice } from '../db/device/browserDevice';
 import type { EventRecord } from '../db/schema/events/event';
 import type { RequestState } from '../rules/requestState';
 import { visibleTimeline } from '../rules/requestState';
-import { residentActions } from '../rules/residentActions';
+import { finishStep } from '../rules/residentActions';
 import { buildCalendar } from '../ics/icalendar';
 import { PRODUCT_ID, visitCalendarEvent, visitTime, type VisitTime } from '../ics/visits';
 import { fromObservable } from './reactive';
@@ -63,11 +63,8 @@ export default function RequestTimeline(props: {
         return null;
     }
   };
-  const actions = createMemo(() => (props.state ? residentActions(props.state, events()) : null));
-  const hasPanel = () => {
-    const a = actions();
-    return !!a && (a.signOff || a.reopen || a.rate.length > 0 || props.state?.temperatureTest != null);
-  };
+  const step = createMemo(() => (props.state ? finishStep(props.state, events()) : null));
+  const hasPanel = () => step() !== null || props.state?.temperatureTest != null;
   const visit = createMemo(() => (props.state ? visitTime(props.state, events()) : null));
   // What a form just recorded: said here, outside the form (which may go once the state moves on).
   const [notice, setNotice] = createSignal('');
@@ -99,7 +96,7 @@ export default function RequestTimeline(props: {
       </Show>
       <Show when={visit()}>{(time) => <CalendarLink lang={props.lang} t={t} requestId={props.requestId} state={props.state!} time={time()} />}</Show>
       <Show when={hasPanel()}>
-        <RequestActions lang={props.lang} t={t} device={props.device} state={props.state!} events={events()} actions={actions()!} onDone={done} />
+        <RequestActions lang={props.lang} t={t} device={props.device} state={props.state!} events={events()} step={step()} onDone={done} />
       </Show>
       <p ref={noticeEl} class="action-notice" role="status" tabindex="-1">
         {notice()}

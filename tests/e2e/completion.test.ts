@@ -184,22 +184,42 @@ describe('completing a repair', () => {
     expect(await row.locator('.needs-sign-off').textContent()).toBe(zh.timeline.needsSignOff);
     expect(await row.locator('.timeline li[data-type="arrived"]').textContent()).toContain(zh.timeline.types.arrived);
     expect(await row.locator('.timeline li[data-type="resolved"]').textContent()).toContain('排气后恢复正常');
-    const signOff = row.locator('form.sign-off');
-    await expect.poll(() => signOff.count(), { timeout: 20_000 }).toBe(1);
+    // One finish form: solved (signed) or not solved, and the visit's rating, together.
+    const finish = row.locator('form.finish');
+    await expect.poll(() => finish.count(), { timeout: 20_000 }).toBe(1);
+    expect(await row.locator('form').count()).toBe(1);
+    // The four-point view asks only what the 1–10 scores do not (no "attitude" twice).
+    expect(await finish.locator('fieldset.view-point legend').allTextContents()).toEqual([zh.rating.points.arrival, zh.rating.points.promises]);
+    expect(await finish.locator('.finish-rating .hint').textContent()).toContain('张师傅');
     await expectNoAxeViolations(page);
 
-    // Signing without a signature: told how to sign, at the field.
-    await signOff.getByRole('button', { name: zh.completion.submit }).focus();
+    // Sending with nothing chosen: asked whether it is solved, in plain words.
+    await finish.getByRole('button', { name: zh.completion.finishSubmit }).focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => signOff.locator('.form-error').textContent()).toContain(zh.completion.signature.required);
-    // Keyboard only: type the name (Enter draws it as the signature), choose "satisfied", send.
-    await signOff.getByLabel(zh.completion.signature.typed).focus();
+    await expect.poll(() => finish.locator('.form-error').textContent()).toContain(zh.completion.solvedRequired);
+    // "Solved" without a signature: told how to sign, at the field.
+    await finish.getByLabel(zh.completion.solvedSign, { exact: true }).focus();
+    await page.keyboard.press('Space');
+    await finish.getByRole('button', { name: zh.completion.finishSubmit }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => finish.locator('.form-error').textContent()).toContain(zh.completion.signature.required);
+    // Nothing of the form was recorded: the rating waits for the signature.
+    expect(await page.evaluate(() => document.querySelectorAll('.timeline li[data-type="rated"]').length)).toBe(0);
+    // Keyboard only: type the name (Enter draws it as the signature), rate, send.
+    await finish.getByLabel(zh.completion.signature.typed).focus();
     await page.keyboard.type('李小明');
     await page.keyboard.press('Enter');
-    await expect.poll(() => signOff.locator('canvas').getAttribute('data-inked')).toBe('yes');
-    await signOff.getByLabel(zh.completion.yes, { exact: true }).focus();
+    await expect.poll(() => finish.locator('canvas').getAttribute('data-inked')).toBe('yes');
+    await finish.getByLabel(zh.rating.attitude).focus();
+    for (let i = 0; i < 2; i++) await page.keyboard.press('ArrowDown'); // 9 (10 first)
+    await page.keyboard.press('Tab');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown'); // 8
+    await page.keyboard.press('Tab'); // arrival: satisfied
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Tab'); // promises: very satisfied
     await page.keyboard.press('Space');
-    await signOff.getByRole('button', { name: zh.completion.submit }).focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(zh.completion.finishSubmit);
     await page.keyboard.press('Enter');
     await expect.poll(() => row.locator('.action-notice').textContent()).toBe(zh.completion.saved);
     const [signed] = await reachesStaff(requestId, 'signed-off');
@@ -208,52 +228,35 @@ describe('completing a repair', () => {
     expect(p.satisfied).toBe(true);
     expect(p.signature.startsWith(`${SIGNATURE_PREFIX}iVBORw0KGgo`)).toBe(true);
     expect(p.signature.length).toBeLessThanOrEqual(MAX_SIGNATURE_LENGTH);
-    await expect.poll(() => row.locator('.request-meta').textContent()).toContain(zh.requestStatus.resolved);
-    expect(await row.locator('.timeline li[data-type="signed-off"]').textContent()).toContain(`${zh.timeline.types['signed-off']} · ${zh.timeline.signedOffSatisfied}`);
-
-    // Rating the visit with the keyboard alone: Tab from field to field, arrows and Space.
-    const rate = row.locator('form.rate-visit');
-    expect(await rate.getAttribute('data-visit')).toBe(arrived.id);
-    expect(await rate.locator('.current-rating').textContent()).toBe(zh.rating.none);
-    await rate.getByLabel(zh.rating.attitude).focus();
-    for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowDown'); // 9
-    await page.keyboard.press('Tab');
-    for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowDown'); // 8
-    await page.keyboard.press('Tab'); // attitude: very satisfied
-    await page.keyboard.press('Space');
-    await page.keyboard.press('Tab'); // skill: very satisfied
-    await page.keyboard.press('Space');
-    await page.keyboard.press('Tab'); // arrival: satisfied
-    await page.keyboard.press('ArrowRight');
-    await page.keyboard.press('Tab'); // promises: very satisfied
-    await page.keyboard.press('Space');
-    await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(zh.rating.submit);
-    await page.keyboard.press('Enter');
     const [rated] = await reachesStaff(requestId, 'rated');
     expect(rated!.payload).toEqual({
       visit: arrived.id,
       attitude: 9,
       ability: 8,
-      view: { attitude: 'very-satisfied', skill: 'very-satisfied', arrival: 'satisfied', promises: 'very-satisfied' },
+      view: { attitude: 'very-satisfied', skill: 'satisfied', arrival: 'satisfied', promises: 'very-satisfied' },
     });
-    await expect.poll(() => rate.locator('.current-rating').textContent()).toContain(fill(zh.rating.current, { attitude: 9, ability: 8, time: '' }).split('（')[0]!);
+    await expect.poll(() => row.locator('.request-meta').textContent()).toContain(zh.requestStatus.resolved);
+    expect(await row.locator('.timeline li[data-type="signed-off"]').textContent()).toContain(`${zh.timeline.types['signed-off']} · ${zh.timeline.signedOffSatisfied}`);
 
-    // Changing the rating is a second event; the latest is the visit's rating.
-    await rate.getByLabel(zh.rating.attitude).focus();
-    await page.keyboard.press('ArrowUp'); // 8
+    // Changing the rating (behind a disclosure) is a second event; the latest is the visit's rating.
+    await row.locator('details.change-rating summary').click();
+    const rate = row.locator('form.rate-visit');
+    expect(await rate.getAttribute('data-visit')).toBe(arrived.id);
+    await expect.poll(() => rate.locator('.current-rating').textContent()).toContain(fill(zh.rating.current, { attitude: 9, ability: 8, time: '' }).split('（')[0]!);
+    await rate.getByLabel(zh.rating.attitude).selectOption('8');
     await rate.getByRole('button', { name: zh.rating.change }).focus();
     await page.keyboard.press('Enter');
     const ratings = await reachesStaff(requestId, 'rated', 2);
     expect(currentRating(await serverEvents('station-demo', requestId), arrived.id)).toMatchObject({ attitude: 8, ability: 8 });
     expect(ratings).toHaveLength(2);
-    await expect.poll(() => rate.locator('.current-rating').textContent()).toContain(fill(zh.rating.current, { attitude: 8, ability: 8, time: '' }).split('（')[0]!);
 
-    // Not satisfied after all: reopen with a reason; back to the station's queue.
-    const reopen = row.locator('form.reopen');
-    await reopen.getByLabel(zh.completion.reopenReason).focus();
+    // Not solved after all: the plain second choice, with what is still wrong; back to the station's queue.
+    const again = row.locator('form.finish');
+    await again.getByLabel(zh.completion.notSolved, { exact: true }).focus();
+    await page.keyboard.press('Space');
+    await again.getByLabel(zh.completion.reopenReason).focus();
     await page.keyboard.type('暖气又不热了');
-    await page.keyboard.press('Tab');
+    await again.getByRole('button', { name: zh.completion.reopenSubmit }).focus();
     await page.keyboard.press('Enter');
     const [reopened] = await reachesStaff(requestId, 'reopened');
     expect(reopened!.payload).toEqual({ reason: '暖气又不热了' });
@@ -304,7 +307,7 @@ describe('a temperature test', () => {
     expect(await cells('卧室')).toEqual(['卧室', '12.0', '1', '19.2 °C', '19.2 °C', zh.temperature.yes]);
     expect(await result.textContent()).toContain(zh.temperature.someFail);
     expect(await result.locator('thead th').allTextContents()).toEqual([zh.temperature.room, zh.temperature.area, zh.temperature.points, zh.temperature.readings, zh.temperature.mean, zh.temperature.meets]);
-    const signOff = row.locator('form.sign-off');
+    const signOff = row.locator('form.finish');
     expect(await signOff.locator('h3').textContent()).toBe(zh.completion.signTestTitle);
     await expectNoAxeViolations(page);
 
@@ -330,9 +333,9 @@ describe('a temperature test', () => {
     await expect.poll(() => canvas.getAttribute('data-inked')).toBe('no');
     await draw();
     await expect.poll(() => canvas.getAttribute('data-inked')).toBe('yes');
-    await signOff.getByLabel(zh.completion.yes, { exact: true }).focus();
+    await signOff.getByLabel(zh.completion.solvedSign, { exact: true }).focus();
     await page.keyboard.press('Space');
-    await signOff.getByRole('button', { name: zh.completion.submit }).focus();
+    await signOff.getByRole('button', { name: zh.completion.finishSubmit }).focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => result.getAttribute('data-valid')).toBe('yes');
     expect(await result.locator('[data-validity]').textContent()).toBe(zh.temperature.valid);

@@ -232,17 +232,17 @@ describe('invalid input', () => {
     expect(await panel.locator('#temperature-test-room-0-area-error').textContent()).toBe('面积必须大于 0 ㎡且不超过 1000 ㎡。');
     expect(await panel.locator('#temperature-test-room-1-area-error').textContent()).toBe('面积必须大于 0 ㎡且不超过 1000 ㎡。');
 
-    // A date the commitments do not allow (a repair appointment 20 days ahead).
+    // A date past the booking horizon (a repair appointment 40 days ahead).
     await openRequestForm(page, 'appointment');
     await panel.getByLabel(zh.requestKinds['appointment-repair']).check();
-    const tooLate = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    const tooLate = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
     await panel.getByLabel(zh.forms.appointment.date).fill(tooLate);
     await panel.getByLabel(fill(zh.forms.appointment.slots.morning, { from: '08:00', to: '12:00' })).check();
     await panel.getByLabel(zh.forms.address).fill('暖园小区 2 号楼 302');
     await panel.getByLabel(zh.forms.contactName).fill('赵女士');
     await panel.getByRole('button', { name: zh.forms.appointment.submit }).click();
     await panel.locator('#appointment-date-error').waitFor();
-    expect(await panel.locator('#appointment-date-error').textContent()).toContain('期望日期须为可预约的日期');
+    expect(await panel.locator('#appointment-date-error').textContent()).toContain('这一天不能预约');
     await expectNoAxeViolations(page, 'the appointment form with errors');
 
     // Nothing was recorded, and a reload brings every draft back as it was typed.

@@ -2,7 +2,7 @@ import type * as v from 'valibot';
 import type { Lang } from '../../i18n/index';
 import { ESCALATION_LADDER } from '../../rules/escalation';
 import { MAX_ROOM_AREA_M2 } from '../../rules/measurementMethod';
-import { TEMPERATURE_TEST_BOOKING_DAYS, VISITING_HOURS, type BookingProblem } from '../../rules/bookingWindows';
+import { BOOKING_HORIZON_DAYS, TEMPERATURE_TEST_BOOKING_DAYS, VISITING_HOURS, type BookingProblem } from '../../rules/bookingWindows';
 import { MAX_SIGNATURE_KB, READING_MAX_CELSIUS, READING_MIN_CELSIUS } from './events/limits';
 import type { CommitteeProblem } from '../../rules/committee/approvable';
 
@@ -119,8 +119,8 @@ export const MESSAGES = {
   },
   // Booking windows (src/rules/bookingWindows.ts): judged at the moment the request is written.
   'booking.appointmentDay': {
-    en: '{field} must be one of the dates offered: the days our service commitments allow, counted in working days.',
-    'zh-CN': '{field}须为可预约的日期：按服务承诺的办理时限（以工作日计）提供。',
+    en: `{field} must be a day we can come: from tomorrow to ${BOOKING_HORIZON_DAYS} days ahead, on a working day unless the service is offered every day.`,
+    'zh-CN': `{field}须为可预约的日子：明天起 ${BOOKING_HORIZON_DAYS} 天之内；只在工作日提供的服务不能约周末和节假日。`,
   },
   'booking.testDay': {
     en: `{field} must be today or within the next ${TEMPERATURE_TEST_BOOKING_DAYS} days.`,
@@ -221,7 +221,7 @@ export const FIELD_LABELS = {
   date: { en: 'date', 'zh-CN': '日期' },
   from: { en: 'start time', 'zh-CN': '开始时间' },
   to: { en: 'end time', 'zh-CN': '结束时间' },
-  preferredDate: { en: 'preferred date', 'zh-CN': '期望日期' },
+  preferredDate: { en: 'date of the visit', 'zh-CN': '上门日期' },
   slot: { en: 'time of day', 'zh-CN': '时段' },
   note: { en: 'note', 'zh-CN': '备注' },
   text: { en: 'text', 'zh-CN': '内容' },
