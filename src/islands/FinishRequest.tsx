@@ -10,7 +10,7 @@ import { checkFollowUps, recordFollowUps } from './followUp';
 import { formatMoment } from './format';
 import ErrorSummary from './ErrorSummary';
 import SignaturePad from './SignaturePad';
-import TextField from './TextField';
+import TextField, { counterLabels } from './TextField';
 
 const SCORES = [10, 9, 8, 7, 6, 5, 4, 3, 2, 1] as const;
 
@@ -151,7 +151,7 @@ export default function FinishRequest(props: { lang: Lang; t: AppStrings; device
         <SignaturePad t={t.signature} idBase={`${idBase}-pad`} onChange={setSignature} error={issueOf('payload.signature')} />
       </Show>
       <Show when={solved() === 'no'}>
-        <TextField id={`${idBase}-reason`} label={t.reopenReason} hint={t.reopenIntro} value={reason()} onInput={setReason} error={issueOf('payload.reason')} multiline maxLength={MAX_TEXT} countLabel={props.t.forms.count} />
+        <TextField id={`${idBase}-reason`} label={t.reopenReason} hint={t.reopenIntro} value={reason()} onInput={setReason} error={issueOf('payload.reason')} multiline maxLength={MAX_TEXT} {...counterLabels(props.t.forms)} />
       </Show>
       <Show when={visit()}>
         {(v) => (

@@ -179,3 +179,19 @@ export function finishRecords(step: FinishStep, answers: FinishAnswers): FinishR
   }
   return records;
 }
+
+/**
+ * What the resident's list says of a request: its status, or 'answered' once staff replied to
+ * a request still at `submitted` or `accepted` (a consultation is answered by its reply and
+ * stays "submitted" in the fold, which would tell the resident nobody answered); and the last
+ * reply the resident may see, to show with it. A reopening starts over: only replies after it count.
+ */
+export function residentView(state: RequestState, events: readonly EventRecord[]): { status: RequestStatus | 'answered'; answer: string | null } {
+  let answer: string | null = null;
+  for (const e of sortEvents(events)) {
+    if (e.type === 'reopened') answer = null;
+    if (e.type === 'reply' && e.visibility === 'resident') answer = e.payload.text;
+  }
+  const answered = answer !== null && (state.status === 'submitted' || state.status === 'accepted');
+  return { status: answered ? 'answered' : state.status, answer };
+}

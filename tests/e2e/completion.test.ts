@@ -94,7 +94,7 @@ async function residentPage(resident: Resident, lang: 'zh-CN' | 'en' = 'zh-CN'):
 /** The resident's request, submitted from their own account (the form is another test's). */
 async function submit(
   resident: Resident,
-  kind: 'repair' | 'temperature-test' | 'appointment-installation',
+  kind: 'repair' | 'temperature-test' | 'appointment-installation' | 'consultation',
 ): Promise<{ requestId: string; envelope: Record<string, unknown>; preferredDate: string }> {
   // Booked days are judged from the moment of writing (src/rules/bookingWindows.ts): take the first offered.
   const now = Date.now();
@@ -154,7 +154,7 @@ describe('completing a repair', () => {
     const row = await openTimeline(page, requestId);
 
     await staffWrites('dispatcher', staffEvent('accepted', 'dispatcher', envelope));
-    await staffWrites('dispatcher', staffEvent('dispatched', 'dispatcher', envelope, { technician: STAFF.technician.name, technicianName: '张师傅', visitAt: '2026-12-01T02:00:00.000Z' }));
+    await staffWrites('dispatcher', staffEvent('dispatched', 'dispatcher', envelope, { technician: STAFF.technician.name, technicianName: '张师傅', visitAt: '2027-12-01T02:00:00.000Z' }));
     await expect.poll(() => row.locator('.request-meta').textContent(), { timeout: 30_000 }).toContain(zh.requestStatus.dispatched);
     // Each milestone with its words: received, who owns it, who comes when.
     expect(await row.locator('.timeline li[data-type="submitted"]').textContent()).toContain(zh.timeline.types.submitted);
@@ -172,7 +172,7 @@ describe('completing a repair', () => {
     const file = readFileSync((await download.path())!, 'utf8');
     expect(file.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
     const unfolded = file.replace(/\r\n /g, '');
-    expect(file).toContain('\r\nDTSTART:20261201T020000Z\r\nDTEND:20261201T040000Z\r\n');
+    expect(file).toContain('\r\nDTSTART:20271201T020000Z\r\nDTEND:20271201T040000Z\r\n');
     expect(file).toContain(`\r\nUID:${requestId}.visit@hearthline\r\n`);
     expect(unfolded).toContain(`SUMMARY:${fill(zh.timeline.icsBooked, { kind: zh.requestKinds.repair, name: '张师傅' })}\r\n`);
     expect(unfolded).toContain('北京时间 12月1日 10:00');
@@ -382,6 +382,32 @@ describe('an appointment in the calendar', () => {
     expect(booked).toContain(`\r\nUID:${requestId}.visit@hearthline\r\n`);
     expect(appointment).toContain(`\r\nUID:${requestId}.visit@hearthline\r\n`);
     expect(booked).toContain(`Visit at ${dayLabel}\\, 09:30 AM (Beijing time)`); // the text in Beijing time, a comma escaped
+    expect(errors()).toEqual([]);
+    await close();
+  }, 120_000);
+});
+
+describe('states that tell the truth (issue 21)', () => {
+  it('an answered consultation says "answered" and shows the answer; a past visit offers no calendar file', async () => {
+    const resident = await newResident(site.url, { community: 'demo-garden' });
+    const { page, errors, close } = await residentPage(resident);
+    const question = await submit(resident, 'consultation');
+    const row = page.locator(`.request[data-request="${question.requestId}"]`);
+    await expect.poll(() => row.count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => row.locator('.status').textContent(), { timeout: 30_000 }).toBe(zh.requestStatus.submitted);
+    await staffWrites('dispatcher', staffEvent('reply', 'dispatcher', question.envelope, { text: '今年供暖自 11 月 15 日开始。', channel: 'portal' }));
+    await expect.poll(() => row.locator('.status').textContent(), { timeout: 30_000 }).toBe(zh.requests.answered);
+    expect(await row.locator('.request-answer').textContent()).toBe(`${zh.requests.answerLabel}今年供暖自 11 月 15 日开始。`);
+    // Online, nothing waits for the network.
+    expect(await row.locator('.sending').textContent()).toBe(zh.requests.sent);
+
+    // A visit booked for yesterday: the timeline says so, but no calendar file is offered.
+    const repair = await submit(resident, 'repair');
+    const timeline = await openTimeline(page, repair.requestId);
+    const yesterday = new Date(Date.now() - 24 * 3_600_000).toISOString();
+    await staffWrites('dispatcher', staffEvent('dispatched', 'dispatcher', repair.envelope, { technician: STAFF.technician.name, technicianName: '张师傅', visitAt: yesterday }));
+    await expect.poll(() => timeline.locator('.timeline li[data-type="dispatched"]').count(), { timeout: 30_000 }).toBe(1);
+    expect(await timeline.locator('a[data-ics]').count()).toBe(0);
     expect(errors()).toEqual([]);
     await close();
   }, 120_000);

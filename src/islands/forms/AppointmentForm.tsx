@@ -5,7 +5,7 @@ import { DAY_SLOTS } from '../../db/schema/events/payloads';
 import { MAX_TEXT } from '../../db/schema/events/limits';
 import { BOOKING_HORIZON_DAYS, DAY_SLOT_HOURS, appointmentDays, commitmentLastDay, servedOnAnyDay } from '../../rules/bookingWindows';
 import { ANSWER_LIMITS } from '../../rules/requestState';
-import TextField from '../TextField';
+import TextField, { counterLabels } from '../TextField';
 import { formatDayWithWeekday } from './fieldValues';
 import ContactFieldset, { contactFromPayload, contactFromProfile, contactPayload, type ContactFields } from './ContactFields';
 import { ChoiceField, FormFrame } from './FormParts';
@@ -60,7 +60,6 @@ export default function AppointmentForm(props: RequestFormProps & { initialKind?
     }),
   });
   chosenKind = () => (form.fields.kind || correctingKind || 'appointment-repair') as AppointmentKind;
-  const [kindMissing, setKindMissing] = createSignal(false);
 
   const [now, setNow] = createSignal(Date.now());
   const timer = setInterval(() => setNow(Date.now()), 60_000);
@@ -98,11 +97,10 @@ export default function AppointmentForm(props: RequestFormProps & { initialKind?
   const submit = (e: SubmitEvent) => {
     if (!form.fields.kind && !correctingKind) {
       e.preventDefault();
-      setKindMissing(true);
-      queueMicrotask(() => document.querySelector<HTMLInputElement>(`#${form.idBase}-kind input`)?.focus());
+      // Listed in the summary like every other problem (the summary takes the focus).
+      form.showIssues([{ path: 'kind', id: 'value.choose', message: ta.kindRequired }]);
       return;
     }
-    setKindMissing(false);
     void form.submit(e);
   };
 
@@ -116,7 +114,7 @@ export default function AppointmentForm(props: RequestFormProps & { initialKind?
           labelOf={(k) => props.t.requestKinds[k]}
           value={form.fields.kind}
           onChange={(k) => form.setFields('kind', k)}
-          error={kindMissing() ? ta.kindRequired : undefined}
+          error={form.issueOf('kind')}
         />
       </Show>
       <TextField
@@ -150,7 +148,7 @@ export default function AppointmentForm(props: RequestFormProps & { initialKind?
         onChange={(s) => form.setFields('slot', s)}
         error={form.issueOf('payload.slot')}
       />
-      <TextField id={`${form.idBase}-note`} label={ta.note} hint={t.optional} value={form.fields.note} onInput={(v) => form.setFields('note', v)} error={form.issueOf('payload.note')} multiline maxLength={MAX_TEXT} countLabel={t.count} />
+      <TextField id={`${form.idBase}-note`} label={ta.note} hint={t.optional} value={form.fields.note} onInput={(v) => form.setFields('note', v)} error={form.issueOf('payload.note')} multiline maxLength={MAX_TEXT} {...counterLabels(t)} />
       <ContactFieldset form={form} t={props.t} withAddress />
     </FormFrame>
   );

@@ -1,6 +1,6 @@
 import { Show } from 'solid-js';
 import { MAX_NAME, MAX_TEXT } from '../../db/schema/events/limits';
-import TextField from '../TextField';
+import TextField, { counterLabels } from '../TextField';
 import ContactFieldset, { contactFromPayload, contactFromProfile, contactPayload, type ContactFields } from './ContactFields';
 import { FormFrame } from './FormParts';
 import { compact, createRequestForm, optionalText, type RequestFormProps } from './requestForm';
@@ -36,9 +36,9 @@ export default function MessageForm(props: RequestFormProps & { kind: MessageKin
   });
   return (
     <FormFrame form={form} class={`${props.kind}-form`} t={props.t} title={props.correcting ? props.t.requests.correct : words().title} intro={props.correcting ? undefined : words().intro} submitLabel={words().submit}>
-      <TextField id={`${form.idBase}-text`} label={words().text} value={form.fields.text} onInput={(v) => form.setFields('text', v)} error={form.issueOf(`payload.${textKey}`)} multiline maxLength={MAX_TEXT} countLabel={t.count} />
+      <TextField id={`${form.idBase}-text`} label={words().text} value={form.fields.text} onInput={(v) => form.setFields('text', v)} error={form.issueOf(`payload.${textKey}`)} multiline maxLength={MAX_TEXT} {...counterLabels(t)} />
       <Show when={props.kind === 'praise'}>
-        <TextField id={`${form.idBase}-staff`} label={t.praise.staffName} hint={t.optional} value={form.fields.staffName} onInput={(v) => form.setFields('staffName', v)} error={form.issueOf('payload.staffName')} maxLength={MAX_NAME} countLabel={t.count} />
+        <TextField id={`${form.idBase}-staff`} label={t.praise.staffName} hint={t.optional} value={form.fields.staffName} onInput={(v) => form.setFields('staffName', v)} error={form.issueOf('payload.staffName')} maxLength={MAX_NAME} {...counterLabels(t)} />
       </Show>
       <ContactFieldset form={form} t={props.t} withAddress={false} />
     </FormFrame>

@@ -1,7 +1,7 @@
 import { For } from 'solid-js';
 import { REPAIR_FAULTS } from '../../db/schema/events/payloads';
 import { MAX_TEXT } from '../../db/schema/events/limits';
-import TextField from '../TextField';
+import TextField, { counterLabels } from '../TextField';
 import ContactFieldset, { contactFromPayload, contactFromProfile, contactPayload, type ContactFields } from './ContactFields';
 import { ChoiceField, FormFrame } from './FormParts';
 import { compact, createRequestForm, optionalText, type RequestFormProps } from './requestForm';
@@ -63,7 +63,7 @@ export default function RepairForm(props: RequestFormProps) {
         error={form.issueOf('payload.details')}
         multiline
         maxLength={MAX_TEXT}
-        countLabel={t.count}
+        {...counterLabels(t)}
       />
       <ContactFieldset form={form} t={props.t} withAddress />
       <fieldset class="field" id={`${form.idBase}-times`} aria-describedby={form.issueOf('payload.contactTimes') ? `${form.idBase}-times-error` : undefined}>

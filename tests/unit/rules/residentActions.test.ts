@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../../src/db/schema/index';
 import { requestState } from '../../../src/rules/requestState';
-import { currentRating, finishRecords, finishStep, mayReopen, maySignOff, ratableVisits, residentActions, viewOfScore, visitsOf, type FinishAnswers } from '../../../src/rules/residentActions';
+import { currentRating, finishRecords, finishStep, mayReopen, maySignOff, ratableVisits, residentActions, residentView, viewOfScore, visitsOf, type FinishAnswers } from '../../../src/rules/residentActions';
 import { T0, aRequestHistory, anEvent, resetIds, type Step } from '../builders/events';
 
 beforeEach(() => resetIds());
@@ -163,5 +163,21 @@ describe('the one finish step (issue 21: confirm or "not solved", and the rating
 
   it('viewOfScore: 9–10 very satisfied, 7–8 satisfied, 5–6 average, 1–4 poor', () => {
     expect([10, 9, 8, 7, 6, 5, 4, 1].map(viewOfScore)).toEqual(['very-satisfied', 'very-satisfied', 'satisfied', 'satisfied', 'average', 'average', 'poor', 'poor']);
+  });
+});
+
+describe('what the resident list says (issue 21: states that tell the truth)', () => {
+  it('a consultation answered by a reply says "answered" and carries the answer; a reopening starts over', () => {
+    const asked = aRequestHistory({ kind: 'consultation', steps: [] });
+    expect(residentView(fold(asked), asked)).toEqual({ status: 'submitted', answer: null });
+    const reply = anEvent('reply', { requestId: asked[0]!.requestId, requestKind: 'consultation', at: later(asked), visibility: 'resident', payload: { text: '11 月 15 日开始供暖。', channel: 'portal' } });
+    const answered = [...asked, reply];
+    expect(residentView(fold(answered), answered)).toEqual({ status: 'answered', answer: '11 月 15 日开始供暖。' });
+  });
+
+  it('a repair in progress keeps its own status even with a reply', () => {
+    const events = repair(['accepted', 'dispatched']);
+    const reply = anEvent('reply', { requestId: events[0]!.requestId, at: later(events), visibility: 'resident', payload: { text: '明天上午到。', channel: 'portal' } });
+    expect(residentView(fold([...events, reply]), [...events, reply]).status).toBe('dispatched');
   });
 });
