@@ -83,7 +83,7 @@ function RequestRow(props: { lang: Lang; t: AppStrings; device: BrowserDevice; i
       </p>
       <p class="request-meta">
         {fill(t.requests.submittedAt, { time: formatMoment(props.lang, props.item.state?.submittedAt ?? props.item.lastAt) })}
-        <Show when={view()}>{(v) => <> · <span class="status" data-status={v().status}>{v().status === 'answered' ? t.requests.answered : t.requestStatus[v().status as RequestStatus]}</span></>}</Show>
+        <Show when={view()}>{(v) => <> · <span class="request-status" data-status={v().status}>{v().status === 'answered' ? t.requests.answered : t.requestStatus[v().status as RequestStatus]}</span></>}</Show>
         <Show when={!props.item.refused.length}>
           {' '}· <span class="sending" data-sending={props.item.waiting > 0 ? 'waiting' : 'sent'}>{sending()}</span>
         </Show>

@@ -394,9 +394,9 @@ describe('states that tell the truth (issue 21)', () => {
     const question = await submit(resident, 'consultation');
     const row = page.locator(`.request[data-request="${question.requestId}"]`);
     await expect.poll(() => row.count(), { timeout: 30_000 }).toBe(1);
-    await expect.poll(() => row.locator('.status').textContent(), { timeout: 30_000 }).toBe(zh.requestStatus.submitted);
+    await expect.poll(() => row.locator('.request-status').textContent(), { timeout: 30_000 }).toBe(zh.requestStatus.submitted);
     await staffWrites('dispatcher', staffEvent('reply', 'dispatcher', question.envelope, { text: '今年供暖自 11 月 15 日开始。', channel: 'portal' }));
-    await expect.poll(() => row.locator('.status').textContent(), { timeout: 30_000 }).toBe(zh.requests.answered);
+    await expect.poll(() => row.locator('.request-status').textContent(), { timeout: 30_000 }).toBe(zh.requests.answered);
     expect(await row.locator('.request-answer').textContent()).toBe(`${zh.requests.answerLabel}今年供暖自 11 月 15 日开始。`);
     // Online, nothing waits for the network.
     expect(await row.locator('.sending').textContent()).toBe(zh.requests.sent);

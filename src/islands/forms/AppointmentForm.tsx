@@ -46,7 +46,7 @@ export default function AppointmentForm(props: RequestFormProps & { initialKind?
       compact({
         channel: 'portal',
         preferredDate: f.date,
-        slot: f.slot || undefined,
+        slot: f.slot, // '' when not chosen: the message asks to choose it
         note: optionalText(f.note),
         address: f.address.trim(),
         ...contactPayload(f),

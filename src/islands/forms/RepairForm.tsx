@@ -28,7 +28,8 @@ export default function RepairForm(props: RequestFormProps) {
     toPayload: (f) =>
       compact({
         channel: 'portal',
-        fault: f.fault || undefined,
+        // Sent empty when not chosen, so the schema's message asks to choose it.
+        fault: f.fault,
         details: optionalText(f.details),
         address: f.address.trim(),
         ...contactPayload(f),
