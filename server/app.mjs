@@ -187,7 +187,8 @@ export function createApp({
     res.type(path.extname(served.file));
     setFileHeaders(res, currentDist(), served.file, served.stat);
     res.sendFile(served.copy, { dotfiles: 'deny', etag: true, lastModified: true }, (err) => {
-      if (err) next(err.status === 404 ? undefined : err);
+      // A copy gone since the check (a rebuild): the static handler answers instead.
+      if (err) next(/** @type {{ status?: number }} */ (err).status === 404 ? undefined : err);
     });
   });
 

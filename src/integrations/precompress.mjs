@@ -19,7 +19,10 @@ export const PRECOMPRESSED = /\.(html|js|mjs|css|svg|webmanifest|json|txt|xml)$/
 /** Below this a compressed copy saves less than its headers cost. */
 const MIN_BYTES = 1024;
 
-/** @param {string} dir */
+/**
+ * @param {string} dir
+ * @returns {AsyncGenerator<string>}
+ */
 async function* filesUnder(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);

@@ -1,7 +1,8 @@
-import { For, Show, createMemo, createSignal } from 'solid-js';
+import { Show, createMemo, createSignal } from 'solid-js';
 import { fill, type AppStrings, type Lang } from '../i18n';
 import type { BrowserDevice } from '../db/device/browserDevice';
-import { VIEWS, type View } from '../db/schema/events/fields';
+import type { View } from '../db/schema/events/fields';
+import { ScoreField, ViewField } from './RatingFields';
 import { MAX_TEXT } from '../db/schema/events/limits';
 import type { DescribedIssue } from '../db/schema/messages';
 import type { RequestState } from '../rules/requestState';
@@ -11,8 +12,6 @@ import { formatMoment } from './format';
 import ErrorSummary from './ErrorSummary';
 import SignaturePad from './SignaturePad';
 import TextField, { counterLabels } from './TextField';
-
-const SCORES = [10, 9, 8, 7, 6, 5, 4, 3, 2, 1] as const;
 
 /**
  * The one finish step of a request (src/rules/residentActions.ts finishStep): "solved" (with a
@@ -80,48 +79,6 @@ export default function FinishRequest(props: { lang: Lang; t: AppStrings; device
     props.onDone(solved() === 'no' ? t.reopened : t.saved);
   };
 
-  const score = (field: 'attitude' | 'ability', value: () => string, set: (v: string) => void) => (
-    <div class="field">
-      <label for={`${idBase}-${field}`}>{r[field]}</label>
-      <select
-        id={`${idBase}-${field}`}
-        value={value()}
-        onChange={(e) => set(e.currentTarget.value)}
-        aria-invalid={issueOf(`payload.${field}`) ? 'true' : undefined}
-        aria-describedby={issueOf(`payload.${field}`) ? `${idBase}-${field}-error` : undefined}
-      >
-        <option value="">{r.choose}</option>
-        <For each={SCORES}>{(n) => <option value={String(n)} selected={value() === String(n)}>{fill(r.scoreOption, { n })}</option>}</For>
-      </select>
-      <Show when={issueOf(`payload.${field}`)}>
-        <p id={`${idBase}-${field}-error`} class="field-error">
-          {issueOf(`payload.${field}`)}
-        </p>
-      </Show>
-    </div>
-  );
-
-  const point = (name: 'arrival' | 'promises', value: () => View | '', set: (v: View) => void) => (
-    <fieldset class="field view-point" aria-describedby={issueOf(`payload.view.${name}`) ? `${idBase}-${name}-error` : undefined}>
-      <legend>{r.points[name]}</legend>
-      <div class="choices">
-        <For each={VIEWS}>
-          {(v) => (
-            <label class="choice">
-              <input type="radio" name={`${idBase}-${name}`} value={v} checked={value() === v} onChange={() => set(v)} />
-              {r.views[v]}
-            </label>
-          )}
-        </For>
-      </div>
-      <Show when={issueOf(`payload.view.${name}`)}>
-        <p id={`${idBase}-${name}-error`} class="field-error">
-          {issueOf(`payload.view.${name}`)}
-        </p>
-      </Show>
-    </fieldset>
-  );
-
   const visit = createMemo(() => props.step.visit);
   return (
     <form class="form finish" onSubmit={submit} novalidate aria-labelledby={`${idBase}-title`}>
@@ -158,10 +115,10 @@ export default function FinishRequest(props: { lang: Lang; t: AppStrings; device
           <section class="finish-rating" aria-labelledby={`${idBase}-rating`}>
             <h4 id={`${idBase}-rating`}>{r.optionalTitle}</h4>
             <p class="hint">{fill(r.visit, { name: v().technicianName ?? r.technician, time: formatMoment(props.lang, v().at) })}</p>
-            {score('attitude', attitude, setAttitude)}
-            {score('ability', ability, setAbility)}
-            {point('arrival', arrival, setArrival)}
-            {point('promises', promises, setPromises)}
+            <ScoreField t={r} idBase={idBase} field="attitude" value={attitude()} onChange={setAttitude} error={issueOf('payload.attitude')} />
+            <ScoreField t={r} idBase={idBase} field="ability" value={ability()} onChange={setAbility} error={issueOf('payload.ability')} />
+            <ViewField t={r} idBase={idBase} point="arrival" value={arrival()} onChange={setArrival} error={issueOf('payload.view.arrival')} />
+            <ViewField t={r} idBase={idBase} point="promises" value={promises()} onChange={setPromises} error={issueOf('payload.view.promises')} />
           </section>
         )}
       </Show>

@@ -1,8 +1,9 @@
-import { For, Show, createMemo, createSignal } from 'solid-js';
+import { For, createMemo, createSignal } from 'solid-js';
 import { fill, type AppStrings, type Lang } from '../i18n';
 import type { BrowserDevice } from '../db/device/browserDevice';
 import type { EventRecord } from '../db/schema/events/event';
-import { VIEWS, type View } from '../db/schema/events/fields';
+import type { View } from '../db/schema/events/fields';
+import { ScoreField, ViewField } from './RatingFields';
 import type { DescribedIssue } from '../db/schema/messages';
 import type { RequestState } from '../rules/requestState';
 import { currentRating, viewOfScore, type RatableVisit } from '../rules/residentActions';
@@ -13,7 +14,6 @@ import ErrorSummary from './ErrorSummary';
 /** The points asked as they are: attitude and skill are read from the 1–10 scores (viewOfScore), so they are not asked twice. */
 const POINTS = ['arrival', 'promises'] as const;
 type Point = (typeof POINTS)[number];
-const SCORES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
 
 /**
  * Changes the rating of one visit: scores 1–10 for service attitude and professional ability,
@@ -57,27 +57,6 @@ export default function RateVisit(props: { lang: Lang; t: AppStrings; device: Br
     props.onDone(t.saved);
   };
 
-  const score = (field: 'attitude' | 'ability', value: () => string, set: (v: string) => void) => (
-    <div class="field">
-      <label for={`${idBase}-${field}`}>{t[field]}</label>
-      <select
-        id={`${idBase}-${field}`}
-        value={value()}
-        onChange={(e) => set(e.currentTarget.value)}
-        aria-invalid={issueOf(`payload.${field}`) ? 'true' : undefined}
-        aria-describedby={issueOf(`payload.${field}`) ? `${idBase}-${field}-error` : undefined}
-      >
-        <option value="">{t.choose}</option>
-        <For each={SCORES}>{(n) => <option value={String(n)} selected={value() === String(n)}>{n}</option>}</For>
-      </select>
-      <Show when={issueOf(`payload.${field}`)}>
-        <p id={`${idBase}-${field}-error`} class="field-error">
-          {issueOf(`payload.${field}`)}
-        </p>
-      </Show>
-    </div>
-  );
-
   return (
     <form class="form rate-visit" data-visit={props.visit.id} onSubmit={submit} novalidate aria-labelledby={`${idBase}-title`}>
       <h3 id={`${idBase}-title`}>{t.title}</h3>
@@ -86,29 +65,10 @@ export default function RateVisit(props: { lang: Lang; t: AppStrings; device: Br
         {current() ? fill(t.current, { attitude: current()!.attitude, ability: current()!.ability, time: formatMoment(props.lang, current()!.ratedAt) }) : t.none}
       </p>
       <ErrorSummary id={`${idBase}-errors`} intro={t.fixErrors} issues={issues()} />
-      {score('attitude', attitude, setAttitude)}
-      {score('ability', ability, setAbility)}
+      <ScoreField t={t} idBase={idBase} field="attitude" value={attitude()} onChange={setAttitude} error={issueOf('payload.attitude')} />
+      <ScoreField t={t} idBase={idBase} field="ability" value={ability()} onChange={setAbility} error={issueOf('payload.ability')} />
       <For each={POINTS}>
-        {(point) => (
-          <fieldset class="field view-point" aria-describedby={issueOf(`payload.view.${point}`) ? `${idBase}-${point}-error` : undefined}>
-            <legend>{t.points[point]}</legend>
-            <div class="choices">
-              <For each={VIEWS}>
-                {(v) => (
-                  <label class="choice">
-                    <input type="radio" name={`${idBase}-${point}`} value={v} checked={view()[point] === v} onChange={() => setView({ ...view(), [point]: v })} />
-                    {t.views[v]}
-                  </label>
-                )}
-              </For>
-            </div>
-            <Show when={issueOf(`payload.view.${point}`)}>
-              <p id={`${idBase}-${point}-error`} class="field-error">
-                {issueOf(`payload.view.${point}`)}
-              </p>
-            </Show>
-          </fieldset>
-        )}
+        {(point) => <ViewField t={t} idBase={idBase} point={point} value={view()[point]} onChange={(v) => setView({ ...view(), [point]: v })} error={issueOf(`payload.view.${point}`)} />}
       </For>
       <button type="submit" class="button" disabled={busy()}>
         {current() ? t.change : t.submit}
