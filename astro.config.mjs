@@ -2,6 +2,7 @@
 import { defineConfig } from 'astro/config';
 import solid from '@astrojs/solid-js';
 import serviceWorker from './src/integrations/serviceWorker.mjs';
+import precompress from './src/integrations/precompress.mjs';
 
 // A static site: every page is HTML built ahead of time, served by server/main.mjs,
 // and precached by the service worker so residents can read it offline.
@@ -10,7 +11,8 @@ export default defineConfig({
   site: process.env.HEARTHLINE_SITE_URL ?? 'http://127.0.0.1:4321',
   trailingSlash: 'always',
   build: { format: 'directory', inlineStylesheets: 'always' },
-  integrations: [solid(), serviceWorker()],
+  // precompress last: it compresses what the others wrote (sw.js included).
+  integrations: [solid(), serviceWorker(), precompress()],
   devToolbar: { enabled: false },
   // Policies carry no code; Shiki's inline styles would also break the strict CSP.
   markdown: { syntaxHighlight: false },

@@ -17,7 +17,8 @@
 import compression from 'compression';
 import express from 'express';
 import { readFile } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { PRECOMPRESSED } from '../src/integrations/precompress.mjs';
 import path from 'node:path';
 import { ASSET_CSP, WORKER_CSP, htmlCsp } from './csp.mjs';
 import { ROOT } from './build.mjs';
@@ -145,6 +146,32 @@ export function createApp({
     res.redirect(301, `${req.path}/${query}`);
   });
 
+  /**
+   * The headers of a file of dist (caching, CSP), for the static handler and for its
+   * precompressed copy alike.
+   * @param {import('express').Response} res @param {string} dist @param {string} file @param {{ mtimeMs: number }} stat
+   */
+  function setFileHeaders(res, dist, file, stat) {
+    const rel = path.relative(dist, file).split(path.sep).join('/');
+    const base = path.posix.basename(rel);
+    if (base.endsWith('.html')) {
+      res.setHeader('Cache-Control', HTML_CACHE);
+      res.setHeader('Content-Security-Policy', cspForHtmlFile(file, stat.mtimeMs));
+    } else if (base === 'sw.js') {
+      res.setHeader('Cache-Control', HTML_CACHE);
+      res.setHeader('Content-Security-Policy', WORKER_CSP);
+      res.setHeader('Service-Worker-Allowed', '/');
+    } else if (base.endsWith('.webmanifest')) {
+      res.setHeader('Cache-Control', HTML_CACHE);
+      res.setHeader('Content-Type', 'application/manifest+json; charset=utf-8');
+    } else if (rel.startsWith('_astro/')) {
+      res.setHeader('Cache-Control', IMMUTABLE_CACHE);
+    } else {
+      if (/^workbox-[\w-]+\.js$/.test(base)) res.setHeader('Content-Security-Policy', WORKER_CSP);
+      res.setHeader('Cache-Control', SHORT_CACHE);
+    }
+  }
+
   /** @param {string} dist */
   const serveStatic = (dist) =>
     express.static(dist, {
@@ -155,26 +182,26 @@ export function createApp({
       etag: true,
       lastModified: true,
       setHeaders(res, file, stat) {
-        const rel = path.relative(dist, file).split(path.sep).join('/');
-        const base = path.posix.basename(rel);
-        if (base.endsWith('.html')) {
-          res.setHeader('Cache-Control', HTML_CACHE);
-          res.setHeader('Content-Security-Policy', cspForHtmlFile(file, stat.mtimeMs));
-        } else if (base === 'sw.js') {
-          res.setHeader('Cache-Control', HTML_CACHE);
-          res.setHeader('Content-Security-Policy', WORKER_CSP);
-          res.setHeader('Service-Worker-Allowed', '/');
-        } else if (base.endsWith('.webmanifest')) {
-          res.setHeader('Cache-Control', HTML_CACHE);
-          res.setHeader('Content-Type', 'application/manifest+json; charset=utf-8');
-        } else if (rel.startsWith('_astro/')) {
-          res.setHeader('Cache-Control', IMMUTABLE_CACHE);
-        } else {
-          if (/^workbox-[\w-]+\.js$/.test(base)) res.setHeader('Content-Security-Policy', WORKER_CSP);
-          res.setHeader('Cache-Control', SHORT_CACHE);
-        }
+        setFileHeaders(res, dist, file, stat);
       },
     });
+
+  // The Brotli or gzip copy made at build (src/integrations/precompress.mjs), when the browser
+  // takes it: the server compresses nothing per request for these files.
+  app.use((req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    const served = precompressedCopy(currentDist(), req.path, req.acceptsEncodings('br', 'gzip'));
+    if (!served) return next();
+    res.setHeader('Content-Encoding', served.encoding);
+    res.setHeader('Vary', 'Accept-Encoding');
+    res.type(path.extname(served.file));
+    setFileHeaders(res, currentDist(), served.file, served.stat);
+    res.sendFile(served.copy, { dotfiles: 'deny', etag: true, lastModified: true }, (err) => {
+      // A copy gone since the check (a rebuild): the static handler answers instead.
+      if (err) next(/** @type {{ status?: number }} */ (err).status === 404 ? undefined : err);
+    });
+  });
+
   /** One static handler per served folder (one, or two while a new build is swapped in). */
   /** @type {Map<string, import('express').RequestHandler>} */
   const staticHandlers = new Map();
@@ -234,4 +261,34 @@ export function createApp({
   app.use(onError);
 
   return app;
+}
+
+/**
+ * The precompressed copy of the file a request path names in `dist` (`/x/` is `/x/index.html`),
+ * in the encoding the browser prefers: null when it takes neither, the file is not one that is
+ * precompressed, or either file is missing (then the static handler answers as before).
+ * @param {string} dist @param {string} urlPath @param {string | false} accepted
+ * @returns {{ file: string; copy: string; encoding: 'br' | 'gzip'; stat: import('node:fs').Stats } | null}
+ */
+export function precompressedCopy(dist, urlPath, accepted) {
+  if (accepted !== 'br' && accepted !== 'gzip') return null;
+  let decoded;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  const target = decoded.endsWith('/') ? `${decoded}index.html` : decoded;
+  if (!PRECOMPRESSED.test(target) || path.posix.basename(target).startsWith('.')) return null;
+  const file = path.join(dist, target);
+  if (!file.startsWith(dist + path.sep)) return null;
+  const copy = `${file}.${accepted === 'br' ? 'br' : 'gz'}`;
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile() || !existsSync(copy)) return null;
+    return { file, copy, encoding: accepted, stat };
+  } catch {
+    return null;
+  }
 }

@@ -70,6 +70,7 @@ export function appStrings(lang: Lang) {
     account: t.account,
     emergency: t.emergency,
     customerAccess: t.customerAccess,
+    duration: t.duration,
   };
 }
 export type AppStrings = ReturnType<typeof appStrings>;

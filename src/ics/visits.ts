@@ -90,3 +90,8 @@ export function visitCalendarEvent(requestId: string, time: VisitTime, words: Vi
     ...(time.address !== null ? { location: time.address } : {}),
   };
 }
+
+/** Whether a visit is still to come at `nowMs` (it has not ended): only those go to a calendar. */
+export function isToCome(time: VisitTime, nowMs: number): boolean {
+  return time.end > nowMs;
+}

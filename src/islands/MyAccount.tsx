@@ -5,6 +5,7 @@ import type { AccountMessageId } from '../db/schema/accounts';
 import { MAX_ADDRESS, MAX_NAME } from '../db/schema/events/limits';
 import TextField from './TextField';
 import { maskPhone } from './privacy';
+import { communityName } from './placeNames';
 
 /**
  * "My account": the resident's account number, community, and the contact details every form
@@ -65,7 +66,7 @@ export default function MyAccount(props: { t: AppStrings; device: BrowserDevice 
               <dt>{t.accountNumber}</dt>
               <dd>{profile()?.accountNumber ?? t.notSet}</dd>
               <dt>{t.community}</dt>
-              <dd>{profile()?.community ?? t.notSet}</dd>
+              <dd>{profile()?.community ? communityName(profile()!.community!, t.communityLoading) : t.notSet}</dd>
               <dt>{t.phone}</dt>
               <dd data-field="phone">{profile()?.phone ? maskPhone(profile()!.phone) : t.notSet}</dd>
               <dt>{t.contactName}</dt>

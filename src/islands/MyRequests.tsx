@@ -3,6 +3,8 @@ import { fill, type AppStrings, type Lang } from '../i18n';
 import type { RequestListItem } from '../db/device/requestList';
 import type { BrowserDevice } from '../db/device/browserDevice';
 import { unseenUpdates, seenMarkOf } from '../rules/updates';
+import { residentView } from '../rules/residentActions';
+import type { RequestStatus } from '../rules/requestState';
 import { fromObservable } from './reactive';
 import { formatMoment, refusalReason, shortRequestNumber } from './format';
 import RequestForm, { choiceOfKind } from './forms/RequestForm';
@@ -66,6 +68,7 @@ function RequestRow(props: { lang: Lang; t: AppStrings; device: BrowserDevice; i
     setNewIds(new Set(unseen().map((e) => e.id)));
     props.seen.see(props.item.requestId, seenMarkOf(props.item.events));
   };
+  const view = createMemo(() => (props.item.state ? residentView(props.item.state, props.item.events) : null));
   const sending = () => (props.item.waiting > 0 ? t.requests.waiting : t.requests.sent);
   return (
     <li class="request" data-request={props.item.requestId} data-waiting={props.item.waiting > 0 ? 'yes' : 'no'} data-refused={props.item.refused.length ? 'yes' : 'no'}>
@@ -80,11 +83,19 @@ function RequestRow(props: { lang: Lang; t: AppStrings; device: BrowserDevice; i
       </p>
       <p class="request-meta">
         {fill(t.requests.submittedAt, { time: formatMoment(props.lang, props.item.state?.submittedAt ?? props.item.lastAt) })}
-        <Show when={props.item.state}> · {t.requestStatus[props.item.state!.status]}</Show>
+        <Show when={view()}>{(v) => <> · <span class="request-status" data-status={v().status}>{v().status === 'answered' ? t.requests.answered : t.requestStatus[v().status as RequestStatus]}</span></>}</Show>
         <Show when={!props.item.refused.length}>
           {' '}· <span class="sending" data-sending={props.item.waiting > 0 ? 'waiting' : 'sent'}>{sending()}</span>
         </Show>
       </p>
+      <Show when={view()?.answer}>
+        {(answer) => (
+          <p class="request-answer">
+            <strong>{t.requests.answerLabel}</strong>
+            {answer()}
+          </p>
+        )}
+      </Show>
       <Show when={props.item.state}>
         <details class="request-progress" on:toggle={(e) => opened((e.currentTarget as HTMLDetailsElement).open)}>
           <summary>{t.timeline.title}</summary>

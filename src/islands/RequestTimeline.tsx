@@ -4,9 +4,10 @@ import type { BrowserDevice } from '../db/device/browserDevice';
 import type { EventRecord } from '../db/schema/events/event';
 import type { RequestState } from '../rules/requestState';
 import { visibleTimeline } from '../rules/requestState';
-import { residentActions } from '../rules/residentActions';
+import { finishStep } from '../rules/residentActions';
+import { stationName } from './placeNames';
 import { buildCalendar } from '../ics/icalendar';
-import { PRODUCT_ID, visitCalendarEvent, visitTime, type VisitTime } from '../ics/visits';
+import { PRODUCT_ID, isToCome, visitCalendarEvent, visitTime, type VisitTime } from '../ics/visits';
 import { fromObservable } from './reactive';
 import { formatDay, formatMoment, shortRequestNumber } from './format';
 
@@ -34,9 +35,12 @@ export default function RequestTimeline(props: {
   const detail = (event: EventRecord): string | null => {
     switch (event.type) {
       case 'accepted':
-        return props.state?.owner ? fill(t.timeline.owner, { name: props.state.owner }) : null;
+        // Never a login: the resident is told someone is in charge (staff names are not theirs to see).
+        return props.state?.owner ? t.timeline.owner : null;
       case 'dispatched':
-        return fill(t.timeline.visit, { name: event.payload.technicianName, time: moment(event.payload.visitAt) });
+        return fill(t.timeline.visit, { name: event.payload.technicianName || t.timeline.technician, time: moment(event.payload.visitAt) });
+      case 'routed':
+        return event.payload.toStation ? fill(t.timeline.routedTo, { station: stationName(event.payload.toStation, t.timeline.anotherStation) }) : null;
       case 'late-notice':
         return `${fill(t.timeline.lateNotice, { time: moment(event.payload.newVisitAt) })} · ${fill(t.timeline.reason, { reason: event.payload.reason })}`;
       case 'nobody-home':
@@ -63,12 +67,16 @@ export default function RequestTimeline(props: {
         return null;
     }
   };
-  const actions = createMemo(() => (props.state ? residentActions(props.state, events()) : null));
-  const hasPanel = () => {
-    const a = actions();
-    return !!a && (a.signOff || a.reopen || a.rate.length > 0 || props.state?.temperatureTest != null);
-  };
-  const visit = createMemo(() => (props.state ? visitTime(props.state, events()) : null));
+  const step = createMemo(() => (props.state ? finishStep(props.state, events()) : null));
+  const hasPanel = () => step() !== null || props.state?.temperatureTest != null;
+  // A calendar file only for a visit still to come (checked each minute: a visit ends while the page is open).
+  const [now, setNow] = createSignal(Date.now());
+  const clock = setInterval(() => setNow(Date.now()), 60_000);
+  onCleanup(() => clearInterval(clock));
+  const visit = createMemo(() => {
+    const time = props.state ? visitTime(props.state, events()) : null;
+    return time && isToCome(time, now()) ? time : null;
+  });
   // What a form just recorded: said here, outside the form (which may go once the state moves on).
   const [notice, setNotice] = createSignal('');
   let noticeEl!: HTMLParagraphElement;
@@ -99,7 +107,7 @@ export default function RequestTimeline(props: {
       </Show>
       <Show when={visit()}>{(time) => <CalendarLink lang={props.lang} t={t} requestId={props.requestId} state={props.state!} time={time()} />}</Show>
       <Show when={hasPanel()}>
-        <RequestActions lang={props.lang} t={t} device={props.device} state={props.state!} events={events()} actions={actions()!} onDone={done} />
+        <RequestActions lang={props.lang} t={t} device={props.device} state={props.state!} events={events()} step={step()} onDone={done} />
       </Show>
       <p ref={noticeEl} class="action-notice" role="status" tabindex="-1">
         {notice()}
@@ -117,7 +125,7 @@ function CalendarLink(props: { lang: Lang; t: AppStrings; requestId: string; sta
     const time = props.time;
     const summary =
       time.kind === 'booked'
-        ? fill(t.timeline.icsBooked, { kind: kind(), name: time.technicianName ?? '' })
+        ? fill(t.timeline.icsBooked, { kind: kind(), name: time.technicianName || t.timeline.technician })
         : fill(t.timeline.icsAppointment, { kind: kind(), slot: t.timeline.slots[slot()] });
     const description = fill(t.timeline.icsDescription, { id: shortRequestNumber(props.requestId), time: formatMoment(props.lang, time.start) });
     const file = buildCalendar({ productId: PRODUCT_ID, events: [visitCalendarEvent(props.requestId, time, { summary, description })] });

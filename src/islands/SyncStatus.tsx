@@ -1,13 +1,15 @@
-import { Show, createSignal, createMemo } from 'solid-js';
+import { Show, createMemo, lazy } from 'solid-js';
 import { fill, type AppStrings, type Lang } from '../i18n';
 
 /** The strings the status signal needs (only these are put into every signed-in page for it). */
 export type SyncStrings = Pick<AppStrings, 'session' | 'sync'>;
 import type { SyncStatus as Status } from '../db/device/syncStatus';
 import { displayName } from '../db/device/sessionStore';
-import { fromObservable, loadDeviceLayer, useDevice } from './reactive';
-import TextField from './TextField';
+import { fromObservable, useDevice } from './reactive';
 import { formatMoment } from './format';
+
+// Shown only when a session has expired: loaded then, so the page's first script stays small.
+const SignInAgain = lazy(() => import('./SignInAgain'));
 
 /**
  * The sync status signal, on every signed-in page: online or offline, how many records wait,
@@ -61,32 +63,5 @@ export default function SyncStatus(props: { lang: Lang; t: SyncStrings }) {
         );
       }}
     </Show>
-  );
-}
-
-function SignInAgain(props: { lang: Lang; t: SyncStrings; name: string }) {
-  const t = props.t;
-  const [password, setPassword] = createSignal('');
-  const [error, setError] = createSignal<string | null>(null);
-  const [busy, setBusy] = createSignal(false);
-  const submit = async (e: SubmitEvent) => {
-    e.preventDefault();
-    if (!password()) return setError(fill(t.session.required, { field: t.session.password }));
-    setBusy(true);
-    const result = await (await loadDeviceLayer()).signInAgain(password());
-    setBusy(false);
-    if (result.ok) {
-      setPassword('');
-      setError(null);
-    } else setError(t.session[result.messageId]);
-  };
-  return (
-    <form class="sign-in-again" onSubmit={submit} aria-labelledby="sign-in-again-title" novalidate>
-      <h2 id="sign-in-again-title">{t.session.signInAgainTitle}</h2>
-      <p>{t.session.signInAgainBody}</p>
-      <p>{fill(t.session.signedInAs, { name: props.name })}</p>
-      <TextField id="sign-in-again-password" type="password" label={t.session.password} value={password()} onInput={setPassword} error={error() ?? undefined} autocomplete="current-password" />
-      <button type="submit" class="button" disabled={busy()}>{busy() ? t.session.signingIn : t.session.signInAgain}</button>
-    </form>
   );
 }

@@ -3,7 +3,8 @@ import type { BrowserDevice } from '../db/device/browserDevice';
 import { composeFollowUp, stationOfResident } from '../db/device/compose';
 import type { RecordResult } from '../db/device/database';
 import type { EventType } from '../db/schema/events/event';
-import type { DescribedIssue } from '../db/schema/messages';
+import { describeEventIssues, type DescribedIssue } from '../db/schema/messages';
+import { parseEvent } from '../db/schema/events/event';
 import type { RequestState } from '../rules/requestState';
 
 /**
@@ -13,9 +14,38 @@ import type { RequestState } from '../rules/requestState';
  * request's station unless staff handed it on.
  */
 export function recordFollowUp(device: BrowserDevice, lang: Lang, state: RequestState, type: EventType, payload: unknown): Promise<RecordResult> {
+  return device.record(compose(device, state, type, payload), lang);
+}
+
+function compose(device: BrowserDevice, state: RequestState, type: EventType, payload: unknown): Record<string, unknown> {
   const writer = { session: device.session, deviceId: device.deviceId };
   const request = { requestId: state.requestId, requestKind: state.kind, resident: state.resident, station: stationOfResident(device.session) ?? state.station };
-  return device.record(composeFollowUp(writer, request, type, payload, 'resident'), lang);
+  return composeFollowUp(writer, request, type, payload, 'resident');
+}
+
+/**
+ * The schema's issues of several events a form records together, before any is stored (the
+ * finish form: a rating and a sign-off), so a refused one never leaves the other recorded alone.
+ */
+export function checkFollowUps(device: BrowserDevice, lang: Lang, state: RequestState, records: readonly { type: EventType; payload: unknown }[]): DescribedIssue[] {
+  return records.flatMap((r) => {
+    const parsed = parseEvent(compose(device, state, r.type, r.payload));
+    return parsed.success ? [] : describeEventIssues(parsed.issues, lang);
+  });
+}
+
+/** Records several events in order; stops at the first refusal and returns it. */
+export async function recordFollowUps(
+  device: BrowserDevice,
+  lang: Lang,
+  state: RequestState,
+  records: readonly { type: EventType; payload: unknown }[],
+): Promise<{ ok: true } | { ok: false; issues: DescribedIssue[] }> {
+  for (const r of records) {
+    const result = await recordFollowUp(device, lang, state, r.type, r.payload);
+    if (!result.ok) return { ok: false, issues: issuesOf(result) };
+  }
+  return { ok: true };
 }
 
 /** The issues of a refused record, or the whole reason when none is about a field. */

@@ -11,6 +11,19 @@ export function formatMoment(lang: Lang, at: number | string): string {
   }).format(new Date(at));
 }
 
+/**
+ * A deadline as people read it: one that ends at China midnight is "the day's 24:00" (a limit
+ * in days ends at 24:00 of its last day, domain.md "Counting days"), not the next day's 00:00,
+ * which reads as a day later than promised.
+ */
+export function formatDeadline(lang: Lang, at: number | string): string {
+  const ms = new Date(at).getTime();
+  if (Number.isFinite(ms) && (ms + 8 * 3_600_000) % 86_400_000 === 0) {
+    return `${formatDay(lang, ms - 1)} 24:00`;
+  }
+  return formatMoment(lang, at);
+}
+
 /** A calendar day as people in the service area read it (China time): "12月3日" / "Dec 3". */
 export function formatDay(lang: Lang, at: number | string): string {
   return new Intl.DateTimeFormat(lang, { timeZone: 'Asia/Shanghai', month: 'short', day: 'numeric' }).format(new Date(at));

@@ -1,5 +1,6 @@
 import { APPOINTMENT_KINDS, type RequestKind } from '../db/schema/requestKind';
-import { addCalendarDays, chinaDay, chinaStartOfDay, parseClock, toEpochMs, weekdayOf, HOUR_MS, type DayIso, type Instant } from './chinaTime';
+import { addCalendarDays, chinaDay, chinaStartOfDay, parseClock, weekdayOf, type DayIso, type Instant } from './chinaTime';
+import { deadlineMs } from './deadlines';
 import { CN_CALENDAR, MissingCalendarYearError, type WorkingDayCalendar } from './calendar/index';
 import { ANSWER_LIMITS } from './requestState';
 import { isWorkingDay } from './workingDays';
@@ -9,12 +10,13 @@ import { isWorkingDay } from './workingDays';
  * written (the event's `at`), never by the clock of whoever reads it later: a request written
  * offline on Friday night and sent on Monday is judged as of Friday night.
  *
- * In-home appointments are offered only inside the time the commitments give the utility to
- * serve them (004: installation within 2 working days, repair and safety inspection within 1;
- * appliance installation and repair within 24 hours), so a resident can never book a date the
- * utility has promised to beat. These limits are ANSWER_LIMITS (requestState.ts), the same
- * table the "answer due by" of every request uses; tests/unit/rules/bookingWindows.test.ts
- * checks it against content/commitments/2024.yaml.
+ * The commitments (004: installation within 2 working days, repair and safety inspection
+ * within 1; appliance installation and repair within 24 hours) are the latest the utility may
+ * come when the resident wants the earliest visit, not the resident's only days (domain.md,
+ * "Appointments the resident dates"): any day the utility serves that kind is offered, from
+ * the day after the request to BOOKING_HORIZON_DAYS after it, and a visit booked for a later
+ * day is due on that day (bookedVisitDueMs). These limits are ANSWER_LIMITS (requestState.ts);
+ * tests/unit/rules/bookingWindows.test.ts checks them against content/commitments/2024.yaml.
  */
 
 /** In-home visits happen between these times (a utility's choice; the seeds name none). */
@@ -26,8 +28,11 @@ export const DAY_SLOT_HOURS = {
   afternoon: { from: '13:00', to: '18:00' },
 } as const;
 
-/** Kinds with no time limit in the commitments (meter reading, appliance safety check) are offered this many working days. */
-export const OPEN_APPOINTMENT_WORKING_DAYS = 10;
+/**
+ * How far ahead a resident may book an in-home visit, in calendar days after the day they ask
+ * (a utility's choice: its technicians' rota is planned about a month ahead).
+ */
+export const BOOKING_HORIZON_DAYS = 30;
 
 /** A temperature test may be asked for today (a walk-in at the hall: "this afternoon") or on any of the next this-many days. */
 export const TEMPERATURE_TEST_BOOKING_DAYS = 14;
@@ -48,27 +53,66 @@ export function probablyWorkingDay(day: DayIso, calendar: WorkingDayCalendar = C
 }
 
 /**
- * The days an in-home appointment of `kind` written at `at` may be booked for, earliest first.
- * Never the day it is written (a same-day slot may already have passed); then:
- * - a limit in working days: the working days up to the Nth working day after `at`'s day;
- * - a limit in hours (or days): every day that starts before the limit runs out;
- * - no limit: the next OPEN_APPOINTMENT_WORKING_DAYS working days.
+ * Whether the utility serves `kind` on any day of the week: the kinds promised within hours
+ * (appliance installation and repair, 24 hours) are served at weekends too; the kinds promised
+ * in working days, or with no promise (meter reading, appliance safety check), on working days.
  */
-export function appointmentDays(kind: RequestKind, at: Instant, calendar: WorkingDayCalendar = CN_CALENDAR): DayIso[] {
+export function servedOnAnyDay(kind: RequestKind): boolean {
   const limit = ANSWER_LIMITS[kind];
+  return limit !== undefined && limit.unit !== 'working-days';
+}
+
+/**
+ * The days an in-home appointment of `kind` written at `at` may be booked for, earliest first:
+ * every day the utility serves that kind (servedOnAnyDay) from the day after `at`'s day (a
+ * same-day slot may already have passed) to `horizonDays` after it.
+ */
+export function appointmentDays(kind: RequestKind, at: Instant, calendar: WorkingDayCalendar = CN_CALENDAR, horizonDays: number = BOOKING_HORIZON_DAYS): DayIso[] {
   const today = chinaDay(at);
+  const anyDay = servedOnAnyDay(kind);
   const days: DayIso[] = [];
-  if (!limit || limit.unit === 'working-days') {
-    const wanted = limit ? limit.value : OPEN_APPOINTMENT_WORKING_DAYS;
-    for (let day = addCalendarDays(today, 1); days.length < wanted; day = addCalendarDays(day, 1)) {
-      if (probablyWorkingDay(day, calendar)) days.push(day);
-    }
-    return days;
+  for (let i = 1; i <= horizonDays; i++) {
+    const day = addCalendarDays(today, i);
+    if (anyDay || probablyWorkingDay(day, calendar)) days.push(day);
   }
-  const unitMs = limit.unit === 'minutes' ? 60_000 : limit.unit === 'hours' ? HOUR_MS : 24 * HOUR_MS;
-  const endMs = toEpochMs(at) + limit.value * unitMs;
-  for (let day = addCalendarDays(today, 1); chinaStartOfDay(day).getTime() < endMs; day = addCalendarDays(day, 1)) days.push(day);
   return days;
+}
+
+/**
+ * The last day the commitment covers for a request of `kind` written at `at` (the day its
+ * limit runs out: "we promise within 2 working days: by Thursday"), or null when the kind has
+ * no limit. Booking that day or earlier is asking for the promised service; a later day is the
+ * resident's choice. Throws MissingCalendarYearError for a working-day limit outside the calendar.
+ */
+export function commitmentLastDay(kind: RequestKind, at: Instant, calendar: WorkingDayCalendar = CN_CALENDAR): DayIso | null {
+  const limit = ANSWER_LIMITS[kind];
+  if (!limit) return null;
+  // The deadline is 24:00 of a day (working days) or an instant: the day it falls in, or the
+  // day before when it is exactly midnight.
+  return chinaDay(deadlineMs(at, limit, calendar) - 1);
+}
+
+/**
+ * When the visit of an appointment is due: the commitment's deadline counted from the request
+ * (`at`), or, when the resident booked a later day, the end of that day (24:00 China time):
+ * a visit on the booked day is on time (domain.md, "Appointments the resident dates"). Kinds
+ * with no limit are due on their booked day. The request's state (answerDueAt) and the results
+ * engine (the appointment figures) both read it, so the staff card and the published figure
+ * agree. Throws MissingCalendarYearError for a working-day limit outside the calendar.
+ */
+export function bookedVisitDueMs(kind: RequestKind, at: Instant, bookedDay: DayIso | undefined, calendar: WorkingDayCalendar = CN_CALENDAR): number {
+  const limit = ANSWER_LIMITS[kind];
+  return dueOnBookedDay(limit ? deadlineMs(at, limit, calendar) : NaN, bookedDay);
+}
+
+/**
+ * The later of a promised deadline (epoch ms, NaN for none) and the end of the booked day
+ * (24:00 China time); the promise alone when no well-formed day was booked.
+ */
+export function dueOnBookedDay(promisedMs: number, bookedDay: DayIso | undefined): number {
+  if (bookedDay === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(bookedDay)) return promisedMs;
+  const endOfBooked = chinaStartOfDay(addCalendarDays(bookedDay, 1)).getTime();
+  return Number.isNaN(promisedMs) ? endOfBooked : Math.max(promisedMs, endOfBooked);
 }
 
 /** The days a temperature test written at `at` may be booked for: its own day and the next TEMPERATURE_TEST_BOOKING_DAYS days. */

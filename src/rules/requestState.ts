@@ -4,6 +4,7 @@ import type { Duration } from '../db/schema/commitments';
 import { toEpochMs, type Instant } from './chinaTime';
 import { CN_CALENDAR, MissingCalendarYearError, type WorkingDayCalendar } from './calendar/index';
 import { deadlineOf } from './deadlines';
+import { bookedVisitDueMs } from './bookingWindows';
 import { ESCALATION_LADDER, escalationLevel, escalationsDue, type EscalationRung } from './escalation';
 import { temperatureTestOutcome, type TemperatureTestOutcome } from './temperatureTest';
 
@@ -105,8 +106,14 @@ export interface RequestState {
   readonly assignee: string | null;
   /** The booked visit, or null when none is booked (never dispatched, or nobody home and not re-booked). */
   readonly visit: Visit | null;
-  /** By when the resident must have an answer (ANSWER_LIMITS); null for kinds without a limit. */
+  /**
+   * By when the resident must have an answer (ANSWER_LIMITS); null for kinds without a limit.
+   * An appointment booked for a day after the commitment's last day is due at the end of that
+   * day (bookingWindows.ts bookedVisitDueMs).
+   */
   readonly answerDueAt: string | null;
+  /** Appointments: the day the resident booked (`YYYY-MM-DD`); else null. */
+  readonly bookedDay: string | null;
   /** The first reply, acceptance or dispatch. */
   readonly answeredAt: string | null;
   /** Answered after the limit, or not answered and the limit has passed. Exactly at the limit is in time. */
@@ -333,9 +340,9 @@ export function requestState(allEvents: readonly EventRecord[], options: Request
     }
   }
 
-  const deadline = (start: string, limit: Duration): string | null => {
+  const guarded = (compute: () => string): string | null => {
     try {
-      return deadlineOf(Date.parse(start), limit, calendar).toISOString();
+      return compute();
     } catch (err) {
       if (err instanceof MissingCalendarYearError) {
         warnings.push(err.message);
@@ -344,11 +351,18 @@ export function requestState(allEvents: readonly EventRecord[], options: Request
       throw err;
     }
   };
+  const deadline = (start: string, limit: Duration): string | null => guarded(() => deadlineOf(Date.parse(start), limit, calendar).toISOString());
   const overdue = (due: string | null, doneAt: string | null): boolean =>
     due !== null && (doneAt !== null ? doneAt > due : nowMs > Date.parse(due));
 
   const answerLimit = ANSWER_LIMITS[kind];
-  const answerDueAt = submitted && answerLimit ? deadline(submitted.at, answerLimit) : null;
+  const preferred = submitted ? (submitted.payload as { preferredDate?: unknown }).preferredDate : undefined;
+  const bookedDay = typeof preferred === 'string' ? preferred : null;
+  const answerDueAt = !submitted || !answerLimit
+    ? null
+    : bookedDay === null
+      ? deadline(submitted.at, answerLimit)
+      : guarded(() => new Date(bookedVisitDueMs(kind, Date.parse(submitted.at), bookedDay, calendar)).toISOString());
   const closeDueAt = kind === 'complaint' && acceptedAt !== null ? deadline(acceptedAt, COMPLAINT_CLOSE_LIMIT) : null;
 
   const escalating = ESCALATING_KINDS.includes(kind) && openedAt !== null && !FINISHED.has(status);
@@ -372,6 +386,7 @@ export function requestState(allEvents: readonly EventRecord[], options: Request
     assignee,
     visit,
     answerDueAt,
+    bookedDay,
     answeredAt,
     answerOverdue: overdue(answerDueAt, answeredAt),
     acceptedAt,

@@ -94,7 +94,7 @@ async function residentPage(resident: Resident, lang: 'zh-CN' | 'en' = 'zh-CN'):
 /** The resident's request, submitted from their own account (the form is another test's). */
 async function submit(
   resident: Resident,
-  kind: 'repair' | 'temperature-test' | 'appointment-installation',
+  kind: 'repair' | 'temperature-test' | 'appointment-installation' | 'consultation',
 ): Promise<{ requestId: string; envelope: Record<string, unknown>; preferredDate: string }> {
   // Booked days are judged from the moment of writing (src/rules/bookingWindows.ts): take the first offered.
   const now = Date.now();
@@ -154,7 +154,7 @@ describe('completing a repair', () => {
     const row = await openTimeline(page, requestId);
 
     await staffWrites('dispatcher', staffEvent('accepted', 'dispatcher', envelope));
-    await staffWrites('dispatcher', staffEvent('dispatched', 'dispatcher', envelope, { technician: STAFF.technician.name, technicianName: '张师傅', visitAt: '2026-12-01T02:00:00.000Z' }));
+    await staffWrites('dispatcher', staffEvent('dispatched', 'dispatcher', envelope, { technician: STAFF.technician.name, technicianName: '张师傅', visitAt: '2027-12-01T02:00:00.000Z' }));
     await expect.poll(() => row.locator('.request-meta').textContent(), { timeout: 30_000 }).toContain(zh.requestStatus.dispatched);
     // Each milestone with its words: received, who owns it, who comes when.
     expect(await row.locator('.timeline li[data-type="submitted"]').textContent()).toContain(zh.timeline.types.submitted);
@@ -172,7 +172,7 @@ describe('completing a repair', () => {
     const file = readFileSync((await download.path())!, 'utf8');
     expect(file.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
     const unfolded = file.replace(/\r\n /g, '');
-    expect(file).toContain('\r\nDTSTART:20261201T020000Z\r\nDTEND:20261201T040000Z\r\n');
+    expect(file).toContain('\r\nDTSTART:20271201T020000Z\r\nDTEND:20271201T040000Z\r\n');
     expect(file).toContain(`\r\nUID:${requestId}.visit@hearthline\r\n`);
     expect(unfolded).toContain(`SUMMARY:${fill(zh.timeline.icsBooked, { kind: zh.requestKinds.repair, name: '张师傅' })}\r\n`);
     expect(unfolded).toContain('北京时间 12月1日 10:00');
@@ -184,22 +184,42 @@ describe('completing a repair', () => {
     expect(await row.locator('.needs-sign-off').textContent()).toBe(zh.timeline.needsSignOff);
     expect(await row.locator('.timeline li[data-type="arrived"]').textContent()).toContain(zh.timeline.types.arrived);
     expect(await row.locator('.timeline li[data-type="resolved"]').textContent()).toContain('排气后恢复正常');
-    const signOff = row.locator('form.sign-off');
-    await expect.poll(() => signOff.count(), { timeout: 20_000 }).toBe(1);
+    // One finish form: solved (signed) or not solved, and the visit's rating, together.
+    const finish = row.locator('form.finish');
+    await expect.poll(() => finish.count(), { timeout: 20_000 }).toBe(1);
+    expect(await row.locator('form').count()).toBe(1);
+    // The four-point view asks only what the 1–10 scores do not (no "attitude" twice).
+    expect(await finish.locator('fieldset.view-point legend').allTextContents()).toEqual([zh.rating.points.arrival, zh.rating.points.promises]);
+    expect(await finish.locator('.finish-rating .hint').textContent()).toContain('张师傅');
     await expectNoAxeViolations(page);
 
-    // Signing without a signature: told how to sign, at the field.
-    await signOff.getByRole('button', { name: zh.completion.submit }).focus();
+    // Sending with nothing chosen: asked whether it is solved, in plain words.
+    await finish.getByRole('button', { name: zh.completion.finishSubmit }).focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => signOff.locator('.form-error').textContent()).toContain(zh.completion.signature.required);
-    // Keyboard only: type the name (Enter draws it as the signature), choose "satisfied", send.
-    await signOff.getByLabel(zh.completion.signature.typed).focus();
+    await expect.poll(() => finish.locator('.form-error').textContent()).toContain(zh.completion.solvedRequired);
+    // "Solved" without a signature: told how to sign, at the field.
+    await finish.getByLabel(zh.completion.solvedSign, { exact: true }).focus();
+    await page.keyboard.press('Space');
+    await finish.getByRole('button', { name: zh.completion.finishSubmit }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => finish.locator('.form-error').textContent()).toContain(zh.completion.signature.required);
+    // Nothing of the form was recorded: the rating waits for the signature.
+    expect(await page.evaluate(() => document.querySelectorAll('.timeline li[data-type="rated"]').length)).toBe(0);
+    // Keyboard only: type the name (Enter draws it as the signature), rate, send.
+    await finish.getByLabel(zh.completion.signature.typed).focus();
     await page.keyboard.type('李小明');
     await page.keyboard.press('Enter');
-    await expect.poll(() => signOff.locator('canvas').getAttribute('data-inked')).toBe('yes');
-    await signOff.getByLabel(zh.completion.yes, { exact: true }).focus();
+    await expect.poll(() => finish.locator('canvas').getAttribute('data-inked')).toBe('yes');
+    await finish.getByLabel(zh.rating.attitude).focus();
+    for (let i = 0; i < 2; i++) await page.keyboard.press('ArrowDown'); // 9 (10 first)
+    await page.keyboard.press('Tab');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown'); // 8
+    await page.keyboard.press('Tab'); // arrival: satisfied
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Tab'); // promises: very satisfied
     await page.keyboard.press('Space');
-    await signOff.getByRole('button', { name: zh.completion.submit }).focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(zh.completion.finishSubmit);
     await page.keyboard.press('Enter');
     await expect.poll(() => row.locator('.action-notice').textContent()).toBe(zh.completion.saved);
     const [signed] = await reachesStaff(requestId, 'signed-off');
@@ -208,52 +228,35 @@ describe('completing a repair', () => {
     expect(p.satisfied).toBe(true);
     expect(p.signature.startsWith(`${SIGNATURE_PREFIX}iVBORw0KGgo`)).toBe(true);
     expect(p.signature.length).toBeLessThanOrEqual(MAX_SIGNATURE_LENGTH);
-    await expect.poll(() => row.locator('.request-meta').textContent()).toContain(zh.requestStatus.resolved);
-    expect(await row.locator('.timeline li[data-type="signed-off"]').textContent()).toContain(`${zh.timeline.types['signed-off']} · ${zh.timeline.signedOffSatisfied}`);
-
-    // Rating the visit with the keyboard alone: Tab from field to field, arrows and Space.
-    const rate = row.locator('form.rate-visit');
-    expect(await rate.getAttribute('data-visit')).toBe(arrived.id);
-    expect(await rate.locator('.current-rating').textContent()).toBe(zh.rating.none);
-    await rate.getByLabel(zh.rating.attitude).focus();
-    for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowDown'); // 9
-    await page.keyboard.press('Tab');
-    for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowDown'); // 8
-    await page.keyboard.press('Tab'); // attitude: very satisfied
-    await page.keyboard.press('Space');
-    await page.keyboard.press('Tab'); // skill: very satisfied
-    await page.keyboard.press('Space');
-    await page.keyboard.press('Tab'); // arrival: satisfied
-    await page.keyboard.press('ArrowRight');
-    await page.keyboard.press('Tab'); // promises: very satisfied
-    await page.keyboard.press('Space');
-    await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(zh.rating.submit);
-    await page.keyboard.press('Enter');
     const [rated] = await reachesStaff(requestId, 'rated');
     expect(rated!.payload).toEqual({
       visit: arrived.id,
       attitude: 9,
       ability: 8,
-      view: { attitude: 'very-satisfied', skill: 'very-satisfied', arrival: 'satisfied', promises: 'very-satisfied' },
+      view: { attitude: 'very-satisfied', skill: 'satisfied', arrival: 'satisfied', promises: 'very-satisfied' },
     });
-    await expect.poll(() => rate.locator('.current-rating').textContent()).toContain(fill(zh.rating.current, { attitude: 9, ability: 8, time: '' }).split('（')[0]!);
+    await expect.poll(() => row.locator('.request-meta').textContent()).toContain(zh.requestStatus.resolved);
+    expect(await row.locator('.timeline li[data-type="signed-off"]').textContent()).toContain(`${zh.timeline.types['signed-off']} · ${zh.timeline.signedOffSatisfied}`);
 
-    // Changing the rating is a second event; the latest is the visit's rating.
-    await rate.getByLabel(zh.rating.attitude).focus();
-    await page.keyboard.press('ArrowUp'); // 8
+    // Changing the rating (behind a disclosure) is a second event; the latest is the visit's rating.
+    await row.locator('details.change-rating summary').click();
+    const rate = row.locator('form.rate-visit');
+    expect(await rate.getAttribute('data-visit')).toBe(arrived.id);
+    await expect.poll(() => rate.locator('.current-rating').textContent()).toContain(fill(zh.rating.current, { attitude: 9, ability: 8, time: '' }).split('（')[0]!);
+    await rate.getByLabel(zh.rating.attitude).selectOption('8');
     await rate.getByRole('button', { name: zh.rating.change }).focus();
     await page.keyboard.press('Enter');
     const ratings = await reachesStaff(requestId, 'rated', 2);
     expect(currentRating(await serverEvents('station-demo', requestId), arrived.id)).toMatchObject({ attitude: 8, ability: 8 });
     expect(ratings).toHaveLength(2);
-    await expect.poll(() => rate.locator('.current-rating').textContent()).toContain(fill(zh.rating.current, { attitude: 8, ability: 8, time: '' }).split('（')[0]!);
 
-    // Not satisfied after all: reopen with a reason; back to the station's queue.
-    const reopen = row.locator('form.reopen');
-    await reopen.getByLabel(zh.completion.reopenReason).focus();
+    // Not solved after all: the plain second choice, with what is still wrong; back to the station's queue.
+    const again = row.locator('form.finish');
+    await again.getByLabel(zh.completion.notSolved, { exact: true }).focus();
+    await page.keyboard.press('Space');
+    await again.getByLabel(zh.completion.reopenReason).focus();
     await page.keyboard.type('暖气又不热了');
-    await page.keyboard.press('Tab');
+    await again.getByRole('button', { name: zh.completion.reopenSubmit }).focus();
     await page.keyboard.press('Enter');
     const [reopened] = await reachesStaff(requestId, 'reopened');
     expect(reopened!.payload).toEqual({ reason: '暖气又不热了' });
@@ -304,7 +307,7 @@ describe('a temperature test', () => {
     expect(await cells('卧室')).toEqual(['卧室', '12.0', '1', '19.2 °C', '19.2 °C', zh.temperature.yes]);
     expect(await result.textContent()).toContain(zh.temperature.someFail);
     expect(await result.locator('thead th').allTextContents()).toEqual([zh.temperature.room, zh.temperature.area, zh.temperature.points, zh.temperature.readings, zh.temperature.mean, zh.temperature.meets]);
-    const signOff = row.locator('form.sign-off');
+    const signOff = row.locator('form.finish');
     expect(await signOff.locator('h3').textContent()).toBe(zh.completion.signTestTitle);
     await expectNoAxeViolations(page);
 
@@ -330,9 +333,9 @@ describe('a temperature test', () => {
     await expect.poll(() => canvas.getAttribute('data-inked')).toBe('no');
     await draw();
     await expect.poll(() => canvas.getAttribute('data-inked')).toBe('yes');
-    await signOff.getByLabel(zh.completion.yes, { exact: true }).focus();
+    await signOff.getByLabel(zh.completion.solvedSign, { exact: true }).focus();
     await page.keyboard.press('Space');
-    await signOff.getByRole('button', { name: zh.completion.submit }).focus();
+    await signOff.getByRole('button', { name: zh.completion.finishSubmit }).focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => result.getAttribute('data-valid')).toBe('yes');
     expect(await result.locator('[data-validity]').textContent()).toBe(zh.temperature.valid);
@@ -379,6 +382,32 @@ describe('an appointment in the calendar', () => {
     expect(booked).toContain(`\r\nUID:${requestId}.visit@hearthline\r\n`);
     expect(appointment).toContain(`\r\nUID:${requestId}.visit@hearthline\r\n`);
     expect(booked).toContain(`Visit at ${dayLabel}\\, 09:30 AM (Beijing time)`); // the text in Beijing time, a comma escaped
+    expect(errors()).toEqual([]);
+    await close();
+  }, 120_000);
+});
+
+describe('states that tell the truth (issue 21)', () => {
+  it('an answered consultation says "answered" and shows the answer; a past visit offers no calendar file', async () => {
+    const resident = await newResident(site.url, { community: 'demo-garden' });
+    const { page, errors, close } = await residentPage(resident);
+    const question = await submit(resident, 'consultation');
+    const row = page.locator(`.request[data-request="${question.requestId}"]`);
+    await expect.poll(() => row.count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => row.locator('.request-status').textContent(), { timeout: 30_000 }).toBe(zh.requestStatus.submitted);
+    await staffWrites('dispatcher', staffEvent('reply', 'dispatcher', question.envelope, { text: '今年供暖自 11 月 15 日开始。', channel: 'portal' }));
+    await expect.poll(() => row.locator('.request-status').textContent(), { timeout: 30_000 }).toBe(zh.requests.answered);
+    expect(await row.locator('.request-answer').textContent()).toBe(`${zh.requests.answerLabel}今年供暖自 11 月 15 日开始。`);
+    // Online, nothing waits for the network.
+    expect(await row.locator('.sending').textContent()).toBe(zh.requests.sent);
+
+    // A visit booked for yesterday: the timeline says so, but no calendar file is offered.
+    const repair = await submit(resident, 'repair');
+    const timeline = await openTimeline(page, repair.requestId);
+    const yesterday = new Date(Date.now() - 24 * 3_600_000).toISOString();
+    await staffWrites('dispatcher', staffEvent('dispatched', 'dispatcher', repair.envelope, { technician: STAFF.technician.name, technicianName: '张师傅', visitAt: yesterday }));
+    await expect.poll(() => timeline.locator('.timeline li[data-type="dispatched"]').count(), { timeout: 30_000 }).toBe(1);
+    expect(await timeline.locator('a[data-ics]').count()).toBe(0);
     expect(errors()).toEqual([]);
     await close();
   }, 120_000);

@@ -204,20 +204,30 @@ describe('invalid input', () => {
     await panel.getByRole('button', { name: zh.forms.complaint.submit }).click();
     await panel.locator('#complaint-errors').waitFor();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('complaint-errors');
-    expect(await panel.locator('#complaint-about-error').textContent()).toBe('请填写投诉对象。');
-    expect(await panel.locator('#complaint-demand-error').textContent()).toBe('请填写诉求。');
+    expect(await panel.locator('#complaint-about-error').textContent()).toBe('请填写投诉事项。');
+    expect(await panel.locator('#complaint-demand-error').textContent()).toBe('请填写您的要求。');
     expect(await panel.getByLabel(zh.forms.complaint.about).getAttribute('aria-invalid')).toBe('true');
     await expectNoAxeViolations(page, 'the complaint form with errors');
 
-    // 5,000 characters in a 500-character field: all 5,000 stay, the field says by how much.
+    // A 500-character field takes 500 characters, not a 501st; the counter says the limit is reached.
     await openRequestForm(page, 'consultation');
-    const long = '暖'.repeat(5000);
-    await panel.getByLabel(zh.forms.consultation.text).fill(long);
-    await panel.getByRole('button', { name: zh.forms.consultation.submit }).click();
-    await panel.locator('#consultation-text-error').waitFor();
-    expect(await panel.locator('#consultation-text-error').textContent()).toBe('咨询问题不能超过 500 个字符。');
-    expect(await panel.getByLabel(zh.forms.consultation.text).inputValue()).toHaveLength(5000);
-    expect(await panel.locator('#consultation-text-count').textContent()).toBe(fill(zh.forms.count, { n: 5000, max: 500 }));
+    const text = panel.getByLabel(zh.forms.consultation.text);
+    await text.fill('暖'.repeat(499));
+    await text.press('End');
+    await page.keyboard.type('气多');
+    expect(await text.inputValue()).toHaveLength(500);
+    expect(await panel.locator('#consultation-text-count').textContent()).toBe(`${fill(zh.forms.count, { n: 500, max: 500 })} · ${fill(zh.forms.atLimit, { max: 500 })}`);
+    // 5,000 characters pasted: 500 kept, and the counter says how many were left out.
+    await text.fill('');
+    await text.focus();
+    await text.evaluate((el: HTMLTextAreaElement, pasted) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', pasted);
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, '暖'.repeat(5000));
+    await page.keyboard.insertText('暖'.repeat(5000));
+    expect(await text.inputValue()).toHaveLength(500);
+    expect(await panel.locator('#consultation-text-count').textContent()).toContain(fill(zh.forms.cut, { cut: 4500, max: 500 }));
 
     // A floor area of 0 and of 10,000 m².
     await openRequestForm(page, 'temperature-test');
@@ -234,17 +244,17 @@ describe('invalid input', () => {
     expect(await panel.locator('#temperature-test-room-0-area-error').textContent()).toBe('面积必须大于 0 ㎡且不超过 1000 ㎡。');
     expect(await panel.locator('#temperature-test-room-1-area-error').textContent()).toBe('面积必须大于 0 ㎡且不超过 1000 ㎡。');
 
-    // A date the commitments do not allow (a repair appointment 20 days ahead).
+    // A date past the booking horizon (a repair appointment 40 days ahead).
     await openRequestForm(page, 'appointment');
     await panel.getByLabel(zh.requestKinds['appointment-repair']).check();
-    const tooLate = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    const tooLate = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
     await panel.getByLabel(zh.forms.appointment.date).fill(tooLate);
     await panel.getByLabel(fill(zh.forms.appointment.slots.morning, { from: '08:00', to: '12:00' })).check();
     await panel.getByLabel(zh.forms.address).fill('暖园小区 2 号楼 302');
     await panel.getByLabel(zh.forms.contactName).fill('赵女士');
     await panel.getByRole('button', { name: zh.forms.appointment.submit }).click();
     await panel.locator('#appointment-date-error').waitFor();
-    expect(await panel.locator('#appointment-date-error').textContent()).toContain('期望日期须为可预约的日期');
+    expect(await panel.locator('#appointment-date-error').textContent()).toContain('这一天不能预约');
     await expectNoAxeViolations(page, 'the appointment form with errors');
 
     // Nothing was recorded, and a reload brings every draft back as it was typed.
@@ -255,7 +265,7 @@ describe('invalid input', () => {
     expect(await panel.getByLabel(zh.forms.appointment.date).inputValue()).toBe(tooLate);
     expect(await panel.getByLabel(zh.requestKinds['appointment-repair']).isChecked()).toBe(true);
     await openRequestForm(page, 'consultation');
-    expect(await panel.getByLabel(zh.forms.consultation.text).inputValue()).toHaveLength(5000);
+    expect(await panel.getByLabel(zh.forms.consultation.text).inputValue()).toHaveLength(500);
     await openRequestForm(page, 'temperature-test');
     expect(await panel.getByLabel(fill(zh.forms.temperatureTest.roomArea, { n: 2 })).inputValue()).toBe('10000');
     await context.close();

@@ -282,6 +282,29 @@ describe('compression', () => {
     const res = await get('/', { headers: { 'accept-encoding': 'identity' } });
     expect(res.headers.get('content-encoding')).toBeNull();
   });
+
+  it('sends the copies compressed once at build, with the page\'s own headers (issue 21)', async () => {
+    for (const [page, file] of [['/', 'index.html'], ['/en/policies/', 'en/policies/index.html']] as const) {
+      for (const [accept, suffix] of [['br', 'br'], ['gzip', 'gz']] as const) {
+        const res = await get(page, { headers: { 'accept-encoding': accept } });
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-encoding')).toBe(accept);
+        expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+        expect(res.headers.get('content-security-policy')).toMatch(/script-src/);
+        // The bytes are the build's copy, not a fresh compression.
+        expect(Number(res.headers.get('content-length'))).toBe(readFileSync(path.join(DIST_DIR, `${file}.${suffix}`)).length);
+        expect(await res.text()).toBe(readFileSync(path.join(DIST_DIR, file), 'utf8'));
+      }
+    }
+  });
+
+  it('never serves a file outside dist through the compressed path', async () => {
+    for (const attack of ['/..%2f..%2fpackage.json', '/%2e%2e/%2e%2e/package.json', '/..%5c..%5cpackage.json']) {
+      const res = await get(attack, { headers: { 'accept-encoding': 'br, gzip' } });
+      expect(res.status, attack).toBeGreaterThanOrEqual(400);
+      expect(await res.text(), attack).not.toContain('"devDependencies"');
+    }
+  });
 });
 
 describe('/healthz', () => {

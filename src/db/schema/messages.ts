@@ -2,7 +2,7 @@ import type * as v from 'valibot';
 import type { Lang } from '../../i18n/index';
 import { ESCALATION_LADDER } from '../../rules/escalation';
 import { MAX_ROOM_AREA_M2 } from '../../rules/measurementMethod';
-import { TEMPERATURE_TEST_BOOKING_DAYS, VISITING_HOURS, type BookingProblem } from '../../rules/bookingWindows';
+import { BOOKING_HORIZON_DAYS, TEMPERATURE_TEST_BOOKING_DAYS, VISITING_HOURS, type BookingProblem } from '../../rules/bookingWindows';
 import { MAX_SIGNATURE_KB, READING_MAX_CELSIUS, READING_MIN_CELSIUS } from './events/limits';
 import type { CommitteeProblem } from '../../rules/committee/approvable';
 
@@ -18,6 +18,8 @@ import type { CommitteeProblem } from '../../rules/committee/approvable';
  */
 export const MESSAGES = {
   'value.required': { en: '{field} is required.', 'zh-CN': '请填写{field}。' },
+  // A choice (a date, a time of day, one of a list) left unchosen: "choose", not "must be a date such as …".
+  'value.choose': { en: 'Choose the {field}.', 'zh-CN': '请选择{field}。' },
   'value.unknown': { en: '{field} is not a field of this record.', 'zh-CN': '{field}不是此记录的字段。' },
   'value.object': { en: '{field} must be a group of fields (an object).', 'zh-CN': '{field}格式不正确，应为一组字段。' },
   'value.string': { en: '{field} must be text.', 'zh-CN': '{field}必须是文字。' },
@@ -123,8 +125,8 @@ export const MESSAGES = {
   },
   // Booking windows (src/rules/bookingWindows.ts): judged at the moment the request is written.
   'booking.appointmentDay': {
-    en: '{field} must be one of the dates offered: the days our service commitments allow, counted in working days.',
-    'zh-CN': '{field}须为可预约的日期：按服务承诺的办理时限（以工作日计）提供。',
+    en: `{field} must be a day we can come: from tomorrow to ${BOOKING_HORIZON_DAYS} days ahead, on a working day unless the service is offered every day.`,
+    'zh-CN': `{field}须为可预约的日子：明天起 ${BOOKING_HORIZON_DAYS} 天之内；只在工作日提供的服务不能约周末和节假日。`,
   },
   'booking.testDay': {
     en: `{field} must be today or within the next ${TEMPERATURE_TEST_BOOKING_DAYS} days.`,
@@ -211,30 +213,30 @@ export const FIELD_LABELS = {
   payload: { en: 'content', 'zh-CN': '内容' },
   channel: { en: 'channel', 'zh-CN': '渠道' },
   contact: { en: 'contact', 'zh-CN': '联系人' },
-  'contact.name': { en: 'contact name', 'zh-CN': '联系人姓名' },
+  'contact.name': { en: 'contact name', 'zh-CN': '联系人' },
   name: { en: 'name', 'zh-CN': '名称' },
-  phone: { en: 'phone number', 'zh-CN': '联系电话' },
+  phone: { en: 'contact phone', 'zh-CN': '联系电话' },
   address: { en: 'address', 'zh-CN': '地址' },
-  question: { en: 'question', 'zh-CN': '咨询问题' },
-  about: { en: 'subject of the complaint', 'zh-CN': '投诉对象' },
-  happenedAt: { en: 'time it happened', 'zh-CN': '发生时间' },
-  place: { en: 'place', 'zh-CN': '地点' },
-  demand: { en: 'demand', 'zh-CN': '诉求' },
+  question: { en: 'your question', 'zh-CN': '您的问题' },
+  about: { en: 'the subject of the complaint', 'zh-CN': '投诉事项' },
+  happenedAt: { en: 'the time it happened', 'zh-CN': '发生时间' },
+  place: { en: 'the place it happened', 'zh-CN': '发生地点' },
+  demand: { en: 'your demand', 'zh-CN': '您的要求' },
   fault: { en: 'fault', 'zh-CN': '故障类型' },
-  details: { en: 'details', 'zh-CN': '故障说明' },
-  contactTimes: { en: 'times to reach you', 'zh-CN': '方便联系的时间' },
+  details: { en: 'details', 'zh-CN': '情况说明' },
+  contactTimes: { en: 'best times to reach you', 'zh-CN': '方便联系您的时间' },
   rooms: { en: 'rooms', 'zh-CN': '房间' },
   'rooms.name': { en: 'room name', 'zh-CN': '房间名称' },
   areaM2: { en: 'area', 'zh-CN': '面积' },
-  preferredSlots: { en: 'preferred times', 'zh-CN': '期望时段' },
-  date: { en: 'date', 'zh-CN': '日期' },
+  preferredSlots: { en: 'times that suit you', 'zh-CN': '方便上门的时间' },
+  date: { en: 'day', 'zh-CN': '日期' },
   from: { en: 'start time', 'zh-CN': '开始时间' },
   to: { en: 'end time', 'zh-CN': '结束时间' },
-  preferredDate: { en: 'preferred date', 'zh-CN': '期望日期' },
+  preferredDate: { en: 'date of the visit', 'zh-CN': '上门日期' },
   slot: { en: 'time of day', 'zh-CN': '时段' },
   note: { en: 'note', 'zh-CN': '备注' },
   text: { en: 'text', 'zh-CN': '内容' },
-  staffName: { en: 'staff member', 'zh-CN': '员工姓名' },
+  staffName: { en: 'staff member’s name', 'zh-CN': '工作人员姓名' },
   location: { en: 'location', 'zh-CN': '位置' },
   description: { en: 'description', 'zh-CN': '情况描述' },
   toStation: { en: 'station to route to', 'zh-CN': '转往供热所' },
@@ -255,7 +257,7 @@ export const FIELD_LABELS = {
   satisfied: { en: 'satisfied', 'zh-CN': '是否满意' },
   comment: { en: 'comment', 'zh-CN': '意见' },
   attitude: { en: 'service attitude', 'zh-CN': '服务态度' },
-  ability: { en: 'professional ability', 'zh-CN': '业务能力' },
+  ability: { en: 'professional ability', 'zh-CN': '专业能力' },
   satisfaction: { en: 'satisfaction', 'zh-CN': '满意度' },
   outcome: { en: 'outcome', 'zh-CN': '回访结果' },
   level: { en: 'level', 'zh-CN': '升级级别' },
@@ -263,8 +265,8 @@ export const FIELD_LABELS = {
   view: { en: 'view', 'zh-CN': '评价' },
   'view.attitude': { en: 'attitude', 'zh-CN': '服务态度' },
   skill: { en: 'skill', 'zh-CN': '技能水平' },
-  arrival: { en: 'arrival time', 'zh-CN': '到达时间' },
-  promises: { en: 'keeping promises', 'zh-CN': '履行承诺' },
+  arrival: { en: 'arrival time', 'zh-CN': '上门时间' },
+  promises: { en: 'keeping promises', 'zh-CN': '遵守承诺' },
   holds: { en: 'whether it holds', 'zh-CN': '是否属实' },
   explanation: { en: 'explanation', 'zh-CN': '说明' },
   cause: { en: 'cause', 'zh-CN': '原因' },
@@ -338,6 +340,11 @@ function readableExpected(expected: string | null): string {
   return expected.replace(/[()]/g, '').split(' | ').join(', ');
 }
 
+/** Checks of a value chosen rather than typed: left empty, the field asks to choose. */
+const CHOICE_IDS: ReadonlySet<MessageId> = new Set<MessageId>(['time.day', 'time.clock', 'time.instant', 'value.oneOf', 'value.literal', 'value.boolean', 'number.score']);
+/** Checks of a typed value: left empty, the field asks to fill it in. */
+const TEXT_IDS: ReadonlySet<MessageId> = new Set<MessageId>(['value.string', 'text.blank', 'phone.format']);
+
 /**
  * Issues of an event (or any record schema using the ids above) as sentences in `lang`, one
  * per field (the first problem found in it: `soon` is not a time, whichever way it is
@@ -352,7 +359,10 @@ export function describeEventIssues(issues: readonly v.BaseIssue<unknown>[], lan
   });
   return firstPerField.map((issue) => {
     const keys = (issue.path ?? []).map((p) => p.key as PathKey);
-    const id: MessageId = isMessageId(issue.message) ? issue.message : 'value.invalid';
+    const given: MessageId = isMessageId(issue.message) ? issue.message : 'value.invalid';
+    // Nothing chosen or typed: say so, rather than what a well-formed value looks like.
+    const empty = issue.input === '' || issue.input === undefined;
+    const id: MessageId = empty && CHOICE_IDS.has(given) ? 'value.choose' : empty && TEXT_IDS.has(given) ? 'value.required' : given;
     const template: string = MESSAGES[id][lang];
     const requirement = issue.requirement;
     const text = template

@@ -1,5 +1,5 @@
 import { MAX_ADDRESS, MAX_TEXT } from '../../db/schema/events/limits';
-import TextField from '../TextField';
+import TextField, { counterLabels } from '../TextField';
 import { chinaLocalToInstant, instantToChinaLocal } from './fieldValues';
 import ContactFieldset, { contactFromPayload, contactFromProfile, contactPayload, type ContactFields } from './ContactFields';
 import { FormFrame } from './FormParts';
@@ -39,12 +39,16 @@ export default function ComplaintForm(props: RequestFormProps) {
       demand: String(p.demand ?? ''),
     }),
   });
+  // The place is optional: left blank it is the address, so a problem with it then belongs to
+  // the address field (which names it), not to the field the resident left blank on purpose.
+  const placeIssue = () => (form.fields.place.trim() ? form.issueOf('payload.place') : undefined);
+  const shown = { ...form, issues: () => form.issues().filter((i) => i.path !== 'payload.place' || form.fields.place.trim() !== '') };
   return (
-    <FormFrame form={form} class="complaint-form" t={props.t} title={props.correcting ? props.t.requests.correct : t.complaint.title} intro={props.correcting ? undefined : t.complaint.intro} submitLabel={t.complaint.submit}>
-      <TextField id={`${form.idBase}-about`} label={t.complaint.about} hint={t.complaint.aboutHint} value={form.fields.about} onInput={(v) => form.setFields('about', v)} error={form.issueOf('payload.about')} multiline maxLength={MAX_TEXT} countLabel={t.count} />
+    <FormFrame form={shown} class="complaint-form" t={props.t} title={props.correcting ? props.t.requests.correct : t.complaint.title} intro={props.correcting ? undefined : t.complaint.intro} submitLabel={t.complaint.submit}>
+      <TextField id={`${form.idBase}-about`} label={t.complaint.about} hint={t.complaint.aboutHint} value={form.fields.about} onInput={(v) => form.setFields('about', v)} error={form.issueOf('payload.about')} multiline maxLength={MAX_TEXT} {...counterLabels(t)} />
       <TextField id={`${form.idBase}-happened`} label={t.complaint.happenedAt} hint={t.optional} type="datetime-local" value={form.fields.happenedAt} onInput={(v) => form.setFields('happenedAt', v)} error={form.issueOf('payload.happenedAt')} />
-      <TextField id={`${form.idBase}-place`} label={t.complaint.place} hint={t.complaint.placeHint} value={form.fields.place} onInput={(v) => form.setFields('place', v)} error={form.issueOf('payload.place')} maxLength={MAX_ADDRESS} countLabel={t.count} />
-      <TextField id={`${form.idBase}-demand`} label={t.complaint.demand} value={form.fields.demand} onInput={(v) => form.setFields('demand', v)} error={form.issueOf('payload.demand')} multiline maxLength={MAX_TEXT} countLabel={t.count} />
+      <TextField id={`${form.idBase}-place`} label={t.complaint.place} hint={t.complaint.placeHint} value={form.fields.place} onInput={(v) => form.setFields('place', v)} error={placeIssue()} maxLength={MAX_ADDRESS} {...counterLabels(t)} />
+      <TextField id={`${form.idBase}-demand`} label={t.complaint.demand} value={form.fields.demand} onInput={(v) => form.setFields('demand', v)} error={form.issueOf('payload.demand')} multiline maxLength={MAX_TEXT} {...counterLabels(t)} />
       <ContactFieldset form={form} t={props.t} withAddress />
     </FormFrame>
   );

@@ -3,7 +3,7 @@ import type { SetStoreFunction } from 'solid-js/store';
 import type { AppStrings } from '../../i18n';
 import { MAX_ADDRESS, MAX_NAME } from '../../db/schema/events/limits';
 import type { DeviceSession } from '../../db/device/session';
-import TextField from '../TextField';
+import TextField, { counterLabels } from '../TextField';
 import type { RequestForm } from './requestForm';
 
 /** The fields every form shares: who to reach and (for visits) where. */
@@ -47,7 +47,7 @@ export default function ContactFieldset<F extends ContactFields>(props: { form: 
           error={f.issueOf('payload.address')}
           autocomplete="street-address"
           maxLength={MAX_ADDRESS}
-          countLabel={t.count}
+          {...counterLabels(t)}
         />
       </Show>
       <TextField
@@ -58,7 +58,7 @@ export default function ContactFieldset<F extends ContactFields>(props: { form: 
         error={f.issueOf('payload.contact.name')}
         autocomplete="name"
         maxLength={MAX_NAME}
-        countLabel={t.count}
+        {...counterLabels(t)}
       />
       <TextField
         id={`${f.idBase}-contact-phone`}

@@ -1,7 +1,7 @@
 import { For } from 'solid-js';
 import { REPAIR_FAULTS } from '../../db/schema/events/payloads';
 import { MAX_TEXT } from '../../db/schema/events/limits';
-import TextField from '../TextField';
+import TextField, { counterLabels } from '../TextField';
 import ContactFieldset, { contactFromPayload, contactFromProfile, contactPayload, type ContactFields } from './ContactFields';
 import { ChoiceField, FormFrame } from './FormParts';
 import { compact, createRequestForm, optionalText, type RequestFormProps } from './requestForm';
@@ -28,7 +28,8 @@ export default function RepairForm(props: RequestFormProps) {
     toPayload: (f) =>
       compact({
         channel: 'portal',
-        fault: f.fault || undefined,
+        // Sent empty when not chosen, so the schema's message asks to choose it.
+        fault: f.fault,
         details: optionalText(f.details),
         address: f.address.trim(),
         ...contactPayload(f),
@@ -63,7 +64,7 @@ export default function RepairForm(props: RequestFormProps) {
         error={form.issueOf('payload.details')}
         multiline
         maxLength={MAX_TEXT}
-        countLabel={t.count}
+        {...counterLabels(t)}
       />
       <ContactFieldset form={form} t={props.t} withAddress />
       <fieldset class="field" id={`${form.idBase}-times`} aria-describedby={form.issueOf('payload.contactTimes') ? `${form.idBase}-times-error` : undefined}>

@@ -3,7 +3,7 @@ import { fill } from '../../i18n';
 import { MAX_NAME, MAX_PREFERRED_SLOTS, MAX_ROOMS } from '../../db/schema/events/limits';
 import { areaProblem, measurementRow } from '../../rules/measurementMethod';
 import { VISITING_HOURS, temperatureTestDays } from '../../rules/bookingWindows';
-import TextField from '../TextField';
+import TextField, { counterLabels } from '../TextField';
 import { formatDayWithWeekday } from './fieldValues';
 import ContactFieldset, { contactFromPayload, contactFromProfile, contactPayload, type ContactFields } from './ContactFields';
 import { FormFrame } from './FormParts';
@@ -76,7 +76,7 @@ export default function TemperatureTestForm(props: RequestFormProps) {
         <Index each={form.fields.rooms}>
           {(room, i) => (
             <div class="row-group" role="group" aria-label={fill(tt.roomN, { n: i + 1 })}>
-              <TextField id={`${form.idBase}-room-${i}-name`} label={fill(tt.roomName, { n: i + 1 })} hint={tt.roomNameHint} value={room().name} onInput={(v) => form.setFields('rooms', i, 'name', v)} error={form.issueOf(`payload.rooms[${i}].name`)} maxLength={MAX_NAME} countLabel={t.count} />
+              <TextField id={`${form.idBase}-room-${i}-name`} label={fill(tt.roomName, { n: i + 1 })} hint={tt.roomNameHint} value={room().name} onInput={(v) => form.setFields('rooms', i, 'name', v)} error={form.issueOf(`payload.rooms[${i}].name`)} maxLength={MAX_NAME} {...counterLabels(t)} />
               <TextField id={`${form.idBase}-room-${i}-area`} label={fill(tt.roomArea, { n: i + 1 })} hint={pointsOf(room().area) ?? tt.roomAreaHint} inputMode="decimal" value={room().area} onInput={(v) => form.setFields('rooms', i, 'area', v)} error={form.issueOf(`payload.rooms[${i}].areaM2`)} />
               <Show when={form.fields.rooms.length > 1}>
                 <button type="button" class="button secondary small" onClick={() => form.setFields('rooms', (rooms) => rooms.filter((_, j) => j !== i))}>

@@ -31,6 +31,8 @@ export interface RequestForm<F extends object> {
   /** Whether any issue lies at or under `path` (a list of rooms, a slot). */
   hasIssueUnder(path: string): boolean;
   readonly issues: Accessor<DescribedIssue[]>;
+  /** Shows problems found before the event is made (a choice that is not a payload field), in field order. */
+  showIssues(list: DescribedIssue[]): void;
   readonly busy: Accessor<boolean>;
   readonly saved: Accessor<string | null>;
   /** Prefix of the element ids of this form (a correction has its own, beside the new-request form). */
@@ -88,6 +90,13 @@ export function createRequestForm<F extends object>(
   const showIssues = (list: DescribedIssue[]) => {
     setIssues(list);
     setSaved(null);
+    // Listed in the order of the fields on screen, top to bottom (the schema reports them in its
+    // own order): each field now shows its message, so the summary follows those.
+    const form = document.getElementById(`${idBase}-errors`)?.closest('form');
+    if (form) {
+      const onScreen = [...form.querySelectorAll('.field-error')].map((e) => e.textContent);
+      setIssues([...list].sort((a, b) => onScreen.indexOf(a.message) - onScreen.indexOf(b.message)));
+    }
     queueMicrotask(() => document.getElementById(`${idBase}-errors`)?.focus());
   };
 
@@ -115,7 +124,9 @@ export function createRequestForm<F extends object>(
         return;
       }
       setIssues([]);
-      setSaved(fill(props.t.forms.submitted, { id: shortRequestNumber(result.event.requestId) }));
+      // "Sent when online" only when it is not: online, the list below says when it has gone.
+      const online = typeof navigator === 'undefined' || navigator.onLine;
+      setSaved(fill(online ? props.t.forms.submittedOnline : props.t.forms.submitted, { id: shortRequestNumber(result.event.requestId) }));
       if (!refused) {
         clearDraft(user, spec.formId);
         setFields(reconcile(spec.empty()));
@@ -126,7 +137,7 @@ export function createRequestForm<F extends object>(
     }
   };
 
-  return { fields, setFields, issueOf, hasIssueUnder, issues, busy, saved, idBase, submit };
+  return { fields, setFields, issueOf, hasIssueUnder, issues, busy, saved, idBase, submit, showIssues };
 }
 
 /** Text as the payload takes it: trimmed, and absent when blank (so "required" is the message). */

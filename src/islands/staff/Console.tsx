@@ -10,7 +10,8 @@ import { mayAccept } from '../../rules/permissions';
 import { buildQueue, escalationKey, escalationsToRecord, type QueueEntry, type QueueFilter, type Urgency } from '../../rules/queue';
 import { REQUEST_STATUSES, requestState, type RequestState, type RequestStatus } from '../../rules/requestState';
 import { fromObservable } from '../reactive';
-import { formatMoment, refusalReason, shortRequestNumber } from '../format';
+import { formatDeadline, formatMoment, refusalReason, shortRequestNumber } from '../format';
+import { formatDayWithWeekday } from '../forms/fieldValues';
 import { pick } from '../../i18n';
 import RequestDetail, { CallbackStep } from './RequestDetail';
 import Register from './Register';
@@ -107,7 +108,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
   const owners = createMemo(() => [...new Set(withState().flatMap((i) => [i.state.owner, i.state.assignee]).filter((x): x is string => !!x))].sort());
   const stations = createMemo(() => [...new Set(withState().map((i) => i.state.station))].sort());
 
-  const dueText = (entry: QueueEntry) => (entry.due ? fill(s.due[entry.due.what], { time: formatMoment(props.lang, entry.due.at) }) : '');
+  const dueText = (entry: QueueEntry) => (entry.due ? fill(s.due[entry.due.what], { time: formatDeadline(props.lang, entry.due.at) }) : '');
   const levelText = (level: number) => (level > 0 ? fill(s.escalationLevel, { level, to: pick(props.lang, ESCALATION_LADDER[level - 1]!.label) }) : '');
 
   return (
@@ -182,7 +183,8 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
                       </p>
                       <p class="request-meta">
                         {t.requestStatus[e().state.status]}
-                        <Show when={e().state.answerDueAt}> · {fill(t.staff.answerDue, { time: formatMoment(props.lang, e().state.answerDueAt!) })}</Show>
+                        <Show when={e().state.bookedDay}> · {fill(t.staff.bookedFor, { day: formatDayWithWeekday(props.lang, e().state.bookedDay!) })}</Show>
+                        <Show when={e().state.answerDueAt}> · {fill(e().state.bookedDay ? t.staff.visitDue : t.staff.answerDue, { time: formatDeadline(props.lang, e().state.answerDueAt!) })}</Show>
                         <Show when={e().state.owner}> · {fill(t.staff.owner, { name: e().state.owner! })}</Show>
                         <Show when={item().waiting > 0}> · {t.requests.waiting}</Show>
                       </p>

@@ -3,6 +3,7 @@ import { REQUEST_MILESTONES, type Milestone } from '../../db/schema/milestone';
 import type { RequestKind } from '../../db/schema/requestKind';
 import { CN_CALENDAR, MissingCalendarYearError, type WorkingDayCalendar } from '../calendar/index';
 import { deadlineMs } from '../deadlines';
+import { dueOnBookedDay } from '../bookingWindows';
 import { meetsTarget } from '../targets';
 import { elapsedVerdict } from './elapsed';
 import { roomCompliant, temperatureTestOutcome } from '../temperatureTest';
@@ -186,6 +187,8 @@ interface RequestAcc {
   readonly t: number[];
   withdrawn: boolean;
   fault?: string;
+  /** Appointments: the day the resident booked; the visit is due by its end when that is later than the promise (bookingWindows.ts). */
+  bookedDay?: string;
   /** Temperature tests: the last measured record. */
   measuredAt?: number;
   measuredId?: string;
@@ -372,6 +375,7 @@ export class ResultsFold {
         t: NO_MILESTONES.slice(),
         withdrawn: false,
         fault: undefined,
+        bookedDay: undefined,
         measuredAt: undefined,
         measuredId: undefined,
         measuredValid: undefined,
@@ -395,6 +399,8 @@ export class ResultsFold {
           const fault = fieldOf(d, 'payload', 'fault');
           if (typeof fault === 'string') acc.fault = fault;
         }
+        const bookedDay = fieldOf(d, 'payload', 'preferredDate');
+        if (typeof bookedDay === 'string') acc.bookedDay = bookedDay;
         break;
       }
       case 'callback': {
@@ -722,7 +728,9 @@ export class ResultsFold {
   private readonly elapsedContext = {
     asOfMs: 0,
     withdrawn: false,
-    deadline: (from: number, d: Duration): number => this.deadline(from, d),
+    /** A deadline from the submission of an appointment booked for a later day runs to that day's end (dueOnBookedDay). */
+    bookedDay: undefined as string | undefined,
+    deadline: (from: number, d: Duration): number => dueOnBookedDay(this.deadline(from, d), this.elapsedContext.bookedDay),
   };
 
   private verdict(where: Condition, s: Subject): Verdict {
@@ -733,6 +741,7 @@ export class ResultsFold {
         try {
           const context = this.elapsedContext;
           context.withdrawn = s.withdrawn;
+          context.bookedDay = where.from === 'submitted' && where.atMost ? s.bookedDay : undefined;
           verdict = elapsedVerdict(where, s.time(where.from), s.time(where.to), context);
         } catch (err) {
           if (err instanceof MissingCalendarYearError) {
@@ -1044,18 +1053,22 @@ interface Subject {
   time(m: Milestone): number;
   readonly withdrawn: boolean;
   readonly minMean?: number;
+  /** Appointments: the day the resident booked (the deadline from the submission is at least its end). */
+  readonly bookedDay?: string;
 }
 
 /** A request as a member of a population (a class, not a closure per request: finishing made one per request and indicator). */
 class RequestSubject implements Subject {
   readonly keys: { station: string; kind: string; month: string };
   readonly withdrawn: boolean;
+  readonly bookedDay?: string;
   constructor(
     private readonly r: RequestAcc,
     month: string,
   ) {
     this.keys = { station: r.station, kind: r.kind, month };
     this.withdrawn = r.withdrawn;
+    this.bookedDay = r.bookedDay;
   }
   time(m: Milestone): number {
     const i = MILESTONE_INDEX.get(m);

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { requestState } from '../../../src/rules/requestState';
-import { VISIT_LENGTH_MS, calendarUid, visitCalendarEvent, visitTime } from '../../../src/ics/visits';
+import { VISIT_LENGTH_MS, calendarUid, isToCome, visitCalendarEvent, visitTime } from '../../../src/ics/visits';
 import { T0, aRequestHistory, resetIds } from '../builders/events';
 
 beforeEach(() => resetIds());
@@ -51,5 +51,14 @@ describe('the visit time of a request', () => {
   it('puts the address in the location', () => {
     const events = aRequestHistory({ steps: ['dispatched'], submission: { payload: { address: '暖园小区 1 号楼 101' } } });
     expect(visitCalendarEvent(events[0]!.requestId, visitTime(state(events), events)!, { summary: 's' }).location).toBe('暖园小区 1 号楼 101');
+  });
+});
+
+describe('calendar files only for visits to come (issue 21)', () => {
+  it('a visit is to come until it ends', () => {
+    const time = { start: 1_000, end: 1_000 + VISIT_LENGTH_MS } as Parameters<typeof isToCome>[0];
+    expect(isToCome(time, 0)).toBe(true);
+    expect(isToCome(time, 1_000 + VISIT_LENGTH_MS - 1)).toBe(true);
+    expect(isToCome(time, 1_000 + VISIT_LENGTH_MS)).toBe(false);
   });
 });

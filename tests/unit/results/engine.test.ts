@@ -27,9 +27,9 @@ function figure(c: Commitments, id: string, docs: Iterable<unknown>, options: Pa
   return results.figures[0]!;
 }
 
-/** A request of `kind` submitted at `start` whose steps come at the given instants. */
-function request(kind: Parameters<typeof aRequestHistory>[0] extends infer O ? (O extends { kind?: infer K } ? K : never) : never, start: Date, steps: [Step, Date][], station = STATION) {
-  return aRequestHistory({
+/** A request of `kind` submitted at `start` whose steps come at the given instants; an appointment is booked for `bookedDay`, else the day after `start` (inside every promise). */
+function request(kind: Parameters<typeof aRequestHistory>[0] extends infer O ? (O extends { kind?: infer K } ? K : never) : never, start: Date, steps: [Step, Date][], station = STATION, bookedDay?: string) {
+  const events = aRequestHistory({
     kind,
     start: start.toISOString(),
     submittedBy: kind === 'emergency' ? 'hotline' : 'resident',
@@ -39,6 +39,8 @@ function request(kind: Parameters<typeof aRequestHistory>[0] extends infer O ? (
       return [type, { ...overrides, at: at.toISOString() }] as Step;
     }),
   });
+  const day = bookedDay ?? new Date(start.getTime() + 32 * 3_600_000).toISOString().slice(0, 10);
+  return events.map((e) => (e.type === 'submitted' && 'preferredDate' in (e.payload as object) ? { ...e, payload: { ...e.payload, preferredDate: day } } : e));
 }
 
 const household = (n: number, activeFrom = '2020-01-01', station = STATION, activeTo?: string) =>
@@ -100,6 +102,23 @@ describe('ratios with deadlines', () => {
     expect([f.numerator, f.denominator]).toEqual([1, 3]);
     expect(f.value).toBeCloseTo(100 / 3, 9);
     expect(f.met).toBe(false);
+  });
+
+  it('an appointment the resident booked for a later day is measured from that day (domain.md, "Appointments the resident dates")', () => {
+    // Repair (1 working day) asked for on Mon 2 Dec 2024 10:00; promise ends Tue 3 Dec 24:00.
+    // A: booked for Fri 6 Dec, on site Fri 6 Dec 15:00 → met (on the booked day).
+    // B: booked for Fri 6 Dec, on site Sat 7 Dec 09:00 → missed (after the booked day).
+    // C: booked for Tue 3 Dec, on site Wed 4 Dec 09:00 → missed (the promise stands).
+    // D: booked for Mon 9 Dec, nobody yet on Sat 7 Dec 12:00 → pending, left out.
+    const asked = cst('2024-12-02 10:00');
+    const docs = [
+      ...request('appointment-repair', asked, [['arrived', cst('2024-12-06 15:00')]], STATION, '2024-12-06'),
+      ...request('appointment-repair', asked, [['arrived', cst('2024-12-07 09:00')]], STATION, '2024-12-06'),
+      ...request('appointment-repair', asked, [['arrived', cst('2024-12-04 09:00')]], STATION, '2024-12-03'),
+      ...request('appointment-repair', asked, [], STATION, '2024-12-09'),
+    ];
+    const f = figure(GAS, 'appointment-repair', docs, { asOf: cst('2024-12-07 12:00') });
+    expect([f.numerator, f.denominator, f.excluded]).toEqual([1, 3, 1]);
   });
 
   it('counts a deadline in hours inclusively, leaves out pending and withdrawn requests, and counts an overdue one as missed', () => {

@@ -7,47 +7,76 @@ import {
   probablyWorkingDay,
   temperatureTestDays,
   withinVisitingHours,
-  OPEN_APPOINTMENT_WORKING_DAYS,
+  bookedVisitDueMs,
+  commitmentLastDay,
+  dueOnBookedDay,
+  servedOnAnyDay,
+  BOOKING_HORIZON_DAYS,
 } from '../../../src/rules/bookingWindows';
 import { ANSWER_LIMITS } from '../../../src/rules/requestState';
 import { aSubmitted } from '../builders/events';
 import { cst } from './builders';
 
-describe('appointmentDays: only the dates the commitments allow (004: counted in working days)', () => {
-  it('installation (2 working days) from Tue 30 Sep 2025 skips National Day: Thu 9 and Fri 10 Oct', () => {
-    // 1–8 Oct are off; the day of the request never counts.
-    expect(appointmentDays('appointment-installation', cst('2025-09-30 10:00'))).toEqual(['2025-10-09', '2025-10-10']);
+describe('appointmentDays: any day the utility serves, from tomorrow to the horizon (domain.md, "Appointments the resident dates")', () => {
+  it(`installation (working days) from Tue 30 Sep 2025: working days only, National Day skipped, up to ${BOOKING_HORIZON_DAYS} days ahead`, () => {
+    const days = appointmentDays('appointment-installation', cst('2025-09-30 10:00'));
+    // 1–8 Oct are off; the day of the request never counts; Sat 11 Oct is an adjusted working day.
+    expect(days.slice(0, 3)).toEqual(['2025-10-09', '2025-10-10', '2025-10-11']);
+    expect(days).not.toContain('2025-10-12'); // Sunday
+    expect(days.at(-1)).toBe('2025-10-30'); // Thu 30 Oct: 30 days after 30 Sep
   });
 
-  it('repair (1 working day) from Fri 10 Oct 2025 is the adjusted working Saturday 11 Oct', () => {
-    expect(appointmentDays('appointment-repair', cst('2025-10-10 21:30'))).toEqual(['2025-10-11']);
+  it('safety inspection from a Friday evening: Monday first, never the weekend', () => {
+    const days = appointmentDays('appointment-safety-inspection', cst('2025-12-05 22:00'));
+    expect(days[0]).toBe('2025-12-08');
+    expect(days).not.toContain('2025-12-13');
   });
 
-  it('safety inspection (1 working day) from a Friday evening is the Monday', () => {
-    // Fri 5 Dec 2025 → Sat 6, Sun 7 off → Mon 8 Dec.
-    expect(appointmentDays('appointment-safety-inspection', cst('2025-12-05 22:00'))).toEqual(['2025-12-08']);
-  });
-
-  it('appliance repair (24 hours, any day): the days that start before the 24 hours run out', () => {
-    // Sat 6 Dec 15:00 → until Sun 7 Dec 15:00: Sunday only (Monday starts after).
-    expect(appointmentDays('appliance-repair', cst('2025-12-06 15:00'))).toEqual(['2025-12-07']);
-    // At 23:59 Sunday's start is one minute away, Monday's 24 h 1 min: still Monday alone.
-    expect(appointmentDays('appliance-installation', cst('2025-12-06 23:59'))).toEqual(['2025-12-07']);
-  });
-
-  it(`kinds without a limit (meter reading) get the next ${OPEN_APPOINTMENT_WORKING_DAYS} working days`, () => {
-    const days = appointmentDays('appointment-meter-reading', cst('2025-12-01 09:00'));
-    expect(days).toHaveLength(OPEN_APPOINTMENT_WORKING_DAYS);
-    // Tue 2 … Fri 5, Mon 8 … Fri 12, Mon 15: ten working days, no weekend.
+  it('appliance repair (24 hours, served any day): every day from tomorrow, Saturdays included', () => {
+    const days = appointmentDays('appliance-repair', cst('2025-12-01 15:00'));
+    expect(days).toHaveLength(BOOKING_HORIZON_DAYS);
     expect(days[0]).toBe('2025-12-02');
-    expect(days.at(-1)).toBe('2025-12-15');
-    expect(days).not.toContain('2025-12-06');
+    expect(days).toContain('2025-12-06'); // next Saturday
+    expect(days.at(-1)).toBe('2025-12-31');
+    expect(servedOnAnyDay('appliance-installation')).toBe(true);
+    expect(servedOnAnyDay('appointment-repair')).toBe(false);
+    expect(servedOnAnyDay('appointment-meter-reading')).toBe(false);
+  });
+
+  it('the horizon is the utility\'s choice: a shorter one offers fewer days', () => {
+    expect(appointmentDays('appliance-repair', cst('2025-12-01 15:00'), undefined, 7)).toHaveLength(7);
   });
 
   it('a year whose holidays are not published is judged by the weekday, so booking works across New Year', () => {
     // Thu 31 Dec 2026 (2027 has no calendar here): Fri 1 Jan 2027 counts as a weekday.
     expect(probablyWorkingDay('2027-01-02')).toBe(false); // Saturday
-    expect(appointmentDays('appointment-installation', cst('2026-12-31 10:00'))).toEqual(['2027-01-01', '2027-01-04']);
+    expect(appointmentDays('appointment-installation', cst('2026-12-31 10:00')).slice(0, 2)).toEqual(['2027-01-01', '2027-01-04']);
+  });
+});
+
+describe('the promise and the deadline of a booked visit', () => {
+  it('commitmentLastDay: the last day the promise covers (004: 2 working days, 1 working day, 24 hours)', () => {
+    expect(commitmentLastDay('appointment-installation', cst('2025-09-30 10:00'))).toBe('2025-10-10');
+    expect(commitmentLastDay('appointment-repair', cst('2025-10-10 21:30'))).toBe('2025-10-11');
+    expect(commitmentLastDay('appliance-repair', cst('2025-12-06 15:00'))).toBe('2025-12-07');
+    expect(commitmentLastDay('appointment-meter-reading', cst('2025-12-06 15:00'))).toBeNull();
+  });
+
+  it('a booking inside the promise is due by the promise; a later day is due at that day\'s 24:00', () => {
+    const at = cst('2025-12-01 10:00'); // Monday
+    // Repair (1 working day), booked for Tuesday: the promise (Tue 24:00) stands.
+    expect(bookedVisitDueMs('appointment-repair', at, '2025-12-02')).toBe(cst('2025-12-03 00:00').getTime());
+    // Booked for Friday: due Friday 24:00, measured from the day asked for.
+    expect(bookedVisitDueMs('appointment-repair', at, '2025-12-05')).toBe(cst('2025-12-06 00:00').getTime());
+    // Appliance repair (24 h) booked for next Saturday: due Saturday 24:00.
+    expect(bookedVisitDueMs('appliance-repair', at, '2025-12-06')).toBe(cst('2025-12-07 00:00').getTime());
+    // Appliance repair booked for tomorrow afternoon: the booked day's end is later than 24 h.
+    expect(bookedVisitDueMs('appliance-repair', at, '2025-12-02')).toBe(cst('2025-12-03 00:00').getTime());
+    // No limit (meter reading): the booked day.
+    expect(bookedVisitDueMs('appointment-meter-reading', at, '2025-12-04')).toBe(cst('2025-12-05 00:00').getTime());
+    // No day: the promise alone.
+    expect(bookedVisitDueMs('appointment-repair', at, undefined)).toBe(cst('2025-12-03 00:00').getTime());
+    expect(dueOnBookedDay(Number.NaN, undefined)).toBeNaN();
   });
 });
 
@@ -92,10 +121,13 @@ describe('bookingProblems of a submission', () => {
     }
   });
 
-  it('names the field: an appointment date the commitments do not allow', () => {
-    const e = aSubmitted('appointment-repair');
-    const late = { ...e, payload: { ...e.payload, preferredDate: '2025-12-03' } };
-    expect(bookingProblems(late)).toEqual([{ path: ['payload', 'preferredDate'], id: 'booking.appointmentDay' }]);
+  it('names the field: an appointment date outside the days offered (a weekend, past the horizon, the day itself)', () => {
+    const e = aSubmitted('appointment-repair'); // Mon 1 Dec 2025
+    for (const day of ['2025-12-06', '2026-01-01', '2025-12-01']) {
+      const wrong = { ...e, payload: { ...e.payload, preferredDate: day } };
+      expect(bookingProblems(wrong), day).toEqual([{ path: ['payload', 'preferredDate'], id: 'booking.appointmentDay' }]);
+    }
+    expect(bookingProblems({ ...e, payload: { ...e.payload, preferredDate: '2025-12-19' } })).toEqual([]);
   });
 
   it('names each slot: a day out of the window and a time out of the visiting hours', () => {

@@ -252,10 +252,23 @@ describe('the answer deadline', () => {
 
   it('gas appointments: installation 2 working days, repair 1 (004), over the National Day holiday', () => {
     const start = cst('2025-09-30 10:00').toISOString();
-    const install = aRequestHistory({ kind: 'appointment-installation', steps: [], start });
+    const booked = (day: string) => (events: EventRecord[]) => events.map((e) => (e.type === 'submitted' ? { ...e, payload: { ...e.payload, preferredDate: day } } : e)) as EventRecord[];
+    const install = booked('2025-10-09')(aRequestHistory({ kind: 'appointment-installation', steps: [], start }));
     expect(requestState(install, { now: Date.parse(start) }).answerDueAt).toBe(cst('2025-10-11 00:00').toISOString());
-    const repair = aRequestHistory({ kind: 'appointment-repair', steps: [], start });
+    const repair = booked('2025-10-09')(aRequestHistory({ kind: 'appointment-repair', steps: [], start }));
     expect(requestState(repair, { now: Date.parse(start) }).answerDueAt).toBe(cst('2025-10-10 00:00').toISOString());
+  });
+
+  it('an appointment the resident booked for a later day is due at the end of that day, and the day is in the state', () => {
+    const start = cst('2025-12-01 10:00').toISOString(); // Monday
+    const events = aRequestHistory({ kind: 'appliance-repair', steps: [], start }).map((e) =>
+      e.type === 'submitted' ? { ...e, payload: { ...e.payload, preferredDate: '2025-12-06' } } : e,
+    ) as EventRecord[];
+    const state = requestState(events, { now: Date.parse(start) });
+    expect(state.bookedDay).toBe('2025-12-06');
+    expect(state.answerDueAt).toBe(cst('2025-12-07 00:00').toISOString());
+    // Not overdue the next day (the 24-hour promise has passed, the booked Saturday has not).
+    expect(requestState(events, { now: cst('2025-12-03 10:00').getTime() }).answerOverdue).toBe(false);
   });
 
   it('takes the calendar; a year without one gives no deadline and a warning, not a crash', () => {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../../src/db/schema/index';
 import { requestState } from '../../../src/rules/requestState';
-import { currentRating, mayReopen, maySignOff, ratableVisits, residentActions, visitsOf } from '../../../src/rules/residentActions';
+import { currentRating, finishRecords, finishStep, mayReopen, maySignOff, ratableVisits, residentActions, residentView, viewOfScore, visitsOf, type FinishAnswers } from '../../../src/rules/residentActions';
 import { T0, aRequestHistory, anEvent, resetIds, type Step } from '../builders/events';
 
 beforeEach(() => resetIds());
@@ -109,3 +109,75 @@ describe('visits and their rating', () => {
 });
 
 const REPAIR: Step[] = ['accepted', 'dispatched', 'arrived', 'work-done', 'resolved', 'signed-off', 'closed'];
+
+describe('the one finish step (issue 21: confirm or "not solved", and the rating, in one form)', () => {
+  const answers = (over: Partial<FinishAnswers> = {}): FinishAnswers => ({ solved: '', signature: null, reason: '', attitude: '', ability: '', arrival: '', promises: '', ...over });
+
+  it('a repair waiting for the signature: sign, offer "not solved", rate the visit', () => {
+    const events = repair(['dispatched', 'arrived', 'resolved']);
+    const step = finishStep(fold(events), events)!;
+    expect(step.confirm).toBe('sign');
+    expect(step.reopen).toBe(true);
+    expect(step.visit?.id).toBe(events.find((e) => e.type === 'arrived')!.id);
+    expect(step.rated).toEqual([]);
+  });
+
+  it('a complaint resolved (nothing to sign): a plain confirmation; nothing before the work is done', () => {
+    const done = aRequestHistory({ kind: 'complaint', steps: ['accepted', 'resolved'] });
+    expect(finishStep(fold(done), done)).toMatchObject({ confirm: 'ok', reopen: true, visit: null });
+    const open = repair(['accepted', 'dispatched']);
+    expect(finishStep(fold(open), open)).toBeNull();
+  });
+
+  it('once signed and rated: only "not solved" is left, and the rating can be changed', () => {
+    const events = repair(['dispatched', 'arrived', 'resolved', 'signed-off']);
+    const visit = events.find((e) => e.type === 'arrived')!.id;
+    const rated = [...events, anEvent('rated', { requestId: events[0]!.requestId, at: later(events), payload: { visit } })];
+    const step = finishStep(fold(rated), rated)!;
+    expect(step).toMatchObject({ confirm: null, reopen: true, visit: null });
+    expect(step.rated.map((v) => v.id)).toEqual([visit]);
+  });
+
+  it('records the rating, then the signed confirmation; attitude and skill views come from the scores', () => {
+    const events = repair(['dispatched', 'arrived', 'resolved']);
+    const step = finishStep(fold(events), events)!;
+    const records = finishRecords(step, answers({ solved: 'yes', signature: 'data:image/png;base64,x', attitude: '9', ability: '6', arrival: 'satisfied', promises: 'poor' }));
+    expect(records).toEqual([
+      { type: 'rated', payload: { visit: step.visit!.id, attitude: 9, ability: 6, view: { attitude: 'very-satisfied', skill: 'average', arrival: 'satisfied', promises: 'poor' } } },
+      { type: 'signed-off', payload: { signature: 'data:image/png;base64,x', satisfied: true } },
+    ]);
+  });
+
+  it('"not solved" reopens with the reason; no rating when none was given', () => {
+    const events = repair(['dispatched', 'arrived', 'resolved']);
+    const step = finishStep(fold(events), events)!;
+    expect(finishRecords(step, answers({ solved: 'no', reason: ' 还是不热 ' }))).toEqual([{ type: 'reopened', payload: { reason: '还是不热' } }]);
+  });
+
+  it('a half-answered rating is sent as it is, so the schema names the questions left', () => {
+    const events = repair(['dispatched', 'arrived', 'resolved']);
+    const step = finishStep(fold(events), events)!;
+    const [rating] = finishRecords(step, answers({ solved: 'yes', attitude: '3' }));
+    expect(rating).toEqual({ type: 'rated', payload: { visit: step.visit!.id, attitude: 3, view: { attitude: 'poor' } } });
+  });
+
+  it('viewOfScore: 9–10 very satisfied, 7–8 satisfied, 5–6 average, 1–4 poor', () => {
+    expect([10, 9, 8, 7, 6, 5, 4, 1].map(viewOfScore)).toEqual(['very-satisfied', 'very-satisfied', 'satisfied', 'satisfied', 'average', 'average', 'poor', 'poor']);
+  });
+});
+
+describe('what the resident list says (issue 21: states that tell the truth)', () => {
+  it('a consultation answered by a reply says "answered" and carries the answer; a reopening starts over', () => {
+    const asked = aRequestHistory({ kind: 'consultation', steps: [] });
+    expect(residentView(fold(asked), asked)).toEqual({ status: 'submitted', answer: null });
+    const reply = anEvent('reply', { requestId: asked[0]!.requestId, requestKind: 'consultation', at: later(asked), visibility: 'resident', payload: { text: '11 月 15 日开始供暖。', channel: 'portal' } });
+    const answered = [...asked, reply];
+    expect(residentView(fold(answered), answered)).toEqual({ status: 'answered', answer: '11 月 15 日开始供暖。' });
+  });
+
+  it('a repair in progress keeps its own status even with a reply', () => {
+    const events = repair(['accepted', 'dispatched']);
+    const reply = anEvent('reply', { requestId: events[0]!.requestId, at: later(events), visibility: 'resident', payload: { text: '明天上午到。', channel: 'portal' } });
+    expect(residentView(fold([...events, reply]), [...events, reply]).status).toBe('dispatched');
+  });
+});

@@ -74,7 +74,7 @@ describe('describeEventIssues', () => {
     const repair = aSubmitted('repair');
     const long = { ...repair, payload: { ...repair.payload, fault: 'other', details: '字'.repeat(501) } };
     expect(describe1(long, 'en')[0]?.message).toBe('Details must be at most 500 characters.');
-    expect(describe1(long, 'zh-CN')[0]?.message).toBe('故障说明不能超过 500 个字符。');
+    expect(describe1(long, 'zh-CN')[0]?.message).toBe('情况说明不能超过 500 个字符。');
   });
 
   it('lists the choices of a picklist', () => {
@@ -83,7 +83,7 @@ describe('describeEventIssues', () => {
   });
 
   it('labels a shared name by its parent', () => {
-    expect(fieldLabel(['payload', 'contact', 'name'], 'zh-CN')).toBe('联系人姓名');
+    expect(fieldLabel(['payload', 'contact', 'name'], 'zh-CN')).toBe('联系人');
     expect(fieldLabel(['payload', 'rooms', 3, 'name'], 'zh-CN')).toBe('房间名称');
     expect(fieldLabel(['author', 'name'], 'en')).toBe("author's user name");
     expect(fieldLabel(['payload', 'mystery'], 'en')).toBe('mystery');
@@ -143,4 +143,25 @@ describe('every check carries a message id', () => {
     expect(broken).toBeGreaterThan(5000);
     // Over 5,000 parses: about 3 s alone, longer when the unit files share the two cores.
   }, 30_000);
+});
+
+describe('a field left empty (issue 21: the words on screen)', () => {
+  it('asks to choose a date, a time of day, a choice; asks to fill in a text', async () => {
+    const { parseEvent } = await import('../../../src/db/schema/events/event');
+    const { aSubmitted, SUBMISSIONS } = await import('../builders/events');
+    const e = aSubmitted('appointment-repair');
+    const parsed = parseEvent({ ...e, payload: { ...SUBMISSIONS['appointment-repair'], preferredDate: '', slot: undefined } });
+    expect(parsed.success).toBe(false);
+    if (parsed.success) return;
+    const zh = describeEventIssues(parsed.issues, 'zh-CN').map((i) => i.message);
+    const en = describeEventIssues(parsed.issues, 'en').map((i) => i.message);
+    expect(zh).toContain('请选择上门日期。');
+    expect(en).toContain('Choose the date of the visit.');
+    const complaint = aSubmitted('complaint');
+    const blank = parseEvent({ ...complaint, payload: { ...(complaint.payload as object), about: '' } });
+    expect(blank.success).toBe(false);
+    if (blank.success) return;
+    expect(describeEventIssues(blank.issues, 'zh-CN').map((i) => i.message)).toContain('请填写投诉事项。');
+    expect(describeEventIssues(blank.issues, 'en').map((i) => i.message)).toContain('The subject of the complaint is required.');
+  });
 });

@@ -252,11 +252,11 @@ describe('event-database', () => {
 
 describe('booking-window', () => {
   it('refuses an appointment on a date the commitments do not allow, naming the field; the router copies it anyway', () => {
-    // T0 is Mon 1 Dec 2025: a repair appointment (1 working day) may only be on Tue 2 Dec.
-    const late = aSubmitted('appointment-repair', { payload: { ...SUBMISSIONS['appointment-repair'], preferredDate: '2025-12-03' } });
+    // T0 is Mon 1 Dec 2025: a repair appointment (working days only) may not be on Saturday 6 Dec.
+    const late = aSubmitted('appointment-repair', { payload: { ...SUBMISSIONS['appointment-repair'], preferredDate: '2025-12-06' } });
     const r = refusal(write(late, 'resident', DB.resident));
     expect(r.rule).toBe('booking-window');
-    expect(r.reason).toMatch(/^payload\.preferredDate: Preferred date must be one of the dates offered/);
+    expect(r.reason).toMatch(/^payload\.preferredDate: Date of the visit must be a day we can come/);
     expect(write(late, ROUTER, DB.station).ok).toBe(true);
   });
 });
@@ -283,7 +283,7 @@ describe('the rules', () => {
       write(e, { name: 'dp-zhang', roles: couchUser('dispatcher').roles }, DB.station),
       write(e, { name: PEOPLE.dispatcher.name, roles: couchUser('technician').roles }, DB.station),
       write(anEvent('remedy-approved', { author: 'technician' }), 'technician', DB.station),
-      write(aSubmitted('appointment-repair', { payload: { ...SUBMISSIONS['appointment-repair'], preferredDate: '2025-12-09' } }), 'resident', DB.resident),
+      write(aSubmitted('appointment-repair', { payload: { ...SUBMISSIONS['appointment-repair'], preferredDate: '2025-12-07' } }), 'resident', DB.resident),
       write(e, 'dispatcher', DB.resident),
       write(aSubmittedRepair({ station: OTHER_STATION }), 'resident', { ...DB.resident, station: STATION }),
       write(e, 'dispatcher', DB.otherStation),

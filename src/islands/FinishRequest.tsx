@@ -1,0 +1,141 @@
+import { Show, createMemo, createSignal } from 'solid-js';
+import { fill, type AppStrings, type Lang } from '../i18n';
+import type { BrowserDevice } from '../db/device/browserDevice';
+import type { View } from '../db/schema/events/fields';
+import { ScoreField, ViewField } from './RatingFields';
+import { MAX_TEXT } from '../db/schema/events/limits';
+import type { DescribedIssue } from '../db/schema/messages';
+import type { RequestState } from '../rules/requestState';
+import { finishRecords, type FinishStep } from '../rules/residentActions';
+import { checkFollowUps, recordFollowUps } from './followUp';
+import { formatMoment } from './format';
+import ErrorSummary from './ErrorSummary';
+import SignaturePad from './SignaturePad';
+import TextField, { counterLabels } from './TextField';
+
+/**
+ * The one finish step of a request (src/rules/residentActions.ts finishStep): "solved" (with a
+ * signature where the kind needs one) or "not solved" (a plain second choice, which reopens),
+ * and the visit's rating in the same short form: attitude and ability scored 1–10, arrival
+ * time and keeping promises on four points (the view of attitude and skill is read from the
+ * scores, so nothing is asked twice). Every record is checked before any is stored, so a
+ * refusal leaves nothing half recorded, and each problem is shown at its field in field order.
+ */
+export default function FinishRequest(props: { lang: Lang; t: AppStrings; device: BrowserDevice; state: RequestState; step: FinishStep; onDone: (message: string) => void }) {
+  const t = props.t.completion;
+  const r = props.t.rating;
+  const idBase = `finish-${props.state.requestId}`;
+  const test = props.state.kind === 'temperature-test';
+  const [solved, setSolved] = createSignal<'yes' | 'no' | ''>('');
+  const [signature, setSignature] = createSignal<string | null>(null);
+  const [reason, setReason] = createSignal('');
+  const [attitude, setAttitude] = createSignal('');
+  const [ability, setAbility] = createSignal('');
+  const [arrival, setArrival] = createSignal<View | ''>('');
+  const [promises, setPromises] = createSignal<View | ''>('');
+  const [issues, setIssues] = createSignal<DescribedIssue[]>([]);
+  const [busy, setBusy] = createSignal(false);
+  const issueOf = (path: string) => issues().find((i) => i.path === path)?.message;
+  const asksSolved = () => props.step.confirm !== null || props.step.reopen;
+
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    if (asksSolved() && !solved()) {
+      setIssues([{ path: 'solved', id: 'value.required', message: t.solvedRequired }]);
+      queueMicrotask(() => document.getElementById(`${idBase}-errors`)?.focus());
+      return;
+    }
+    const records = finishRecords(props.step, {
+      solved: solved(),
+      signature: signature(),
+      reason: reason(),
+      attitude: attitude(),
+      ability: ability(),
+      arrival: arrival(),
+      promises: promises(),
+    });
+    if (!records.length) {
+      props.onDone(t.thanks);
+      return;
+    }
+    const found = checkFollowUps(props.device, props.lang, props.state, records).map((i) =>
+      // No signature yet: say how to sign rather than the schema's "signature is required".
+      i.path === 'payload.signature' && !signature() ? { ...i, message: t.signature.required } : i,
+    );
+    if (found.length) {
+      setIssues(inFieldOrder(found));
+      queueMicrotask(() => document.getElementById(`${idBase}-errors`)?.focus());
+      return;
+    }
+    setBusy(true);
+    const result = await recordFollowUps(props.device, props.lang, props.state, records);
+    setBusy(false);
+    if (!result.ok) {
+      setIssues(result.issues);
+      queueMicrotask(() => document.getElementById(`${idBase}-errors`)?.focus());
+      return;
+    }
+    setIssues([]);
+    props.onDone(solved() === 'no' ? t.reopened : t.saved);
+  };
+
+  const visit = createMemo(() => props.step.visit);
+  return (
+    <form class="form finish" onSubmit={submit} novalidate aria-labelledby={`${idBase}-title`}>
+      <h3 id={`${idBase}-title`}>{test ? t.signTestTitle : asksSolved() ? t.finishTitle : r.title}</h3>
+      <ErrorSummary id={`${idBase}-errors`} intro={t.fixErrors} issues={issues()} />
+      <Show when={asksSolved()}>
+        <fieldset class="field" aria-describedby={issueOf('solved') ? `${idBase}-solved-error` : undefined}>
+          <legend>{test ? t.testAgreed : t.solved}</legend>
+          <label class="choice">
+            <input type="radio" name={`${idBase}-solved`} value="yes" checked={solved() === 'yes'} onChange={() => setSolved('yes')} />
+            {props.step.confirm === 'sign' ? t.solvedSign : t.solvedYes}
+          </label>
+          <Show when={props.step.reopen}>
+            <label class="choice">
+              <input type="radio" name={`${idBase}-solved`} value="no" checked={solved() === 'no'} onChange={() => setSolved('no')} />
+              {t.notSolved}
+            </label>
+          </Show>
+          <Show when={issueOf('solved')}>
+            <p id={`${idBase}-solved-error`} class="field-error">
+              {issueOf('solved')}
+            </p>
+          </Show>
+        </fieldset>
+      </Show>
+      <Show when={props.step.confirm === 'sign' && solved() !== 'no'}>
+        <SignaturePad t={t.signature} idBase={`${idBase}-pad`} onChange={setSignature} error={issueOf('payload.signature')} />
+      </Show>
+      <Show when={solved() === 'no'}>
+        <TextField id={`${idBase}-reason`} label={t.reopenReason} hint={t.reopenIntro} value={reason()} onInput={setReason} error={issueOf('payload.reason')} multiline maxLength={MAX_TEXT} {...counterLabels(props.t.forms)} />
+      </Show>
+      <Show when={visit()}>
+        {(v) => (
+          <section class="finish-rating" aria-labelledby={`${idBase}-rating`}>
+            <h4 id={`${idBase}-rating`}>{r.optionalTitle}</h4>
+            <p class="hint">{fill(r.visit, { name: v().technicianName ?? r.technician, time: formatMoment(props.lang, v().at) })}</p>
+            <ScoreField t={r} idBase={idBase} field="attitude" value={attitude()} onChange={setAttitude} error={issueOf('payload.attitude')} />
+            <ScoreField t={r} idBase={idBase} field="ability" value={ability()} onChange={setAbility} error={issueOf('payload.ability')} />
+            <ViewField t={r} idBase={idBase} point="arrival" value={arrival()} onChange={setArrival} error={issueOf('payload.view.arrival')} />
+            <ViewField t={r} idBase={idBase} point="promises" value={promises()} onChange={setPromises} error={issueOf('payload.view.promises')} />
+          </section>
+        )}
+      </Show>
+      <button type="submit" class="button" disabled={busy()}>
+        {solved() === 'no' ? t.reopenSubmit : t.finishSubmit}
+      </button>
+    </form>
+  );
+}
+
+/** The order the form shows its fields in: the problems are listed in it (the records are checked rating first). */
+const FIELD_ORDER = ['solved', 'payload.satisfied', 'payload.signature', 'payload.reason', 'payload.attitude', 'payload.ability', 'payload.view.arrival', 'payload.view.promises'];
+
+function inFieldOrder(issues: DescribedIssue[]): DescribedIssue[] {
+  const rank = (i: DescribedIssue) => {
+    const at = FIELD_ORDER.indexOf(i.path);
+    return at < 0 ? FIELD_ORDER.length : at;
+  };
+  return [...issues].sort((a, b) => rank(a) - rank(b));
+}
