@@ -19,13 +19,14 @@ import * as v from 'valibot';
 import { ACCOUNT_MESSAGES, ProfileUpdate, SignupInput, describeAccountIssues } from '../../src/db/schema/accounts.ts';
 import { couchRolesFor } from './domain.mjs';
 import { CouchError, sendJson, toCouchError } from './errors.mjs';
-import { residentDbName, residentUserName, userDocId } from './names.mjs';
+import { OPERATIONS_DB, residentDbName, residentUserName, stationDbName, userDocId } from './names.mjs';
 import { readCookie } from './guard.mjs';
 import { userFromCouch } from '../../src/db/schema/roles.ts';
 import { listStations, residentSecurity } from './setup.mjs';
 
 /** @typedef {import('./store.mjs').Store} Store */
 /** @typedef {import('./customerDirectory.mjs').CustomerDirectory} CustomerDirectory */
+/** @typedef {ReturnType<typeof import('./workingSet.mjs').createWorkingSets>} WorkingSets */
 
 /**
  * @param {{ store: Store, customers: CustomerDirectory, log?: (msg: string) => void }} options
@@ -158,10 +159,10 @@ export function createApi({ store, customers, log = console.error }) {
 /**
  * The signed-in resident's own account, mounted at /db/_account before the guard: the session
  * cookie is scoped to /db (Path=/db), so this is where the browser sends it.
- * @param {{ store: Store, customers: CustomerDirectory }} options
+ * @param {{ store: Store, customers: CustomerDirectory, workingSets: WorkingSets }} options
  * @returns {import('express').Router}
  */
-export function createAccountApi({ store, customers }) {
+export function createAccountApi({ store, customers, workingSets }) {
   const account = express.Router();
   account.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -222,6 +223,28 @@ export function createAccountApi({ store, customers }) {
       }
       const found = await customers.find(q, { ...(operations ? {} : { station: user.station }), limit: MAX_CUSTOMERS });
       sendJson(res, 200, { customers: found });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  /**
+   * Staff only: the working set of the database the user's device replicates (their station's,
+   * or operations), for a new device to be usable before the history has arrived
+   * (workingSet.mjs). Only documents the user may read anyway: the same database's members.
+   */
+  account.get('/working-set', async (req, res, next) => {
+    try {
+      const cookie = readCookie(req.headers.cookie, 'AuthSession');
+      const ctx = cookie ? await store.sessionFromCookie(cookie) : null;
+      if (!ctx?.name) return sendJson(res, 401, { error: 'unauthorized', reason: 'Sign in first.' });
+      const user = userFromCouch(ctx);
+      const staff = !user.isAdmin && user.roles.length > 0 && !user.roles.includes('resident') && !user.roles.includes('committee');
+      if (!staff) return sendJson(res, 403, { error: 'forbidden', reason: 'Only staff have a working set.' });
+      const dbName = ctx.roles.includes('operations') ? OPERATIONS_DB : user.station !== undefined ? stationDbName(user.station) : null;
+      if (!dbName) return sendJson(res, 403, { error: 'forbidden', reason: 'You belong to no station.' });
+      const { seq, requests, docs } = await workingSets.read(dbName);
+      sendJson(res, 200, { db: dbName, seq, requests, docs });
     } catch (err) {
       next(err);
     }
