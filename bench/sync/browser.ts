@@ -42,6 +42,8 @@ export interface RequestStat {
   /** From the headers until the whole body was read (ms). */
   bodyMs: number;
   bytes: number;
+  /** When the body had been read (performance.now()). */
+  endAt: number;
 }
 
 export interface RunResult {
@@ -98,7 +100,7 @@ function recordingFetch(requests: RequestStat[], onFirst: () => void) {
     const body = await response.arrayBuffer();
     const t2 = performance.now();
     const path = new URL(url, location.href).pathname.split('/').slice(3).join('/') || '/';
-    requests.push({ path, headersMs: t1 - t0, bodyMs: t2 - t1, bytes: body.byteLength });
+    requests.push({ path, headersMs: t1 - t0, bodyMs: t2 - t1, bytes: body.byteLength, endAt: t2 });
     return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
 }
@@ -139,7 +141,12 @@ async function hearthline(opts: RunOptions): Promise<RunResult> {
   const mem = heap.stop();
   await sync.stop();
   await db.close();
-  return { ms, count, openMs, firstRequestMs, requests, ...mem, usableMs, usableCount, workingSetEvents };
+  // Where the time to usable went: the working set's request (server and transfer), then its storage write.
+  const ws = requests.find((r) => r.path === 'working-set');
+  const phases = ws
+    ? { 'working-set request': ws.headersMs + ws.bodyMs, 'working-set write': usableMs - (ws.endAt - t0), 'history pull': ms - usableMs }
+    : undefined;
+  return { ms, count, openMs, firstRequestMs, requests, ...mem, usableMs, usableCount, workingSetEvents, ...(phases ? { phases } : {}) };
 }
 
 /**
