@@ -93,9 +93,10 @@ export interface ReplicationOptions {
 export const DEFAULT_BATCH_SIZE = 250;
 
 /**
- * The pull's page of `_changes` (measured in bench/sync.ts; see there). RxDB fetches the next
- * page while it writes this one, so a bigger page means fewer round trips and bigger storage
- * writes.
+ * The pull's page of `_changes`. RxDB fetches the next page while it writes this one, so a
+ * bigger page means fewer round trips (and fewer `_changes` reads, each a get per document on
+ * the embedded LevelDB backend) and bigger storage writes: PouchDB's own pull measured 594,
+ * 872 and 1,065 events/s at 250, 500 and 1,000 in one run of bench/sync.ts (50,000 events).
  */
 export const DEFAULT_PULL_BATCH_SIZE = 1000;
 
