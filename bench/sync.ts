@@ -49,6 +49,11 @@
  *   15.16 s = 660/s; hearthline WITHOUT the working set 7.83 s = 1,276/s (1.93× PouchDB);
  *   rxdb pull-only 12.85 s; dexie-floor 8.16 s (bulkWrite 6.05 s).
  *
+ *   The same at load 15, after the server follows its working sets: hearthline 10.30 s = 971/s
+ *   (usable 0.35 s: request 0.08 s, write 0.26 s; history pull 9.96 s); pouchdb(1000) 8.22 s =
+ *   1,216/s; without the working set 6.48 s = 1,542/s (1.27×); rxdb pull-only 5.51 s = 1,815/s;
+ *   dexie-floor 5.01 s = 1,998/s (bulkWrite 3.61 s).
+ *
  * What that says: the pull-only replication with our push is the fastest way found here to
  * fill the device (10,000 events: 1,276/s, at the storage floor of this machine, against 660/s
  * for PouchDB). But after a working-set load, the history pull is 2–3× slower at 10,000 and
