@@ -4,7 +4,8 @@
  *
  * Sets `window.__syncBench`:
  *   hearthline(opts)  the real device code: openDeviceDatabase(Dexie) + startReplication
- *                     documents skipped (see hearthline below)
+ *                     (the working set first, then the full pull); `usableMs` when the
+ *                     working set is stored, `ms` when every event is
  *   rxdbPushPull      diagnosis only: RxDB's own replicateCouchDB (pull and push, as the device)
  *                     on the same collection, without our fetch wrapper and subscriptions
  *   rxdbPull          diagnosis only: the same, pull only (RxDB then writes no pull meta)
@@ -30,6 +31,8 @@ export interface RunOptions {
   expected: number;
   /** The signed-in user (`_session`'s userCtx). */
   user: { name: string; roles: string[] };
+  /** hearthline: false to pull the whole history with no working set first. */
+  workingSet?: boolean;
 }
 
 export interface RequestStat {
@@ -39,6 +42,8 @@ export interface RequestStat {
   /** From the headers until the whole body was read (ms). */
   bodyMs: number;
   bytes: number;
+  /** When the body had been read (performance.now()). */
+  endAt: number;
 }
 
 export interface RunResult {
@@ -53,6 +58,12 @@ export interface RunResult {
   startHeapMB: number | null;
   /** Named parts of `ms` (diagnosis). */
   phases?: Record<string, number>;
+  /** hearthline: from the start until the working set was stored (the console usable). */
+  usableMs?: number;
+  /** hearthline: events on the device at that moment. */
+  usableCount?: number;
+  /** hearthline: events the working set brought (null: none loaded). */
+  workingSetEvents?: number | null;
 }
 
 type MemoryPerformance = Performance & { memory?: { usedJSHeapSize: number } };
@@ -89,7 +100,7 @@ function recordingFetch(requests: RequestStat[], onFirst: () => void) {
     const body = await response.arrayBuffer();
     const t2 = performance.now();
     const path = new URL(url, location.href).pathname.split('/').slice(3).join('/') || '/';
-    requests.push({ path, headersMs: t1 - t0, bodyMs: t2 - t1, bytes: body.byteLength });
+    requests.push({ path, headersMs: t1 - t0, bodyMs: t2 - t1, bytes: body.byteLength, endAt: t2 });
     return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
 }
@@ -117,15 +128,25 @@ async function hearthline(opts: RunOptions): Promise<RunResult> {
     fetch: recordingFetch(requests, () => (firstRequestMs ??= performance.now() - t0)) as (input: string, init?: RequestInit) => Promise<Response>,
     user: opts.user,
     database: parseDatabaseName(opts.dbName),
-    ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
+    ...(opts.batchSize ? { pullBatchSize: opts.batchSize } : {}),
+    ...(opts.workingSet === false ? { workingSet: false as const } : {}),
   });
+  // Usable: the working set is stored, so the console's queries answer with the day's work.
+  const workingSetEvents = await sync.workingSet;
+  const usableMs = performance.now() - t0;
+  const usableCount = await db.events.count().exec();
   await sync.state.awaitInitialReplication();
   const count = await untilCount(db, opts.expected);
   const ms = performance.now() - t0;
   const mem = heap.stop();
   await sync.stop();
   await db.close();
-  return { ms, count, openMs, firstRequestMs, requests, ...mem };
+  // Where the time to usable went: the working set's request (server and transfer), then its storage write.
+  const ws = requests.find((r) => r.path === 'working-set');
+  const phases = ws
+    ? { 'working-set request': ws.headersMs + ws.bodyMs, 'working-set write': usableMs - (ws.endAt - t0), 'history pull': ms - usableMs }
+    : undefined;
+  return { ms, count, openMs, firstRequestMs, requests, ...mem, usableMs, usableCount, workingSetEvents, ...(phases ? { phases } : {}) };
 }
 
 /**

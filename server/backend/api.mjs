@@ -17,13 +17,15 @@ import * as v from 'valibot';
 import { ACCOUNT_MESSAGES, ProfileUpdate, describeAccountIssues } from '../../src/db/schema/accounts.ts';
 import { createCustomerAccess } from './customerAccess.mjs';
 import { sendJson, toCouchError } from './errors.mjs';
-import { residentDbName } from './names.mjs';
+import { OPERATIONS_DB, residentDbName, stationDbName } from './names.mjs';
 import { readCookie } from './identity.mjs';
+import { userFromCouch } from '../../src/db/schema/roles.ts';
 import { createSignup } from './signup.mjs';
 import { listStations } from './setup.mjs';
 
 /** @typedef {import('./store.mjs').Store} Store */
 /** @typedef {import('./customerDirectory.mjs').CustomerDirectory} CustomerDirectory */
+/** @typedef {ReturnType<typeof import('./workingSet.mjs').createWorkingSets>} WorkingSets */
 
 /**
  * @param {{ store: Store, customers: CustomerDirectory, log?: (msg: string) => void, signup?: import('./signup.mjs').SignupOptions }} options
@@ -74,11 +76,12 @@ export function createApi({ store, customers, log = console.error, signup = {} }
 /**
  * The signed-in user's own account, mounted at /db/_account before the guard: the session
  * cookie is scoped to /db (Path=/db), so this is where the browser sends it. Staff's access to
- * customers (lookup, full view, in-person confirmation, the access log): customerAccess.mjs.
- * @param {{ store: Store, customers: CustomerDirectory, accessLog: import('./accessLog.mjs').AccessLog, access?: import('./customerAccess.mjs').CustomerAccessOptions }} options
+ * customers (lookup, full view, in-person confirmation, the access log): customerAccess.mjs;
+ * a staff device's working set: workingSet.mjs.
+ * @param {{ store: Store, customers: CustomerDirectory, accessLog: import('./accessLog.mjs').AccessLog, access?: import('./customerAccess.mjs').CustomerAccessOptions, workingSets: WorkingSets }} options
  * @returns {import('express').Router}
  */
-export function createAccountApi({ store, customers, accessLog, access = {} }) {
+export function createAccountApi({ store, customers, accessLog, access = {}, workingSets }) {
   const account = express.Router();
   account.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -122,6 +125,28 @@ export function createAccountApi({ store, customers, accessLog, access = {} }) {
   });
 
   account.use(createCustomerAccess({ store, customers, accessLog, ...access }));
+
+  /**
+   * Staff only: the working set of the database the user's device replicates (their station's,
+   * or operations), for a new device to be usable before the history has arrived
+   * (workingSet.mjs). Only documents the user may read anyway: the same database's members.
+   */
+  account.get('/working-set', async (req, res, next) => {
+    try {
+      const cookie = readCookie(req.headers.cookie, 'AuthSession');
+      const ctx = cookie ? await store.sessionFromCookie(cookie) : null;
+      if (!ctx?.name) return sendJson(res, 401, { error: 'unauthorized', reason: 'Sign in first.' });
+      const user = userFromCouch(ctx);
+      const staff = !user.isAdmin && user.roles.length > 0 && !user.roles.includes('resident') && !user.roles.includes('committee');
+      if (!staff) return sendJson(res, 403, { error: 'forbidden', reason: 'Only staff have a working set.' });
+      const dbName = ctx.roles.includes('operations') ? OPERATIONS_DB : user.station !== undefined ? stationDbName(user.station) : null;
+      if (!dbName) return sendJson(res, 403, { error: 'forbidden', reason: 'You belong to no station.' });
+      const { seq, requests, docs } = await workingSets.read(dbName);
+      sendJson(res, 200, { db: dbName, seq, requests, docs });
+    } catch (err) {
+      next(err);
+    }
+  });
 
   account.use((_req, res) => sendJson(res, 404, { error: 'not_found', reason: 'No such account API.' }));
   /** @type {import('express').ErrorRequestHandler} */

@@ -245,6 +245,11 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
         const res = await (await openExisting(dbName)).allDocs(opts);
         return res.rows;
       }),
+    changes: (dbName, { since, limit }) =>
+      couch(async () => {
+        const res = await (await openExisting(dbName)).changes({ since, limit, include_docs: true, batch_size: limit });
+        return { results: res.results, last_seq: res.last_seq };
+      }),
     async verifyPassword(name, password) {
       if (typeof name !== 'string' || typeof password !== 'string' || !name) return null;
       try {

@@ -19,6 +19,8 @@ import { validateWrite as defaultValidateWrite } from './domain.mjs';
 import { createAccessLog } from './accessLog.mjs';
 import { createAccountApi, createApi } from './api.mjs';
 import { createCustomerDirectory } from './customerDirectory.mjs';
+import { createWorkingSets } from './workingSet.mjs';
+import { stationDbName } from './names.mjs';
 import { createEmbedded } from './embedded.mjs';
 import { sendJson } from './errors.mjs';
 import { createGuard } from './guard.mjs';
@@ -26,7 +28,7 @@ import { adminOnly } from './identity.mjs';
 import { createProxy } from './proxy.mjs';
 import { createRemoteStore, parseCouchUrl } from './remote.mjs';
 import { responseHeaders } from './responseHeaders.mjs';
-import { setup } from './setup.mjs';
+import { listStations, setup } from './setup.mjs';
 import { SignInLimiter } from './signinLimiter.mjs';
 import { createSessionEnds } from './sessions.mjs';
 
@@ -194,12 +196,24 @@ export async function createBackend({
   const requireAdmin = adminOnly({ store, limiter });
   const customers = createCustomerDirectory({ store, log: logError });
   const accessLog = createAccessLog(store);
+  const workingSets = createWorkingSets({ store });
+  // Each station's working set is read once in the background now, so the first device to sign
+  // in after a start does not wait for a whole season's history to be read (workingSet.mjs).
+  void listStations(store)
+    .then(async (stations) => {
+      for (const station of stations) await workingSets.prime(stationDbName(station.id));
+    })
+    .catch((err) => logError(`working sets: ${err?.message ?? err}`));
 
   const db = express.Router();
   db.use(responseHeaders({ upstreamBase, mountPath: '/db', sessionSeconds }));
   db.use(sameOriginOnly);
-  db.use('/_account', createAccountApi({ store, customers, accessLog, access: customerAccess }));
-  db.use(createGuard({ store, validateWrite, limiter, sessions, log: logError, onWrite }));
+  db.use('/_account', createAccountApi({ store, customers, accessLog, access: customerAccess, workingSets }));
+  const onStored = (/** @type {string} */ dbName) => {
+    onWrite(dbName);
+    workingSets.notify(dbName);
+  };
+  db.use(createGuard({ store, validateWrite, limiter, sessions, log: logError, onWrite: onStored }));
   db.use(dbHandler);
 
   const api = express.Router();
@@ -237,6 +251,7 @@ export async function createBackend({
     setup: setupResult,
     async close() {
       limiter.close();
+      workingSets.close();
       await store.close();
     },
   };

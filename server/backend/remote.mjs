@@ -155,6 +155,12 @@ export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy' }) {
       if (res.status !== 200) throw fail(res, `POST /${db}/_all_docs`);
       return res.json.rows;
     },
+    async changes(db, { since, limit }) {
+      const q = new URLSearchParams({ since: String(since), limit: String(limit), include_docs: 'true' });
+      const res = await request('GET', `/${enc(db)}/_changes?${q}`);
+      if (res.status !== 200) throw fail(res, `GET /${db}/_changes`);
+      return { results: res.json.results, last_seq: res.json.last_seq };
+    },
     async verifyPassword(name, password) {
       if (typeof name !== 'string' || typeof password !== 'string' || !name) return null;
       // Basic credentials that cannot be encoded (a ':' in the name) are never valid.

@@ -28,6 +28,8 @@
  * @property {(db: string, docs: Doc[]) => Promise<BulkRow[]>} bulkDocs new_edits true, CouchDB's row shape
  * @property {(db: string, ids: string[]) => Promise<Set<string>>} existingIds ids with any revision (deleted ones too)
  * @property {(db: string, opts: Record<string, unknown>) => Promise<any[]>} allDocs the rows
+ * @property {(db: string, opts: { since: string | number, limit: number }) => Promise<{ results: { id: string, deleted?: boolean, doc?: Doc }[], last_seq: string | number }>} changes
+ *   one batch of `_changes` with documents, from `since` (normal feed)
  * @property {(name: string, password: string) => Promise<UserCtx | null>} verifyPassword
  * @property {(cookieValue: string) => Promise<UserCtx | null>} sessionFromCookie the AuthSession cookie's value
  * @property {() => Promise<void>} close

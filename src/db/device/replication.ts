@@ -21,21 +21,28 @@ import { createSyncStatusStore, type SyncStatusStore } from './syncStatus';
  * rewrites each `_changes` answer without them (`last_seq` kept, so the checkpoint moves past
  * them). `pull.modifier` then only brings an event to the device's shape.
  *
- * Push: `push.modifier` runs validateWrite, the server's own check, on each event; a refused
- * event is held back (`null`: RxDB records it as handled and never sends it) and its rule and
- * reason go to `outbox_rejections`. Events already refused (by the device or the server) are
- * held back too.
+ * Push: ours, not RxDB's. The outbox is exactly what the device has to send, so the push reads
+ * it in batches, runs the push modifier (validateWrite, the server's own check) on each event or
+ * record, and POSTs the rest to `_bulk_docs`. A refused one is held back and its rule and reason
+ * go to `outbox_rejections`; events already refused are held back too. RxDB's upstream would
+ * instead walk every document of the collection (the whole pulled history included) and keep a
+ * meta document ("assumed master state") per pulled document, one more storage write each: with
+ * the pull alone, RxDB skips it (measured in bench/sync.ts). Events and records are written once
+ * and never changed, so there is nothing to merge: a `conflict` row means the server already
+ * holds that id and counts as acknowledged (RxDB's default conflict handler would have replaced
+ * the device's version by the server's).
  *
  * A row the server still refuses in `_bulk_docs` (`forbidden`/`unauthorized`: the session's
- * roles changed, a rule differs between versions) would make RxDB throw and resend the same
- * batch forever (trap 11), blocking every later event. RxDB 17 has no per-row "refused"
- * result: a push handler answers only conflicts, and a conflict needs the server's document,
- * which does not exist. The fetch therefore records each refused row as a rejection (awaited,
- * before RxDB sees the answer) and removes it from the answer. RxDB then treats the row as
- * handled — exactly the state it gives a row that `push.modifier` held back (it writes the row's
- * meta "so that the upstream does not keep retrying"). The other rows of the batch were stored
- * by the server and are acknowledged normally. Correcting a refused event means writing a new
- * event (correctEvent); the refused one is never pushed again.
+ * roles changed, a rule differs between versions) is recorded as a rejection by the fetch
+ * (awaited, before the push sees the answer) and never sent again; the other rows of the batch
+ * were stored and leave the outbox. Any other row error (`internal_error`) keeps its id
+ * waiting, and the push is tried again with back-off (RxDB 17's push retried the whole batch
+ * forever on any row error, trap 11).
+ *
+ * First load: a staff device with no history yet asks the server for its working set (the open
+ * requests with their events, the last two days' activity: GET /db/_account/working-set) and
+ * writes it before the full pull starts, so the console is usable in seconds; the full pull
+ * then brings the rest of the history from its checkpoint.
  *
  * Waiting count: `outbox` holds the id of every event the app wrote on this device (a
  * preInsert hook). An id leaves it when the server acknowledges it: `sent$` (pushed and
@@ -58,7 +65,15 @@ export interface ReplicationOptions {
   user: { name: string; roles: readonly string[] };
   /** The kind of the database at `url` (parseDatabaseName). */
   database: DatabaseKind;
+  /** Documents per `_changes` page of the pull and per `_bulk_docs` of the push. */
   batchSize?: number;
+  /** Documents per `_changes` page of the pull (default batchSize, else DEFAULT_PULL_BATCH_SIZE). */
+  pullBatchSize?: number;
+  /**
+   * Staff devices: load the working set before the full pull. `wanted` says whether this
+   * device still lacks its history (default: no event on the device yet); false: never.
+   */
+  workingSet?: false | { wanted?: () => boolean | Promise<boolean> };
   /** First retry after a failure (ms); doubles on each failure up to maxRetryTime. */
   retryTime?: number;
   maxRetryTime?: number;
@@ -72,18 +87,29 @@ export interface ReplicationOptions {
 }
 
 /**
- * Measured (npm run bench:sync, 10,000 events into Chromium, 2026-11-23): 973 events/s at
- * 100, 1,179 at 250, 1,088 at 1,000; larger batches move the time from the network to the
- * local write and double the heap. 250 events are about 140 kB of JSON per answer, which a
- * weak mobile network still carries in one go.
+ * The push's batch: a device sends what it wrote (a few events at a time); 250 events are about
+ * 140 kB of JSON, which a weak mobile network still carries in one go.
  */
 export const DEFAULT_BATCH_SIZE = 250;
+
+/**
+ * The pull's page of `_changes`. RxDB fetches the next page while it writes this one, so a
+ * bigger page means fewer round trips (and fewer `_changes` reads, each a get per document on
+ * the embedded LevelDB backend) and bigger storage writes: PouchDB's own pull measured 594,
+ * 872 and 1,065 events/s at 250, 500 and 1,000 in one run of bench/sync.ts (50,000 events).
+ */
+export const DEFAULT_PULL_BATCH_SIZE = 1000;
 
 export interface DeviceReplication {
   /** The replication of the events. */
   readonly state: RxCouchDBReplicationState<EventRecord>;
   /** The replication of the operations records (devices of the operations database only). */
   readonly records?: RxCouchDBReplicationState<OperationsRecord>;
+  /**
+   * Resolves when the working set is on the device (its number of events), or null when none
+   * was loaded (a resident, a device that has its history, offline): the console is usable.
+   */
+  readonly workingSet: Promise<number | null>;
   /** Tries at once (back online, signed in again) rather than at the end of the back-off. */
   reSync(): void;
   readonly status: SyncStatusStore;
@@ -218,7 +244,8 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
   const status = options.status ?? createSyncStatusStore();
   const baseRetry = options.retryTime ?? 1_000;
   const maxRetry = options.maxRetryTime ?? 60_000;
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const pushBatchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const pullBatchSize = options.pullBatchSize ?? options.batchSize ?? DEFAULT_PULL_BATCH_SIZE;
   // Ends the requests in flight (the long-poll waits up to a minute) when the replication stops.
   const stopping = new AbortController();
   let stopped = false;
@@ -321,6 +348,9 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
   const replicationFetch = makeFetch('event', () => {
     if (eventsState) eventsState.retryTime = baseRetry;
   });
+  // Pull only: RxDB then keeps no per-document "assumed master state" (skipStoringPullMeta),
+  // one meta write per pulled event less; the push is ours, from the outbox (below).
+  // autoStart false: a new staff device first loads its working set (loadWorkingSet).
   eventsState = replicateCouchDB<EventRecord>({
     replicationIdentifier: `hearthline-events-${url}-${options.user.name}`,
     collection: db.events,
@@ -329,8 +359,8 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
     live: true,
     retryTime: baseRetry,
     waitForLeadership: true,
-    pull: { batchSize, modifier: (doc) => pullModifier(doc as unknown as Record<string, unknown>) },
-    push: { batchSize, modifier: makePushModifier(options) },
+    autoStart: false,
+    pull: { batchSize: pullBatchSize, modifier: (doc) => pullModifier(doc as unknown as Record<string, unknown>) },
   });
   const replication = eventsState;
 
@@ -350,8 +380,7 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
       live: true,
       retryTime: baseRetry,
       waitForLeadership: true,
-      pull: { batchSize, modifier: (doc) => toDeviceShape(doc as unknown as Record<string, unknown>) as unknown as WithDeleted<OperationsRecord> },
-      push: { batchSize, modifier: makeRecordPushModifier(options) },
+      pull: { batchSize: pullBatchSize, modifier: (doc) => toDeviceShape(doc as unknown as Record<string, unknown>) as unknown as WithDeleted<OperationsRecord> },
     });
   }
   const states = [replication, ...(recordsState ? [recordsState] : [])] as unknown as RxCouchDBReplicationState<{ id: string }>[];
@@ -364,6 +393,160 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
     const mine = waitingIds ? ids.filter((id) => waitingIds!.has(id)) : ids;
     if (mine.length) void db.outbox.bulkRemove(mine).catch(() => undefined);
   };
+
+  // ---------------------------------------------------------------- push, from the outbox
+  //
+  // The outbox is exactly what this device has to send (every event or record the app wrote
+  // here, until the server has it), so the push reads it instead of RxDB's upstream walking
+  // every document of the collection — pulled ones included — and writing a meta document for
+  // each. Events and records are written once and never changed, so there is nothing to merge:
+  // a `conflict` row means the server already holds that id (a batch resent after a crash) and
+  // counts as acknowledged; refused rows are recorded by the fetch (makeFetch); any other row
+  // error leaves the id waiting and the push is tried again with back-off.
+  const eventModifier = makePushModifier(options);
+  const recordModifier = makeRecordPushModifier(options);
+  /** Ids the push modifiers held back in this run (refused, or not stored): never sent. */
+  const heldBack = new Set<string>();
+  let pushing: Promise<void> | undefined;
+  let pushAgain = false;
+  let pushFailing = false;
+  let pushRetry = baseRetry;
+  let pushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What waits to be sent, read from the outbox itself (`waitingIds` follows it a moment later). */
+  const pushable = async () => (await db.outbox.find().exec()).map((d) => d.id).filter((id) => !heldBack.has(id));
+
+  /** The stored documents of these ids (an id may wait in the outbox a moment before its insert lands). */
+  const storedOf = async (ids: string[]) => {
+    const [events, records] = await Promise.all([
+      db.events.findByIds(ids).exec(),
+      recordsState ? db.records.findByIds(ids).exec() : Promise.resolve(new Map<string, never>()),
+    ]);
+    return { events, records };
+  };
+
+  /** Sends these ids; returns those not stored (yet): the outbox entry is written just before its insert. */
+  const pushBatch = async (ids: string[]): Promise<string[]> => {
+    const { events, records } = await storedOf(ids);
+    const docs: Record<string, unknown>[] = [];
+    const missing: string[] = [];
+    for (const id of ids) {
+      const event = events.get(id);
+      const record = records.get(id);
+      if (!event && !record) {
+        missing.push(id); // tried again shortly; an insert that failed is pruned when the database next opens
+        continue;
+      }
+      const out = event
+        ? await eventModifier({ ...(event.toJSON() as EventRecord), _deleted: false })
+        : await recordModifier({ ...(record!.toJSON() as OperationsRecord), _deleted: false });
+      if (out === null) {
+        heldBack.add(id);
+        continue;
+      }
+      const { id: docId, ...rest } = out as { id: string };
+      docs.push({ _id: docId, ...rest });
+    }
+    if (!docs.length) return missing;
+    const res = await replicationFetch(`${url}_bulk_docs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ docs }),
+    });
+    const rows = (await res.json()) as BulkRow[];
+    if (!Array.isArray(rows)) throw new Error(`_bulk_docs answered ${JSON.stringify(rows).slice(0, 200)}`);
+    const stored = rows.filter((r) => r.id && (r.ok || r.error === 'conflict')).map((r) => r.id!);
+    if (stored.length) await db.outbox.bulkRemove(stored);
+    const failed = rows.filter((r) => !r.ok && r.error !== 'conflict');
+    if (failed.length) throw new Error(`the server could not store ${failed.length} rows: ${failed[0]!.error} ${failed[0]!.reason ?? ''}`);
+    return missing;
+  };
+
+  const push = (): Promise<void> => {
+    if (stopped) return Promise.resolve();
+    if (pushing) {
+      pushAgain = true;
+      return pushing;
+    }
+    if (pushTimer) clearTimeout(pushTimer);
+    pushTimer = undefined;
+    const run = (async () => {
+      const notYet = new Set<string>();
+      try {
+        do {
+          pushAgain = false;
+          for (;;) {
+            const ids = (await pushable()).filter((id) => !notYet.has(id)).slice(0, pushBatchSize);
+            if (!ids.length || stopped) break;
+            for (const id of await pushBatch(ids)) notYet.add(id);
+          }
+        } while (pushAgain && !stopped);
+        pushFailing = false;
+        pushRetry = baseRetry;
+        if (notYet.size && !stopped) pushTimer = setTimeout(() => void push(), 100);
+      } catch {
+        // The status already says why (makeFetch); tried again after the back-off.
+        pushFailing = true;
+        if (!stopped) pushTimer = setTimeout(() => void push(), pushRetry);
+        pushRetry = Math.min(maxRetry, Math.max(baseRetry, pushRetry * 2));
+      }
+    })();
+    // Cleared in a callback, not in the body: a run with nothing to send finishes synchronously,
+    // before `pushing` would have been assigned.
+    pushing = run;
+    void run.finally(() => {
+      if (pushing !== run) return;
+      pushing = undefined;
+      // Asked for again after the run's last look at the outbox.
+      if (pushAgain && !stopped && !pushTimer) void push();
+    });
+    return run;
+  };
+
+  /** Whether a stored event or record waits to be sent (an outbox entry without one waits for nothing). */
+  const somethingToSend = async () => {
+    const ids = await pushable();
+    if (!ids.length) return false;
+    const { events, records } = await storedOf(ids);
+    return ids.some((id) => events.has(id) || records.has(id));
+  };
+
+  /** Resolves when nothing waits to be sent (tries again after failures, as RxDB's awaitInSync waits). */
+  const awaitPushed = async (): Promise<void> => {
+    while (!stopped) {
+      await (pushing ?? push());
+      if (!pushFailing && !(await somethingToSend())) return;
+      await new Promise((resolve) => setTimeout(resolve, pushFailing ? Math.min(pushRetry, 1_000) : 20));
+    }
+  };
+
+  // ---------------------------------------------------------------- the working set first
+  //
+  // A staff device with no history yet first asks the server for the day's work (open
+  // requests with their events, the last two days' activity: server/backend/workingSet.mjs),
+  // writes it in one storage write and only then starts the full pull, which brings the rest
+  // of the history from its own checkpoint (the working set's events come again and are
+  // skipped as equal). Measured in bench/sync.ts.
+  const loadWorkingSet = async (): Promise<number | null> => {
+    if (options.database.kind === 'resident' || options.workingSet === false) return null;
+    const wanted = options.workingSet?.wanted ? await options.workingSet.wanted() : (await db.events.count().exec()) === 0;
+    if (!wanted) return null;
+    const res = await baseFetch(new URL('../_account/working-set', url).toString(), { signal: stopping.signal });
+    if (!res.ok) return null;
+    const body = (await res.json()) as { docs?: Record<string, unknown>[] };
+    const docs = (body.docs ?? []).filter((doc) => isEventRow({ id: String(doc._id), doc }));
+    if (!docs.length || stopped) return 0;
+    const rows = docs.map((doc) => ({ document: { ...pullModifier(doc), _attachments: {} } }));
+    // The storage, not the collection: no preInsert hook (these are not the device's own
+    // writes, so they never enter the outbox) and one IndexedDB transaction. An event the
+    // device already holds comes back as a conflict and is left as it is.
+    await db.events.storageInstance.bulkWrite(rows as never, 'hearthline-working-set');
+    return docs.length;
+  };
+  const workingSet = loadWorkingSet()
+    .catch(() => null) // offline or refused: the full pull brings everything in its own time
+    .finally(() => {
+      if (!stopped) void replication.start();
+    });
 
   let reconciling: Promise<void> | undefined;
   const reconcile = (): Promise<void> => {
@@ -391,20 +574,20 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
 
   const subs: Subscription[] = [
     ...states.flatMap((st) => [
-      st.sent$.subscribe((doc) => acknowledge([doc.id])),
       st.received$.subscribe((doc) => acknowledge([doc.id])),
-      st.conflict$.subscribe((c) => acknowledge([c.input.newDocumentState.id])),
       st.error$.subscribe(() => {
         // Back off: each failure doubles the wait before RxDB tries again (RxDB reads retryTime each time).
         st.retryTime = Math.min(maxRetry, Math.max(baseRetry, st.retryTime * 2));
       }),
       st.active$.subscribe((active) => {
-        if (!active) void reconcile();
+        if (!active && !pushing) void reconcile();
       }),
     ]),
     db.outbox.find().$.subscribe((docs) => {
       waitingIds = new Set(docs.map((d) => d.id));
       status.dispatch({ type: 'waiting', count: docs.length });
+      // A new write (or the first read of the outbox): send it now, unless a failed push waits for its back-off.
+      if (docs.some((d) => !heldBack.has(d.id)) && !pushTimer) void push();
     }),
     db.outbox_rejections.find().$.subscribe((docs) =>
       status.dispatch({ type: 'rejected', count: docs.filter((d) => d.supersededBy === undefined).length }),
@@ -425,22 +608,26 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
     state: replication,
     ...(recordsState ? { records: recordsState } : {}),
     status,
+    workingSet,
     async awaitInSync() {
-      await Promise.all(states.map((st) => st.awaitInSync()));
+      await workingSet;
+      await Promise.all([...states.map((st) => st.awaitInSync()), awaitPushed()]);
       await reconcile();
     },
     reSync() {
       for (const st of states) st.reSync();
+      void push();
     },
     reconcile,
     async stop() {
       stopped = true;
+      if (pushTimer) clearTimeout(pushTimer);
       for (const s of subs) s.unsubscribe();
       if (onOnline) window.removeEventListener('online', onOnline);
       if (onOffline) window.removeEventListener('offline', onOffline);
       await Promise.all(states.map((st) => st.cancel()));
       stopping.abort();
-      await reconciling;
+      await Promise.all([reconciling, pushing, workingSet]);
     },
   };
 }
