@@ -128,6 +128,7 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
   const store = {
     mode: 'embedded',
     dbExists,
+    listDatabases: async () => /** @type {string[]} */ (await PouchDB.allDbs()),
     async createDb(name) {
       await couch(async () => (await open(name)).info());
     },
@@ -167,6 +168,7 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
         const res = await (await openExisting(dbName)).allDocs({ keys: ids });
         return new Set(res.rows.filter((/** @type {any} */ r) => r.value && !r.error).map((/** @type {any} */ r) => r.id));
       }),
+    changes: (dbName, opts) => couch(async () => (await openExisting(dbName)).changes(opts)),
     allDocs: (dbName, opts) =>
       couch(async () => {
         const res = await (await openExisting(dbName)).allDocs(opts);

@@ -21,6 +21,8 @@ import { createCustomerDirectory } from './customerDirectory.mjs';
 import { createEmbedded } from './embedded.mjs';
 import { sendJson } from './errors.mjs';
 import { createGuard } from './guard.mjs';
+import { createOwnership } from './ownership.mjs';
+import { SUBMISSION_LIMITS } from '../../src/rules/submissionQuota.ts';
 import { createProxy } from './proxy.mjs';
 import { createRemoteStore, parseCouchUrl } from './remote.mjs';
 import { responseHeaders } from './responseHeaders.mjs';
@@ -42,6 +44,7 @@ export { residentDbName, stationDbName, databaseKind } from './names.mjs';
  * @property {(msg: string) => void} [log] progress messages (default console.log)
  * @property {(msg: string) => void} [logError] failures inside requests (default console.error)
  * @property {(dbName: string) => void} [onWrite] called after documents were stored in a database (wakes the router)
+ * @property {import('../../src/rules/submissionQuota.ts').SubmissionLimits} [submissionLimits] a resident's requests per hour, per day, open at once (default: src/rules/submissionQuota.ts; HEARTHLINE_QUOTA_* through backendOptionsFromEnv)
  */
 
 /**
@@ -77,6 +80,11 @@ export function backendOptionsFromEnv(env) {
       maxAccountFailures: int('HEARTHLINE_SIGNIN_MAX_FAILURES', 6),
       maxAddressFailures: int('HEARTHLINE_SIGNIN_MAX_ADDRESS_FAILURES', 20),
       lockMs: int('HEARTHLINE_SIGNIN_LOCK_SECONDS', 15 * 60) * 1000,
+    },
+    submissionLimits: {
+      perHour: int('HEARTHLINE_QUOTA_PER_HOUR', SUBMISSION_LIMITS.perHour),
+      perDay: int('HEARTHLINE_QUOTA_PER_DAY', SUBMISSION_LIMITS.perDay),
+      openAtOnce: int('HEARTHLINE_QUOTA_OPEN', SUBMISSION_LIMITS.openAtOnce),
     },
   };
 }
@@ -136,6 +144,7 @@ export async function createBackend({
   log = console.log,
   logError = console.error,
   onWrite = () => {},
+  submissionLimits = SUBMISSION_LIMITS,
 } = {}) {
   /** @type {import('./store.mjs').Store} */
   let store;
@@ -175,7 +184,8 @@ export async function createBackend({
   db.use(responseHeaders({ upstreamBase, mountPath: '/db', sessionSeconds }));
   db.use(sameOriginOnly);
   db.use('/_account', createAccountApi({ store, customers }));
-  db.use(createGuard({ store, validateWrite, limiter, log: logError, onWrite }));
+  const ownership = createOwnership({ store, limits: submissionLimits });
+  db.use(createGuard({ store, validateWrite, limiter, log: logError, onWrite, ownership }));
   db.use(dbHandler);
 
   const api = express.Router();

@@ -150,6 +150,18 @@ export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy' }) {
       if (res.status !== 200) throw fail(res, `POST /${db}/_all_docs`);
       return new Set(res.json.rows.filter((/** @type {any} */ r) => r.value && !r.error).map((/** @type {any} */ r) => r.id));
     },
+    async listDatabases() {
+      const res = await request('GET', '/_all_dbs');
+      if (res.status !== 200) throw fail(res, 'GET /_all_dbs');
+      return res.json;
+    },
+    async changes(db, { since, limit, include_docs, selector }) {
+      const q = new URLSearchParams({ since: typeof since === 'string' ? since : JSON.stringify(since), limit: String(limit), include_docs: String(Boolean(include_docs)) });
+      if (selector) q.set('filter', '_selector');
+      const res = await request('POST', `/${enc(db)}/_changes?${q}`, { selector: selector ?? {} });
+      if (res.status !== 200) throw fail(res, `POST /${db}/_changes`);
+      return res.json;
+    },
     async allDocs(db, opts) {
       const res = await request('POST', `/${enc(db)}/_all_docs`, opts);
       if (res.status !== 200) throw fail(res, `POST /${db}/_all_docs`);
