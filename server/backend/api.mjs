@@ -22,7 +22,7 @@ import { CouchError, sendJson, toCouchError } from './errors.mjs';
 import { residentDbName, residentUserName, userDocId } from './names.mjs';
 import { readCookie } from './guard.mjs';
 import { userFromCouch } from '../../src/db/schema/roles.ts';
-import { listStations, residentSecurity } from './setup.mjs';
+import { ensureDesignDoc, listStations, residentSecurity } from './setup.mjs';
 
 /** @typedef {import('./store.mjs').Store} Store */
 /** @typedef {import('./customerDirectory.mjs').CustomerDirectory} CustomerDirectory */
@@ -110,6 +110,7 @@ export function createApi({ store, customers, log = console.error }) {
         await store.createDb(dbName);
         createdDb = true;
         await store.putSecurity(dbName, residentSecurity(name));
+        await ensureDesignDoc(store, dbName);
         const profile = {
           _id: 'profile',
           docType: 'profile',
