@@ -158,7 +158,7 @@ export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy' }) {
     async changes(db, { since, limit, include_docs, selector }) {
       const q = new URLSearchParams({ since: typeof since === 'string' ? since : JSON.stringify(since), limit: String(limit), include_docs: String(Boolean(include_docs)) });
       if (selector) q.set('filter', '_selector');
-      const res = await request('POST', `/${enc(db)}/_changes?${q}`, { selector: selector ?? {} });
+      const res = await request('POST', `/${enc(db)}/_changes?${q}`, selector ? { selector } : {});
       if (res.status !== 200) throw fail(res, `POST /${db}/_changes`);
       return res.json;
     },

@@ -21,7 +21,7 @@ import { addToRequestIndex, emptyRequestIndex } from '../../src/rules/requestLin
 export const REQUEST_ANCHORS_SELECTOR = Object.freeze({ docType: 'event', type: { $in: ['submitted', 'routed'] } });
 
 /**
- * @typedef {(dbName: string, opts: { since: string | number, limit: number, include_docs: true, selector: object }) =>
+ * @typedef {(dbName: string, opts: { since: string | number, limit: number, include_docs: true, selector?: object }) =>
  *   Promise<{ results: { doc?: any, deleted?: boolean }[], last_seq: string | number }>} ReadChanges
  */
 
@@ -31,6 +31,26 @@ export const REQUEST_ANCHORS_SELECTOR = Object.freeze({ docType: 'event', type: 
 export function createRequestRegistry({ readChanges, maxDatabases = 512, batchSize = 1000 }) {
   /** @type {Map<string, { index: import('../../src/rules/requestLinkage.ts').RequestIndex, since: string | number, chain: Promise<unknown> }>} */
   const databases = new Map();
+
+  // PouchDB and Apache CouchDB filter `_changes` by a selector; PouchDB Server over HTTP does
+  // not (it looks for a design document "_selector"): then every change is read, and the fold
+  // keeps what it needs all the same.
+  let selectorWorks = true;
+  /**
+   * @param {string} name
+   * @param {string | number} since
+   */
+  async function read(name, since) {
+    if (selectorWorks) {
+      try {
+        return await readChanges(name, { since, limit: batchSize, include_docs: true, selector: REQUEST_ANCHORS_SELECTOR });
+      } catch (err) {
+        if (/** @type {any} */ (err)?.status !== 404 && !/missing|_selector/i.test(String(/** @type {any} */ (err)?.message ?? err))) throw err;
+        selectorWorks = false;
+      }
+    }
+    return readChanges(name, { since, limit: batchSize, include_docs: true });
+  }
 
   /** @param {string} name */
   function entryOf(name) {
@@ -54,7 +74,7 @@ export function createRequestRegistry({ readChanges, maxDatabases = 512, batchSi
     const entry = entryOf(name);
     const run = entry.chain.then(async () => {
       for (;;) {
-        const res = await readChanges(name, { since: entry.since, limit: batchSize, include_docs: true, selector: REQUEST_ANCHORS_SELECTOR });
+        const res = await read(name, entry.since);
         for (const row of res.results ?? []) {
           const doc = row.doc;
           if (!doc || row.deleted || doc._deleted || typeof doc.requestId !== 'string') continue;

@@ -17,7 +17,6 @@ import { sortEvents, type RequestState } from '../../rules/requestState';
 import { requestList } from './requestList';
 import type { Instant } from '../../rules/chinaTime';
 import { indexRequests, requestFacts } from '../../rules/requestLinkage';
-import { submissionUsage } from '../../rules/submissionQuota';
 import type { OwnershipContext } from '../writeOwnership';
 
 /**
@@ -213,12 +212,12 @@ export async function recordEvent(db: DeviceDatabase, event: unknown, context: W
  * What the device knows for the ownership and quota rules (src/db/writeOwnership.ts), from its
  * own events, so that a write the server would refuse for them is refused at once, in the form,
  * in the user's language:
- * - the request the event names, when the device holds its submission (a follow-up of a request
- *   the device does not hold is left to the server: a staff device prunes closed requests);
- *   a new submission's request must not be on the device already;
- * - a resident's own submission: what they have filed, counted from their events on the device
- *   (their whole database: a resident's device is never pruned) by the event's own time.
- * The server checks the same rules against its databases and its clock.
+ * the request the event names, when the device holds its submission (a follow-up of a request
+ * the device does not hold is left to the server: a staff device prunes closed requests); a new
+ * submission's request must not be on the device already. The server checks the same rules
+ * against its databases and its clock, and the resident's quota, whose numbers are the server's
+ * (HEARTHLINE_QUOTA_*): a submission past it comes back refused (a rejected row, never a retried
+ * batch) and is shown against the request with the rule's message in the user's language.
  */
 async function ownershipOnDevice(db: DeviceDatabase, event: unknown, context: WriteContext): Promise<OwnershipContext | undefined> {
   const e = event as { type?: unknown; requestId?: unknown; author?: { role?: unknown } } | null;
@@ -232,11 +231,6 @@ async function ownershipOnDevice(db: DeviceDatabase, event: unknown, context: Wr
   const events = await accepted(await db.events.find({ selector: { requestId: e.requestId } }).exec());
   const facts = requestFacts(indexRequests(events), e.requestId);
   const request = facts ? { request: facts } : e.type === 'submitted' ? { request: null } : {};
-  const name = context.user.name;
-  if (context.database.kind === 'resident' && name && e.type === 'submitted' && e.author?.role === 'resident') {
-    const own = await accepted(await db.events.find({ selector: { resident: name } }).exec());
-    return { ...request, quota: { usage: submissionUsage(own, name, Date.now()) } };
-  }
   return request;
 }
 
