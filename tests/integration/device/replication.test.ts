@@ -299,6 +299,7 @@ describe.sequential('a device replicating with the real server', () => {
     await sync.awaitInSync();
     const events = Array.from({ length: 500 }, (_, i) =>
       aSubmittedRepair({
+        requestId: newRequestId(Date.now()),
         author: { name: second.name, role: 'resident', device: 'phone-b' },
         resident: second.name,
         station: STATION,
