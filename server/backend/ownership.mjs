@@ -28,6 +28,7 @@ const isEventDoc = (d) => typeof d === 'object' && d !== null && /** @type {any}
 export function createOwnership({ store, limits = SUBMISSION_LIMITS, now = () => Date.now() }) {
   const registry = createRequestRegistry({
     readChanges: (dbName, opts) => store.changes(dbName, opts),
+    useSelector: store.mode === 'embedded',
   });
   /** @type {Map<string, Promise<unknown>>} */
   const queues = new Map();

@@ -155,11 +155,11 @@ export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy' }) {
       if (res.status !== 200) throw fail(res, 'GET /_all_dbs');
       return res.json;
     },
-    async changes(db, { since, limit, include_docs, selector }) {
+    async changes(db, { since, limit, include_docs }) {
+      // No `filter=_selector`: PouchDB Server (our own /db, in tests and the admin CLI) dies on it.
       const q = new URLSearchParams({ since: typeof since === 'string' ? since : JSON.stringify(since), limit: String(limit), include_docs: String(Boolean(include_docs)) });
-      if (selector) q.set('filter', '_selector');
-      const res = await request('POST', `/${enc(db)}/_changes?${q}`, selector ? { selector } : {});
-      if (res.status !== 200) throw fail(res, `POST /${db}/_changes`);
+      const res = await request('GET', `/${enc(db)}/_changes?${q}`);
+      if (res.status !== 200) throw fail(res, `GET /${db}/_changes`);
       return res.json;
     },
     async allDocs(db, opts) {

@@ -26,30 +26,23 @@ export const REQUEST_ANCHORS_SELECTOR = Object.freeze({ docType: 'event', type: 
  */
 
 /**
- * @param {{ readChanges: ReadChanges, maxDatabases?: number, batchSize?: number }} options
+ * @param {{ readChanges: ReadChanges, useSelector?: boolean, maxDatabases?: number, batchSize?: number }} options
+ *   useSelector: only for an in-process PouchDB (see read below)
  */
-export function createRequestRegistry({ readChanges, maxDatabases = 512, batchSize = 1000 }) {
+export function createRequestRegistry({ readChanges, useSelector = false, maxDatabases = 512, batchSize = 1000 }) {
   /** @type {Map<string, { index: import('../../src/rules/requestLinkage.ts').RequestIndex, since: string | number, chain: Promise<unknown> }>} */
   const databases = new Map();
 
-  // PouchDB and Apache CouchDB filter `_changes` by a selector; PouchDB Server over HTTP does
-  // not (it looks for a design document "_selector"): then every change is read, and the fold
-  // keeps what it needs all the same.
-  let selectorWorks = true;
   /**
+   * In-process PouchDB filters `_changes` by a selector, so only the anchors are read. Over HTTP
+   * nothing is sent: PouchDB Server does not know `filter=_selector` (it looks for a design
+   * document "_selector" and dies on an uncaught error), and the other end may be one; every
+   * change is then read, and the fold keeps what it needs all the same.
    * @param {string} name
    * @param {string | number} since
    */
-  async function read(name, since) {
-    if (selectorWorks) {
-      try {
-        return await readChanges(name, { since, limit: batchSize, include_docs: true, selector: REQUEST_ANCHORS_SELECTOR });
-      } catch (err) {
-        if (/** @type {any} */ (err)?.status !== 404 && !/missing|_selector/i.test(String(/** @type {any} */ (err)?.message ?? err))) throw err;
-        selectorWorks = false;
-      }
-    }
-    return readChanges(name, { since, limit: batchSize, include_docs: true });
+  function read(name, since) {
+    return readChanges(name, { since, limit: batchSize, include_docs: true, ...(useSelector ? { selector: REQUEST_ANCHORS_SELECTOR } : {}) });
   }
 
   /** @param {string} name */
@@ -77,7 +70,7 @@ export function createRequestRegistry({ readChanges, maxDatabases = 512, batchSi
         const res = await read(name, entry.since);
         for (const row of res.results ?? []) {
           const doc = row.doc;
-          if (!doc || row.deleted || doc._deleted || typeof doc.requestId !== 'string') continue;
+          if (!doc || row.deleted || doc._deleted || doc.docType !== 'event' || typeof doc.requestId !== 'string') continue;
           addToRequestIndex(entry.index, doc);
         }
         entry.since = res.last_seq;

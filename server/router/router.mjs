@@ -174,7 +174,10 @@ export function createRouter({
   // Which requests each database holds (src/rules/requestLinkage.ts): an event is routed only
   // when its origin holds its request with the same resident and station, and copied into a
   // database only when that database's request of the same id is the same one.
-  const requests = createRequestRegistry({ readChanges: async (name, opts) => (await couch.db(name)).changes(opts) });
+  const requests = createRequestRegistry({
+    readChanges: async (name, opts) => (await couch.db(name)).changes(opts),
+    useSelector: couch.mode === 'embedded',
+  });
 
   /**
    * @param {string | null} source
