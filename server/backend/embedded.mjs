@@ -201,6 +201,7 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
   const store = {
     mode: 'embedded',
     dbExists,
+    listDatabases: async () => /** @type {string[]} */ (await PouchDB.allDbs()),
     async createDb(name) {
       await couch(async () => (await open(name)).info());
     },
@@ -245,9 +246,10 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
         const res = await (await openExisting(dbName)).allDocs(opts);
         return res.rows;
       }),
-    changes: (dbName, { since, limit }) =>
+    // One page of `_changes`; `selector` filters in process (the request registry's anchors).
+    changes: (dbName, { since, limit, include_docs = true, selector }) =>
       couch(async () => {
-        const res = await (await openExisting(dbName)).changes({ since, limit, include_docs: true, batch_size: limit });
+        const res = await (await openExisting(dbName)).changes({ since, limit, include_docs, batch_size: limit, ...(selector ? { selector } : {}) });
         return { results: res.results, last_seq: res.last_seq };
       }),
     async verifyPassword(name, password) {

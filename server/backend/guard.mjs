@@ -151,10 +151,11 @@ export function classify(method, rest) {
  *   sessions?: import('./sessions.mjs').SessionEnds,
  *   log?: (msg: string) => void,
  *   onWrite?: (dbName: string) => void,
+ *   ownership?: import('./ownership.mjs').Ownership,
  * }} options
  * @returns {import('express').RequestHandler}
  */
-export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 * 1024 * 1024, limits = REQUEST_LIMITS, sessions, log = console.error, onWrite = () => {} }) {
+export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 * 1024 * 1024, limits = REQUEST_LIMITS, sessions, log = console.error, onWrite = () => {}, ownership }) {
   const { resolveUser } = createIdentity({ store, limiter });
 
   /**
@@ -315,35 +316,44 @@ export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 *
 
     // A resident's requests must name the station of their community: it is in their profile.
     const database = kind.kind === 'resident' ? { ...kind, ...(await residentStation(dbName)) } : kind;
-    const ids = docs.flatMap((d, i) => (refusals[i] ? [] : [String(/** @type {any} */ (d)._id)]));
-    const existing = await store.existingIds(dbName, [...new Set(ids)]);
-    // In slices: a batch being checked never holds up the other requests for long.
-    await forEachInSlices(docs, (d, i) => {
-      if (refusals[i]) return;
-      const doc = /** @type {Record<string, unknown>} */ (d);
-      const id = String(doc._id);
-      let verdict;
-      try {
-        verdict = validateWrite({ database, doc, user: { name: user.name, roles: [...user.roles] }, existing: existing.has(id) });
-      } catch (err) {
-        log(`[hearthline] validateWrite threw on ${dbName}/${id}: ${/** @type {Error} */ (err)?.stack ?? err}`);
-        verdict = { ok: false, status: 500, rule: 'internal', reason: 'The write check failed; the document was not stored.' };
-      }
-      if (!verdict || verdict.ok !== true) {
-        const v = /** @type {{ status?: number, rule?: string, reason?: string }} */ (verdict ?? {});
-        const status = v.status === 401 ? 401 : v.status === 500 ? 500 : 403;
-        refusals[i] = {
-          id,
-          error: status === 401 ? 'unauthorized' : status === 500 ? 'internal_error' : 'forbidden',
-          reason: v.reason ?? 'Refused.',
-          rule: v.rule ?? 'unknown',
-          status,
-        };
-      }
-    });
+    // Checked and stored one write at a time per database: the ownership and quota rules read
+    // what the database holds (./ownership.mjs).
+    const checkAndStore = async () => {
+      const ids = docs.flatMap((d, i) => (refusals[i] ? [] : [String(/** @type {any} */ (d)._id)]));
+      const existing = await store.existingIds(dbName, [...new Set(ids)]);
+      const owned = ownership ? await ownership.prepare(dbName, kind, docs.filter((_, i) => !refusals[i]), user) : null;
+      /** @type {unknown[]} */
+      const toStore = [...docs];
+      docs.forEach((d, i) => {
+        if (refusals[i]) return;
+        const doc = /** @type {Record<string, unknown>} */ (d);
+        const id = String(doc._id);
+        let verdict;
+        try {
+          const context = owned?.contextOf(doc);
+          verdict = validateWrite({ database, doc, user: { name: user.name, roles: [...user.roles] }, existing: existing.has(id), ...(context ? { context } : {}) });
+          if (verdict?.ok === true && owned) toStore[i] = owned.accept(doc, verdict.event);
+        } catch (err) {
+          log(`[hearthline] validateWrite threw on ${dbName}/${id}: ${/** @type {Error} */ (err)?.stack ?? err}`);
+          verdict = { ok: false, status: 500, rule: 'internal', reason: 'The write check failed; the document was not stored.' };
+        }
+        if (!verdict || verdict.ok !== true) {
+          const v = /** @type {{ status?: number, rule?: string, reason?: string }} */ (verdict ?? {});
+          const status = v.status === 401 ? 401 : v.status === 500 ? 500 : 403;
+          refusals[i] = {
+            id,
+            error: status === 401 ? 'unauthorized' : status === 500 ? 'internal_error' : 'forbidden',
+            reason: v.reason ?? 'Refused.',
+            rule: v.rule ?? 'unknown',
+            status,
+          };
+        }
+      });
 
-    const accepted = docs.filter((_, i) => !refusals[i]);
-    const stored = accepted.length ? await store.bulkDocs(dbName, /** @type {any[]} */ (accepted)) : [];
+      const accepted = toStore.filter((_, i) => !refusals[i]);
+      return accepted.length ? await store.bulkDocs(dbName, /** @type {any[]} */ (accepted)) : [];
+    };
+    const stored = ownership ? await ownership.exclusive(dbName, checkAndStore) : await checkAndStore();
     // Wake the router at once rather than at its next sweep: it copies the event on.
     if (stored.some((/** @type {any} */ r) => r.ok)) onWrite(dbName);
     let next = 0;

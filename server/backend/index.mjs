@@ -25,6 +25,8 @@ import { createEmbedded } from './embedded.mjs';
 import { sendJson } from './errors.mjs';
 import { createGuard } from './guard.mjs';
 import { adminOnly } from './identity.mjs';
+import { createOwnership } from './ownership.mjs';
+import { SUBMISSION_LIMITS } from '../../src/rules/submissionQuota.ts';
 import { createProxy } from './proxy.mjs';
 import { createRemoteStore, parseCouchUrl } from './remote.mjs';
 import { responseHeaders } from './responseHeaders.mjs';
@@ -50,6 +52,7 @@ export { residentDbName, stationDbName, databaseKind } from './names.mjs';
  * @property {(dbName: string) => void} [onWrite] called after documents were stored in a database (wakes the router)
  * @property {import('./signup.mjs').SignupOptions} [signup] sign-up: answer time, limits, the phone check after the register's
  * @property {import('./customerAccess.mjs').CustomerAccessOptions} [customerAccess] staff lookups and full views per hour
+ * @property {import('../../src/rules/submissionQuota.ts').SubmissionLimits} [submissionLimits] a resident's requests per hour, per day, open at once (default: src/rules/submissionQuota.ts; HEARTHLINE_QUOTA_* through backendOptionsFromEnv)
  */
 
 /**
@@ -95,6 +98,11 @@ export function backendOptionsFromEnv(env) {
     customerAccess: {
       lookupsPerHour: int('HEARTHLINE_LOOKUPS_PER_HOUR', 120),
       revealsPerHour: int('HEARTHLINE_REVEALS_PER_HOUR', 40),
+    },
+    submissionLimits: {
+      perHour: int('HEARTHLINE_QUOTA_PER_HOUR', SUBMISSION_LIMITS.perHour),
+      perDay: int('HEARTHLINE_QUOTA_PER_DAY', SUBMISSION_LIMITS.perDay),
+      openAtOnce: int('HEARTHLINE_QUOTA_OPEN', SUBMISSION_LIMITS.openAtOnce),
     },
   };
 }
@@ -156,6 +164,7 @@ export async function createBackend({
   onWrite = () => {},
   signup = {},
   customerAccess = {},
+  submissionLimits = SUBMISSION_LIMITS,
 } = {}) {
   /** @type {import('./store.mjs').Store} */
   let store;
@@ -209,11 +218,12 @@ export async function createBackend({
   db.use(responseHeaders({ upstreamBase, mountPath: '/db', sessionSeconds }));
   db.use(sameOriginOnly);
   db.use('/_account', createAccountApi({ store, customers, accessLog, access: customerAccess, workingSets }));
+  const ownership = createOwnership({ store, limits: submissionLimits });
   const onStored = (/** @type {string} */ dbName) => {
     onWrite(dbName);
     workingSets.notify(dbName);
   };
-  db.use(createGuard({ store, validateWrite, limiter, sessions, log: logError, onWrite: onStored }));
+  db.use(createGuard({ store, validateWrite, limiter, sessions, log: logError, onWrite: onStored, ownership }));
   db.use(dbHandler);
 
   const api = express.Router();

@@ -150,13 +150,19 @@ export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy' }) {
       if (res.status !== 200) throw fail(res, `POST /${db}/_all_docs`);
       return new Set(res.json.rows.filter((/** @type {any} */ r) => r.value && !r.error).map((/** @type {any} */ r) => r.id));
     },
+    async listDatabases() {
+      const res = await request('GET', '/_all_dbs');
+      if (res.status !== 200) throw fail(res, 'GET /_all_dbs');
+      return res.json;
+    },
     async allDocs(db, opts) {
       const res = await request('POST', `/${enc(db)}/_all_docs`, opts);
       if (res.status !== 200) throw fail(res, `POST /${db}/_all_docs`);
       return res.json.rows;
     },
-    async changes(db, { since, limit }) {
-      const q = new URLSearchParams({ since: String(since), limit: String(limit), include_docs: 'true' });
+    async changes(db, { since, limit, include_docs = true }) {
+      // No `filter=_selector`: PouchDB Server (our own /db, in tests and the admin CLI) dies on it.
+      const q = new URLSearchParams({ since: typeof since === 'string' ? since : JSON.stringify(since), limit: String(limit), include_docs: String(Boolean(include_docs)) });
       const res = await request('GET', `/${enc(db)}/_changes?${q}`);
       if (res.status !== 200) throw fail(res, `GET /${db}/_changes`);
       return { results: res.json.results, last_seq: res.json.last_seq };

@@ -7,7 +7,10 @@
  * - databases operations, router-state, hearthline-sessions and station-<id> for every station document;
  * - their _security: required members are added (never removed; members are never left
  *   empty, which would mean public — trap 3);
- * - a demo station with two communities when the operations database is empty and `demo`.
+ * - a demo station with two communities when the operations database is empty and `demo`;
+ * - in every event database (operations, stations, residents) the validate_doc_update design
+ *   document generated from the schemas and rules (src/db/designDocs.ts), replaced when the
+ *   generated source changed: a client that reaches the database engine itself is refused too.
  */
 import * as v from 'valibot';
 import { StationDoc } from '../../src/db/schema/accounts.ts';
@@ -18,6 +21,8 @@ import { RegisterEntry, registerEntryId } from '../../src/db/schema/customerRegi
 import { STAFF_ROLES, STATION_ROLES, couchRolesFor } from './domain.mjs';
 import { generatePassword } from './passwords.mjs';
 import { SESSIONS_DB } from './sessions.mjs';
+import { DESIGN_DOC_ID, designDocFor } from '../../src/db/designDocs.ts';
+import { parseDatabaseName } from '../../src/db/databaseNames.ts';
 
 /** @typedef {import('./store.mjs').Store} Store */
 /** @typedef {import('./store.mjs').SecurityObject} SecurityObject */
@@ -97,7 +102,36 @@ export async function ensureDatabase(store, name, required) {
   };
   const changed = JSON.stringify(next) !== JSON.stringify(current);
   if (changed) await store.putSecurity(name, next);
+  await ensureDesignDoc(store, name);
   return { created: !existed, securityChanged: changed };
+}
+
+/**
+ * Whether a database holds any document but design documents (which setup itself writes).
+ * @param {Store} store
+ * @param {string} name
+ */
+async function holdsDocuments(store, name) {
+  const before = await store.allDocs(name, { endkey: '_design/', limit: 1 });
+  const after = await store.allDocs(name, { startkey: '_design0', limit: 1 });
+  return before.length + after.length > 0;
+}
+
+/**
+ * Writes (or replaces, when the generated source changed) the validate_doc_update design
+ * document of an event database; nothing for other databases.
+ * @param {Store} store
+ * @param {string} name
+ * @returns {Promise<boolean>} whether it was written
+ */
+export async function ensureDesignDoc(store, name) {
+  const kind = parseDatabaseName(name);
+  if (kind.kind === 'other') return false;
+  const wanted = designDocFor(kind);
+  const current = await store.get(name, DESIGN_DOC_ID);
+  if (current && current.validate_doc_update === wanted.validate_doc_update) return false;
+  await store.put(name, { ...wanted, ...(current?._rev ? { _rev: current._rev } : {}) });
+  return true;
 }
 
 /**
@@ -157,7 +191,7 @@ export async function setup(store, { demo = true, log = console.log } = {}) {
   await ensureDatabase(store, CUSTOMER_REGISTER_DB, adminOnlySecurity());
   await ensureDatabase(store, CUSTOMER_ACCESS_LOG_DB, adminOnlySecurity());
   let seeded = false;
-  if (demo && (await store.allDocs(OPERATIONS_DB, { limit: 1 })).length === 0) {
+  if (demo && !(await holdsDocuments(store, OPERATIONS_DB))) {
     await saveStation(store, structuredClone(DEMO_STATION));
     await seedDemoRegister(store);
     seeded = true;
@@ -165,6 +199,12 @@ export async function setup(store, { demo = true, log = console.log } = {}) {
   }
   const stations = await listStations(store);
   for (const s of stations) await ensureDatabase(store, stationDbName(s.id), stationSecurity(s.id));
+  // Residents' databases made before this version (or before the rules changed).
+  let designDocs = 0;
+  for (const name of await store.listDatabases()) {
+    if (name.startsWith('resident-') && (await ensureDesignDoc(store, name))) designDocs++;
+  }
+  if (designDocs) log(`[hearthline] installed the write rules (validate_doc_update) in ${designDocs} residents' databases`);
   return { stations: stations.map((s) => s.id), seeded };
 }
 

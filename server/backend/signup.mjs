@@ -27,7 +27,7 @@ import { couchRolesFor } from './domain.mjs';
 import { CouchError, sendJson, toCouchError } from './errors.mjs';
 import { residentDbName, residentUserName, userDocId } from './names.mjs';
 import { createRateLimit } from './rateLimit.mjs';
-import { listStations, residentSecurity } from './setup.mjs';
+import { ensureDesignDoc, listStations, residentSecurity } from './setup.mjs';
 
 /** @typedef {import('./store.mjs').Store} Store */
 /** @typedef {import('./customerDirectory.mjs').CustomerDirectory} CustomerDirectory */
@@ -89,6 +89,8 @@ export function createSignup({ store, customers, log = console.error, answerMs =
       await store.createDb(dbName);
       createdDb = true;
       await store.putSecurity(dbName, residentSecurity(name));
+      // Its validate_doc_update, so a client that reaches the database directly is refused too.
+      await ensureDesignDoc(store, dbName);
       const profile = {
         _id: 'profile',
         docType: 'profile',

@@ -19,6 +19,7 @@
  * @typedef {object} Store
  * @property {'embedded' | 'proxy' | 'remote'} mode
  * @property {(name: string) => Promise<boolean>} dbExists
+ * @property {() => Promise<string[]>} listDatabases every database's name
  * @property {(name: string) => Promise<void>} createDb idempotent
  * @property {(name: string) => Promise<void>} deleteDb
  * @property {(name: string) => Promise<SecurityObject>} getSecurity
@@ -28,8 +29,7 @@
  * @property {(db: string, docs: Doc[]) => Promise<BulkRow[]>} bulkDocs new_edits true, CouchDB's row shape
  * @property {(db: string, ids: string[]) => Promise<Set<string>>} existingIds ids with any revision (deleted ones too)
  * @property {(db: string, opts: Record<string, unknown>) => Promise<any[]>} allDocs the rows
- * @property {(db: string, opts: { since: string | number, limit: number }) => Promise<{ results: { id: string, deleted?: boolean, doc?: Doc }[], last_seq: string | number }>} changes
- *   one batch of `_changes` with documents, from `since` (normal feed)
+ * @property {(db: string, opts: { since: string | number, limit: number, include_docs?: boolean, selector?: object }) => Promise<{ results: any[], last_seq: string | number }>} changes one page of `_changes` (filtered by `selector` in embedded mode only)
  * @property {(name: string, password: string) => Promise<UserCtx | null>} verifyPassword
  * @property {(cookieValue: string) => Promise<UserCtx | null>} sessionFromCookie the AuthSession cookie's value
  * @property {() => Promise<void>} close

@@ -39,6 +39,9 @@
 import { ROUTER_STATE_DB, parseDatabaseName } from '../../src/db/databaseNames.ts';
 import { validateWrite } from '../../src/db/validateWrite.ts';
 import { originDatabase, routeTargets } from '../../src/rules/routing.ts';
+import { copyProblem, linkageProblem, requestFacts } from '../../src/rules/requestLinkage.ts';
+import { stationDbName } from '../../src/db/databaseNames.ts';
+import { createRequestRegistry } from '../backend/requestRegistry.mjs';
 
 /** @typedef {import('./couch.mjs').Couch} Couch */
 /** @typedef {import('../../src/db/databaseNames.ts').EventDatabase} EventDatabase */
@@ -168,6 +171,13 @@ export function createRouter({
   const recentRejections = [];
 
   const state = () => couch.db(stateDb);
+  // Which requests each database holds (src/rules/requestLinkage.ts): an event is routed only
+  // when its origin holds its request with the same resident and station, and copied into a
+  // database only when that database's request of the same id is the same one.
+  const requests = createRequestRegistry({
+    readChanges: async (name, opts) => (await couch.db(name)).changes(opts),
+    useSelector: couch.mode === 'embedded',
+  });
 
   /**
    * @param {string | null} source
@@ -361,6 +371,17 @@ export function createRouter({
   async function planBatch(s, db, results) {
     /** @type {Map<string, Map<string, any>>} */
     const plan = new Map();
+    const held = await requests.index(s.name);
+    /**
+     * @param {any} doc
+     * @param {string} reason
+     */
+    const reject = (doc, reason) => {
+      totals.rejected++;
+      recentRejections.push({ source: s.name, id: doc._id, rev: doc._rev, reason });
+      if (recentRejections.length > 20) recentRejections.shift();
+      logError(`[router] not routing ${s.name}/${doc._id} (${doc._rev}): ${reason}`);
+    };
     for (const change of results) {
       const doc = change.doc;
       if (!doc || change.deleted || doc._deleted) continue; // deletions are not routed
@@ -381,10 +402,15 @@ export function createRouter({
       for (const f of META_FIELDS) delete plain[f];
       const verdict = validateWrite({ database: s.kind, doc: plain, user: ADMIN, existing: false });
       if (!verdict.ok) {
-        totals.rejected++;
-        recentRejections.push({ source: s.name, id: doc._id, rev: doc._rev, reason: verdict.reason });
-        if (recentRejections.length > 20) recentRejections.shift();
-        logError(`[router] not routing ${s.name}/${doc._id} (${doc._rev}): ${verdict.reason}`);
+        reject(doc, verdict.reason);
+        continue;
+      }
+      // The guard checked this when it was written; an event that reached the database another
+      // way (an admin, a client talking to CouchDB itself) is checked here before it goes anywhere.
+      const request = requestFacts(held, verdict.event.requestId);
+      const linkage = linkageProblem(verdict.event, request);
+      if (linkage) {
+        reject(doc, `${linkage.rule}: ${linkage.reason}`);
         continue;
       }
       const targets = routeTargets(verdict.event, s.kind);
@@ -396,10 +422,19 @@ export function createRouter({
       // Events are never changed: one revision, generation 1. Anything else (an admin's edit, a
       // conflict) is copied with its whole history, every leaf, so the copy's tree matches.
       if (leaves.length > 1 || generation(doc._rev) > 1) copies = await withHistory(db, doc._id, leaves.length ? leaves : [doc._rev]);
+      /** @type {Map<string, any[]>} */
+      const extra = new Map();
+      // A hand-over to another station brings the request's submission along: that station's
+      // staff write about the request, and their database must hold it (requestLinkage).
+      const to = verdict.event.type === 'routed' ? /** @type {{ toStation?: string }} */ (verdict.event.payload).toStation : undefined;
+      if (to !== undefined && request && request.submissionId !== doc._id) {
+        const submission = await db.get(request.submissionId).catch(() => null);
+        if (submission) extra.set(stationDbName(to), [submission]);
+      }
       for (const target of targets) {
         let docs = plan.get(target);
         if (!docs) plan.set(target, (docs = new Map()));
-        for (const c of copies) docs.set(`${c._id}@${c._rev}`, c);
+        for (const c of [...(extra.get(target) ?? []), ...copies]) docs.set(`${c._id}@${c._rev}`, c);
       }
     }
     return plan;
@@ -433,7 +468,28 @@ export function createRouter({
     await forEachLimit([...plan.entries()], 4, async ([target, byKey]) => {
       const docs = [...byKey.values()];
       if (!known.has(target)) return park(s, target, docs);
-      await writeCopies(target, docs);
+      await writeCopies(target, await sameRequests(s, target, docs));
+    });
+  }
+
+  /**
+   * The copies whose request is the same one in `target` (or not there yet): never a second
+   * submission of a request id the target holds, never another resident's request.
+   * @param {Source} s
+   * @param {string} target
+   * @param {any[]} docs
+   */
+  async function sameRequests(s, target, docs) {
+    const there = await requests.index(target);
+    return docs.filter((doc) => {
+      const problem = copyProblem(doc, requestFacts(there, doc.requestId));
+      if (problem) {
+        totals.rejected++;
+        recentRejections.push({ source: s.name, id: doc._id, rev: doc._rev, reason: `into ${target}: ${problem.reason}` });
+        if (recentRejections.length > 20) recentRejections.shift();
+        logError(`[router] not copying ${s.name}/${doc._id} (${doc._rev}) into ${target}: ${problem.rule}: ${problem.reason}`);
+      }
+      return !problem;
     });
   }
 
@@ -525,6 +581,7 @@ export function createRouter({
         if (present.has(name) || s.running) continue;
         sources.delete(name);
         queue.delete(name);
+        requests.forget(name);
         await dropCheckpoint(s).catch((err) => recordError(name, err));
       }
 
@@ -542,6 +599,7 @@ export function createRouter({
             // The database was deleted and created again since the checkpoint: read it all again.
             log(`[router] ${s.name} is behind its checkpoint (${upd} < ${have}): reading it from the start`);
             s.checkpoint = { seq: 0, ...(s.checkpoint.rev ? { rev: s.checkpoint.rev } : {}) };
+            requests.forget(s.name);
           }
           s.updateSeq = info.update_seq;
           if (behind(s)) signal(s);

@@ -3,6 +3,7 @@ import { describeBookingProblems, describeEventIssues } from './schema/messages'
 import { isStationRole, userFromCouch, type Role } from './schema/roles';
 import { mayEmit } from '../rules/permissions';
 import { bookingProblems } from '../rules/bookingWindows';
+import { ownershipProblem, type OwnershipContext } from './writeOwnership';
 
 /**
  * The one write check, run by the server for every document written to /db (the guard in
@@ -31,6 +32,11 @@ export interface WriteInput {
   readonly user: { readonly name: string | null; readonly roles: readonly string[] };
   /** Whether a document with this id already exists in the database (any revision). */
   readonly existing: boolean;
+  /**
+   * What the database knows of the event's request, the server's clock and the resident's
+   * submissions so far (src/db/writeOwnership.ts); each part left out is not checked.
+   */
+  readonly context?: OwnershipContext;
 }
 
 /** The rules, in the order they are checked; `rule` in a refusal is one of these. */
@@ -38,6 +44,7 @@ export const WRITE_RULES = [
   'signed-in',
   'never-deleted',
   'never-changed',
+  'received-at',
   'well-formed',
   'author-is-user',
   'author-role',
@@ -48,6 +55,16 @@ export const WRITE_RULES = [
   'station-database',
   'operations-database',
   'event-database',
+  // src/db/writeOwnership.ts: the time, the request, the resident's quota ('event-time' is also
+  // an event dated before its request's submission, checked with the request)
+  'event-time',
+  'request-exists',
+  'request-unknown',
+  'request-owner',
+  'request-station',
+  'quota-hour',
+  'quota-day',
+  'quota-open',
 ] as const;
 export type WriteRule = (typeof WRITE_RULES)[number];
 
@@ -109,6 +126,10 @@ export function validateWrite(input: WriteInput): WriteVerdict {
     }
   }
 
+  if (!user.isAdmin && isRecord(doc) && doc.receivedAt !== undefined) {
+    return refuse('received-at', 'receivedAt is the server\'s receipt time: the server sets it, a client never sends it');
+  }
+
   const parsed = parseEvent(isRecord(doc) ? withoutLiveMarker(doc) : doc);
   if (!parsed.success) {
     const [first, ...rest] = describeEventIssues(parsed.issues, 'en');
@@ -135,6 +156,15 @@ export function validateWrite(input: WriteInput): WriteVerdict {
   const [booking] = describeBookingProblems(bookingProblems(event), 'en');
   if (booking) return refuse('booking-window', `${booking.path}: ${booking.message}`);
 
+  const placed = placeInDatabase(database, event, user.name, role, user.station);
+  if (!placed.ok || !input.context) return placed;
+  const problem = ownershipProblem(event, input.context);
+  return problem ? refuse(problem.rule, problem.reason) : placed;
+}
+
+/** Whether the event belongs in the database written to, by the role of its author. */
+function placeInDatabase(database: WriteDatabase, event: EventRecord, userName: string | null, role: Role, userStation: string | undefined): WriteVerdict {
+  const user = { name: userName, station: userStation };
   switch (database.kind) {
     case 'resident': {
       if (role !== 'resident') {

@@ -16,6 +16,8 @@ import type { DatabaseKind } from '../databaseNames';
 import { sortEvents, type RequestState } from '../../rules/requestState';
 import { requestList } from './requestList';
 import type { Instant } from '../../rules/chinaTime';
+import { indexRequests, requestFacts } from '../../rules/requestLinkage';
+import type { OwnershipContext } from '../writeOwnership';
 
 /**
  * The device's own database (RxDB): the `events` collection (the replicated requests' events),
@@ -181,7 +183,8 @@ export type RecordResult =
  * language asked for, for a form to show next to each field.
  */
 export async function recordEvent(db: DeviceDatabase, event: unknown, context: WriteContext, lang: Lang = 'zh-CN'): Promise<RecordResult> {
-  const verdict = validateWrite({ database: context.database, doc: event, user: context.user, existing: false });
+  const owned = await ownershipOnDevice(db, event, context);
+  const verdict = validateWrite({ database: context.database, doc: event, user: context.user, existing: false, ...(owned ? { context: owned } : {}) });
   if (!verdict.ok) {
     const parsed = parseEvent(event);
     // Field by field in the user's language: the schema's issues, or the booking window's.
@@ -203,6 +206,32 @@ export async function recordEvent(db: DeviceDatabase, event: unknown, context: W
     throw err;
   }
   return { ok: true, event: verdict.event };
+}
+
+/**
+ * What the device knows for the ownership and quota rules (src/db/writeOwnership.ts), from its
+ * own events, so that a write the server would refuse for them is refused at once, in the form,
+ * in the user's language:
+ * the request the event names, when the device holds its submission (a follow-up of a request
+ * the device does not hold is left to the server: a staff device prunes closed requests); a new
+ * submission's request must not be on the device already. The server checks the same rules
+ * against its databases and its clock, and the resident's quota, whose numbers are the server's
+ * (HEARTHLINE_QUOTA_*): a submission past it comes back refused (a rejected row, never a retried
+ * batch) and is shown against the request with the rule's message in the user's language.
+ */
+async function ownershipOnDevice(db: DeviceDatabase, event: unknown, context: WriteContext): Promise<OwnershipContext | undefined> {
+  const e = event as { type?: unknown; requestId?: unknown; author?: { role?: unknown } } | null;
+  if (!e || typeof e !== 'object' || typeof e.requestId !== 'string') return undefined;
+  // Events refused (by this device or the server) stay on the device beside their correction,
+  // but the server never held them: they count for nothing.
+  const accepted = async (docs: { id: string; toJSON(): unknown }[]): Promise<EventRecord[]> => {
+    const refused = await db.outbox_rejections.findByIds(docs.map((d) => d.id)).exec();
+    return docs.filter((d) => !refused.has(d.id)).map((d) => d.toJSON() as EventRecord);
+  };
+  const events = await accepted(await db.events.find({ selector: { requestId: e.requestId } }).exec());
+  const facts = requestFacts(indexRequests(events), e.requestId);
+  const request = facts ? { request: facts } : e.type === 'submitted' ? { request: null } : {};
+  return request;
 }
 
 /**

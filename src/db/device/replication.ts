@@ -170,6 +170,9 @@ function toDeviceShape(doc: Record<string, unknown>): Record<string, unknown> {
   delete record._rev;
   delete record._meta;
   delete record._attachments;
+  // The server's receipt time is its record of the write, not part of the event (EventDoc):
+  // the device keeps the event as written, so a pulled event equals the one pushed.
+  delete record.receivedAt;
   return { ...record, _deleted: false };
 }
 

@@ -188,6 +188,7 @@ export const FIELD_LABELS = {
   id: { en: 'id', 'zh-CN': '编号' },
   _rev: { en: 'revision', 'zh-CN': '修订号' },
   _deleted: { en: 'deleted flag', 'zh-CN': '删除标记' },
+  receivedAt: { en: 'time received', 'zh-CN': '接收时间' },
   docType: { en: 'document type', 'zh-CN': '文档类型' },
   schemaVersion: { en: 'schema version', 'zh-CN': '格式版本' },
   requestId: { en: 'request id', 'zh-CN': '诉求编号' },

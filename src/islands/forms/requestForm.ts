@@ -9,7 +9,7 @@ import type { RefusedEvent } from '../../db/device/requestList';
 import type { DescribedIssue } from '../../db/schema/messages';
 import type { RequestKind } from '../../db/schema/requestKind';
 import { loadDeviceLayer } from '../reactive';
-import { shortRequestNumber } from '../format';
+import { refusalReason, shortRequestNumber } from '../format';
 
 /** What every request form is given by the portal. */
 export interface RequestFormProps {
@@ -119,8 +119,9 @@ export function createRequestForm<F extends object>(
         ? await device.correct(refused.event.id, composeCorrection(writer, refused.event, payload), props.lang)
         : await device.record(composeSubmission(writer, spec.kind(), payload), props.lang);
       if (!result.ok) {
-        // A refusal that is not about a field (no station on the profile, storage full) is shown whole.
-        showIssues(result.issues.length ? result.issues : [{ path: '', id: 'value.invalid', message: result.reason }]);
+        // A refusal that is not about a field (no station on the profile, the resident's limit of
+        // requests reached) is shown whole, in the user's language; the draft stays as typed.
+        showIssues(result.issues.length ? result.issues : [{ path: '', id: 'value.invalid', message: refusalReason(props.t, result.rule, result.reason) }]);
         return;
       }
       setIssues([]);

@@ -41,3 +41,26 @@ export function technicianArrival(technician: string, station: string, resident 
     payload: {},
   };
 }
+
+/**
+ * The submission of the request an event names (a repair the hotline registered a minute
+ * before it), to put into a station's database as the router's copy would be: staff write only
+ * about requests their database holds (src/rules/requestLinkage.ts).
+ */
+export function submissionOf(event: Doc): Doc {
+  const at = new Date(Date.parse(event.at) - 60_000);
+  return {
+    _id: newEventId(at.getTime()),
+    docType: 'event',
+    schemaVersion: 1,
+    requestId: event.requestId,
+    requestKind: event.requestKind,
+    at: at.toISOString(),
+    author: { name: 'hl-seed', role: 'hotline', device: 'pc-seed' },
+    resident: event.resident,
+    station: event.station,
+    visibility: 'resident',
+    type: 'submitted',
+    payload: { channel: 'phone', contact: { name: '张三', phone: '13800138000' }, address: '北辰路 12 号', fault: 'radiator-not-warm', contactTimes: [] },
+  };
+}

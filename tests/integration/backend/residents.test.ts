@@ -4,6 +4,7 @@
  * gets from it (nothing) on every CouchDB endpoint. Also: system databases, database
  * create/delete, new_edits:false, design/local documents, headers, and a crash and restart.
  */
+import { DESIGN_DOC_ID, designDocFor } from '../../../src/db/designDocs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -240,7 +241,10 @@ describe("another resident, or nobody, gets nothing from A's database", () => {
     expect(security.json.members).toEqual({ names: [a.name], roles: [] });
     const docs = await req('GET', `/db/${a.db}/_all_docs`, undefined, adminAuth());
     expect(docs.json.rows.map((r: any) => r.id)).not.toContain('intruder');
-    expect(docs.json.rows.some((r: any) => r.id.startsWith('_design/'))).toBe(false);
+    // no design document but the one setup generated, unchanged
+    expect(docs.json.rows.filter((r: any) => r.id.startsWith('_design/')).map((r: any) => r.id)).toEqual([DESIGN_DOC_ID]);
+    const dd = await req('GET', `/db/${a.db}/${DESIGN_DOC_ID}`, undefined, adminAuth());
+    expect(dd.json.validate_doc_update).toBe(designDocFor({ kind: 'resident', owner: a.name }).validate_doc_update);
     expect((await req('GET', '/healthz')).status).toBe(200);
   });
 

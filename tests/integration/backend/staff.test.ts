@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type Site } from '../support/site';
 import { admin, newResident, request, signIn, type Auth } from './client';
-import { technicianArrival } from './events';
+import { submissionOf, technicianArrival } from './events';
 
 let site: Site;
 const staff: Record<string, { name: string; password: string }> = {};
@@ -145,11 +145,17 @@ describe('who reaches which station', () => {
 
   it("a station-A technician reads and writes station A, and gets nothing from station B", async () => {
     const tech = basic(staff.technician!);
+    const adminAuth = basic({ name: site.adminUser, password: site.adminPassword! });
     const event = technicianArrival(staff.technician!.name, stationA);
+    // The request is in the station's database (as the router copies it there).
+    const seeded = submissionOf(event);
+    expect((await request(site.url, 'PUT', `/db/station-${stationA}/${seeded._id}`, seeded, adminAuth)).status).toBe(201);
     const put = await request(site.url, 'PUT', `/db/station-${stationA}/${event._id}`, event, tech);
     expect(put.status, put.text).toBe(201);
     // Something in B to (not) see.
     const dispEvent = { ...technicianArrival(staff.dispatcher!.name, stationB), type: 'late-notice', author: { name: staff.dispatcher!.name, role: 'dispatcher', device: 'pc' }, payload: { newVisitAt: new Date().toISOString(), reason: 'secret-b-reason' } };
+    const seededB = submissionOf(dispEvent);
+    expect((await request(site.url, 'PUT', `/db/station-${stationB}/${seededB._id}`, seededB, adminAuth)).status).toBe(201);
     const putB = await request(site.url, 'PUT', `/db/station-${stationB}/${dispEvent._id}`, dispEvent, basic(staff.dispatcher!));
     expect(putB.status, putB.text).toBe(201);
 

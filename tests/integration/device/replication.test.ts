@@ -10,6 +10,7 @@ import { firstValueFrom, filter, timeout } from 'rxjs';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { startSite, type Site } from '../support/site';
 import { admin, newResident, request, signIn, type Resident } from '../backend/client';
+import { newRequestId } from '../../../src/db/schema/events/ids';
 import { aSubmittedRepair, anEvent } from '../../unit/builders/events';
 import { correctEvent, openDeviceDatabase, recordEvent, writeOperationsRecord, type DeviceDatabase } from '../../../src/db/device/database';
 import { composeOperationsRecord } from '../../../src/db/device/compose';
@@ -96,7 +97,8 @@ async function localHas(db: DeviceDatabase, ids: string[], timeoutMs = 10_000) {
 
 const now = () => new Date().toISOString();
 const byResident = (overrides: Parameters<typeof aSubmittedRepair>[0] = {}) =>
-  aSubmittedRepair({ author: { name: resident.name, role: 'resident', device: 'phone-a' }, resident: resident.name, station: STATION, at: now(), ...overrides });
+  // each a request of its own (a second submission of one request id is refused: request-exists)
+  aSubmittedRepair({ requestId: newRequestId(Date.now()), author: { name: resident.name, role: 'resident', device: 'phone-a' }, resident: resident.name, station: STATION, at: now(), ...overrides });
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearthline-device-'));
@@ -297,6 +299,7 @@ describe.sequential('a device replicating with the real server', () => {
     await sync.awaitInSync();
     const events = Array.from({ length: 500 }, (_, i) =>
       aSubmittedRepair({
+        requestId: newRequestId(Date.now()),
         author: { name: second.name, role: 'resident', device: 'phone-b' },
         resident: second.name,
         station: STATION,

@@ -109,11 +109,34 @@ function makeEvents(): EventRecord[] {
   return events;
 }
 
-/** Batches of 10 events of one origin, the origins interleaved. */
+/**
+ * Batches of about 10 events of one origin, the origins interleaved. The guard takes a follow-up
+ * only into a database that holds its request (src/rules/requestLinkage.ts): each follow-up's
+ * batch carries its request's submission first, as the router's copy would be (the same
+ * content, so the same revision: PouchDB's revisions are deterministic), never split from it.
+ */
 function makeBatches(events: EventRecord[]): { db: string; docs: Doc[] }[] {
-  const byOrigin = new Map<string, Doc[]>();
-  for (const e of events) byOrigin.set(originDatabase(e), [...(byOrigin.get(originDatabase(e)) ?? []), asCouchDoc(e) as Doc]);
-  const perOrigin = [...byOrigin].map(([db, docs]) => Array.from({ length: Math.ceil(docs.length / 10) }, (_, i) => ({ db, docs: docs.slice(i * 10, i * 10 + 10) })));
+  const submissions = new Map(events.filter((e) => e.type === 'submitted').map((e) => [e.requestId, e]));
+  const groups = new Map<string, Map<string, Doc[]>>(); // origin → request → its documents there
+  for (const e of events) {
+    const origin = originDatabase(e);
+    if (!groups.has(origin)) groups.set(origin, new Map());
+    const byRequest = groups.get(origin)!;
+    if (!byRequest.has(e.requestId)) {
+      const sub = submissions.get(e.requestId)!;
+      byRequest.set(e.requestId, e.type === 'submitted' || originDatabase(sub) === origin ? [] : [asCouchDoc(sub) as Doc]);
+    }
+    byRequest.get(e.requestId)!.push(asCouchDoc(e) as Doc);
+  }
+  const perOrigin = [...groups].map(([db, byRequest]) => {
+    const batches: { db: string; docs: Doc[] }[] = [];
+    for (const docs of byRequest.values()) {
+      const last = batches[batches.length - 1];
+      if (last && last.docs.length + docs.length <= 10) last.docs.push(...docs);
+      else batches.push({ db, docs: [...docs] });
+    }
+    return batches;
+  });
   const out: { db: string; docs: Doc[] }[] = [];
   for (let i = 0; perOrigin.some((b) => i < b.length); i++) for (const b of perOrigin) if (b[i]) out.push(b[i]!);
   return out;

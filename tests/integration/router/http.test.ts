@@ -86,10 +86,18 @@ afterAll(async () => {
 describe('npm run router against the server’s /db', () => {
   it('routes what residents and staff write, reports its health, and stops cleanly', async () => {
     const submission = residentSubmission(resident);
-    const arrival = technicianArrival(tech.name, 'demo', resident.name);
-    const note = event({ name: tech.name, role: 'technician' }, 'note', { visibility: 'internal', payload: { text: '住户白天不在家' } });
-    const reply = event({ name: hotline.name, role: 'hotline' }, 'reply', { visibility: 'resident', payload: { text: '明天上午上门。', channel: 'sms' } });
+    // Staff write about a request their database holds: all three follow the resident's submission.
+    const ofRequest = { requestId: submission.requestId, requestKind: submission.requestKind, resident: resident.name };
+    const arrival = { ...technicianArrival(tech.name, 'demo', resident.name), ...ofRequest };
+    const note = event({ name: tech.name, role: 'technician' }, 'note', { ...ofRequest, visibility: 'internal', payload: { text: '住户白天不在家' } });
+    const reply = event({ name: hotline.name, role: 'hotline' }, 'reply', { ...ofRequest, visibility: 'resident', payload: { text: '明天上午上门。', channel: 'sms' } });
     expect((await put(resident.db, submission, { cookie: resident.cookie })).status).toBe(201);
+    // No router runs yet: the submission is put where it would have copied it (same revision).
+    const stored = (await get(`/db/${resident.db}/${submission._id}`, adminAuth())).json;
+    for (const db of ['station-demo', 'operations']) {
+      const copy = await request(site.url, 'POST', `/db/${db}/_bulk_docs`, { docs: [stored], new_edits: false }, adminAuth());
+      expect(copy.status, copy.text).toBe(201);
+    }
     expect((await put('station-demo', arrival, { cookie: techCookie })).status).toBe(201);
     expect((await put('station-demo', note, { cookie: techCookie })).status).toBe(201);
     expect((await put('operations', reply, { cookie: hotlineCookie })).status).toBe(201);

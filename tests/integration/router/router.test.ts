@@ -169,12 +169,13 @@ describe('idempotent and resumable', () => {
   });
 
   it('resumes from its checkpoints: a restarted router copies only what is new', async () => {
-    await world.writeEvents(aRequestHistory());
+    const history = aRequestHistory();
+    await world.writeEvents(history);
     const one = await route();
     const copiedBefore = one.health.copied;
     await one.router.stop();
 
-    const later = [anEvent('reply', { author: 'hotline' }), aSubmittedRepair({ resident: OTHER_RESIDENT, author: 'otherResident' })];
+    const later = [anEvent('reply', { author: 'hotline', requestId: history[0]!.requestId }), aSubmittedRepair({ requestId: 'rq-01KB0000000000000000000009', resident: OTHER_RESIDENT, author: 'otherResident' })];
     await world.writeEvents(later);
     const two = await route();
     // reply → station + resident; submission → operations + station
@@ -227,11 +228,12 @@ describe('a target that does not exist yet', () => {
   it('parks the copies without holding the source back, and writes them when the database appears', async () => {
     const newcomer = 'r-3003';
     const forNewcomer = anEvent('dispatched', { author: 'dispatcher', resident: newcomer });
-    const after = anEvent('arrived', { author: 'technician' });
+    const after = anEvent('arrived', { author: 'technician', requestId: 'rq-01KB0000000000000000000002' });
     await world.writeEvents([forNewcomer, after]);
     const { router, health } = await route();
 
-    expect(health.parked).toEqual({ events: 1, databases: 1 });
+    // the dispatch, and its request's registration (by the hotline: writeEvents) with it
+    expect(health.parked).toEqual({ events: 2, databases: 1 });
     expect(health.ok).toBe(true);
     const ops = await world.events(OPERATIONS_DB);
     expect(ops.has(forNewcomer.id) && ops.has(after.id)).toBe(true); // the source went on
@@ -252,7 +254,7 @@ describe('a target that does not exist yet', () => {
     const reply = anEvent('reply', { author: 'hotline', resident: newcomer });
     await world.writeEvents([reply]);
     const one = await route();
-    expect(one.health.parked.events).toBe(1);
+    expect(one.health.parked.events).toBe(2); // the reply and its request's registration
     await one.router.stop();
     await world.createDb(residentDbName(newcomer));
     const two = await route();

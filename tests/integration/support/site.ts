@@ -100,6 +100,11 @@ export async function startSite(opts: { env?: Record<string, string>; dataDir?: 
     HOST: '127.0.0.1',
     PORT: '0',
     HEARTHLINE_NO_BUILD: '1',
+    // Tests of other things file dozens of requests for one resident within seconds; the
+    // per-resident limits are tested with their real numbers in tests/integration/security/quotas.test.ts.
+    HEARTHLINE_QUOTA_PER_HOUR: '100000',
+    HEARTHLINE_QUOTA_PER_DAY: '100000',
+    HEARTHLINE_QUOTA_OPEN: '100000',
     ...opts.env,
     HEARTHLINE_DATA: dataDir,
   };

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { firstValueFrom, filter } from 'rxjs';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { correctEvent, eventsOfRequest, openDeviceDatabase, openRequests, recordEvent, recordRejection, type DeviceDatabase } from '../../../src/db/device/database';
+import { newRequestId } from '../../../src/db/schema/events/ids';
 import { PEOPLE, RESIDENT, aRequestHistory, aSubmittedRepair, anEvent, couchUser } from '../builders/events';
 
 const resident = { database: { kind: 'resident' as const, owner: RESIDENT }, user: couchUser('resident') };
@@ -59,6 +60,25 @@ describe('recordEvent: the server check before anything is stored', () => {
     const ev = aSubmittedRepair();
     await recordEvent(d, ev, resident);
     expect(await recordEvent(d, ev, resident)).toMatchObject({ ok: false, rule: 'duplicate' });
+  });
+
+  it('refuses on the device what the ownership and time rules refuse (issue 17)', async () => {
+    const d = await open();
+    const now = Date.now();
+    const mine = Array.from({ length: 5 }, (_, i) =>
+      aSubmittedRepair({ requestId: newRequestId(now + i), at: new Date(now - 60_000 + i).toISOString() }),
+    );
+    for (const ev of mine) expect((await recordEvent(d, ev, resident)).ok).toBe(true);
+    // the quota's numbers are the server's: a sixth in an hour is stored here and judged there
+    expect((await recordEvent(d, aSubmittedRepair({ requestId: newRequestId(now + 9), at: new Date(now).toISOString() }), resident)).ok).toBe(true);
+    // a follow-up before its request's submission, and a second submission of the same request
+    const early = await recordEvent(d, anEvent('withdrawn', { requestId: mine[0]!.requestId, author: 'resident', at: '2025-01-01T00:00:00.000Z' }), resident);
+    expect(early).toMatchObject({ ok: false, rule: 'event-time' });
+    const again = await recordEvent(d, aSubmittedRepair({ requestId: mine[0]!.requestId, at: new Date(now).toISOString() }), resident);
+    expect(again).toMatchObject({ ok: false, rule: 'request-exists' });
+    // a request the device does not hold is left to the server
+    const unknown = await recordEvent(d, anEvent('withdrawn', { requestId: newRequestId(now), author: 'resident', at: new Date(now).toISOString() }), resident);
+    expect(unknown.ok).toBe(true);
   });
 
   it('a correction is a new event; the refused one is marked superseded', async () => {

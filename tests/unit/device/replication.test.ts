@@ -34,6 +34,10 @@ describe('pull: only events reach the device', () => {
     const { _id, _rev, ...rest } = ev;
     expect(pullModifier({ id: _id, ...rest, _deleted: false })).toEqual({ id: _id, ...rest, _deleted: false });
     expect(pullModifier(ev as unknown as Record<string, unknown>)).toEqual({ id: _id, ...rest, _deleted: false });
+    // the server's receipt time stays on the server, in either shape (RxDB hands the modifier `id`)
+    const receivedAt = '2025-12-01T00:00:01.000Z';
+    expect(pullModifier({ id: _id, ...rest, receivedAt, _deleted: false })).toEqual({ id: _id, ...rest, _deleted: false });
+    expect(pullModifier({ ...ev, receivedAt } as unknown as Record<string, unknown>)).toEqual({ id: _id, ...rest, _deleted: false });
   });
 });
 

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { WRITE_RULES, validateWrite, type WriteDatabase, type WriteInput, type WriteVerdict } from '../../../src/db/validateWrite';
 import type { EventRecord } from '../../../src/db/schema/index';
+import type { OwnershipContext } from '../../../src/db/writeOwnership';
 import {
   OTHER_RESIDENT,
   OTHER_STATION,
@@ -272,6 +273,24 @@ describe('the router (CouchDB admin)', () => {
   });
 });
 
+/** One broken write per ownership rule (src/db/writeOwnership.ts), in WRITE_RULES order. */
+function ownershipCases(e: EventRecord): WriteVerdict[] {
+  const facts = { requestId: e.requestId, requestKind: e.requestKind, resident: e.resident, stations: [e.station], submittedAt: e.at, submissionId: 'ev-01KB0000000000000000000001', submittedBy: 'resident' };
+  const at = (context: OwnershipContext, doc: EventRecord = e, who: PersonKey = 'dispatcher', database: WriteDatabase = DB.station) =>
+    validateWrite({ database, doc: asCouchDoc(doc), user: couchUser(who), existing: false, context });
+  const submission = aSubmittedRepair();
+  return [
+    at({ now: Date.parse(e.at) - 25 * 3_600_000 }),
+    at({ request: { ...facts, requestId: submission.requestId } }, submission, 'resident', DB.resident),
+    at({ request: null }),
+    at({ request: { ...facts, resident: OTHER_RESIDENT } }),
+    at({ request: { ...facts, stations: [OTHER_STATION] } }),
+    at({ quota: { usage: { lastHour: 5, lastDay: 5, open: 5 } } }, submission, 'resident', DB.resident),
+    at({ quota: { usage: { lastHour: 0, lastDay: 10, open: 5 } } }, submission, 'resident', DB.resident),
+    at({ quota: { usage: { lastHour: 0, lastDay: 0, open: 10 } } }, submission, 'resident', DB.resident),
+  ];
+}
+
 describe('the rules', () => {
   it('one broken write per rule reports exactly that rule, in WRITE_RULES order', () => {
     const e = anEvent('dispatched');
@@ -279,6 +298,7 @@ describe('the rules', () => {
       write(e, { name: null, roles: [] }, DB.station),
       write({ _id: e.id, _deleted: true }, 'dispatcher', DB.station, { raw: true }),
       write(e, 'dispatcher', DB.station, { existing: true }),
+      validateWrite({ database: DB.station, doc: { ...asCouchDoc(e), receivedAt: e.at }, user: couchUser('dispatcher'), existing: false }),
       write({ ...e, at: 'now' }, 'dispatcher', DB.station),
       write(e, { name: 'dp-zhang', roles: couchUser('dispatcher').roles }, DB.station),
       write(e, { name: PEOPLE.dispatcher.name, roles: couchUser('technician').roles }, DB.station),
@@ -289,8 +309,10 @@ describe('the rules', () => {
       write(e, 'dispatcher', DB.otherStation),
       write(e, 'dispatcher', DB.operations),
       write(e, 'dispatcher', DB.users),
+      ...ownershipCases(e),
     ];
     expect(cases.map((c) => (c.ok ? 'ok' : c.rule))).toEqual([...WRITE_RULES]);
     expect(write(e, 'dispatcher', DB.station).ok).toBe(true);
   });
 });
+

@@ -128,11 +128,18 @@ const envelopeEntries = {
 
 /** The key of the device's document (RxDB primary key). */
 export const RECORD_KEY = { id: EventId };
-/** The key of the CouchDB document, with what CouchDB and RxDB's push add. */
+/**
+ * The key of the CouchDB document, with what CouchDB and RxDB's push add, and the server's
+ * receipt time: the guard stamps `receivedAt` on every event it stores (domain.md, Times: the
+ * server keeps its own receipt time beside the device's `at`). It is the server's record of
+ * the write, not part of the event the device wrote: clients never send it (validateWrite),
+ * and the device's shape leaves it out (fromCouchDoc), so a pulled event equals the pushed one.
+ */
 export const DOC_KEY = {
   _id: EventId,
   _rev: v.optional(Rev),
   _deleted: v.optional(literal(false)),
+  receivedAt: v.optional(IsoInstant),
 };
 
 // ---------------------------------------------------------------- the full schema
@@ -295,7 +302,7 @@ export function toCouchDoc(record: EventRecord): EventDoc {
 
 /** The device record of a CouchDB document, as RxDB's pull makes it: `_id` becomes `id`. */
 export function fromCouchDoc(doc: EventDoc): EventRecord {
-  const { _id, _rev: _r, _deleted: _d, ...rest } = doc;
+  const { _id, _rev: _r, _deleted: _d, receivedAt: _received, ...rest } = doc;
   return { id: _id, ...rest } as EventRecord;
 }
 

@@ -12,7 +12,7 @@ import { OPERATIONS_DB, ROUTER_STATE_DB, residentDbName, stationDbName } from '.
 import type { EventRecord } from '../../../../src/db/schema/index';
 import { eventDatabases, originDatabase } from '../../../../src/rules/routing';
 import { createEmbedded } from '../../../../server/backend/embedded.mjs';
-import { asCouchDoc } from '../../../unit/builders/events';
+import { aSubmitted, asCouchDoc } from '../../../unit/builders/events';
 
 const require = createRequire(import.meta.url);
 const { getOrCreateDB } = require('express-pouchdb/lib/create-or-delete-dbs') as { getOrCreateDB: (PouchDB: any, name: string) => Promise<any> };
@@ -29,7 +29,12 @@ export interface World {
   deleteAll(): Promise<void>;
   /** Writes documents as the guard does after its check (bulkDocs, new_edits true). */
   write(dbName: string, docs: Doc[]): Promise<void>;
-  /** Writes each event into its origin database. */
+  /**
+   * Writes each event into its origin database. A follow-up is written only where its request
+   * is (the guard's rule, src/rules/requestLinkage.ts): its request's submission is put there
+   * first, as the router's copy (same revision); a request with no submission among `events`
+   * gets one registered by the hotline a minute earlier, which `events()` leaves out.
+   */
   writeEvents(events: EventRecord[]): Promise<void>;
   /** id → rev of every event document (docType 'event') in a database. */
   events(dbName: string): Promise<Map<string, string>>;
@@ -53,6 +58,8 @@ export async function openWorld(dataDir = mkdtempSync(path.join(os.tmpdir(), 'he
     if (!(await store.dbExists(name))) throw new Error(`no database ${name}`);
     return getOrCreateDB(PouchDB, name);
   };
+  /** Submissions writeEvents made up for requests the test gave none of. */
+  const seeded = new Set<string>();
   const world: World = {
     dataDir,
     PouchDB,
@@ -70,16 +77,45 @@ export async function openWorld(dataDir = mkdtempSync(path.join(os.tmpdir(), 'he
       if (failed.length) throw new Error(`writing into ${dbName}: ${JSON.stringify(failed[0])}`);
     },
     async writeEvents(events) {
-      const byOrigin = new Map<string, Doc[]>();
+      const submissions = new Map(events.filter((e) => e.type === 'submitted').map((e) => [e.requestId, e]));
+      const made: EventRecord[] = [];
       for (const e of events) {
+        if (submissions.has(e.requestId)) continue;
+        const sub = aSubmitted(e.requestKind, {
+          requestId: e.requestId,
+          resident: e.resident,
+          station: e.station,
+          at: new Date(Date.parse(e.at) - 60_000).toISOString(),
+          author: { name: 'hl-seed', role: 'hotline', device: 'pc-seed' },
+        });
+        submissions.set(e.requestId, sub);
+        made.push(sub);
+        seeded.add(sub.id);
+      }
+      const byOrigin = new Map<string, Doc[]>();
+      for (const e of [...made, ...events]) {
         const origin = originDatabase(e);
         byOrigin.set(origin, [...(byOrigin.get(origin) ?? []), asCouchDoc(e) as Doc]);
       }
       for (const [origin, docs] of byOrigin) await world.write(origin, docs);
+      // Each follow-up's database holds its request's submission, as the router copied it.
+      const copies = new Map<string, Set<EventRecord>>();
+      for (const e of events) {
+        const sub = submissions.get(e.requestId)!;
+        const origin = originDatabase(e);
+        if (e.type === 'submitted' || origin === originDatabase(sub)) continue;
+        if (!copies.has(origin)) copies.set(origin, new Set());
+        copies.get(origin)!.add(sub);
+      }
+      for (const [target, subs] of copies) {
+        const docs = [];
+        for (const sub of subs) docs.push(await (await db(originDatabase(sub))).get(sub.id));
+        await (await db(target)).bulkDocs(docs, { new_edits: false });
+      }
     },
     async events(dbName) {
       const res = await (await db(dbName)).allDocs({ include_docs: true });
-      return new Map(res.rows.filter((r: any) => r.doc?.docType === 'event').map((r: any) => [r.id, r.value.rev]));
+      return new Map(res.rows.filter((r: any) => r.doc?.docType === 'event' && !seeded.has(r.id)).map((r: any) => [r.id, r.value.rev]));
     },
     async snapshot(dbName) {
       const d = await db(dbName);

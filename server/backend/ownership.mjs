@@ -1,0 +1,137 @@
+// @ts-check
+/**
+ * What the guard needs for the ownership, time and quota rules (src/db/writeOwnership.ts) of a
+ * write, looked up once per request to /db:
+ * - the request each event names, as the database written to holds it (./requestRegistry.mjs);
+ * - the server's clock at receipt, stamped on every stored event as `receivedAt`;
+ * - for a resident's own submissions, what they have filed so far (their database's events,
+ *   src/rules/submissionQuota.ts), counted on through the batch.
+ * Writes to one database are taken one at a time (`exclusive`), so two requests cannot both
+ * pass a check the other would have broken (two submissions of one request id, the eleventh
+ * and twelfth request of a day).
+ */
+import { fromCouchDoc } from '../../src/db/schema/events/event.ts';
+import { addToRequestIndex, emptyRequestIndex, requestFacts } from '../../src/rules/requestLinkage.ts';
+import { SUBMISSION_LIMITS, submissionUsage, withOneMore } from '../../src/rules/submissionQuota.ts';
+import { createRequestRegistry } from './requestRegistry.mjs';
+
+/** @typedef {import('../../src/rules/requestLinkage.ts').RequestFacts} RequestFacts */
+/** @typedef {import('../../src/rules/submissionQuota.ts').SubmissionLimits} SubmissionLimits */
+/** @typedef {import('./store.mjs').Store} Store */
+
+/** @param {unknown} d */
+const isEventDoc = (d) => typeof d === 'object' && d !== null && /** @type {any} */ (d).docType === 'event';
+
+/**
+ * @param {{ store: Store, limits?: SubmissionLimits, now?: () => number }} options
+ */
+export function createOwnership({ store, limits = SUBMISSION_LIMITS, now = () => Date.now() }) {
+  const registry = createRequestRegistry({
+    readChanges: (dbName, opts) => store.changes(dbName, opts),
+    useSelector: store.mode === 'embedded',
+  });
+  /** @type {Map<string, Promise<unknown>>} */
+  const queues = new Map();
+
+  /**
+   * Runs `fn` when no other write to `dbName` is being checked or stored.
+   * @template T
+   * @param {string} dbName
+   * @param {() => Promise<T>} fn
+   * @returns {Promise<T>}
+   */
+  function exclusive(dbName, fn) {
+    const before = queues.get(dbName) ?? Promise.resolve();
+    const run = before.then(fn, fn);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    queues.set(dbName, settled);
+    settled.then(() => {
+      if (queues.get(dbName) === settled) queues.delete(dbName);
+    });
+    return run;
+  }
+
+  /**
+   * A resident's own submissions in their database (events only; the profile and others left out).
+   * @param {string} dbName
+   * @param {string} resident
+   * @param {number} t
+   */
+  async function usageOf(dbName, resident, t) {
+    const rows = await store.allDocs(dbName, { include_docs: true });
+    const events = rows
+      .map((/** @type {any} */ r) => r.doc)
+      .filter((/** @type {any} */ d) => isEventDoc(d) && typeof d._id === 'string' && !d._id.startsWith('_'))
+      .map((/** @type {any} */ d) => ({ ...fromCouchDoc(d), ...(typeof d.receivedAt === 'string' ? { receivedAt: d.receivedAt } : {}) }));
+    return submissionUsage(events, resident, t);
+  }
+
+  /**
+   * Looks up what the documents of one write need; returns the context of each and what to do
+   * with each accepted one.
+   * @param {string} dbName
+   * @param {import('./names.mjs').DatabaseKind} database
+   * @param {unknown[]} docs
+   * @param {{ name: string | null, roles: string[] }} user
+   */
+  async function prepare(dbName, database, docs, user) {
+    const t = now();
+    const receivedAt = new Date(t).toISOString();
+    const events = docs.filter(isEventDoc);
+    const index = events.length && database.kind !== 'other' ? await registry.index(dbName) : emptyRequestIndex();
+    const overlay = emptyRequestIndex(); // what this write adds, as it is accepted
+    const residentSubmits =
+      database.kind === 'resident' &&
+      database.owner === user.name &&
+      events.some((d) => /** @type {any} */ (d).type === 'submitted');
+    let usage = residentSubmits ? await usageOf(dbName, /** @type {string} */ (user.name), t) : undefined;
+
+    /**
+     * The request `requestId` as this database holds it, with what this write added.
+     * @param {string} requestId
+     * @returns {RequestFacts | null}
+     */
+    const factsOf = (requestId) => {
+      const base = requestFacts(index, requestId);
+      const added = overlay.entries.get(requestId);
+      if (!base) return added?.facts ?? null;
+      if (!added?.routedTo.length) return base;
+      return { ...base, stations: [...new Set([...base.stations, ...added.routedTo])] };
+    };
+
+    return {
+      /**
+       * The context validateWrite gets for one document (nothing for a document that is not an event).
+       * @param {unknown} doc
+       */
+      contextOf(doc) {
+        if (!isEventDoc(doc)) return undefined;
+        const rid = /** @type {any} */ (doc).requestId;
+        return {
+          now: t,
+          ...(typeof rid === 'string' ? { request: factsOf(rid) } : {}),
+          ...(usage ? { quota: { usage, limits } } : {}),
+        };
+      },
+      /**
+       * An accepted event: later documents of the write see it; it gets the receipt time.
+       * @param {Record<string, unknown>} doc as sent (CouchDB shape)
+       * @param {any} event the verdict's event
+       * @returns {Record<string, unknown>} the document to store
+       */
+      accept(doc, event) {
+        if (!isEventDoc(doc) || !event) return doc;
+        addToRequestIndex(overlay, event);
+        if (usage && event.type === 'submitted' && event.author?.role === 'resident') usage = withOneMore(usage);
+        return { ...doc, receivedAt };
+      },
+    };
+  }
+
+  return { exclusive, prepare };
+}
+
+/** @typedef {ReturnType<typeof createOwnership>} Ownership */

@@ -1,0 +1,166 @@
+import { toJsonSchema } from '@valibot/to-json-schema';
+import { EventDoc, INTERNAL_TYPES } from './schema/events/event';
+import { OperationsRecordDoc } from './schema/records/record';
+import { COUCH_ADMIN, COUCH_RESIDENT, COUCH_ROLE_PREFIX, COUCH_STATION_PREFIX, STATION_ROLES } from './schema/roles';
+import { PERMISSIONS } from '../rules/permissions';
+import { MAX_CLOCK_AHEAD_MS } from '../rules/eventTime';
+import { OPERATIONS_WRITERS } from './validateWrite';
+import { databaseName, type EventDatabase } from './databaseNames';
+
+/**
+ * Validation inside the data engine (issue 17, finding 12): a `validate_doc_update` design
+ * document for every event database, generated from the same sources as validateWrite — the
+ * event and record schemas (through their JSON Schema, as the device's RxDB schema is), the
+ * permission table, the internal types, the role names, the 24-hour clock bound — so that a
+ * client that reaches CouchDB itself (its own credentials, or the proxy's cookie) is refused
+ * what the server's guard refuses. CouchDB runs it in SpiderMonkey: the function is ES5 with
+ * its data inlined, no `require`.
+ *
+ * One design document per database, with the database baked in: PouchDB Server gives the
+ * function no `userCtx.db` and an empty `secObj` inside `_bulk_docs` (trap 9), so the function
+ * cannot ask whose database it is; it is told when it is generated.
+ *
+ * What it checks for everyone but server admins (the guard, the router and the CLI write as
+ * admins and check for themselves): never deleted, never changed, no `receivedAt` (the
+ * server's), well formed (the JSON Schema: every field, type, length, pattern, enum; and the
+ * cross-field rules on visibility and channels), the author is the session user in one of
+ * their roles, the role may emit the type, the right database for the role, not dated more than
+ * 24 hours ahead. What it cannot check, because it sees one document: that the request exists
+ * in the database, the resident's quota, the booking windows (they need the calendar). Those
+ * stay with the guard; and the router checks the request of every event before copying it
+ * anywhere (server/router/router.mjs), so an event slipped past the guard goes nowhere.
+ */
+
+export const DESIGN_DOC_ID = '_design/hearthline-validate';
+
+/** The JSON Schema of a valibot schema; `check` actions (JavaScript) are left out, as for RxDB. */
+function jsonSchemaOf(schema: unknown): unknown {
+  const json = toJsonSchema(schema as never, { target: 'draft-07', ignoreActions: ['check'], errorMode: 'ignore' } as never) as Record<string, unknown>;
+  const { $schema: _s, ...rest } = json;
+  return rest;
+}
+
+let schemas: { event: unknown; record: unknown } | undefined;
+function schemasOnce() {
+  return (schemas ??= { event: jsonSchemaOf(EventDoc), record: jsonSchemaOf(OperationsRecordDoc) });
+}
+
+/**
+ * The mini JSON Schema checker the function carries (the keywords @valibot/to-json-schema
+ * emits for these schemas); ES5. Returns a path and a message, or null.
+ */
+const CHECKER = `
+function check(s, v, path) {
+  var i, k, e;
+  if (s.anyOf || s.oneOf) {
+    var alts = s.anyOf || s.oneOf, first = null;
+    for (i = 0; i < alts.length; i++) { e = check(alts[i], v, path); if (!e) return null; if (!first || e.depth > first.depth) first = e; }
+    return first;
+  }
+  if (s.allOf) { for (i = 0; i < s.allOf.length; i++) { e = check(s.allOf[i], v, path); if (e) return e; } }
+  if (s.hasOwnProperty('const') && v !== s['const']) return fail(path, 'must be ' + JSON.stringify(s['const']));
+  if (s['enum'] && s['enum'].indexOf(v) < 0) return fail(path, 'must be one of ' + s['enum'].join(', '));
+  var t = s.type;
+  if (t) {
+    var types = typeof t === 'string' ? [t] : t, actual = v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v, ok = false;
+    for (i = 0; i < types.length; i++) if (types[i] === actual || (types[i] === 'integer' && actual === 'number' && Math.floor(v) === v)) ok = true;
+    if (!ok) return fail(path, 'must be of type ' + types.join(' or '));
+  }
+  if (typeof v === 'string') {
+    if (s.maxLength !== undefined && v.length > s.maxLength) return fail(path, 'is longer than ' + s.maxLength);
+    if (s.minLength !== undefined && v.length < s.minLength) return fail(path, 'is shorter than ' + s.minLength);
+    if (s.pattern !== undefined && !(new RegExp(s.pattern)).test(v)) return fail(path, 'is not in the expected form');
+  }
+  if (typeof v === 'number') {
+    if (s.minimum !== undefined && v < s.minimum) return fail(path, 'is below ' + s.minimum);
+    if (s.maximum !== undefined && v > s.maximum) return fail(path, 'is above ' + s.maximum);
+    if (s.exclusiveMinimum !== undefined && v <= s.exclusiveMinimum) return fail(path, 'must be above ' + s.exclusiveMinimum);
+    if (s.exclusiveMaximum !== undefined && v >= s.exclusiveMaximum) return fail(path, 'must be below ' + s.exclusiveMaximum);
+  }
+  if (Array.isArray(v)) {
+    if (s.minItems !== undefined && v.length < s.minItems) return fail(path, 'has fewer than ' + s.minItems + ' items');
+    if (s.maxItems !== undefined && v.length > s.maxItems) return fail(path, 'has more than ' + s.maxItems + ' items');
+    if (s.items) for (i = 0; i < v.length; i++) { e = check(s.items, v[i], path + '[' + i + ']'); if (e) return e; }
+  }
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    var req = s.required || [];
+    for (i = 0; i < req.length; i++) if (!v.hasOwnProperty(req[i])) return fail(path + '.' + req[i], 'is required');
+    var props = s.properties || {};
+    for (k in v) {
+      if (!v.hasOwnProperty(k)) continue;
+      if (props.hasOwnProperty(k)) { e = check(props[k], v[k], path + '.' + k); if (e) return e; }
+      else if (s.additionalProperties === false) return fail(path + '.' + k, 'is not a known field');
+    }
+  }
+  return null;
+}
+function fail(path, message) { return { path: path, message: message, depth: path.split('.').length }; }
+`;
+
+/** The source of the validate_doc_update function of one database. */
+export function validateDocUpdateSource(database: EventDatabase): string {
+  const { event, record } = schemasOnce();
+  const data = {
+    db: database,
+    dbName: databaseName(database),
+    eventSchema: event,
+    recordSchema: record,
+    permissions: PERMISSIONS,
+    internalTypes: INTERNAL_TYPES,
+    stationRoles: STATION_ROLES,
+    operationsWriters: OPERATIONS_WRITERS,
+    couch: { admin: COUCH_ADMIN, resident: COUCH_RESIDENT, rolePrefix: COUCH_ROLE_PREFIX, stationPrefix: COUCH_STATION_PREFIX },
+    maxAheadMs: MAX_CLOCK_AHEAD_MS,
+  };
+  return `function (newDoc, oldDoc, userCtx, secObj) {
+  var D = ${JSON.stringify(data)};
+  ${CHECKER}
+  function refuse(rule, reason) { throw({ forbidden: rule + ': ' + reason }); }
+  var roles = userCtx.roles || [];
+  if (roles.indexOf(D.couch.admin) >= 0) return;
+  if (!userCtx.name) throw({ unauthorized: 'signed-in: you must be signed in to write' });
+  if (newDoc._deleted === true) refuse('never-deleted', 'events are never deleted: record a new event instead');
+  if (oldDoc) refuse('never-changed', 'events are never changed: record a new event instead');
+  if (newDoc.hasOwnProperty('receivedAt')) refuse('received-at', 'receivedAt is the server\\'s receipt time');
+  // What the engine adds before it calls us (PouchDB Server: _revisions, an undefined _rev) is not the document.
+  var doc = {};
+  for (var key in newDoc) if (newDoc.hasOwnProperty(key) && key !== '_revisions' && newDoc[key] !== undefined) doc[key] = newDoc[key];
+  var isRecord = doc.docType === 'record';
+  var problem = check(isRecord ? D.recordSchema : D.eventSchema, doc, '');
+  if (problem) refuse('well-formed', 'the ' + (isRecord ? 'record' : 'event') + ' is malformed: ' + (problem.path.slice(1) || 'document') + ' ' + problem.message);
+  if (!isRecord) {
+    // The cross-field rules of the event schema (CROSS_FIELD_RULES in src/db/schema/events/event.ts).
+    if (D.internalTypes.indexOf(doc.type) >= 0 && doc.visibility !== 'internal') refuse('well-formed', 'visibility: ' + doc.type + ' is internal');
+    if (doc.author.role === 'resident' && doc.visibility !== 'resident') refuse('well-formed', 'visibility: what a resident writes is theirs to see');
+    if (doc.type === 'submitted' && doc.author.role === 'resident' && (doc.requestKind === 'emergency' || doc.payload.channel !== 'portal')) refuse('well-formed', 'a resident submits through the portal, and never an emergency');
+  }
+  var mine = [], station = null, i, r;
+  for (i = 0; i < roles.length; i++) {
+    r = roles[i];
+    if (r === D.couch.resident) mine.push('resident');
+    else if (r.indexOf(D.couch.rolePrefix) === 0) mine.push(r.slice(D.couch.rolePrefix.length));
+    else if (r.indexOf(D.couch.stationPrefix) === 0) station = r.slice(D.couch.stationPrefix.length);
+  }
+  if (doc.author.name !== userCtx.name) refuse('author-is-user', 'author.name must be the signed-in user');
+  var role = doc.author.role;
+  if (mine.indexOf(role) < 0) refuse('author-role', 'author.role must be one of your roles');
+  if (Date.parse(doc.at) - new Date().getTime() > D.maxAheadMs) refuse('event-time', 'dated more than 24 hours ahead of the server');
+  if (isRecord) {
+    if (D.db.kind !== 'operations' || D.operationsWriters.concat(['committee']).indexOf(role) < 0) refuse('operations-database', 'operations records are written into the operations database by its staff');
+    return;
+  }
+  if ((D.permissions[role] || []).indexOf(doc.type) < 0) refuse('may-emit', 'a ' + role + ' may not emit ' + doc.type);
+  if (D.db.kind === 'resident') {
+    if (role !== 'resident' || D.db.owner !== userCtx.name || doc.resident !== userCtx.name) refuse('resident-database', 'a resident writes only their own events into their own database');
+  } else if (D.db.kind === 'station') {
+    if (D.stationRoles.indexOf(role) < 0 || station !== D.db.station || doc.station !== D.db.station) refuse('station-database', 'station staff write only about their station into its database');
+  } else if (D.db.kind === 'operations') {
+    if (D.operationsWriters.indexOf(role) < 0) refuse('operations-database', 'the operations database takes events of ' + D.operationsWriters.join(', '));
+  }
+}`;
+}
+
+/** The design document of one database (setup writes it; a changed source replaces it). */
+export function designDocFor(database: EventDatabase): { _id: string; language: 'javascript'; validate_doc_update: string } {
+  return { _id: DESIGN_DOC_ID, language: 'javascript', validate_doc_update: validateDocUpdateSource(database) };
+}
