@@ -11,6 +11,8 @@
  *                              contains q (4 to 12 digits), from the customer directory
  *                              (customerDirectory.mjs, built from their profiles); station staff
  *                              see their own station's residents only, operations staff every one
+ *   GET  /db/_account/staff    staff only: colleagues' logins, display names, roles and stations
+ *                              (staffDirectory.mjs)
  * Answers JSON; errors { error, reason, field?, messageId? } (messageId: see ACCOUNT_MESSAGES in
  * src/db/schema/accounts.ts, for the interface to translate).
  */
@@ -23,6 +25,7 @@ import { residentDbName, residentUserName, userDocId } from './names.mjs';
 import { readCookie } from './guard.mjs';
 import { userFromCouch } from '../../src/db/schema/roles.ts';
 import { listStations, residentSecurity } from './setup.mjs';
+import { staffDirectoryHandler } from './staffDirectory.mjs';
 
 /** @typedef {import('./store.mjs').Store} Store */
 /** @typedef {import('./customerDirectory.mjs').CustomerDirectory} CustomerDirectory */
@@ -226,6 +229,8 @@ export function createAccountApi({ store, customers }) {
       next(err);
     }
   });
+
+  account.get('/staff', staffDirectoryHandler({ store }));
 
   account.use((_req, res) => sendJson(res, 404, { error: 'not_found', reason: 'No such account API.' }));
   /** @type {import('express').ErrorRequestHandler} */

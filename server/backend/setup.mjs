@@ -136,11 +136,26 @@ export async function setup(store, { demo = true, log = console.log } = {}) {
 export const STAFF_NAME = /^[a-z][a-z0-9._-]{1,31}$/;
 
 /**
- * @param {Store} store
- * @param {{ name: string, role: string, station?: string, password?: string }} staff
- * @returns {Promise<{ name: string, roles: string[], password: string, generated: boolean }>}
+ * A staff member's display name (what residents and colleagues read: "王师傅", "李娜"): 1–40
+ * characters, not blank, no control characters. The login stays internal.
+ * @param {unknown} displayName
+ * @returns {string}
  */
-export async function createStaff(store, { name, role, station, password }) {
+export function checkDisplayName(displayName) {
+  const text = typeof displayName === 'string' ? displayName.trim() : '';
+  // eslint-disable-next-line no-control-regex
+  if (!text || text.length > 40 || /[\u0000-\u001f\u007f]/.test(text)) {
+    throw new CouchError(400, 'bad_request', 'The display name needs 1–40 characters (what residents and colleagues read, e.g. 王师傅).');
+  }
+  return text;
+}
+
+/**
+ * @param {Store} store
+ * @param {{ name: string, role: string, station?: string, password?: string, displayName?: string }} staff
+ * @returns {Promise<{ name: string, roles: string[], password: string, generated: boolean, displayName?: string }>}
+ */
+export async function createStaff(store, { name, role, station, password, displayName }) {
   if (!STAFF_NAME.test(name) || name.startsWith('r-') || name === 'admin') {
     throw new CouchError(400, 'bad_request', `The staff name ${JSON.stringify(name)} is not allowed: use 2–32 lower-case letters, digits, '.', '_' or '-', starting with a letter (not r-… nor admin).`);
   }
@@ -157,13 +172,27 @@ export async function createStaff(store, { name, role, station, password }) {
     throw new CouchError(400, 'bad_request', `The role ${role} is not bound to a station: leave out --station.`);
   }
   if (password !== undefined && password.length < 8) throw new CouchError(400, 'bad_request', 'The password needs at least 8 characters.');
+  const shownAs = displayName === undefined ? undefined : checkDisplayName(displayName);
   const roles = couchRolesFor(/** @type {any} */ (needsStation ? { role, station } : { role }));
   const pw = password ?? generatePassword();
   if (await store.get('_users', userDocId(name))) {
     throw new CouchError(409, 'conflict', `The user ${name} already exists (reset-password changes a password).`);
   }
-  await store.put('_users', { _id: userDocId(name), name, type: 'user', roles, password: pw });
-  return { name, roles, password: pw, generated: password === undefined };
+  await store.put('_users', { _id: userDocId(name), name, type: 'user', roles, password: pw, ...(shownAs ? { displayName: shownAs } : {}) });
+  return { name, roles, password: pw, generated: password === undefined, ...(shownAs ? { displayName: shownAs } : {}) };
+}
+
+/**
+ * Sets (or changes) a staff member's display name; the password and roles stay.
+ * @param {Store} store
+ * @param {{ name: string, displayName: string }} who
+ */
+export async function setDisplayName(store, { name, displayName }) {
+  const shownAs = checkDisplayName(displayName);
+  const doc = await store.get('_users', userDocId(name));
+  if (!doc || !Array.isArray(doc.roles) || !doc.roles.includes('staff')) throw new CouchError(404, 'not_found', `There is no staff account ${JSON.stringify(name)}.`);
+  await store.put('_users', { ...doc, displayName: shownAs });
+  return { name, displayName: shownAs };
 }
 
 /**
@@ -194,6 +223,7 @@ export async function listStaff(store) {
       role: String(d.roles.find((/** @type {string} */ r) => r.startsWith('role:'))?.slice(5) ?? ''),
       station: d.roles.find((/** @type {string} */ r) => r.startsWith('station:'))?.slice(8) ?? null,
       roles: d.roles,
+      displayName: typeof d.displayName === 'string' ? d.displayName : null,
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

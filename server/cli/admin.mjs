@@ -5,7 +5,8 @@
  * as the server admin), in either backend mode.
  *
  *   create-station --id s1 --name "城东热力站" --communities a,b=Name [--update]
- *   create-staff   --name wang --role dispatcher --station s1 [--password …]
+ *   create-staff   --name wang --role dispatcher --station s1 [--display-name 王芳] [--password …]
+ *   set-display-name --name wang --display-name 王芳
  *   reset-password --name wang [--password …]
  *   list-staff
  *
@@ -18,17 +19,19 @@
  */
 import { parseArgs } from 'node:util';
 import { createRemoteStore } from '../backend/remote.mjs';
-import { createStaff, listStaff, listStations, resetPassword, saveStation } from '../backend/setup.mjs';
+import { createStaff, listStaff, listStations, resetPassword, saveStation, setDisplayName } from '../backend/setup.mjs';
 import { STAFF_ROLES } from '../backend/domain.mjs';
 
 const USAGE = `Usage: npm run admin -- <command> [options]
 
 Commands
   create-station --id ID --name NAME --communities ID[=NAME],…  [--update]
-  create-staff   --name NAME --role ROLE [--station ID] [--password PW]
+  create-staff   --name NAME --role ROLE [--station ID] [--display-name NAME] [--password PW]
                  roles: ${STAFF_ROLES.join(', ')}
                  (dispatcher, technician and station-head need --station)
   reset-password --name NAME [--password PW]
+  set-display-name --name NAME --display-name NAME
+                 (the name residents and colleagues read, e.g. 王师傅; the login stays internal)
   list-staff
 
 Options
@@ -64,6 +67,7 @@ async function main() {
         role: { type: 'string' },
         station: { type: 'string' },
         password: { type: 'string' },
+        'display-name': { type: 'string' },
       },
     });
   } catch (err) {
@@ -76,7 +80,7 @@ async function main() {
     return;
   }
   if (positionals.length > 1) throw new UsageError(`unexpected ${JSON.stringify(positionals[1])}`);
-  const commands = ['create-station', 'create-staff', 'reset-password', 'list-staff'];
+  const commands = ['create-station', 'create-staff', 'reset-password', 'set-display-name', 'list-staff'];
   if (!commands.includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 
   const adminPassword = values['admin-password'] ?? process.env.HEARTHLINE_ADMIN_PASSWORD;
@@ -146,6 +150,7 @@ async function main() {
       role: required('role'),
       station: values.station,
       password: values.password,
+      displayName: values['display-name'],
     });
     print(
       { name: result.name, roles: result.roles, ...(result.generated ? { password: result.password } : {}) },
@@ -158,10 +163,13 @@ async function main() {
       { name: result.name, ...(result.generated ? { password: result.password } : {}) },
       `Changed the password of ${result.name}.` + (result.generated ? `\nPassword (shown only this once): ${result.password}` : ''),
     );
+  } else if (command === 'set-display-name') {
+    const result = await setDisplayName(store, { name: required('name'), displayName: required('display-name') });
+    print(result, `${result.name} is shown as ${result.displayName}.`);
   } else if (command === 'list-staff') {
     const staff = await listStaff(store);
     const text = staff.length
-      ? ['name\trole\tstation', ...staff.map((s) => `${s.name}\t${s.role}\t${s.station ?? '-'}`)].join('\n')
+      ? ['name\trole\tstation\tdisplay name', ...staff.map((s) => `${s.name}\t${s.role}\t${s.station ?? '-'}\t${s.displayName ?? '-'}`)].join('\n')
       : 'No staff accounts yet (create-staff adds one).';
     print(staff, text);
   }
