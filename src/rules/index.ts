@@ -21,3 +21,5 @@ export * from './complaintPath';
 export * from './visit';
 export * from './dispatchForm';
 export * from './customerArchive';
+export * from './submissionFacts';
+export * from './peopleNames';

@@ -15,6 +15,9 @@ import { pick } from '../../i18n';
 import RequestDetail, { CallbackStep } from './RequestDetail';
 import Register from './Register';
 import { recordStep, roleOf } from './write';
+import { cachedStaffDirectory, fetchStaffDirectory } from '../../db/device/staffDirectory';
+import { directoryNames } from '../../rules/peopleNames';
+import { customerArchive } from '../../rules/customerArchive';
 
 type Tab = 'queue' | 'register' | 'callbacks' | 'outages';
 
@@ -53,6 +56,12 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
       }
     }),
   );
+  // Colleagues' display names (the staff directory), from the device's copy at once, then the server's.
+  const [directory, setDirectory] = createSignal(cachedStaffDirectory(localStorage, props.device.session.name));
+  void fetchStaffDirectory(localStorage, props.device.session.name).then((found) => found && setDirectory(found));
+  const names = createMemo(() => directoryNames(directory()));
+  // Each resident's archive from what the device holds, beside their request's card.
+  const archiveOf = createMemo(() => new Map(customerArchive(list()).map((c) => [c.resident, c])));
   const withState = createMemo(() => list().filter((i): i is RequestListItem & { state: RequestState } => i.state !== null));
   const byId = createMemo(() => new Map(list().map((i) => [i.requestId, i])));
 
@@ -160,7 +169,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
             {s.ownerLabel}
             <select onChange={(e) => setFilterKey('owner', e.currentTarget.value)}>
               <option value="">{s.all}</option>
-              <For each={owners()}>{(k) => <option value={k}>{k}</option>}</For>
+              <For each={owners()}>{(k) => <option value={k}>{names().get(k) ?? k}</option>}</For>
             </select>
           </label>
         </fieldset>
@@ -180,7 +189,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
                       <p class="request-meta">
                         {t.requestStatus[e().state.status]}
                         <Show when={e().state.answerDueAt}> · {fill(t.staff.answerDue, { time: formatMoment(props.lang, e().state.answerDueAt!) })}</Show>
-                        <Show when={e().state.owner}> · {fill(t.staff.owner, { name: e().state.owner! })}</Show>
+                        <Show when={e().state.owner}> · {fill(t.staff.owner, { name: names().get(e().state.owner!) ?? e().state.owner! })}</Show>
                         <Show when={item().waiting > 0}> · {t.requests.waiting}</Show>
                       </p>
                       <p class="request-due">
@@ -200,7 +209,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
                         </button>
                       </div>
                       <Show when={open() === id}>
-                        <RequestDetail lang={props.lang} t={t} device={props.device} item={item()} now={now} />
+                        <RequestDetail lang={props.lang} t={t} device={props.device} item={item()} now={now} names={names} archive={archiveOf().get(e().state.resident)} />
                       </Show>
                     </li>
                   );
@@ -265,6 +274,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
                         device={props.device}
                         item={item()}
                         now={now}
+                        names={names}
                         base={`cb-${requestId.slice(-6)}`}
                         keys={() => ({ requestId: requestId, requestKind: due().kind, resident: item().state!.resident, station: item().state!.station })}
                       />
