@@ -159,21 +159,28 @@ export async function createStaff(store, { name, role, station, password, displa
   if (!STAFF_NAME.test(name) || name.startsWith('r-') || name === 'admin') {
     throw new CouchError(400, 'bad_request', `The staff name ${JSON.stringify(name)} is not allowed: use 2–32 lower-case letters, digits, '.', '_' or '-', starting with a letter (not r-… nor admin).`);
   }
-  if (!(/** @type {readonly string[]} */ (STAFF_ROLES).includes(role))) {
-    throw new CouchError(400, 'bad_request', `Unknown role ${JSON.stringify(role)}: one of ${STAFF_ROLES.join(', ')}.`);
+  // Several roles, comma-separated: a station hall that registers and dispatches with one account.
+  const roleList = [...new Set(String(role).split(',').map((r) => r.trim()).filter(Boolean))];
+  const unknown = roleList.find((r) => !(/** @type {readonly string[]} */ (STAFF_ROLES).includes(r)));
+  if (!roleList.length || unknown !== undefined) {
+    throw new CouchError(400, 'bad_request', `Unknown role ${JSON.stringify(unknown ?? role)}: one or more of ${STAFF_ROLES.join(', ')}, separated by commas.`);
   }
-  const needsStation = /** @type {readonly string[]} */ (STATION_ROLES).includes(role);
+  const atStation = roleList.filter((r) => /** @type {readonly string[]} */ (STATION_ROLES).includes(r));
+  if (atStation.length && atStation.length < roleList.length) {
+    throw new CouchError(400, 'bad_request', `Station roles (${atStation.join(', ')}) and roles across stations cannot share an account: a device works on one database.`);
+  }
+  const needsStation = atStation.length > 0;
   if (needsStation) {
-    if (!station) throw new CouchError(400, 'bad_request', `The role ${role} works at one station: give --station.`);
+    if (!station) throw new CouchError(400, 'bad_request', `The role ${roleList.join(', ')} works at one station: give --station.`);
     if (!STATION_ID.test(station) || !(await store.get(OPERATIONS_DB, stationDocId(station)))) {
       throw new CouchError(404, 'not_found', `There is no station ${JSON.stringify(station)} (create-station first).`);
     }
   } else if (station) {
-    throw new CouchError(400, 'bad_request', `The role ${role} is not bound to a station: leave out --station.`);
+    throw new CouchError(400, 'bad_request', `The role ${roleList.join(', ')} is not bound to a station: leave out --station.`);
   }
   if (password !== undefined && password.length < 8) throw new CouchError(400, 'bad_request', 'The password needs at least 8 characters.');
   const shownAs = displayName === undefined ? undefined : checkDisplayName(displayName);
-  const roles = couchRolesFor(/** @type {any} */ (needsStation ? { role, station } : { role }));
+  const roles = couchRolesFor(/** @type {any} */ (needsStation ? { role: roleList, station } : { role: roleList }));
   const pw = password ?? generatePassword();
   if (await store.get('_users', userDocId(name))) {
     throw new CouchError(409, 'conflict', `The user ${name} already exists (reset-password changes a password).`);
@@ -220,7 +227,7 @@ export async function listStaff(store) {
     .filter((d) => d && Array.isArray(d.roles) && d.roles.includes('staff'))
     .map((d) => ({
       name: String(d.name),
-      role: String(d.roles.find((/** @type {string} */ r) => r.startsWith('role:'))?.slice(5) ?? ''),
+      role: d.roles.filter((/** @type {string} */ r) => r.startsWith('role:')).map((/** @type {string} */ r) => r.slice(5)).join(','),
       station: d.roles.find((/** @type {string} */ r) => r.startsWith('station:'))?.slice(8) ?? null,
       roles: d.roles,
       displayName: typeof d.displayName === 'string' ? d.displayName : null,

@@ -26,7 +26,8 @@ const USAGE = `Usage: npm run admin -- <command> [options]
 
 Commands
   create-station --id ID --name NAME --communities ID[=NAME],…  [--update]
-  create-staff   --name NAME --role ROLE [--station ID] [--display-name NAME] [--password PW]
+  create-staff   --name NAME --role ROLE[,ROLE…] [--station ID] [--display-name NAME] [--password PW]
+                 (several roles, all at one station or all across stations: e.g. dispatcher,technician)
                  roles: ${STAFF_ROLES.join(', ')}
                  (dispatcher, technician and station-head need --station)
   reset-password --name NAME [--password PW]

@@ -23,3 +23,4 @@ export * from './dispatchForm';
 export * from './customerArchive';
 export * from './submissionFacts';
 export * from './peopleNames';
+export * from './steps';

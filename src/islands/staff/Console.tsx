@@ -6,7 +6,7 @@ import { fill, type AppStrings, type Lang } from '../../i18n';
 import { dueCallbacks, repairCallbackRate, callbackScores } from '../../rules/callbacks';
 import { callbackWindows } from '../../rules/callbackHours';
 import { ESCALATION_LADDER } from '../../rules/escalation';
-import { mayAccept } from '../../rules/permissions';
+import { availableTabs, mayTakeNow, queueScope, roleForStep, type ConsoleTab } from '../../rules/steps';
 import { buildQueue, escalationKey, escalationsToRecord, type QueueEntry, type QueueFilter, type Urgency } from '../../rules/queue';
 import { REQUEST_STATUSES, requestState, type RequestState, type RequestStatus } from '../../rules/requestState';
 import { fromObservable } from '../reactive';
@@ -14,12 +14,12 @@ import { formatMoment, refusalReason, shortRequestNumber } from '../format';
 import { pick } from '../../i18n';
 import RequestDetail, { CallbackStep } from './RequestDetail';
 import Register from './Register';
-import { recordStep, roleOf } from './write';
+import { recordStep, rolesOf } from './write';
 import { cachedStaffDirectory, fetchStaffDirectory } from '../../db/device/staffDirectory';
 import { directoryNames } from '../../rules/peopleNames';
 import { customerArchive } from '../../rules/customerArchive';
 
-type Tab = 'queue' | 'register' | 'callbacks' | 'outages';
+type Tab = ConsoleTab;
 
 // Outage notices: only on operations devices, in their own chunk (the /staff/ JS budget).
 const Outages = lazy(() => import('./Outages'));
@@ -34,9 +34,12 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
   const t = props.t;
   const s = t.staffConsole;
   const station = props.device.session.station;
-  const role = roleOf(props.device);
-  // Outage records live in the operations database: only its devices hold them (and may write them).
-  const tabs: Tab[] = props.device.writeContext().database.kind === 'operations' ? ['queue', 'register', 'callbacks', 'outages'] : ['queue', 'register', 'callbacks'];
+  const roles = rolesOf(props.device);
+  const me = props.device.session.name;
+  // The sections this user may use: one rule (src/rules/steps.ts). Outage records live in the
+  // operations database: only its devices hold them (and may write them).
+  const tabs: Tab[] = availableTabs(roles, props.device.writeContext().database.kind);
+  const scope = queueScope(roles);
   // Fetched now, while the console is open, not when the tab is first opened: by then the
   // device may be offline (the service worker also precaches it, once installed).
   if (tabs.includes('outages')) void Outages.preload();
@@ -62,7 +65,10 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
   const names = createMemo(() => directoryNames(directory()));
   // Each resident's archive from what the device holds, beside their request's card.
   const archiveOf = createMemo(() => new Map(customerArchive(list()).map((c) => [c.resident, c])));
-  const withState = createMemo(() => list().filter((i): i is RequestListItem & { state: RequestState } => i.state !== null));
+  // A technician's queue holds the requests dispatched to them, not the station's whole queue.
+  const withState = createMemo(() =>
+    list().filter((i): i is RequestListItem & { state: RequestState } => i.state !== null && (scope === 'station' || i.state.visit?.technician === me || i.state.assignee === me)),
+  );
   const byId = createMemo(() => new Map(list().map((i) => [i.requestId, i])));
 
   const [tab, setTab] = createSignal<Tab>('queue');
@@ -88,9 +94,10 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
   // Each escalation level reached is recorded once by this device; a level another device
   // recorded first arrives by replication and is not owed any more (the fold reads levels as a set).
   const pending = new Set<string>();
+  const escalator = roleForStep(roles, 'escalated');
   createEffect(() => {
-    if (!role) return;
-    for (const due of escalationsToRecord(withState().map((i) => i.state), role, pending)) {
+    if (!escalator) return;
+    for (const due of escalationsToRecord(withState().map((i) => i.state), escalator, pending)) {
       const item = byId().get(due.requestId);
       if (!item?.state) continue;
       pending.add(escalationKey(due.requestId, due.level));
@@ -201,7 +208,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
                         <p class="field-error" role="alert">{refusal()!.reason}</p>
                       </Show>
                       <div class="row-actions">
-                        <Show when={role && mayAccept(e().state.status, role)}>
+                        <Show when={mayTakeNow({ state: e().state, events: item().events }, roles, 'accepted', now())}>
                           <button type="button" class="button" onClick={() => accept(item())}>{t.staff.accept}</button>
                         </Show>
                         <button type="button" class="button secondary" aria-expanded={open() === id ? 'true' : 'false'} onClick={() => setOpen(open() === id ? null : id)}>
@@ -220,6 +227,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
         </Show>
       </div>
 
+      <Show when={tabs.includes('register')}>
       <div id="panel-register" role="tabpanel" aria-labelledby="tab-register" hidden={tab() !== 'register'}>
         <Show when={tab() === 'register'}>
           <Register
@@ -232,6 +240,8 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
         </Show>
       </div>
 
+      </Show>
+
       <Show when={tabs.includes('outages')}>
         <div id="panel-outages" role="tabpanel" aria-labelledby="tab-outages" hidden={tab() !== 'outages'}>
           <Show when={outagesOpened()}>
@@ -240,6 +250,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
         </div>
       </Show>
 
+      <Show when={tabs.includes('callbacks')}>
       <div id="panel-callbacks" role="tabpanel" aria-labelledby="tab-callbacks" hidden={tab() !== 'callbacks'}>
         <h2>{s.callbacksTitle}</h2>
         <p class="callback-rate" data-met={rate().met === null ? 'none' : rate().met ? 'yes' : 'no'}>
@@ -286,6 +297,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
           </ul>
         </Show>
       </div>
+      </Show>
     </section>
   );
 }

@@ -1,17 +1,16 @@
 import { For, Index, Show, createMemo, createSignal } from 'solid-js';
 import type { BrowserDevice } from '../../db/device/browserDevice';
 import type { RequestListItem } from '../../db/device/requestList';
-import type { EventOf, EventRecord } from '../../db/schema/events/event';
+import type { EventOf, EventRecord, EventType } from '../../db/schema/events/event';
+import { availableSteps } from '../../rules/steps';
 import { CALLBACK_OUTCOMES, REPLY_CHANNELS } from '../../db/schema/events/payloads';
 import { VIEWS } from '../../db/schema/events/fields';
 import { MAX_TEXT } from '../../db/schema/events/limits';
 import { fill, pick, type AppStrings, type Lang } from '../../i18n';
 import { mayCallAt, nextCallbackSlot } from '../../rules/callbackHours';
-import { CALLBACK_KINDS, callbackSummary } from '../../rules/callbacks';
-import { complaintProgress, complaintStepsFor, type ComplaintStep } from '../../rules/complaintPath';
+import { complaintProgress, type ComplaintStep } from '../../rules/complaintPath';
 import { dispatchForm } from '../../rules/dispatchForm';
 import { measurementPoints } from '../../rules/measurementMethod';
-import { mayEmit } from '../../rules/permissions';
 import { FORBIDDEN_PHRASES, REPLY_TEMPLATES, forbiddenPhrasesIn } from '../../rules/replyPhrases';
 import { sortEvents } from '../../rules/requestState';
 import { formatCelsius, temperatureTestOutcome } from '../../rules/temperatureTest';
@@ -24,7 +23,7 @@ import TextField from '../TextField';
 import DispatchSheet from './DispatchSheet';
 import SignaturePad from './SignaturePad';
 import { StepForm, createStep } from './step';
-import { chinaInputToIso, isoToChinaInput, roleOf, type RequestKeys } from './write';
+import { chinaInputToIso, isoToChinaInput, rolesOf, type RequestKeys } from './write';
 
 type Props = {
   lang: Lang;
@@ -45,15 +44,16 @@ type Props = {
  */
 export default function RequestDetail(props: Props) {
   const s = props.t.staffConsole;
-  const role = roleOf(props.device);
+  const roles = rolesOf(props.device);
   const state = () => props.item.state!;
   const keys = (): RequestKeys => ({ requestId: props.item.requestId, requestKind: props.item.kind, resident: state().resident, station: state().station });
   const events = createMemo(() => sortEvents(props.item.events));
   const submitted = () => events().find((e): e is EventOf<'submitted'> => e.type === 'submitted');
   const payload = () => (submitted()?.payload ?? {}) as { contact?: { name: string; phone: string }; address?: string; rooms?: { name: string; areaM2: number }[] };
   const facts = createMemo(() => submissionFacts(props.item.kind, (submitted()?.payload ?? {}) as Record<string, unknown>));
-  const may = (type: Parameters<typeof mayEmit>[1]) => role !== undefined && mayEmit(role, type);
-  const active = () => state().status !== 'closed' && state().status !== 'withdrawn';
+  // What this user may do now: one rule (src/rules/steps.ts), the same the write check applies.
+  const steps = createMemo(() => availableSteps({ state: state(), events: props.item.events }, roles, props.now()));
+  const offers = (type: EventType) => steps().some((x) => x.type === type);
   const [sheet, setSheet] = createSignal(false);
   const step = () => createStep({ device: props.device, lang: props.lang, t: props.t, request: keys });
   const base = `rq-${props.item.requestId.slice(-6)}`;
@@ -109,7 +109,7 @@ export default function RequestDetail(props: Props) {
       </section>
 
       <div class="step-actions">
-        <Show when={may('dispatched') && active()}>
+        <Show when={offers('dispatched')}>
           <DispatchStep {...props} keys={keys} base={base} />
         </Show>
 
@@ -122,34 +122,27 @@ export default function RequestDetail(props: Props) {
           <DispatchSheet t={props.t} form={dispatchForm(props.item.events, shortRequestNumber(props.item.requestId))} onClose={() => setSheet(false)} />
         </Show>
 
-        <Show when={may('arrived') && (state().status === 'dispatched' || state().status === 'on-site' || state().status === 'reopened')}>
-          <VisitSteps {...props} keys={keys} base={base} />
-        </Show>
-
-        <Show when={may('measured') && props.item.kind === 'temperature-test' && active()}>
+        <Show when={offers('measured')}>
           <MeasureStep {...props} keys={keys} base={base} rooms={payload().rooms ?? []} />
         </Show>
 
-        <Show when={props.item.kind === 'complaint' && active()}>
-          <ComplaintSteps {...props} keys={keys} base={base} />
+        <Show when={VISIT_STEP_TYPES.some(offers)}>
+          <VisitSteps {...props} keys={keys} base={base} offers={offers} />
         </Show>
 
-        <Show when={may('reply') && active()}>
+        <Show when={props.item.kind === 'complaint' && state().status !== 'closed' && state().status !== 'withdrawn'}>
+          <ComplaintSteps {...props} keys={keys} base={base} offers={offers} />
+        </Show>
+
+        <Show when={offers('reply')}>
           <ReplyStep {...props} keys={keys} base={base} />
         </Show>
 
-        <Show
-          when={
-            may('callback') &&
-            CALLBACK_KINDS.includes(props.item.kind) &&
-            (state().status === 'resolved' || state().status === 'closed') &&
-            callbackSummary(props.item.events).reached === null
-          }
-        >
+        <Show when={offers('callback')}>
           <CallbackStep {...props} keys={keys} base={base} />
         </Show>
 
-        <Show when={may('closed') && state().status === 'resolved'}>
+        <Show when={offers('closed')}>
           {(() => {
             const st = step();
             return <StepForm id={`${base}-close`} title={s.closeTitle} submit={s.close} step={st} t={props.t} onSubmit={() => st.run('closed', {})} />;
@@ -161,6 +154,9 @@ export default function RequestDetail(props: Props) {
 }
 
 type StepProps = Props & { keys: () => RequestKeys; base: string };
+
+/** The visit's steps: before arrival (arrive, late notice, nobody home) and on site (repairs). */
+const VISIT_STEP_TYPES: readonly EventType[] = ['arrived', 'late-notice', 'nobody-home', 'diagnosed', 'work-done', 'signed-off', 'resolved'];
 
 function DispatchStep(props: StepProps) {
   const s = props.t.staffConsole;
@@ -192,7 +188,7 @@ function DispatchStep(props: StepProps) {
   );
 }
 
-function VisitSteps(props: StepProps) {
+function VisitSteps(props: StepProps & { offers: (type: EventType) => boolean }) {
   const s = props.t.staffConsole;
   const mk = () => createStep({ device: props.device, lang: props.lang, t: props.t, request: props.keys });
   const arrive = mk();
@@ -212,13 +208,9 @@ function VisitSteps(props: StepProps) {
   const [resolution, setResolution] = createSignal('');
   const [signature, setSignature] = createSignal<string | null>(null);
   const [satisfied, setSatisfied] = createSignal(true);
-  const onSite = () => state().status === 'on-site';
   return (
     <div class="visit-steps">
-      <Show when={!onSite()}>
-        <Show
-          when={verdict() !== 'late'}
-          fallback={
+      <Show when={props.offers('late-notice')}>
             <StepForm
               id={`${props.base}-late`}
               title={s.lateTitle}
@@ -234,14 +226,15 @@ function VisitSteps(props: StepProps) {
               <TextField id={`${props.base}-late-at`} label={s.newVisitAt} type="datetime-local" value={newTime()} onInput={setNewTime} error={late.issueOf('payload.newVisitAt')} />
               <TextField id={`${props.base}-late-reason`} label={s.reason} value={reason()} onInput={setReason} error={late.issueOf('payload.reason')} />
             </StepForm>
-          }
-        >
+      </Show>
+      <Show when={props.offers('arrived')}>
           <StepForm id={`${props.base}-arrive`} title={s.arriveTitle} submit={s.arrived} step={arrive} t={props.t} onSubmit={() => arrive.run('arrived', {})}>
             <Show when={verdict() === 'too-early'}>
               <p class="hint">{s.tooEarly}</p>
             </Show>
           </StepForm>
-        </Show>
+      </Show>
+      <Show when={props.offers('nobody-home')}>
         <StepForm
           id={`${props.base}-away`}
           title={s.nobodyHomeTitle}
@@ -257,13 +250,17 @@ function VisitSteps(props: StepProps) {
           <TextField id={`${props.base}-away-at`} label={s.newVisitAtOptional} type="datetime-local" value={awayTime()} onInput={setAwayTime} error={away.issueOf('payload.newVisitAt')} />
         </StepForm>
       </Show>
-      <Show when={onSite()}>
+      <Show when={props.offers('diagnosed')}>
         <StepForm id={`${props.base}-diagnose`} title={s.diagnoseTitle} submit={s.save} step={diag} t={props.t} onSubmit={() => diag.run('diagnosed', { finding: finding().trim() })}>
           <TextField id={`${props.base}-finding`} label={s.finding} value={finding()} onInput={setFinding} error={diag.issueOf('payload.finding')} multiline maxLength={MAX_TEXT} />
         </StepForm>
+      </Show>
+      <Show when={props.offers('work-done')}>
         <StepForm id={`${props.base}-work`} title={s.workTitle} submit={s.save} step={work} t={props.t} onSubmit={() => work.run('work-done', { summary: summary().trim() })}>
           <TextField id={`${props.base}-work-summary`} label={s.workSummary} value={summary()} onInput={setSummary} error={work.issueOf('payload.summary')} multiline maxLength={MAX_TEXT} />
         </StepForm>
+      </Show>
+      <Show when={props.offers('signed-off')}>
         <StepForm
           id={`${props.base}-sign`}
           title={s.signTitle}
@@ -280,6 +277,8 @@ function VisitSteps(props: StepProps) {
             <input type="checkbox" checked={satisfied()} onChange={(e) => setSatisfied(e.currentTarget.checked)} /> {s.satisfied}
           </label>
         </StepForm>
+      </Show>
+      <Show when={props.offers('resolved')}>
         <StepForm id={`${props.base}-resolve`} title={s.resolveTitle} submit={s.resolve} step={resolve} t={props.t} onSubmit={() => resolve.run('resolved', { summary: resolution().trim() })}>
           <TextField id={`${props.base}-resolution`} label={s.resolution} value={resolution()} onInput={setResolution} error={resolve.issueOf('payload.summary')} />
         </StepForm>
@@ -378,11 +377,10 @@ const STEP_TYPES: Record<ComplaintStep, true> = {
   review: true,
 };
 
-function ComplaintSteps(props: StepProps) {
+function ComplaintSteps(props: StepProps & { offers: (type: EventType) => boolean }) {
   const s = props.t.staffConsole;
-  const role = roleOf(props.device);
   const progress = () => complaintProgress(props.item.events);
-  const mine = () => (role ? complaintStepsFor(progress(), role) : []);
+  const mine = () => (progress().next && props.offers(progress().next!) ? [progress().next!] : []);
   const st = createStep({ device: props.device, lang: props.lang, t: props.t, request: props.keys });
   const [a, setA] = createSignal('');
   const [b, setB] = createSignal('');
