@@ -101,7 +101,8 @@ export type ConsoleTab = (typeof CONSOLE_TABS)[number];
 /**
  * The console's sections for these roles: the queue for every role that handles requests;
  * registering a walk-in or a call for roles that may register (`submitted`); callbacks for roles
- * that call back; outage notices on operations devices (their records live in operations).
+ * that call back; outage notices on every operations device (their records live in operations;
+ * the committee reads them).
  */
 export function availableTabs(roles: readonly Role[], database: 'station' | 'operations' | 'resident' | 'other'): ConsoleTab[] {
   const any = (type: EventType) => roles.some((r) => r !== 'resident' && mayEmit(r, type));
@@ -109,7 +110,8 @@ export function availableTabs(roles: readonly Role[], database: 'station' | 'ope
   if (roles.some((r) => r !== 'resident' && r !== 'committee')) tabs.push('queue');
   if (any('submitted')) tabs.push('register');
   if (any('callback')) tabs.push('callbacks');
-  if (database === 'operations' && roles.some((r) => r === 'hotline' || r === 'manager' || r === 'admin' || r === 'complaint-handler')) tabs.push('outages');
+  // Every operations device shows the outage notices; who may record one is the records' write check.
+  if (database === 'operations') tabs.push('outages');
   return tabs;
 }
 

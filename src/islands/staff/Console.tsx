@@ -71,7 +71,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
   );
   const byId = createMemo(() => new Map(list().map((i) => [i.requestId, i])));
 
-  const [tab, setTab] = createSignal<Tab>('queue');
+  const [tab, setTab] = createSignal<Tab>(tabs[0] ?? 'queue');
   // Loaded when first opened, then kept: what is typed in a form survives a look at the queue.
   let opened = false;
   const outagesOpened = createMemo(() => (opened ||= tab() === 'outages'));

@@ -131,6 +131,7 @@ describe('availableTabs', () => {
     ['station-head', 'station', ['queue', 'register']],
     ['technician', 'station', ['queue']],
     ['manager', 'operations', ['queue', 'register', 'callbacks', 'outages']],
+    ['committee', 'operations', ['outages']],
   ] as const)('%s on a %s device: %j', (role, db, tabs) => {
     expect(availableTabs([role], db)).toEqual(tabs);
   });
