@@ -9,6 +9,8 @@
  *                              (session cookie only); answers the profile as stored
  *   …/customers, …/customers/reveal, …/register/confirm, …/access-log: staff's access to
  *                              customers, masked, logged and limited (customerAccess.mjs)
+ *   GET  /db/_account/staff    staff only: colleagues' logins, display names, roles and stations
+ *                              (staffDirectory.mjs)
  * Answers JSON; errors { error, reason, field?, messageId? } (messageId: see ACCOUNT_MESSAGES in
  * src/db/schema/accounts.ts, for the interface to translate).
  */
@@ -22,6 +24,7 @@ import { readCookie } from './identity.mjs';
 import { userFromCouch } from '../../src/db/schema/roles.ts';
 import { createSignup } from './signup.mjs';
 import { listStations } from './setup.mjs';
+import { staffDirectoryHandler } from './staffDirectory.mjs';
 
 /** @typedef {import('./store.mjs').Store} Store */
 /** @typedef {import('./customerDirectory.mjs').CustomerDirectory} CustomerDirectory */
@@ -147,6 +150,8 @@ export function createAccountApi({ store, customers, accessLog, access = {}, wor
       next(err);
     }
   });
+
+  account.get('/staff', staffDirectoryHandler({ store }));
 
   account.use((_req, res) => sendJson(res, 404, { error: 'not_found', reason: 'No such account API.' }));
   /** @type {import('express').ErrorRequestHandler} */

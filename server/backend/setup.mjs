@@ -212,34 +212,70 @@ export async function setup(store, { demo = true, log = console.log } = {}) {
 export const STAFF_NAME = /^[a-z][a-z0-9._-]{1,31}$/;
 
 /**
- * @param {Store} store
- * @param {{ name: string, role: string, station?: string, password?: string }} staff
- * @returns {Promise<{ name: string, roles: string[], password: string, generated: boolean }>}
+ * A staff member's display name (what residents and colleagues read: "王师傅", "李娜"): 1–40
+ * characters, not blank, no control characters. The login stays internal.
+ * @param {unknown} displayName
+ * @returns {string}
  */
-export async function createStaff(store, { name, role, station, password }) {
+export function checkDisplayName(displayName) {
+  const text = typeof displayName === 'string' ? displayName.trim() : '';
+  // eslint-disable-next-line no-control-regex
+  if (!text || text.length > 40 || /[\u0000-\u001f\u007f]/.test(text)) {
+    throw new CouchError(400, 'bad_request', 'The display name needs 1–40 characters (what residents and colleagues read, e.g. 王师傅).');
+  }
+  return text;
+}
+
+/**
+ * @param {Store} store
+ * @param {{ name: string, role: string, station?: string, password?: string, displayName?: string }} staff
+ * @returns {Promise<{ name: string, roles: string[], password: string, generated: boolean, displayName?: string }>}
+ */
+export async function createStaff(store, { name, role, station, password, displayName }) {
   if (!STAFF_NAME.test(name) || name.startsWith('r-') || name === 'admin') {
     throw new CouchError(400, 'bad_request', `The staff name ${JSON.stringify(name)} is not allowed: use 2–32 lower-case letters, digits, '.', '_' or '-', starting with a letter (not r-… nor admin).`);
   }
-  if (!(/** @type {readonly string[]} */ (STAFF_ROLES).includes(role))) {
-    throw new CouchError(400, 'bad_request', `Unknown role ${JSON.stringify(role)}: one of ${STAFF_ROLES.join(', ')}.`);
+  // Several roles, comma-separated: a station hall that registers and dispatches with one account.
+  const roleList = [...new Set(String(role).split(',').map((r) => r.trim()).filter(Boolean))];
+  const unknown = roleList.find((r) => !(/** @type {readonly string[]} */ (STAFF_ROLES).includes(r)));
+  if (!roleList.length || unknown !== undefined) {
+    throw new CouchError(400, 'bad_request', `Unknown role ${JSON.stringify(unknown ?? role)}: one or more of ${STAFF_ROLES.join(', ')}, separated by commas.`);
   }
-  const needsStation = /** @type {readonly string[]} */ (STATION_ROLES).includes(role);
+  const atStation = roleList.filter((r) => /** @type {readonly string[]} */ (STATION_ROLES).includes(r));
+  if (atStation.length && atStation.length < roleList.length) {
+    throw new CouchError(400, 'bad_request', `Station roles (${atStation.join(', ')}) and roles across stations cannot share an account: a device works on one database.`);
+  }
+  const needsStation = atStation.length > 0;
   if (needsStation) {
-    if (!station) throw new CouchError(400, 'bad_request', `The role ${role} works at one station: give --station.`);
+    if (!station) throw new CouchError(400, 'bad_request', `The role ${roleList.join(', ')} works at one station: give --station.`);
     if (!STATION_ID.test(station) || !(await store.get(OPERATIONS_DB, stationDocId(station)))) {
       throw new CouchError(404, 'not_found', `There is no station ${JSON.stringify(station)} (create-station first).`);
     }
   } else if (station) {
-    throw new CouchError(400, 'bad_request', `The role ${role} is not bound to a station: leave out --station.`);
+    throw new CouchError(400, 'bad_request', `The role ${roleList.join(', ')} is not bound to a station: leave out --station.`);
   }
   if (password !== undefined && password.length < 8) throw new CouchError(400, 'bad_request', 'The password needs at least 8 characters.');
-  const roles = couchRolesFor(/** @type {any} */ (needsStation ? { role, station } : { role }));
+  const shownAs = displayName === undefined ? undefined : checkDisplayName(displayName);
+  const roles = couchRolesFor(/** @type {any} */ (needsStation ? { role: roleList, station } : { role: roleList }));
   const pw = password ?? generatePassword();
   if (await store.get('_users', userDocId(name))) {
     throw new CouchError(409, 'conflict', `The user ${name} already exists (reset-password changes a password).`);
   }
-  await store.put('_users', { _id: userDocId(name), name, type: 'user', roles, password: pw });
-  return { name, roles, password: pw, generated: password === undefined };
+  await store.put('_users', { _id: userDocId(name), name, type: 'user', roles, password: pw, ...(shownAs ? { displayName: shownAs } : {}) });
+  return { name, roles, password: pw, generated: password === undefined, ...(shownAs ? { displayName: shownAs } : {}) };
+}
+
+/**
+ * Sets (or changes) a staff member's display name; the password and roles stay.
+ * @param {Store} store
+ * @param {{ name: string, displayName: string }} who
+ */
+export async function setDisplayName(store, { name, displayName }) {
+  const shownAs = checkDisplayName(displayName);
+  const doc = await store.get('_users', userDocId(name));
+  if (!doc || !Array.isArray(doc.roles) || !doc.roles.includes('staff')) throw new CouchError(404, 'not_found', `There is no staff account ${JSON.stringify(name)}.`);
+  await store.put('_users', { ...doc, displayName: shownAs });
+  return { name, displayName: shownAs };
 }
 
 /**
@@ -267,9 +303,10 @@ export async function listStaff(store) {
     .filter((d) => d && Array.isArray(d.roles) && d.roles.includes('staff'))
     .map((d) => ({
       name: String(d.name),
-      role: String(d.roles.find((/** @type {string} */ r) => r.startsWith('role:'))?.slice(5) ?? ''),
+      role: d.roles.filter((/** @type {string} */ r) => r.startsWith('role:')).map((/** @type {string} */ r) => r.slice(5)).join(','),
       station: d.roles.find((/** @type {string} */ r) => r.startsWith('station:'))?.slice(8) ?? null,
       roles: d.roles,
+      displayName: typeof d.displayName === 'string' ? d.displayName : null,
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -5,7 +5,8 @@
  * as the server admin), in either backend mode.
  *
  *   create-station --id s1 --name "城东热力站" --communities a,b=Name [--update]
- *   create-staff   --name wang --role dispatcher --station s1 [--password …]
+ *   create-staff   --name wang --role dispatcher --station s1 [--display-name 王芳] [--password …]
+ *   set-display-name --name wang --display-name 王芳
  *   reset-password --name wang [--password …]
  *   end-sessions   --name wang          (sign out everywhere: every device of that account)
  *   list-staff
@@ -19,7 +20,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createRemoteStore } from '../backend/remote.mjs';
-import { createStaff, listStaff, listStations, resetPassword, saveStation } from '../backend/setup.mjs';
+import { createStaff, listStaff, listStations, resetPassword, saveStation, setDisplayName } from '../backend/setup.mjs';
 import { STAFF_ROLES } from '../backend/domain.mjs';
 import { userDocId } from '../backend/names.mjs';
 
@@ -27,11 +28,14 @@ const USAGE = `Usage: npm run admin -- <command> [options]
 
 Commands
   create-station --id ID --name NAME --communities ID[=NAME],…  [--update]
-  create-staff   --name NAME --role ROLE [--station ID] [--password PW]
+  create-staff   --name NAME --role ROLE[,ROLE…] [--station ID] [--display-name NAME] [--password PW]
+                 (several roles, all at one station or all across stations: e.g. dispatcher,technician)
                  roles: ${STAFF_ROLES.join(', ')}
                  (dispatcher, technician and station-head need --station)
   reset-password --name NAME [--password PW]    (also ends every session of NAME)
   end-sessions   --name NAME                   sign NAME out everywhere, at once
+  set-display-name --name NAME --display-name NAME
+                 (the name residents and colleagues read, e.g. 王师傅; the login stays internal)
   list-staff
 
 Options
@@ -67,6 +71,7 @@ async function main() {
         role: { type: 'string' },
         station: { type: 'string' },
         password: { type: 'string' },
+        'display-name': { type: 'string' },
       },
     });
   } catch (err) {
@@ -79,7 +84,7 @@ async function main() {
     return;
   }
   if (positionals.length > 1) throw new UsageError(`unexpected ${JSON.stringify(positionals[1])}`);
-  const commands = ['create-station', 'create-staff', 'reset-password', 'end-sessions', 'list-staff'];
+  const commands = ['create-station', 'create-staff', 'reset-password', 'end-sessions', 'set-display-name', 'list-staff'];
   if (!commands.includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 
   const adminPassword = values['admin-password'] ?? process.env.HEARTHLINE_ADMIN_PASSWORD;
@@ -149,6 +154,7 @@ async function main() {
       role: required('role'),
       station: values.station,
       password: values.password,
+      displayName: values['display-name'],
     });
     print(
       { name: result.name, roles: result.roles, ...(result.generated ? { password: result.password } : {}) },
@@ -177,10 +183,13 @@ async function main() {
     const json = /** @type {{ endedAt?: string, reason?: string }} */ (await res.json().catch(() => ({})));
     if (res.status !== 200) fail(`the server refused to end the sessions of ${name}: HTTP ${res.status} ${json.reason ?? ''}`.trim());
     print({ name, endedAt: json.endedAt }, `Ended every session of ${name} (signed out on every device at ${json.endedAt}).`);
+  } else if (command === 'set-display-name') {
+    const result = await setDisplayName(store, { name: required('name'), displayName: required('display-name') });
+    print(result, `${result.name} is shown as ${result.displayName}.`);
   } else if (command === 'list-staff') {
     const staff = await listStaff(store);
     const text = staff.length
-      ? ['name\trole\tstation', ...staff.map((s) => `${s.name}\t${s.role}\t${s.station ?? '-'}`)].join('\n')
+      ? ['name\trole\tstation\tdisplay name', ...staff.map((s) => `${s.name}\t${s.role}\t${s.station ?? '-'}\t${s.displayName ?? '-'}`)].join('\n')
       : 'No staff accounts yet (create-staff adds one).';
     print(staff, text);
   }

@@ -2,6 +2,7 @@ import { parseEvent, type EventRecord } from './schema/events/event';
 import { describeBookingProblems, describeEventIssues } from './schema/messages';
 import { isStationRole, userFromCouch, type Role } from './schema/roles';
 import { mayEmit } from '../rules/permissions';
+import { stepFitsKind } from '../rules/steps';
 import { bookingProblems } from '../rules/bookingWindows';
 import { ownershipProblem, type OwnershipContext } from './writeOwnership';
 
@@ -150,6 +151,11 @@ export function validateWrite(input: WriteInput): WriteVerdict {
   const role = event.author.role;
   if (!mayEmit(role, event.type)) {
     return refuse('may-emit', `${article(role)} ${role} may not emit ${event.type}`);
+  }
+  // The same rule the console offers steps by (src/rules/steps.ts): a step that does not fit the
+  // kind (a consultation's dispatch, a temperature test's repair steps) is refused.
+  if (role !== 'resident' && !stepFitsKind(event.type, event.requestKind)) {
+    return refuse('may-emit', `${event.type} is not a step of a ${event.requestKind} request`);
   }
   // Not part of the schema: the router (admin) copies events written under earlier windows or
   // calendars, and a stored event must always stay well formed.

@@ -28,12 +28,14 @@ export type LookupScope =
 const WHOLE_NUMBER_ROLES: readonly Role[] = ['hotline', 'complaint-handler', 'manager'];
 const STATION_ROLES_WITH_LOOKUP: readonly Role[] = ['dispatcher', 'station-head'];
 
-/** What `user` may search (their first role decides, as in the console). */
+/**
+ * What `user` may search. An account may hold several roles (all at one station, or all across
+ * stations: src/rules/steps.ts); the widest of them decides.
+ */
 export function customerLookupScope(user: HearthlineUser): LookupScope {
-  const role = user.roles[0];
-  if (!role || user.isAdmin) return { kind: 'none' };
-  if (WHOLE_NUMBER_ROLES.includes(role)) return { kind: 'all', match: 'whole' };
-  if (STATION_ROLES_WITH_LOOKUP.includes(role) && user.station !== undefined) return { kind: 'station', station: user.station, match: 'partial' };
+  if (user.isAdmin || user.roles.length === 0) return { kind: 'none' };
+  if (user.roles.some((r) => WHOLE_NUMBER_ROLES.includes(r))) return { kind: 'all', match: 'whole' };
+  if (user.roles.some((r) => STATION_ROLES_WITH_LOOKUP.includes(r)) && user.station !== undefined) return { kind: 'station', station: user.station, match: 'partial' };
   return { kind: 'none' };
 }
 
@@ -58,14 +60,17 @@ export function inLookupScope(scope: LookupScope, station: string): boolean {
  * dispatchers and station heads (their station's accounts), managers.
  */
 export function mayConfirmInPerson(user: HearthlineUser): boolean {
-  const role = user.roles[0];
-  return !user.isAdmin && (role === 'hotline' || role === 'manager' || ((role === 'dispatcher' || role === 'station-head') && user.station !== undefined));
+  if (user.isAdmin) return false;
+  return user.roles.some((r) => r === 'hotline' || r === 'manager' || ((r === 'dispatcher' || r === 'station-head') && user.station !== undefined));
 }
 
 /** Managers read the access log. */
 export function mayReadAccessLog(user: HearthlineUser): boolean {
-  return !user.isAdmin && user.roles[0] === 'manager';
+  return !user.isAdmin && user.roles.includes('manager');
 }
+
+/** The roles whose console has the accounts desk (in-person checks; the access log for managers). */
+export const ACCOUNT_DESK_ROLES: readonly Role[] = ['hotline', 'manager', 'dispatcher', 'station-head'];
 
 /** 13912345678 → 139****5678: enough to tell two people apart on the phone, not to call them. */
 export function maskPhone(phone: string): string {

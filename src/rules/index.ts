@@ -21,3 +21,6 @@ export * from './complaintPath';
 export * from './visit';
 export * from './dispatchForm';
 export * from './customerArchive';
+export * from './submissionFacts';
+export * from './peopleNames';
+export * from './steps';

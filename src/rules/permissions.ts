@@ -28,7 +28,11 @@ const COMPLAINT_HANDLER: readonly EventType[] = [
   'escalated',
 ];
 
-const DISPATCHER: readonly EventType[] = ['accepted', 'routed', 'dispatched', 'late-notice', 'reply', 'note', 'closed', 'escalated'];
+/**
+ * `submitted`: the station's service hall registers walk-ins and calls (domain.md: "at service
+ * halls they also register walk-in requests") and dispatches them, with one account.
+ */
+const DISPATCHER: readonly EventType[] = ['submitted', 'accepted', 'routed', 'dispatched', 'late-notice', 'reply', 'note', 'closed', 'escalated'];
 
 /** `signed-off`: the resident signs on the technician's device (000 §3.3, 002 ch.2). */
 const TECHNICIAN: readonly EventType[] = [

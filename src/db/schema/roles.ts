@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 
 /**
- * Who uses Hearthline (domain.md, "Who uses it"). One role per person and account; the
+ * Who uses Hearthline (domain.md, "Who uses it"). A staff account may hold several roles; the
  * permissions table (src/rules/permissions.ts) says which events each role may write.
  */
 export const ROLES = [
@@ -56,10 +56,23 @@ export const COUCH_ADMIN = '_admin';
 /** Station ids: lower-case words joined by hyphens, as in URLs and database names. */
 export const STATION_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-/** The CouchDB roles of a user doc for a Hearthline role (and station, for station staff). */
-export function couchRolesFor(user: { role: Role; station?: string | undefined }): string[] {
-  const { role, station } = user;
-  if (isStationRole(role)) {
+/**
+ * The CouchDB roles of a user doc for a Hearthline role (and station, for station staff). A
+ * staff account may hold several roles (a station's hall registers and dispatches with one
+ * account: `['dispatcher', 'technician']`), all at one station or all across stations: a device
+ * replicates one database, so station and operations roles are not mixed.
+ */
+export function couchRolesFor(user: { role: Role | readonly Role[]; station?: string | undefined }): string[] {
+  const { station } = user;
+  const roles: readonly Role[] = typeof user.role === 'string' ? [user.role] : [...new Set(user.role)];
+  if (roles.length === 0) throw new RangeError('give at least one role');
+  if (roles.includes('resident') && roles.length > 1) throw new RangeError('a resident account holds no staff role');
+  const atStation = roles.filter(isStationRole);
+  if (atStation.length > 0 && atStation.length < roles.length) {
+    throw new RangeError(`station roles (${atStation.join(', ')}) and roles across stations (${roles.filter((r) => !isStationRole(r)).join(', ')}) cannot share an account`);
+  }
+  const role = roles.join(', ');
+  if (atStation.length > 0) {
     if (station === undefined) throw new RangeError(`a ${role} works at a station: give the station id`);
   } else if (station !== undefined) {
     throw new RangeError(`a ${role} does not belong to a station; station "${station}" was given`);
@@ -67,9 +80,9 @@ export function couchRolesFor(user: { role: Role; station?: string | undefined }
   if (station !== undefined && !STATION_ID.test(station)) {
     throw new RangeError(`station id "${station}" must be lower-case words joined by hyphens`);
   }
-  if (role === 'resident') return [COUCH_RESIDENT];
+  if (roles[0] === 'resident') return [COUCH_RESIDENT];
   const where = station !== undefined ? `${COUCH_STATION_PREFIX}${station}` : COUCH_OPERATIONS;
-  return [COUCH_STAFF, `${COUCH_ROLE_PREFIX}${role}`, where];
+  return [COUCH_STAFF, ...roles.map((r) => `${COUCH_ROLE_PREFIX}${r}`), where];
 }
 
 export interface HearthlineUser {

@@ -6,7 +6,7 @@ import { fill, type AppStrings, type Lang } from '../../i18n';
 import { dueCallbacks, repairCallbackRate, callbackScores } from '../../rules/callbacks';
 import { callbackWindows } from '../../rules/callbackHours';
 import { ESCALATION_LADDER } from '../../rules/escalation';
-import { mayAccept } from '../../rules/permissions';
+import { availableTabs, mayTakeNow, queueScope, roleForStep, type ConsoleTab } from '../../rules/steps';
 import { buildQueue, escalationKey, escalationsToRecord, type QueueEntry, type QueueFilter, type Urgency } from '../../rules/queue';
 import { REQUEST_STATUSES, requestState, type RequestState, type RequestStatus } from '../../rules/requestState';
 import { fromObservable } from '../reactive';
@@ -15,10 +15,13 @@ import { formatDayWithWeekday } from '../forms/fieldValues';
 import { pick } from '../../i18n';
 import RequestDetail, { CallbackStep } from './RequestDetail';
 import Register from './Register';
-import AccountDesk, { showsAccountDesk } from './AccountDesk';
-import { recordStep, roleOf } from './write';
+import AccountDesk from './AccountDesk';
+import { recordStep, rolesOf } from './write';
+import { cachedStaffDirectory, fetchStaffDirectory } from '../../db/device/staffDirectory';
+import { directoryNames } from '../../rules/peopleNames';
+import { customerArchive } from '../../rules/customerArchive';
 
-type Tab = 'queue' | 'register' | 'callbacks' | 'outages' | 'accounts';
+type Tab = ConsoleTab;
 
 // Outage notices: only on operations devices, in their own chunk (the /staff/ JS budget).
 const Outages = lazy(() => import('./Outages'));
@@ -33,11 +36,12 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
   const t = props.t;
   const s = t.staffConsole;
   const station = props.device.session.station;
-  const role = roleOf(props.device);
-  // Outage records live in the operations database: only its devices hold them (and may write them).
-  const tabs: Tab[] = props.device.writeContext().database.kind === 'operations' ? ['queue', 'register', 'callbacks', 'outages'] : ['queue', 'register', 'callbacks'];
-  // The accounts desk (in-person checks, the access log) for the roles whose work it is.
-  if (showsAccountDesk(props.device)) tabs.push('accounts');
+  const roles = rolesOf(props.device);
+  const me = props.device.session.name;
+  // The sections this user may use: one rule (src/rules/steps.ts). Outage records live in the
+  // operations database: only its devices hold them (and may write them).
+  const tabs: Tab[] = availableTabs(roles, props.device.writeContext().database.kind);
+  const scope = queueScope(roles);
   // Fetched now, while the console is open, not when the tab is first opened: by then the
   // device may be offline (the service worker also precaches it, once installed).
   if (tabs.includes('outages')) void Outages.preload();
@@ -57,10 +61,19 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
       }
     }),
   );
-  const withState = createMemo(() => list().filter((i): i is RequestListItem & { state: RequestState } => i.state !== null));
+  // Colleagues' display names (the staff directory), from the device's copy at once, then the server's.
+  const [directory, setDirectory] = createSignal(cachedStaffDirectory(localStorage, props.device.session.name));
+  void fetchStaffDirectory(localStorage, props.device.session.name).then((found) => found && setDirectory(found));
+  const names = createMemo(() => directoryNames(directory()));
+  // Each resident's archive from what the device holds, beside their request's card.
+  const archiveOf = createMemo(() => new Map(customerArchive(list()).map((c) => [c.resident, c])));
+  // A technician's queue holds the requests dispatched to them, not the station's whole queue.
+  const withState = createMemo(() =>
+    list().filter((i): i is RequestListItem & { state: RequestState } => i.state !== null && (scope === 'station' || i.state.visit?.technician === me || i.state.assignee === me)),
+  );
   const byId = createMemo(() => new Map(list().map((i) => [i.requestId, i])));
 
-  const [tab, setTab] = createSignal<Tab>('queue');
+  const [tab, setTab] = createSignal<Tab>(tabs[0] ?? 'queue');
   // Loaded when first opened, then kept: what is typed in a form survives a look at the queue.
   let opened = false;
   const outagesOpened = createMemo(() => (opened ||= tab() === 'outages'));
@@ -83,9 +96,10 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
   // Each escalation level reached is recorded once by this device; a level another device
   // recorded first arrives by replication and is not owed any more (the fold reads levels as a set).
   const pending = new Set<string>();
+  const escalator = roleForStep(roles, 'escalated');
   createEffect(() => {
-    if (!role) return;
-    for (const due of escalationsToRecord(withState().map((i) => i.state), role, pending)) {
+    if (!escalator) return;
+    for (const due of escalationsToRecord(withState().map((i) => i.state), escalator, pending)) {
       const item = byId().get(due.requestId);
       if (!item?.state) continue;
       pending.add(escalationKey(due.requestId, due.level));
@@ -164,7 +178,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
             {s.ownerLabel}
             <select onChange={(e) => setFilterKey('owner', e.currentTarget.value)}>
               <option value="">{s.all}</option>
-              <For each={owners()}>{(k) => <option value={k}>{k}</option>}</For>
+              <For each={owners()}>{(k) => <option value={k}>{names().get(k) ?? k}</option>}</For>
             </select>
           </label>
         </fieldset>
@@ -185,7 +199,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
                         {t.requestStatus[e().state.status]}
                         <Show when={e().state.bookedDay}> · {fill(t.staff.bookedFor, { day: formatDayWithWeekday(props.lang, e().state.bookedDay!) })}</Show>
                         <Show when={e().state.answerDueAt}> · {fill(e().state.bookedDay ? t.staff.visitDue : t.staff.answerDue, { time: formatDeadline(props.lang, e().state.answerDueAt!) })}</Show>
-                        <Show when={e().state.owner}> · {fill(t.staff.owner, { name: e().state.owner! })}</Show>
+                        <Show when={e().state.owner}> · {fill(t.staff.owner, { name: names().get(e().state.owner!) ?? e().state.owner! })}</Show>
                         <Show when={item().waiting > 0}> · {t.requests.waiting}</Show>
                       </p>
                       <p class="request-due">
@@ -197,7 +211,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
                         <p class="field-error" role="alert">{refusal()!.reason}</p>
                       </Show>
                       <div class="row-actions">
-                        <Show when={role && mayAccept(e().state.status, role)}>
+                        <Show when={mayTakeNow({ state: e().state, events: item().events }, roles, 'accepted', now())}>
                           <button type="button" class="button" onClick={() => accept(item())}>{t.staff.accept}</button>
                         </Show>
                         <button type="button" class="button secondary" aria-expanded={open() === id ? 'true' : 'false'} onClick={() => setOpen(open() === id ? null : id)}>
@@ -205,7 +219,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
                         </button>
                       </div>
                       <Show when={open() === id}>
-                        <RequestDetail lang={props.lang} t={t} device={props.device} item={item()} now={now} />
+                        <RequestDetail lang={props.lang} t={t} device={props.device} item={item()} now={now} names={names} archive={archiveOf().get(e().state.resident)} />
                       </Show>
                     </li>
                   );
@@ -216,6 +230,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
         </Show>
       </div>
 
+      <Show when={tabs.includes('register')}>
       <div id="panel-register" role="tabpanel" aria-labelledby="tab-register" hidden={tab() !== 'register'}>
         <Show when={tab() === 'register'}>
           <Register
@@ -227,6 +242,8 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
           />
         </Show>
       </div>
+
+      </Show>
 
       <Show when={tabs.includes('outages')}>
         <div id="panel-outages" role="tabpanel" aria-labelledby="tab-outages" hidden={tab() !== 'outages'}>
@@ -244,6 +261,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
         </div>
       </Show>
 
+      <Show when={tabs.includes('callbacks')}>
       <div id="panel-callbacks" role="tabpanel" aria-labelledby="tab-callbacks" hidden={tab() !== 'callbacks'}>
         <h2>{s.callbacksTitle}</h2>
         <p class="callback-rate" data-met={rate().met === null ? 'none' : rate().met ? 'yes' : 'no'}>
@@ -278,6 +296,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
                         device={props.device}
                         item={item()}
                         now={now}
+                        names={names}
                         base={`cb-${requestId.slice(-6)}`}
                         keys={() => ({ requestId: requestId, requestKind: due().kind, resident: item().state!.resident, station: item().state!.station })}
                       />
@@ -289,6 +308,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
           </ul>
         </Show>
       </div>
+      </Show>
     </section>
   );
 }

@@ -10,7 +10,8 @@ import { fill, type AppStrings, type Lang } from '../../i18n';
 import { formatMoment, refusalReason, shortRequestNumber } from '../format';
 import TextField from '../TextField';
 import { customerArchive, findCustomers, type CustomerRecord } from '../../rules/customerArchive';
-import { roleOf } from './write';
+import { rolesOf } from './write';
+import { roleForStep } from '../../rules/steps';
 import ErrorSummary from '../ErrorSummary';
 import RevealPhone from './RevealPhone';
 import { lookUpCustomers, type FoundCustomer } from '../../db/device/customerAccess';
@@ -88,7 +89,8 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
       return;
     }
     setAccountError(undefined);
-    const role = roleOf(props.device);
+    // The first of the user's roles that may register this kind (src/rules/steps.ts).
+    const role = roleForStep(rolesOf(props.device), 'submitted', kind());
     const now = new Date();
     const request = { requestId: newRequestId(now), requestKind: kind(), resident: `r-${acct}`, station: station().trim() };
     const event = composeFollowUp({ session: props.device.session, deviceId: props.device.deviceId, ...(role ? { role } : {}) }, request, 'submitted', payload(), 'resident', now);

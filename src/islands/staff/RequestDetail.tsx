@@ -1,29 +1,41 @@
 import { For, Index, Show, createMemo, createSignal } from 'solid-js';
 import type { BrowserDevice } from '../../db/device/browserDevice';
 import type { RequestListItem } from '../../db/device/requestList';
-import type { EventOf } from '../../db/schema/events/event';
+import type { EventOf, EventRecord, EventType } from '../../db/schema/events/event';
+import { availableSteps } from '../../rules/steps';
 import { CALLBACK_OUTCOMES, REPLY_CHANNELS } from '../../db/schema/events/payloads';
 import { VIEWS } from '../../db/schema/events/fields';
 import { MAX_TEXT } from '../../db/schema/events/limits';
 import { fill, pick, type AppStrings, type Lang } from '../../i18n';
 import { mayCallAt, nextCallbackSlot } from '../../rules/callbackHours';
-import { CALLBACK_KINDS, callbackSummary } from '../../rules/callbacks';
-import { complaintProgress, complaintStepsFor, type ComplaintStep } from '../../rules/complaintPath';
+import { complaintProgress, type ComplaintStep } from '../../rules/complaintPath';
 import { dispatchForm } from '../../rules/dispatchForm';
 import { measurementPoints } from '../../rules/measurementMethod';
-import { mayEmit } from '../../rules/permissions';
 import { FORBIDDEN_PHRASES, REPLY_TEMPLATES, forbiddenPhrasesIn } from '../../rules/replyPhrases';
 import { sortEvents } from '../../rules/requestState';
 import { formatCelsius, temperatureTestOutcome } from '../../rules/temperatureTest';
 import { arrivalVerdict } from '../../rules/visit';
-import { formatMoment, shortRequestNumber } from '../format';
+import { formatDay, formatMoment, shortRequestNumber } from '../format';
+import { authorLabel } from '../../rules/peopleNames';
+import { submissionFacts, type Fact, type FactValue } from '../../rules/submissionFacts';
+import type { CustomerRecord } from '../../rules/customerArchive';
 import TextField from '../TextField';
 import DispatchSheet from './DispatchSheet';
 import SignaturePad from './SignaturePad';
 import { StepForm, createStep } from './step';
-import { chinaInputToIso, isoToChinaInput, roleOf, type RequestKeys } from './write';
+import { chinaInputToIso, isoToChinaInput, rolesOf, type RequestKeys } from './write';
 
-type Props = { lang: Lang; t: AppStrings; device: BrowserDevice; item: RequestListItem; now: () => number };
+type Props = {
+  lang: Lang;
+  t: AppStrings;
+  device: BrowserDevice;
+  item: RequestListItem;
+  now: () => number;
+  /** The resident's archive from the records this device holds (000 §5.1). */
+  archive?: CustomerRecord | undefined;
+  /** Logins to display names (the staff directory). */
+  names: () => ReadonlyMap<string, string | null>;
+};
 
 /**
  * One request on a staff device: who and what (the resident's contact is shown to staff of the
@@ -32,57 +44,72 @@ type Props = { lang: Lang; t: AppStrings; device: BrowserDevice; item: RequestLi
  */
 export default function RequestDetail(props: Props) {
   const s = props.t.staffConsole;
-  const role = roleOf(props.device);
+  const roles = rolesOf(props.device);
   const state = () => props.item.state!;
   const keys = (): RequestKeys => ({ requestId: props.item.requestId, requestKind: props.item.kind, resident: state().resident, station: state().station });
   const events = createMemo(() => sortEvents(props.item.events));
   const submitted = () => events().find((e): e is EventOf<'submitted'> => e.type === 'submitted');
   const payload = () => (submitted()?.payload ?? {}) as { contact?: { name: string; phone: string }; address?: string; rooms?: { name: string; areaM2: number }[] };
-  const may = (type: Parameters<typeof mayEmit>[1]) => role !== undefined && mayEmit(role, type);
-  const active = () => state().status !== 'closed' && state().status !== 'withdrawn';
+  const facts = createMemo(() => submissionFacts(props.item.kind, (submitted()?.payload ?? {}) as Record<string, unknown>));
+  // What this user may do now: one rule (src/rules/steps.ts), the same the write check applies.
+  const steps = createMemo(() => availableSteps({ state: state(), events: props.item.events }, roles, props.now()));
+  const offers = (type: EventType) => steps().some((x) => x.type === type);
   const [sheet, setSheet] = createSignal(false);
   const step = () => createStep({ device: props.device, lang: props.lang, t: props.t, request: keys });
   const base = `rq-${props.item.requestId.slice(-6)}`;
 
   return (
     <div class="request-detail" id={`${base}-detail`}>
-      <dl class="facts">
-        <dt>{s.customer}</dt>
-        <dd>{state().resident.replace(/^r-/, '')}</dd>
-        <Show when={payload().contact}>
-          <dt>{s.contact}</dt>
-          <dd>
-            {payload().contact!.name} · {payload().contact!.phone}
-          </dd>
-        </Show>
-        <Show when={payload().address}>
-          <dt>{s.address}</dt>
-          <dd>{payload().address}</dd>
-        </Show>
-        <Show when={state().visit}>
-          <dt>{s.visit}</dt>
-          <dd>
-            {state().visit!.technicianName} · {formatMoment(props.lang, state().visit!.at)}
-          </dd>
-        </Show>
-      </dl>
+      <div class="request-card">
+        <section class="told" aria-labelledby={`${base}-told`}>
+          <h3 id={`${base}-told`}>{s.told}</h3>
+          <dl class="facts told-facts">
+            <dt>{s.customer}</dt>
+            <dd data-fact="account">{state().resident.replace(/^r-/, '')}</dd>
+            <For each={facts()}>
+              {(f) => (
+                <>
+                  <dt>{factLabel(s, f.key)}</dt>
+                  <dd data-fact={f.key}>{factText(props.lang, props.t, f.value)}</dd>
+                </>
+              )}
+            </For>
+            <Show when={state().visit}>
+              <dt>{s.visit}</dt>
+              <dd data-fact="visit">
+                {state().visit!.technicianName} · {formatMoment(props.lang, state().visit!.at)}
+              </dd>
+            </Show>
+          </dl>
+        </section>
+        <ArchiveAside lang={props.lang} t={props.t} record={props.archive} requestId={props.item.requestId} base={base} />
+      </div>
 
-      <details class="staff-history">
-        <summary>{fill(s.history, { n: events().length })}</summary>
+      <section class="staff-timeline" aria-labelledby={`${base}-timeline`}>
+        <h3 id={`${base}-timeline`}>{fill(s.timelineTitle, { n: events().length })}</h3>
         <ol>
           <For each={events()}>
-            {(e) => (
-              <li data-type={e.type}>
-                <time datetime={e.at}>{formatMoment(props.lang, e.at)}</time> {s.eventTypes[e.type]} · {e.author.name}
-                <Show when={e.visibility === 'internal'}> · {s.internal}</Show>
-              </li>
-            )}
+            {(e) => {
+              const who = () => authorLabel(e, events(), props.names());
+              return (
+                <li data-type={e.type} data-visibility={e.visibility}>
+                  <time datetime={e.at}>{formatMoment(props.lang, e.at)}</time> <strong>{s.eventTypes[e.type]}</strong>
+                  <Show when={eventWords(props.lang, props.t, e)}>{(w) => <> · <span class="event-words">{w()}</span></>}</Show>
+                  {' · '}
+                  <span class="event-author">{who().displayName ? fill(s.authorWithRole, { name: who().displayName!, role: s.roles[who().role] }) : s.roles[who().role]}</span>
+                  <Show when={e.visibility === 'internal'}>
+                    {' '}
+                    <span class="badge internal">{s.internal}</span>
+                  </Show>
+                </li>
+              );
+            }}
           </For>
         </ol>
-      </details>
+      </section>
 
       <div class="step-actions">
-        <Show when={may('dispatched') && active()}>
+        <Show when={offers('dispatched')}>
           <DispatchStep {...props} keys={keys} base={base} />
         </Show>
 
@@ -95,34 +122,27 @@ export default function RequestDetail(props: Props) {
           <DispatchSheet t={props.t} form={dispatchForm(props.item.events, shortRequestNumber(props.item.requestId))} onClose={() => setSheet(false)} />
         </Show>
 
-        <Show when={may('arrived') && (state().status === 'dispatched' || state().status === 'on-site' || state().status === 'reopened')}>
-          <VisitSteps {...props} keys={keys} base={base} />
-        </Show>
-
-        <Show when={may('measured') && props.item.kind === 'temperature-test' && active()}>
+        <Show when={offers('measured')}>
           <MeasureStep {...props} keys={keys} base={base} rooms={payload().rooms ?? []} />
         </Show>
 
-        <Show when={props.item.kind === 'complaint' && active()}>
-          <ComplaintSteps {...props} keys={keys} base={base} />
+        <Show when={VISIT_STEP_TYPES.some(offers)}>
+          <VisitSteps {...props} keys={keys} base={base} offers={offers} />
         </Show>
 
-        <Show when={may('reply') && active()}>
+        <Show when={props.item.kind === 'complaint' && state().status !== 'closed' && state().status !== 'withdrawn'}>
+          <ComplaintSteps {...props} keys={keys} base={base} offers={offers} />
+        </Show>
+
+        <Show when={offers('reply')}>
           <ReplyStep {...props} keys={keys} base={base} />
         </Show>
 
-        <Show
-          when={
-            may('callback') &&
-            CALLBACK_KINDS.includes(props.item.kind) &&
-            (state().status === 'resolved' || state().status === 'closed') &&
-            callbackSummary(props.item.events).reached === null
-          }
-        >
+        <Show when={offers('callback')}>
           <CallbackStep {...props} keys={keys} base={base} />
         </Show>
 
-        <Show when={may('closed') && state().status === 'resolved'}>
+        <Show when={offers('closed')}>
           {(() => {
             const st = step();
             return <StepForm id={`${base}-close`} title={s.closeTitle} submit={s.close} step={st} t={props.t} onSubmit={() => st.run('closed', {})} />;
@@ -134,6 +154,9 @@ export default function RequestDetail(props: Props) {
 }
 
 type StepProps = Props & { keys: () => RequestKeys; base: string };
+
+/** The visit's steps: before arrival (arrive, late notice, nobody home) and on site (repairs). */
+const VISIT_STEP_TYPES: readonly EventType[] = ['arrived', 'late-notice', 'nobody-home', 'diagnosed', 'work-done', 'signed-off', 'resolved'];
 
 function DispatchStep(props: StepProps) {
   const s = props.t.staffConsole;
@@ -165,7 +188,7 @@ function DispatchStep(props: StepProps) {
   );
 }
 
-function VisitSteps(props: StepProps) {
+function VisitSteps(props: StepProps & { offers: (type: EventType) => boolean }) {
   const s = props.t.staffConsole;
   const mk = () => createStep({ device: props.device, lang: props.lang, t: props.t, request: props.keys });
   const arrive = mk();
@@ -185,13 +208,9 @@ function VisitSteps(props: StepProps) {
   const [resolution, setResolution] = createSignal('');
   const [signature, setSignature] = createSignal<string | null>(null);
   const [satisfied, setSatisfied] = createSignal(true);
-  const onSite = () => state().status === 'on-site';
   return (
     <div class="visit-steps">
-      <Show when={!onSite()}>
-        <Show
-          when={verdict() !== 'late'}
-          fallback={
+      <Show when={props.offers('late-notice')}>
             <StepForm
               id={`${props.base}-late`}
               title={s.lateTitle}
@@ -207,14 +226,15 @@ function VisitSteps(props: StepProps) {
               <TextField id={`${props.base}-late-at`} label={s.newVisitAt} type="datetime-local" value={newTime()} onInput={setNewTime} error={late.issueOf('payload.newVisitAt')} />
               <TextField id={`${props.base}-late-reason`} label={s.reason} value={reason()} onInput={setReason} error={late.issueOf('payload.reason')} />
             </StepForm>
-          }
-        >
+      </Show>
+      <Show when={props.offers('arrived')}>
           <StepForm id={`${props.base}-arrive`} title={s.arriveTitle} submit={s.arrived} step={arrive} t={props.t} onSubmit={() => arrive.run('arrived', {})}>
             <Show when={verdict() === 'too-early'}>
               <p class="hint">{s.tooEarly}</p>
             </Show>
           </StepForm>
-        </Show>
+      </Show>
+      <Show when={props.offers('nobody-home')}>
         <StepForm
           id={`${props.base}-away`}
           title={s.nobodyHomeTitle}
@@ -230,13 +250,17 @@ function VisitSteps(props: StepProps) {
           <TextField id={`${props.base}-away-at`} label={s.newVisitAtOptional} type="datetime-local" value={awayTime()} onInput={setAwayTime} error={away.issueOf('payload.newVisitAt')} />
         </StepForm>
       </Show>
-      <Show when={onSite()}>
+      <Show when={props.offers('diagnosed')}>
         <StepForm id={`${props.base}-diagnose`} title={s.diagnoseTitle} submit={s.save} step={diag} t={props.t} onSubmit={() => diag.run('diagnosed', { finding: finding().trim() })}>
           <TextField id={`${props.base}-finding`} label={s.finding} value={finding()} onInput={setFinding} error={diag.issueOf('payload.finding')} multiline maxLength={MAX_TEXT} />
         </StepForm>
+      </Show>
+      <Show when={props.offers('work-done')}>
         <StepForm id={`${props.base}-work`} title={s.workTitle} submit={s.save} step={work} t={props.t} onSubmit={() => work.run('work-done', { summary: summary().trim() })}>
           <TextField id={`${props.base}-work-summary`} label={s.workSummary} value={summary()} onInput={setSummary} error={work.issueOf('payload.summary')} multiline maxLength={MAX_TEXT} />
         </StepForm>
+      </Show>
+      <Show when={props.offers('signed-off')}>
         <StepForm
           id={`${props.base}-sign`}
           title={s.signTitle}
@@ -253,6 +277,8 @@ function VisitSteps(props: StepProps) {
             <input type="checkbox" checked={satisfied()} onChange={(e) => setSatisfied(e.currentTarget.checked)} /> {s.satisfied}
           </label>
         </StepForm>
+      </Show>
+      <Show when={props.offers('resolved')}>
         <StepForm id={`${props.base}-resolve`} title={s.resolveTitle} submit={s.resolve} step={resolve} t={props.t} onSubmit={() => resolve.run('resolved', { summary: resolution().trim() })}>
           <TextField id={`${props.base}-resolution`} label={s.resolution} value={resolution()} onInput={setResolution} error={resolve.issueOf('payload.summary')} />
         </StepForm>
@@ -351,11 +377,10 @@ const STEP_TYPES: Record<ComplaintStep, true> = {
   review: true,
 };
 
-function ComplaintSteps(props: StepProps) {
+function ComplaintSteps(props: StepProps & { offers: (type: EventType) => boolean }) {
   const s = props.t.staffConsole;
-  const role = roleOf(props.device);
   const progress = () => complaintProgress(props.item.events);
-  const mine = () => (role ? complaintStepsFor(progress(), role) : []);
+  const mine = () => (progress().next && props.offers(progress().next!) ? [progress().next!] : []);
   const st = createStep({ device: props.device, lang: props.lang, t: props.t, request: props.keys });
   const [a, setA] = createSignal('');
   const [b, setB] = createSignal('');
@@ -521,5 +546,113 @@ export function CallbackStep(props: StepProps) {
       </Show>
       <TextField id={`${props.base}-cb-comment`} label={s.comment} value={comment()} onInput={setComment} />
     </StepForm>
+  );
+}
+
+type ConsoleStrings = AppStrings['staffConsole'];
+
+function factLabel(s: ConsoleStrings, key: Fact['key']): string {
+  return (s.facts as Record<string, string>)[key] ?? key;
+}
+
+/** A fact as text: every value the resident gave, translated where it is a choice from a list. */
+function factText(lang: Lang, t: AppStrings, value: FactValue): string {
+  const s = t.staffConsole;
+  switch (value.kind) {
+    case 'text':
+      return value.text;
+    case 'instant':
+      return formatMoment(lang, value.at);
+    case 'day':
+      return value.day;
+    case 'choice':
+      if (value.list === 'fault') return (t.forms.repair.faults as Record<string, string>)[value.value] ?? value.value;
+      if (value.list === 'slot') return (t.timeline.slots as Record<string, string>)[value.value] ?? value.value;
+      return (s.submissionChannels as Record<string, string>)[value.value] ?? value.value;
+    case 'texts':
+      return value.items.join('、');
+    case 'contact':
+      return `${value.name} · ${value.phone}`;
+    case 'rooms':
+      return value.rooms.map((r) => fill(s.roomFact, { name: r.name, area: r.areaM2 })).join('、');
+    case 'slots':
+      return value.slots.map((x) => `${x.date} ${x.from}–${x.to}`).join('、');
+  }
+}
+
+/** The words an event carries (a reply's text, a finding, a dispatch's technician and time), for the timeline. */
+function eventWords(lang: Lang, t: AppStrings, e: EventRecord): string | null {
+  const p = e.payload as Record<string, unknown>;
+  if (e.type === 'submitted') return null;
+  if (e.type === 'dispatched') return `${String(p.technicianName)} · ${formatMoment(lang, String(p.visitAt))}`;
+  if ((e.type === 'late-notice' || e.type === 'nobody-home') && typeof p.newVisitAt === 'string') {
+    return [typeof p.reason === 'string' ? p.reason : '', formatMoment(lang, p.newVisitAt)].filter(Boolean).join(' · ');
+  }
+  if (e.type === 'callback') return t.staffConsole.callbackOutcomes[p.outcome as (typeof CALLBACK_OUTCOMES)[number]] ?? null;
+  const words = ['text', 'finding', 'summary', 'reason', 'explanation', 'cause', 'remedy', 'lessons', 'note', 'department', 'owner', 'toStation']
+    .map((k) => p[k])
+    .filter((x): x is string => typeof x === 'string' && x.length > 0);
+  return words.length ? words.join(' · ') : null;
+}
+
+/** The customer archive beside the card: earlier requests, visits, measurements, ratings (000 §5.1). */
+function ArchiveAside(props: { lang: Lang; t: AppStrings; record: CustomerRecord | undefined; requestId: string; base: string }) {
+  const s = props.t.staffConsole;
+  const earlier = () => (props.record?.requests ?? []).filter((r) => r.requestId !== props.requestId);
+  return (
+    <aside class="customer-archive" aria-labelledby={`${props.base}-archive`}>
+      <h3 id={`${props.base}-archive`}>{s.archiveTitle}</h3>
+      <Show when={props.record} fallback={<p class="hint">{s.archiveEmpty}</p>}>
+        {(r) => (
+          <>
+            <Show when={r().names.length || r().phones.length}>
+              <p>{[...r().names, ...r().phones].join(' · ')}</p>
+            </Show>
+            <Show when={r().addresses.length}>
+              <p>{r().addresses.join('；')}</p>
+            </Show>
+            <p>
+              {fill(s.archiveVisits, { n: r().visits })}
+              <Show when={r().heatedAreaM2 !== null}> · {fill(s.heatedArea, { area: r().heatedAreaM2! })}</Show>
+            </p>
+            <Show when={earlier().length}>
+              <h4>{s.archiveRequests}</h4>
+              <ul>
+                <For each={earlier()}>
+                  {(q) => (
+                    <li>
+                      {props.t.requestKinds[q.kind]} #{shortRequestNumber(q.requestId)}
+                      <Show when={q.submittedAt}> · {formatDay(props.lang, q.submittedAt!)}</Show>
+                      <Show when={q.status}> · {props.t.requestStatus[q.status!]}</Show>
+                    </li>
+                  )}
+                </For>
+              </ul>
+            </Show>
+            <Show when={r().measurements.length}>
+              <h4>{s.archiveMeasurements}</h4>
+              <ul>
+                <For each={r().measurements}>
+                  {(m) => (
+                    <li>
+                      {fill(s.archiveMeasurement, {
+                        time: formatMoment(props.lang, m.at),
+                        verdict: !m.valid ? s.measurementInvalid : m.compliant ? s.measurementValid : s.measurementNotCompliant,
+                      })}
+                    </li>
+                  )}
+                </For>
+              </ul>
+            </Show>
+            <Show when={r().ratings.length}>
+              <h4>{s.archiveRatings}</h4>
+              <ul>
+                <For each={r().ratings}>{(x) => <li>{fill(s.archiveRating, { time: formatMoment(props.lang, x.at), attitude: x.attitude, ability: x.ability })}</li>}</For>
+              </ul>
+            </Show>
+          </>
+        )}
+      </Show>
+    </aside>
   );
 }

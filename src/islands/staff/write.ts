@@ -5,6 +5,7 @@ import { mustBeInternal, type EventType, type Visibility } from '../../db/schema
 import type { RequestKind } from '../../db/schema/requestKind';
 import type { Role } from '../../db/schema/roles';
 import type { Lang } from '../../i18n';
+import { roleForStep } from '../../rules/steps';
 
 /** The routing keys of a request, as every follow-up event repeats them. */
 export interface RequestKeys {
@@ -14,7 +15,12 @@ export interface RequestKeys {
   station: string;
 }
 
-/** The role the console writes in: the session's first. */
+/** The roles the console works in (a staff account may hold several). */
+export function rolesOf(device: BrowserDevice): readonly Role[] {
+  return device.session.roles as readonly Role[];
+}
+
+/** The session's first role (what the console writes in when no step rule picks another). */
 export function roleOf(device: BrowserDevice): Role | undefined {
   return device.session.roles[0];
 }
@@ -32,7 +38,8 @@ export function recordStep(
   payload: unknown,
   visibility?: Visibility,
 ): Promise<RecordResult> {
-  const role = roleOf(device);
+  // The first of the user's roles that may take this step on this kind (src/rules/steps.ts).
+  const role = roleForStep(rolesOf(device), type, request.requestKind) ?? roleOf(device);
   const event = composeFollowUp(
     { session: device.session, deviceId: device.deviceId, ...(role ? { role } : {}) },
     request,

@@ -23,7 +23,7 @@ describe('PERMISSIONS', () => {
         'resident-told', 'review', 'reply', 'note', 'callback', 'closed', 'escalated',
       ]),
     );
-    expect(sorted(PERMISSIONS.dispatcher)).toEqual(sorted(['accepted', 'routed', 'dispatched', 'late-notice', 'reply', 'note', 'closed', 'escalated']));
+    expect(sorted(PERMISSIONS.dispatcher)).toEqual(sorted(['submitted', 'accepted', 'routed', 'dispatched', 'late-notice', 'reply', 'note', 'closed', 'escalated']));
   });
 
   it('the technician writes the visit, and the resident signs on the technician’s device', () => {
