@@ -7,7 +7,7 @@
  * residents read the technician's display name from the dispatched event itself.
  */
 import { sendJson } from './errors.mjs';
-import { readCookie } from './guard.mjs';
+import { readCookie } from './identity.mjs';
 import { listStaff } from './setup.mjs';
 import { userFromCouch } from '../../src/db/schema/roles.ts';
 

@@ -557,11 +557,11 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
       try {
         const waiting = await db.outbox.find().exec();
         // In pages of a batch: the server answers at most 1000 keys per request.
-        for (let from = 0; from < waiting.length; from += batchSize) {
+        for (let from = 0; from < waiting.length; from += pushBatchSize) {
           const res = await replicationFetch(`${url}_all_docs`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ keys: waiting.slice(from, from + batchSize).map((w) => w.id) }),
+            body: JSON.stringify({ keys: waiting.slice(from, from + pushBatchSize).map((w) => w.id) }),
           });
           const json = (await res.json()) as { rows?: { key: string; value?: { rev: string }; error?: string }[] };
           acknowledge((json.rows ?? []).filter((r) => r.value && !r.error).map((r) => r.key));

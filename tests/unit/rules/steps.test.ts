@@ -115,7 +115,7 @@ describe('an account with several roles', () => {
         { type: 'arrived', role: 'technician' },
       ]),
     );
-    expect(availableTabs(roles, 'station')).toEqual(['queue', 'register']);
+    expect(availableTabs(roles, 'station')).toEqual(['queue', 'register', 'accounts']);
     expect(queueScope(roles)).toBe('station');
   });
   it('refuses mixing station roles with roles across stations', () => {
@@ -125,12 +125,14 @@ describe('an account with several roles', () => {
 
 describe('availableTabs', () => {
   it.each([
-    ['hotline', 'operations', ['queue', 'register', 'callbacks', 'outages']],
+    // accounts: the desk for in-person checks at a hall (and the access log for managers),
+    // for the roles of src/rules/customerPrivacy.ts
+    ['hotline', 'operations', ['queue', 'register', 'callbacks', 'outages', 'accounts']],
     ['complaint-handler', 'operations', ['queue', 'callbacks', 'outages']],
-    ['dispatcher', 'station', ['queue', 'register']],
-    ['station-head', 'station', ['queue', 'register']],
+    ['dispatcher', 'station', ['queue', 'register', 'accounts']],
+    ['station-head', 'station', ['queue', 'register', 'accounts']],
     ['technician', 'station', ['queue']],
-    ['manager', 'operations', ['queue', 'register', 'callbacks', 'outages']],
+    ['manager', 'operations', ['queue', 'register', 'callbacks', 'outages', 'accounts']],
     ['committee', 'operations', ['outages']],
   ] as const)('%s on a %s device: %j', (role, db, tabs) => {
     expect(availableTabs([role], db)).toEqual(tabs);
