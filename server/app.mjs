@@ -266,7 +266,8 @@ export function createApp({
 /**
  * The precompressed copy of the file a request path names in `dist` (`/x/` is `/x/index.html`),
  * in the encoding the browser prefers: null when it takes neither, the file is not one that is
- * precompressed, or either file is missing (then the static handler answers as before).
+ * precompressed, either file is missing, or the copy is older than the file (then the static
+ * handler answers as before).
  * @param {string} dist @param {string} urlPath @param {string | false} accepted
  * @returns {{ file: string; copy: string; encoding: 'br' | 'gzip'; stat: import('node:fs').Stats } | null}
  */
@@ -287,6 +288,9 @@ export function precompressedCopy(dist, urlPath, accepted) {
   try {
     const stat = statSync(file);
     if (!stat.isFile() || !existsSync(copy)) return null;
+    // A copy older than its file is stale (the file was changed after the build, by hand or by
+    // a partial deploy): the file itself is served, compressed on the fly.
+    if (statSync(copy).mtimeMs < stat.mtimeMs) return null;
     return { file, copy, encoding: accepted, stat };
   } catch {
     return null;

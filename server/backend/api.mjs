@@ -140,7 +140,8 @@ export function createAccountApi({ store, customers, accessLog, access = {}, wor
       const ctx = cookie ? await store.sessionFromCookie(cookie) : null;
       if (!ctx?.name) return sendJson(res, 401, { error: 'unauthorized', reason: 'Sign in first.' });
       const user = userFromCouch(ctx);
-      const staff = !user.isAdmin && user.roles.length > 0 && !user.roles.includes('resident') && !user.roles.includes('committee');
+      // The committee's devices replicate operations too: their working set is that database's.
+      const staff = !user.isAdmin && user.roles.length > 0 && !user.roles.includes('resident');
       if (!staff) return sendJson(res, 403, { error: 'forbidden', reason: 'Only staff have a working set.' });
       const dbName = ctx.roles.includes('operations') ? OPERATIONS_DB : user.station !== undefined ? stationDbName(user.station) : null;
       if (!dbName) return sendJson(res, 403, { error: 'forbidden', reason: 'You belong to no station.' });

@@ -19,6 +19,7 @@ import { launchContext, checkAccessibility, collectConsoleErrors, formatViolatio
 import { openRequestForm } from './support/portal';
 import { dictionary, fill } from '../../src/i18n';
 import { aSubmittedRepair, asCouchDoc } from '../unit/builders/events';
+import { newRequestId } from '../../src/db/schema/events/ids';
 import { deviceEvents, recordOnDevice, waitForDevice } from './support/device';
 
 const zh = dictionary('zh-CN');
@@ -84,8 +85,9 @@ const syncHeadline = (page: Page) => page.locator('.sync-status .sync-headline')
 const now = () => new Date().toISOString();
 
 /** A valid repair report of a resident, as their device would write it. */
+// Each report is its own request (the server refuses a second submission of one request id).
 const aReportBy = (resident: { name: string }, overrides: Parameters<typeof aSubmittedRepair>[0] = {}) =>
-  aSubmittedRepair({ author: { name: resident.name, role: 'resident', device: 'x' }, resident: resident.name, station: STATION, at: now(), ...overrides });
+  aSubmittedRepair({ author: { name: resident.name, role: 'resident', device: 'x' }, resident: resident.name, station: STATION, at: now(), requestId: newRequestId(Date.now()), ...overrides });
 
 /** The server's copy of some documents (admin): rev per id, or undefined when missing or deleted. */
 async function serverRevs(db: string, ids: string[]): Promise<(string | undefined)[]> {

@@ -85,6 +85,8 @@ describe('dates the resident chooses', () => {
     await panel.getByRole('button', { name: zh.forms.appointment.submit }).click();
     await panel.locator('.notice[role="status"], .form-error').first().waitFor();
     expect(await panel.locator('.form-error').allTextContents()).toEqual([]);
+    // Sent before the phone is put away (closing the page earlier would keep it on the device).
+    await expect.poll(() => page.locator('.sync-status .sync-headline').textContent(), { timeout: 20_000 }).toBe(zh.sync.synced);
     await context.close();
 
     // The station's dispatcher sees the booked day and the visit due by its end.

@@ -63,9 +63,12 @@ describe('the resident’s timeline', () => {
     const envelope = { requestId: requestId!, requestKind: 'repair' as const, resident: resident.name, station: 'demo', author };
     const dispatched = anEvent('dispatched', { ...envelope, at: new Date().toISOString(), visibility: 'resident', payload: { technician: 'tech-zhang', technicianName: '张师傅', visitAt: '2026-12-01T02:00:00.000Z' } });
     const note = anEvent('note', { ...envelope, at: new Date(Date.now() + 1).toISOString(), payload: { text: '住户态度不好（内部）' } });
+    // The station holds the request once the router has copied the submission there (the server
+    // refuses an event about a request its database does not hold): until then the write is refused.
     for (const event of [dispatched, note]) {
-      const put = await request(site.url, 'PUT', `/db/station-demo/${event.id}`, asCouchDoc(event), { cookie: staff.cookie! });
-      expect(put.status, put.text).toBe(201);
+      await expect
+        .poll(async () => (await request(site.url, 'PUT', `/db/station-demo/${event.id}`, asCouchDoc(event), { cookie: staff.cookie! })).status, { timeout: 20_000 })
+        .toBe(201);
     }
 
     // No reload: the router copies the dispatch to the resident's database and the page shows it.

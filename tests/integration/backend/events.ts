@@ -23,6 +23,16 @@ export function residentSubmission(resident: { name: string; phone: string }, st
   };
 }
 
+/** A resident's repair report: a request a technician visits (a consultation has no visit). */
+export function residentRepairReport(resident: { name: string; phone: string }, station = 'demo'): Doc {
+  const submission = residentSubmission(resident, station);
+  return {
+    ...submission,
+    requestKind: 'repair',
+    payload: { channel: 'portal', contact: { name: '张三', phone: resident.phone }, address: '暖园小区 1 号楼 101', fault: 'radiator-not-warm', contactTimes: ['工作日晚上'] },
+  };
+}
+
 /** A technician's arrival at a repair, written into the station's database. */
 export function technicianArrival(technician: string, station: string, resident = 'r-12345678'): Doc {
   const now = Date.now();

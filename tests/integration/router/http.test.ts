@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newEventId, newRequestId } from '../../../src/db/schema/events/ids';
 import { admin, newResident, request, signIn, type Auth, type Resident } from '../backend/client';
-import { residentSubmission, technicianArrival, type Doc } from '../backend/events';
+import { residentRepairReport, residentSubmission, technicianArrival, type Doc } from '../backend/events';
 import { REPO_ROOT, startSite, type Site } from '../support/site';
 
 const ADMIN_PASSWORD = 'admin-pw-for-router-test';
@@ -85,20 +85,23 @@ afterAll(async () => {
 
 describe('npm run router against the server’s /db', () => {
   it('routes what residents and staff write, reports its health, and stops cleanly', async () => {
-    const submission = residentSubmission(resident);
+    // A repair: a technician arrives at it (a consultation has no visit: src/rules/steps.ts).
+    const submission = residentRepairReport(resident);
     // Staff write about a request their database holds: all three follow the resident's submission.
     const ofRequest = { requestId: submission.requestId, requestKind: submission.requestKind, resident: resident.name };
     const arrival = { ...technicianArrival(tech.name, 'demo', resident.name), ...ofRequest };
     const note = event({ name: tech.name, role: 'technician' }, 'note', { ...ofRequest, visibility: 'internal', payload: { text: '住户白天不在家' } });
     const reply = event({ name: hotline.name, role: 'hotline' }, 'reply', { ...ofRequest, visibility: 'resident', payload: { text: '明天上午上门。', channel: 'sms' } });
-    expect((await put(resident.db, submission, { cookie: resident.cookie })).status).toBe(201);
+    const filed = await put(resident.db, submission, { cookie: resident.cookie });
+    expect(filed.status, filed.text).toBe(201);
     // No router runs yet: the submission is put where it would have copied it (same revision).
     const stored = (await get(`/db/${resident.db}/${submission._id}`, adminAuth())).json;
     for (const db of ['station-demo', 'operations']) {
       const copy = await request(site.url, 'POST', `/db/${db}/_bulk_docs`, { docs: [stored], new_edits: false }, adminAuth());
       expect(copy.status, copy.text).toBe(201);
     }
-    expect((await put('station-demo', arrival, { cookie: techCookie })).status).toBe(201);
+    const arrived = await put('station-demo', arrival, { cookie: techCookie });
+    expect(arrived.status, arrived.text).toBe(201);
     expect((await put('station-demo', note, { cookie: techCookie })).status).toBe(201);
     expect((await put('operations', reply, { cookie: hotlineCookie })).status).toBe(201);
 
