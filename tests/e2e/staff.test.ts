@@ -284,8 +284,12 @@ describe('the staff console', () => {
         await form.getByLabel(sc.roomArea, { exact: true }).fill('12');
         await form.getByLabel(sc.preferredDate, { exact: true }).fill(new Date(chinaToday('08:00') + 8 * 3_600_000).toISOString().slice(0, 10));
       }
+      // The notice names the new request: wait for a new one, not the previous registration's.
+      const notice = form.locator('.notice[role="status"]');
+      const before = (await notice.count()) ? await notice.textContent() : null;
       await form.getByRole('button', { name: sc.register, exact: true }).click();
-      await expect.poll(() => form.locator('.notice[role="status"]').textContent()).toContain(sc.registered.slice(0, 3));
+      await expect.poll(() => notice.textContent()).toContain(sc.registered.slice(0, 3));
+      await expect.poll(() => notice.textContent()).not.toBe(before);
       await form.locator('.form-error').waitFor({ state: 'detached' });
     }
     const stored = await page.evaluate(async () => {
@@ -372,14 +376,18 @@ describe('the staff console', () => {
     await due.getByRole('button', { name: sc.saveCallback }).click();
     await expect.poll(() => due.locator('fieldset[id$="-cb-outcome"] .field-error').textContent()).toBe('请选择回访结果。');
     // Not reached at 15:00: the next try is 17:00 (two hours on, inside the allowed hours), and the card waits for it.
-    await due.getByLabel(sc.callbackOutcomes.unreachable).check();
+    await due.getByLabel(sc.callbackOutcomes.unreachable, { exact: true }).check();
     await due.getByRole('button', { name: sc.saveCallback }).click();
     await expect.poll(() => due.locator('.request-meta').textContent()).toContain('17:00');
     const tried = (await deviceEvents(page, registered[0]!)).find((e) => e.type === 'callback');
-    expect(tried?.payload).toMatchObject({ outcome: 'unreachable', nextTryAt: new Date(chinaToday('17:00')).toISOString() });
-    // 17:00: reached; a reached resident with no view chosen is refused at the view.
-    await clockTo(page, chinaToday('17:00'));
-    await due.getByLabel(sc.callbackOutcomes.satisfied).check();
+    expect(tried?.payload).toMatchObject({ outcome: 'unreachable' });
+    // The page's clock runs on from 15:00, so the next try is 17:00 and a few milliseconds.
+    const nextTry = Date.parse((tried!.payload as { nextTryAt: string }).nextTryAt) - chinaToday('17:00');
+    expect(nextTry).toBeGreaterThanOrEqual(0);
+    expect(nextTry).toBeLessThan(60_000);
+    // 17:01: reached; a reached resident with no view chosen is refused at the view.
+    await clockTo(page, chinaToday('17:01'));
+    await due.getByLabel(sc.callbackOutcomes.satisfied, { exact: true }).check();
     await due.getByLabel(sc.attitudeScore).fill('10');
     await due.getByLabel(sc.abilityScore).fill('9');
     await due.getByRole('button', { name: sc.saveCallback }).click();
