@@ -16,6 +16,7 @@ import ErrorSummary from '../ErrorSummary';
 import RevealPhone from './RevealPhone';
 import { lookUpCustomers, type FoundCustomer } from '../../db/device/customerAccess';
 import { communityName, placeList } from '../placeNames';
+import { maskPhone } from '../../rules/customerPrivacy';
 
 /** The kinds a hall or the hotline registers from this form. */
 export const WALK_IN_KINDS = ['repair', 'temperature-test', 'complaint', 'consultation'] as const;
@@ -129,7 +130,7 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
                   return (
                   <li class="customer" data-account={c.accountNumber}>
                     <p>
-                      <strong>{c.accountNumber}</strong> · {c.names.join('、')} · {c.phones.join('、')}
+                      <strong>{c.accountNumber}</strong> · {c.names.join('、')} · {c.phones.map(maskPhone).join('、')}
                     </p>
                     <p class="request-meta">{c.addresses.join('；')}</p>
                     <p class="request-meta">
