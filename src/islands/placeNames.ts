@@ -9,6 +9,14 @@ import { createSignal } from 'solid-js';
 interface Names {
   stations: Record<string, string>;
   communities: Record<string, string>;
+  /** Every station with its communities, in the server's order: the lists staff choose from. */
+  places?: StationPlaces[];
+}
+
+export interface StationPlaces {
+  id: string;
+  name: string;
+  communities: { id: string; name: string }[];
 }
 
 const KEY = 'hearthline:place-names';
@@ -31,7 +39,7 @@ function ask(): void {
     .then((res) => (res.ok ? (res.json() as Promise<{ stations: { id: string; name: string; communities: { id: string; name: string }[] }[] }>) : null))
     .then((body) => {
       if (!body) return;
-      const next: Names = { stations: {}, communities: {} };
+      const next: Names = { stations: {}, communities: {}, places: body.stations.map((st) => ({ id: st.id, name: st.name, communities: st.communities.map((c) => ({ id: c.id, name: c.name })) })) };
       for (const s of body.stations) {
         next.stations[s.id] = s.name;
         for (const c of s.communities) next.communities[c.id] = c.name;
@@ -58,4 +66,10 @@ export function communityName(id: string, fallback: string): string {
 export function stationName(id: string, fallback: string): string {
   ask();
   return names()?.stations[id] ?? fallback;
+}
+
+/** Every station with its communities and display names (empty while not known, e.g. offline on a first visit). */
+export function placeList(): StationPlaces[] {
+  ask();
+  return names()?.places ?? [];
 }

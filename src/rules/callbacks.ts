@@ -1,5 +1,6 @@
 import type { EventOf, EventRecord } from '../db/schema/events/event';
 import type { RequestKind } from '../db/schema/requestKind';
+import type { CALLBACK_OUTCOMES } from '../db/schema/events/payloads';
 import { toEpochMs, type Instant } from './chinaTime';
 import { CALLBACK_HOURS, mayCallAt, nextCallbackSlot, type CallbackHours } from './callbackHours';
 import type { RequestState } from './requestState';
@@ -35,6 +36,42 @@ function workDone(state: RequestState): boolean {
   return state.status === 'resolved' || state.status === 'closed';
 }
 
+/** A resident not reached is tried again this long after the call, at the next allowed moment (the seeds give no interval). */
+export const CALLBACK_RETRY_MS = 2 * 3_600_000;
+
+/** The next try after a call at `calledAt` that did not reach the resident: inside the allowed hours. */
+export function nextCallbackTry(calledAt: Instant, hours: CallbackHours = CALLBACK_HOURS): Date {
+  return nextCallbackSlot(toEpochMs(calledAt) + CALLBACK_RETRY_MS, hours);
+}
+
+/** What staff chose on the callback card; '' where nothing is chosen yet (nothing is chosen for them). */
+export interface CallbackChoice {
+  readonly outcome: (typeof CALLBACK_OUTCOMES)[number] | '';
+  readonly attitude: string;
+  readonly ability: string;
+  readonly satisfaction: string;
+  readonly comment: string;
+}
+
+/**
+ * The callback payload the card records at `now`: not reached carries the next try (inside the
+ * allowed hours); reached carries the scores and view. Nothing is defaulted: an unchosen outcome
+ * or view stays missing, so the schema refuses it at its field ("请选择回访结果").
+ */
+export function callbackPayload(choice: CallbackChoice, now: Instant, hours: CallbackHours = CALLBACK_HOURS): Record<string, unknown> {
+  const comment = choice.comment.trim() ? { comment: choice.comment.trim() } : {};
+  if (choice.outcome === '') return { ...comment };
+  if (choice.outcome === 'unreachable') return { outcome: 'unreachable', nextTryAt: nextCallbackTry(now, hours).toISOString(), ...comment };
+  const score = (x: string) => (x.trim() === '' ? undefined : Number(x.trim()));
+  return {
+    outcome: choice.outcome,
+    attitude: score(choice.attitude),
+    ability: score(choice.ability),
+    satisfaction: choice.satisfaction === '' ? undefined : choice.satisfaction,
+    ...comment,
+  };
+}
+
 export interface DueCallback {
   readonly requestId: string;
   readonly kind: RequestKind;
@@ -42,7 +79,7 @@ export interface DueCallback {
   readonly attempts: number;
   /** Whether the resident may be phoned at `now`. */
   readonly mayCallNow: boolean;
-  /** The first allowed instant at or after `now` (now itself when allowed). */
+  /** The first allowed instant at or after `now` and after the last try's next-try time (now itself when both allow). */
   readonly offerAt: Date;
 }
 
@@ -56,13 +93,18 @@ export function dueCallbacks(
   hours: CallbackHours = CALLBACK_HOURS,
 ): DueCallback[] {
   const nowMs = toEpochMs(now);
-  const allowed = mayCallAt(nowMs, hours);
-  const offerAt = nextCallbackSlot(nowMs, hours);
   return requests
     .filter(({ state }) => CALLBACK_KINDS.includes(state.kind) && state.status !== 'withdrawn' && workDone(state))
     .map(({ state, events }) => ({ state, summary: callbackSummary(events) }))
     .filter(({ summary }) => summary.reached === null)
-    .map(({ state, summary }) => ({ requestId: state.requestId, kind: state.kind, attempts: summary.calls.length, mayCallNow: allowed, offerAt }))
+    .map(({ state, summary }) => {
+      // A resident not reached is offered again from the next try the last call recorded.
+      const last = summary.calls.at(-1);
+      const retry = last && last.payload.outcome === 'unreachable' && last.payload.nextTryAt ? Date.parse(last.payload.nextTryAt) : nowMs;
+      const from = Math.max(nowMs, retry);
+      const offerAt = nextCallbackSlot(from, hours);
+      return { requestId: state.requestId, kind: state.kind, attempts: summary.calls.length, mayCallNow: offerAt.getTime() === nowMs && mayCallAt(nowMs, hours), offerAt };
+    })
     .sort((a, b) => (a.requestId < b.requestId ? -1 : 1));
 }
 

@@ -253,10 +253,22 @@ describe('the staff console', () => {
     await page.getByRole('tab', { name: sc.tabs.register }).click();
     const kinds = ['repair', 'temperature-test', 'complaint'] as const;
     const registered: string[] = [];
+    // Stations are chosen by their display names (the list the device kept from /api/communities).
+    const places = await request(site.url, 'GET', '/api/communities');
+    const stationName = (places.json.stations as { id: string; name: string }[]).find((x) => x.id === STATION)!.name;
+    {
+      const form = page.locator('#panel-register form');
+      expect(await form.locator('#reg-station option').allTextContents()).toContain(stationName);
+      // Nothing chosen: the field asks to choose a station, not for a slug.
+      await form.getByLabel(sc.accountNumber, { exact: true }).fill(residents[0]!.accountNumber);
+      await form.getByRole('button', { name: sc.register, exact: true }).click();
+      await expect.poll(() => form.locator('#reg-station-error').textContent()).toBe('请选择供热所。');
+      expect(await form.innerText()).not.toContain('小写字母或数字');
+    }
     for (const [i, kind] of kinds.entries()) {
       const form = page.locator('#panel-register form');
       await form.getByLabel(sc.accountNumber, { exact: true }).fill(residents[i]!.accountNumber);
-      await form.getByLabel(sc.station, { exact: true }).fill(STATION);
+      await form.getByLabel(sc.station, { exact: true }).selectOption({ label: stationName });
       await form.getByLabel(sc.kind, { exact: true }).selectOption(kind);
       await form.getByLabel(sc.channel, { exact: true }).selectOption('hall');
       await form.getByLabel(zh.forms.contactName, { exact: true }).fill(`住户${i + 1}`);
@@ -272,8 +284,12 @@ describe('the staff console', () => {
         await form.getByLabel(sc.roomArea, { exact: true }).fill('12');
         await form.getByLabel(sc.preferredDate, { exact: true }).fill(new Date(chinaToday('08:00') + 8 * 3_600_000).toISOString().slice(0, 10));
       }
+      // The notice names the new request: wait for a new one, not the previous registration's.
+      const notice = form.locator('.notice[role="status"]');
+      const before = (await notice.count()) ? await notice.textContent() : null;
       await form.getByRole('button', { name: sc.register, exact: true }).click();
-      await expect.poll(() => form.locator('.notice[role="status"]').textContent()).toContain(sc.registered.slice(0, 3));
+      await expect.poll(() => notice.textContent()).toContain(sc.registered.slice(0, 3));
+      await expect.poll(() => notice.textContent()).not.toBe(before);
       await form.locator('.form-error').waitFor({ state: 'detached' });
     }
     const stored = await page.evaluate(async () => {
@@ -284,6 +300,24 @@ describe('the staff console', () => {
       const mine = stored.find((e) => e.resident === r.name);
       expect(mine, r.name).toBeTruthy();
       registered.push(mine!.requestId);
+    }
+
+    // The customer search: "为此用户登记" works with a real mouse click (pointerdown moves the
+    // console's clock; the list must not be rebuilt under the pointer) and with the keyboard.
+    {
+      const form = page.locator('#panel-register form');
+      const search = page.locator('#panel-register .customer-search');
+      await search.getByLabel(sc.findCustomer).fill(residents[0]!.accountNumber);
+      const use = search.locator(`.customer[data-account="${residents[0]!.accountNumber}"]`).getByRole('button', { name: sc.useCustomer });
+      await form.getByLabel(sc.accountNumber, { exact: true }).fill('');
+      await form.getByLabel(zh.forms.contactName, { exact: true }).fill('');
+      await use.click();
+      await expect.poll(() => form.getByLabel(sc.accountNumber, { exact: true }).inputValue()).toBe(residents[0]!.accountNumber);
+      expect(await form.getByLabel(zh.forms.contactName, { exact: true }).inputValue()).toBe('住户1');
+      await form.getByLabel(sc.accountNumber, { exact: true }).fill('');
+      await use.focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(() => form.getByLabel(sc.accountNumber, { exact: true }).inputValue()).toBe(residents[0]!.accountNumber);
     }
 
     await page.getByRole('tab', { name: sc.tabs.queue }).click();
@@ -331,8 +365,34 @@ describe('the staff console', () => {
     await page.getByRole('tab', { name: /回访/ }).click();
     const due = page.locator(`.callback-queue .request[data-request="${registered[0]}"]`);
     await due.waitFor();
+    // The card says whom to call: the resident's name, the phone masked (shown in full only with a reason).
+    expect(await due.locator('[data-fact="callback-name"]').textContent()).toBe('住户1');
+    const masked = residents[0]!.phone.slice(0, 3) + '****' + residents[0]!.phone.slice(-4);
+    expect(await due.locator('[data-fact="callback-phone"] .phone').textContent()).toBe(masked);
+    expect(await due.locator('a[href^="tel:"]').count()).toBe(0);
+    // Nothing is chosen for the caller: a save with nothing chosen is refused at the field.
+    expect(await due.locator('input[type="radio"]:checked').count()).toBe(0);
+    expect(await due.getByLabel(sc.view).inputValue()).toBe('');
+    await due.getByRole('button', { name: sc.saveCallback }).click();
+    await expect.poll(() => due.locator('fieldset[id$="-cb-outcome"] .field-error').textContent()).toBe('请选择回访结果。');
+    // Not reached at 15:00: the next try is 17:00 (two hours on, inside the allowed hours), and the card waits for it.
+    await due.getByLabel(sc.callbackOutcomes.unreachable, { exact: true }).check();
+    await due.getByRole('button', { name: sc.saveCallback }).click();
+    await expect.poll(() => due.locator('.request-meta').textContent()).toContain('17:00');
+    const tried = (await deviceEvents(page, registered[0]!)).find((e) => e.type === 'callback');
+    expect(tried?.payload).toMatchObject({ outcome: 'unreachable' });
+    // The page's clock runs on from 15:00, so the next try is 17:00 and a few milliseconds.
+    const nextTry = Date.parse((tried!.payload as { nextTryAt: string }).nextTryAt) - chinaToday('17:00');
+    expect(nextTry).toBeGreaterThanOrEqual(0);
+    expect(nextTry).toBeLessThan(60_000);
+    // 17:01: reached; a reached resident with no view chosen is refused at the view.
+    await clockTo(page, chinaToday('17:01'));
+    await due.getByLabel(sc.callbackOutcomes.satisfied, { exact: true }).check();
     await due.getByLabel(sc.attitudeScore).fill('10');
     await due.getByLabel(sc.abilityScore).fill('9');
+    await due.getByRole('button', { name: sc.saveCallback }).click();
+    await expect.poll(() => due.locator('[id$="-cb-view-error"]').textContent()).toBe('请选择满意度。');
+    await due.getByLabel(sc.view).selectOption('satisfied');
     await due.getByRole('button', { name: sc.saveCallback }).click();
     await expect.poll(() => page.locator('.callback-rate').textContent()).toContain('100.0%');
 

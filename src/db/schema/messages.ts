@@ -261,6 +261,7 @@ export const FIELD_LABELS = {
   ability: { en: 'professional ability', 'zh-CN': '专业能力' },
   satisfaction: { en: 'satisfaction', 'zh-CN': '满意度' },
   outcome: { en: 'outcome', 'zh-CN': '回访结果' },
+  nextTryAt: { en: 'next try', 'zh-CN': '下次回访时间' },
   level: { en: 'level', 'zh-CN': '升级级别' },
   visit: { en: 'visit', 'zh-CN': '上门记录' },
   view: { en: 'view', 'zh-CN': '评价' },
@@ -341,8 +342,8 @@ function readableExpected(expected: string | null): string {
   return expected.replace(/[()]/g, '').split(' | ').join(', ');
 }
 
-/** Checks of a value chosen rather than typed: left empty, the field asks to choose. */
-const CHOICE_IDS: ReadonlySet<MessageId> = new Set<MessageId>(['time.day', 'time.clock', 'time.instant', 'value.oneOf', 'value.literal', 'value.boolean', 'number.score']);
+/** Checks of a value chosen rather than typed (a station is chosen from a list): left empty, the field asks to choose. */
+const CHOICE_IDS: ReadonlySet<MessageId> = new Set<MessageId>(['id.station', 'time.day', 'time.clock', 'time.instant', 'value.oneOf', 'value.literal', 'value.boolean', 'number.score']);
 /** Checks of a typed value: left empty, the field asks to fill it in. */
 const TEXT_IDS: ReadonlySet<MessageId> = new Set<MessageId>(['value.string', 'text.blank', 'phone.format']);
 

@@ -1,3 +1,4 @@
+import { placeList } from '../placeNames';
 import { For, Show, createEffect, createMemo, createSignal, lazy, onCleanup } from 'solid-js';
 import type { BrowserDevice } from '../../db/device/browserDevice';
 import type { RequestListItem } from '../../db/device/requestList';
@@ -45,6 +46,8 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
   // Fetched now, while the console is open, not when the tab is first opened: by then the
   // device may be offline (the service worker also precaches it, once installed).
   if (tabs.includes('outages')) void Outages.preload();
+  // The stations' and communities' names the register form chooses from: asked now, while online, and kept.
+  if (tabs.includes('register')) placeList();
   const [now, setNow] = createSignal(Date.now());
   const timer = setInterval(() => setNow(Date.now()), 30_000);
   onCleanup(() => clearInterval(timer));

@@ -15,6 +15,8 @@ import { roleForStep } from '../../rules/steps';
 import ErrorSummary from '../ErrorSummary';
 import RevealPhone from './RevealPhone';
 import { lookUpCustomers, type FoundCustomer } from '../../db/device/customerAccess';
+import { communityName, placeList } from '../placeNames';
+import { maskPhone } from '../../rules/customerPrivacy';
 
 /** The kinds a hall or the hotline registers from this form. */
 export const WALK_IN_KINDS = ['repair', 'temperature-test', 'complaint', 'consultation'] as const;
@@ -32,6 +34,12 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
   const archive = createMemo(() => customerArchive(props.items()));
   const [query, setQuery] = createSignal('');
   const found = createMemo(() => findCustomers(archive(), query()));
+  // The list is keyed by account number: the archive is rebuilt whenever the console's clock
+  // moves (on every pointerdown), and a list rebuilt between mousedown and mouseup loses the click.
+  const foundAccounts = createMemo(() => found().map((c) => c.accountNumber), undefined, { equals: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]) });
+  const foundBy = createMemo(() => new Map(found().map((c) => [c.accountNumber, c])));
+  const places = createMemo(() => placeList());
+  const [community, setCommunity] = createSignal('');
   const [remote, setRemote] = createSignal<FoundCustomer[] | null>(null);
   const [remoteTried, setRemoteTried] = createSignal(false);
   const [account, setAccount] = createSignal('');
@@ -116,11 +124,13 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
         <Show when={query().trim()}>
           <Show when={found().length} fallback={<p>{s.noCustomer}</p>}>
             <ul class="customer-list">
-              <For each={found()}>
-                {(c) => (
+              <For each={foundAccounts()}>
+                {(acct) => {
+                  const c = foundBy().get(acct)!;
+                  return (
                   <li class="customer" data-account={c.accountNumber}>
                     <p>
-                      <strong>{c.accountNumber}</strong> · {c.names.join('、')} · {c.phones.join('、')}
+                      <strong>{c.accountNumber}</strong> · {c.names.join('、')} · {c.phones.map(maskPhone).join('、')}
                     </p>
                     <p class="request-meta">{c.addresses.join('；')}</p>
                     <p class="request-meta">
@@ -142,9 +152,10 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
                         )}
                       </For>
                     </ul>
-                    <button type="button" class="button secondary" onClick={() => choose(c)}>{s.useCustomer}</button>
+                    <button type="button" class="button secondary" onClick={() => choose(foundBy().get(acct) ?? c)}>{s.useCustomer}</button>
                   </li>
-                )}
+                  );
+                }}
               </For>
             </ul>
           </Show>
@@ -157,9 +168,9 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
                   <li class="customer" data-account={c.accountNumber}>
                     <p>
                       {/* Masked: the full number only on purpose, with the reason recorded. */}
-                      <strong>{c.accountNumber}</strong> · <RevealPhone t={props.t} accountNumber={c.accountNumber} masked={c.phoneMasked} onRevealed={setPhone} /> · {c.community}
+                      <strong>{c.accountNumber}</strong> · <RevealPhone t={props.t} accountNumber={c.accountNumber} masked={c.phoneMasked} onRevealed={setPhone} /> · {communityName(c.community, '—')}
                     </p>
-                    <button type="button" class="button secondary" onClick={() => { setAccount(c.accountNumber); setStation((old) => old || c.station); }}>
+                    <button type="button" class="button secondary" onClick={() => { setAccount(c.accountNumber); setStation((old) => old || c.station); if (!props.device.session.station) setCommunity(c.community); }}>
                       {s.useCustomer}
                     </button>
                   </li>
@@ -175,7 +186,53 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
         <ErrorSummary intro={props.t.forms.fixErrors} issues={issues()} />
         <TextField id="reg-account" label={s.accountNumber} hint={s.accountHint} inputMode="numeric" value={account()} onInput={setAccount} error={accountError()} />
         <Show when={!props.device.session.station}>
-          <TextField id="reg-station" label={s.station} value={station()} onInput={setStation} error={issueOf('station')} />
+          {/* Chosen from the stations' and communities' display names, never a typed id. */}
+          <div class="field">
+            <label for="reg-station">{s.station}</label>
+            <select
+              id="reg-station"
+              value={station()}
+              onChange={(e) => {
+                setStation(e.currentTarget.value);
+                setCommunity('');
+              }}
+              aria-invalid={issueOf('station') ? 'true' : undefined}
+              aria-describedby={issueOf('station') ? 'reg-station-error' : undefined}
+            >
+              <option value="">{s.chooseOne}</option>
+              <For each={places()}>{(p) => <option value={p.id}>{p.name}</option>}</For>
+              <Show when={station() && !places().some((p) => p.id === station())}>
+                <option value={station()}>{station()}</option>
+              </Show>
+            </select>
+            <Show when={issueOf('station')}>
+              <p class="field-error" id="reg-station-error">{issueOf('station')}</p>
+            </Show>
+          </div>
+          <div class="field">
+            <label for="reg-community">{s.community}</label>
+            <p class="hint" id="reg-community-hint">{s.communityHint}</p>
+            <select
+              id="reg-community"
+              aria-describedby="reg-community-hint"
+              value={community()}
+              onChange={(e) => {
+                const id = e.currentTarget.value;
+                setCommunity(id);
+                const owner = places().find((p) => p.communities.some((c) => c.id === id));
+                if (owner) setStation(owner.id);
+              }}
+            >
+              <option value="">{s.chooseOne}</option>
+              <For each={station() ? [places().find((p) => p.id === station())].filter((p) => p !== undefined) : places()}>
+                {(p) => (
+                  <optgroup label={p.name}>
+                    <For each={p.communities}>{(c) => <option value={c.id}>{c.name}</option>}</For>
+                  </optgroup>
+                )}
+              </For>
+            </select>
+          </div>
         </Show>
         <div class="field">
           <label for="reg-kind">{s.kind}</label>

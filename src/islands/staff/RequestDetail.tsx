@@ -8,6 +8,8 @@ import { VIEWS } from '../../db/schema/events/fields';
 import { MAX_TEXT } from '../../db/schema/events/limits';
 import { fill, pick, type AppStrings, type Lang } from '../../i18n';
 import { mayCallAt, nextCallbackSlot } from '../../rules/callbackHours';
+import { callbackPayload } from '../../rules/callbacks';
+import { maskPhone } from '../../rules/customerPrivacy';
 import { complaintProgress, type ComplaintStep } from '../../rules/complaintPath';
 import { dispatchForm } from '../../rules/dispatchForm';
 import { measurementPoints } from '../../rules/measurementMethod';
@@ -22,6 +24,7 @@ import type { CustomerRecord } from '../../rules/customerArchive';
 import TextField from '../TextField';
 import DispatchSheet from './DispatchSheet';
 import SignaturePad from './SignaturePad';
+import RevealPhone from './RevealPhone';
 import { StepForm, createStep } from './step';
 import { chinaInputToIso, isoToChinaInput, rolesOf, type RequestKeys } from './write';
 
@@ -507,41 +510,65 @@ function ReplyStep(props: StepProps) {
 export function CallbackStep(props: StepProps) {
   const s = props.t.staffConsole;
   const st = createStep({ device: props.device, lang: props.lang, t: props.t, request: props.keys });
-  const [outcome, setOutcome] = createSignal<(typeof CALLBACK_OUTCOMES)[number]>('satisfied');
+  // Nothing is chosen for staff: a hurried save must not record a view nobody gave.
+  const [outcome, setOutcome] = createSignal<(typeof CALLBACK_OUTCOMES)[number] | ''>('');
   const [attitude, setAttitude] = createSignal('');
   const [ability, setAbility] = createSignal('');
-  const [view, setView] = createSignal<(typeof VIEWS)[number]>('satisfied');
+  const [view, setView] = createSignal<(typeof VIEWS)[number] | ''>('');
   const [comment, setComment] = createSignal('');
   const allowed = () => mayCallAt(props.now());
+  const contact = () => (props.item.events.find((e): e is EventOf<'submitted'> => e.type === 'submitted')?.payload as { contact?: { name: string; phone: string } } | undefined)?.contact;
+  const account = () => props.item.state!.resident.replace(/^r-/, '');
   const submit = () => {
     if (!allowed()) return;
-    const extra = comment().trim() ? { comment: comment().trim() } : {};
-    st.run(
-      'callback',
-      outcome() === 'unreachable'
-        ? { outcome: 'unreachable', ...extra }
-        : { outcome: outcome(), attitude: Number(attitude()), ability: Number(ability()), satisfaction: view(), ...extra },
-    );
+    st.run('callback', callbackPayload({ outcome: outcome(), attitude: attitude(), ability: ability(), satisfaction: view(), comment: comment() }, props.now()));
   };
+  const outcomeError = () => st.issueOf('payload.outcome');
+  const viewError = () => st.issueOf('payload.satisfaction');
   return (
     <StepForm id={`${props.base}-callback`} title={s.callbackTitle} submit={s.saveCallback} step={st} t={props.t} onSubmit={submit}>
+      <dl class="facts callback-who">
+        <dt>{s.callbackWho}</dt>
+        <dd data-fact="callback-name">{contact()?.name ?? account()}</dd>
+        <dt>{s.callbackPhone}</dt>
+        <dd data-fact="callback-phone">
+          <RevealPhone t={props.t} accountNumber={account()} masked={maskPhone(contact()?.phone ?? '')} purpose="callback" dial onRevealed={() => undefined} />
+        </dd>
+      </dl>
       <Show when={!allowed()}>
         <p class="notice" role="status">{fill(s.callbackNotNow, { time: formatMoment(props.lang, nextCallbackSlot(props.now()).getTime()) })}</p>
       </Show>
-      <div class="field">
-        <label for={`${props.base}-cb-outcome`}>{s.outcome}</label>
-        <select id={`${props.base}-cb-outcome`} value={outcome()} onChange={(e) => setOutcome(e.currentTarget.value as (typeof CALLBACK_OUTCOMES)[number])}>
-          <For each={CALLBACK_OUTCOMES}>{(o) => <option value={o}>{s.callbackOutcomes[o]}</option>}</For>
-        </select>
-      </div>
+      <fieldset class="field" id={`${props.base}-cb-outcome`} aria-describedby={outcomeError() ? `${props.base}-cb-outcome-error` : undefined}>
+        <legend>{s.outcome}</legend>
+        <Show when={outcomeError()}>
+          <p class="field-error" id={`${props.base}-cb-outcome-error`}>{outcomeError()}</p>
+        </Show>
+        <For each={CALLBACK_OUTCOMES}>
+          {(o) => (
+            <label class="choice">
+              <input type="radio" name={`${props.base}-cb-outcome`} value={o} checked={outcome() === o} onChange={() => setOutcome(o)} /> {s.callbackOutcomes[o]}
+            </label>
+          )}
+        </For>
+      </fieldset>
       <Show when={outcome() !== 'unreachable'}>
         <TextField id={`${props.base}-cb-attitude`} label={s.attitudeScore} inputMode="numeric" value={attitude()} onInput={setAttitude} error={st.issueOf('payload.attitude')} />
         <TextField id={`${props.base}-cb-ability`} label={s.abilityScore} inputMode="numeric" value={ability()} onInput={setAbility} error={st.issueOf('payload.ability')} />
         <div class="field">
           <label for={`${props.base}-cb-view`}>{s.view}</label>
-          <select id={`${props.base}-cb-view`} value={view()} onChange={(e) => setView(e.currentTarget.value as (typeof VIEWS)[number])}>
+          <select
+            id={`${props.base}-cb-view`}
+            value={view()}
+            onChange={(e) => setView(e.currentTarget.value as (typeof VIEWS)[number] | '')}
+            aria-invalid={viewError() ? 'true' : undefined}
+            aria-describedby={viewError() ? `${props.base}-cb-view-error` : undefined}
+          >
+            <option value="">{s.chooseOne}</option>
             <For each={VIEWS}>{(o) => <option value={o}>{s.views[o]}</option>}</For>
           </select>
+          <Show when={viewError()}>
+            <p class="field-error" id={`${props.base}-cb-view-error`}>{viewError()}</p>
+          </Show>
         </div>
       </Show>
       <TextField id={`${props.base}-cb-comment`} label={s.comment} value={comment()} onInput={setComment} />
@@ -588,7 +615,10 @@ function eventWords(lang: Lang, t: AppStrings, e: EventRecord): string | null {
   if ((e.type === 'late-notice' || e.type === 'nobody-home') && typeof p.newVisitAt === 'string') {
     return [typeof p.reason === 'string' ? p.reason : '', formatMoment(lang, p.newVisitAt)].filter(Boolean).join(' · ');
   }
-  if (e.type === 'callback') return t.staffConsole.callbackOutcomes[p.outcome as (typeof CALLBACK_OUTCOMES)[number]] ?? null;
+  if (e.type === 'callback') {
+    const said = t.staffConsole.callbackOutcomes[p.outcome as (typeof CALLBACK_OUTCOMES)[number]] ?? null;
+    return typeof p.nextTryAt === 'string' ? `${said} · ${fill(t.staffConsole.nextTry, { time: formatMoment(lang, p.nextTryAt) })}` : said;
+  }
   const words = ['text', 'finding', 'summary', 'reason', 'explanation', 'cause', 'remedy', 'lessons', 'note', 'department', 'owner', 'toStation']
     .map((k) => p[k])
     .filter((x): x is string => typeof x === 'string' && x.length > 0);

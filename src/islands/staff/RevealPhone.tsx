@@ -7,10 +7,19 @@ import type { AppStrings } from '../../i18n';
  * A customer's phone, masked; shown in full only after the member of staff says why (the
  * server records who, when and why in the access log).
  */
-export default function RevealPhone(props: { t: AppStrings; accountNumber: string; masked: string; onRevealed: (phone: string) => void }) {
+export default function RevealPhone(props: {
+  t: AppStrings;
+  accountNumber: string;
+  masked: string;
+  onRevealed: (phone: string) => void;
+  /** Once shown, the phone is a `tel:` link (for staff who call the resident back). */
+  dial?: boolean;
+  /** Why this phone is shown, chosen for the user where the screen says it (a callback). */
+  purpose?: RevealPurpose;
+}) {
   const c = props.t.customerAccess;
   const [open, setOpen] = createSignal(false);
-  const [purpose, setPurpose] = createSignal<RevealPurpose | ''>('');
+  const [purpose, setPurpose] = createSignal<RevealPurpose | ''>(props.purpose ?? '');
   const [note, setNote] = createSignal('');
   const [phone, setPhone] = createSignal<string | null>(null);
   const [error, setError] = createSignal('');
@@ -26,7 +35,9 @@ export default function RevealPhone(props: { t: AppStrings; accountNumber: strin
   };
   return (
     <span class="reveal-phone">
-      <span class="phone" data-masked={phone() ? 'no' : 'yes'}>{phone() ?? props.masked}</span>
+      <Show when={phone() && props.dial} fallback={<span class="phone" data-masked={phone() ? 'no' : 'yes'}>{phone() ?? props.masked}</span>}>
+        <a class="phone" data-masked="no" href={`tel:${phone()}`}>{phone()}</a>
+      </Show>
       <Show when={!phone() && !open()}>
         {' '}
         <button type="button" class="button secondary" onClick={() => setOpen(true)}>{c.showFull}</button>

@@ -19,6 +19,7 @@ export interface StoredEvent {
   at: string;
   requestId: string;
   author: { name: string; role: string; device: string };
+  payload: unknown;
 }
 
 type DeviceWindow = { hearthline?: { device?: () => Promise<unknown> } };
@@ -58,7 +59,7 @@ export async function deviceEvents(page: Page, requestId: string): Promise<Store
     const docs = await device.db.events.find({ selector: { requestId } }).exec();
     return docs.map((d) => {
       const e = d.toJSON() as unknown as StoredEvent;
-      return { id: e.id, type: e.type, at: e.at, requestId: e.requestId, author: e.author };
+      return { id: e.id, type: e.type, at: e.at, requestId: e.requestId, author: e.author, payload: e.payload };
     });
   }, requestId);
 }

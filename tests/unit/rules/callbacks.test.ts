@@ -1,4 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import * as v from 'valibot';
+import { Callback } from '../../../src/db/schema/events/payloads';
+import { describeEventIssues } from '../../../src/db/schema/messages';
+import { callbackPayload, nextCallbackTry } from '../../../src/rules/callbacks';
+import { mayCallAt } from '../../../src/rules/callbackHours';
 import { callbackScores, dueCallbacks, repairCallbackRate, requestState, REPAIR_CALLBACK_TARGET } from '../../../src/rules/index';
 import { aRequestHistory, resetIds, T0 } from '../builders/events';
 import { cst, hours } from './builders';
@@ -63,3 +68,43 @@ describe('callbackScores', () => {
   });
 });
 
+
+describe('the callback card (issue 16)', () => {
+  const blank = { outcome: '', attitude: '', ability: '', satisfaction: '', comment: '' } as const;
+
+  it('chooses nothing for staff: an unchosen outcome is refused at its field, in both languages', () => {
+    const payload = callbackPayload(blank, cst('2025-12-01 09:00'));
+    expect(payload).toEqual({});
+    const zh = describeEventIssues(v.safeParse(Callback, payload).issues ?? [], 'zh-CN');
+    const en = describeEventIssues(v.safeParse(Callback, payload).issues ?? [], 'en');
+    expect(zh.map((i) => [i.path, i.message])).toEqual([['outcome', '请选择回访结果。']]);
+    expect(en.map((i) => [i.path, i.message])).toEqual([['outcome', 'Choose the outcome.']]);
+  });
+
+  it('a reached resident with no view chosen is refused at the view, not recorded as satisfied', () => {
+    const payload = callbackPayload({ ...blank, outcome: 'satisfied', attitude: '9', ability: '8' }, cst('2025-12-01 09:00'));
+    const issues = describeEventIssues(v.safeParse(Callback, payload).issues ?? [], 'zh-CN');
+    expect(issues.map((i) => [i.path, i.message])).toEqual([['satisfaction', '请选择满意度。']]);
+  });
+
+  it('not reached records the next try inside the allowed hours (002 ch.4 §7)', () => {
+    // 10:30 + 2 h = 12:30, the midday rest: the next try is 14:00.
+    const noon = callbackPayload({ ...blank, outcome: 'unreachable' }, cst('2025-12-01 10:30'));
+    expect(noon).toEqual({ outcome: 'unreachable', nextTryAt: cst('2025-12-01 14:00').toISOString() });
+    expect(v.safeParse(Callback, noon).success).toBe(true);
+    // 21:00 + 2 h is after 22:00: the next morning at 07:00.
+    expect(nextCallbackTry(cst('2025-12-01 21:00'))).toEqual(cst('2025-12-02 07:00'));
+    // 15:00 + 2 h = 17:00, allowed as it is.
+    expect(nextCallbackTry(cst('2025-12-01 15:00'))).toEqual(cst('2025-12-01 17:00'));
+    expect(mayCallAt(nextCallbackTry(cst('2025-12-01 10:30')))).toBe(true);
+  });
+
+  it('a resident not reached is offered again from the next try, not at once', () => {
+    const tried = request([...DONE, ['callback', { payload: { outcome: 'unreachable', attitude: undefined, ability: undefined, satisfaction: undefined, nextTryAt: cst('2025-12-01 14:00').toISOString() } }]]);
+    const [early] = dueCallbacks([tried], cst('2025-12-01 10:40'));
+    expect(early!.mayCallNow).toBe(false);
+    expect(early!.offerAt).toEqual(cst('2025-12-01 14:00'));
+    const [later] = dueCallbacks([tried], cst('2025-12-01 15:00'));
+    expect(later!.mayCallNow).toBe(true);
+  });
+});

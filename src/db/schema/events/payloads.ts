@@ -169,7 +169,8 @@ export const Callback = v.variant(
       satisfaction: View,
       comment: v.optional(text()),
     }),
-    obj({ outcome: literal('unreachable', msg('value.oneOf')), comment: v.optional(text()) }),
+    // Not reached: when the next try is due (src/rules/callbacks.ts puts it inside the allowed hours).
+    obj({ outcome: literal('unreachable', msg('value.oneOf')), nextTryAt: v.optional(IsoInstant), comment: v.optional(text()) }),
   ],
   variantMessage,
 );
