@@ -12,8 +12,8 @@
  *   `rawBody`); `limit` (1000 rows with documents, 10,000 without), `skip`, `keys`, `doc_ids` and
  *   `_bulk_get`'s `docs` have maximums; an
  *   absent `limit` is the maximum (the client pages on, as every CouchDB client does with
- *   `total_rows` / `last_seq`), `_find`'s is CouchDB's 25; selectors (`_find`, `_changes`
- *   with `filter=_selector`) use only the operators below, within a size and depth.
+ *   `total_rows` / `last_seq`), `_find`'s is CouchDB's 25; `_find` selectors use only the
+ *   operators below, within a size and depth; `_changes` takes no filter but `_doc_ids`.
  * - `checkBulkCount` for `_bulk_docs` (at most 1000 documents: a device sends 250) and
  *   `forEachInSlices` to run the write check of a batch in slices of a few milliseconds, so
  *   other requests (and /healthz) are answered in between.
@@ -74,6 +74,19 @@ const badRequest = (rule, reason) => new CouchError(400, 'bad_request', reason, 
  * @param {unknown} selector
  * @param {RequestLimits} [limits]
  */
+/**
+ * A `_changes` filter a non-admin may send: none, or `_doc_ids`. PouchDB Server knows no
+ * `_selector` filter (it looks for a design document of that name) and throws an uncaught error
+ * on it and on any design filter it cannot find, which ended the whole embedded server; `_view`
+ * and design filters run code from design documents the app never asks for. The app's devices
+ * send no filter.
+ * @param {unknown} filter
+ */
+export function checkChangesFilter(filter) {
+  if (filter === undefined || filter === null || filter === '_doc_ids') return;
+  throw badRequest('changes-filter', `The _changes filter ${JSON.stringify(String(filter)).slice(0, 60)} is not served: use none or _doc_ids.`);
+}
+
 export function checkSelector(selector, limits = REQUEST_LIMITS) {
   let nodes = 0;
   /** @param {unknown} value @param {number} depth */
@@ -214,7 +227,7 @@ export async function limitRead(req, rest, limits = REQUEST_LIMITS) {
     checkList('keys', query.get('keys') ?? body.keys, limits.maxKeys);
     checkList('doc_ids', query.get('doc_ids') ?? body.doc_ids, limits.maxKeys);
     const hasKeys = query.has('keys') || body.keys !== undefined;
-    if (endpoint === '_changes' && (query.get('filter') ?? body.filter) === '_selector') checkSelector(body.selector, limits);
+    if (endpoint === '_changes') checkChangesFilter(query.get('filter') ?? body.filter);
     // No limit: the server's maximum, and the client reads on from the last row as it would
     // from any page (continuous feeds stream one change at a time and may run on).
     if (limit === undefined && !hasKeys && !streaming) query.set('limit', String(limits.maxRows));
