@@ -70,11 +70,6 @@ const SELECTOR_OPERATORS = new Set([
 const badRequest = (rule, reason) => new CouchError(400, 'bad_request', reason, { rule });
 
 /**
- * Refuses a selector that is not plain data over the allowed operators, within the limits.
- * @param {unknown} selector
- * @param {RequestLimits} [limits]
- */
-/**
  * A `_changes` filter a non-admin may send: none, or `_doc_ids`. PouchDB Server knows no
  * `_selector` filter (it looks for a design document of that name) and throws an uncaught error
  * on it and on any design filter it cannot find, which ended the whole embedded server; `_view`
@@ -87,6 +82,11 @@ export function checkChangesFilter(filter) {
   throw badRequest('changes-filter', `The _changes filter ${JSON.stringify(String(filter)).slice(0, 60)} is not served: use none or _doc_ids.`);
 }
 
+/**
+ * Refuses a selector that is not plain data over the allowed operators, within the limits.
+ * @param {unknown} selector
+ * @param {RequestLimits} [limits]
+ */
 export function checkSelector(selector, limits = REQUEST_LIMITS) {
   let nodes = 0;
   /** @param {unknown} value @param {number} depth */
