@@ -66,11 +66,14 @@ describe('sign-in limits that cannot be turned against staff', () => {
     await site.kill();
     site = await startSite({ dataDir, env });
     expect((await signInFrom('192.0.2.201', dispatcher.name, dispatcher.password)).status).toBe(401);
-    // the attacker's count for the dispatcher is kept: one more wrong password, and the wait has grown
+    // the attacker's count for the dispatcher is kept: one more wrong password, and even the right
+    // one must wait (a count lost in the restart would make that wrong password a free one, and the
+    // right password would be let in). The wait is 2 s now; the Retry-After seen can be 1 when the
+    // sign-in was held (sessions.waitPastEnd) or the machine is slow, so only "a wait" is asserted.
     expect((await signInFrom('203.0.113.7', dispatcher.name, 'guess-again')).status).toBe(401);
     const waiting = await signInFrom('203.0.113.7', dispatcher.name, dispatcher.password);
     expect(waiting.status).toBe(401);
-    expect(Number(waiting.headers.get('retry-after'))).toBeGreaterThanOrEqual(2);
+    expect(Number(waiting.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await signInFrom('198.51.100.22', dispatcher.name, dispatcher.password)).status).toBe(200);
     expect(statSync(path.join(dataDir, 'signin-limits.json')).mode & 0o077).toBe(0);
   });
