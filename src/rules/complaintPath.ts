@@ -55,7 +55,3 @@ export function complaintProgress(events: readonly EventRecord[]): ComplaintProg
   return { path, done, next, holds, approvedBy: approval ? approval.author.name : null };
 }
 
-/** The steps of the path `role` may record now: the next one, when the role may write it. */
-export function complaintStepsFor(progress: ComplaintProgress, role: Role): ComplaintStep[] {
-  return progress.next !== null && mayEmit(role, progress.next) ? [progress.next] : [];
-}

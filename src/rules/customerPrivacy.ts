@@ -61,7 +61,8 @@ export function inLookupScope(scope: LookupScope, station: string): boolean {
  */
 export function mayConfirmInPerson(user: HearthlineUser): boolean {
   if (user.isAdmin) return false;
-  return user.roles.some((r) => r === 'hotline' || r === 'manager' || ((r === 'dispatcher' || r === 'station-head') && user.station !== undefined));
+  // Station roles confirm their own station's accounts only, so they need one.
+  return user.roles.some((r) => ACCOUNT_DESK_ROLES.includes(r) && (!STATION_ROLES_WITH_LOOKUP.includes(r) || user.station !== undefined));
 }
 
 /** Managers read the access log. */

@@ -81,10 +81,3 @@ export function rolesMayEmit(type: EventType, table: Readonly<Record<Role, reado
   return ROLES.filter((role) => table[role].includes(type));
 }
 
-/**
- * Whether `role` may accept a request in `status` now: acceptance takes a new request (first
- * contact), so only one that is still `submitted`, and only by a role that may accept.
- */
-export function mayAccept(status: RequestStatus, role: Role): boolean {
-  return status === 'submitted' && mayEmit(role, 'accepted');
-}

@@ -15,9 +15,6 @@ export const consoleUser = (device: BrowserDevice) => ({
   isAdmin: false,
 });
 
-/** Whether the console shows the accounts desk to this user. */
-export const showsAccountDesk = (device: BrowserDevice) => mayConfirmInPerson(consoleUser(device)) || mayReadAccessLog(consoleUser(device));
-
 /**
  * The accounts desk of the staff console: a hall clerk confirms a resident in person (bill or
  * contract and ID card seen) so they can sign up with the phone they give; managers read the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES, ROLES, type EventType } from '../../../src/db/schema/index';
-import { PERMISSIONS, mayAccept, mayEmit, rolesMayEmit } from '../../../src/rules/index';
+import { PERMISSIONS, mayEmit, rolesMayEmit } from '../../../src/rules/index';
 
 const sorted = (types: readonly EventType[]) => [...types].sort();
 
@@ -60,14 +60,5 @@ describe('PERMISSIONS', () => {
   it('takes another table', () => {
     const table = { ...PERMISSIONS, technician: [...PERMISSIONS.technician, 'remedy-approved' as const] };
     expect(mayEmit('technician', 'remedy-approved', table)).toBe(true);
-  });
-
-  it('lets a role that may accept take a request only while it is new', () => {
-    expect(mayAccept('submitted', 'dispatcher')).toBe(true);
-    expect(mayAccept('submitted', 'hotline')).toBe(true);
-    expect(mayAccept('accepted', 'dispatcher')).toBe(false); // somebody already took it
-    expect(mayAccept('reopened', 'dispatcher')).toBe(false);
-    expect(mayAccept('submitted', 'technician')).toBe(false);
-    expect(mayAccept('submitted', 'resident')).toBe(false);
   });
 });
