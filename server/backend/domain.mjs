@@ -13,5 +13,6 @@ export { validateDocumentWrite as validateWrite } from '../../src/db/validateRec
 /**
  * @typedef {import('../../src/db/validateWrite.ts').WriteInput} WriteInput
  * @typedef {import('../../src/db/validateWrite.ts').WriteVerdict} WriteVerdict
- * @typedef {(input: WriteInput) => { ok: true, event?: unknown } | { ok: false, status: number, rule: string, reason: string }} ValidateWrite
+ * @typedef {import('../../src/db/validateRecordWrite.ts').DocumentWriteInput} DocumentWriteInput
+ * @typedef {(input: DocumentWriteInput) => { ok: true, event?: unknown } | { ok: false, status: number, rule: string, reason: string }} ValidateWrite
  */

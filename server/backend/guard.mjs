@@ -331,7 +331,15 @@ export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 *
         let verdict;
         try {
           const context = owned?.contextOf(doc);
-          verdict = validateWrite({ database, doc, user: { name: user.name, roles: [...user.roles] }, existing: existing.has(id), ...(context ? { context } : {}) });
+          const approvedRevision = owned?.approvedRevisionOf(doc);
+          verdict = validateWrite({
+            database,
+            doc,
+            user: { name: user.name, roles: [...user.roles] },
+            existing: existing.has(id),
+            ...(context ? { context } : {}),
+            ...(approvedRevision !== undefined ? { approvedRevision } : {}),
+          });
           if (verdict?.ok === true && owned) toStore[i] = owned.accept(doc, verdict.event);
         } catch (err) {
           log(`[hearthline] validateWrite threw on ${dbName}/${id}: ${/** @type {Error} */ (err)?.stack ?? err}`);

@@ -20,6 +20,8 @@ import { createRequestRegistry } from './requestRegistry.mjs';
 /** @typedef {import('./store.mjs').Store} Store */
 
 /** @param {unknown} d */
+const isApprovalDoc = (d) => typeof d === 'object' && d !== null && /** @type {any} */ (d).docType === 'record' && /** @type {any} */ (d).type === 'commitments-approval';
+/** @param {unknown} d */
 const isEventDoc = (d) => typeof d === 'object' && d !== null && /** @type {any} */ (d).docType === 'event';
 
 /**
@@ -88,6 +90,17 @@ export function createOwnership({ store, limits = SUBMISSION_LIMITS, now = () =>
       database.owner === user.name &&
       events.some((d) => /** @type {any} */ (d).type === 'submitted');
     let usage = residentSubmits ? await usageOf(dbName, /** @type {string} */ (user.name), t) : undefined;
+    // An approval's revision as the database holds it: who saved it decides four eyes
+    // (src/db/validateRecordWrite.ts), whatever the approving device believed.
+    /** @type {Map<string, { author: string } | null>} */
+    const revisions = new Map();
+    for (const d of docs.filter(isApprovalDoc)) {
+      const id = /** @type {any} */ (d).payload?.revision;
+      if (typeof id !== 'string' || revisions.has(id)) continue;
+      const held = database.kind === 'operations' ? await store.get(dbName, id) : null;
+      const author = /** @type {any} */ (held)?.docType === 'record' && /** @type {any} */ (held).type === 'commitments-draft' ? /** @type {any} */ (held).author?.name : undefined;
+      revisions.set(id, typeof author === 'string' ? { author } : null);
+    }
 
     /**
      * The request `requestId` as this database holds it, with what this write added.
@@ -115,6 +128,16 @@ export function createOwnership({ store, limits = SUBMISSION_LIMITS, now = () =>
           ...(typeof rid === 'string' ? { request: factsOf(rid) } : {}),
           ...(usage ? { quota: { usage, limits } } : {}),
         };
+      },
+      /**
+       * For an approval: the revision it names as the database holds it, or null when it holds none.
+       * @param {unknown} doc
+       * @returns {{ author: string } | null | undefined}
+       */
+      approvedRevisionOf(doc) {
+        if (!isApprovalDoc(doc)) return undefined;
+        const id = /** @type {any} */ (doc).payload?.revision;
+        return typeof id === 'string' ? (revisions.get(id) ?? null) : undefined;
       },
       /**
        * An accepted event: later documents of the write see it; it gets the receipt time.

@@ -12,15 +12,6 @@ import { Utility } from '../../src/db/schema/siteContent.ts';
 import { validateDocumentWrite } from '../../src/db/validateRecordWrite.ts';
 
 /**
- * The approving role named in <contentDir>/utility.yaml (read once, at start: a change is
- * published with a rebuild and a restart, like the rest of utility.yaml).
- * @param {string} contentDir
- */
-export function approverRoleOf(contentDir) {
-  return utilityOf(contentDir).approverRole;
-}
-
-/**
  * The committee's rules of approval in <contentDir>/utility.yaml (`fourEyes`, default on), for
  * the fold the publisher and `npm run publish` apply (src/rules/committee/draftState.ts).
  * @param {string} contentDir
@@ -43,6 +34,6 @@ function utilityOf(contentDir) {
  * @returns {import('../backend/domain.mjs').ValidateWrite}
  */
 export function validateWriteWithApprover(contentDir) {
-  const approverRole = approverRoleOf(contentDir);
-  return (input) => validateDocumentWrite({ ...input, approverRole });
+  const { approverRole, fourEyes } = utilityOf(contentDir);
+  return (input) => validateDocumentWrite({ ...input, approverRole, fourEyes });
 }

@@ -5,6 +5,7 @@ import { userFromCouch } from './schema/roles';
 import { OPERATIONS_WRITERS, validateWrite, type WriteInput, type WriteVerdict } from './validateWrite';
 import { DEFAULT_APPROVER_ROLE, committeeWriters, isCommitteeRecordType, type ApproverRole } from './schema/records/commitmentsRecords';
 import { approvalProblems } from '../rules/committee/approvable';
+import { approvalBlock, FOUR_EYES_REASON } from '../rules/committee/draftState';
 
 /**
  * The write check of the server's /db for every document: events go to validateWrite
@@ -20,7 +21,7 @@ import { approvalProblems } from '../rules/committee/approvable';
  * the server (admin) writes a publication's outcome. The committee writes no other record.
  */
 /** The rules of the committee's records, besides validateWrite's (WRITE_RULES). */
-export const COMMITTEE_WRITE_RULES = ['committee-role', 'approvable'] as const;
+export const COMMITTEE_WRITE_RULES = ['committee-role', 'approvable', 'approved-revision', 'four-eyes'] as const;
 export type CommitteeWriteRule = (typeof COMMITTEE_WRITE_RULES)[number];
 
 export type DocumentVerdict =
@@ -31,6 +32,14 @@ export type DocumentVerdict =
 export interface DocumentWriteInput extends WriteInput {
   /** Who approves the commitments (content/utility.yaml `approverRole`); default manager. */
   readonly approverRole?: ApproverRole;
+  /** Four eyes (content/utility.yaml `fourEyes`, default on): nobody approves a revision they saved. */
+  readonly fourEyes?: boolean;
+  /**
+   * For an approval: the revision it names as the database holds it (who saved it), or null
+   * when the database holds no such revision. Absent where nobody looked it up (the device's own
+   * check, which folds the same rule in src/rules/committee/draftState.ts).
+   */
+  readonly approvedRevision?: { readonly author: string } | null;
 }
 
 /** The approval's problems as one sentence for a refusal (the device shows them at their fields). */
@@ -85,7 +94,16 @@ export function validateDocumentWrite(input: DocumentWriteInput): DocumentVerdic
       return refuseCommittee('committee-role', `${record.type} records are written by ${who}; not by ${record.author.role}`);
     }
     const notApprovable = approvalRefusal(record);
-    return notApprovable === null ? { ok: true, record } : refuseCommittee('approvable', notApprovable);
+    if (notApprovable !== null) return refuseCommittee('approvable', notApprovable);
+    if (record.type === 'commitments-approval' && input.approvedRevision !== undefined) {
+      if (input.approvedRevision === null) {
+        return refuseCommittee('approved-revision', `the approved revision ${record.payload.revision} is not in the operations database`);
+      }
+      if (approvalBlock({ author: { ...record.author, name: input.approvedRevision.author } }, record.author, { fourEyes: input.fourEyes ?? true }) === 'own-edit') {
+        return refuseCommittee('four-eyes', FOUR_EYES_REASON);
+      }
+    }
+    return { ok: true, record };
   }
   if (!user.roles.includes(record.author.role) || !OPERATIONS_WRITERS.includes(record.author.role)) {
     return refuse('operations-database', `operations records are written by ${OPERATIONS_WRITERS.join(', ')}`);

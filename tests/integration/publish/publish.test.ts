@@ -103,6 +103,28 @@ describe('publishing the approved commitments from the running server', () => {
     expect((await put(byCommittee, committee.cookie)).json.reason).toContain('written by manager');
   });
 
+  it('four eyes at write time: the account that saved a revision cannot approve it, nor approve a revision the database does not hold', async () => {
+    // managers may draft too; the same manager then approves their own revision (a device that
+    // skipped the fold's check, or a hand-made request)
+    const own = recordDoc('commitments-draft', manager, 'manager', { year: 2026, startedFrom: 2025, commitments: set2026({}) });
+    expect((await put(own, manager.cookie)).status).toBe(201);
+    const selfApproval = recordDoc('commitments-approval', manager, 'manager', { year: 2026, revision: own._id, commitments: set2026({}) });
+    const res = await put(selfApproval, manager.cookie);
+    expect(res.status, res.text).toBe(403);
+    expect(res.json.rule).toBe('four-eyes');
+    expect(res.json.reason).toContain('someone else must approve it');
+    // a revision nobody saved cannot be approved either
+    const ghost = recordDoc('commitments-approval', manager, 'manager', { year: 2026, revision: newId(), commitments: set2026({}) });
+    const ghostRes = await put(ghost, manager.cookie);
+    expect(ghostRes.status, ghostRes.text).toBe(403);
+    expect(ghostRes.json.rule).toBe('approved-revision');
+    // another account's revision is approved as before
+    const theirs = recordDoc('commitments-draft', committee, 'committee', { year: 2026, startedFrom: 2025, commitments: set2026({}) });
+    expect((await put(theirs, committee.cookie)).status).toBe(201);
+    const fair = recordDoc('commitments-approval', manager, 'manager', { year: 2026, revision: theirs._id, commitments: set2026({}) });
+    expect((await put(fair, manager.cookie)).status).toBe(201);
+  });
+
   it('an approved set is built in the background, swapped in and served with its new targets, its stamp and the results', async () => {
     const before = await request(site.url, 'GET', '/commitments/2026/');
     expect(before.status).toBe(404);
