@@ -34,6 +34,6 @@ function utilityOf(contentDir) {
  * @returns {import('../backend/domain.mjs').ValidateWrite}
  */
 export function validateWriteWithApprover(contentDir) {
-  const { approverRole, fourEyes } = utilityOf(contentDir);
-  return (input) => validateDocumentWrite({ ...input, approverRole, fourEyes });
+  const { approverRole, fourEyes, languages } = utilityOf(contentDir);
+  return (input) => validateDocumentWrite({ ...input, approverRole, fourEyes, languages });
 }

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { OperationsRecord, OperationsRecordDoc } from './schema/records/record';
 import { describeCommitteeProblems, describeEventIssues } from './schema/messages';
 import { userFromCouch } from './schema/roles';
+import type { PublishedLanguage } from './schema/common';
 import { OPERATIONS_WRITERS, validateWrite, type WriteInput, type WriteVerdict } from './validateWrite';
 import { DEFAULT_APPROVER_ROLE, committeeWriters, isCommitteeRecordType, type ApproverRole } from './schema/records/commitmentsRecords';
 import { approvalProblems } from '../rules/committee/approvable';
@@ -34,6 +35,8 @@ export interface DocumentWriteInput extends WriteInput {
   readonly approverRole?: ApproverRole;
   /** Four eyes (content/utility.yaml `fourEyes`, default on): nobody approves a revision they saved. */
   readonly fourEyes?: boolean;
+  /** The languages the utility publishes in (content/utility.yaml `languages`, default zh and en). */
+  readonly languages?: readonly PublishedLanguage[];
   /**
    * For an approval: the revision it names as the database holds it (who saved it), or null
    * when the database holds no such revision. Absent where nobody looked it up (the device's own
@@ -43,9 +46,9 @@ export interface DocumentWriteInput extends WriteInput {
 }
 
 /** The approval's problems as one sentence for a refusal (the device shows them at their fields). */
-function approvalRefusal(record: OperationsRecord): string | null {
+function approvalRefusal(record: OperationsRecord, languages: readonly PublishedLanguage[] | undefined): string | null {
   if (record.type !== 'commitments-approval') return null;
-  const problems = approvalProblems(record.payload.commitments, record.payload.year);
+  const problems = approvalProblems(record.payload.commitments, record.payload.year, languages ? { languages } : {});
   if (problems.length === 0) return null;
   const [first, ...rest] = describeCommitteeProblems(problems, 'en', ['payload', 'commitments']);
   const more = rest.length ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : '';
@@ -81,7 +84,7 @@ export function validateDocumentWrite(input: DocumentWriteInput): DocumentVerdic
     return refuse('operations-database', 'operations records (outages, calls, line downtime, households) are kept in the operations database only');
   }
   if (user.isAdmin) {
-    const notApprovable = approvalRefusal(record);
+    const notApprovable = approvalRefusal(record, input.languages);
     return notApprovable === null ? { ok: true, record } : refuseCommittee('approvable', notApprovable);
   }
   if (record.author.name !== user.name) {
@@ -93,7 +96,7 @@ export function validateDocumentWrite(input: DocumentWriteInput): DocumentVerdic
       const who = writers.length ? writers.join(', ') : 'the server only';
       return refuseCommittee('committee-role', `${record.type} records are written by ${who}; not by ${record.author.role}`);
     }
-    const notApprovable = approvalRefusal(record);
+    const notApprovable = approvalRefusal(record, input.languages);
     if (notApprovable !== null) return refuseCommittee('approvable', notApprovable);
     if (record.type === 'commitments-approval' && input.approvedRevision !== undefined) {
       if (input.approvedRevision === null) {

@@ -180,6 +180,7 @@ export const en: Dictionary = {
     general: 'General',
     titleZh: 'Title (Chinese)',
     titleEn: 'Title (English)',
+    englishOptional: ' (optional: this utility publishes in Chinese only)',
     periodFrom: 'Start of the period',
     periodTo: 'End of the period',
     indicators: 'Indicators and targets',

@@ -1,4 +1,4 @@
-import type { Bilingual } from '../db/schema/common';
+import type { Bilingual, PublicText } from '../db/schema/common';
 import { zhCN } from './zh-CN';
 import { en } from './en';
 
@@ -33,9 +33,12 @@ export function langParams(): { params: { lang: string | undefined }; props: { l
   return LANGS.map((lang) => ({ params: { lang: lang === DEFAULT_LANG ? undefined : lang }, props: { lang } }));
 }
 
-/** Picks the text of a bilingual content field. */
-export function pick(lang: Lang, text: Bilingual): string {
-  return lang === 'zh-CN' ? text.zh : text.en;
+/**
+ * Picks the text of a bilingual content field; the Chinese where the English was left out (a
+ * utility that publishes its commitments in Chinese only: content/utility.yaml `languages`).
+ */
+export function pick(lang: Lang, text: Bilingual | PublicText): string {
+  return lang === 'zh-CN' ? text.zh : text.en || text.zh;
 }
 
 /** Fills `{name}` placeholders of a dictionary string. */

@@ -181,6 +181,7 @@ export const zhCN = {
     general: '基本信息',
     titleZh: '标题（中文）',
     titleEn: '标题（英文）',
+    englishOptional: '（选填：本公司只以中文发布）',
     periodFrom: '承诺期起始日期',
     periodTo: '承诺期结束日期',
     indicators: '指标与目标',

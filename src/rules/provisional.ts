@@ -1,4 +1,4 @@
-import type { Bilingual } from '../db/schema/common';
+import type { PublicText } from '../db/schema/common';
 import type { Commitments, Target } from '../db/schema/commitments';
 import { chinaDay, type Instant } from './chinaTime';
 import type { ComputedResults } from './results/engine';
@@ -25,7 +25,7 @@ export type ProvisionalStatus = 'met' | 'not-met' | 'not-measured';
 
 export interface ProvisionalRow {
   readonly indicator: string;
-  readonly label: Bilingual;
+  readonly label: PublicText;
   readonly value: number | null;
   readonly target: Target;
   readonly status: ProvisionalStatus;

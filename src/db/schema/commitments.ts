@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { Bilingual, IsoDate, Slug } from './common';
+import { Bilingual, IsoDate, PublicText, Slug } from './common';
 import { RequestKind } from './requestKind';
 import { Milestone } from './milestone';
 
@@ -167,13 +167,13 @@ export const INDICATOR_CATEGORIES = [
 export const Indicator = v.strictObject({
   id: Slug,
   category: v.picklist(INDICATOR_CATEGORIES, `category must be one of ${INDICATOR_CATEGORIES.join(', ')}`),
-  label: Bilingual,
+  label: PublicText,
   /**
    * The promise as the public reads it ("40 分钟内到达现场"). Absent: written from the target
    * and the measure (src/rules/committee/promise.ts). `{target}` in the words stands for the
    * target's number, filled in when the page is built, so the words follow the target.
    */
-  promise: v.optional(Bilingual),
+  promise: v.optional(PublicText),
   target: Target,
   measure: Measure,
 });
@@ -184,7 +184,7 @@ export const Commitments = v.pipe(
     year: v.pipe(v.number(), v.integer(), v.minValue(2000), v.maxValue(2100)),
     service: v.picklist(['heating', 'gas']),
     utility: Bilingual,
-    title: Bilingual,
+    title: PublicText,
     /** The period the commitments hold for (a heating season runs 15 Nov to 20 Mar). */
     period: v.strictObject({ from: IsoDate, to: IsoDate }),
     /** Set when the committee publishes: when and by whose approval. */

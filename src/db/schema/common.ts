@@ -7,6 +7,22 @@ export const Bilingual = v.strictObject({
 });
 export type Bilingual = v.InferOutput<typeof Bilingual>;
 
+/**
+ * A piece of the committee's published text: Chinese always, English where the utility
+ * publishes in English (content/utility.yaml `languages`). The schema lets English be left out
+ * (blank); approving a set that leaves it out where English is published is refused
+ * (src/rules/committee/approvable.ts), and the English page shows the Chinese meanwhile.
+ */
+export const PublicText = v.strictObject({
+  zh: v.pipe(v.string(), v.trim(), v.nonEmpty()),
+  en: v.optional(v.pipe(v.string(), v.trim())),
+});
+export type PublicText = v.InferOutput<typeof PublicText>;
+
+/** The languages a utility may publish in: Chinese always, English optionally. */
+export const PUBLISHED_LANGUAGES = ['zh', 'en'] as const;
+export type PublishedLanguage = (typeof PUBLISHED_LANGUAGES)[number];
+
 /** A calendar date written as YYYY-MM-DD (YAML may hand us a Date already). */
 export const IsoDate = v.pipe(
   v.union([v.string(), v.date()]),

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { Bilingual, IsoDate, Slug } from './common';
+import { Bilingual, IsoDate, PUBLISHED_LANGUAGES, Slug } from './common';
 import { APPROVER_ROLES, DEFAULT_APPROVER_ROLE } from './records/commitmentsRecords';
 
 /** Front matter of a policy page (`content/policies/<lang>/<slug>.md`). */
@@ -37,6 +37,17 @@ export const Utility = v.strictObject({
    * (src/rules/committee/draftState.ts approvalBlock). On unless set to false.
    */
   fourEyes: v.optional(v.boolean('fourEyes must be true or false'), true),
+  /**
+   * The languages the utility publishes its commitments in: Chinese always, English too unless
+   * left out (`[zh]`): then the committee's English fields are optional.
+   */
+  languages: v.optional(
+    v.pipe(
+      v.array(v.picklist(PUBLISHED_LANGUAGES, 'languages may be zh and en')),
+      v.check((l) => l.includes('zh'), 'languages must include zh: the site is Chinese first'),
+    ),
+    ['zh', 'en'],
+  ),
   halls: v.array(
     v.strictObject({
       id: Slug,

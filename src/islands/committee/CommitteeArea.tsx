@@ -2,6 +2,7 @@ import { Match, Show, Switch, lazy } from 'solid-js';
 import { fill, localeHref, type AppStrings, type Lang } from '../../i18n';
 import { displayName } from '../../db/device/sessionStore';
 import type { ApproverRole } from '../../db/schema/records/commitmentsRecords';
+import type { PublishedLanguage } from '../../db/schema/common';
 import { loadDeviceLayer, useDevice, useSession } from '../reactive';
 import type { CommitteeData, CommitteeStrings } from './types';
 
@@ -18,7 +19,7 @@ const COMMITTEE_AREA_ROLES = ['committee', 'manager'];
  * the year's draft, its comments, approval and publication, and the provisional figures, all
  * on the device database (an operations device: drafts are written offline too).
  */
-export default function CommitteeArea(props: { lang: Lang; t: AppStrings; c: CommitteeStrings; approverRole: ApproverRole; fourEyes: boolean; data: CommitteeData }) {
+export default function CommitteeArea(props: { lang: Lang; t: AppStrings; c: CommitteeStrings; approverRole: ApproverRole; fourEyes: boolean; languages: readonly PublishedLanguage[]; data: CommitteeData }) {
   const t = props.t;
   const session = useSession();
   const open = useDevice();
@@ -54,7 +55,7 @@ export default function CommitteeArea(props: { lang: Lang; t: AppStrings; c: Com
           }
         >
           <Show when={open()} keyed fallback={<p>{t.requests.loading}</p>}>
-            {(device) => <CommitteeWork lang={props.lang} t={props.t} c={props.c} approverRole={props.approverRole} fourEyes={props.fourEyes} data={props.data} device={device} />}
+            {(device) => <CommitteeWork lang={props.lang} t={props.t} c={props.c} approverRole={props.approverRole} fourEyes={props.fourEyes} languages={props.languages} data={props.data} device={device} />}
           </Show>
         </Show>
       </Match>

@@ -5,6 +5,7 @@ import { composeOperationsRecord } from '../../db/device/compose';
 import { clearDraft, loadDraft, saveDraft } from '../../db/device/drafts';
 import { describeCommitteeProblems } from '../../db/schema/messages';
 import { COMMITTEE_RECORD_TYPES, COMMITTEE_WRITERS, MAX_COMMENT, type ApproverRole } from '../../db/schema/records/commitmentsRecords';
+import type { PublishedLanguage } from '../../db/schema/common';
 import type { OperationsRecord, RecordType } from '../../db/schema/records/record';
 import type { Role } from '../../db/schema/roles';
 import { fill, localeHref, type AppStrings, type Lang } from '../../i18n';
@@ -42,7 +43,7 @@ interface FormDraft {
  * role, the request for publication and its outcome as the server's record arrives. Every
  * action is one more record written through the server's own write check on the device.
  */
-export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: CommitteeStrings; approverRole: ApproverRole; fourEyes: boolean; data: CommitteeData; device: BrowserDevice }) {
+export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: CommitteeStrings; approverRole: ApproverRole; fourEyes: boolean; languages: readonly PublishedLanguage[]; data: CommitteeData; device: BrowserDevice }) {
   const c = props.c;
   const device = props.device;
   // The approving role of this site's build, for the device's write check and push (the server's rule).
@@ -106,7 +107,7 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
   };
 
   // ---- the Commitments schema's problems of what the form holds, at each field, in the user's language
-  const problems = createMemo<CommitteeProblem[]>(() => (form() ? approvalProblems(form(), year()) : []));
+  const problems = createMemo<CommitteeProblem[]>(() => (form() ? approvalProblems(form(), year(), { languages: props.languages }) : []));
   const byField = createMemo(() => {
     const out = new Map<string, string>();
     for (const [key, list] of problemsByField(problems(), editorShows)) {
@@ -166,7 +167,7 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
       setFailure(c.saveFirst);
       return;
     }
-    const found = approvalProblems(revision.commitments, year());
+    const found = approvalProblems(revision.commitments, year(), { languages: props.languages });
     if (found.length) {
       // The reasons, each at its field (the form shows the saved revision) and listed here.
       setNotice(null);
@@ -243,7 +244,7 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
   // ---- what changed against the published set of the year before (the approver reads it first)
   const baseSet = createMemo(() => props.data.commitments.find((s) => s.year === year() - 1) ?? null);
   const summary = createMemo(() => (current() && baseSet() ? changeSummary(baseSet(), current()!.commitments) : null));
-  const nameOf = (r: IndicatorRef) => (props.lang === 'zh-CN' ? r.label.zh : r.label.en) || r.id;
+  const nameOf = (r: IndicatorRef) => (props.lang === 'zh-CN' ? r.label.zh : r.label.en || r.label.zh) || r.id;
   const targetWords = (t: unknown) => {
     const value = getAt(t, ['value']);
     const unit = String(getAt(t, ['unit']) ?? 'percent');
@@ -505,7 +506,7 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
                     void save();
                   }}
                 >
-                  <DraftEditor lang={props.lang} c={c} set={form()!} onChange={changeForm} errors={(key) => byField().get(key)} last={lastReadings()} />
+                  <DraftEditor lang={props.lang} c={c} englishOptional={!props.languages.includes('en')} set={form()!} onChange={changeForm} errors={(key) => byField().get(key)} last={lastReadings()} />
                   <div class="row-actions">
                     <button type="submit" class="button" disabled={!unsaved()}>
                       {c.save}

@@ -31,6 +31,8 @@ import { fieldId, formatFigure } from './view';
 export default function DraftEditor(props: {
   lang: Lang;
   c: CommitteeStrings;
+  /** The utility publishes in Chinese only (content/utility.yaml `languages`): English may be left blank. */
+  englishOptional: boolean;
   set: DraftSet;
   onChange: (set: DraftSet) => void;
   errors: (key: string) => string | undefined;
@@ -38,6 +40,7 @@ export default function DraftEditor(props: {
   last: readonly LastMeasuredReading[] | null;
 }) {
   const c = props.c;
+  const en = (label: string) => (props.englishOptional ? `${label}${c.englishOptional}` : label);
   const text = (path: readonly PathKey[]) => fieldText(getAt(props.set, path));
   const set = (path: readonly PathKey[], value: unknown) => props.onChange(setAt(props.set, path, value));
   const indicators = createMemo(() => indicatorsOf(props.set));
@@ -91,7 +94,7 @@ export default function DraftEditor(props: {
       <fieldset>
         <legend>{c.general}</legend>
         <Text path={['title', 'zh']} label={c.titleZh} />
-        <Text path={['title', 'en']} label={c.titleEn} />
+        <Text path={['title', 'en']} label={en(c.titleEn)} />
         <Text path={['period', 'from']} label={c.periodFrom} type="date" />
         <Text path={['period', 'to']} label={c.periodTo} type="date" />
       </fieldset>
@@ -136,7 +139,7 @@ export default function DraftEditor(props: {
               <Text path={at('id')} label={c.id} hint={c.idHint} />
               <Select path={at('category')} label={c.category} options={INDICATOR_CATEGORIES} name={(o) => c.categories[o as keyof typeof c.categories] ?? o} />
               <Text path={at('label', 'zh')} label={c.labelZh} />
-              <Text path={at('label', 'en')} label={c.labelEn} />
+              <Text path={at('label', 'en')} label={en(c.labelEn)} />
               <fieldset class="choices" id={fieldId(keyOf(at('promise')))}>
                 <legend>{c.promiseMode}</legend>
                 <For each={['generated', 'own'] as const}>
@@ -156,7 +159,7 @@ export default function DraftEditor(props: {
               <Show when={ownWords()}>
                 <p class="hint">{c.promiseHint}</p>
                 <Text path={at('promise', 'zh')} label={c.promiseZh} multiline />
-                <Text path={at('promise', 'en')} label={c.promiseEn} multiline />
+                <Text path={at('promise', 'en')} label={en(c.promiseEn)} multiline />
                 <Show when={props.errors(keyOf(at('promise', 'zh'))) || props.errors(keyOf(at('promise', 'en')))}>
                   <button type="button" class="button secondary" onClick={() => props.onChange(setAt(props.set, at('promise'), tiedPromise(indicator())))}>
                     {c.tieToTarget}

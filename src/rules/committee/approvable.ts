@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { COMMITMENTS_CHECK_MESSAGES, Commitments } from '../../db/schema/commitments';
+import { PUBLISHED_LANGUAGES, type PublishedLanguage } from '../../db/schema/common';
 import type { MessageId } from '../../db/schema/messages';
 import { promiseProblems } from './promise';
 
@@ -107,8 +108,12 @@ export function commitmentsProblems(set: unknown): CommitteeProblem[] {
  * Commitments schema's, a hand-written promise whose number is not its target's, and the
  * set's own `year` differing from the draft's.
  */
-export function approvalProblems(set: unknown, year: number): CommitteeProblem[] {
+export function approvalProblems(set: unknown, year: number, options: { readonly languages?: readonly PublishedLanguage[] } = {}): CommitteeProblem[] {
   const problems = commitmentsProblems(set);
+  // English is left out only where the utility does not publish in English (utility.yaml).
+  if ((options.languages ?? PUBLISHED_LANGUAGES).includes('en')) {
+    for (const path of englishLeftOut(set)) if (!problems.some((q) => q.path.join('.') === path.join('.'))) problems.push({ path, id: 'text.blank' });
+  }
   // A promise saying another number than its target (issue 23), unless the schema already
   // found something at those words.
   for (const p of promiseProblems(set)) if (!problems.some((q) => q.path.join('.') === p.path.join('.'))) problems.push(p);
@@ -120,6 +125,24 @@ export function approvalProblems(set: unknown, year: number): CommitteeProblem[]
 }
 
 /** Whether a set may be approved for `year`. */
-export function isApprovable(set: unknown, year: number): boolean {
-  return approvalProblems(set, year).length === 0;
+export function isApprovable(set: unknown, year: number, options: { readonly languages?: readonly PublishedLanguage[] } = {}): boolean {
+  return approvalProblems(set, year, options).length === 0;
+}
+
+/** The English fields of a set's published words (title, names, own promises) left blank. */
+function englishLeftOut(set: unknown): PathKey[][] {
+  const blank = (text: unknown) => typeof text === 'object' && text !== null && !(typeof (text as { en?: unknown }).en === 'string' && (text as { en: string }).en.trim() !== '');
+  if (typeof set !== 'object' || set === null) return [];
+  const s = set as { title?: unknown; indicators?: unknown };
+  const out: PathKey[][] = [];
+  if (blank(s.title)) out.push(['title', 'en']);
+  if (Array.isArray(s.indicators)) {
+    s.indicators.forEach((ind: unknown, i) => {
+      if (typeof ind !== 'object' || ind === null) return;
+      const { label, promise } = ind as { label?: unknown; promise?: unknown };
+      if (blank(label)) out.push(['indicators', i, 'label', 'en']);
+      if (promise !== undefined && blank(promise)) out.push(['indicators', i, 'promise', 'en']);
+    });
+  }
+  return out;
 }

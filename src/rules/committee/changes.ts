@@ -13,7 +13,7 @@ import { targetPlaceholders } from './promise';
 export interface IndicatorRef {
   readonly id: string;
   /** The indicator's name in both languages, as the set has it ('' when unnamed). */
-  readonly label: { readonly zh: string; readonly en: string };
+  readonly label: { readonly zh: string; readonly en?: string | undefined };
 }
 
 export interface TargetDifference extends IndicatorRef {

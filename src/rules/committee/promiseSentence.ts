@@ -43,9 +43,14 @@ export function generatedPromise(indicator: Pick<Indicator, 'target' | 'measure'
 }
 
 /** The promise as the public page shows it, in one language. */
-export function promiseText(indicator: Pick<Indicator, 'target' | 'measure'> & { readonly promise?: { readonly zh: string; readonly en: string } | undefined }, t: PromiseWords, lang: Lang2): string {
-  if (indicator.promise) return fillTarget(indicator.promise[lang], indicator.target);
-  return generatedPromise(indicator, t, lang) ?? '';
+export function promiseText(indicator: Pick<Indicator, 'target' | 'measure'> & { readonly promise?: { readonly zh: string; readonly en?: string | undefined } | undefined }, t: PromiseWords, lang: Lang2): string {
+  const own = indicator.promise?.[lang];
+  if (own) return fillTarget(own, indicator.target);
+  // English left out (a utility publishing in Chinese only): the sentence written from the
+  // target, else the Chinese words.
+  const generated = generatedPromise(indicator, t, lang);
+  if (generated) return generated;
+  return indicator.promise ? fillTarget(indicator.promise.zh, indicator.target) : '';
 }
 
 
@@ -54,7 +59,7 @@ export function promiseText(indicator: Pick<Indicator, 'target' | 'measure'> & {
  * committee's form; null while its target or measure is not whole yet.
  */
 export function promisePreview(indicator: unknown, t: PromiseWords, lang: Lang2): string | null {
-  const parsed = v.safeParse(v.object({ target: Target, measure: Measure, promise: v.optional(v.object({ zh: v.string(), en: v.string() })) }), indicator);
+  const parsed = v.safeParse(v.object({ target: Target, measure: Measure, promise: v.optional(v.object({ zh: v.string(), en: v.optional(v.string()) })) }), indicator);
   if (!parsed.success) return null;
   return promiseText(parsed.output, t, lang) || null;
 }

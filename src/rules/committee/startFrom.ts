@@ -36,12 +36,12 @@ export function startFrom(source: Commitments, to: number): Commitments {
   return {
     ...rest,
     year: to,
-    title: { zh: shiftYearsInText(source.title.zh, years), en: shiftYearsInText(source.title.en, years) },
+    title: { zh: shiftYearsInText(source.title.zh, years), ...(source.title.en ? { en: shiftYearsInText(source.title.en, years) } : {}) },
     period: { from: shiftDay(source.period.from, years), to: shiftDay(source.period.to, years) },
     indicators: source.indicators.map((i) => {
       const copy = structuredClone(i);
       // The published number becomes `{target}`: a raised target raises the promise (issue 23).
-      if (copy.promise) copy.promise = { zh: targetPlaceholders(copy.promise.zh, copy.target, 'zh'), en: targetPlaceholders(copy.promise.en, copy.target, 'en') };
+      if (copy.promise) copy.promise = { zh: targetPlaceholders(copy.promise.zh, copy.target, 'zh'), ...(copy.promise.en ? { en: targetPlaceholders(copy.promise.en, copy.target, 'en') } : {}) };
       return copy;
     }),
   };

@@ -49,7 +49,7 @@ describe('results against commitments', () => {
 
   it('writes every figure and cell as CSV, withheld cells without numbers, quoting where needed', () => {
     const rows = resultsAgainstCommitments(HEAT, results, previous);
-    const csv = resultsCsv(rows, headings, (i) => (i.id === 'service-attitude' ? 'Attitude, "warm"' : i.label.en));
+    const csv = resultsCsv(rows, headings, (i) => (i.id === 'service-attitude' ? 'Attitude, "warm"' : i.label.en ?? ''));
     expect(csv.split('\r\n')).toEqual([
       'indicator,label,breakdown,group,target,value,numerator,denominator,scores,met,previous year,withheld',
       'repair-on-site-1h,Technician on site within 1 hour,all,,>= 95 percent,94.99999,9499999,10000000,,no,,',
@@ -108,7 +108,7 @@ describe('continuous supply month by month, and the home page of a heating utili
     const monthly = monthlyVerdicts(rows[0]!.figure)!;
     expect(monthly.months.map((c) => c.key)).toEqual(['2024-01', '2024-02']);
     expect(monthly.below.map((c) => c.key)).toEqual(['2024-02']);
-    const csv = resultsCsv(rows, headings, (i) => i.label.en).split('\r\n');
+    const csv = resultsCsv(rows, headings, (i) => i.label.en ?? '').split('\r\n');
     expect(csv).toContain('continuous-supply,Continuous supply,all,,> 99.9 percent,' + (14_390 / 14_400) * 100 + ',14390,14400,,yes,,');
     expect(csv).toContain('continuous-supply,Continuous supply,month,2024-02,> 99.9 percent,' + (6_950 / 6_960) * 100 + ',6950,6960,,no,,');
     expect(csv).toContain('continuous-supply,Continuous supply,month,2024-01,> 99.9 percent,100,7440,7440,,yes,,');

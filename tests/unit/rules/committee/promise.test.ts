@@ -71,3 +71,33 @@ describe('the promise written from the target (no words of the committee)', () =
     expect(promiseText(raised, zh, 'zh')).toContain('不低于 99.5 %');
   });
 });
+
+describe('a utility that publishes in Chinese only (content/utility.yaml languages)', () => {
+  /** The 2025 set with every English word taken out (title, names, own promises). */
+  function chineseOnly() {
+    const set = asJson(c2025) as { title: Record<string, string>; indicators: { label: Record<string, string>; promise?: Record<string, string> }[] } & Record<string, unknown>;
+    delete set.title.en;
+    for (const ind of set.indicators) {
+      ind.label.en = ''; // a form's blank field
+      if (ind.promise) delete ind.promise.en;
+    }
+    return set;
+  }
+
+  it('approves a set without English when English is not published, and names each English field when it is', () => {
+    const set = chineseOnly();
+    expect(approvalProblems(set, 2025, { languages: ['zh'] })).toEqual([]);
+    const problems = approvalProblems(set, 2025, { languages: ['zh', 'en'] });
+    expect(problems[0]).toEqual({ path: ['title', 'en'], id: 'text.blank' });
+    expect(problems).toContainEqual({ path: ['indicators', 0, 'label', 'en'], id: 'text.blank' });
+    expect(problems).toContainEqual({ path: ['indicators', 0, 'promise', 'en'], id: 'text.blank' });
+    // the default is both languages (today's utility.yaml)
+    expect(approvalProblems(set, 2025)).toEqual(problems);
+  });
+
+  it('the English page then reads the sentence written from the target, never a blank promise', () => {
+    const ind = { ...byId(c2025, 'heating-satisfaction'), promise: { zh: byId(c2025, 'heating-satisfaction').promise!.zh } };
+    expect(promiseText(ind, en, 'en')).toBe('At least 98 % of callbacks: the resident said very satisfied or satisfied');
+    expect(promiseText(ind, zh, 'zh')).toBe(byId(c2025, 'heating-satisfaction').promise!.zh.replace('{target}', '98 %'));
+  });
+});
