@@ -8,13 +8,15 @@
  * technician's phone abroad and the test runner all agree (domain.md, "Working day").
  */
 
+import { CHINA_UTC_OFFSET_MS } from '../db/schema/vocabulary';
+
 /** A point in time: a Date or milliseconds since the Unix epoch. Rules never read the clock. */
 export type Instant = Date | number;
 
 /** A calendar day in China written `YYYY-MM-DD`. */
 export type DayIso = string;
 
-export const CHINA_UTC_OFFSET_MS = 8 * 60 * 60 * 1000;
+export { CHINA_UTC_OFFSET_MS };
 export const MINUTE_MS = 60 * 1000;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;

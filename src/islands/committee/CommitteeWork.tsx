@@ -7,6 +7,7 @@ import { describeCommitteeProblems } from '../../db/schema/messages';
 import { COMMITTEE_RECORD_TYPES, COMMITTEE_WRITERS, MAX_COMMENT, type ApproverRole } from '../../db/schema/records/commitmentsRecords';
 import type { OperationsRecord, RecordType } from '../../db/schema/records/record';
 import type { Role } from '../../db/schema/roles';
+import { SLUG_PATTERN } from '../../db/schema/vocabulary';
 import { fill, localeHref, type AppStrings, type Lang } from '../../i18n';
 import { approvalProblems, type CommitteeProblem } from '../../rules/committee/approvable';
 import { committeeYearState, committeeYears } from '../../rules/committee/draftState';
@@ -234,7 +235,7 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
   const indicatorIds = createMemo(() =>
     indicatorsOf(current()?.commitments).flatMap((ind) => {
       const id = getAt(ind, ['id']);
-      return typeof id === 'string' && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id) ? [{ id, name: fieldText(getAt(ind, ['label', props.lang === 'zh-CN' ? 'zh' : 'en'])) || id }] : [];
+      return typeof id === 'string' && SLUG_PATTERN.test(id) ? [{ id, name: fieldText(getAt(ind, ['label', props.lang === 'zh-CN' ? 'zh' : 'en'])) || id }] : [];
     }),
   );
 

@@ -1,6 +1,7 @@
 import type { Commitments, Condition, Duration, Indicator, Population, Target } from '../../db/schema/commitments';
 import { REQUEST_MILESTONES, type Milestone } from '../../db/schema/milestone';
 import type { RequestKind } from '../../db/schema/requestKind';
+import { CHINA_UTC_OFFSET_MS } from '../chinaTime';
 import { CN_CALENDAR, MissingCalendarYearError, type WorkingDayCalendar } from '../calendar/index';
 import { deadlineMs } from '../deadlines';
 import { dueOnBookedDay } from '../bookingWindows';
@@ -780,7 +781,7 @@ export class ResultsFold {
       byDay = new Map();
       this.workingDayDeadlines.set(d.value, byDay);
     }
-    const day = Math.floor((from + CHINA_OFFSET) / DAY);
+    const day = Math.floor((from + CHINA_UTC_OFFSET_MS) / DAY);
     let ms = byDay.get(day);
     if (ms === undefined) {
       ms = deadlineMs(from, d, this.calendar);
@@ -1033,11 +1034,10 @@ function setMilestone(t: number[], i: number, at: number, last: boolean): void {
 }
 
 const DAY = 86_400_000;
-const CHINA_OFFSET = 8 * 3_600_000;
 const monthCache = new Map<number, string>();
 /** chinaMonth, cached by China day: a season has a few hundred days, a year's records millions. */
 function monthOf(ms: number): string {
-  const day = Math.floor((ms + CHINA_OFFSET) / DAY);
+  const day = Math.floor((ms + CHINA_UTC_OFFSET_MS) / DAY);
   let m = monthCache.get(day);
   if (m === undefined) {
     m = chinaMonth(ms);
