@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { EventRecord, mustBeInternal, type EventType } from '../schema/events/event';
-import { describeEventIssues } from '../schema/messages';
+import { describeEventIssues } from '../../i18n/issues';
 import { seededRandom, ulid } from '../schema/events/ids';
 import { OperationsRecord, PHONE_LINES } from '../schema/records/record';
 

@@ -3,7 +3,7 @@ import type { BrowserDevice } from '../../db/device/browserDevice';
 import type { RecordWriteResult } from '../../db/device/database';
 import { composeOperationsRecord } from '../../db/device/compose';
 import { clearDraft, loadDraft, saveDraft } from '../../db/device/drafts';
-import { describeCommitteeProblems } from '../../db/schema/messages';
+import { describeCommitteeProblems } from '../../i18n/issues';
 import { COMMITTEE_RECORD_TYPES, COMMITTEE_WRITERS, MAX_COMMENT, type ApproverRole } from '../../db/schema/records/commitmentsRecords';
 import type { OperationsRecord, RecordType } from '../../db/schema/records/record';
 import type { Role } from '../../db/schema/roles';

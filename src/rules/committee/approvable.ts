@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { COMMITMENTS_CHECK_MESSAGES, Commitments } from '../../db/schema/commitments';
-import type { MessageId } from '../../db/schema/messages';
+import type { MessageId } from '../../i18n/messages';
 import { promiseProblems } from './promise';
 
 /**

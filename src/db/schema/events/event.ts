@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { REQUEST_KINDS, type RequestKind } from '../requestKind';
-import type { MessageId } from '../messages';
+import type { MessageId } from '../../../i18n/messages';
 import { Role } from '../roles';
 import { DeviceId, EventId, IsoInstant, RequestId, Rev, StationId, UserName, literal, msg, obj, oneOf, variantMessage } from './fields';
 import { SCHEMA_VERSION } from './migrations';

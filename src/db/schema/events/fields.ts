@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { MessageId } from '../messages';
+import type { MessageId } from '../../../i18n/messages';
 import { MAX_ROOM_AREA_M2, STATION_ID } from '../vocabulary';
 import { EVENT_ID_PATTERN, ID_LENGTH, REQUEST_ID_PATTERN } from './ids';
 import {
