@@ -149,13 +149,16 @@ const envelope = {
 function build<const K extends v.ObjectEntries>(key: K) {
   const rec = <const T extends RecordType, const S extends v.GenericSchema>(type: T, payload: S) =>
     obj({ ...key, ...envelope, type: literal(type), payload });
+  /** An outage is always of a station: its notices, the station's figures and its staff's list are by station. */
+  const outage = <const T extends RecordType, const S extends v.GenericSchema>(type: T, payload: S) =>
+    obj({ ...key, ...envelope, station: StationId, type: literal(type), payload });
   return v.variant(
     'type',
     [
-      rec('outage-announced', OutageAnnounced),
-      rec('outage-started', OutageStarted),
-      rec('outage-restored', OutageRestored),
-      rec('outage-emergency', OutageEmergency),
+      outage('outage-announced', OutageAnnounced),
+      outage('outage-started', OutageStarted),
+      outage('outage-restored', OutageRestored),
+      outage('outage-emergency', OutageEmergency),
       rec('call', Call),
       rec('line-down', LineDown),
       rec('household', Household),
