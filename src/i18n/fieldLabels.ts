@@ -1,4 +1,4 @@
-import type { Lang } from './index';
+import type { Lang } from './lang';
 import type { Commitments } from '../db/schema/commitments';
 import type { EventDoc, EventRecord } from '../db/schema/events/event';
 import type { OperationsRecord, OperationsRecordDoc } from '../db/schema/records/record';

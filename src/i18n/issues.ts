@@ -1,5 +1,5 @@
 import type * as v from 'valibot';
-import type { Lang } from './index';
+import type { Lang } from './lang';
 import type { BookingProblem } from '../rules/bookingWindows';
 import type { CommitteeProblem } from '../rules/committee/approvable';
 import { MESSAGES, isMessageId, type MessageId } from './messages';

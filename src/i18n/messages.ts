@@ -1,4 +1,4 @@
-import type { Lang } from './index';
+import type { Lang } from './lang';
 import { MAX_SIGNATURE_KB, READING_MAX_CELSIUS, READING_MIN_CELSIUS } from '../db/schema/events/limits';
 import {
   BOOKING_HORIZON_DAYS,
