@@ -37,6 +37,9 @@ interface FormDraft {
 }
 
 /**
+ * (Over 500 lines: the draft form, its review and the publication share the year's fold and the
+ * unsaved-edit state; the shared write life cycle of issue 18 item 4 is the way to shrink it.)
+ *
  * The committee's work on a year (issue 8): the fold of the year's committee records
  * (src/rules/committee/draftState.ts) read live from the device's `records` collection, "start
  * next year's from this year's", the draft form, comments, approval by the utility's approving
