@@ -1,12 +1,10 @@
-import * as v from 'valibot';
-import { OutageFeedAnswer, PublicOutageNotice as PublicOutageNoticeSchema } from '../../db/schema/outageFeed';
 import type { OutagePhase, PublicOutageNotice } from '../../rules/outages';
 
 /**
  * What the residents' outage page (OutageNotices.tsx) does with `GET /api/outages` besides
- * showing it: check the answer's shape with its schema (src/db/schema/outageFeed.ts: a proxy's error
- * page or an older server must not break the page), keep the last good copy on the device, and
- * name each notice's state. Pure but for the Storage handed in; no import of the rules
+ * showing it: keep the last good copy on the device and name each notice's state; checking the answer's
+ * shape is feedReader.ts's (loaded with the answer, so valibot stays out of the page's first
+ * script). Pure but for the Storage handed in; no import of the rules
  * themselves (only their types), so the page's JavaScript stays small.
  */
 
@@ -24,39 +22,12 @@ export const noticeState = (n: PublicOutageNotice): NoticeState => STATE_OF[n.ph
 /** Where the last good answer is kept (localStorage). */
 export const LAST_FEED_KEY = 'hearthline:outages:last';
 
-/** A notice as the feed's schema reads it, or null when it is not one. */
-function parseNotice(raw: unknown): PublicOutageNotice | null {
-  const r = v.safeParse(PublicOutageNoticeSchema, raw);
-  if (!r.success) return null;
-  return r.output;
-}
-
-/**
- * The feed in an answer, or null when it is not one (then the page says it could not load).
- * Only the fields a notice has are kept; a malformed notice is left out, the others shown.
- */
-export function parseOutageFeed(json: unknown): OutageFeed | null {
-  const r = v.safeParse(OutageFeedAnswer, json);
-  if (!r.success) return null;
-  return { asOf: r.output.asOf, notices: r.output.notices.map(parseNotice).filter((n): n is PublicOutageNotice => n !== null) };
-}
-
 /** Keeps a good answer for the next visit without a network. A full or refused storage only loses the copy. */
 export function rememberFeed(storage: Pick<Storage, 'setItem'> | undefined, feed: OutageFeed): void {
   try {
     storage?.setItem(LAST_FEED_KEY, JSON.stringify(feed));
   } catch {
     // private mode or quota: the page works, only without a copy for later
-  }
-}
-
-/** The copy kept by rememberFeed, checked like a fresh answer; null when there is none. */
-export function lastFeed(storage: Pick<Storage, 'getItem'> | undefined): OutageFeed | null {
-  try {
-    const raw = storage?.getItem(LAST_FEED_KEY);
-    return raw ? parseOutageFeed(JSON.parse(raw)) : null;
-  } catch {
-    return null;
   }
 }
 
