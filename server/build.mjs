@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isAlive } from './processes.mjs';
+import { tryPidLock } from './processes.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const STAMP_NAME = '.hearthline-build.json';
@@ -148,37 +148,20 @@ export function runAstroBuild({ root = ROOT } = {}) {
 
 
 /**
- * A cross-process lock: a directory created atomically with mkdir, holding the owner's pid.
- * A lock whose owner is dead is taken over.
- * @param {string} lockDir
+ * A cross-process lock (the pid lock file of server/processes.mjs): waits while another live
+ * build holds it; a lock whose owner is dead is taken over.
+ * @param {string} lockFile
  * @param {(msg: string) => void} log
  * @returns {Promise<() => Promise<void>>} release
  */
-async function acquireLock(lockDir, log) {
-  await mkdir(path.dirname(lockDir), { recursive: true });
+async function acquireLock(lockFile, log) {
+  await mkdir(path.dirname(lockFile), { recursive: true });
   let told = false;
   for (;;) {
-    try {
-      await mkdir(lockDir);
-      await writeFile(path.join(lockDir, 'pid'), String(process.pid));
-      return async () => {
-        await rm(lockDir, { recursive: true, force: true });
-      };
-    } catch (err) {
-      if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'EEXIST') throw err;
-    }
-    const pid = Number(await readFile(path.join(lockDir, 'pid'), 'utf8').catch(() => ''));
-    if (pid && !isAlive(pid)) {
-      await rm(lockDir, { recursive: true, force: true });
-      continue;
-    }
-    if (!pid) {
-      // Just created by someone who has not written the pid yet, or left empty by a crash.
-      const s = await stat(lockDir).catch(() => null);
-      if (s && Date.now() - s.mtimeMs > 10_000) await rm(lockDir, { recursive: true, force: true });
-    }
+    const lock = tryPidLock(lockFile);
+    if ('release' in lock) return async () => lock.release();
     if (!told) {
-      log(`[hearthline] waiting for another build (pid ${pid || '?'}) to finish…`);
+      log(`[hearthline] waiting for another build (pid ${lock.heldBy || '?'}) to finish…`);
       told = true;
     }
     await new Promise((r) => setTimeout(r, 250));
@@ -199,7 +182,7 @@ export async function ensureBuilt({
   const t0 = Date.now();
   let reason = force ? 'forced' : await buildReason({ root, distDir });
   if (!reason) return { built: false, reason: null, ms: Date.now() - t0 };
-  const release = await acquireLock(path.join(root, 'node_modules/.cache/hearthline/build.lock'), log);
+  const release = await acquireLock(path.join(root, 'node_modules/.cache/hearthline/build.pid'), log);
   try {
     // Someone else may have built while we waited for the lock.
     if (!force) reason = await buildReason({ root, distDir });

@@ -13,14 +13,14 @@
  *   refuses it first).
  */
 import { createHmac, pbkdf2, randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { CouchError, toCouchError } from './errors.mjs';
 import { generatePassword } from './passwords.mjs';
-import { isAlive } from '../processes.mjs';
+import { tryPidLock } from '../processes.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -316,29 +316,10 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
  * @returns {() => void} release
  */
 export function lockDataDir(dir) {
-  const file = path.join(dir, 'hearthline.pid');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(file, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      const release = () => {
-        try {
-          if (readFileSync(file, 'utf8') === String(process.pid)) rmSync(file, { force: true });
-        } catch {
-          // already gone
-        }
-      };
-      process.once('exit', release);
-      return release;
-    } catch (err) {
-      if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'EEXIST') throw err;
-    }
-    const pid = Number(readFileSync(file, 'utf8').trim());
-    if (pid && pid !== process.pid && isAlive(pid)) {
-      throw new Error(`the data directory ${dir} is in use by another Hearthline process (pid ${pid}); stop it or set HEARTHLINE_DATA`);
-    }
-    rmSync(file, { force: true });
+  const lock = tryPidLock(path.join(dir, 'hearthline.pid'));
+  if ('heldBy' in lock) {
+    throw new Error(`the data directory ${dir} is in use by another Hearthline process (pid ${lock.heldBy || '?'}); stop it or set HEARTHLINE_DATA`);
   }
-  throw new Error(`could not lock the data directory ${dir}`);
+  process.once('exit', lock.release);
+  return lock.release;
 }

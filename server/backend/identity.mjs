@@ -5,6 +5,7 @@
  * (`/api/router/health`, the admin API) resolve the user the same way.
  */
 import basicAuth from 'basic-auth';
+import { parse as parseCookies } from 'cookie';
 import { sendJson } from './errors.mjs';
 import { SIGN_IN_REFUSED } from './signinLimiter.mjs';
 
@@ -19,12 +20,8 @@ export const ANONYMOUS = /** @type {UserCtx} */ (Object.freeze({ name: null, rol
  * @param {string} name
  */
 export function readCookie(header, name) {
-  if (!header) return undefined;
-  for (const part of header.split(/;\s*/)) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
-  }
-  return undefined;
+  // The `cookie` package's reader (RFC 6265); values as sent, not URI-decoded (CouchDB's own).
+  return header ? parseCookies(header, { decode: (s) => s })[name] : undefined;
 }
 
 /**

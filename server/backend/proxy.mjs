@@ -11,6 +11,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { parseCouchUrl } from './remote.mjs';
+import { readCookie } from './identity.mjs';
 
 const HOP_BY_HOP = new Set([
   'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'trailers',
@@ -35,8 +36,8 @@ export function createProxy({ couchUrl, timeoutMs = 120_000 }) {
       if (value === undefined || HOP_BY_HOP.has(name) || name.startsWith('x-forwarded-')) continue;
       if (name === 'cookie') {
         // Only the session cookie is CouchDB's business.
-        const session = String(value).split(/;\s*/).find((c) => c.startsWith('AuthSession='));
-        if (session) headers.cookie = session;
+        const session = readCookie(String(value), 'AuthSession');
+        if (session !== undefined) headers.cookie = `AuthSession=${session}`;
         continue;
       }
       headers[name] = value;

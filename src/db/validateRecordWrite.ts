@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { OperationsRecord, OperationsRecordDoc } from './schema/records/record';
-import { describeCommitteeProblems, describeEventIssues } from './schema/messages';
+import { describeCommitteeProblems, describeEventIssues } from '../i18n/issues';
 import { userFromCouch } from './schema/roles';
 import type { PublishedLanguage } from './schema/common';
 import { OPERATIONS_WRITERS, validateWrite, type WriteInput, type WriteVerdict } from './validateWrite';

@@ -1,5 +1,5 @@
 import { parseEvent, type EventRecord } from './schema/events/event';
-import { describeBookingProblems, describeEventIssues } from './schema/messages';
+import { describeBookingProblems, describeEventIssues } from '../i18n/issues';
 import { isStationRole, userFromCouch, type Role } from './schema/roles';
 import { mayEmit } from '../rules/permissions';
 import { stepFitsKind } from '../rules/steps';

@@ -1,6 +1,6 @@
 import type { Dictionary } from './index';
 
-/** Every string of the interface in English; the keys are those of `zh-CN.ts`. */
+/** Every string of the interface in English; the keys are those of `zh-CN.ts` (long for the same reason: one file per language). */
 export const en: Dictionary = {
   htmlLang: 'en',
   colon: ': ',

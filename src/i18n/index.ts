@@ -1,11 +1,9 @@
 import type { Bilingual, PublicText } from '../db/schema/common';
 import { zhCN } from './zh-CN';
 import { en } from './en';
+import { DEFAULT_LANG, LANGS, type Lang } from './lang';
 
-/** Chinese is the first language and lives at `/`; English lives at `/en/`. */
-export const LANGS = ['zh-CN', 'en'] as const;
-export type Lang = (typeof LANGS)[number];
-export const DEFAULT_LANG: Lang = 'zh-CN';
+export { DEFAULT_LANG, LANGS, type Lang } from './lang';
 
 export type Dictionary = typeof zhCN;
 const dictionaries: Record<Lang, Dictionary> = { 'zh-CN': zhCN, en };

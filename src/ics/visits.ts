@@ -1,7 +1,7 @@
 import type { EventRecord } from '../db/schema/events/event';
 import { APPOINTMENT_KINDS } from '../db/schema/requestKind';
 import { HOUR_MS, chinaStartOfDay, parseClock } from '../rules/chinaTime';
-import { sortEvents, type RequestState } from '../rules/requestState';
+import { isOpen, sortEvents, type RequestState } from '../rules/requestState';
 import type { CalendarEvent } from './icalendar';
 
 /**
@@ -51,7 +51,7 @@ export const calendarUid = (requestId: string): string => `${requestId}.visit@he
  * appointment and not booked, nobody home and not re-booked, or the request is finished).
  */
 export function visitTime(state: RequestState, events: readonly EventRecord[]): VisitTime | null {
-  if (state.status === 'closed' || state.status === 'withdrawn' || state.status === 'resolved' || state.status === 'awaiting-sign-off') return null;
+  if (!isOpen(state.status) || state.status === 'resolved' || state.status === 'awaiting-sign-off') return null;
   const sorted = sortEvents(events);
   if (!sorted.length) return null;
   const submitted = sorted.find((e) => e.type === 'submitted');

@@ -4,7 +4,7 @@ import type { BrowserDevice } from '../db/device/browserDevice';
 import type { View } from '../db/schema/events/fields';
 import { ScoreField, ViewField } from './RatingFields';
 import { MAX_TEXT } from '../db/schema/events/limits';
-import type { DescribedIssue } from '../db/schema/messages';
+import type { DescribedIssue } from '../i18n/issues';
 import type { RequestState } from '../rules/requestState';
 import { finishRecords, type FinishStep } from '../rules/residentActions';
 import { checkFollowUps, recordFollowUps } from './followUp';

@@ -4,7 +4,7 @@ import type { BrowserDevice } from '../db/device/browserDevice';
 import type { EventRecord } from '../db/schema/events/event';
 import type { View } from '../db/schema/events/fields';
 import { ScoreField, ViewField } from './RatingFields';
-import type { DescribedIssue } from '../db/schema/messages';
+import type { DescribedIssue } from '../i18n/issues';
 import type { RequestState } from '../rules/requestState';
 import { currentRating, viewOfScore, type RatableVisit } from '../rules/residentActions';
 import { issuesOf, recordFollowUp } from './followUp';

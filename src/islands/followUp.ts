@@ -3,7 +3,7 @@ import type { BrowserDevice } from '../db/device/browserDevice';
 import { composeFollowUp, stationOfResident } from '../db/device/compose';
 import type { RecordResult } from '../db/device/database';
 import type { EventType } from '../db/schema/events/event';
-import { describeEventIssues, type DescribedIssue } from '../db/schema/messages';
+import { describeEventIssues, type DescribedIssue } from '../i18n/issues';
 import { parseEvent } from '../db/schema/events/event';
 import type { RequestState } from '../rules/requestState';
 

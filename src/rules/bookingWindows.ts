@@ -4,6 +4,7 @@ import { deadlineMs } from './deadlines';
 import { CN_CALENDAR, MissingCalendarYearError, type WorkingDayCalendar } from './calendar/index';
 import { ANSWER_LIMITS } from './requestState';
 import { isWorkingDay } from './workingDays';
+import { BOOKING_HORIZON_DAYS, TEMPERATURE_TEST_BOOKING_DAYS, VISITING_HOURS } from '../db/schema/vocabulary';
 
 /**
  * Which days and times a resident may book a visit for, decided at the moment the request is
@@ -19,8 +20,8 @@ import { isWorkingDay } from './workingDays';
  * tests/unit/rules/bookingWindows.test.ts checks them against content/commitments/2024.yaml.
  */
 
-/** In-home visits happen between these times (a utility's choice; the seeds name none). */
-export const VISITING_HOURS = { from: '08:00', to: '20:00' } as const;
+/** Visiting hours and booking horizons: declared in the schemas' vocabulary (the booking messages name them). */
+export { BOOKING_HORIZON_DAYS, TEMPERATURE_TEST_BOOKING_DAYS, VISITING_HOURS };
 
 /** Half-day slots of an appointment, inside the visiting hours. */
 export const DAY_SLOT_HOURS = {
@@ -28,14 +29,6 @@ export const DAY_SLOT_HOURS = {
   afternoon: { from: '13:00', to: '18:00' },
 } as const;
 
-/**
- * How far ahead a resident may book an in-home visit, in calendar days after the day they ask
- * (a utility's choice: its technicians' rota is planned about a month ahead).
- */
-export const BOOKING_HORIZON_DAYS = 30;
-
-/** A temperature test may be asked for today (a walk-in at the hall: "this afternoon") or on any of the next this-many days. */
-export const TEMPERATURE_TEST_BOOKING_DAYS = 14;
 
 /**
  * Whether a day is a working day; a day in a year whose holiday arrangement is not published

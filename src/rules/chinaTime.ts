@@ -8,13 +8,15 @@
  * technician's phone abroad and the test runner all agree (domain.md, "Working day").
  */
 
+import { CHINA_UTC_OFFSET_MS } from '../db/schema/vocabulary';
+
 /** A point in time: a Date or milliseconds since the Unix epoch. Rules never read the clock. */
 export type Instant = Date | number;
 
 /** A calendar day in China written `YYYY-MM-DD`. */
 export type DayIso = string;
 
-export const CHINA_UTC_OFFSET_MS = 8 * 60 * 60 * 1000;
+export { CHINA_UTC_OFFSET_MS };
 export const MINUTE_MS = 60 * 1000;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
@@ -91,4 +93,27 @@ export function formatClock(msOfDay: number): string {
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
   return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+}
+
+// ---------------------------------------------------------------- form inputs
+
+const CHINA_LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
+
+/**
+ * A China wall-clock time as a datetime-local input holds it (`YYYY-MM-DDTHH:MM`) as an ISO
+ * instant; null when it is not one (a day that does not exist, such as 02-30, included). The
+ * forms and the staff console read every typed time through this, whatever the device's zone.
+ */
+export function chinaLocalToInstant(local: string): string | null {
+  const m = CHINA_LOCAL.exec(local);
+  if (!m) return null;
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
+  if (!Number.isFinite(wall) || new Date(wall).toISOString().slice(0, 16) !== local) return null;
+  return new Date(wall - CHINA_UTC_OFFSET_MS).toISOString();
+}
+
+/** An instant (ISO string, Date or epoch ms) as the value of a datetime-local input in China time; '' when not a time. */
+export function instantToChinaLocal(instant: string | Instant): string {
+  const ms = typeof instant === 'string' ? Date.parse(instant) : instant instanceof Date ? instant.getTime() : instant;
+  return Number.isFinite(ms) ? new Date(ms + CHINA_UTC_OFFSET_MS).toISOString().slice(0, 16) : '';
 }

@@ -2,6 +2,7 @@ import type { EventOf, EventRecord, EventType } from '../db/schema/events/event'
 import type { Role } from '../db/schema/roles';
 import { mayEmit } from './permissions';
 import { sortEvents } from './requestState';
+import { COMPLAINT_STEPS, type ComplaintStep } from '../db/schema/vocabulary';
 
 /**
  * The complaint path of domain.md (000 §3.2), each step an event: does it hold → responsible
@@ -11,18 +12,7 @@ import { sortEvents } from './requestState';
  * reviewed. The progress is a fold of the events: two devices that recorded the same step
  * offline both keep their event, and every device derives the same progress.
  */
-export const COMPLAINT_STEPS = [
-  'assessed',
-  'responsible',
-  'cause',
-  'remedy-proposed',
-  'remedy-approved',
-  'remedy-done',
-  'resident-told',
-  'callback',
-  'review',
-] as const satisfies readonly EventType[];
-export type ComplaintStep = (typeof COMPLAINT_STEPS)[number];
+export { COMPLAINT_STEPS, type ComplaintStep };
 
 /** The steps of a complaint found not to hold: explain it tactfully, collect the view, review. */
 export const NOT_HOLDING_STEPS: readonly ComplaintStep[] = ['assessed', 'resident-told', 'callback', 'review'];

@@ -1,4 +1,5 @@
 import type { Bilingual } from '../db/schema/common';
+import { MAX_ROOM_AREA_M2 } from '../db/schema/vocabulary';
 
 /** Where a room's measuring points go (002 ch.2, 测温办法). */
 export type PointPlacement = 'centre' | 'diagonal-thirds' | 'diagonal-quarters' | 'centre-and-diagonals';
@@ -67,8 +68,8 @@ export const POINT_HEIGHT_M = { low: 0.7, high: 1.8 } as const;
 export const CLEARANCE_M = 0.5;
 /** Least indoor temperature of a heated room in season, °C (002 §6; the seed's "182" read as 18). */
 export const INDOOR_STANDARD_CELSIUS = 18;
-/** Larger than any room of a home; a larger area is a typing error (m² entered as cm², say). */
-export const MAX_ROOM_AREA_M2 = 1000;
+/** Larger than any room of a home; a larger area is a typing error (m² entered as cm², say). Declared with the schemas' vocabulary. */
+export { MAX_ROOM_AREA_M2 };
 
 /** A point on the floor of a room drawn as the unit square, the door at the corner (0, 0). */
 export interface FloorPoint {

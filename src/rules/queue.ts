@@ -3,7 +3,7 @@ import type { Role } from '../db/schema/roles';
 import { HOUR_MS, toEpochMs, type Instant } from './chinaTime';
 import { ESCALATION_LADDER, nextEscalation, type EscalationRung } from './escalation';
 import { mayEmit } from './permissions';
-import type { RequestState, RequestStatus } from './requestState';
+import { isOpen, type RequestState, type RequestStatus } from './requestState';
 
 /**
  * The staff queue (issue 6, item 3): every open request with the deadline that comes first,
@@ -52,7 +52,7 @@ const NOT_ARRIVED: ReadonlySet<RequestStatus> = new Set(['submitted', 'accepted'
  */
 export function deadlinesOf(state: RequestState, now: Instant, ladder: readonly EscalationRung[] = ESCALATION_LADDER): Deadline[] {
   const list: Deadline[] = [];
-  if (state.status === 'closed' || state.status === 'withdrawn') return list;
+  if (!isOpen(state.status)) return list;
   if (state.answerDueAt !== null && state.answeredAt === null) list.push({ what: 'answer', at: state.answerDueAt });
   if (state.kind === 'repair' && state.openedAt !== null && NOT_ARRIVED.has(state.status)) {
     list.push({ what: 'on-site', at: new Date(Date.parse(state.openedAt) + REPAIR_ON_SITE_MS).toISOString() });
@@ -135,7 +135,7 @@ export function buildQueue(
   options: { soonMs?: number; ladder?: readonly EscalationRung[] } = {},
 ): QueueEntry[] {
   return states
-    .filter((s) => s.status !== 'closed' && s.status !== 'withdrawn')
+    .filter((s) => isOpen(s.status))
     .map((s) => queueEntry(s, now, options))
     .filter((e) => matchesFilter(e, filter))
     .sort(compareQueueEntries);

@@ -7,6 +7,7 @@ import { deadlineOf } from './deadlines';
 import { bookedVisitDueMs } from './bookingWindows';
 import { ESCALATION_LADDER, escalationLevel, escalationsDue, type EscalationRung } from './escalation';
 import { temperatureTestOutcome, type TemperatureTestOutcome } from './temperatureTest';
+import { REQUEST_STATUSES, isOpen, type RequestStatus } from '../db/schema/vocabulary';
 
 /**
  * The state of a request: a pure function of its events. Every device folds the same events
@@ -14,18 +15,7 @@ import { temperatureTestOutcome, type TemperatureTestOutcome } from './temperatu
  * in, and a late event from an offline device simply takes its place in the history.
  */
 
-export const REQUEST_STATUSES = [
-  'submitted',
-  'accepted',
-  'dispatched',
-  'on-site',
-  'resolved',
-  'awaiting-sign-off',
-  'closed',
-  'reopened',
-  'withdrawn',
-] as const;
-export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+export { REQUEST_STATUSES, isOpen, type RequestStatus };
 
 const hours = (value: number): Duration => ({ value, unit: 'hours' });
 const workingDays = (value: number): Duration => ({ value, unit: 'working-days' });
@@ -168,7 +158,6 @@ export function visibleTimeline<E extends EventRecord>(events: readonly E[]): E[
   return sortEvents(events).filter((e) => e.visibility === 'resident');
 }
 
-const TERMINAL: ReadonlySet<RequestStatus> = new Set(['closed', 'withdrawn']);
 /** Statuses in which the request is waiting for staff (taking a step on site moves it on). */
 const WAITING: ReadonlySet<RequestStatus> = new Set(['submitted', 'accepted', 'dispatched', 'reopened']);
 const NEW_OR_REOPENED: ReadonlySet<RequestStatus> = new Set(['submitted', 'reopened']);
@@ -256,14 +245,14 @@ export function requestState(allEvents: readonly EventRecord[], options: Request
         break;
       case 'dispatched':
         answeredAt ??= e.at;
-        if (TERMINAL.has(status)) break;
+        if (!isOpen(status)) break;
         status = 'dispatched';
         assignee = e.payload.technician;
         visit = { technician: e.payload.technician, technicianName: e.payload.technicianName, at: e.payload.visitAt };
         signed = false;
         break;
       case 'late-notice':
-        if (visit && !TERMINAL.has(status)) visit = { ...visit, at: e.payload.newVisitAt };
+        if (visit && isOpen(status)) visit = { ...visit, at: e.payload.newVisitAt };
         break;
       case 'arrived':
         toward('on-site', WAITING);
@@ -292,12 +281,12 @@ export function requestState(allEvents: readonly EventRecord[], options: Request
       case 'remedy-done':
         // A resolution answers the resident (the same reading as the results engine).
         answeredAt ??= e.at;
-        if (TERMINAL.has(status)) break;
+        if (!isOpen(status)) break;
         status = needsSignature && !signed ? 'awaiting-sign-off' : 'resolved';
         break;
       case 'signed-off':
         if (lastMeasured) measuredSigned = true;
-        if (TERMINAL.has(status)) break;
+        if (!isOpen(status)) break;
         if (e.payload.satisfied) {
           signed = true;
           if (status === 'awaiting-sign-off') status = 'resolved';
@@ -316,7 +305,7 @@ export function requestState(allEvents: readonly EventRecord[], options: Request
         recordedLevels.push(e.payload.level);
         break;
       case 'withdrawn':
-        if (!TERMINAL.has(status)) status = 'withdrawn';
+        if (isOpen(status)) status = 'withdrawn';
         break;
       case 'closed':
         if (status !== 'withdrawn' && status !== 'closed') {

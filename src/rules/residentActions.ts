@@ -1,6 +1,6 @@
 import type { EventOf, EventRecord } from '../db/schema/events/event';
 import { mayEmit } from './permissions';
-import { SIGN_OFF_KINDS, sortEvents, type RequestState, type RequestStatus } from './requestState';
+import { SIGN_OFF_KINDS, isOpen, sortEvents, type RequestState, type RequestStatus } from './requestState';
 import type { View } from '../db/schema/events/fields';
 
 /**
@@ -16,14 +16,13 @@ import type { View } from '../db/schema/events/fields';
 
 /** Statuses in which a `reopened` event reopens the request (as requestState folds it). */
 export const REOPENABLE: ReadonlySet<RequestStatus> = new Set(['resolved', 'awaiting-sign-off', 'closed']);
-const TERMINAL: ReadonlySet<RequestStatus> = new Set(['closed', 'withdrawn']);
 
 /**
  * Whether the resident may sign now: a completion waiting for their signature, or (a
  * temperature test) a measured record not yet signed, which is invalid until they sign it.
  */
 export function maySignOff(state: RequestState): boolean {
-  if (!mayEmit('resident', 'signed-off') || TERMINAL.has(state.status)) return false;
+  if (!mayEmit('resident', 'signed-off') || !isOpen(state.status)) return false;
   if (state.needsSignOff) return true;
   return state.temperatureTest !== null && state.temperatureTest.problems.some((p) => p.code === 'unsigned');
 }

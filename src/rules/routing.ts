@@ -4,7 +4,7 @@ import {
   residentDbName,
   stationDbName,
   type DatabaseKind,
-} from '../db/databaseNames';
+} from '../db/schema/databaseNames';
 import type { EventType, Visibility } from '../db/schema/events/event';
 import { isStationRole, type Role } from '../db/schema/roles';
 

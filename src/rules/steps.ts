@@ -4,7 +4,7 @@ import type { Role } from '../db/schema/roles';
 import { CALLBACK_KINDS, callbackSummary } from './callbacks';
 import { complaintProgress } from './complaintPath';
 import { mayEmit } from './permissions';
-import type { RequestState } from './requestState';
+import { isOpen, type RequestState } from './requestState';
 import { arrivalVerdict } from './visit';
 import { ACCOUNT_DESK_ROLES } from './customerPrivacy';
 
@@ -59,7 +59,7 @@ export interface AvailableStep {
   readonly role: Role;
 }
 
-const ACTIVE = (s: RequestState) => s.status !== 'closed' && s.status !== 'withdrawn';
+const ACTIVE = (s: RequestState) => isOpen(s.status);
 
 /** The steps the user may take on this request now, in the order the console shows them. */
 export function availableSteps(request: StepRequest, roles: readonly Role[], now: number): AvailableStep[] {

@@ -26,6 +26,7 @@ import { admin, request } from '../integration/backend/client';
 import { seasonRows } from '../integration/results/fixture';
 import { collectConsoleErrors, checkAccessibility, formatViolations, launchContext, type LaunchedContext } from './support/browser';
 import { waitForDevice } from './support/device';
+import { signInThroughForm } from '../support/signIn';
 import { dictionary } from '../../src/i18n';
 import { Commitments } from '../../src/db/schema/commitments';
 import { computeResults } from '../../src/rules/results/engine';
@@ -52,12 +53,7 @@ async function newPage(viewport?: { width: number; height: number }): Promise<Pa
 }
 
 async function signIn(page: Page, who: { name: string; password: string }, lang: 'zh-CN' | 'en' = 'zh-CN') {
-  const t = lang === 'en' ? en : zh;
-  await page.goto(site.url + (lang === 'en' ? '/en/committee/' : '/committee/'));
-  await page.getByLabel(t.session.login).fill(who.name);
-  await page.getByLabel(t.session.password, { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: t.session.signIn, exact: true }).click();
-  await page.getByRole('button', { name: t.session.signOut }).waitFor();
+  await signInThroughForm(page, { login: who.name, password: who.password }, { goto: site.url + (lang === 'en' ? '/en/committee/' : '/committee/'), lang });
   await waitForDevice(page);
 }
 

@@ -18,6 +18,7 @@ import { admin, newResident, request } from '../integration/backend/client';
 import { launchContext, checkAccessibility, collectConsoleErrors, formatViolations, type LaunchedContext } from './support/browser';
 import { openRequestForm } from './support/portal';
 import { dictionary, fill } from '../../src/i18n';
+import { signInThroughForm } from '../support/signIn';
 import { aSubmittedRepair, asCouchDoc } from '../unit/builders/events';
 import { newRequestId } from '../../src/db/schema/events/ids';
 import { deviceEvents, recordOnDevice, waitForDevice } from './support/device';
@@ -63,11 +64,7 @@ async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, 
 }
 
 async function signInThroughForm(page: Page, login: string, password: string, pagePath = '/portal/') {
-  await page.goto(site.url + pagePath);
-  await page.getByLabel(zh.session.login).fill(login);
-  await page.getByLabel(zh.session.password, { exact: true }).fill(password);
-  await page.getByRole('button', { name: zh.session.signIn, exact: true }).click();
-  await page.getByRole('button', { name: zh.session.signOut }).waitFor();
+  await signInThroughForm(page, { login, password }, { goto: site.url + pagePath });
 }
 
 async function fileRepair(page: Page, details: string) {

@@ -12,6 +12,7 @@ import { newAccountNumber, newPhone, newResident, request, type Resident, regist
 import { PHONE, checkAccessibility, formatViolations, launchBrowser } from './support/browser';
 import { openRequestForm } from './support/portal';
 import { fill, dictionary } from '../../src/i18n';
+import { signInThroughForm } from '../support/signIn';
 import { OPERATIONS_DB } from '../../src/db/databaseNames';
 import { appointmentDays, temperatureTestDays } from '../../src/rules/bookingWindows';
 import { readFileSync } from 'node:fs';
@@ -50,11 +51,7 @@ async function operationsSubmissions(resident: string): Promise<ServerEvent[]> {
 }
 
 async function signInAs(page: Page, resident: Resident): Promise<void> {
-  await page.goto(site.url + '/portal/');
-  await page.getByLabel(zh.session.login).fill(resident.accountNumber);
-  await page.getByLabel(zh.session.password, { exact: true }).fill(resident.password);
-  await page.getByRole('button', { name: zh.session.signIn, exact: true }).click();
-  await page.getByRole('button', { name: zh.session.signOut }).waitFor();
+  await signInThroughForm(page, { login: resident.accountNumber, password: resident.password }, { goto: site.url + '/portal/' });
 }
 
 async function expectNoAxeViolations(page: Page, where: string): Promise<void> {

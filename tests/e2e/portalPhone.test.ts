@@ -14,6 +14,7 @@ import { PHONE, launchBrowser } from './support/browser';
 import { openRequestForm } from './support/portal';
 import { waitForDevice } from './support/device';
 import { fill, dictionary } from '../../src/i18n';
+import { signInThroughForm } from '../support/signIn';
 import { addCalendarDays, chinaDay, weekdayOf } from '../../src/rules/chinaTime';
 import { formatDayWithWeekday } from '../../src/islands/forms/fieldValues';
 import { formatDay } from '../../src/islands/format';
@@ -36,11 +37,7 @@ afterAll(async () => {
 });
 
 async function signInAs(page: Page, resident: Resident): Promise<void> {
-  await page.goto(site.url + '/portal/');
-  await page.getByLabel(zh.session.login).fill(resident.accountNumber);
-  await page.getByLabel(zh.session.password, { exact: true }).fill(resident.password);
-  await page.getByRole('button', { name: zh.session.signIn, exact: true }).click();
-  await page.getByRole('button', { name: zh.session.signOut }).waitFor();
+  await signInThroughForm(page, { login: resident.accountNumber, password: resident.password }, { goto: site.url + '/portal/' });
 }
 
 async function createStaff(name: string, role: string, station?: string) {

@@ -12,6 +12,7 @@ import { newResident, type Resident } from '../integration/backend/client';
 import { PHONE, checkAccessibility, formatViolations, launchBrowser } from './support/browser';
 import { openRequestForm } from './support/portal';
 import { dictionary } from '../../src/i18n';
+import { signInThroughForm } from '../support/signIn';
 import type { PortalChoice } from '../../src/islands/forms/RequestForm';
 
 const SHOTS = process.env.PORTAL_SCREENSHOTS;
@@ -38,11 +39,7 @@ async function check(page: Page, name: string): Promise<void> {
 }
 
 async function signIn(page: Page, lang: 'zh-CN' | 'en', resident: Resident): Promise<void> {
-  const t = dictionary(lang);
-  await page.getByLabel(t.session.login).fill(resident.accountNumber);
-  await page.getByLabel(t.session.password, { exact: true }).fill(resident.password);
-  await page.getByRole('button', { name: t.session.signIn, exact: true }).click();
-  await page.getByRole('button', { name: t.session.signOut }).waitFor();
+  await signInThroughForm(page, { login: resident.accountNumber, password: resident.password }, { lang });
 }
 
 describe('the portal screens on a phone', () => {

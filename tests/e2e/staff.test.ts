@@ -20,6 +20,7 @@ import { startSite, type Site } from '../integration/support/site';
 import { admin, newResident, request, type Resident } from '../integration/backend/client';
 import { checkAccessibility, formatViolations, launchContext, type LaunchedContext } from './support/browser';
 import { dictionary } from '../../src/i18n';
+import { signInThroughForm } from '../support/signIn';
 import { aSubmitted, aSubmittedRepair, asCouchDoc } from '../unit/builders/events';
 import { deviceEvents, recordOnDevice, waitForDevice } from './support/device';
 import { composeFollowUp } from '../../src/db/device/compose';
@@ -53,11 +54,7 @@ async function createStaff(name: string, role: string, station?: string) {
 }
 
 async function signInOnStaffPage(page: Page, who: { name: string; password: string }) {
-  await page.goto(site.url + '/staff/');
-  await page.getByLabel(zh.session.login).fill(who.name);
-  await page.getByLabel(zh.session.password, { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: zh.session.signIn, exact: true }).click();
-  await page.getByRole('button', { name: zh.session.signOut }).waitFor();
+  await signInThroughForm(page, { login: who.name, password: who.password }, { goto: site.url + '/staff/' });
   await waitForDevice(page);
 }
 

@@ -9,7 +9,7 @@ import { validateDocumentWrite, type DocumentVerdict } from '../validateRecordWr
 import type { ApproverRole } from '../schema/records/commitmentsRecords';
 import { OperationsRecord, type RecordType } from '../schema/records/record';
 import { parseEvent, type EventRecord } from '../schema/events/event';
-import { describeBookingProblems, describeEventIssues, type DescribedIssue } from '../schema/messages';
+import { describeBookingProblems, describeEventIssues, type DescribedIssue } from '../../i18n/issues';
 import { bookingProblems } from '../../rules/bookingWindows';
 import type { Lang } from '../../i18n/index';
 import type { DatabaseKind } from '../databaseNames';

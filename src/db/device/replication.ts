@@ -12,6 +12,8 @@ import { createSyncStatusStore, type SyncStatusStore } from './syncStatus';
 
 /**
  * Live CouchDB replication of the device's `events` with one database on the server (`/db/…`).
+ * Over 500 lines because pull, push and the outbox share one replication state and its
+ * checkpoints; the parts below are each documented where they begin.
  *
  * Pull: the server's databases hold documents that are not events (the resident's `profile`,
  * the `station:` documents in operations; design documents, deleted documents). RxDB 17 maps

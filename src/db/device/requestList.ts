@@ -1,5 +1,5 @@
 import { combineLatest, map, type Observable } from 'rxjs';
-import { requestState, type RequestState } from '../../rules/requestState';
+import { isOpen, requestState, type RequestState } from '../../rules/requestState';
 import type { Instant } from '../../rules/chinaTime';
 import type { EventRecord } from '../schema/events/event';
 import type { RequestKind } from '../schema/requestKind';
@@ -73,7 +73,7 @@ export function requestList(db: DeviceDatabase, options: RequestListOptions): Ob
       for (const [requestId, entry] of byRequest) {
         if (!entry.events.length && !entry.refused.length) continue; // all refused and corrected elsewhere
         const state = entry.events.length ? requestState(entry.events, { now: at }) : null;
-        if (options.openOnly && state && (state.status === 'closed' || state.status === 'withdrawn')) continue;
+        if (options.openOnly && state && !isOpen(state.status)) continue;
         items.push({ requestId, kind: entry.kind, state, waiting: entry.waiting, refused: entry.refused, lastAt: entry.lastAt, events: entry.events });
       }
       // Newest first: the resident's latest request is the one they are looking for.

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { EventRecord, mustBeInternal, type EventType } from '../schema/events/event';
-import { describeEventIssues } from '../schema/messages';
+import { describeEventIssues } from '../../i18n/issues';
 import { seededRandom, ulid } from '../schema/events/ids';
 import { OperationsRecord, PHONE_LINES } from '../schema/records/record';
 
@@ -252,28 +253,13 @@ export function rowToDocs(row: Row, ctx: ImportContext): RowResult {
 
 // ------------------------------------------------------------------ reading files
 
-/** Splits one CSV line (RFC 4180 quotes; no line breaks inside a field). */
+/** Splits one CSV line (RFC 4180 quotes), by the same parser as parseRows. */
 export function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i += 1) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      out.push(field);
-      field = '';
-    } else field += c;
-  }
-  out.push(field);
-  return out;
+  return (parseCsv(line, CSV_OPTIONS)[0] as string[] | undefined) ?? [''];
 }
+
+/** Lenient as the old system's exports are: a stray quote inside a field is kept as a character, rows may differ in length (reported per row). */
+const CSV_OPTIONS = { relax_column_count: true, relax_quotes: true } as const;
 
 export interface ParsedLine {
   readonly line: number;
@@ -283,9 +269,9 @@ export interface ParsedLine {
 
 /** The rows of a file's text, each with its line number; blank lines are skipped. */
 export function parseRows(text: string, format: 'ndjson' | 'csv'): ParsedLine[] {
-  const lines = text.split(/\r?\n/);
   const out: ParsedLine[] = [];
   if (format === 'ndjson') {
+    const lines = text.split(/\r?\n/);
     lines.forEach((l, i) => {
       if (!l.trim()) return;
       try {
@@ -297,19 +283,39 @@ export function parseRows(text: string, format: 'ndjson' | 'csv'): ParsedLine[] 
     });
     return out;
   }
-  const header = splitCsvLine(lines[0] ?? '').map((h) => h.trim());
-  lines.slice(1).forEach((l, i) => {
-    if (!l.trim()) return;
-    const cells = splitCsvLine(l);
+  // csv-parse (RFC 4180): a quoted field may hold commas, doubled quotes and line breaks (an
+  // address over two lines), so a row may span lines; each row is reported by its first line.
+  // Lines are counted here from each row's first byte (csv-parse's own count takes a CRLF
+  // inside quotes for two lines).
+  const bytes = Buffer.from(text, 'utf8');
+  let records: { record: string[]; info: { bytes: number } }[];
+  try {
+    records = parseCsv(bytes, { ...CSV_OPTIONS, info: true }) as { record: string[]; info: { bytes: number } }[];
+  } catch (err) {
+    const line = (err as { lines?: number }).lines ?? 1;
+    return [{ line, reason: `is not CSV from here on: ${(err as Error).message}` }];
+  }
+  let counted = 0;
+  let linesBefore = 1;
+  /** The line on which the row starting at byte `start` begins. */
+  const lineAt = (start: number): number => {
+    for (; counted < start; counted += 1) if (bytes[counted] === 10) linesBefore += 1;
+    return linesBefore;
+  };
+  const header = (records[0]?.record ?? ['']).map((h) => h.trim());
+  for (let i = 1; i < records.length; i += 1) {
+    const cells = records[i]!.record;
+    if (cells.length === 1 && !cells[0]!.trim()) continue; // a blank line
+    const line = lineAt(records[i - 1]!.info.bytes);
     if (cells.length !== header.length) {
-      out.push({ line: i + 2, reason: `has ${cells.length} fields, the header has ${header.length}` });
-      return;
+      out.push({ line, reason: `has ${cells.length} fields, the header has ${header.length}` });
+      continue;
     }
     const row: Row = {};
     header.forEach((h, j) => {
       if (cells[j] !== '') row[h] = cells[j];
     });
-    out.push({ line: i + 2, row });
-  });
+    out.push({ line, row });
+  }
   return out;
 }

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 // The profile's contact name and address fill the events' `contact.name` and `address`: same bounds.
 import { MAX_ADDRESS, MAX_NAME } from './events/limits';
+import { SLUG_PATTERN } from './vocabulary';
 
 /**
  * Accounts: what a resident sends to sign up (POST /api/signup), the profile document the server
@@ -64,11 +65,11 @@ export const Password = v.pipe(
 );
 
 /** Ids of stations and communities: lower-case words joined by hyphens (part of database names). */
-export const PlaceId = v.pipe(v.string(), v.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/), v.maxLength(40));
+export const PlaceId = v.pipe(v.string(), v.regex(SLUG_PATTERN), v.maxLength(40));
 
 export const CommunityId = v.pipe(
   v.string('signup.community.format'),
-  v.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'signup.community.format'),
+  v.regex(SLUG_PATTERN, 'signup.community.format'),
   v.maxLength(40, 'signup.community.format'),
 );
 

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { Bilingual, IsoDate, PublicText, Slug } from './common';
 import { RequestKind } from './requestKind';
 import { Milestone } from './milestone';
+import { YEAR_MAX, YEAR_MIN } from './vocabulary';
 
 /**
  * The committee's yearly commitments (`content/commitments/<year>.yaml`).
@@ -181,7 +182,7 @@ export type Indicator = v.InferOutput<typeof Indicator>;
 
 export const Commitments = v.pipe(
   v.strictObject({
-    year: v.pipe(v.number(), v.integer(), v.minValue(2000), v.maxValue(2100)),
+    year: v.pipe(v.number(), v.integer(), v.minValue(YEAR_MIN), v.maxValue(YEAR_MAX)),
     service: v.picklist(['heating', 'gas']),
     utility: Bilingual,
     title: PublicText,

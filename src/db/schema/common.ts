@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { SLUG_PATTERN } from './vocabulary';
 
 /** A piece of text the public reads, in Chinese (first) and English. */
 export const Bilingual = v.strictObject({
@@ -31,4 +32,4 @@ export const IsoDate = v.pipe(
 );
 
 /** Ids used in URLs and as keys: lower case, digits and hyphens. */
-export const Slug = v.pipe(v.string(), v.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens'));
+export const Slug = v.pipe(v.string(), v.regex(SLUG_PATTERN, 'must be lower-case words joined by hyphens'));

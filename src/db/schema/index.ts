@@ -6,5 +6,4 @@ export * from './commitments';
 export * from './results';
 export * from './siteContent';
 export * from './roles';
-export * from './messages';
 export * from './events/index';

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { STATION_ID } from './vocabulary';
 
 /**
  * Who uses Hearthline (domain.md, "Who uses it"). A staff account may hold several roles; the
@@ -54,7 +55,7 @@ export const COUCH_OPERATIONS = 'operations';
 export const COUCH_ADMIN = '_admin';
 
 /** Station ids: lower-case words joined by hyphens, as in URLs and database names. */
-export const STATION_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export { STATION_ID } from './vocabulary';
 
 /**
  * The CouchDB roles of a user doc for a Hearthline role (and station, for station staff). A

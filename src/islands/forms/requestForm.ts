@@ -6,7 +6,7 @@ import { clearDraft, loadDraft, saveDraft } from '../../db/device/drafts';
 import type { BrowserDevice } from '../../db/device/browserDevice';
 import type { DeviceSession } from '../../db/device/session';
 import type { RefusedEvent } from '../../db/device/requestList';
-import type { DescribedIssue } from '../../db/schema/messages';
+import type { DescribedIssue } from '../../i18n/issues';
 import type { RequestKind } from '../../db/schema/requestKind';
 import { loadDeviceLayer } from '../reactive';
 import { refusalReason, shortRequestNumber } from '../format';

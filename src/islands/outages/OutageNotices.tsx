@@ -2,7 +2,7 @@ import { For, Show, createSignal, onMount } from 'solid-js';
 import type { Dictionary, Lang } from '../../i18n';
 import type { PublicOutageNotice } from '../../rules/outages';
 import { formatMoment } from '../format';
-import { lastFeed, noticeState, parseOutageFeed, rememberFeed, usableCopy, type OutageFeed } from './outageFeed';
+import { noticeState, rememberFeed, usableCopy, type OutageFeed } from './outageFeed';
 
 type Strings = Dictionary['outageNotices'];
 /** The results pages' status colours: heating off red, restored green, planned neutral. */
@@ -32,14 +32,17 @@ export default function OutageNotices(props: { lang: Lang; t: Strings }) {
 
   async function load() {
     setState('loading');
+    const reader = import('./feedReader'); // loaded beside the answer: not in the page's first script
     try {
       const res = await fetch('/api/outages', { headers: { accept: 'application/json' } });
+      const { parseOutageFeed } = await reader;
       const fresh = res.ok ? parseOutageFeed(await res.json()) : null;
       if (!fresh) throw new Error(`GET /api/outages answered ${res.status}`);
       rememberFeed(storage(), fresh);
       setFeed(fresh);
       setState('loaded');
     } catch {
+      const { lastFeed } = await reader.catch(() => ({ lastFeed: () => null }));
       setFeed(usableCopy(lastFeed(storage()), Date.now()));
       setState('failed');
     }

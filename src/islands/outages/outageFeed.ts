@@ -2,10 +2,10 @@ import type { OutagePhase, PublicOutageNotice } from '../../rules/outages';
 
 /**
  * What the residents' outage page (OutageNotices.tsx) does with `GET /api/outages` besides
- * showing it: check the answer's shape (a proxy's error page or an older server must not break
- * the page), keep the last good copy on the device, and name each notice's state. Pure but for
- * the Storage handed in; no import of the rules themselves (only their types), so the page's
- * JavaScript stays small.
+ * showing it: keep the last good copy on the device and name each notice's state; checking the answer's
+ * shape is feedReader.ts's (loaded with the answer, so valibot stays out of the page's first
+ * script). Pure but for the Storage handed in; no import of the rules
+ * themselves (only their types), so the page's JavaScript stays small.
  */
 
 export interface OutageFeed {
@@ -22,57 +22,12 @@ export const noticeState = (n: PublicOutageNotice): NoticeState => STATE_OF[n.ph
 /** Where the last good answer is kept (localStorage). */
 export const LAST_FEED_KEY = 'hearthline:outages:last';
 
-const isInstant = (v: unknown): v is string => typeof v === 'string' && !Number.isNaN(Date.parse(v));
-const TIMES = ['plannedStart', 'plannedEnd', 'startedAt', 'restoredAt'] as const;
-
-function parseNotice(raw: unknown): PublicOutageNotice | null {
-  if (typeof raw !== 'object' || raw === null) return null;
-  const r = raw as Record<string, unknown>;
-  if (typeof r.outage !== 'string' || typeof r.planned !== 'boolean') return null;
-  if (typeof r.phase !== 'string' || !(r.phase in STATE_OF)) return null;
-  if (r.station !== undefined && typeof r.station !== 'string') return null;
-  if (r.stationName !== undefined && typeof r.stationName !== 'string') return null;
-  const communities = Array.isArray(r.communities)
-    ? r.communities.filter((c): c is { id: string; name: string } => typeof c?.id === 'string' && typeof c?.name === 'string').map((c) => ({ id: c.id, name: c.name }))
-    : [];
-  const notice: Record<string, unknown> = { outage: r.outage, communities, phase: r.phase, planned: r.planned };
-  if (r.station !== undefined) notice.station = r.station;
-  if (r.stationName !== undefined) notice.stationName = r.stationName;
-  for (const key of TIMES) {
-    if (r[key] === undefined) continue;
-    if (!isInstant(r[key])) return null;
-    notice[key] = r[key];
-  }
-  return notice as unknown as PublicOutageNotice;
-}
-
-/**
- * The feed in an answer, or null when it is not one (then the page says it could not load).
- * Only the fields a notice has are kept; a malformed notice is left out, the others shown.
- */
-export function parseOutageFeed(json: unknown): OutageFeed | null {
-  if (typeof json !== 'object' || json === null) return null;
-  const { asOf, notices } = json as Record<string, unknown>;
-  if (!isInstant(asOf) || !Array.isArray(notices)) return null;
-  return { asOf, notices: notices.map(parseNotice).filter((n): n is PublicOutageNotice => n !== null) };
-}
-
 /** Keeps a good answer for the next visit without a network. A full or refused storage only loses the copy. */
 export function rememberFeed(storage: Pick<Storage, 'setItem'> | undefined, feed: OutageFeed): void {
   try {
     storage?.setItem(LAST_FEED_KEY, JSON.stringify(feed));
   } catch {
     // private mode or quota: the page works, only without a copy for later
-  }
-}
-
-/** The copy kept by rememberFeed, checked like a fresh answer; null when there is none. */
-export function lastFeed(storage: Pick<Storage, 'getItem'> | undefined): OutageFeed | null {
-  try {
-    const raw = storage?.getItem(LAST_FEED_KEY);
-    return raw ? parseOutageFeed(JSON.parse(raw)) : null;
-  } catch {
-    return null;
   }
 }
 

@@ -9,7 +9,7 @@ import { callbackWindows } from '../../rules/callbackHours';
 import { ESCALATION_LADDER } from '../../rules/escalation';
 import { availableTabs, mayTakeNow, queueScope, roleForStep, type ConsoleTab } from '../../rules/steps';
 import { buildQueue, escalationKey, escalationsToRecord, type QueueEntry, type QueueFilter, type Urgency } from '../../rules/queue';
-import { REQUEST_STATUSES, requestState, type RequestState, type RequestStatus } from '../../rules/requestState';
+import { REQUEST_STATUSES, isOpen, requestState, type RequestState, type RequestStatus } from '../../rules/requestState';
 import { fromObservable } from '../reactive';
 import { formatDeadline, formatMoment, refusalReason, shortRequestNumber } from '../format';
 import { formatDayWithWeekday } from '../forms/fieldValues';
@@ -158,7 +158,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
             {s.status}
             <select onChange={(e) => setFilterKey('status', e.currentTarget.value as RequestStatus | '')}>
               <option value="">{s.all}</option>
-              <For each={REQUEST_STATUSES.filter((x) => x !== 'closed' && x !== 'withdrawn')}>{(k) => <option value={k}>{t.requestStatus[k]}</option>}</For>
+              <For each={REQUEST_STATUSES.filter(isOpen)}>{(k) => <option value={k}>{t.requestStatus[k]}</option>}</For>
             </select>
           </label>
           <label>

@@ -2,7 +2,7 @@ import { For, Show, createMemo, createSignal, onMount, type Accessor } from 'sol
 import type { BrowserDevice } from '../../db/device/browserDevice';
 import { composeOperationsRecord } from '../../db/device/compose';
 import { ulid } from '../../db/schema/events/ids';
-import type { DescribedIssue } from '../../db/schema/messages';
+import type { DescribedIssue } from '../../i18n/issues';
 import { OUTAGE_ID_PREFIX, type RecordType } from '../../db/schema/records/record';
 import { OPERATIONS_WRITERS } from '../../db/validateWrite';
 import { fill, type AppStrings, type Lang } from '../../i18n';

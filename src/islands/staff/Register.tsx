@@ -5,7 +5,7 @@ import type { RequestListItem } from '../../db/device/requestList';
 import { newRequestId } from '../../db/schema/events/ids';
 import { REPAIR_FAULTS } from '../../db/schema/events/payloads';
 import { MAX_ADDRESS, MAX_TEXT } from '../../db/schema/events/limits';
-import type { DescribedIssue } from '../../db/schema/messages';
+import type { DescribedIssue } from '../../i18n/issues';
 import { fill, type AppStrings, type Lang } from '../../i18n';
 import { formatMoment, refusalReason, shortRequestNumber } from '../format';
 import TextField from '../TextField';

@@ -14,7 +14,7 @@ import { complaintProgress, type ComplaintStep } from '../../rules/complaintPath
 import { dispatchForm } from '../../rules/dispatchForm';
 import { measurementPoints } from '../../rules/measurementMethod';
 import { FORBIDDEN_PHRASES, REPLY_TEMPLATES, forbiddenPhrasesIn } from '../../rules/replyPhrases';
-import { sortEvents } from '../../rules/requestState';
+import { isOpen, sortEvents } from '../../rules/requestState';
 import { formatCelsius, temperatureTestOutcome } from '../../rules/temperatureTest';
 import { arrivalVerdict } from '../../rules/visit';
 import { formatDay, formatMoment, shortRequestNumber } from '../format';
@@ -133,7 +133,7 @@ export default function RequestDetail(props: Props) {
           <VisitSteps {...props} keys={keys} base={base} offers={offers} />
         </Show>
 
-        <Show when={props.item.kind === 'complaint' && state().status !== 'closed' && state().status !== 'withdrawn'}>
+        <Show when={props.item.kind === 'complaint' && isOpen(state().status)}>
           <ComplaintSteps {...props} keys={keys} base={base} offers={offers} />
         </Show>
 

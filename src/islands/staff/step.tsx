@@ -1,7 +1,7 @@
 import { Show, createSignal, type JSX } from 'solid-js';
 import type { BrowserDevice } from '../../db/device/browserDevice';
 import type { EventType, Visibility } from '../../db/schema/events/event';
-import type { DescribedIssue } from '../../db/schema/messages';
+import type { DescribedIssue } from '../../i18n/issues';
 import type { AppStrings, Lang } from '../../i18n';
 import { refusalReason } from '../format';
 import { recordStep, type RequestKeys } from './write';

@@ -50,14 +50,5 @@ export function recordStep(
   return device.record(event, lang);
 }
 
-/** A China wall-clock `YYYY-MM-DDTHH:MM` (a datetime-local input) as an ISO instant; null when not a time. */
-export function chinaInputToIso(value: string): string | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
-  const d = new Date(`${value}:00+08:00`);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
-}
-
-/** An instant as the value of a datetime-local input in China time. */
-export function isoToChinaInput(ms: number): string {
-  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16);
-}
+/** Typed China times, under the console's names: the converters of src/rules/chinaTime.ts. */
+export { chinaLocalToInstant as chinaInputToIso, instantToChinaLocal as isoToChinaInput } from '../../rules/chinaTime';

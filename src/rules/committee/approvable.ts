@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { COMMITMENTS_CHECK_MESSAGES, Commitments } from '../../db/schema/commitments';
 import { PUBLISHED_LANGUAGES, type PublishedLanguage } from '../../db/schema/common';
-import type { MessageId } from '../../db/schema/messages';
+import type { MessageId } from '../../i18n/messages';
 import { promiseProblems } from './promise';
 
 /**

@@ -1,13 +1,20 @@
 import type { Commitments, Condition, Duration, Indicator, Population, Target } from '../../db/schema/commitments';
-import { REQUEST_MILESTONES, type Milestone } from '../../db/schema/milestone';
 import type { RequestKind } from '../../db/schema/requestKind';
+import { CHINA_UTC_OFFSET_MS } from '../chinaTime';
 import { CN_CALENDAR, MissingCalendarYearError, type WorkingDayCalendar } from '../calendar/index';
 import { deadlineMs } from '../deadlines';
 import { dueOnBookedDay } from '../bookingWindows';
 import { meetsTarget } from '../targets';
 import { elapsedVerdict } from './elapsed';
 import { roomCompliant, temperatureTestOutcome } from '../temperatureTest';
-import { chinaMonth, inPeriod, monthSegments, overlapMs, periodBounds, toHours, toMinutes, type PeriodBounds } from './period';
+import { inPeriod, monthSegments, overlapMs, periodBounds, toHours, toMinutes, type PeriodBounds } from './period';
+import { MI, MARKS_OF_EVENT, NO_MILESTONES, checkIndicator, setMilestone, type RequestMilestone } from './milestones';
+import { RequestSubject, Tally, activeBetween, bump, lastDayOf, monthOf, type HouseholdAcc, type OutageAcc, type RequestAcc, type Subject, type Verdict } from './accumulators';
+import { DAY, fieldOf, instantOf, payloadOf, type Doc, type TopDoc } from './readers';
+
+// The parts the callers name (server/cli/leanDocs.ts, bench/, the tests) stay importable from here.
+export { AT_MS, FIELD_OF, READ_FIELDS, instantMs, isoInstant, type LeanShortcuts } from './readers';
+export { MILESTONE_OF_EVENT, checkIndicator } from './milestones';
 
 /**
  * The results engine: every figure a year's commitments declare, computed from the records
@@ -22,7 +29,7 @@ import { chinaMonth, inPeriod, monthSegments, overlapMs, periodBounds, toHours, 
  * YAML alone. `checkIndicator` refuses definitions that cannot be measured (a ring count
  * on requests, a milestone outages never reach) before any record is read.
  *
- * How each milestone is read from the records (one table, MILESTONE_OF_EVENT below):
+ * How each milestone is read from the records (one table, MILESTONE_OF_EVENT in milestones.ts):
  * - requests: the first event of the type (the first arrival, the first callback …), but
  *   `closed` is the last closing (a reopened case closes again); `accepted` is the staff
  *   registration or the first acceptance, and `first-reply` the first answer: a reply, a
@@ -31,6 +38,13 @@ import { chinaMonth, inPeriod, monthSegments, overlapMs, periodBounds, toHours, 
  *   them; a callback counts only when the resident was reached.
  * - outages: `announced`, `started`, `restored` from their records.
  * - households: `inspected`, `nobody-home` from inspection visits inside the period.
+ *
+ * The engine in four files: readers.ts (how a document is read, the fast path's shortcuts),
+ * milestones.ts (which instants are measured, which indicators can be), accumulators.ts (what
+ * is kept per request, outage and household, and the tallies), and this file, the fold. Over
+ * 500 lines because the fold is one class: its `add` and `finish` share the accumulators and
+ * the tallies, and spreading its methods over files would put that state behind accessors on
+ * the hot path (a million events a run) for no reader's gain.
  */
 
 // ------------------------------------------------------------------ inputs
@@ -49,34 +63,6 @@ export interface EngineOptions {
   /** Breakdown cells with fewer records than this publish no numbers (default 5). */
   readonly minCellRecords?: number;
 }
-
-/**
- * The top-level fields of a document the engine reads; anything else in it is ignored.
- * server/cli/leanDocs.ts keeps only these when it reads documents from JSON bytes (and
- * `author` and `payload` whole), so a field the engine starts reading must be listed here:
- * the type `TopDoc` below refuses any other.
- */
-export const READ_FIELDS = ['_id', 'id', 'docType', 'type', 'at', 'requestId', 'requestKind', 'station', 'author', 'payload'] as const;
-
-/**
- * Two shortcuts a document read from bytes may offer (server/cli/leanDocs.ts does), each
- * giving exactly what the engine would compute from the plain fields; a document parsed by
- * JSON.parse has neither (symbols, so no JSON field can pose as one):
- * - `[AT_MS]`: `instantMs(at)`, read from the bytes without making the string (undefined: not
- *   read, use `at`);
- * - `[FIELD_OF](container, name)`: `(doc[container] ?? {})[name]` for `author` and `payload`,
- *   reading that one field without parsing the rest (a submission's author is read for its
- *   role alone, its payload for the fault alone).
- */
-export const AT_MS = Symbol('hearthline.results.atMs');
-export const FIELD_OF = Symbol('hearthline.results.fieldOf');
-export interface LeanShortcuts {
-  readonly [AT_MS]?: number;
-  [FIELD_OF]?(container: 'author' | 'payload', name: string): unknown;
-}
-type TopDoc = { readonly [F in (typeof READ_FIELDS)[number]]?: unknown } & LeanShortcuts;
-/** A payload or an author: any field. */
-type Doc = Record<string, unknown>;
 
 // ------------------------------------------------------------------ outputs
 
@@ -141,154 +127,6 @@ export interface ComputedResults {
   };
   readonly read: { readonly events: number; readonly records: number; readonly ignored: number; readonly requests: number };
   readonly warnings: readonly string[];
-}
-
-// ------------------------------------------------------------------ milestones of requests
-
-type RequestMilestone = (typeof REQUEST_MILESTONES)[number];
-const MI: Record<RequestMilestone, number> = Object.fromEntries(REQUEST_MILESTONES.map((m, i) => [m, i])) as Record<RequestMilestone, number>;
-const MILESTONE_INDEX: ReadonlyMap<string, number> = new Map(REQUEST_MILESTONES.map((m, i) => [m, i]));
-const OUTAGE_MILESTONES: readonly Milestone[] = ['announced', 'started', 'restored'];
-const HOUSEHOLD_MILESTONES: readonly Milestone[] = ['inspected', 'nobody-home'];
-
-/** Which milestones an event type sets (first occurrence, but `closed` keeps the last). */
-export const MILESTONE_OF_EVENT: Readonly<Record<string, readonly RequestMilestone[]>> = {
-  submitted: ['submitted'],
-  // An acceptance registers the request; it answers nothing (domain.md, "Settled readings:
-  // What answers a resident"). A dispatch always tells the visit time (its visitAt).
-  accepted: ['accepted'],
-  dispatched: ['dispatched', 'first-reply'],
-  arrived: ['arrived'],
-  reply: ['first-reply'],
-  resolved: ['resolved', 'first-reply'],
-  'remedy-done': ['resolved', 'first-reply'],
-  'signed-off': ['signed-off'],
-  closed: ['closed'],
-  'nobody-home': ['nobody-home'],
-};
-
-/** A request's milestone instants before any is reached (copied per request: a packed array of doubles). */
-const NO_MILESTONES: readonly number[] = REQUEST_MILESTONES.map(() => NaN);
-
-/** MILESTONE_OF_EVENT as milestone indices, looked up once per event. */
-const MARKS_OF_EVENT: ReadonlyMap<string, readonly number[]> = new Map(
-  Object.entries(MILESTONE_OF_EVENT).map(([type, marks]) => [type, marks.map((m) => MI[m])]),
-);
-
-interface RequestAcc {
-  kind: RequestKind;
-  station: string;
-  /**
-   * Milestone instants (ms), NaN while not reached, by index in REQUEST_MILESTONES. A plain
-   * array of numbers, not a Float64Array: eleven doubles are past the size V8 keeps a typed
-   * array's storage on its heap, so each request's array cost a separate allocation and its
-   * release (3 % of the compute bench).
-   */
-  readonly t: number[];
-  withdrawn: boolean;
-  fault?: string;
-  /** Appointments: the day the resident booked; the visit is due by its end when that is later than the promise (bookingWindows.ts). */
-  bookedDay?: string;
-  /** Temperature tests: the last measured record. */
-  measuredAt?: number;
-  measuredId?: string;
-  measuredValid?: boolean;
-  measuredMinMean?: number;
-  measuredSigned?: boolean;
-  lastSignOffAt?: number;
-}
-
-interface OutageAcc {
-  station?: string;
-  announced: number;
-  plannedStart: number;
-  started: number;
-  restored: number;
-  planned?: boolean;
-  atHeatSource: boolean;
-  /** A staff member marked it an emergency accident (an `outage-emergency` record). */
-  emergency: boolean;
-  affected: number;
-}
-
-interface HouseholdAcc {
-  station?: string;
-  at: number;
-  activeFrom: string;
-  activeTo?: string;
-}
-
-// ------------------------------------------------------------------ accumulators of figures
-
-class Tally {
-  num = 0;
-  den = 0;
-  readonly station = new Map<string, [number, number]>();
-  readonly kind = new Map<string, [number, number]>();
-  readonly month = new Map<string, [number, number]>();
-  add(numerator: number, denominator: number, keys: { station?: string; kind?: string; month?: string }): void {
-    this.num += numerator;
-    this.den += denominator;
-    bump(this.station, keys.station, numerator, denominator);
-    bump(this.kind, keys.kind, numerator, denominator);
-    bump(this.month, keys.month, numerator, denominator);
-  }
-}
-function bump(map: Map<string, [number, number]>, key: string | undefined, a: number, b: number): void {
-  if (key === undefined) return;
-  const cell = map.get(key);
-  if (cell) {
-    cell[0] += a;
-    cell[1] += b;
-  } else map.set(key, [a, b]);
-}
-
-type Verdict = 'met' | 'missed' | 'excluded';
-
-// ------------------------------------------------------------------ definitions
-
-/** Milestones each population reaches. */
-function milestonesOf(of: Population): readonly Milestone[] {
-  switch (of.records) {
-    case 'requests':
-      return REQUEST_MILESTONES;
-    case 'outages':
-      return OUTAGE_MILESTONES;
-    case 'households':
-      return HOUSEHOLD_MILESTONES;
-    default:
-      return [];
-  }
-}
-
-/**
- * Why an indicator cannot be measured as defined, or null. Run before reading records, so a
- * commitments file that asks for a ring count of repairs fails at once, by indicator id.
- */
-export function checkIndicator(indicator: Indicator): string | null {
-  const m = indicator.measure;
-  if (m.shape !== 'ratio') return null;
-  const where: Condition = m.where;
-  const reachable = milestonesOf(m.of);
-  const bad = (s: string): string => `indicator ${indicator.id}: ${s}`;
-  switch (where.test) {
-    case 'elapsed':
-      for (const ms of [where.from, where.to]) {
-        if (!reachable.includes(ms)) return bad(`${m.of.records} never reach the milestone "${ms}"`);
-      }
-      return null;
-    case 'reached':
-      for (const ms of where.anyOf) {
-        if (!reachable.includes(ms)) return bad(`${m.of.records} never reach the milestone "${ms}"`);
-      }
-      return null;
-    case 'field-at-most':
-      return m.of.records === 'calls' ? null : bad(`the field "${where.field}" belongs to calls, not ${m.of.records}`);
-    case 'field-one-of':
-      return m.of.records === 'callbacks' ? null : bad(`the field "${where.field}" belongs to callbacks, not ${m.of.records}`);
-    case 'rooms-at-least':
-      return m.of.records === 'temperature-tests' ? null : bad(`room temperatures belong to temperature tests, not ${m.of.records}`);
-  }
 }
 
 // ------------------------------------------------------------------ the fold
@@ -780,7 +618,7 @@ export class ResultsFold {
       byDay = new Map();
       this.workingDayDeadlines.set(d.value, byDay);
     }
-    const day = Math.floor((from + CHINA_OFFSET) / DAY);
+    const day = Math.floor((from + CHINA_UTC_OFFSET_MS) / DAY);
     let ms = byDay.get(day);
     if (ms === undefined) {
       ms = deadlineMs(from, d, this.calendar);
@@ -937,160 +775,12 @@ export class ResultsFold {
 }
 
 /**
- * Date.parse, with a fast path for the one form every stored instant has
- * (`2025-12-01T08:00:00.000Z`, Date#toISOString): Date.parse was a tenth of the fold's time.
- * Anything else (another form, hour 24, a year before 100, not a string) goes to Date.parse,
- * so the result is always Date.parse's (tests/unit/results/leanDocs.test.ts compares them).
- */
-export function instantMs(text: string): number {
-  if (typeof text !== 'string' || text.length !== 24) return Date.parse(text);
-  const ms = isoInstant(text, 0);
-  return Number.isNaN(ms) ? Date.parse(text) : ms;
-}
-
-/**
- * The instant written from `start` in `text` — a string, or the UTF-8 bytes of one (the
- * NDJSON reader reads it without making the string) — in the form every stored instant has,
- * 24 characters, `2025-12-01T08:00:00.000Z`; NaN when it is not exactly that form or a part
- * is outside what is read here (a year before 100, hour 24, minute 60 …): then the caller
- * asks Date.parse, whose business those are.
- */
-export function isoInstant(text: string | Uint8Array, start: number): number {
-  if (
-    code(text, start + 4) !== 45 /* - */ || code(text, start + 7) !== 45 || code(text, start + 10) !== 84 /* T */ ||
-    code(text, start + 13) !== 58 /* : */ || code(text, start + 16) !== 58 || code(text, start + 19) !== 46 /* . */ ||
-    code(text, start + 23) !== 90 /* Z */
-  ) {
-    return NaN;
-  }
-  const year = digits(text, start, 4);
-  const month = digits(text, start + 5, 2);
-  const day = digits(text, start + 8, 2);
-  const hour = digits(text, start + 11, 2);
-  const minute = digits(text, start + 14, 2);
-  const second = digits(text, start + 17, 2);
-  const ms = digits(text, start + 20, 3);
-  // (digits gives -1 for a non-digit, which every lower bound below refuses)
-  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) {
-    return NaN;
-  }
-  // Date.UTC's value, computed here: Date.UTC itself was a fifth of this function's time.
-  return daysFromCivil(year, month, day) * DAY + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms;
-}
-
-/** The character code (or byte) at `i`; undefined past the end, which no comparison above accepts. */
-function code(text: string | Uint8Array, i: number): number | undefined {
-  return typeof text === 'string' ? (i < text.length ? text.charCodeAt(i) : undefined) : text[i];
-}
-
-/** The number written with `count` ASCII digits from `at`, or -1 if one is not a digit. */
-function digits(text: string | Uint8Array, at: number, count: number): number {
-  let n = 0;
-  for (let i = at; i < at + count; i += 1) {
-    const c = code(text, i);
-    if (c === undefined || c < 48 || c > 57) return -1;
-    n = n * 10 + (c - 48);
-  }
-  return n;
-}
-
-/**
- * Days since 1970-01-01 of a date in the proleptic Gregorian calendar, for years from 100 on
- * (Howard Hinnant's days_from_civil). The year is counted from March, so a leap day is the
- * last day of its year and everything else is linear in the day of the month: day 29-31 of a
- * shorter month rolls over into the next month, as in Date.UTC (31 February is 3 March).
- */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146_097 + dayOfEra - 719_468;
-}
-
-/** A document's `at` in epoch ms (NaN when it is not an instant). */
-function instantOf(d: TopDoc): number {
-  const ms = d[AT_MS];
-  return ms !== undefined ? ms : instantMs(d.at as string);
-}
-
-/** `(d[container] ?? {})[name]`: one field of a document's author or payload. */
-function fieldOf(d: TopDoc, container: 'author' | 'payload', name: string): unknown {
-  const read = d[FIELD_OF];
-  return read !== undefined ? read.call(d, container, name) : ((d[container] ?? {}) as Doc)[name];
-}
-
-/** A document's payload, {} when it has none. */
-function payloadOf(d: TopDoc): Doc {
-  return (d.payload ?? {}) as Doc;
-}
-
-/** Keeps the first instant of a milestone (the last, for `closed`). */
-function setMilestone(t: number[], i: number, at: number, last: boolean): void {
-  const cur = t[i]!;
-  if (Number.isNaN(cur) || (last ? at > cur : at < cur)) t[i] = at;
-}
-
-const DAY = 86_400_000;
-const CHINA_OFFSET = 8 * 3_600_000;
-const monthCache = new Map<number, string>();
-/** chinaMonth, cached by China day: a season has a few hundred days, a year's records millions. */
-function monthOf(ms: number): string {
-  const day = Math.floor((ms + CHINA_OFFSET) / DAY);
-  let m = monthCache.get(day);
-  if (m === undefined) {
-    m = chinaMonth(ms);
-    if (monthCache.size > 10_000) monthCache.clear();
-    monthCache.set(day, m);
-  }
-  return m;
-}
-
-interface Subject {
-  readonly keys: { station?: string; kind?: string; month?: string };
-  /** The instant a milestone was reached (ms), NaN when not reached. */
-  time(m: Milestone): number;
-  readonly withdrawn: boolean;
-  readonly minMean?: number;
-  /** Appointments: the day the resident booked (the deadline from the submission is at least its end). */
-  readonly bookedDay?: string;
-}
-
-/** A request as a member of a population (a class, not a closure per request: finishing made one per request and indicator). */
-class RequestSubject implements Subject {
-  readonly keys: { station: string; kind: string; month: string };
-  readonly withdrawn: boolean;
-  readonly bookedDay?: string;
-  constructor(
-    private readonly r: RequestAcc,
-    month: string,
-  ) {
-    this.keys = { station: r.station, kind: r.kind, month };
-    this.withdrawn = r.withdrawn;
-    this.bookedDay = r.bookedDay;
-  }
-  time(m: Milestone): number {
-    const i = MILESTONE_INDEX.get(m);
-    return i === undefined ? NaN : this.r.t[i]!;
-  }
-}
-
-/**
  * Figures over company-wide records, which carry no station (domain.md, "Settled readings:
  * Company-wide records"): calls to a line and a line's downtime. A per-station run says "not
  * measured per station" for them.
  */
 export function isCompanyWide(m: Indicator['measure']): boolean {
   return m.shape === 'availability' || (m.shape === 'ratio' && m.of.records === 'calls');
-}
-
-function lastDayOf(p: PeriodBounds): string {
-  return new Date(p.endMs - 1 + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
-function activeBetween(h: HouseholdAcc, firstDay: string, lastDay: string): boolean {
-  return h.activeFrom <= lastDay && (h.activeTo === undefined || h.activeTo >= firstDay);
 }
 
 /** Computes a year's figures from an iterable of documents (a convenience over ResultsFold). */

@@ -241,13 +241,13 @@ describe.sequential('a device replicating with the real server', () => {
     const written = await writeOperationsRecord(first.db, notice, context, 'en');
     expect(written.ok, JSON.stringify(written)).toBe(true);
     // A household count of -1 is refused on the device, with the field named, and stored nowhere.
-    const bad = composeOperationsRecord(writer, 'outage-announced', { ...(notice.payload as object), affectedCustomers: -1 });
+    const bad = composeOperationsRecord(writer, 'outage-announced', { ...(notice.payload as object), affectedCustomers: -1 }, { station: STATION });
     const refused = await writeOperationsRecord(first.db, bad, context, 'en');
     expect(refused).toMatchObject({ ok: false, rule: 'well-formed' });
     expect(refused.ok ? [] : refused.issues.map((i) => i.path)).toContain('payload.affectedCustomers');
     expect(await first.db.records.findOne(bad.id as string).exec()).toBeNull();
     // Written without the check (an older app version): the push holds it back with its reason.
-    const foreign = composeOperationsRecord({ ...writer, session: { ...writer.session, name: 'mg-someone-else' } }, 'outage-restored', { outage: (notice.payload as { outage: string }).outage });
+    const foreign = composeOperationsRecord({ ...writer, session: { ...writer.session, name: 'mg-someone-else' } }, 'outage-restored', { outage: (notice.payload as { outage: string }).outage }, { station: STATION });
     await first.db.records.insert(foreign as never);
     expect(first.sync.records, 'an operations device replicates records').toBeDefined();
     await first.sync.awaitInSync();

@@ -2,16 +2,16 @@
  * Builders for the committee's records (src/db/schema/records/commitmentsRecords.ts): each is
  * parsed by the real record schema, with ids in time order.
  */
-import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
-import { parse } from 'yaml';
-import { Commitments } from '../../../src/db/schema/commitments';
+import type { Commitments } from '../../../src/db/schema/commitments';
+import { fixtureCommitments } from '../../support/commitments';
 import { OperationsRecord, type RecordOf } from '../../../src/db/schema/records';
 import { seededRandom, ulid } from '../../../src/db/schema/events/ids';
 import { authorOf, type PersonKey } from './events';
 
+/** A published set (the fixture copies in tests/support, which no publisher rewrites). */
 export function publishedCommitments(year: number): Commitments {
-  return v.parse(Commitments, parse(readFileSync(new URL(`../../../content/commitments/${year}.yaml`, import.meta.url), 'utf8')));
+  return fixtureCommitments(year);
 }
 
 /** A plain JSON copy (what a record carries), so tests can break it freely. */

@@ -16,7 +16,6 @@ import * as v from 'valibot';
 import {
   EventRecord,
   KIND_OF_TYPE,
-  describeEventIssues,
   mustBeInternal,
   newEventId,
   newRequestId,
@@ -32,6 +31,7 @@ import {
   type Role,
   type RandomSource,
 } from '../../../src/db/schema/index';
+import { describeEventIssues } from '../../../src/i18n/issues';
 import { mayEmit } from '../../../src/rules/permissions';
 
 /** Monday 1 December 2025, 08:00 China time: in the heating season, a working day. */

@@ -1,18 +1,17 @@
 /**
  * Builders for the results engine's tests: operations records (validated by the real
- * schema) and the commitments files as published.
+ * schema) and the commitments (tests/support's fixture copies of the published sets).
  */
-import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
-import { parse } from 'yaml';
-import { Commitments } from '../../../src/db/schema/commitments';
+import type { Commitments } from '../../../src/db/schema/commitments';
+import { fixtureCommitments } from '../../support/commitments';
 import { OperationsRecord, type RecordType } from '../../../src/db/schema/records';
 import { seededRandom, ulid } from '../../../src/db/schema/events/ids';
 import { authorOf } from '../builders/events';
 
+/** The commitments of `year` (the fixture copies in tests/support, which no publisher rewrites). */
 export function commitmentsOf(year: number): Commitments {
-  const text = readFileSync(new URL(`../../../content/commitments/${year}.yaml`, import.meta.url), 'utf8');
-  return v.parse(Commitments, parse(text));
+  return fixtureCommitments(year);
 }
 
 /** One year's commitments reduced to some indicators (the figures of the others are not under test). */

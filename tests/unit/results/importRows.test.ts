@@ -11,6 +11,23 @@ describe('import rows', () => {
     expect(rows[1]).toEqual({ line: 4, reason: 'has 3 fields, the header has 6' });
   });
 
+  it('reads a line break inside a quoted field (an address over two lines, CRLF too), numbering each row by its first line', () => {
+    const text = 'row,key,household,address\r\ncustomer,k-1,A-1,"暖园小区 3 号楼\r\n2 单元 501"\r\ncustomer,k-2,A-2,"东区 5 号楼"\r\n   \r\ncustomer,k-3\r\n';
+    const rows = parseRows(text, 'csv');
+    expect(rows[0]).toEqual({ line: 2, row: { row: 'customer', key: 'k-1', household: 'A-1', address: '暖园小区 3 号楼\r\n2 单元 501' } });
+    expect(rows[1]).toEqual({ line: 4, row: { row: 'customer', key: 'k-2', household: 'A-2', address: '东区 5 号楼' } });
+    expect(rows[2]).toEqual({ line: 6, reason: 'has 2 fields, the header has 4' });
+    expect(rows).toHaveLength(3);
+  });
+
+  it('keeps a stray quote inside an unquoted field as a character, and names the line where a quote is never closed', () => {
+    expect(splitCsvLine('a,5" pipe,c')).toEqual(['a', '5" pipe', 'c']);
+    const rows = parseRows('row,key\ncall,c-1\ncall,"c-2\n', 'csv');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.reason).toMatch(/^is not CSV from here on/);
+    expect(rows[0]!.line).toBeGreaterThanOrEqual(3);
+  });
+
   it('makes the same ids from the same row, and other ids for another system', () => {
     const row = { row: 'call', key: 'c-1', line: 'hotline', at: '2025-12-20T08:00:00+08:00', answered: 'true', rings: '2' };
     const a = rowToDocs(row, ctx);

@@ -25,10 +25,10 @@ describe('operations records', () => {
       [{ ...base, type: 'line-down', payload: { line: 'emergency', from: '2025-12-01T00:10:00.000Z', to: '2025-12-01T00:00:00.000Z' } }, 'time.order'],
       [{ ...base, type: 'call', payload: { line: 'hotline', answered: true, rings: -1 } }, 'number.count'],
       [
-        { ...base, type: 'outage-announced', payload: { outage: OUTAGE, plannedStart: '2025-12-03T08:00:00.000Z', plannedEnd: '2025-12-03T08:00:00.000Z', affectedCustomers: 1, area: '1 号楼' } },
+        { ...base, type: 'outage-announced', station: 'north', payload: { outage: OUTAGE, plannedStart: '2025-12-03T08:00:00.000Z', plannedEnd: '2025-12-03T08:00:00.000Z', affectedCustomers: 1, area: '1 号楼' } },
         'time.order',
       ],
-      [{ ...base, type: 'outage-announced', payload: { outage: OUTAGE, plannedStart: '2025-12-03T08:00:00.000Z', affectedCustomers: 2.5, area: '1 号楼' } }, 'number.integer'],
+      [{ ...base, type: 'outage-announced', station: 'north', payload: { outage: OUTAGE, plannedStart: '2025-12-03T08:00:00.000Z', affectedCustomers: 2.5, area: '1 号楼' } }, 'number.integer'],
       [{ ...base, type: 'call', payload: { line: 'fax', answered: true, rings: 1 } }, 'value.oneOf'],
     ] as const;
     for (const [r, message] of bad) {
@@ -39,7 +39,7 @@ describe('operations records', () => {
   });
 
   it('reads the CouchDB shape with _id', () => {
-    const { id, ...rest } = { ...base, type: 'outage-restored', payload: { outage: OUTAGE } };
+    const { id, ...rest } = { ...base, type: 'outage-restored', station: 'north', payload: { outage: OUTAGE } };
     expect(v.safeParse(OperationsRecordDoc, { _id: id, _rev: '1-abc', ...rest }).success).toBe(true);
   });
 });

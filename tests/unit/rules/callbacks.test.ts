@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as v from 'valibot';
 import { Callback } from '../../../src/db/schema/events/payloads';
-import { describeEventIssues } from '../../../src/db/schema/messages';
+import { describeEventIssues } from '../../../src/i18n/issues';
 import { callbackPayload, nextCallbackTry } from '../../../src/rules/callbacks';
 import { mayCallAt } from '../../../src/rules/callbackHours';
 import { callbackScores, dueCallbacks, repairCallbackRate, requestState, REPAIR_CALLBACK_TARGET } from '../../../src/rules/index';

@@ -70,3 +70,26 @@ describe('China time (UTC+8, no daylight saving)', () => {
     expect(formatClock(hours(11) + minutes(30))).toBe('11:30');
   });
 });
+
+describe('datetime-local inputs in China time', () => {
+  it('reads a typed China time as the instant, whatever the machine zone', async () => {
+    const { chinaLocalToInstant } = await import('../../../src/rules/chinaTime');
+    expect(chinaLocalToInstant('2025-12-01T08:30')).toBe('2025-12-01T00:30:00.000Z');
+    expect(chinaLocalToInstant('2025-01-01T03:00')).toBe('2024-12-31T19:00:00.000Z');
+  });
+
+  it('refuses what is not a time: the wrong shape, a day that does not exist, an hour past 23', async () => {
+    const { chinaLocalToInstant } = await import('../../../src/rules/chinaTime');
+    for (const bad of ['', '2025-12-01', '2025-12-01 08:30', '2025-02-30T10:00', '2025-12-01T24:00', '2025-13-01T10:00']) expect(chinaLocalToInstant(bad)).toBeNull();
+  });
+
+  it('writes an instant back as the input value, from an ISO string, a Date or epoch ms', async () => {
+    const { chinaLocalToInstant, instantToChinaLocal } = await import('../../../src/rules/chinaTime');
+    const iso = '2025-12-01T00:30:00.000Z';
+    expect(instantToChinaLocal(iso)).toBe('2025-12-01T08:30');
+    expect(instantToChinaLocal(new Date(iso))).toBe('2025-12-01T08:30');
+    expect(instantToChinaLocal(Date.parse(iso))).toBe('2025-12-01T08:30');
+    expect(instantToChinaLocal('soon')).toBe('');
+    expect(chinaLocalToInstant(instantToChinaLocal(iso))).toBe(iso);
+  });
+});

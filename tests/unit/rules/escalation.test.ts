@@ -6,6 +6,7 @@ import {
   nextEscalation,
   type EscalationRung,
 } from '../../../src/rules/index';
+import { ESCALATION_LEVELS } from '../../../src/db/schema/vocabulary';
 import { cst, hours, minutes, plus } from './builders';
 
 // 002 ch.1 §12: unhandled 24 h → station head; 48 h → company manager;
@@ -21,6 +22,10 @@ describe('ESCALATION_LADDER', () => {
       [72, 3, 'deputy-manager', '分管经理'],
       [96, 4, 'general-manager', '总经理'],
     ]);
+  });
+
+  it('has as many rungs as the schemas allow escalation levels', () => {
+    expect(ESCALATION_LADDER.length).toBe(ESCALATION_LEVELS);
   });
 });
 

@@ -10,7 +10,6 @@ import {
   MAX_SIGNATURE_LENGTH,
   REQUEST_KINDS,
   SIGNATURE_PREFIX,
-  describeEventIssues,
   fromCouchDoc,
   idTime,
   mustBeInternal,
@@ -21,6 +20,7 @@ import {
   toCouchDoc,
   type EventType,
 } from '../../../src/db/schema/index';
+import { describeEventIssues } from '../../../src/i18n/issues';
 import { MAX_ROOM_AREA_M2 } from '../../../src/rules/index';
 import { PNG_SIGNATURE, T0, aSubmitted, aSubmittedRepair, anEvent, asCouchDoc, resetIds } from '../builders/events';
 

@@ -1,10 +1,11 @@
 import * as v from 'valibot';
 import { REQUEST_KINDS, type RequestKind } from '../requestKind';
-import type { MessageId } from '../messages';
+import type { MessageId } from '../../../i18n/messages';
 import { Role } from '../roles';
 import { DeviceId, EventId, IsoInstant, RequestId, Rev, StationId, UserName, literal, msg, obj, oneOf, variantMessage } from './fields';
 import { SCHEMA_VERSION } from './migrations';
 import * as P from './payloads';
+import { EVENT_TYPES } from '../vocabulary';
 
 /**
  * The event model. Everything recorded about a request is an event: a request starts with
@@ -26,37 +27,7 @@ import * as P from './payloads';
 
 // ---------------------------------------------------------------- types and visibility
 
-export const EVENT_TYPES = [
-  'submitted',
-  'accepted',
-  'routed',
-  'dispatched',
-  'arrived',
-  'late-notice',
-  'nobody-home',
-  'diagnosed',
-  'work-done',
-  'measured',
-  'resolved',
-  'signed-off',
-  'reopened',
-  'reply',
-  'note',
-  'callback',
-  'escalated',
-  'rated',
-  'withdrawn',
-  'closed',
-  // the complaint path (000 §3.2)
-  'assessed',
-  'responsible',
-  'cause',
-  'remedy-proposed',
-  'remedy-approved',
-  'remedy-done',
-  'resident-told',
-  'review',
-] as const;
+export { EVENT_TYPES };
 export const EventType = oneOf(EVENT_TYPES);
 export type EventType = v.InferOutput<typeof EventType>;
 

@@ -1,7 +1,6 @@
 import * as v from 'valibot';
-import { MAX_ROOM_AREA_M2 } from '../../../rules/measurementMethod';
-import type { MessageId } from '../messages';
-import { STATION_ID } from '../roles';
+import type { MessageId } from '../../../i18n/messages';
+import { MAX_ROOM_AREA_M2, STATION_ID } from '../vocabulary';
 import { EVENT_ID_PATTERN, ID_LENGTH, REQUEST_ID_PATTERN } from './ids';
 import {
   MAX_DEVICE_ID,

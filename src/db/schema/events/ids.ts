@@ -5,16 +5,9 @@
  * offline devices never make the same id (80 random bits).
  */
 
-/** Crockford's base32: no I, L, O, U. */
-export const ULID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const ULID_BODY = '[0-9A-HJKMNP-TV-Z]{26}';
+import { EVENT_ID_PREFIX, REQUEST_ID_PREFIX, ULID_ALPHABET } from '../vocabulary';
 
-export const EVENT_ID_PREFIX = 'ev-';
-export const REQUEST_ID_PREFIX = 'rq-';
-export const EVENT_ID_PATTERN = new RegExp(`^${EVENT_ID_PREFIX}${ULID_BODY}$`);
-export const REQUEST_ID_PATTERN = new RegExp(`^${REQUEST_ID_PREFIX}${ULID_BODY}$`);
-/** Length of an event or request id: prefix (3) + 26. */
-export const ID_LENGTH = 29;
+export { EVENT_ID_PATTERN, EVENT_ID_PREFIX, ID_LENGTH, REQUEST_ID_PATTERN, REQUEST_ID_PREFIX, ULID_ALPHABET } from '../vocabulary';
 
 const TIME_CHARS = 10;
 const RANDOM_CHARS = 16;

@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { ESCALATION_LADDER } from '../../../rules/escalation';
 import {
   AreaM2,
   Bool,
@@ -24,6 +23,7 @@ import {
   variantMessage,
 } from './fields';
 import { MAX_ADDRESS, MAX_CONTACT_TIMES, MAX_LABEL, MAX_PREFERRED_SLOTS, MAX_READINGS, MAX_ROOMS } from './limits';
+import { CALLBACK_OUTCOMES, ESCALATION_LEVELS, REACHED_OUTCOMES } from '../vocabulary';
 
 /**
  * The payload of each type of event. The envelope (who, when, which request) is in
@@ -153,7 +153,7 @@ export const Reply = obj({ text: text(), channel: oneOf(REPLY_CHANNELS) });
 
 export const Note = obj({ text: text() });
 
-export const CALLBACK_OUTCOMES = ['satisfied', 'dissatisfied', 'unreachable'] as const;
+export { CALLBACK_OUTCOMES };
 /**
  * A callback (回访, 001 §4): scores 1–10 for attitude and ability and the resident's view,
  * when the resident was reached; an unreachable resident gives no scores, so none are
@@ -163,7 +163,7 @@ export const Callback = v.variant(
   'outcome',
   [
     obj({
-      outcome: oneOf(['satisfied', 'dissatisfied'] as const),
+      outcome: oneOf(REACHED_OUTCOMES),
       attitude: Score,
       ability: Score,
       satisfaction: View,
@@ -175,7 +175,7 @@ export const Callback = v.variant(
   variantMessage,
 );
 
-export const MAX_ESCALATION_LEVEL = ESCALATION_LADDER.length;
+export const MAX_ESCALATION_LEVEL = ESCALATION_LEVELS;
 export const Escalated = obj({
   level: v.pipe(
     v.number(msg('value.number')),

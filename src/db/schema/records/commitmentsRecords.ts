@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { literal, msg, obj, text } from '../events/fields';
 import type { Role } from '../roles';
+import { RECORD_ID_PATTERN, SLUG_PATTERN, YEAR_MAX, YEAR_MIN } from '../vocabulary';
 
 /**
  * The service committee's work on a year's commitments, as operations records (record.ts):
@@ -32,14 +33,14 @@ import type { Role } from '../roles';
 export const Year = v.pipe(
   v.number(msg('value.number')),
   v.integer(msg('number.integer')),
-  v.minValue(2000, msg('number.year')),
-  v.maxValue(2100, msg('number.year')),
+  v.minValue(YEAR_MIN, msg('number.year')),
+  v.maxValue(YEAR_MAX, msg('number.year')),
 );
 
 /** An indicator id, as in the commitments (`repair-arrival`). */
 export const IndicatorId = v.pipe(
   v.string(msg('value.string')),
-  v.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, msg('commitments.slug')),
+  v.regex(SLUG_PATTERN, msg('commitments.slug')),
   v.maxLength(80, msg('text.tooLong')),
 );
 
@@ -63,8 +64,8 @@ export const DEFAULT_APPROVER_ROLE: ApproverRole = 'manager';
 /** Roles that draft, comment and ask for publication (besides the approving role). */
 export const COMMITTEE_WRITERS = ['committee', 'manager'] as const satisfies readonly Role[];
 
-/** Record ids (`rc-` + ULID), repeated here to keep record.ts free of a cycle. */
-const RecordRef = v.pipe(v.string(msg('value.string')), v.regex(/^rc-[0-9A-HJKMNP-TV-Z]{26}$/, msg('id.record')));
+/** Record ids (`rc-` + ULID); not record.ts's RecordId, which would make a cycle. */
+const RecordRef = v.pipe(v.string(msg('value.string')), v.regex(RECORD_ID_PATTERN, msg('id.record')));
 
 export const CommitmentsDraft = obj({
   /** The year the proposed commitments are for. */

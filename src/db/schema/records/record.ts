@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { Author } from '../events/event';
 import { Bool, IsoDay, IsoInstant, Name, StationId, list, literal, msg, obj, oneOf, text, variantMessage } from '../events/fields';
 import { COMMITTEE_PAYLOADS, COMMITTEE_RECORD_TYPES } from './commitmentsRecords';
+import { ID_LENGTH, OUTAGE_ID_PATTERN, RECORD_ID_PATTERN, SLUG_PATTERN } from '../vocabulary';
 
 /**
  * The operations records that are not about a request: supply outages, telephone calls,
@@ -34,16 +35,12 @@ import { COMMITTEE_PAYLOADS, COMMITTEE_RECORD_TYPES } from './commitmentsRecords
  */
 
 export const RECORD_SCHEMA_VERSION = 1;
-export const RECORD_ID_PREFIX = 'rc-';
-export const OUTAGE_ID_PREFIX = 'ou-';
-const ULID_BODY = '[0-9A-HJKMNP-TV-Z]{26}';
-export const RECORD_ID_PATTERN = new RegExp(`^${RECORD_ID_PREFIX}${ULID_BODY}$`);
-export const OUTAGE_ID_PATTERN = new RegExp(`^${OUTAGE_ID_PREFIX}${ULID_BODY}$`);
+export { OUTAGE_ID_PATTERN, OUTAGE_ID_PREFIX, RECORD_ID_PATTERN, RECORD_ID_PREFIX } from '../vocabulary';
 
 /** Record ids: `rc-` + ULID, as event ids (`ev-` + ULID). */
-export const RecordId = v.pipe(v.string(msg('value.string')), v.regex(RECORD_ID_PATTERN, msg('id.record')), v.maxLength(29, msg('id.record')));
+export const RecordId = v.pipe(v.string(msg('value.string')), v.regex(RECORD_ID_PATTERN, msg('id.record')), v.maxLength(ID_LENGTH, msg('id.record')));
 /** Outage ids: `ou-` + ULID; every record of one outage carries it. */
-export const OutageId = v.pipe(v.string(msg('value.string')), v.regex(OUTAGE_ID_PATTERN, msg('id.outage')), v.maxLength(29, msg('id.outage')));
+export const OutageId = v.pipe(v.string(msg('value.string')), v.regex(OUTAGE_ID_PATTERN, msg('id.outage')), v.maxLength(ID_LENGTH, msg('id.outage')));
 
 /** A household's account number (the customer archive's key, 000 §5.1). */
 export const HouseholdId = v.pipe(v.string(msg('value.string')), v.regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,39}$/, msg('id.household')));
@@ -69,7 +66,7 @@ export const INSPECTION_OUTCOMES = ['inspected', 'nobody-home'] as const;
  * the notice then names only the station.
  */
 export const OutageCommunities = v.optional(
-  list(v.pipe(v.string(msg('value.string')), v.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, msg('id.community')), v.maxLength(40, msg('id.community'))), 1, 50),
+  list(v.pipe(v.string(msg('value.string')), v.regex(SLUG_PATTERN, msg('id.community')), v.maxLength(40, msg('id.community'))), 1, 50),
 );
 
 export const OutageAnnounced = v.pipe(
@@ -152,13 +149,16 @@ const envelope = {
 function build<const K extends v.ObjectEntries>(key: K) {
   const rec = <const T extends RecordType, const S extends v.GenericSchema>(type: T, payload: S) =>
     obj({ ...key, ...envelope, type: literal(type), payload });
+  /** An outage is always of a station: its notices, the station's figures and its staff's list are by station. */
+  const outage = <const T extends RecordType, const S extends v.GenericSchema>(type: T, payload: S) =>
+    obj({ ...key, ...envelope, station: StationId, type: literal(type), payload });
   return v.variant(
     'type',
     [
-      rec('outage-announced', OutageAnnounced),
-      rec('outage-started', OutageStarted),
-      rec('outage-restored', OutageRestored),
-      rec('outage-emergency', OutageEmergency),
+      outage('outage-announced', OutageAnnounced),
+      outage('outage-started', OutageStarted),
+      outage('outage-restored', OutageRestored),
+      outage('outage-emergency', OutageEmergency),
       rec('call', Call),
       rec('line-down', LineDown),
       rec('household', Household),

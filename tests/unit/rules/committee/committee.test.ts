@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as v from 'valibot';
 import { Commitments } from '../../../../src/db/schema/commitments';
-import { describeCommitteeProblems } from '../../../../src/db/schema/messages';
+import { describeCommitteeProblems } from '../../../../src/i18n/issues';
 import { OperationsRecord } from '../../../../src/db/schema/records';
 import { validateDocumentWrite } from '../../../../src/db/validateRecordWrite';
 import { authorOf, couchUser } from '../../builders/events';

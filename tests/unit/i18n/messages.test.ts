@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as v from 'valibot';
-import {
-  EVENT_TYPES,
-  EventDoc,
-  EventRecord,
-  FIELD_LABELS,
-  MESSAGES,
-  REQUEST_KINDS,
-  describeEventIssues,
-  fieldLabel,
-  formatPath,
-} from '../../../src/db/schema/index';
+import { EVENT_TYPES, EventDoc, EventRecord, REQUEST_KINDS } from '../../../src/db/schema/index';
+import { MESSAGES } from '../../../src/i18n/messages';
+import { FIELD_LABELS, fieldLabel, formatPath } from '../../../src/i18n/fieldLabels';
+import { describeEventIssues } from '../../../src/i18n/issues';
 import { aSubmitted, anEvent, asCouchDoc } from '../builders/events';
 
 function describe1(candidate: unknown, lang: 'en' | 'zh-CN') {
