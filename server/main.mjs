@@ -27,6 +27,10 @@
  *                        (default <repo>/content, which `npm run build` reads; tests give a copy)
  *   HEARTHLINE_SITES     where the publisher builds each published site (default <data>/sites);
  *                        its current.json names the site served after a restart
+ *   HEARTHLINE_DEADLINES '0': this process does not run the deadline watcher (escalations)
+ *   HEARTHLINE_DEADLINE_SWEEP_MS  how often the watcher folds the open orders again (30000)
+ *   HEARTHLINE_CLOCK_OFFSET_MS, HEARTHLINE_CLOCK_FILE  move the watchers' clock (server/clock.mjs;
+ *                        tests and rehearsals only)
  *
  * Prints `Hearthline listening on http://HOST:PORT/` once it accepts connections; exits 0 on
  * SIGINT/SIGTERM after in-flight requests finish (at most 5 s), and with the build's exit code
@@ -97,6 +101,8 @@ async function main() {
   let publisher = null;
   /** @type {ReturnType<typeof import('./outages/feed.mjs').createOutageFeed> | null} */
   let outageFeed = null;
+  /** @type {ReturnType<typeof import('./deadlines/watcher.mjs').createDeadlineWatcher> | null} */
+  let deadlines = null;
   /** The folder served now: the publisher swaps in each new build once it succeeded. */
   let served = distDir;
   // Everything this process creates from here on is its user's alone (files 0600, folders
@@ -119,6 +125,7 @@ async function main() {
         router?.notify(dbName);
         publisher?.notify(dbName);
         outageFeed?.notify(dbName);
+        deadlines?.notify(dbName);
       },
     });
   } catch (err) {
@@ -174,6 +181,23 @@ async function main() {
   outageFeed = feed;
   feed.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the outage notices did not start: ${err.message}`));
 
+  // The deadline watcher: records each escalation level an open order reaches, with no device
+  // open (server/deadlines/watcher.mjs). Several processes may run it: each level's event has
+  // one id, so a second writer gets a conflict.
+  const { serverClockFromEnv } = await import('./clock.mjs');
+  const clock = serverClockFromEnv(process.env);
+  const adminCouch = router?.couch ?? (backend.mode === 'embedded' ? createPouchCouch({ PouchDB: backend.PouchDB }) : createHttpCouch({ url: /** @type {string} */ (process.env.COUCHDB_URL) }));
+  if (process.env.HEARTHLINE_DEADLINES !== '0') {
+    const { createDeadlineWatcher } = await import('./deadlines/watcher.mjs');
+    deadlines = createDeadlineWatcher({
+      couch: adminCouch,
+      now: clock,
+      sweepIntervalMs: Number(process.env.HEARTHLINE_DEADLINE_SWEEP_MS || 30_000),
+      onWrite: (dbName) => router?.notify(dbName),
+    });
+    deadlines.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the deadline watcher did not start: ${err.message}`));
+  }
+
   const app = createApp({
     distDir: () => served,
     // the router's health (server admins only: it counts databases and events held for accounts
@@ -215,6 +239,8 @@ async function main() {
         .catch((/** @type {Error} */ e) => console.error(`[hearthline] stopping the publisher: ${e.message}`))
         .then(() => outageFeed?.stop())
         .catch((/** @type {Error} */ e) => console.error(`[hearthline] stopping the outage notices: ${e.message}`))
+        .then(() => deadlines?.stop())
+        .catch((/** @type {Error} */ e) => console.error(`[hearthline] stopping the deadline watcher: ${e.message}`))
         .then(() => (router ? router.stop() : undefined))
         .catch((/** @type {Error} */ e) => console.error(`[hearthline] stopping the router: ${e.message}`))
         .then(() => backend.close())
