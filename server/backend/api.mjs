@@ -110,11 +110,13 @@ export function createAccountApi({ store, customers, accessLog, access = {}, wor
         const { field, reason, messageId } = describeAccountIssues(parsed.issues);
         return sendJson(res, 400, { error: 'bad_request', field, reason, messageId });
       }
-      const { contactName, address, phone } = parsed.output;
+      const { contactName, address, phone, channels, email } = parsed.output;
       /** @type {Record<string, unknown>} */
       const updated = { ...current, phone };
+      // How to be told outside the app (server/notify/notifier.mjs reads them): absent keeps them.
+      if (channels !== undefined) updated.channels = [...new Set(channels)];
       // Blank clears: the forms then start empty rather than with a stale name or address.
-      for (const [key, value] of Object.entries({ contactName, address })) {
+      for (const [key, value] of Object.entries({ contactName, address, ...(email !== undefined ? { email } : {}) })) {
         if (value) updated[key] = value;
         else delete updated[key];
       }
