@@ -15,7 +15,8 @@ import { SIGN_OFF_KINDS } from './requestState';
  */
 
 /** The instant as residents read it: `12月3日 14:30` (China time). */
-export function chinaWhen(instant: Instant): { zh: string; en: string } {
+export function chinaWhen(at: Instant | string): { zh: string; en: string } {
+  const instant = typeof at === 'string' ? Date.parse(at) : at;
   const day = chinaDay(instant);
   const [, m, d] = day.split('-');
   const clock = formatClock(chinaTimeOfDayMs(instant));
@@ -93,8 +94,9 @@ export function noticeOfEvent(event: EventRecord, kindName: string = event.reque
 export const OUTAGE_NOTICE_AHEAD_MS = 48 * HOUR_MS;
 
 /** When a planned outage's notice may go out: 48 h before its start, not before it was announced. */
-export function outageNoticeAt(announcedAt: Instant, plannedStart: Instant): Date {
-  return new Date(Math.max(toEpochMs(announcedAt), toEpochMs(plannedStart) - OUTAGE_NOTICE_AHEAD_MS));
+export function outageNoticeAt(announcedAt: Instant, plannedStart: Instant | string): Date {
+  const start = typeof plannedStart === 'string' ? Date.parse(plannedStart) : toEpochMs(plannedStart);
+  return new Date(Math.max(toEpochMs(announcedAt), start - OUTAGE_NOTICE_AHEAD_MS));
 }
 
 const TEMPLATES: Record<NotificationKind, { subject: { zh: string; en: string }; zh: string; en: string }> = {
