@@ -25,6 +25,7 @@ import { userFromCouch } from '../../src/db/schema/roles.ts';
 import { createSignup } from './signup.mjs';
 import { listStations } from './setup.mjs';
 import { staffDirectoryHandler } from './staffDirectory.mjs';
+import { deliveriesHandler } from '../notify/deliveries.mjs';
 
 /** @typedef {import('./store.mjs').Store} Store */
 /** @typedef {import('./customerDirectory.mjs').CustomerDirectory} CustomerDirectory */
@@ -155,6 +156,8 @@ export function createAccountApi({ store, customers, accessLog, access = {}, wor
   });
 
   account.get('/staff', staffDirectoryHandler({ store }));
+  // How the messages about a request fared (staff): server/notify/deliveries.mjs
+  account.get('/deliveries', deliveriesHandler({ store }));
 
   account.use((_req, res) => sendJson(res, 404, { error: 'not_found', reason: 'No such account API.' }));
   /** @type {import('express').ErrorRequestHandler} */

@@ -6,7 +6,7 @@
  *
  * It follows `operations`' `_changes` (every request's events and the outage records are there)
  * from a checkpoint (`_local/hearthline-notifier`, server/changesCheckpoint.mjs), woken by writes
- * and a sweep (server/drainLoop.mjs). Each record's id is `nt:<event or record id>:<recipient>:<channel>`:
+ * and a sweep (server/drainLoop.mjs). Each record's id is `nt:[<request>:]<event or record>:<recipient>:<channel>`:
  * a replay after a crash (the checkpoint moves only after a batch's records are stored), a second
  * server process, or the same event read twice all write the same ids, and the database keeps
  * the first; so each event gives each recipient at most one message per channel.
@@ -36,6 +36,15 @@ import { createDrainLoop } from '../drainLoop.mjs';
 import { createChangesCheckpoint } from '../changesCheckpoint.mjs';
 
 const STATE_ID = '_local/hearthline-notifier';
+
+/**
+ * `nt:[<request>:]<event or record>:<recipient>:<channel>`: derived from what the message is
+ * about, to whom and how, so the same message is always the same document.
+ * @param {string | undefined} requestId @param {string} source @param {string} recipient @param {string} channel
+ */
+export function notificationId(requestId, source, recipient, channel) {
+  return `nt:${requestId ? `${requestId}:` : ''}${source}:${recipient}:${channel}`;
+}
 const KIND_NAMES = dictionary('zh-CN').requestKinds;
 /** Profiles read at once when an outage is told to a community's residents. */
 const PROFILE_CONCURRENCY = 8;
@@ -109,7 +118,8 @@ export function createNotifier({ couch, channels, now = () => Date.now(), quietH
     const words = noticeText(n.kind, n.params);
     const at = new Date(now()).toISOString();
     return {
-      _id: `nt:${n.source}:${n.recipient}:${n.channel}`,
+      // A request's messages share a prefix: staff read them as one range (deliveries.mjs).
+      _id: notificationId(n.requestId, n.source, n.recipient, n.channel),
       docType: 'notification',
       kind: n.kind,
       channel: n.channel,

@@ -568,6 +568,24 @@ export const en: Dictionary = {
   },
   /** The staff console (src/islands/staff/): queue, registration, dispatch, visit, measurement, complaint path, replies, callbacks. */
   staffConsole: {
+    deliveries: {
+      title: 'SMS and e-mail',
+      failed: 'Not delivered ({attempts} attempts): call the resident.',
+      states: { pending: 'waiting', sending: 'sending', sent: 'sent', failed: 'not delivered' },
+      channels: { sms: 'SMS', email: 'e-mail' },
+      kinds: {
+        dispatched: 'dispatch',
+        'visit-moved': 'visit moved',
+        'nobody-home': 'nobody home',
+        measured: 'test result',
+        'awaiting-sign-off': 'sign-off',
+        reply: 'answer',
+        'outage-announced': 'planned outage',
+        'outage-started': 'outage',
+        'outage-restored': 'restored',
+        escalated: 'escalation',
+      },
+    },
     sections: 'Console sections',
     tabs: { queue: 'Work orders', register: 'Register a visitor', callbacks: 'Callbacks' },
     filters: 'Filter',
@@ -1115,6 +1133,12 @@ export const en: Dictionary = {
     saved: 'Saved. Your forms start from these details.',
     needsNetwork: 'Changing your account needs a network: try again once you are online.',
     hint: 'With a contact name and address here, the repair and booking forms fill them in for you.',
+    channels: 'How we tell you',
+    channelSms: 'SMS (to your contact phone)',
+    channelEmail: 'E-mail',
+    channelsNone: 'Only in this app',
+    email: 'E-mail address',
+    channelsHint: 'Dispatches, changed visits, results and outages are sent the ways you choose. No SMS or e-mail between 22:00 and 07:00 (except an outage in progress or an emergency).',
   },
   timeline: {
     title: 'Progress',

@@ -159,3 +159,21 @@ export function noticeText(kind: NotificationKind, params: Readonly<Record<strin
   const t = TEMPLATES[kind];
   return { subject: `${fill(t.subject.zh, params)} / ${fill(t.subject.en, params)}`, text: fill(t.zh, params), textEn: fill(t.en, params) };
 }
+
+/**
+ * An address as staff see it beside a delivery: a phone as 138****5678, an e-mail as
+ * z***@example.cn. Staff learn that a message failed and by which channel, not the resident's
+ * address (the full phone is behind the customer archive's reveal, with its reason).
+ */
+export function maskAddress(to: string): string {
+  const at = to.lastIndexOf('@');
+  if (at > 0) return `${to[0]}***${to.slice(at)}`;
+  return to.length === 11 ? `${to.slice(0, 3)}****${to.slice(7)}` : '****';
+}
+
+/** Who may read a request's deliveries: staff of its station, and staff who work across stations. */
+export function mayReadDeliveries(user: { roles: readonly string[]; station?: string; operations: boolean }, station: string | undefined): boolean {
+  const staff = user.roles.some((r) => r !== 'resident' && r !== 'committee');
+  if (!staff) return false;
+  return user.operations || (station !== undefined && user.station === station);
+}

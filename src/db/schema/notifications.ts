@@ -58,7 +58,7 @@ export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 /**
  * One message to one recipient by one channel. Its id is derived from what it is about, the
- * recipient and the channel (`nt:<source>:<recipient>:<channel>`), so writing it twice (a replay,
+ * recipient and the channel (`nt:[<request>:]<source>:<recipient>:<channel>`), so writing it twice (a replay,
  * a second server, a restart) is a conflict, not a second message. The sender claims it
  * (pending → sending, a revision-checked update) before sending and marks it sent or failed
  * after; `notBefore` holds it back through quiet hours.

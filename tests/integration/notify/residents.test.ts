@@ -180,6 +180,30 @@ describe('a dispatch tells the resident', () => {
   }, 120_000);
 });
 
+describe('a failed delivery is visible to staff on the request', () => {
+  it('the dispatcher reads each message of the request with its state and, when it failed, why; a resident reads none', async () => {
+    moveClockTo(nextChinaTime(10));
+    const bounce = `bounce-${suffix}@example.cn`;
+    smtp.refuse(bounce, 550);
+    await chooseChannels(gardenDefault, ['email'], bounce);
+    const report = await fileRepair(gardenDefault);
+    await writeStaffEvent(staffEvent(report, 'dispatched', { technician: `tc-${suffix}`, technicianName: '李师傅', visitAt: new Date(Date.now() + 5 * HOUR).toISOString() }));
+    const read = () => request(site.url, 'GET', `/db/_account/deliveries?request=${report.requestId}`, undefined, { cookie: cookies.dispatcher });
+    const res = await until(read, (r) => r.json?.deliveries?.[0]?.state === 'failed');
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.deliveries).toHaveLength(1);
+    expect(res.json.deliveries[0]).toMatchObject({ kind: 'dispatched', channel: 'email', audience: 'resident', state: 'failed', attempts: 1, to: 'b***@example.cn' });
+    expect(res.json.deliveries[0].error).toMatch(/refused/);
+    // the resident's own address is not shown in full, and the message text is not there
+    expect(res.text).not.toContain(bounce);
+    expect(res.text).not.toContain('李师傅');
+    // a resident, or nobody, reads no deliveries
+    expect((await request(site.url, 'GET', `/db/_account/deliveries?request=${report.requestId}`, undefined, { cookie: gardenDefault.cookie })).status).toBe(403);
+    expect((await request(site.url, 'GET', `/db/_account/deliveries?request=${report.requestId}`)).status).toBe(401);
+    expect((await request(site.url, 'GET', '/db/_account/deliveries?request=nonsense', undefined, { cookie: cookies.dispatcher })).status).toBe(400);
+  }, 120_000);
+});
+
 describe('a planned outage tells the residents of its communities', () => {
   it('once, 48 h before it starts, and its restoration once; another community hears nothing', async () => {
     moveClockTo(Date.now());
