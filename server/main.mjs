@@ -211,7 +211,8 @@ async function main() {
     try {
       const { channelsFromEnv } = await import('./notify/channels.mjs');
       const { parseQuietHours, QUIET_HOURS } = await import('../src/rules/quietHours.ts');
-      const channels = channelsFromEnv(process.env);
+      const { smsChannelFromEnv } = await import('./notify/sms/index.mjs');
+      const channels = channelsFromEnv(process.env, { sms: smsChannelFromEnv(process.env) });
       const quietHours = process.env.HEARTHLINE_QUIET_HOURS ? parseQuietHours(process.env.HEARTHLINE_QUIET_HOURS) : QUIET_HOURS;
       const { createNotifier } = await import('./notify/notifier.mjs');
       const { createSender } = await import('./notify/sender.mjs');

@@ -1,8 +1,10 @@
 /**
  * Residents told outside the app by the real server (server/notify/), through a real SMTP server
- * on loopback, with the server's clock moved by the test (HEARTHLINE_CLOCK_FILE):
- * - a dispatch tells the resident who chose e-mail, once, with the technician's display name and
- *   the visit time; at 23:00 China time it waits until 07:00;
+ * and a loopback stand-in for the SMS provider's HTTP API (the phones branch's adapter,
+ * server/notify/sms/), with the server's clock moved by the test (HEARTHLINE_CLOCK_FILE):
+ * - a dispatch tells the resident by SMS (the default) or e-mail where chosen, once, with the
+ *   technician's display name and the visit time; at 23:00 China time it waits until 07:00;
+ *   a provider's passing failure is retried, and still one SMS arrives;
  * - nothing internal and no free text reaches a resident (a note is no message; a late notice's
  *   reason stays in the app);
  * - a planned outage for a community tells its residents (not those of another community) once,
@@ -15,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newEventId, ulid } from '../../../src/db/schema/events/ids';
 import { startSite, type Site } from '../support/site';
 import { startSmtp, type LoopbackSmtp } from '../support/smtp';
+import { startAliyunSms, type FakeAliyunSms } from '../support/aliyunSms';
 import { newResident, newStaff, request, type Resident } from '../backend/client';
 import { residentRepairReport, type Doc } from '../backend/events';
 
@@ -26,6 +29,14 @@ const clockFile = path.join(work, 'clock');
 const suffix = Date.now().toString(36).slice(-5);
 let site: Site;
 let smtp: LoopbackSmtp;
+let sms: FakeAliyunSms;
+/** The utility's registered templates, by the template values the notifier sends (README, Notifications). */
+const SMS_TEMPLATES = {
+  SMS_200000001: '您的诉求已派单，${technicianName}将于${visitTime}上门服务。',
+  SMS_200000002: '抱歉，上门时间改为${visitTime}。',
+  SMS_200000003: '${communities}计划于${start}至${end}停止供热，请提前做好准备。',
+  SMS_200000004: '${communities}已恢复供热。',
+};
 const cookies: Record<string, string> = {};
 let garden: Resident;
 let gardenDefault: Resident;
@@ -100,8 +111,11 @@ async function fileRepair(r: Resident): Promise<Doc> {
 beforeAll(async () => {
   writeFileSync(clockFile, '0');
   smtp = await startSmtp();
+  sms = await startAliyunSms({ templates: SMS_TEMPLATES });
   site = await startSite({
     env: {
+      ...sms.env('dispatched=SMS_200000001,visit-moved=SMS_200000002,outage-announced=SMS_200000003,outage-restored=SMS_200000004'),
+      HEARTHLINE_NOTIFY_RETRY_MS: '500',
       HEARTHLINE_ADMIN_PASSWORD: ADMIN_PASSWORD,
       HEARTHLINE_PUBLISHER: '0',
       HEARTHLINE_CLOCK_FILE: clockFile,
@@ -123,6 +137,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await site?.stop();
   await smtp?.stop();
+  await sms?.close();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -165,8 +180,8 @@ describe('a dispatch tells the resident', () => {
     const [, month, day] = new Date(night + 10 * HOUR + CN).toISOString().slice(0, 10).split('-');
     expect(got[0]!.text).toContain(`王师傅将于${Number(month)}月${Number(day)}日 09:00上门服务`);
     expect(got[0]!.text).not.toContain('内部');
-    // the resident who never chose is told by SMS, which this server does not have: no record, no mail
-    expect(await notifications((d) => d.recipient === gardenDefault.name)).toEqual([]);
+    // e-mail only was chosen: no SMS
+    expect(sms.messages.filter((m) => m.phone === garden.phone)).toEqual([]);
     await until(() => notifications((d) => d._id === record._id && d.state === 'sent'), (d) => d.length === 1);
 
     // a late notice: the new time, never the reason typed by staff
@@ -177,6 +192,37 @@ describe('a dispatch tells the resident', () => {
     expect(moved[1]!.text).not.toContain('漏水');
     await new Promise((r) => setTimeout(r, 1_000));
     expect(smtp.to(mail.garden)).toHaveLength(2);
+  }, 120_000);
+});
+
+describe('SMS', () => {
+  it('a resident who never chose is told by SMS, once, under the utility’s signature; one who chose both gets both; a passing failure is retried', async () => {
+    moveClockTo(nextChinaTime(15));
+    const smsOnly = await newResident(site.url, { community: 'demo-east' });
+    const report = await fileRepair(smsOnly);
+    const visitAt = nextChinaTime(16, 30);
+    sms.failNext('isp.SYSTEM_ERROR'); // the provider's own error: try again later
+    await writeStaffEvent(staffEvent(report, 'dispatched', { technician: `tc-${suffix}`, technicianName: '赵师傅', visitAt: new Date(visitAt).toISOString() }));
+    const text = await sms.waitForMessage(smsOnly.phone, 0, 30_000);
+    expect(text.signName).toBe(sms.signName);
+    expect(text.templateCode).toBe('SMS_200000001');
+    const [, month, day] = new Date(visitAt + CN).toISOString().slice(0, 10).split('-');
+    expect(text.text).toBe(`【${sms.signName}】您的诉求已派单，赵师傅将于${Number(month)}月${Number(day)}日 16:30上门服务。`);
+    const [record] = await until(() => notifications((d) => d.requestId === report.requestId && d.state === 'sent'), (d) => d.length >= 1);
+    expect(record).toMatchObject({ channel: 'sms', to: smsOnly.phone, attempts: 2 });
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(sms.messages.filter((m) => m.phone === smsOnly.phone)).toHaveLength(1);
+
+    const both = await newResident(site.url, { community: 'demo-east' });
+    const bothMail = `both-${suffix}@example.cn`;
+    await chooseChannels(both, ['sms', 'email'], bothMail);
+    const second = await fileRepair(both);
+    await writeStaffEvent(staffEvent(second, 'dispatched', { technician: `tc-${suffix}`, technicianName: '赵师傅', visitAt: new Date(visitAt).toISOString() }));
+    await sms.waitForMessage(both.phone, 0, 30_000);
+    await until(() => smtp.to(bothMail), (m) => m.length >= 1);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(sms.messages.filter((m) => m.phone === both.phone)).toHaveLength(1);
+    expect(smtp.to(bothMail)).toHaveLength(1);
   }, 120_000);
 });
 
