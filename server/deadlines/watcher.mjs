@@ -55,7 +55,7 @@ export const SERVER_AUTHOR = Object.freeze({ name: 'hearthline:server', role: /*
 export function escalationEventId(requestId, level) {
   const digest = createHash('sha256').update(`escalated|${requestId}|${level}`).digest();
   let tail = '';
-  for (let i = 0; i < 16; i += 1) tail += ULID_ALPHABET[digest[i] % 32];
+  for (let i = 0; i < 16; i += 1) tail += ULID_ALPHABET[digest.readUInt8(i) % 32];
   return `ev-${requestId.slice(3, 13)}${tail}`;
 }
 

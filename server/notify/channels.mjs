@@ -50,7 +50,19 @@ const TRANSIENT_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 
 export function createEmailChannel({ url, from, timeoutMs = 30_000 }) {
   if (!/^smtps?:\/\//.test(url)) throw new Error('HEARTHLINE_SMTP_URL must be an smtp:// or smtps:// URL');
   if (!from || !from.includes('@')) throw new Error('HEARTHLINE_MAIL_FROM must be the sender address, e.g. "城北热力 <service@heat.example.cn>"');
-  const transport = nodemailer.createTransport(url, { connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs });
+  const u = new URL(url);
+  const secure = u.protocol === 'smtps:';
+  const transport = nodemailer.createTransport({
+    host: u.hostname,
+    port: Number(u.port) || (secure ? 465 : 587),
+    secure,
+    ...(u.username ? { auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } } : {}),
+    // a test server with its own certificate: ?tls.rejectUnauthorized=false
+    ...(u.searchParams.get('tls.rejectUnauthorized') === 'false' ? { tls: { rejectUnauthorized: false } } : {}),
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+  });
   return {
     name: 'email',
     async send({ to, text, subject }) {

@@ -25,7 +25,7 @@ import { createChangesCheckpoint } from '../changesCheckpoint.mjs';
 
 const STATE_ID = '_local/hearthline-sender';
 
-/** @typedef {import('../../src/db/schema/notifications.ts').NotificationDoc} NotificationDoc */
+/** @typedef {import('../../src/db/schema/notifications.ts').NotificationDoc} NotificationRecord */
 
 /**
  * @param {{
@@ -41,7 +41,7 @@ const STATE_ID = '_local/hearthline-sender';
  * }} options
  */
 export function createSender({ couch, channels, now = () => Date.now(), maxAttempts = 6, retryBaseMs = 60_000, retryMaxMs = 3_600_000, claimTimeoutMs = 5 * 60_000, sweepIntervalMs = 15_000, logError = (msg) => console.error(msg) }) {
-  /** Records not settled yet, by id. @type {Map<string, NotificationDoc>} */
+  /** Records not settled yet, by id. @type {Map<string, NotificationRecord>} */
   const unsettled = new Map();
   /** @type {string | number} */
   let seq = 0;
@@ -65,11 +65,11 @@ export function createSender({ couch, channels, now = () => Date.now(), maxAttem
 
   /**
    * A revision-checked update; null when another writer changed it first (it is read again).
-   * @param {NotificationDoc} doc @param {Partial<NotificationDoc>} change
-   * @returns {Promise<NotificationDoc | null>}
+   * @param {NotificationRecord} doc @param {Partial<NotificationRecord>} change
+   * @returns {Promise<NotificationRecord | null>}
    */
   async function update(doc, change) {
-    const next = /** @type {NotificationDoc} */ ({ ...doc, ...change });
+    const next = /** @type {NotificationRecord} */ ({ ...doc, ...change });
     try {
       const res = await (await db()).put(next);
       const stored = { ...next, _rev: res.rev };
@@ -88,7 +88,7 @@ export function createSender({ couch, channels, now = () => Date.now(), maxAttem
   /** @param {number} attempts how many were made */
   const backoff = (attempts) => Math.min(retryBaseMs * 2 ** Math.max(0, attempts - 1), retryMaxMs);
 
-  /** @param {NotificationDoc} doc */
+  /** @param {NotificationRecord} doc */
   async function deliver(doc) {
     const channel = channels[doc.channel];
     const at = now();
@@ -108,7 +108,7 @@ export function createSender({ couch, channels, now = () => Date.now(), maxAttem
       const e = /** @type {Error & { retryable?: boolean }} */ (err);
       const again = e.retryable === true && claimed.attempts < maxAttempts;
       const { nextTryAt: _n, ...rest } = claimed;
-      await update(/** @type {NotificationDoc} */ (rest), again
+      await update(/** @type {NotificationRecord} */ (rest), again
         ? { state: 'pending', nextTryAt: new Date(now() + backoff(claimed.attempts)).toISOString(), lastError: e.message }
         : { state: 'failed', lastError: `${e.message}${e.retryable ? ` (gave up after ${claimed.attempts} attempts)` : ''}` });
       if (again) counts.retried += 1;
@@ -116,7 +116,7 @@ export function createSender({ couch, channels, now = () => Date.now(), maxAttem
       return;
     }
     const { nextTryAt: _n, ...rest } = claimed;
-    await update(/** @type {NotificationDoc} */ (rest), { state: 'sent', sentAt: new Date(now()).toISOString(), ...(result?.providerId ? { providerId: result.providerId } : {}) });
+    await update(/** @type {NotificationRecord} */ (rest), { state: 'sent', sentAt: new Date(now()).toISOString(), ...(result?.providerId ? { providerId: result.providerId } : {}) });
     counts.sent += 1;
   }
 
