@@ -144,7 +144,7 @@ export function createNotifier({ couch, channels, now = () => Date.now(), quietH
       const parsed = v.safeParse(EventDoc, doc);
       if (!parsed.success) return [];
       const event = fromCouchDoc(parsed.output);
-      const notice = noticeOfEvent(event, KIND_NAMES[event.requestKind]);
+      const notice = noticeOfEvent(event, KIND_NAMES[event.requestKind], now());
       if (!notice) return [];
       if (notice.audience === 'resident') {
         const release = sendableAt(now(), notice.urgent, quietHours).getTime();

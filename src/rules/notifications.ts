@@ -52,9 +52,17 @@ export interface RungNotice {
 
 /**
  * The message an event gives rise to, or null. `kindName` is the request kind's zh-CN name
- * (the dictionary's), for the staff's message.
+ * (the dictionary's), for the staff's message. `now` (when given): a visit time already past when
+ * the event reaches the server (an offline device's events arriving late) is told to nobody.
  */
-export function noticeOfEvent(event: EventRecord, kindName: string = event.requestKind): ResidentNotice | RungNotice | null {
+export function noticeOfEvent(event: EventRecord, kindName: string = event.requestKind, now?: Instant): ResidentNotice | RungNotice | null {
+  const notice = noticeOf(event, kindName);
+  const visitAt = event.type === 'dispatched' ? event.payload.visitAt : event.type === 'late-notice' || event.type === 'nobody-home' ? event.payload.newVisitAt : undefined;
+  if (notice && now !== undefined && visitAt !== undefined && Date.parse(visitAt) <= toEpochMs(now)) return null;
+  return notice;
+}
+
+function noticeOf(event: EventRecord, kindName: string): ResidentNotice | RungNotice | null {
   const urgent = event.requestKind === 'emergency';
   const base = { requestId: event.requestId, station: event.station };
   if (event.type === 'escalated') {

@@ -64,7 +64,7 @@ export function aliyunSignature(method, params, accessKeySecret) {
   const canonical = Object.keys(params)
     .filter((k) => k !== 'Signature')
     .sort()
-    .map((k) => `${percentEncode(k)}=${percentEncode(params[k])}`)
+    .map((k) => `${percentEncode(k)}=${percentEncode(params[k] ?? '')}`)
     .join('&');
   const stringToSign = `${method}&${percentEncode('/')}&${percentEncode(canonical)}`;
   return createHmac('sha1', `${accessKeySecret}&`).update(stringToSign, 'utf8').digest('base64');

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type Site } from '../support/site';
+import { until } from './until';
 import { admin, newResident, request, type Resident } from '../backend/client';
 import { startSmtp, type LoopbackSmtp } from '../support/smtp';
 import { residentRepairReport } from '../backend/events';
@@ -46,14 +47,6 @@ async function escalationsOf(requestId: string): Promise<any[]> {
   return res.json.rows.map((r: any) => r.doc).filter((d: any) => d.type === 'escalated' && d.requestId === requestId);
 }
 
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > end) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 beforeAll(async () => {
   writeFileSync(clockFile, '0');

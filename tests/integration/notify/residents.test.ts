@@ -16,6 +16,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newEventId, ulid } from '../../../src/db/schema/events/ids';
 import { startSite, type Site } from '../support/site';
+import { until } from './until';
 import { startSmtp, type LoopbackSmtp } from '../support/smtp';
 import { startAliyunSms, type FakeAliyunSms } from '../support/aliyunSms';
 import { newResident, newStaff, request, type Resident } from '../backend/client';
@@ -54,14 +55,6 @@ function nextChinaTime(hh: number, mm = 0): number {
   return at - CN;
 }
 
-async function until<T>(read: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > end) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function notifications(filter: (d: any) => boolean): Promise<any[]> {
   const res = await request(site.url, 'GET', '/db/notifications/_all_docs?include_docs=true', undefined, basic());
@@ -197,10 +190,11 @@ describe('a dispatch tells the resident', () => {
 
 describe('SMS', () => {
   it('a resident who never chose is told by SMS, once, under the utility’s signature; one who chose both gets both; a passing failure is retried', async () => {
-    moveClockTo(nextChinaTime(15));
+    const afternoon = nextChinaTime(15);
+    moveClockTo(afternoon);
     const smsOnly = await newResident(site.url, { community: 'demo-east' });
     const report = await fileRepair(smsOnly);
-    const visitAt = nextChinaTime(16, 30);
+    const visitAt = afternoon + 90 * 60_000; // 16:30
     sms.failNext('isp.SYSTEM_ERROR'); // the provider's own error: try again later
     await writeStaffEvent(staffEvent(report, 'dispatched', { technician: `tc-${suffix}`, technicianName: '赵师傅', visitAt: new Date(visitAt).toISOString() }));
     const text = await sms.waitForMessage(smsOnly.phone, 0, 30_000);
@@ -228,12 +222,13 @@ describe('SMS', () => {
 
 describe('a failed delivery is visible to staff on the request', () => {
   it('the dispatcher reads each message of the request with its state and, when it failed, why; a resident reads none', async () => {
-    moveClockTo(nextChinaTime(10));
+    const morning = nextChinaTime(10);
+    moveClockTo(morning);
     const bounce = `bounce-${suffix}@example.cn`;
     smtp.refuse(bounce, 550);
     await chooseChannels(gardenDefault, ['email'], bounce);
     const report = await fileRepair(gardenDefault);
-    await writeStaffEvent(staffEvent(report, 'dispatched', { technician: `tc-${suffix}`, technicianName: '李师傅', visitAt: new Date(Date.now() + 5 * HOUR).toISOString() }));
+    await writeStaffEvent(staffEvent(report, 'dispatched', { technician: `tc-${suffix}`, technicianName: '李师傅', visitAt: new Date(morning + 5 * HOUR).toISOString() }));
     const read = () => request(site.url, 'GET', `/db/_account/deliveries?request=${report.requestId}`, undefined, { cookie: cookies.dispatcher });
     const res = await until(read, (r) => r.json?.deliveries?.[0]?.state === 'failed');
     expect(res.status, res.text).toBe(200);

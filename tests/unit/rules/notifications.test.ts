@@ -15,6 +15,12 @@ describe('which events tell whom (issue 19, item 3)', () => {
     expect(noticeText('dispatched', n!.params).text).toBe('您的诉求已派单，王师傅将于12月3日 14:30上门服务。');
   });
 
+  it('a visit already past when its event reaches the server (an offline device, late) is told to nobody', () => {
+    const e = anEvent('dispatched', { ...common, author: 'dispatcher', payload: { technician: 'wang', technicianName: '王师傅', visitAt: '2025-12-03T06:30:00.000Z' } });
+    expect(noticeOfEvent(e, '报修', Date.parse('2025-12-03T06:29:00.000Z'))?.kind).toBe('dispatched');
+    expect(noticeOfEvent(e, '报修', Date.parse('2025-12-03T06:30:00.000Z'))).toBeNull();
+  });
+
   it('nothing internal, and no free text: a note is no message, a late notice gives the new time only', () => {
     expect(noticeOfEvent(anEvent('note', { ...common, author: 'dispatcher', visibility: 'internal', payload: { text: '内部' } }))).toBeNull();
     const late = noticeOfEvent(anEvent('late-notice', { ...common, author: 'technician', payload: { newVisitAt: '2025-12-03T08:00:00.000Z', reason: '前一户漏水' } }));
