@@ -27,6 +27,15 @@
  *                        (default <repo>/content, which `npm run build` reads; tests give a copy)
  *   HEARTHLINE_SITES     where the publisher builds each published site (default <data>/sites);
  *                        its current.json names the site served after a restart
+ *   HEARTHLINE_DEADLINES '0': this process does not run the deadline watcher (escalations)
+ *   HEARTHLINE_DEADLINE_SWEEP_MS  how often the watcher folds the open orders again (30000)
+ *   HEARTHLINE_CLOCK_OFFSET_MS, HEARTHLINE_CLOCK_FILE  move the watchers' clock (server/clock.mjs;
+ *                        tests and rehearsals only)
+ *   HEARTHLINE_NOTIFY    '0': this process neither writes nor sends notifications
+ *   HEARTHLINE_SMTP_URL, HEARTHLINE_MAIL_FROM  e-mail (server/notify/channels.mjs)
+ *   HEARTHLINE_QUIET_HOURS  no SMS or e-mail to residents in these hours (default 22:00-07:00)
+ *   HEARTHLINE_NOTIFY_SWEEP_MS, HEARTHLINE_NOTIFY_MAX_ATTEMPTS, HEARTHLINE_NOTIFY_RETRY_MS
+ *                        the sender's sweep (15000), attempts (6) and first backoff (60000)
  *
  * Prints `Hearthline listening on http://HOST:PORT/` once it accepts connections; exits 0 on
  * SIGINT/SIGTERM after in-flight requests finish (at most 5 s), and with the build's exit code
@@ -97,6 +106,12 @@ async function main() {
   let publisher = null;
   /** @type {ReturnType<typeof import('./outages/feed.mjs').createOutageFeed> | null} */
   let outageFeed = null;
+  /** @type {ReturnType<typeof import('./deadlines/watcher.mjs').createDeadlineWatcher> | null} */
+  let deadlines = null;
+  /** @type {ReturnType<typeof import('./notify/notifier.mjs').createNotifier> | null} */
+  let notifier = null;
+  /** @type {ReturnType<typeof import('./notify/sender.mjs').createSender> | null} */
+  let sender = null;
   /** The folder served now: the publisher swaps in each new build once it succeeded. */
   let served = distDir;
   // Everything this process creates from here on is its user's alone (files 0600, folders
@@ -119,6 +134,8 @@ async function main() {
         router?.notify(dbName);
         publisher?.notify(dbName);
         outageFeed?.notify(dbName);
+        deadlines?.notify(dbName);
+        notifier?.notify(dbName);
       },
     });
   } catch (err) {
@@ -174,6 +191,77 @@ async function main() {
   outageFeed = feed;
   feed.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the outage notices did not start: ${err.message}`));
 
+  // The clock of the watchers (tests move it: server/clock.mjs) and their admin access.
+  const { serverClockFromEnv } = await import('./clock.mjs');
+  const clock = serverClockFromEnv(process.env);
+  const adminCouch = router?.couch ?? (backend.mode === 'embedded' ? createPouchCouch({ PouchDB: backend.PouchDB }) : createHttpCouch({ url: /** @type {string} */ (process.env.COUCHDB_URL) }));
+
+  // Who stands on each escalation rung: every rung at every station needs someone (admin CLI set-rung).
+  const { rungProblems } = await import('./notify/rungs.mjs');
+  rungProblems(backend.store)
+    .then((problems) => {
+      for (const p of problems) console.warn(`[hearthline] escalation ladder: ${p} (npm run admin -- set-rung)`);
+    })
+    .catch((/** @type {Error} */ err) => console.error(`[hearthline] escalation ladder: ${err.message}`));
+
+  // Notifications: the notifier writes one record per recipient and channel for each event that
+  // matters; the sender delivers each once (server/notify/). Without SMTP or SMS configured the
+  // app alone tells.
+  if (process.env.HEARTHLINE_NOTIFY !== '0') {
+    try {
+      const { channelsFromEnv } = await import('./notify/channels.mjs');
+      const { parseQuietHours, QUIET_HOURS } = await import('../src/rules/quietHours.ts');
+      const { smsChannelFromEnv } = await import('./notify/sms/index.mjs');
+      const channels = channelsFromEnv(process.env, { sms: smsChannelFromEnv(process.env) });
+      const quietHours = process.env.HEARTHLINE_QUIET_HOURS ? parseQuietHours(process.env.HEARTHLINE_QUIET_HOURS) : QUIET_HOURS;
+      const { createNotifier } = await import('./notify/notifier.mjs');
+      const { createSender } = await import('./notify/sender.mjs');
+      sender = createSender({
+        couch: adminCouch,
+        channels,
+        now: clock,
+        sweepIntervalMs: Number(process.env.HEARTHLINE_NOTIFY_SWEEP_MS || 15_000),
+        maxAttempts: Number(process.env.HEARTHLINE_NOTIFY_MAX_ATTEMPTS || 6),
+        retryBaseMs: Number(process.env.HEARTHLINE_NOTIFY_RETRY_MS || 60_000),
+      });
+      notifier = createNotifier({
+        couch: adminCouch,
+        channels,
+        now: clock,
+        quietHours,
+        sweepIntervalMs: Number(process.env.HEARTHLINE_NOTIFY_SWEEP_MS || 10_000),
+        onWrite: (dbName) => sender?.notify(dbName),
+      });
+      const names = Object.keys(channels);
+      console.log(`[hearthline] notifications: ${names.length ? `in-app, ${names.join(', ')}` : 'in-app only (no SMTP or SMS configured)'}`);
+      // Its place is taken before the watcher writes: an escalation of this start is told.
+      await notifier.init();
+      notifier.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the notifier did not start: ${err.message}`));
+      sender.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the notification sender did not start: ${err.message}`));
+    } catch (err) {
+      console.error(`[hearthline] notifications: ${/** @type {Error} */ (err).message}`);
+      process.exit(1);
+    }
+  }
+
+  // The deadline watcher: records each escalation level an open order reaches, with no device
+  // open (server/deadlines/watcher.mjs). Several processes may run it: each level's event has
+  // one id, so a second writer gets a conflict.
+  if (process.env.HEARTHLINE_DEADLINES !== '0') {
+    const { createDeadlineWatcher } = await import('./deadlines/watcher.mjs');
+    deadlines = createDeadlineWatcher({
+      couch: adminCouch,
+      now: clock,
+      sweepIntervalMs: Number(process.env.HEARTHLINE_DEADLINE_SWEEP_MS || 30_000),
+      onWrite: (dbName) => {
+        router?.notify(dbName);
+        notifier?.notify(dbName);
+      },
+    });
+    deadlines.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the deadline watcher did not start: ${err.message}`));
+  }
+
+
   const app = createApp({
     distDir: () => served,
     // the router's health (server admins only: it counts databases and events held for accounts
@@ -215,6 +303,11 @@ async function main() {
         .catch((/** @type {Error} */ e) => console.error(`[hearthline] stopping the publisher: ${e.message}`))
         .then(() => outageFeed?.stop())
         .catch((/** @type {Error} */ e) => console.error(`[hearthline] stopping the outage notices: ${e.message}`))
+        .then(() => deadlines?.stop())
+        .catch((/** @type {Error} */ e) => console.error(`[hearthline] stopping the deadline watcher: ${e.message}`))
+        .then(() => notifier?.stop())
+        .then(() => sender?.stop())
+        .catch((/** @type {Error} */ e) => console.error(`[hearthline] stopping notifications: ${e.message}`))
         .then(() => (router ? router.stop() : undefined))
         .catch((/** @type {Error} */ e) => console.error(`[hearthline] stopping the router: ${e.message}`))
         .then(() => backend.close())

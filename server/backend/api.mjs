@@ -25,6 +25,7 @@ import { userFromCouch } from '../../src/db/schema/roles.ts';
 import { createSignup } from './signup.mjs';
 import { listStations } from './setup.mjs';
 import { staffDirectoryHandler } from './staffDirectory.mjs';
+import { deliveriesHandler } from '../notify/deliveries.mjs';
 
 /** @typedef {import('./store.mjs').Store} Store */
 /** @typedef {import('./customerDirectory.mjs').CustomerDirectory} CustomerDirectory */
@@ -110,11 +111,13 @@ export function createAccountApi({ store, customers, accessLog, access = {}, wor
         const { field, reason, messageId } = describeAccountIssues(parsed.issues);
         return sendJson(res, 400, { error: 'bad_request', field, reason, messageId });
       }
-      const { contactName, address, phone } = parsed.output;
+      const { contactName, address, phone, channels, email } = parsed.output;
       /** @type {Record<string, unknown>} */
       const updated = { ...current, phone };
+      // How to be told outside the app (server/notify/notifier.mjs reads them): absent keeps them.
+      if (channels !== undefined) updated.channels = [...new Set(channels)];
       // Blank clears: the forms then start empty rather than with a stale name or address.
-      for (const [key, value] of Object.entries({ contactName, address })) {
+      for (const [key, value] of Object.entries({ contactName, address, ...(email !== undefined ? { email } : {}) })) {
         if (value) updated[key] = value;
         else delete updated[key];
       }
@@ -153,6 +156,8 @@ export function createAccountApi({ store, customers, accessLog, access = {}, wor
   });
 
   account.get('/staff', staffDirectoryHandler({ store }));
+  // How the messages about a request fared (staff): server/notify/deliveries.mjs
+  account.get('/deliveries', deliveriesHandler({ store }));
 
   account.use((_req, res) => sendJson(res, 404, { error: 'not_found', reason: 'No such account API.' }));
   /** @type {import('express').ErrorRequestHandler} */

@@ -10,6 +10,9 @@
  *   reset-password --name wang [--password …]
  *   end-sessions   --name wang          (sign out everywhere: every device of that account)
  *   list-staff
+ *   set-rung       --level 1 --station s1 --accounts head1[,…]   (who is told at each escalation level)
+ *   set-contact    --name head1 [--email a@b.cn] [--phone 139…]  (how they are reached outside the app)
+ *   check-rungs    (exit 1 while a rung has nobody at some station)
  *
  * Options for every command:
  *   --url URL              the server (default http://127.0.0.1:4321, or HEARTHLINE_URL)
@@ -23,6 +26,7 @@ import { createRemoteStore } from '../backend/remote.mjs';
 import { createStaff, listStaff, listStations, resetPassword, saveStation, setDisplayName } from '../backend/setup.mjs';
 import { STAFF_ROLES } from '../backend/domain.mjs';
 import { userDocId } from '../backend/names.mjs';
+import { rungProblems, setRung, setStaffContact } from '../notify/rungs.mjs';
 
 const USAGE = `Usage: npm run admin -- <command> [options]
 
@@ -37,6 +41,13 @@ Commands
   set-display-name --name NAME --display-name NAME
                  (the name residents and colleagues read, e.g. 王师傅; the login stays internal)
   list-staff
+  set-rung       --level 1|2|3|4 [--station ID] --accounts NAME[,NAME…]
+                 who is told when an order reaches the level: 1 station head (24 h, per station),
+                 2 company manager (48 h), 3 deputy manager in charge (72 h), 4 general manager
+                 (96 h); without --station for every station; --accounts "" clears that place
+  set-contact    --name NAME [--email ADDRESS] [--phone MOBILE]
+                 how a member of staff on the ladder is reached by e-mail or SMS
+  check-rungs    lists every rung with nobody on it at some station (exit 1 if any)
 
 Options
   --url URL             the running server (default http://127.0.0.1:4321, or HEARTHLINE_URL)
@@ -72,6 +83,10 @@ async function main() {
         station: { type: 'string' },
         password: { type: 'string' },
         'display-name': { type: 'string' },
+        level: { type: 'string' },
+        accounts: { type: 'string' },
+        email: { type: 'string' },
+        phone: { type: 'string' },
       },
     });
   } catch (err) {
@@ -84,7 +99,7 @@ async function main() {
     return;
   }
   if (positionals.length > 1) throw new UsageError(`unexpected ${JSON.stringify(positionals[1])}`);
-  const commands = ['create-station', 'create-staff', 'reset-password', 'end-sessions', 'set-display-name', 'list-staff'];
+  const commands = ['create-station', 'create-staff', 'reset-password', 'end-sessions', 'set-display-name', 'list-staff', 'set-rung', 'set-contact', 'check-rungs'];
   if (!commands.includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 
   const adminPassword = values['admin-password'] ?? process.env.HEARTHLINE_ADMIN_PASSWORD;
@@ -192,6 +207,27 @@ async function main() {
       ? ['name\trole\tstation\tdisplay name', ...staff.map((s) => `${s.name}\t${s.role}\t${s.station ?? '-'}\t${s.displayName ?? '-'}`)].join('\n')
       : 'No staff accounts yet (create-staff adds one).';
     print(staff, text);
+  } else if (command === 'set-rung') {
+    const level = Number(required('level'));
+    if (typeof values.accounts !== 'string') throw new UsageError('set-rung needs --accounts (a comma-separated list; "" clears)');
+    const accounts = values.accounts.split(',').map((a) => a.trim()).filter(Boolean);
+    const station = values.station?.trim() || undefined;
+    const doc = await setRung(store, { level, station, accounts });
+    const problems = await rungProblems(store);
+    print(
+      { rungs: doc.rungs, problems },
+      `Level ${level}${station ? ` at ${station}` : ' at every station'}: ${accounts.length ? accounts.join(', ') : 'nobody'}.` +
+        (problems.length ? `\nStill to fill:\n  ${problems.join('\n  ')}` : '\nEvery rung has someone at every station.'),
+    );
+  } else if (command === 'set-contact') {
+    const name = required('name');
+    if (!values.email && !values.phone) throw new UsageError('set-contact needs --email or --phone');
+    const doc = await setStaffContact(store, { name, email: values.email, phone: values.phone });
+    print({ name, contact: doc.contacts[name] }, `${name} is reached by ${Object.keys(doc.contacts[name] ?? {}).join(' and ')}.`);
+  } else if (command === 'check-rungs') {
+    const problems = await rungProblems(store);
+    print({ problems }, problems.length ? `Rungs with nobody on them:\n  ${problems.join('\n  ')}` : 'Every rung has someone at every station.');
+    if (problems.length) process.exitCode = 1;
   }
 }
 

@@ -576,6 +576,24 @@ export const zhCN = {
   },
   /** The staff console (src/islands/staff/): queue, registration, dispatch, visit, measurement, complaint path, replies, callbacks. */
   staffConsole: {
+    deliveries: {
+      title: '短信与邮件通知',
+      failed: '未能送达（已尝试 {attempts} 次），请电话联系。',
+      states: { pending: '待发送', sending: '发送中', sent: '已发送', failed: '未送达' },
+      channels: { sms: '短信', email: '邮件' },
+      kinds: {
+        dispatched: '派单',
+        'visit-moved': '改约',
+        'nobody-home': '家中无人',
+        measured: '检测结果',
+        'awaiting-sign-off': '请确认完工',
+        reply: '答复',
+        'outage-announced': '计划停暖',
+        'outage-started': '故障停暖',
+        'outage-restored': '恢复供热',
+        escalated: '超时升级',
+      },
+    },
     sections: '工作台分区',
     tabs: { queue: '待办工单', register: '登记来访', callbacks: '回访' },
     filters: '筛选',
@@ -991,6 +1009,9 @@ export const zhCN = {
       'register.phones.tooMany': '每个账户最多登记 5 个手机号。',
       'profile.contactName.format': '联系人姓名最多 60 个字符。',
       'profile.address.format': '地址最多 200 个字符。',
+      'profile.email.format': '请填写有效的电子邮箱，例如 name@example.cn。',
+      'profile.email.required': '选择邮件通知，请填写电子邮箱。',
+      'profile.channels.format': '请选择短信、邮件或都不选。',
       'profile.signedOut': '登录已过期，请重新登录后再修改账户信息。',
       'profile.residentsOnly': '只有居民账户有个人资料。',
     },
@@ -1120,6 +1141,12 @@ export const zhCN = {
     saved: '已保存。以后填写申请时会自动带出这些信息。',
     needsNetwork: '修改账户信息需要联网，请联网后再试。',
     hint: '填写联系人和地址后，报修、预约等表单会自动带出。',
+    channels: '通知方式',
+    channelSms: '短信（发到联系电话）',
+    channelEmail: '电子邮件',
+    channelsNone: '只在本应用中查看',
+    email: '电子邮箱',
+    channelsHint: '派单、改约、结果和停暖等消息会按您选择的方式通知您。晚上 22:00 至早上 7:00 不发短信和邮件（正在停暖和紧急情况除外）。',
   },
   /** The timeline of a request, as the resident sees it: one line per event type. */
   timeline: {

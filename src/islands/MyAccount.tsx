@@ -1,7 +1,7 @@
-import { Show, createSignal } from 'solid-js';
+import { For, Show, createSignal } from 'solid-js';
 import type { AppStrings } from '../i18n';
 import type { BrowserDevice } from '../db/device/browserDevice';
-import type { AccountMessageId } from '../db/schema/accounts';
+import { DEFAULT_RESIDENT_CHANNELS, NOTIFY_CHANNELS, type AccountMessageId, type NotifyChannel } from '../db/schema/accounts';
 import { MAX_ADDRESS, MAX_NAME } from '../db/schema/events/limits';
 import TextField from './TextField';
 import { maskPhone } from './privacy';
@@ -9,8 +9,10 @@ import { communityName } from './placeNames';
 
 /**
  * "My account": the resident's account number, community, and the contact details every form
- * starts from. The phone is masked (138****5678) everywhere but in its own edit field.
- * Changes go to the server at once (the profile is the server's), so they need a network.
+ * starts from; how the resident is told outside the app (SMS, e-mail, or the app only: issue 19;
+ * the server's notifier reads the choice). The phone is masked (138****5678) everywhere but in
+ * its own edit field. Changes go to the server at once (the profile is the server's), so they
+ * need a network.
  */
 export default function MyAccount(props: { t: AppStrings; device: BrowserDevice }) {
   const t = props.t.account;
@@ -19,6 +21,11 @@ export default function MyAccount(props: { t: AppStrings; device: BrowserDevice 
   const [phone, setPhone] = createSignal('');
   const [contactName, setContactName] = createSignal('');
   const [address, setAddress] = createSignal('');
+  const [channels, setChannels] = createSignal<NotifyChannel[]>([]);
+  const [email, setEmail] = createSignal('');
+  const chosen = () => profile()?.channels ?? DEFAULT_RESIDENT_CHANNELS;
+  const channelName = (c: NotifyChannel) => (c === 'sms' ? t.channelSms : t.channelEmail);
+  const toggle = (c: NotifyChannel, on: boolean) => setChannels((now) => NOTIFY_CHANNELS.filter((x) => (x === c ? on : now.includes(x))));
   const [error, setError] = createSignal<{ field: string; message: string } | null>(null);
   const [notice, setNotice] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
@@ -27,6 +34,8 @@ export default function MyAccount(props: { t: AppStrings; device: BrowserDevice 
     setPhone(profile()?.phone ?? '');
     setContactName(profile()?.contactName ?? '');
     setAddress(profile()?.address ?? '');
+    setChannels([...chosen()]);
+    setEmail(profile()?.email ?? '');
     setError(null);
     setNotice(null);
     setEditing(true);
@@ -36,7 +45,7 @@ export default function MyAccount(props: { t: AppStrings; device: BrowserDevice 
   const save = async (e: SubmitEvent) => {
     e.preventDefault();
     setBusy(true);
-    const result = await props.device.updateProfile({ phone: phone(), contactName: contactName(), address: address() });
+    const result = await props.device.updateProfile({ phone: phone(), contactName: contactName(), address: address(), channels: channels(), email: email() });
     setBusy(false);
     if (!result.ok) {
       const message =
@@ -73,6 +82,12 @@ export default function MyAccount(props: { t: AppStrings; device: BrowserDevice 
               <dd>{profile()?.contactName ?? t.notSet}</dd>
               <dt>{t.address}</dt>
               <dd>{profile()?.address ?? t.notSet}</dd>
+              <dt>{t.channels}</dt>
+              <dd data-field="channels">{chosen().length ? chosen().map(channelName).join('、') : t.channelsNone}</dd>
+              <Show when={profile()?.email}>
+                <dt>{t.email}</dt>
+                <dd>{profile()!.email}</dd>
+              </Show>
             </dl>
             <p class="hint">{t.hint}</p>
             <button type="button" class="button secondary" onClick={startEditing}>{t.edit}</button>
@@ -89,6 +104,22 @@ export default function MyAccount(props: { t: AppStrings; device: BrowserDevice 
           <TextField id="account-phone" label={t.phone} type="tel" inputMode="tel" autocomplete="tel" value={phone()} onInput={setPhone} error={fieldError('phone')} />
           <TextField id="account-contact-name" label={t.contactName} autocomplete="name" value={contactName()} onInput={setContactName} error={fieldError('contactName')} maxLength={MAX_NAME} />
           <TextField id="account-address" label={t.address} autocomplete="street-address" value={address()} onInput={setAddress} error={fieldError('address')} maxLength={MAX_ADDRESS} />
+          <fieldset class="field" aria-describedby="account-channels-hint">
+            <legend>{t.channels}</legend>
+            <For each={NOTIFY_CHANNELS}>
+              {(c) => (
+                <label class="choice">
+                  <input type="checkbox" name="channels" value={c} checked={channels().includes(c)} onChange={(e) => toggle(c, e.currentTarget.checked)} />
+                  {channelName(c)}
+                </label>
+              )}
+            </For>
+            <p id="account-channels-hint" class="hint">{t.channelsHint}</p>
+            <Show when={fieldError('channels') ?? fieldError('channels.0') ?? fieldError('channels.1')}>
+              <p class="field-error">{fieldError('channels') ?? fieldError('channels.0') ?? fieldError('channels.1')}</p>
+            </Show>
+          </fieldset>
+          <TextField id="account-email" label={t.email} type="email" autocomplete="email" value={email()} onInput={setEmail} error={fieldError('email')} maxLength={254} />
           <div class="actions">
             <button type="submit" class="button" disabled={busy()}>{t.save}</button>
             <button type="button" class="button secondary" onClick={() => setEditing(false)}>{t.cancel}</button>

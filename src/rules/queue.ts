@@ -1,8 +1,6 @@
 import type { RequestKind } from '../db/schema/requestKind';
-import type { Role } from '../db/schema/roles';
 import { HOUR_MS, toEpochMs, type Instant } from './chinaTime';
 import { ESCALATION_LADDER, nextEscalation, type EscalationRung } from './escalation';
-import { mayEmit } from './permissions';
 import { isOpen, type RequestState, type RequestStatus } from './requestState';
 
 /**
@@ -139,27 +137,4 @@ export function buildQueue(
     .map((s) => queueEntry(s, now, options))
     .filter((e) => matchesFilter(e, filter))
     .sort(compareQueueEntries);
-}
-
-/**
- * The escalation events a device should record now: for each request, every level reached
- * and not yet recorded (RequestState.escalationsDue), when the role may write `escalated`.
- * Two offline devices may both record the same level; the fold reads recorded levels as a
- * set, so the duplicate changes nothing and both events are kept (events are never deleted).
- * `pending` holds the levels this device has already written and not yet seen back.
- */
-export function escalationsToRecord(
-  states: readonly RequestState[],
-  role: Role,
-  pending: ReadonlySet<string> = new Set(),
-): { requestId: string; level: number }[] {
-  if (!mayEmit(role, 'escalated')) return [];
-  return states.flatMap((s) =>
-    s.escalationsDue.filter((level) => !pending.has(escalationKey(s.requestId, level))).map((level) => ({ requestId: s.requestId, level })),
-  );
-}
-
-/** The key of one level of one request, for a device's set of escalations being written. */
-export function escalationKey(requestId: string, level: number): string {
-  return `${requestId}#${level}`;
 }

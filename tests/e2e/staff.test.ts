@@ -9,10 +9,11 @@
  *   - two staff devices working offline on the same complaint both keep their events, and the
  *     state derived from them (the complaint path, the row) is the same on both;
  *   - a reply with a forbidden phrase is held back with a warning; an unhandled complaint
- *     escalates to level 1 the next morning, recorded once.
+ *     escalates to level 1 the next morning, recorded once by the server's deadline watcher (its
+ *     clock moved with the page's) and shown by the console.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
@@ -35,6 +36,8 @@ const STATION_B = 'e2e-north';
 let dataDir: string;
 let site: Site;
 const contexts: LaunchedContext[] = [];
+/** The file that moves the server's deadline watcher (server/clock.mjs), kept in the data folder. */
+const serverClock = () => path.join(dataDir, 'test-clock');
 const adminAuth = () => ({ basic: { name: site.adminUser, password: ADMIN_PASSWORD } });
 
 async function newDevice(): Promise<{ context: BrowserContext; page: Page }> {
@@ -128,7 +131,8 @@ async function dispatchFromRow(row: Locator, technician: string, technicianName:
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearthline-e2e-staff-'));
-  site = await startSite({ dataDir, env: { HEARTHLINE_ADMIN_PASSWORD: ADMIN_PASSWORD } });
+  writeFileSync(serverClock(), '0');
+  site = await startSite({ dataDir, env: { HEARTHLINE_ADMIN_PASSWORD: ADMIN_PASSWORD, HEARTHLINE_CLOCK_FILE: serverClock(), HEARTHLINE_DEADLINE_SWEEP_MS: '500' } });
   const made = await admin(site, ['create-station', '--id', STATION_B, '--name', '城北供热所', '--communities', 'north-garden'], { password: ADMIN_PASSWORD });
   expect(made.code, made.stderr).toBe(0);
 }, 120_000);
@@ -421,11 +425,14 @@ describe('the staff console', () => {
     }
 
     // The next morning, 25 h after the complaint was registered and still not handled: the
-    // device records escalation level 1 once, however often the console looks again.
+    // server records escalation level 1 once (no device needs to be open), the device receives
+    // it by replication and the console shows it, however often it looks again.
     await page.getByRole('tab', { name: sc.tabs.queue }).click();
+    writeFileSync(serverClock(), String(chinaToday('08:00') + 25 * 3_600_000 - Date.now()));
     await clockTo(page, chinaToday('08:00') + 25 * 3_600_000);
     const escalated = async () => (await deviceEvents(page, registered[2]!)).filter((e) => e.type === 'escalated');
-    await expect.poll(async () => (await escalated()).length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(async () => (await escalated()).length, { timeout: 60_000 }).toBe(1);
+    expect((await escalated())[0]!.author.role).toBe('admin');
     await expect.poll(() => queueRow(page, registered[2]!).getAttribute('data-level')).toBe('1');
     for (let i = 0; i < 3; i++) await clockTo(page, chinaToday('08:00') + 25 * 3_600_000 + i * 60_000);
     expect(await escalated()).toHaveLength(1);

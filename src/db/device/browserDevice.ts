@@ -36,6 +36,7 @@ import {
   type DeviceSession,
   type SignInResult,
   updateProfile,
+  type ProfileChange,
   type ProfileUpdateResult,
 } from './session';
 
@@ -84,7 +85,7 @@ export interface BrowserDevice {
   /** Reads a resident's profile from the server again (its station may have changed); false offline. */
   refreshProfile(): Promise<boolean>;
   /** Saves "my account" on the server and, once it answers, in the device session. */
-  updateProfile(update: { phone: string; contactName: string; address: string }): Promise<ProfileUpdateResult>;
+  updateProfile(update: ProfileChange): Promise<ProfileUpdateResult>;
   /** The storage verdict in words, or null when there is nothing to say. */
   storageWords(risk: StorageRisk, lang: Lang): string | null;
 }

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { OPERATIONS_DB, residentDbName, stationDbName } from '../databaseNames';
-import { ACCOUNT_MESSAGES, ProfileDoc, type AccountMessageId } from '../schema/accounts';
+import { ACCOUNT_MESSAGES, ProfileDoc, type AccountMessageId, type NotifyChannel } from '../schema/accounts';
 import { OPERATIONS_ROLES, Role, userFromCouch } from '../schema/roles';
 import { DEVICE_SESSION_KEY } from './sessionStore';
 
@@ -117,6 +117,9 @@ export async function readProfile(database: string, options: { fetch?: FetchLike
   }
 }
 
+/** What "my account" sends: the contact details, and how to be told outside the app (issue 19). */
+export type ProfileChange = { phone: string; contactName: string; address: string; channels?: NotifyChannel[]; email?: string };
+
 export type ProfileUpdateResult =
   | { ok: true; profile: NonNullable<DeviceSession['profile']> }
   | { ok: false; field: string; messageId: AccountMessageId | 'session.network' | 'session.server' };
@@ -126,7 +129,7 @@ export type ProfileUpdateResult =
  * server's (the station a resident's requests go to is decided there), so an offline change is
  * refused with `session.network` rather than kept half-applied.
  */
-export async function updateProfile(update: { phone: string; contactName: string; address: string }, options: { fetch?: FetchLike } = {}): Promise<ProfileUpdateResult> {
+export async function updateProfile(update: ProfileChange, options: { fetch?: FetchLike } = {}): Promise<ProfileUpdateResult> {
   let res: Response;
   try {
     res = await (options.fetch ?? sameOrigin)('/db/_account/profile', {

@@ -39,6 +39,9 @@ export const ACCOUNT_MESSAGES = {
   'register.phones.tooMany': 'At most 5 phone numbers per account.',
   'profile.contactName.format': `The contact name can have at most ${MAX_NAME} characters.`,
   'profile.address.format': `The address can have at most ${MAX_ADDRESS} characters.`,
+  'profile.email.format': 'Enter an e-mail address like name@example.cn.',
+  'profile.email.required': 'To be told by e-mail, enter your e-mail address.',
+  'profile.channels.format': 'Choose SMS, e-mail or neither.',
   'profile.signedOut': 'Sign in again to change your account.',
   'profile.residentsOnly': 'Only residents have an account profile.',
 } as const;
@@ -56,6 +59,20 @@ export const MainlandMobile = v.pipe(
   v.string('signup.phone.format'),
   v.transform((s) => s.replace(/[\s-]+/g, '').replace(/^(?:\+?86)(1\d{10})$/, '$1')),
   v.regex(/^1[3-9]\d{9}$/, 'signup.phone.format'),
+);
+
+/** The channels a message can go out by besides the app itself (issue 19): the resident chooses in "my account". */
+export const NOTIFY_CHANNELS = ['sms', 'email'] as const;
+export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number];
+/** What a resident who never chose is told by: SMS to the phone on file (the seeds answer "by phone, SMS or e-mail"). */
+export const DEFAULT_RESIDENT_CHANNELS: readonly NotifyChannel[] = ['sms'];
+
+/** An e-mail address: one @, no spaces, a dot in the domain; at most 254 characters (RFC 5321). */
+export const EmailAddress = v.pipe(
+  v.string('profile.email.format'),
+  v.trim(),
+  v.maxLength(254, 'profile.email.format'),
+  v.regex(/^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/, 'profile.email.format'),
 );
 
 export const Password = v.pipe(
@@ -109,6 +126,9 @@ export const ProfileDoc = v.object({
   /** Who to ask for and where the home is: typed once in "my account", then filled into every form. */
   contactName: v.optional(v.pipe(v.string(), v.maxLength(MAX_NAME))),
   address: v.optional(v.pipe(v.string(), v.maxLength(MAX_ADDRESS))),
+  /** Where messages go besides the app (absent: DEFAULT_RESIDENT_CHANNELS); [] is in-app only. */
+  channels: v.optional(v.array(v.picklist(NOTIFY_CHANNELS))),
+  email: v.optional(EmailAddress),
 });
 export type ProfileDoc = v.InferOutput<typeof ProfileDoc>;
 
@@ -133,13 +153,24 @@ export type StationDoc = v.InferOutput<typeof StationDoc>;
  * What a resident changes in "my account" (PUT /db/_account/profile): the phone the utility reaches
  * them on, and the contact name and address the forms start from. Blank clears a field.
  */
-export const ProfileUpdate = v.strictObject(
-  {
-    phone: MainlandMobile,
-    contactName: v.pipe(v.string('profile.contactName.format'), v.trim(), v.maxLength(MAX_NAME, 'profile.contactName.format')),
-    address: v.pipe(v.string('profile.address.format'), v.trim(), v.maxLength(MAX_ADDRESS, 'profile.address.format')),
-  },
-  'signup.body.invalid',
+export const ProfileUpdate = v.pipe(
+  v.strictObject(
+    {
+      phone: MainlandMobile,
+      contactName: v.pipe(v.string('profile.contactName.format'), v.trim(), v.maxLength(MAX_NAME, 'profile.contactName.format')),
+      address: v.pipe(v.string('profile.address.format'), v.trim(), v.maxLength(MAX_ADDRESS, 'profile.address.format')),
+      /** How to be told besides the app (absent: unchanged; [] in-app only). */
+      channels: v.optional(v.pipe(v.array(v.picklist(NOTIFY_CHANNELS, 'profile.channels.format'), 'profile.channels.format'), v.maxLength(NOTIFY_CHANNELS.length, 'profile.channels.format'))),
+      /** '' clears it. */
+      email: v.optional(v.union([v.literal(''), EmailAddress], 'profile.email.format')),
+    },
+    'signup.body.invalid',
+  ),
+  // E-mail chosen needs an address to send to: the issue at the address field.
+  v.forward(
+    v.check((u) => !u.channels?.includes('email') || Boolean(u.email), 'profile.email.required'),
+    ['email'],
+  ),
 );
 export type ProfileUpdate = v.InferOutput<typeof ProfileUpdate>;
 

@@ -11,6 +11,7 @@ import { STATION_ID } from './vocabulary';
  *   router-state                     the router's checkpoints (server admins only)
  *   customer-register                the utility's customer register (server admins only)
  *   customer-access-log              the staff's customer lookups and full views (server admins only)
+ *   notifications                    who stands on each escalation rung, and every message sent (server admins only)
  *   anything else                    system or admin-only (_users, …)
  *
  * Same names and the same answers as server/backend/names.mjs (residentDbName, stationDbName,
@@ -24,6 +25,8 @@ export const ROUTER_STATE_DB = 'router-state';
 export const CUSTOMER_REGISTER_DB = 'customer-register';
 /** Who looked up which customer, and why a phone was shown in full: the server writes, managers read through /db/_account. */
 export const CUSTOMER_ACCESS_LOG_DB = 'customer-access-log';
+/** The escalation ladder's people and the notification records: the server only (server/notify/). */
+export const NOTIFICATIONS_DB = 'notifications';
 export const RESIDENT_DB_PREFIX = 'resident-';
 export const STATION_DB_PREFIX = 'station-';
 

@@ -1,5 +1,5 @@
 import { placeList } from '../placeNames';
-import { For, Show, createEffect, createMemo, createSignal, lazy, onCleanup } from 'solid-js';
+import { For, Show, createMemo, createSignal, lazy, onCleanup } from 'solid-js';
 import type { BrowserDevice } from '../../db/device/browserDevice';
 import type { RequestListItem } from '../../db/device/requestList';
 import { REQUEST_KINDS, type RequestKind } from '../../db/schema/requestKind';
@@ -7,8 +7,8 @@ import { fill, type AppStrings, type Lang } from '../../i18n';
 import { dueCallbacks, repairCallbackRate, callbackScores } from '../../rules/callbacks';
 import { callbackWindows } from '../../rules/callbackHours';
 import { ESCALATION_LADDER } from '../../rules/escalation';
-import { availableTabs, mayTakeNow, queueScope, roleForStep, type ConsoleTab } from '../../rules/steps';
-import { buildQueue, escalationKey, escalationsToRecord, type QueueEntry, type QueueFilter, type Urgency } from '../../rules/queue';
+import { availableTabs, mayTakeNow, queueScope, type ConsoleTab } from '../../rules/steps';
+import { buildQueue, type QueueEntry, type QueueFilter, type Urgency } from '../../rules/queue';
 import { REQUEST_STATUSES, isOpen, requestState, type RequestState, type RequestStatus } from '../../rules/requestState';
 import { fromObservable } from '../reactive';
 import { formatDeadline, formatMoment, refusalReason, shortRequestNumber } from '../format';
@@ -31,7 +31,8 @@ const Outages = lazy(() => import('./Outages'));
  * The staff console (issue 6): the queue of open requests with their deadlines, registering a
  * walk-in, and the callbacks due, all on the device database (a whole shift offline). The
  * station's records only (the device replicates its station's database; operations staff see
- * every station). Escalations are recorded by the device as each level is reached.
+ * every station). Escalations are recorded by the server's deadline watcher
+ * (server/deadlines/watcher.mjs), open device or not; the console only shows them.
  */
 export default function Console(props: { lang: Lang; t: AppStrings; device: BrowserDevice }) {
   const t = props.t;
@@ -95,20 +96,6 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
   const entryOf = createMemo(() => new Map(queue().map((e) => [e.state.requestId, e])));
   const [open, setOpen] = createSignal<string | null>(null);
   const [refusal, setRefusal] = createSignal<{ requestId: string; reason: string } | null>(null);
-
-  // Each escalation level reached is recorded once by this device; a level another device
-  // recorded first arrives by replication and is not owed any more (the fold reads levels as a set).
-  const pending = new Set<string>();
-  const escalator = roleForStep(roles, 'escalated');
-  createEffect(() => {
-    if (!escalator) return;
-    for (const due of escalationsToRecord(withState().map((i) => i.state), escalator, pending)) {
-      const item = byId().get(due.requestId);
-      if (!item?.state) continue;
-      pending.add(escalationKey(due.requestId, due.level));
-      void recordStep(props.device, props.lang, { requestId: item.requestId, requestKind: item.kind, resident: item.state.resident, station: item.state.station }, 'escalated', { level: due.level });
-    }
-  });
 
   const accept = async (item: RequestListItem) => {
     if (!item.state) return;

@@ -23,6 +23,7 @@ import { submissionFacts, type Fact, type FactValue } from '../../rules/submissi
 import type { CustomerRecord } from '../../rules/customerArchive';
 import TextField from '../TextField';
 import DispatchSheet from './DispatchSheet';
+import Deliveries from './Deliveries';
 import SignaturePad from './SignaturePad';
 import RevealPhone from './RevealPhone';
 import { StepForm, createStep } from './step';
@@ -110,6 +111,8 @@ export default function RequestDetail(props: Props) {
           </For>
         </ol>
       </section>
+
+      <Deliveries requestId={props.item.requestId} base={base} t={props.t} lang={props.lang} />
 
       <div class="step-actions">
         <Show when={offers('dispatched')}>

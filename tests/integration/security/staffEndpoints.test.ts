@@ -2,11 +2,12 @@
  * The staff's endpoints under /db/_account, tried by a stranger: a resident who signed up (their
  * own valid cookie) and nobody at all. Each answers 401 or 403 and carries no other resident's
  * account number or phone: customer lookups and full phones, in-person confirmations, the access
- * log, the staff directory and a staff device's working set.
+ * log, the staff directory, a staff device's working set and a request's message deliveries.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type Site } from '../support/site';
 import { newResident, request, type Resident } from '../backend/client';
+import { newRequestId } from '../../../src/db/schema/events/ids';
 
 let site: Site;
 let stranger: Resident;
@@ -30,6 +31,8 @@ const endpoints: [string, string, (o: Resident) => unknown][] = [
   ['GET', '/db/_account/access-log', () => undefined],
   ['GET', '/db/_account/staff', () => undefined],
   ['GET', '/db/_account/working-set', () => undefined],
+  // how the messages about a request fared (server/notify/deliveries.mjs)
+  ['GET', `/db/_account/deliveries?request=${newRequestId(Date.now())}`, () => undefined],
 ];
 
 describe('a signed-up resident and nobody at all on the staff endpoints', () => {

@@ -1,8 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   buildQueue,
-  escalationKey,
-  escalationsToRecord,
   queueEntry,
   requestState,
   type RequestState,
@@ -120,13 +118,11 @@ describe('buildQueue: overdue and soon-due first, filters', () => {
   });
 });
 
-describe('escalations: recorded once per level, even by two offline devices', () => {
-  it('owes level 1 at 24 h to a role that may escalate, never to a technician', () => {
+describe('escalations: recorded once per level, even by two writers', () => {
+  it("owes level 1 at 24 h (the server's deadline watcher records it)", () => {
     const h = aRequestHistory({ steps: [] });
-    const state = requestState(h, { now: at(hours(24)) });
-    expect(escalationsToRecord([state], 'dispatcher')).toEqual([{ requestId: state.requestId, level: 1 }]);
-    expect(escalationsToRecord([state], 'technician')).toEqual([]);
-    expect(escalationsToRecord([state], 'dispatcher', new Set([escalationKey(state.requestId, 1)]))).toEqual([]);
+    expect(requestState(h, { now: at(hours(24) - 1) }).escalationsDue).toEqual([]);
+    expect(requestState(h, { now: at(hours(24)) }).escalationsDue).toEqual([1]);
   });
 
   it('two devices both recording level 1 offline: both events kept, the level counted once, same state either order', () => {
@@ -141,7 +137,6 @@ describe('escalations: recorded once per level, even by two offline devices', ()
     expect(one.eventCount).toBe(3);
     expect(one.escalationLevel).toBe(1);
     expect(one.escalationsDue).toEqual([]);
-    expect(escalationsToRecord([one], 'dispatcher')).toEqual([]);
     // at 48 h only level 2 is owed
     expect(requestState([...h, fromA, fromB], { now: at(hours(48)) }).escalationsDue).toEqual([2]);
   });

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { chinaWhen, noticeOfEvent, noticeText, outageNoticeAt } from '../../../src/rules/notifications';
+import { aRequestHistory, anEvent } from '../builders/events';
+
+const HOUR = 3_600_000;
+
+describe('which events tell whom (issue 19, item 3)', () => {
+  const [submitted] = aRequestHistory({ kind: 'repair', steps: [] });
+  const common = { requestId: submitted!.requestId, requestKind: 'repair' as const, resident: submitted!.resident, station: submitted!.station };
+
+  it('a dispatch tells the resident the technician and the visit time, China time', () => {
+    const e = anEvent('dispatched', { ...common, author: 'dispatcher', payload: { technician: 'wang', technicianName: '王师傅', visitAt: '2025-12-03T06:30:00.000Z' } });
+    const n = noticeOfEvent(e);
+    expect(n).toMatchObject({ audience: 'resident', kind: 'dispatched', resident: common.resident, params: { technicianName: '王师傅', visitTime: '12月3日 14:30' }, urgent: false });
+    expect(noticeText('dispatched', n!.params).text).toBe('您的诉求已派单，王师傅将于12月3日 14:30上门服务。');
+  });
+
+  it('a visit already past when its event reaches the server (an offline device, late) is told to nobody', () => {
+    const e = anEvent('dispatched', { ...common, author: 'dispatcher', payload: { technician: 'wang', technicianName: '王师傅', visitAt: '2025-12-03T06:30:00.000Z' } });
+    expect(noticeOfEvent(e, '报修', Date.parse('2025-12-03T06:29:00.000Z'))?.kind).toBe('dispatched');
+    expect(noticeOfEvent(e, '报修', Date.parse('2025-12-03T06:30:00.000Z'))).toBeNull();
+  });
+
+  it('nothing internal, and no free text: a note is no message, a late notice gives the new time only', () => {
+    expect(noticeOfEvent(anEvent('note', { ...common, author: 'dispatcher', visibility: 'internal', payload: { text: '内部' } }))).toBeNull();
+    const late = noticeOfEvent(anEvent('late-notice', { ...common, author: 'technician', payload: { newVisitAt: '2025-12-03T08:00:00.000Z', reason: '前一户漏水' } }));
+    expect(late?.kind).toBe('visit-moved');
+    expect(JSON.stringify(late)).not.toContain('漏水');
+    expect(noticeText('visit-moved', late!.params).text).toBe('抱歉，上门时间改为12月3日 16:00。');
+  });
+
+  it('an escalation tells the rung, not the resident', () => {
+    const n = noticeOfEvent(anEvent('escalated', { ...common, author: 'dispatcher', visibility: 'internal', payload: { level: 2 } }), '报修');
+    expect(n).toMatchObject({ audience: 'rung', level: 2, station: common.station });
+    expect(noticeText('escalated', n!.params).subject).toBe('工单超时升级（公司经理） / Overdue order escalated (level 2)');
+  });
+
+  it('a planned outage is told 48 h before its start, or at once when announced later', () => {
+    const start = Date.parse('2025-12-10T02:00:00Z');
+    expect(outageNoticeAt(start - 100 * HOUR, new Date(start).toISOString()).getTime()).toBe(start - 48 * HOUR);
+    expect(outageNoticeAt(start - 30 * HOUR, start).getTime()).toBe(start - 30 * HOUR);
+  });
+
+  it('times read as residents read them', () => {
+    expect(chinaWhen('2025-12-31T16:05:00Z')).toEqual({ zh: '1月1日 00:05', en: '2026-01-01 00:05' });
+  });
+});
