@@ -24,6 +24,8 @@ export const ROUTER_STATE_DB = 'router-state';
 export const CUSTOMER_REGISTER_DB = 'customer-register';
 /** Who looked up which customer, and why a phone was shown in full: the server writes, managers read through /db/_account. */
 export const CUSTOMER_ACCESS_LOG_DB = 'customer-access-log';
+/** One-time codes sent by text message (hashed), their attempts and locks, and the phones they proved: the server only. */
+export const PHONE_CODES_DB = 'phone-codes';
 export const RESIDENT_DB_PREFIX = 'resident-';
 export const STATION_DB_PREFIX = 'station-';
 

@@ -21,6 +21,8 @@ export interface DeliveredSms {
   signName: string;
   templateCode: string;
   params: Record<string, string>;
+  /** the template's `code` variable (a one-time code), '' when it has none */
+  code: string;
   /** what the phone shows: 【signature】 and the template filled in */
   text: string;
   bizId: string;
@@ -150,7 +152,7 @@ export async function startAliyunSms(options: AliyunSmsOptions): Promise<FakeAli
           return refuse('isv.INVALID_JSON_PARAM', 'JSON参数不合法，只接受字符串值');
         }
       }
-      const variables = [...template.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]);
+      const variables = [...template.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1] ?? '');
       const missing = variables.filter((name) => templateParams[name] === undefined);
       if (missing.length > 0) return refuse('isv.TEMPLATE_MISSING_PARAMETERS', `模板缺少变量: ${missing.join(',')}`);
       const forced = failQueue.shift();
@@ -158,7 +160,7 @@ export async function startAliyunSms(options: AliyunSmsOptions): Promise<FakeAli
       const bizId = `${Date.now()}${Math.floor(Math.random() * 1e6)}`;
       const body = template.replace(/\$\{(\w+)\}/g, (_m, name: string) => String(templateParams[name]));
       for (const phone of phones) {
-        messages.push({ phone: phone.slice(-11), signName, templateCode, params: templateParams as Record<string, string>, text: `【${signName}】${body}`, bizId, at: new Date() });
+        messages.push({ phone: phone.slice(-11), signName, templateCode, params: templateParams as Record<string, string>, code: String(templateParams.code ?? ''), text: `【${signName}】${body}`, bizId, at: new Date() });
       }
       return answer(200, { Code: 'OK', Message: 'OK', BizId: bizId });
     } catch (err) {
@@ -173,7 +175,7 @@ export async function startAliyunSms(options: AliyunSmsOptions): Promise<FakeAli
     url,
     accessKeyId,
     accessKeySecret,
-    signName: signNames[0],
+    signName: signNames[0] ?? '',
     messages,
     answers,
     failNext: (...codes) => void failQueue.push(...codes),
@@ -185,7 +187,7 @@ export async function startAliyunSms(options: AliyunSmsOptions): Promise<FakeAli
       HEARTHLINE_SMS_SIGN_NAME: `【${signNames[0]}】`,
       HEARTHLINE_SMS_TEMPLATES: templates,
     }),
-    codesFor: (phone) => messages.filter((m) => m.phone === phone && m.params.code).map((m) => m.params.code),
+    codesFor: (phone) => messages.filter((m) => m.phone === phone && m.code).map((m) => m.code),
     async waitForMessage(phone, since = 0, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
