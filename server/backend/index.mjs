@@ -260,8 +260,8 @@ export async function createBackend({
       .then((second) => sendJson(res, 200, { ok: true, name, endedAt: new Date(second * 1000).toISOString() }))
       .catch(next);
   });
-  api.use(createPhoneVerificationRoutes({ store, codes: phoneCodes, sessions, answerMs: signup.answerMs, log }));
-  api.use(createApi({ store, customers, log: logError, signup: { verifyPhone: verifyPhoneByCode(phoneCodes), ...signup } }));
+  api.use(createPhoneVerificationRoutes({ store, codes: phoneCodes, sessions, answerMs: signup.answerMs, log, logError }));
+  api.use(createApi({ store, customers, log: logError, signup: { verifyPhone: verifyPhoneByCode(phoneCodes, store), ...signup } }));
 
   return {
     mode: couchUrl ? 'proxy' : 'embedded',

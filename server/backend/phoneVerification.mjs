@@ -60,11 +60,14 @@ function refusalOf(verdict, field) {
 }
 
 /**
- * The sign-up's phone check: with codes available, the code typed must be the one sent.
+ * The sign-up's phone check: with codes available, the code typed must be the one sent. The
+ * phone becomes the account's verified one (where reset codes go) only for an account not yet
+ * there: a sign-up attempt on an existing account, even with a phone on file, does not move it.
  * @param {PhoneCodes} codes
+ * @param {Store} store
  * @returns {import('./signup.mjs').VerifyPhone}
  */
-export function verifyPhoneByCode(codes) {
+export function verifyPhoneByCode(codes, store) {
   return async ({ accountNumber, phone, input, peer }) => {
     if (!codes.available) return true;
     const parsed = v.safeParse(PhoneCode, input.phoneCode);
@@ -73,16 +76,16 @@ export function verifyPhoneByCode(codes) {
     const verdict = await codes.check({ purpose: 'signup', accountNumber, phone, code: parsed.output, peer });
     const refusal = refusalOf(verdict, 'phoneCode');
     if (refusal) return refusal;
-    await codes.recordVerified(accountNumber, phone);
+    if (!(await store.get('_users', userDocId(residentUserName(accountNumber))))) await codes.recordVerified(accountNumber, phone);
     return true;
   };
 }
 
 /**
- * @param {{ store: Store, codes: PhoneCodes, sessions: { end(name: string): Promise<number> }, answerMs?: number, log?: (msg: string) => void }} options
+ * @param {{ store: Store, codes: PhoneCodes, sessions: { end(name: string): Promise<number> }, answerMs?: number, log?: (msg: string) => void, logError?: (msg: string) => void }} options
  * @returns {import('express').Router}
  */
-export function createPhoneVerificationRoutes({ store, codes, sessions, answerMs = 1000, log = console.error }) {
+export function createPhoneVerificationRoutes({ store, codes, sessions, answerMs = 1000, log = console.log, logError = console.error }) {
   const router = express.Router();
   /** @type {import('express').RequestHandler} */
   const json = (req, res, next) => {
@@ -176,7 +179,7 @@ export function createPhoneVerificationRoutes({ store, codes, sessions, answerMs
   const onError = (err, req, res, _next) => {
     if (err?.type === 'entity.too.large') return sendJson(res, 413, { error: 'too_large', reason: 'The request is too large.' });
     if (err?.type === 'entity.parse.failed') return answer(res, 400, 'signup.body.invalid', { field: '' });
-    log(`[hearthline] /api${req.url}: ${err?.stack ?? err}`);
+    logError(`[hearthline] /api${req.url}: ${err?.stack ?? err}`);
     if (res.headersSent) return void res.destroy();
     sendJson(res, 500, { error: 'internal_error', reason: 'Something went wrong; please try again.' });
   };

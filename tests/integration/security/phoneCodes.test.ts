@@ -233,6 +233,29 @@ describe("another's account", () => {
     expect((await request(site.url, 'POST', '/api/password-reset', { accountNumber: me.accountNumber, phone: me.phone, code: myCode, password: 'my own new pw 1' })).status).toBe(200);
   });
 
+  it('a second phone on file that signs up again does not become the phone reset codes go to', async () => {
+    const body = signupBody();
+    const accountNumber = String(body.accountNumber);
+    const first = String(body.phone);
+    const second = newPhone();
+    await registerCustomer(site.url, { accountNumber, phones: [first, second], station: 'demo', community: 'demo-garden' });
+    let since = sms.messages.length;
+    expect((await askCode('/api/signup/code', { accountNumber, phone: first })).status).toBe(202);
+    const firstCode = (await sms.waitForMessage(first, since)).code;
+    expect((await request(site.url, 'POST', '/api/signup', { ...body, phoneCode: firstCode })).status).toBe(202);
+
+    since = sms.messages.length;
+    expect((await askCode('/api/signup/code', { accountNumber, phone: second })).status).toBe(202);
+    const secondCode = (await sms.waitForMessage(second, since)).code;
+    expect((await request(site.url, 'POST', '/api/signup', { ...body, phone: second, phoneCode: secondCode, password: 'second holder pw 1' })).status).toBe(202);
+
+    since = sms.messages.length;
+    expect((await askCode('/api/password-reset/code', { accountNumber, phone: second })).status).toBe(202);
+    await settle();
+    expect(sms.messages.slice(since).filter((m) => m.phone === second)).toEqual([]);
+    expect((await signIn(site.url, `r-${accountNumber}`, String(body.password))).status).toBe(200);
+  });
+
   it('a reset ends every session of the account (a thief signed in with the old password is out)', async () => {
     const resident = await residentWithCode();
     const thief = await signIn(site.url, resident.name, resident.password);
