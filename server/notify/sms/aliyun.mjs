@@ -61,10 +61,10 @@ export function percentEncode(value) {
  * @param {string} accessKeySecret
  */
 export function aliyunSignature(method, params, accessKeySecret) {
-  const canonical = Object.entries(params)
-    .filter(([k]) => k !== 'Signature')
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([k, value]) => `${percentEncode(k)}=${percentEncode(value)}`)
+  const canonical = Object.keys(params)
+    .filter((k) => k !== 'Signature')
+    .sort()
+    .map((k) => `${percentEncode(k)}=${percentEncode(params[k] ?? '')}`)
     .join('&');
   const stringToSign = `${method}&${percentEncode('/')}&${percentEncode(canonical)}`;
   return createHmac('sha1', `${accessKeySecret}&`).update(stringToSign, 'utf8').digest('base64');

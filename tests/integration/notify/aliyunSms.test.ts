@@ -34,7 +34,7 @@ describe('Alibaba Cloud SendSms adapter', () => {
     const sent = provider.messages.slice(before);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ phone: '13800000001', signName: '城北热力', templateCode: 'SMS_100000001', params: { code: '042917' }, bizId: result.providerId });
-    expect(sent[0]?.text).toBe('【城北热力】您的验证码为042917，10分钟内有效，请勿告诉他人。');
+    expect(sent[0]!.text).toBe('【城北热力】您的验证码为042917，10分钟内有效，请勿告诉他人。');
   });
 
   it('encodes Chinese, spaces and reserved characters as the signature requires (a wrong encoder would be SignatureDoesNotMatch)', async () => {
@@ -45,7 +45,7 @@ describe('Alibaba Cloud SendSms adapter', () => {
       params: { request: "报修 R-2026*0001 (暖气不热)!'~", technician: '王芳', time: '12月6日 09:30' },
       text: '…',
     });
-    expect(provider.messages.slice(before)[0]?.text).toBe("【城北热力】您报修的报修 R-2026*0001 (暖气不热)!'~已派单，维修人员王芳预计12月6日 09:30上门。");
+    expect(provider.messages.slice(before)[0]!.text).toBe("【城北热力】您报修的报修 R-2026*0001 (暖气不热)!'~已派单，维修人员王芳预计12月6日 09:30上门。");
   });
 
   it('a wrong secret is refused by the provider with SignatureDoesNotMatch, not retryable', async () => {

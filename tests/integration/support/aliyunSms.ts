@@ -152,7 +152,7 @@ export async function startAliyunSms(options: AliyunSmsOptions): Promise<FakeAli
           return refuse('isv.INVALID_JSON_PARAM', 'JSON参数不合法，只接受字符串值');
         }
       }
-      const variables = [...template.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1] ?? '');
+      const variables = [...template.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]!);
       const missing = variables.filter((name) => templateParams[name] === undefined);
       if (missing.length > 0) return refuse('isv.TEMPLATE_MISSING_PARAMETERS', `模板缺少变量: ${missing.join(',')}`);
       const forced = failQueue.shift();
@@ -175,7 +175,7 @@ export async function startAliyunSms(options: AliyunSmsOptions): Promise<FakeAli
     url,
     accessKeyId,
     accessKeySecret,
-    signName: signNames[0] ?? '',
+    signName: signNames[0]!,
     messages,
     answers,
     failNext: (...codes) => void failQueue.push(...codes),
@@ -187,7 +187,7 @@ export async function startAliyunSms(options: AliyunSmsOptions): Promise<FakeAli
       HEARTHLINE_SMS_SIGN_NAME: `【${signNames[0]}】`,
       HEARTHLINE_SMS_TEMPLATES: templates,
     }),
-    codesFor: (phone) => messages.filter((m) => m.phone === phone && m.code).map((m) => m.code),
+    codesFor: (phone) => messages.filter((m) => m.phone === phone && m.params.code).map((m) => m.params.code!),
     async waitForMessage(phone, since = 0, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
