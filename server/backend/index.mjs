@@ -33,6 +33,9 @@ import { responseHeaders } from './responseHeaders.mjs';
 import { listStations, setup } from './setup.mjs';
 import { SignInLimiter } from './signinLimiter.mjs';
 import { createSessionEnds } from './sessions.mjs';
+import { createPhoneCodes } from './phoneCodes.mjs';
+import { createPhoneVerificationRoutes, verifyPhoneByCode } from './phoneVerification.mjs';
+import { smsChannelFromEnv } from '../notify/sms/index.mjs';
 
 export { residentDbName, stationDbName, databaseKind } from './names.mjs';
 
@@ -52,6 +55,8 @@ export { residentDbName, stationDbName, databaseKind } from './names.mjs';
  * @property {(dbName: string) => void} [onWrite] called after documents were stored in a database (wakes the router)
  * @property {import('./signup.mjs').SignupOptions} [signup] sign-up: answer time, limits, the phone check after the register's
  * @property {import('./customerAccess.mjs').CustomerAccessOptions} [customerAccess] staff lookups and full views per hour
+ * @property {import('../notify/sms/channel.mjs').SmsChannel | null} [sms] the SMS channel (HEARTHLINE_SMS_*, server/notify/sms/); null: no codes by SMS
+ * @property {import('./phoneCodes.mjs').PhoneCodeOptions} [phoneCodes] one-time codes: validity, tries, lock, send limits
  * @property {import('../../src/rules/submissionQuota.ts').SubmissionLimits} [submissionLimits] a resident's requests per hour, per day, open at once (default: src/rules/submissionQuota.ts; HEARTHLINE_QUOTA_* through backendOptionsFromEnv)
  */
 
@@ -94,6 +99,14 @@ export function backendOptionsFromEnv(env) {
       answerMs: int('HEARTHLINE_SIGNUP_ANSWER_MS', 1000),
       maxPerAddress: int('HEARTHLINE_SIGNUP_MAX_PER_ADDRESS', 10),
       maxPerAccount: int('HEARTHLINE_SIGNUP_MAX_PER_ACCOUNT', 5),
+    },
+    sms: smsChannelFromEnv(env),
+    phoneCodes: {
+      lockMs: int('HEARTHLINE_PHONE_CODE_LOCK_SECONDS', 15 * 60) * 1000,
+      sendIntervalMs: int('HEARTHLINE_PHONE_CODE_INTERVAL_SECONDS', 60) * 1000,
+      sendsPerPhonePerHour: int('HEARTHLINE_PHONE_CODES_PER_HOUR', 5),
+      sendsPerPeerPerHour: int('HEARTHLINE_PHONE_CODES_PER_PEER', 20),
+      failuresPerPeerPerHour: int('HEARTHLINE_PHONE_CODE_FAILURES_PER_PEER', 30),
     },
     customerAccess: {
       lookupsPerHour: int('HEARTHLINE_LOOKUPS_PER_HOUR', 120),
@@ -165,6 +178,8 @@ export async function createBackend({
   signup = {},
   customerAccess = {},
   submissionLimits = SUBMISSION_LIMITS,
+  sms = null,
+  phoneCodes: phoneCodeOptions = {},
 } = {}) {
   /** @type {import('./store.mjs').Store} */
   let store;
@@ -206,6 +221,8 @@ export async function createBackend({
   const customers = createCustomerDirectory({ store, log: logError });
   const accessLog = createAccessLog(store);
   const workingSets = createWorkingSets({ store });
+  // SMS one-time codes (sign-up, forgotten password), kept in the phone-codes database.
+  const phoneCodes = createPhoneCodes({ store, sms, log: logError, ...phoneCodeOptions });
   // Each station's working set is read once in the background now, so the first device to sign
   // in after a start does not wait for a whole season's history to be read (workingSet.mjs).
   void listStations(store)
@@ -243,7 +260,8 @@ export async function createBackend({
       .then((second) => sendJson(res, 200, { ok: true, name, endedAt: new Date(second * 1000).toISOString() }))
       .catch(next);
   });
-  api.use(createApi({ store, customers, log: logError, signup }));
+  api.use(createPhoneVerificationRoutes({ store, codes: phoneCodes, sessions, answerMs: signup.answerMs, log, logError }));
+  api.use(createApi({ store, customers, log: logError, signup: { verifyPhone: verifyPhoneByCode(phoneCodes, store), ...signup } }));
 
   return {
     mode: couchUrl ? 'proxy' : 'embedded',

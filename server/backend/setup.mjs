@@ -16,7 +16,7 @@ import * as v from 'valibot';
 import { StationDoc } from '../../src/db/schema/accounts.ts';
 import { CouchError } from './errors.mjs';
 import { OPERATIONS_DB, ROUTER_STATE_DB, STATION_ID, stationDbName, stationDocId, userDocId } from './names.mjs';
-import { CUSTOMER_ACCESS_LOG_DB, CUSTOMER_REGISTER_DB, NOTIFICATIONS_DB } from '../../src/db/databaseNames.ts';
+import { CUSTOMER_ACCESS_LOG_DB, CUSTOMER_REGISTER_DB, NOTIFICATIONS_DB, PHONE_CODES_DB } from '../../src/db/databaseNames.ts';
 import { RegisterEntry, registerEntryId } from '../../src/db/schema/customerRegister.ts';
 import { STAFF_ROLES, STATION_ROLES, couchRolesFor } from './domain.mjs';
 import { generatePassword } from './passwords.mjs';
@@ -192,6 +192,8 @@ export async function setup(store, { demo = true, log = console.log } = {}) {
   await ensureDatabase(store, CUSTOMER_ACCESS_LOG_DB, adminOnlySecurity());
   // Who stands on each escalation rung, and every message the server sends (server/notify/).
   await ensureDatabase(store, NOTIFICATIONS_DB, adminOnlySecurity());
+  // SMS one-time codes (hashed), attempts and locks: in the database so a restart or a second server sees them (phoneCodes.mjs).
+  await ensureDatabase(store, PHONE_CODES_DB, adminOnlySecurity());
   let seeded = false;
   if (demo && !(await holdsDocuments(store, OPERATIONS_DB))) {
     await saveStation(store, structuredClone(DEMO_STATION));

@@ -8,9 +8,13 @@
  *      nothing about any account;
  *   2. attempts that created nothing are limited per client address and per account number
  *      (429 with Retry-After, counted whether or not the account exists);
- *   3. the proof: the phone is on file in the register (or confirmed in person at a hall) and the
- *      account is open; then `verifyPhone` (today: nothing more to prove; issue 19 adds an SMS
- *      one-time code there);
+ *   3. `verifyPhone`: with SMS configured, the one-time code sent to the phone (POST
+ *      /api/signup/code, phoneVerification.mjs) must be typed back; it is asked for every
+ *      well-formed sign-up, before the register, so its refusal (a wrong code, shown at the
+ *      field; a lock) is the same whether or not the account exists (a code is only ever sent
+ *      to a phone on file). Without SMS it says yes and the register alone proves the phone;
+ *   3b. the proof: the phone is on file in the register (or confirmed in person at a hall) and
+ *      the account is open;
  *   4. when proven and free: the _users document (the claim), the resident database, its
  *      _security and the profile (station and community from the register);
  *   5. every one of these ends in the same 202 answer, never sooner than `answerMs` after the
@@ -32,9 +36,12 @@ import { ensureDesignDoc, listStations, residentSecurity } from './setup.mjs';
 /** @typedef {import('./store.mjs').Store} Store */
 /** @typedef {import('./customerDirectory.mjs').CustomerDirectory} CustomerDirectory */
 /**
- * The second factor after the register's phone: resolves true when the person proved they hold
- * `phone`. Today the register match is the whole proof; issue 19 sends and checks a one-time code.
- * @typedef {(attempt: { accountNumber: string, phone: string, input: Record<string, unknown> }) => Promise<boolean>} VerifyPhone
+ * The second factor beside the register's phone, asked for every well-formed sign-up before the
+ * register is read: true when the person proved they hold `phone`; false when not (the one
+ * answer follows); or a refusal shown at its field (a wrong or missing code, a lock), which must
+ * not depend on whether the account exists. Without SMS: always true (phoneVerification.mjs).
+ * @typedef {{ status: number, field: string, messageId: import('../../src/db/schema/accounts.ts').AccountMessageId, retryAfter?: number }} PhoneRefusal
+ * @typedef {(attempt: { accountNumber: string, phone: string, input: Record<string, unknown>, peer: string }) => Promise<boolean | PhoneRefusal>} VerifyPhone
  */
 
 /**
@@ -136,13 +143,21 @@ export function createSignup({ store, customers, log = console.error, answerMs =
       }
 
       let created = false;
+      const phoneProof = await verifyPhone({ accountNumber: input.accountNumber, phone: input.phone, input: req.body, peer: addressKey });
+      if (typeof phoneProof === 'object') {
+        const rest = answerMs - (Date.now() - started);
+        if (rest > 0) await new Promise((r) => setTimeout(r, rest));
+        if (phoneProof.retryAfter) res.setHeader('Retry-After', String(phoneProof.retryAfter));
+        const { status, field, messageId } = phoneProof;
+        return sendJson(res, status, { error: status === 429 ? 'too_many_requests' : 'bad_request', field, reason: ACCOUNT_MESSAGES[messageId], messageId });
+      }
       const proof = proveAccount(
         await registerFacts(store, input.accountNumber),
         input,
         (id) => stations.find((s) => s.id === id)?.communities.map((c) => c.id) ?? [],
         new Date(),
       );
-      if (proof.proven && (await verifyPhone({ accountNumber: input.accountNumber, phone: input.phone, input: req.body }))) {
+      if (proof.proven && phoneProof) {
         created = await create(input, proof);
       }
       if (!created) {

@@ -54,6 +54,8 @@ export function appStrings(lang: Lang) {
   return {
     session: t.session,
     signup: t.signup,
+    phoneCode: t.phoneCode,
+    forgot: t.forgot,
     sync: t.sync,
     requests: t.requests,
     requestKinds: t.requestKinds,

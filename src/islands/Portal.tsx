@@ -9,6 +9,7 @@ const NewRequest = lazy(() => import('./NewRequest'));
 const MyAccount = lazy(() => import('./MyAccount'));
 const SignUpForm = lazy(() => import('./SignUpForm'));
 const SignInForm = lazy(() => import('./SignInForm'));
+const ForgotPassword = lazy(() => import('./ForgotPassword'));
 const MyRequests = lazy(() => import('./MyRequests'));
 const StaffQueue = lazy(() => import('./StaffQueue'));
 
@@ -22,6 +23,7 @@ export default function Portal(props: { lang: Lang; t: AppStrings; area: 'reside
   const session = useSession();
   const open = useDevice();
   const [signingUp, setSigningUp] = createSignal(false);
+  const [forgot, setForgot] = createSignal(false);
   const signOut = async () => {
     const waiting = open()?.status.get().waiting ?? 0;
     if (waiting > 0 && !confirm(fill(t.session.signOutWaiting, { n: waiting }))) return;
@@ -33,14 +35,17 @@ export default function Portal(props: { lang: Lang; t: AppStrings; area: 'reside
         <Show
           when={signingUp()}
           fallback={
-            <>
-              <SignInForm lang={props.lang} t={props.t} />
+            <Show
+              when={!forgot()}
+              fallback={<ForgotPassword lang={props.lang} t={props.t} hotline={props.hotline ?? ''} hallsHref={localeHref(props.lang, '/halls/')} onBack={() => setForgot(false)} />}
+            >
+              <SignInForm lang={props.lang} t={props.t} {...(props.area === 'resident' ? { onForgotPassword: () => setForgot(true) } : {})} />
               <Show when={props.area === 'resident'}>
                 <p>
                   <button type="button" class="button secondary" onClick={() => setSigningUp(true)}>{t.signup.noAccount}</button>
                 </p>
               </Show>
-            </>
+            </Show>
           }
         >
           <SignUpForm lang={props.lang} t={props.t} noticeVersion={props.noticeVersion} privacyHref={localeHref(props.lang, '/policies/privacy/')} hotline={props.hotline ?? ''} hallsHref={localeHref(props.lang, '/halls/')} />

@@ -3,8 +3,12 @@ import { fill, type AppStrings, type Lang } from '../i18n';
 import { loadDeviceLayer } from './reactive';
 import TextField from './TextField';
 
-/** Sign-in: residents with the account number on their bill, staff with their user name. */
-export default function SignInForm(props: { lang: Lang; t: AppStrings }) {
+/**
+ * Sign-in: residents with the account number on their bill, staff with their user name. With
+ * `onForgotPassword` (the residents' portal) a "forgot password" button under the password opens
+ * the reset by SMS code (ForgotPassword.tsx); staff ask their administrator.
+ */
+export default function SignInForm(props: { lang: Lang; t: AppStrings; onForgotPassword?: () => void }) {
   const t = props.t;
   const [login, setLogin] = createSignal('');
   const [password, setPassword] = createSignal('');
@@ -31,6 +35,11 @@ export default function SignInForm(props: { lang: Lang; t: AppStrings }) {
       <p>{t.session.signInIntro}</p>
       <TextField id="sign-in-login" name="username" label={t.session.login} value={login()} onInput={setLogin} error={errors().login} autocomplete="username" />
       <TextField id="sign-in-password" name="password" type="password" label={t.session.password} value={password()} onInput={setPassword} error={errors().password} autocomplete="current-password" />
+      <Show when={props.onForgotPassword}>
+        <p class="forgot-link">
+          <button type="button" class="link-button" onClick={() => props.onForgotPassword?.()}>{t.forgot.link}</button>
+        </p>
+      </Show>
       <Show when={errors().form}>
         <p class="form-error" role="alert">{errors().form}</p>
       </Show>

@@ -1,8 +1,10 @@
 import { For, Show, createSignal, onMount } from 'solid-js';
 import * as v from 'valibot';
 import { fill, type AppStrings, type Lang } from '../i18n';
-import { SignupInput, describeAccountIssues, type AccountMessageId } from '../db/schema/accounts';
+import { PhoneCodeRequest, SignupInput, describeAccountIssues, type AccountMessageId } from '../db/schema/accounts';
+import { phoneVerification } from '../db/device/phoneCodes';
 import { loadDeviceLayer } from './reactive';
+import PhoneCodeField from './PhoneCodeField';
 import TextField from './TextField';
 
 interface Community {
@@ -11,7 +13,7 @@ interface Community {
   station: string;
 }
 
-type Field = 'accountNumber' | 'phone' | 'password' | 'community' | 'consent';
+type Field = 'accountNumber' | 'phone' | 'phoneCode' | 'password' | 'community' | 'consent';
 
 /**
  * A resident signs up: the same schema as the server's (SignupInput) checks each field here
@@ -20,19 +22,25 @@ type Field = 'accountNumber' | 'phone' | 'password' | 'community' | 'consent';
  * account, so this form then signs in with the password just chosen: that works only when the
  * details matched. When they did not, the resident is told what to check and where to go (the
  * hotline, a service hall) — never whether the account number has an account.
+ *
+ * Where the server sends SMS codes (GET /api/phone-verification), the phone is proven by the
+ * code texted to it: the code field and its "send code" button appear under the phone. Without
+ * SMS the form is as before, and the register alone proves the phone.
  */
 export default function SignUpForm(props: { lang: Lang; t: AppStrings; noticeVersion: string; privacyHref: string; hotline: string; hallsHref: string }) {
   const t = props.t;
   // Every message id of the schema has words in both languages (a type error otherwise).
   const messages: Record<AccountMessageId, string> = t.signup.messages;
   const [communities, setCommunities] = createSignal<Community[] | null>(null);
-  const [values, setValues] = createSignal({ accountNumber: '', phone: '', password: '', community: '', consent: false });
+  const [values, setValues] = createSignal({ accountNumber: '', phone: '', phoneCode: '', password: '', community: '', consent: false });
+  const [codes, setCodes] = createSignal(false);
   const [errors, setErrors] = createSignal<Partial<Record<Field | 'form', string>>>({});
   const [notConfirmed, setNotConfirmed] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
   const set = <K extends keyof ReturnType<typeof values>>(key: K, value: ReturnType<typeof values>[K]) => setValues({ ...values(), [key]: value });
 
   onMount(async () => {
+    void phoneVerification().then((answer) => setCodes(answer?.available === true));
     try {
       const res = await fetch('/api/communities', { headers: { accept: 'application/json' } });
       const body = (await res.json()) as { communities: Community[] };
@@ -44,11 +52,13 @@ export default function SignUpForm(props: { lang: Lang; t: AppStrings; noticeVer
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
-    const input = { ...values(), noticeVersion: props.noticeVersion };
+    const { phoneCode, ...rest } = values();
+    const input = { ...rest, ...(codes() ? { phoneCode } : {}), noticeVersion: props.noticeVersion };
     const parsed = v.safeParse(SignupInput, input);
-    if (!parsed.success) {
-      const found: Partial<Record<Field, string>> = {};
-      for (const issue of describeAccountIssues(parsed.issues).issues) found[issue.field as Field] ??= messages[issue.messageId];
+    const missingCode = codes() && phoneCode.trim() === '';
+    if (!parsed.success || missingCode) {
+      const found: Partial<Record<Field, string>> = missingCode ? { phoneCode: messages['phoneCode.required'] } : {};
+      if (!parsed.success) for (const issue of describeAccountIssues(parsed.issues).issues) found[issue.field as Field] ??= messages[issue.messageId];
       setErrors(found);
       queueMicrotask(() => (document.querySelector('.sign-up [aria-invalid="true"]') as HTMLElement | null)?.focus());
       return;
@@ -76,6 +86,20 @@ export default function SignUpForm(props: { lang: Lang; t: AppStrings; noticeVer
     }
   };
 
+  /** The account number and phone a code is asked for, checked here first (errors at their fields). */
+  const codeRequest = () => {
+    const parsed = v.safeParse(PhoneCodeRequest, { accountNumber: values().accountNumber, phone: values().phone });
+    if (parsed.success) {
+      setErrors({});
+      return parsed.output;
+    }
+    const found: Partial<Record<Field, string>> = {};
+    for (const issue of describeAccountIssues(parsed.issues).issues) found[issue.field as Field] ??= messages[issue.messageId];
+    setErrors(found);
+    queueMicrotask(() => (document.querySelector('.sign-up [aria-invalid="true"]') as HTMLElement | null)?.focus());
+    return null;
+  };
+
   const errorOf = (field: Field) => errors()[field];
   const described = (field: Field) => (errorOf(field) ? `sign-up-${field}-error` : undefined);
   const FieldError = (p: { field: Field }) => (
@@ -90,6 +114,18 @@ export default function SignUpForm(props: { lang: Lang; t: AppStrings; noticeVer
       <p>{t.signup.intro}</p>
       <TextField id="sign-up-accountNumber" label={t.signup.accountNumber} hint={t.signup.accountNumberHint} inputMode="numeric" autocomplete="username" value={values().accountNumber} onInput={(v) => set('accountNumber', v)} error={errorOf('accountNumber')} />
       <TextField id="sign-up-phone" type="tel" label={t.signup.phone} hint={t.signup.phoneHint} autocomplete="tel" value={values().phone} onInput={(v) => set('phone', v)} error={errorOf('phone')} />
+      <Show when={codes()}>
+        <PhoneCodeField
+          t={t}
+          id="sign-up-phoneCode"
+          purpose="signup"
+          value={values().phoneCode}
+          onInput={(v) => set('phoneCode', v)}
+          error={errorOf('phoneCode')}
+          request={codeRequest}
+          onRefused={(field, message) => setErrors({ [field]: message })}
+        />
+      </Show>
       <TextField id="sign-up-password" type="password" label={t.signup.password} autocomplete="new-password" value={values().password} onInput={(v) => set('password', v)} error={errorOf('password')} />
       <div class="field">
         <label for="sign-up-community">{t.signup.community}</label>

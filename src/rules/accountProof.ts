@@ -4,8 +4,9 @@
  * confirmed in person and still valid; the account is not closed. Pure: the register's
  * documents and the clock come in.
  *
- * A later step (an SMS one-time code to the phone, issue 19) comes after this, in the server's
- * `verifyPhone` hook: this rule says which phone to prove, the hook proves the person holds it.
+ * With SMS configured, the server's `verifyPhone` hook also asks for the one-time code texted to
+ * the phone (issue 19; it is sent only to a phone `phoneOnFile` accepts): this rule says which
+ * phone may be proven, the code proves the person holds it.
  */
 
 export interface RegisterFacts {
@@ -36,11 +37,20 @@ export function proveAccount(
   const { entry } = facts;
   if (!entry) return { proven: false, why: 'not-in-register' };
   if (!entry.active) return { proven: false, why: 'closed' };
+  if (!phoneOnFile(facts, input.phone, now)) return { proven: false, why: 'phone-not-on-file' };
   const onFile = entry.phones.includes(input.phone);
-  const confirmed = facts.confirmations.some((c) => c.phone === input.phone && Date.parse(c.validUntil) > now.getTime());
-  if (!onFile && !confirmed) return { proven: false, why: 'phone-not-on-file' };
   const community = entry.community ?? (communitiesOf(entry.station).includes(input.community) ? input.community : undefined);
   // The register knows the station but not the community, and the pick is another station's.
   if (community === undefined) return { proven: false, why: 'community-elsewhere' };
   return { proven: true, station: entry.station, community, by: onFile ? 'register' : 'in-person' };
+}
+
+/**
+ * Whether the register holds `phone` for an open account: on file, or confirmed in person at a
+ * hall and still valid. The phone an SMS code may be sent to at sign-up (issue 19).
+ */
+export function phoneOnFile(facts: RegisterFacts, phone: string, now: Date): boolean {
+  const { entry } = facts;
+  if (!entry || !entry.active) return false;
+  return entry.phones.includes(phone) || facts.confirmations.some((c) => c.phone === phone && Date.parse(c.validUntil) > now.getTime());
 }

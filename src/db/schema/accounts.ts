@@ -44,6 +44,16 @@ export const ACCOUNT_MESSAGES = {
   'profile.channels.format': 'Choose SMS, e-mail or neither.',
   'profile.signedOut': 'Sign in again to change your account.',
   'profile.residentsOnly': 'Only residents have an account profile.',
+  'phoneCode.format': 'The code is the 6 digits of the text message.',
+  'phoneCode.required': 'Enter the 6-digit code we sent to this phone.',
+  'phoneCode.sent':
+    'If the account number and phone match our records, a 6-digit code is on its way to this phone. It is valid for 10 minutes.',
+  'phoneCode.wait': 'A code was sent to this phone a moment ago. Please wait before asking for another.',
+  'phoneCode.wrong': 'This code is wrong or has expired. Check the text message, or ask for a new code.',
+  'phoneCode.locked': 'Too many wrong codes. Please wait before you try again, or visit a service hall.',
+  'phoneCode.unavailable': 'Codes by text message are not available here. Please visit a service hall.',
+  'passwordReset.done': 'Your password has been changed. Sign in with the new password.',
+  'passwordReset.unavailable': 'Resetting a password by text message is not available here. Please visit a service hall or call the hotline.',
 } as const;
 export type AccountMessageId = keyof typeof ACCOUNT_MESSAGES;
 
@@ -81,6 +91,13 @@ export const Password = v.pipe(
   v.maxLength(128, 'signup.password.long'),
 );
 
+/** The one-time code of a text message: 6 digits (spaces a resident types are dropped). */
+export const PhoneCode = v.pipe(
+  v.string('phoneCode.format'),
+  v.transform((s) => s.replace(/\s+/g, '')),
+  v.regex(/^\d{6}$/, 'phoneCode.format'),
+);
+
 /** Ids of stations and communities: lower-case words joined by hyphens (part of database names). */
 export const PlaceId = v.pipe(v.string(), v.regex(SLUG_PATTERN), v.maxLength(40));
 
@@ -105,10 +122,23 @@ export const SignupInput = v.object(
     community: CommunityId,
     consent: v.literal(true, 'signup.consent.required'),
     noticeVersion: NoticeVersion,
+    /** The code sent to `phone` (POST /api/signup/code): required when the server sends texts. */
+    phoneCode: v.optional(PhoneCode),
   },
   'signup.body.invalid',
 );
 export type SignupInput = v.InferOutput<typeof SignupInput>;
+
+/** POST /api/signup/code and /api/password-reset/code: send a code to this phone for this account. */
+export const PhoneCodeRequest = v.object({ accountNumber: AccountNumber, phone: MainlandMobile }, 'signup.body.invalid');
+export type PhoneCodeRequest = v.InferOutput<typeof PhoneCodeRequest>;
+
+/** POST /api/password-reset: a new password for the account, proven by the code sent to its phone. */
+export const PasswordResetInput = v.object(
+  { accountNumber: AccountNumber, phone: MainlandMobile, code: PhoneCode, password: Password },
+  'signup.body.invalid',
+);
+export type PasswordResetInput = v.InferOutput<typeof PasswordResetInput>;
 
 const IsoTimestamp = v.pipe(v.string(), v.isoTimestamp());
 
@@ -182,7 +212,9 @@ const MISSING_FIELD = {
   community: 'signup.community.format',
   consent: 'signup.consent.required',
   noticeVersion: 'signup.noticeVersion.format',
-} as const satisfies Record<keyof typeof SignupInput.entries, AccountMessageId>;
+  phoneCode: 'phoneCode.format',
+  code: 'phoneCode.format',
+} as const satisfies Record<keyof typeof SignupInput.entries | keyof typeof PasswordResetInput.entries, AccountMessageId>;
 
 /**
  * The first issue of a failed parse as { field, messageId, reason } (field: dotted path, '' for

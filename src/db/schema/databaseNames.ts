@@ -12,6 +12,7 @@ import { STATION_ID } from './vocabulary';
  *   customer-register                the utility's customer register (server admins only)
  *   customer-access-log              the staff's customer lookups and full views (server admins only)
  *   notifications                    who stands on each escalation rung, and every message sent (server admins only)
+ *   phone-codes                      SMS one-time codes (hashed), attempts and locks (server admins only)
  *   anything else                    system or admin-only (_users, …)
  *
  * Same names and the same answers as server/backend/names.mjs (residentDbName, stationDbName,
@@ -27,6 +28,8 @@ export const CUSTOMER_REGISTER_DB = 'customer-register';
 export const CUSTOMER_ACCESS_LOG_DB = 'customer-access-log';
 /** The escalation ladder's people and the notification records: the server only (server/notify/). */
 export const NOTIFICATIONS_DB = 'notifications';
+/** One-time codes sent by text message (hashed), their attempts and locks, and the phones they proved: the server only. */
+export const PHONE_CODES_DB = 'phone-codes';
 export const RESIDENT_DB_PREFIX = 'resident-';
 export const STATION_DB_PREFIX = 'station-';
 

@@ -1,7 +1,8 @@
 /**
  * The sign-up's `verifyPhone` hook (server/backend/signup.mjs), where issue 19's SMS one-time
- * code will go: it is asked only after the register proved the account number, with the phone
- * to prove; an account is created only when it says yes; and the answer stays the one answer.
+ * code is checked: it is asked for every well-formed sign-up before the register is read (so a
+ * refusal it shows at its field cannot tell whether the account exists); an account is created
+ * only when it and the register both say yes; otherwise the answer stays the one answer.
  * In process (createBackend, memory adapter), the hook injected as a parameter.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +23,8 @@ let backend: Awaited<ReturnType<typeof createBackend>>;
 const asked: { accountNumber: string; phone: string }[] = [];
 /** Phones the hook says were proven (as an SMS code typed back would). */
 const proven = new Set<string>();
+/** Account numbers the hook refuses at a field. */
+const refusals = new Map<string, { status: number; field: string; messageId: 'phoneCode.locked' | 'phoneCode.wrong'; retryAfter?: number }>();
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearthline-verify-phone-'));
@@ -35,7 +38,7 @@ beforeAll(async () => {
       answerMs: 50,
       verifyPhone: async ({ accountNumber, phone }) => {
         asked.push({ accountNumber, phone });
-        return proven.has(phone);
+        return refusals.get(accountNumber) ?? proven.has(phone);
       },
     },
   });
@@ -55,12 +58,25 @@ afterAll(async () => {
 const canSignIn = async (accountNumber: string) => (await request(base, 'POST', '/db/_session', { name: `r-${accountNumber}`, password: 'correct horse 1' })).status === 200;
 
 describe('the verifyPhone hook after the register', () => {
-  it('is not asked when the register does not prove the account number', async () => {
+  it('is asked for every well-formed sign-up, before the register, so its answer cannot depend on it; a yes does not replace the register', async () => {
     const accountNumber = newAccountNumber();
     await registerCustomer(base, { accountNumber, phones: [newPhone()], station: 'demo' });
-    const res = await request(base, 'POST', '/api/signup', signupBody({ accountNumber }));
+    const phone = newPhone();
+    proven.add(phone);
+    const res = await request(base, 'POST', '/api/signup', signupBody({ accountNumber, phone }));
     expect(res.status).toBe(202);
-    expect(asked.filter((a) => a.accountNumber === accountNumber)).toEqual([]);
+    expect(asked).toContainEqual({ accountNumber, phone });
+    expect(await canSignIn(accountNumber)).toBe(false);
+  });
+
+  it('a refusal it returns (a wrong code) is answered at its field, with Retry-After when it says so', async () => {
+    const accountNumber = newAccountNumber();
+    refusals.set(accountNumber, { status: 429, field: 'phoneCode', messageId: 'phoneCode.locked', retryAfter: 60 });
+    const res = await request(base, 'POST', '/api/signup', signupBody({ accountNumber }));
+    expect(res.status).toBe(429);
+    expect(res.json).toMatchObject({ field: 'phoneCode', messageId: 'phoneCode.locked' });
+    expect(res.headers.get('retry-after')).toBe('60');
+    expect(await canSignIn(accountNumber)).toBe(false);
   });
 
   it('refuses the account when the hook does not confirm the phone, creates it when it does, with one answer', async () => {

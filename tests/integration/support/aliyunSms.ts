@@ -21,6 +21,8 @@ export interface DeliveredSms {
   signName: string;
   templateCode: string;
   params: Record<string, string>;
+  /** the template's `code` variable (a one-time code), '' when it has none */
+  code: string;
   /** what the phone shows: 【signature】 and the template filled in */
   text: string;
   bizId: string;
@@ -158,7 +160,7 @@ export async function startAliyunSms(options: AliyunSmsOptions): Promise<FakeAli
       const bizId = `${Date.now()}${Math.floor(Math.random() * 1e6)}`;
       const body = template.replace(/\$\{(\w+)\}/g, (_m, name: string) => String(templateParams[name]));
       for (const phone of phones) {
-        messages.push({ phone: phone.slice(-11), signName, templateCode, params: templateParams as Record<string, string>, text: `【${signName}】${body}`, bizId, at: new Date() });
+        messages.push({ phone: phone.slice(-11), signName, templateCode, params: templateParams as Record<string, string>, code: String(templateParams.code ?? ''), text: `【${signName}】${body}`, bizId, at: new Date() });
       }
       return answer(200, { Code: 'OK', Message: 'OK', BizId: bizId });
     } catch (err) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { proveAccount, type RegisterFacts } from '../../../src/rules/accountProof';
+import { phoneOnFile, proveAccount, type RegisterFacts } from '../../../src/rules/accountProof';
 
 const now = new Date('2026-01-10T08:00:00Z');
 const communities = (station: string) => (station === 'north' ? ['north-garden', 'north-east'] : ['south-garden']);
@@ -26,5 +26,17 @@ describe('proveAccount', () => {
     const confirmations = [{ phone: '13700000000', validUntil: '2026-01-20T00:00:00Z' }];
     expect(proveAccount(facts({ confirmations }), { phone: '13700000000', community: 'north-garden' }, communities, now)).toMatchObject({ proven: true, by: 'in-person' });
     expect(proveAccount(facts({ confirmations }), { phone: '13700000000', community: 'north-garden' }, communities, new Date('2026-01-21T00:00:00Z'))).toEqual({ proven: false, why: 'phone-not-on-file' });
+  });
+});
+
+describe('phoneOnFile (where a sign-up code may be texted)', () => {
+  it('is a phone on file or confirmed at a hall and still valid, of an open account in the register', () => {
+    const confirmations = [{ phone: '13700000000', validUntil: '2026-01-20T00:00:00Z' }];
+    expect(phoneOnFile(facts(), '13900000002', now)).toBe(true);
+    expect(phoneOnFile(facts({ confirmations }), '13700000000', now)).toBe(true);
+    expect(phoneOnFile(facts({ confirmations }), '13700000000', new Date('2026-01-21T00:00:00Z'))).toBe(false);
+    expect(phoneOnFile(facts(), '13800000000', now)).toBe(false);
+    expect(phoneOnFile(facts({ entry: null }), '13900000001', now)).toBe(false);
+    expect(phoneOnFile(facts({ entry: { ...entry, active: false } }), '13900000001', now)).toBe(false);
   });
 });
