@@ -4,6 +4,7 @@ import { ESCALATION_LADDER } from '../../rules/escalation';
 import { MAX_ROOM_AREA_M2 } from '../../rules/measurementMethod';
 import { BOOKING_HORIZON_DAYS, TEMPERATURE_TEST_BOOKING_DAYS, VISITING_HOURS, type BookingProblem } from '../../rules/bookingWindows';
 import { MAX_SIGNATURE_KB, READING_MAX_CELSIUS, READING_MIN_CELSIUS } from './events/limits';
+import { MAX_PHOTOS, MAX_PHOTO_BYTES } from './photos';
 import type { CommitteeProblem } from '../../rules/committee/approvable';
 
 /**
@@ -97,6 +98,16 @@ export const MESSAGES = {
   'list.tooShort': { en: '{field} must have at least {requirement} item(s).', 'zh-CN': '{field}至少要有 {requirement} 项。' },
   'list.tooLong': { en: '{field} must have at most {requirement} items.', 'zh-CN': '{field}最多 {requirement} 项。' },
   'signature.png': { en: '{field} must be a PNG image (a data: URL).', 'zh-CN': '{field}必须是 PNG 图片（data: URL）。' },
+  'id.photo': {
+    en: '{field} must be the request id followed by "-photo-" and the photo\'s number.',
+    'zh-CN': '{field}必须是诉求编号加“-photo-”和照片序号。',
+  },
+  'photos.tooMany': { en: `{field}: at most ${MAX_PHOTOS} per request.`, 'zh-CN': `{field}每个诉求最多 ${MAX_PHOTOS} 张。` },
+  'photos.type': { en: '{field} must be a JPEG or PNG picture.', 'zh-CN': '{field}必须是 JPEG 或 PNG 图片。' },
+  'photos.tooLarge': {
+    en: `{field} must be at most ${MAX_PHOTO_BYTES / 1024} KB.`,
+    'zh-CN': `{field}不能超过 ${MAX_PHOTO_BYTES / 1024} KB。`,
+  },
   'signature.tooLarge': { en: `{field} must be at most ${MAX_SIGNATURE_KB} KB.`, 'zh-CN': `{field}不能超过 ${MAX_SIGNATURE_KB} KB。` },
   'repair.details': { en: '{field} is required when the fault is "other".', 'zh-CN': '故障类型为“其他”时须填写{field}。' },
   'routed.target': {
@@ -225,6 +236,7 @@ export const FIELD_LABELS = {
   demand: { en: 'your demand', 'zh-CN': '您的要求' },
   fault: { en: 'fault', 'zh-CN': '故障类型' },
   details: { en: 'details', 'zh-CN': '情况说明' },
+  photos: { en: 'photos', 'zh-CN': '照片' },
   contactTimes: { en: 'best times to reach you', 'zh-CN': '方便联系您的时间' },
   rooms: { en: 'rooms', 'zh-CN': '房间' },
   'rooms.name': { en: 'room name', 'zh-CN': '房间名称' },
