@@ -1266,6 +1266,7 @@ export const en: Dictionary = {
     alt: 'Photo {n}',
     count: '{n} of 3 photos chosen',
     full: '3 photos chosen: that is the most.',
+    notAdded: '“{name}” was not added: at most 3 photos.',
     notImage: '“{name}” is not a picture: choose a photo.',
     failed: '“{name}” could not be read: choose another photo.',
     working: 'Preparing the photo…',

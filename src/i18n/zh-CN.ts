@@ -1276,6 +1276,7 @@ export const zhCN = {
     alt: '照片 {n}',
     count: '已选 {n} 张，最多 3 张',
     full: '已选满 3 张照片。',
+    notAdded: '“{name}”未添加：最多 3 张照片。',
     notImage: '“{name}”不是图片，请选择照片。',
     failed: '无法读取“{name}”，请换一张照片。',
     working: '正在处理照片…',

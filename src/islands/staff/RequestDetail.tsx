@@ -25,6 +25,7 @@ import TextField from '../TextField';
 import DispatchSheet from './DispatchSheet';
 import SignaturePad from './SignaturePad';
 import RevealPhone from './RevealPhone';
+import StaffPhotos from './StaffPhotos';
 import { StepForm, createStep } from './step';
 import { chinaInputToIso, isoToChinaInput, rolesOf, type RequestKeys } from './write';
 
@@ -73,7 +74,7 @@ export default function RequestDetail(props: Props) {
               {(f) => (
                 <>
                   <dt>{factLabel(s, f.key)}</dt>
-                  <dd data-fact={f.key}>{factText(props.lang, props.t, f.value)}</dd>
+                  <dd data-fact={f.key}>{f.value.kind === 'photos' ? <StaffPhotos t={props.t} ids={f.value.ids} /> : factText(props.lang, props.t, f.value)}</dd>
                 </>
               )}
             </For>
@@ -604,6 +605,8 @@ function factText(lang: Lang, t: AppStrings, value: FactValue): string {
       return value.rooms.map((r) => fill(s.roomFact, { name: r.name, area: r.areaM2 })).join('、');
     case 'slots':
       return value.slots.map((x) => `${x.date} ${x.from}–${x.to}`).join('、');
+    case 'photos':
+      return '';
   }
 }
 
