@@ -26,6 +26,7 @@ import { createSignup } from './signup.mjs';
 import { listStations } from './setup.mjs';
 import { staffDirectoryHandler } from './staffDirectory.mjs';
 import { deliveriesHandler } from '../notify/deliveries.mjs';
+import { photoHandler } from './photoAccess.mjs';
 
 /** @typedef {import('./store.mjs').Store} Store */
 /** @typedef {import('./customerDirectory.mjs').CustomerDirectory} CustomerDirectory */
@@ -82,10 +83,12 @@ export function createApi({ store, customers, log = console.error, signup = {} }
  * cookie is scoped to /db (Path=/db), so this is where the browser sends it. Staff's access to
  * customers (lookup, full view, in-person confirmation, the access log): customerAccess.mjs;
  * a staff device's working set: workingSet.mjs.
- * @param {{ store: Store, customers: CustomerDirectory, accessLog: import('./accessLog.mjs').AccessLog, access?: import('./customerAccess.mjs').CustomerAccessOptions, workingSets: WorkingSets }} options
+ * A resident's photo of a fault, for the staff of its request: photoAccess.mjs.
+ * @param {{ store: Store, customers: CustomerDirectory, accessLog: import('./accessLog.mjs').AccessLog, access?: import('./customerAccess.mjs').CustomerAccessOptions, workingSets: WorkingSets,
+ *   requestOf?: (dbName: string, requestId: string) => Promise<import('../../src/rules/requestLinkage.ts').RequestFacts | null> }} options
  * @returns {import('express').Router}
  */
-export function createAccountApi({ store, customers, accessLog, access = {}, workingSets }) {
+export function createAccountApi({ store, customers, accessLog, access = {}, workingSets, requestOf }) {
   const account = express.Router();
   account.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -158,6 +161,7 @@ export function createAccountApi({ store, customers, accessLog, access = {}, wor
   account.get('/staff', staffDirectoryHandler({ store }));
   // How the messages about a request fared (staff): server/notify/deliveries.mjs
   account.get('/deliveries', deliveriesHandler({ store }));
+  if (requestOf) account.get('/photos/:id', photoHandler({ store, accessLog, requestOf }));
 
   account.use((_req, res) => sendJson(res, 404, { error: 'not_found', reason: 'No such account API.' }));
   /** @type {import('express').ErrorRequestHandler} */

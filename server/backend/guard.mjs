@@ -18,7 +18,7 @@
  *   _bulk_get and _index skip _security (trap 1);
  * - members may write documents (PUT/POST/DELETE a document, POST _bulk_docs): the guard
  *   parses the JSON, refuses new_edits=false (trap 8), design and local documents and
- *   attachments, runs validateWrite on each document with existing = whether the id has any
+ *   attachments (but a photo document's own, inline: src/db/validatePhotoWrite.ts), runs validateWrite on each document with existing = whether the id has any
  *   revision in the database, and stores what passed itself (as server admin, through the
  *   Store). Single writes answer 401/403 { error, reason, rule }; _bulk_docs answers 201 with a
  *   row per document in request order, refused rows { id, error, reason, rule }.
@@ -308,8 +308,10 @@ export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 *
       if (doc._id.startsWith('_')) {
         return { id: doc._id, error: 'forbidden', reason: 'Design and local documents are reserved for server admins.', rule: 'reserved-id', status: 403 };
       }
-      if (doc._attachments !== undefined) {
-        return { id: doc._id, error: 'forbidden', reason: 'Attachments are not accepted.', rule: 'attachments', status: 403 };
+      // The one document that carries an attachment is a photo of a fault, inline and checked
+      // whole by its write check (src/db/validatePhotoWrite.ts: type, size, count, no location).
+      if (doc._attachments !== undefined && doc.docType !== 'photo') {
+        return { id: doc._id, error: 'forbidden', reason: 'Attachments are not accepted (only on photos of a request).', rule: 'attachments', status: 403 };
       }
       return null;
     });

@@ -234,8 +234,8 @@ export async function createBackend({
   const db = express.Router();
   db.use(responseHeaders({ upstreamBase, mountPath: '/db', sessionSeconds }));
   db.use(sameOriginOnly);
-  db.use('/_account', createAccountApi({ store, customers, accessLog, access: customerAccess, workingSets }));
   const ownership = createOwnership({ store, limits: submissionLimits });
+  db.use('/_account', createAccountApi({ store, customers, accessLog, access: customerAccess, workingSets, requestOf: ownership.requestOf }));
   const onStored = (/** @type {string} */ dbName) => {
     onWrite(dbName);
     workingSets.notify(dbName);

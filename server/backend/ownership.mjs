@@ -23,6 +23,8 @@ import { createRequestRegistry } from './requestRegistry.mjs';
 const isApprovalDoc = (d) => typeof d === 'object' && d !== null && /** @type {any} */ (d).docType === 'record' && /** @type {any} */ (d).type === 'commitments-approval';
 /** @param {unknown} d */
 const isEventDoc = (d) => typeof d === 'object' && d !== null && /** @type {any} */ (d).docType === 'event';
+/** A photo names its request too (src/db/validatePhotoWrite.ts): it is checked against it. @param {unknown} d */
+const isPhotoDoc = (d) => typeof d === 'object' && d !== null && /** @type {any} */ (d).docType === 'photo';
 
 /**
  * @param {{ store: Store, limits?: SubmissionLimits, now?: () => number }} options
@@ -83,7 +85,8 @@ export function createOwnership({ store, limits = SUBMISSION_LIMITS, now = () =>
     const t = now();
     const receivedAt = new Date(t).toISOString();
     const events = docs.filter(isEventDoc);
-    const index = events.length && database.kind !== 'other' ? await registry.index(dbName) : emptyRequestIndex();
+    const linked = events.length + docs.filter(isPhotoDoc).length;
+    const index = linked && database.kind !== 'other' ? await registry.index(dbName) : emptyRequestIndex();
     const overlay = emptyRequestIndex(); // what this write adds, as it is accepted
     const residentSubmits =
       database.kind === 'resident' &&
@@ -121,6 +124,10 @@ export function createOwnership({ store, limits = SUBMISSION_LIMITS, now = () =>
        * @param {unknown} doc
        */
       contextOf(doc) {
+        if (isPhotoDoc(doc)) {
+          const rid = /** @type {any} */ (doc).requestId;
+          return { now: t, ...(typeof rid === 'string' ? { request: factsOf(rid) } : {}) };
+        }
         if (!isEventDoc(doc)) return undefined;
         const rid = /** @type {any} */ (doc).requestId;
         return {
@@ -154,7 +161,17 @@ export function createOwnership({ store, limits = SUBMISSION_LIMITS, now = () =>
     };
   }
 
-  return { exclusive, prepare };
+  /**
+   * The request `requestId` as `dbName` holds it (null: it holds no submission of it): who may
+   * see a request's photos (./photoAccess.mjs) reads the same facts the write checks do.
+   * @param {string} dbName
+   * @param {string} requestId
+   */
+  async function requestOf(dbName, requestId) {
+    return requestFacts(await registry.index(dbName), requestId);
+  }
+
+  return { exclusive, prepare, requestOf };
 }
 
 /** @typedef {ReturnType<typeof createOwnership>} Ownership */

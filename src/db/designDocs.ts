@@ -6,6 +6,8 @@ import { PERMISSIONS } from '../rules/permissions';
 import { MAX_CLOCK_AHEAD_MS } from '../rules/eventTime';
 import { OPERATIONS_WRITERS } from './validateWrite';
 import { databaseName, type EventDatabase } from './databaseNames';
+import { MAX_PHOTOS, MAX_PHOTO_BYTES, PHOTO_ATTACHMENT, PHOTO_TYPES, PhotoDoc } from './schema/photos';
+import { REQUEST_ID_PATTERN } from './schema/events/ids';
 
 /**
  * Validation inside the data engine (issue 17, finding 12): a `validate_doc_update` design
@@ -29,6 +31,12 @@ import { databaseName, type EventDatabase } from './databaseNames';
  * in the database, the resident's quota, the booking windows (they need the calendar). Those
  * stay with the guard; and the router checks the request of every event before copying it
  * anywhere (server/router/router.mjs), so an event slipped past the guard goes nowhere.
+ *
+ * Photos (src/db/schema/photos.ts): only in the owner's resident database, by the owner, well
+ * formed, numbered 1–3 for their own request, one attachment of an image type within the size
+ * limit; every other document with an attachment is refused. The bytes themselves (a real
+ * JPEG/PNG, no location metadata) and the request's kind are the guard's: the engine hands the
+ * function a stub without the data.
  */
 
 export const DESIGN_DOC_ID = '_design/hearthline-validate';
@@ -40,9 +48,19 @@ function jsonSchemaOf(schema: unknown): unknown {
   return rest;
 }
 
-let schemas: { event: unknown; record: unknown } | undefined;
+let schemas: { event: unknown; record: unknown; photo: unknown } | undefined;
 function schemasOnce() {
-  return (schemas ??= { event: jsonSchemaOf(EventDoc), record: jsonSchemaOf(OperationsRecordDoc) });
+  return (schemas ??= {
+    event: jsonSchemaOf(EventDoc),
+    record: jsonSchemaOf(OperationsRecordDoc),
+    // A photo's fields; its attachment is checked by hand (the engine hands the function a stub,
+    // content_type and length, where the guard saw the inline data).
+    photo: (({ properties, required, ...rest }: { properties: Record<string, unknown>; required: string[] }) => ({
+      ...rest,
+      properties: Object.fromEntries(Object.entries(properties).filter(([k]) => k !== '_attachments')),
+      required: required.filter((k) => k !== '_attachments'),
+    }))(jsonSchemaOf(PhotoDoc) as never),
+  });
 }
 
 /**
@@ -99,7 +117,7 @@ function fail(path, message) { return { path: path, message: message, depth: pat
 
 /** The source of the validate_doc_update function of one database. */
 export function validateDocUpdateSource(database: EventDatabase): string {
-  const { event, record } = schemasOnce();
+  const { event, record, photo } = schemasOnce();
   const data = {
     db: database,
     dbName: databaseName(database),
@@ -111,6 +129,14 @@ export function validateDocUpdateSource(database: EventDatabase): string {
     operationsWriters: OPERATIONS_WRITERS,
     couch: { admin: COUCH_ADMIN, resident: COUCH_RESIDENT, rolePrefix: COUCH_ROLE_PREFIX, stationPrefix: COUCH_STATION_PREFIX },
     maxAheadMs: MAX_CLOCK_AHEAD_MS,
+    photo: {
+      schema: photo,
+      attachment: PHOTO_ATTACHMENT,
+      types: PHOTO_TYPES,
+      maxBytes: MAX_PHOTO_BYTES,
+      max: MAX_PHOTOS,
+      id: `^(${REQUEST_ID_PATTERN.source.slice(1, -1)})-photo-([0-9]{1,3})$`,
+    },
   };
   return `function (newDoc, oldDoc, userCtx, secObj) {
   var D = ${JSON.stringify(data)};
@@ -125,6 +151,30 @@ export function validateDocUpdateSource(database: EventDatabase): string {
   // What the engine adds before it calls us (PouchDB Server: _revisions, an undefined _rev) is not the document.
   var doc = {};
   for (var key in newDoc) if (newDoc.hasOwnProperty(key) && key !== '_revisions' && newDoc[key] !== undefined) doc[key] = newDoc[key];
+  var isPhoto = doc.docType === 'photo';
+  // Photos of a fault (src/db/validatePhotoWrite.ts) are the one document with an attachment.
+  var atts = doc._attachments;
+  delete doc._attachments;
+  if (atts !== undefined && !isPhoto) refuse('attachments', 'attachments are accepted only on photos of a request');
+  if (isPhoto) {
+    var pp = check(D.photo.schema, doc, '');
+    if (pp) refuse('well-formed', 'the photo is malformed: ' + (pp.path.slice(1) || 'document') + ' ' + pp.message);
+    var m = new RegExp(D.photo.id).exec(doc._id);
+    if (!m || m[1] !== doc.requestId) refuse('well-formed', 'the photo id names another request');
+    if (+m[2] < 1 || +m[2] > D.photo.max) refuse('photo-count', 'a request carries at most ' + D.photo.max + ' photos');
+    var names = [], an;
+    for (an in (atts || {})) if (atts.hasOwnProperty(an)) names.push(an);
+    if (names.length !== 1 || names[0] !== D.photo.attachment) refuse('well-formed', 'a photo holds one attachment named ' + D.photo.attachment);
+    var att = atts[D.photo.attachment];
+    if (D.photo.types.indexOf(att.content_type) < 0) refuse('photo-type', 'a photo is a JPEG or PNG picture');
+    var size = typeof att.length === 'number' ? att.length : typeof att.data === 'string' ? Math.floor(att.data.length * 3 / 4) : 0;
+    if (size > D.photo.maxBytes) refuse('photo-size', 'a photo is at most ' + D.photo.maxBytes + ' bytes');
+    if (D.db.kind !== 'resident' || D.db.owner !== userCtx.name || doc.resident !== userCtx.name || doc.author.name !== userCtx.name || roles.indexOf(D.couch.resident) < 0) {
+      refuse('photo-database', 'a resident adds photos only to their own requests, in their own database');
+    }
+    if (Date.parse(doc.at) - new Date().getTime() > D.maxAheadMs) refuse('event-time', 'dated more than 24 hours ahead of the server');
+    return;
+  }
   var isRecord = doc.docType === 'record';
   var problem = check(isRecord ? D.recordSchema : D.eventSchema, doc, '');
   if (problem) refuse('well-formed', 'the ' + (isRecord ? 'record' : 'event') + ' is malformed: ' + (problem.path.slice(1) || 'document') + ' ' + problem.message);

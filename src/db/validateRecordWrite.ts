@@ -7,6 +7,7 @@ import { OPERATIONS_WRITERS, validateWrite, type WriteInput, type WriteVerdict }
 import { DEFAULT_APPROVER_ROLE, committeeWriters, isCommitteeRecordType, type ApproverRole } from './schema/records/commitmentsRecords';
 import { approvalProblems } from '../rules/committee/approvable';
 import { approvalBlock, FOUR_EYES_REASON } from '../rules/committee/draftState';
+import { isPhotoDocument, validatePhotoWrite, type PhotoVerdict } from './validatePhotoWrite';
 
 /**
  * The write check of the server's /db for every document: events go to validateWrite
@@ -27,6 +28,7 @@ export type CommitteeWriteRule = (typeof COMMITTEE_WRITE_RULES)[number];
 
 export type DocumentVerdict =
   | WriteVerdict
+  | PhotoVerdict
   | { readonly ok: true; readonly record: OperationsRecord }
   | { readonly ok: false; readonly status: 403; readonly rule: CommitteeWriteRule; readonly reason: string };
 
@@ -57,6 +59,8 @@ function approvalRefusal(record: OperationsRecord, languages: readonly Published
 
 export function validateDocumentWrite(input: DocumentWriteInput): DocumentVerdict {
   const doc = input.doc;
+  // Photos of a fault, the one document that carries an attachment (src/db/schema/photos.ts).
+  if (isPhotoDocument(doc)) return validatePhotoWrite(input);
   if (typeof doc !== 'object' || doc === null || (doc as { docType?: unknown }).docType !== 'record') return validateWrite(input);
   const d = doc as Record<string, unknown>;
   const user = userFromCouch(input.user);

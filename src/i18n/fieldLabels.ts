@@ -71,6 +71,7 @@ export const FIELD_LABELS = {
   demand: { en: 'your demand', 'zh-CN': '您的要求' },
   fault: { en: 'fault', 'zh-CN': '故障类型' },
   details: { en: 'details', 'zh-CN': '情况说明' },
+  photos: { en: 'photos', 'zh-CN': '照片' },
   contactTimes: { en: 'best times to reach you', 'zh-CN': '方便联系您的时间' },
   rooms: { en: 'rooms', 'zh-CN': '房间' },
   'rooms.name': { en: 'room name', 'zh-CN': '房间名称' },

@@ -74,6 +74,7 @@ export function appStrings(lang: Lang) {
     emergency: t.emergency,
     customerAccess: t.customerAccess,
     duration: t.duration,
+    photos: t.photos,
   };
 }
 export type AppStrings = ReturnType<typeof appStrings>;

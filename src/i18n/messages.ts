@@ -1,5 +1,6 @@
 import type { Lang } from './lang';
 import { MAX_SIGNATURE_KB, READING_MAX_CELSIUS, READING_MIN_CELSIUS } from '../db/schema/events/limits';
+import { MAX_PHOTOS, MAX_PHOTO_BYTES } from '../db/schema/photos';
 import {
   BOOKING_HORIZON_DAYS,
   ESCALATION_LEVELS,
@@ -103,6 +104,16 @@ export const MESSAGES = {
   'list.tooShort': { en: '{field} must have at least {requirement} item(s).', 'zh-CN': '{field}至少要有 {requirement} 项。' },
   'list.tooLong': { en: '{field} must have at most {requirement} items.', 'zh-CN': '{field}最多 {requirement} 项。' },
   'signature.png': { en: '{field} must be a PNG image (a data: URL).', 'zh-CN': '{field}必须是 PNG 图片（data: URL）。' },
+  'id.photo': {
+    en: '{field} must be the request id followed by "-photo-" and the photo\'s number.',
+    'zh-CN': '{field}必须是诉求编号加“-photo-”和照片序号。',
+  },
+  'photos.tooMany': { en: `{field}: at most ${MAX_PHOTOS} per request.`, 'zh-CN': `{field}每个诉求最多 ${MAX_PHOTOS} 张。` },
+  'photos.type': { en: '{field} must be a JPEG or PNG picture.', 'zh-CN': '{field}必须是 JPEG 或 PNG 图片。' },
+  'photos.tooLarge': {
+    en: `{field} must be at most ${MAX_PHOTO_BYTES / 1024} KB.`,
+    'zh-CN': `{field}不能超过 ${MAX_PHOTO_BYTES / 1024} KB。`,
+  },
   'signature.tooLarge': { en: `{field} must be at most ${MAX_SIGNATURE_KB} KB.`, 'zh-CN': `{field}不能超过 ${MAX_SIGNATURE_KB} KB。` },
   'repair.details': { en: '{field} is required when the fault is "other".', 'zh-CN': '故障类型为“其他”时须填写{field}。' },
   'routed.target': {

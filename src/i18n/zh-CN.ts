@@ -543,6 +543,12 @@ export const zhCN = {
   refusalRules: {
     'signed-in': '需要登录后才能发送。',
     'never-deleted': '记录不能删除。',
+    'photo-database': '只能为自己的诉求添加照片。',
+    'photo-count': '每个诉求最多 3 张照片。',
+    'photo-kind': '只有报修、投诉和室温检测可以附照片。',
+    'photo-type': '照片必须是 JPEG 或 PNG 图片。',
+    'photo-size': '照片太大，请换一张。',
+    'photo-metadata': '照片带有拍摄地点等信息，未发送；请重新选择照片。',
     'never-changed': '已发送的记录不能修改，请作为新记录重新提交。',
     'well-formed': '记录的内容不完整或格式不对。',
     'author-is-user': '记录的作者不是当前登录的用户。',
@@ -634,6 +640,7 @@ export const zhCN = {
       slot: '时段',
       note: '备注',
       contactTimes: '方便联系的时间',
+      photos: '照片',
       contact: '联系人',
       address: '地址',
       channel: '来源',
@@ -950,6 +957,7 @@ export const zhCN = {
       reveal: '查看完整号码',
       'reveal-refused': '查看完整号码被拒绝',
       confirm: '到厅核验',
+      'photo-view': '查看故障照片',
     },
     roles: {
       resident: '居民',
@@ -1315,6 +1323,23 @@ export const zhCN = {
     },
   },
   // The home page's glance at this year's commitments and last year's results (src/pages/[...lang]/index.astro).
+  /** Photos of a fault (issue 21, item 5): the form's picker, the request page and the staff card. */
+  photos: {
+    legend: '照片（可选，最多 3 张）',
+    hint: '拍下故障处（如漏水的阀门、温度计读数）。照片会在手机上缩小，并去掉拍摄地点等信息后再保存。',
+    take: '拍照',
+    choose: '从相册选择',
+    remove: '删除第 {n} 张照片',
+    alt: '照片 {n}',
+    count: '已选 {n} 张，最多 3 张',
+    full: '已选满 3 张照片。',
+    notAdded: '“{name}”未添加：最多 3 张照片。',
+    notImage: '“{name}”不是图片，请选择照片。',
+    failed: '无法读取“{name}”，请换一张照片。',
+    working: '正在处理照片…',
+    title: '照片',
+    offline: '联网后可查看照片',
+  },
   homeGlance: {
     commitmentsTitle: '{year} 年服务承诺',
     indicators: '共 {count} 项承诺，每项都有明确的目标值和计算方法。',

@@ -10,6 +10,8 @@ import { formatMoment, refusalReason, shortRequestNumber } from './format';
 import RequestForm, { choiceOfKind } from './forms/RequestForm';
 import { seenMarks, type SeenMarks } from './seenMarks';
 import RequestTimeline from './RequestTimeline';
+import RequestPhotos from './RequestPhotos';
+import { photoDataUrl } from '../db/schema/photos';
 
 /**
  * The resident's requests as this device knows them: each with its state, whether it still
@@ -69,6 +71,15 @@ function RequestRow(props: { lang: Lang; t: AppStrings; device: BrowserDevice; i
     props.seen.see(props.item.requestId, seenMarkOf(props.item.events));
   };
   const view = createMemo(() => (props.item.state ? residentView(props.item.state, props.item.events) : null));
+  // The photos the submission lists: this device's own copy, else the resident's database on the server.
+  const photoIds = createMemo(() => {
+    const listed = (props.item.events.find((e) => e.type === 'submitted')?.payload as { photos?: unknown } | undefined)?.photos;
+    return Array.isArray(listed) ? listed.filter((x): x is string => typeof x === 'string') : [];
+  });
+  const photoSrc = async (id: string) => {
+    const own = await props.device.photo(id);
+    return own ? photoDataUrl(own) : `/db/${props.device.session.database}/${encodeURIComponent(id)}/image`;
+  };
   const sending = () => (props.item.waiting > 0 ? t.requests.waiting : t.requests.sent);
   return (
     <li class="request" data-request={props.item.requestId} data-waiting={props.item.waiting > 0 ? 'yes' : 'no'} data-refused={props.item.refused.length ? 'yes' : 'no'}>
@@ -95,6 +106,12 @@ function RequestRow(props: { lang: Lang; t: AppStrings; device: BrowserDevice; i
             {answer()}
           </p>
         )}
+      </Show>
+      <Show when={photoIds().length}>
+        <div class="request-photos-block">
+          <strong>{t.photos.title}</strong>
+          <RequestPhotos t={t} ids={photoIds()} srcOf={photoSrc} />
+        </div>
       </Show>
       <Show when={props.item.state}>
         <details class="request-progress" on:toggle={(e) => opened((e.currentTarget as HTMLDetailsElement).open)}>

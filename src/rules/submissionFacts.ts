@@ -26,6 +26,7 @@ export const FACT_KEYS = [
   'slot',
   'note',
   'contactTimes',
+  'photos',
   'contact',
   'address',
   'channel',
@@ -36,10 +37,10 @@ export type FactKey = (typeof FACT_KEYS)[number];
 type Layout = 'consultation' | 'complaint' | 'repair' | 'temperature-test' | 'appointment' | 'suggestion' | 'praise' | 'emergency';
 const TAIL: readonly FactKey[] = ['contact', 'address', 'channel'];
 export const SUBMISSION_LAYOUT: Readonly<Record<Layout, readonly FactKey[]>> = {
-  repair: ['fault', 'details', 'contactTimes', ...TAIL],
-  complaint: ['about', 'happenedAt', 'place', 'demand', ...TAIL],
+  repair: ['fault', 'details', 'photos', 'contactTimes', ...TAIL],
+  complaint: ['about', 'happenedAt', 'place', 'demand', 'photos', ...TAIL],
   consultation: ['question', ...TAIL],
-  'temperature-test': ['rooms', 'preferredSlots', ...TAIL],
+  'temperature-test': ['rooms', 'preferredSlots', 'photos', ...TAIL],
   appointment: ['preferredDate', 'slot', 'note', ...TAIL],
   suggestion: ['text', ...TAIL],
   praise: ['text', 'staffName', ...TAIL],
@@ -59,7 +60,9 @@ export type FactValue =
   | { readonly kind: 'texts'; readonly items: readonly string[] }
   | { readonly kind: 'contact'; readonly name: string; readonly phone: string }
   | { readonly kind: 'rooms'; readonly rooms: readonly { name: string; areaM2: number }[] }
-  | { readonly kind: 'slots'; readonly slots: readonly { date: string; from: string; to: string }[] };
+  | { readonly kind: 'slots'; readonly slots: readonly { date: string; from: string; to: string }[] }
+  /** Photos of the fault (src/db/schema/photos.ts): their ids; the card shows the pictures. */
+  | { readonly kind: 'photos'; readonly ids: readonly string[] };
 
 export interface Fact {
   /** A known field, or the raw key of a field this table does not know yet. */
@@ -80,6 +83,7 @@ function valueOf(key: string, raw: unknown): FactValue | null {
     return { kind: 'contact', name: String(c.name ?? ''), phone: String(c.phone ?? '') };
   }
   if (key === 'rooms' && Array.isArray(raw)) return { kind: 'rooms', rooms: raw as { name: string; areaM2: number }[] };
+  if (key === 'photos' && Array.isArray(raw)) return raw.length ? { kind: 'photos', ids: raw.filter((x): x is string => typeof x === 'string') } : null;
   if (key === 'preferredSlots' && Array.isArray(raw)) return { kind: 'slots', slots: raw as { date: string; from: string; to: string }[] };
   if (Array.isArray(raw)) return raw.length ? { kind: 'texts', items: raw.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))) } : null;
   if (typeof raw === 'string') return { kind: 'text', text: raw };

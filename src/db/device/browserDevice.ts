@@ -8,7 +8,9 @@ import {
   openDeviceDatabase,
   operationsRecords$,
   recordEvent,
+  recordPhotos,
   writeOperationsRecord,
+  type PhotoResult,
   type DeviceDatabase,
   type RecordResult,
   type RecordWriteResult,
@@ -23,6 +25,8 @@ import { currentSession, setCurrentSession } from './sessionStore';
 import type { Lang } from '../../i18n/index';
 import type { EventRecord } from '../schema/events/event';
 import { startReplication, type DeviceReplication } from './replication';
+import { indexedDbPhotoStore } from './photoStore';
+import type { DevicePhoto } from '../schema/photos';
 import { createSyncStatusStore, INITIAL_SYNC_STATUS, type SyncStatusStore } from './syncStatus';
 import {
   deviceId,
@@ -67,6 +71,10 @@ export interface BrowserDevice {
   writeContext(): WriteContext;
   /** Checks (the server's own write check) and stores an event on the device. */
   record(event: unknown, lang: Lang): Promise<RecordResult>;
+  /** Checks and keeps photos of a request just recorded (photoStore.ts); the push sends them after it. */
+  recordPhotos(photos: readonly DevicePhoto[]): Promise<PhotoResult>;
+  /** A photo taken on this device, or undefined (taken elsewhere: read it from the server). */
+  photo(id: string): Promise<DevicePhoto | undefined>;
   /** Stores the correction of a refused event (a new event; the refused one is superseded). */
   correct(refusedId: string, event: unknown, lang: Lang): Promise<RecordResult>;
   /**
@@ -148,6 +156,7 @@ export function device(): Promise<BrowserDevice | null> {
 
 async function openDevice(session: DeviceSession): Promise<BrowserDevice> {
   const db = await openDeviceDatabase({ name: localDatabaseName(session.name), storage: getRxStorageDexie() });
+  const photos = indexedDbPhotoStore(localDatabaseName(session.name));
   const remembered = Number(localStorage.getItem(LAST_EXCHANGE_KEY + ':' + session.name));
   const status = createSyncStatusStore({
     ...INITIAL_SYNC_STATUS,
@@ -162,6 +171,7 @@ async function openDevice(session: DeviceSession): Promise<BrowserDevice> {
     database: parseDatabaseName(session.database),
     status,
     approverRole,
+    photos,
   });
   let saved = 0;
   status.status$.subscribe((s) => {
@@ -209,6 +219,8 @@ async function openDevice(session: DeviceSession): Promise<BrowserDevice> {
     deviceId: id,
     writeContext,
     record: (event, lang) => storage.guard(() => recordEvent(db, event, writeContext(), lang)),
+    recordPhotos: (list) => storage.guard(() => recordPhotos(db, photos, list, writeContext())),
+    photo: (id) => photos.get(id).catch(() => undefined),
     correct: (refusedId, event, lang) => storage.guard(() => correctEvent(db, refusedId, event, writeContext(), lang)),
     writeRecord: (record, lang) => storage.guard(() => writeOperationsRecord(db, record, writeContext(), lang)),
     records: (types) => operationsRecords$(db, types),

@@ -18,6 +18,8 @@ import { requestList } from './requestList';
 import type { Instant } from '../../rules/chinaTime';
 import { indexRequests, requestFacts } from '../../rules/requestLinkage';
 import type { OwnershipContext } from '../writeOwnership';
+import { isPhotoId, photoDocOf, type DevicePhoto } from '../schema/photos';
+import type { PhotoStore } from './photoStore';
 
 /**
  * The device's own database (RxDB): the `events` collection (the replicated requests' events),
@@ -157,7 +159,8 @@ export async function openDeviceDatabase(options: OpenOptions): Promise<DeviceDa
   if (entries.length) {
     const ids = entries.map((e) => e.id);
     const [events, records] = await Promise.all([db.events.findByIds(ids).exec(), db.records.findByIds(ids).exec()]);
-    const stale = entries.filter((e) => !events.has(e.id) && !records.has(e.id)).map((e) => e.id);
+    // Photos wait in their own store (photoStore.ts); the push drops an entry whose photo is gone.
+    const stale = entries.filter((e) => !events.has(e.id) && !records.has(e.id) && !isPhotoId(e.id)).map((e) => e.id);
     if (stale.length) await db.outbox.bulkRemove(stale);
   }
   return db;
@@ -288,6 +291,27 @@ export async function writeOperationsRecord(db: DeviceDatabase, record: unknown,
     throw err;
   }
   return { ok: true, record: verdict.record };
+}
+
+export type PhotoResult = { ok: true } | { ok: false; rule: string; reason: string };
+
+/**
+ * Checks photos of a request just recorded on this device (the server's own check,
+ * validatePhotoWrite, with the request as the device holds it) and keeps them in the photo
+ * store; each then waits in the outbox like an event, and the push sends it after its request.
+ * All or nothing: one refused photo stores none (the form shows why).
+ */
+export async function recordPhotos(db: DeviceDatabase, store: PhotoStore, photos: readonly DevicePhoto[], context: WriteContext): Promise<PhotoResult> {
+  for (const photo of photos) {
+    const owned = await ownershipOnDevice(db, { requestId: photo.requestId, type: 'photo' }, context);
+    const verdict = validateDocumentWrite({ database: context.database, doc: photoDocOf(photo), user: context.user, existing: false, ...(owned ? { context: owned } : {}) });
+    if (!verdict.ok) return { ok: false, rule: verdict.rule, reason: verdict.reason };
+  }
+  for (const photo of photos) {
+    await store.put(photo);
+    await db.outbox.upsert({ id: photo.id, writtenAt: Date.now() });
+  }
+  return { ok: true };
 }
 
 /** Records a refusal (idempotent: a later refusal keeps the correction already made). */

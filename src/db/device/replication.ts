@@ -9,6 +9,8 @@ import type { OperationsRecord } from '../schema/records/record';
 import type { DatabaseKind } from '../databaseNames';
 import { recordRejection, type DeviceDatabase } from './database';
 import { createSyncStatusStore, type SyncStatusStore } from './syncStatus';
+import { isPhotoId, photoDocOf, type DevicePhoto } from '../schema/photos';
+import type { PhotoStore } from './photoStore';
 
 /**
  * Live CouchDB replication of the device's `events` with one database on the server (`/db/…`).
@@ -86,6 +88,11 @@ export interface ReplicationOptions {
    * push of an operations record: the same rule as the server's (default manager).
    */
   approverRole?: () => ApproverRole | undefined;
+  /**
+   * The device's photos of faults (photoStore.ts): a photo id in the outbox is sent from here,
+   * one `_bulk_docs` each (a photo is up to 1.4 MB of base64), after the events of its batch.
+   */
+  photos?: PhotoStore;
 }
 
 /**
@@ -422,19 +429,48 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
 
   /** The stored documents of these ids (an id may wait in the outbox a moment before its insert lands). */
   const storedOf = async (ids: string[]) => {
-    const [events, records] = await Promise.all([
-      db.events.findByIds(ids).exec(),
+    const [events, records, photos] = await Promise.all([
+      db.events.findByIds(ids.filter((id) => !isPhotoId(id))).exec(),
       recordsState ? db.records.findByIds(ids).exec() : Promise.resolve(new Map<string, never>()),
+      photosOf(ids),
     ]);
-    return { events, records };
+    return { events, records, photos };
   };
 
-  /** Sends these ids; returns those not stored (yet): the outbox entry is written just before its insert. */
+  /** The device's photos among these ids (ids whose photo is gone leave the outbox: nothing to send). */
+  const photosOf = async (ids: string[]): Promise<Map<string, DevicePhoto>> => {
+    const found = new Map<string, DevicePhoto>();
+    const gone: string[] = [];
+    for (const id of ids.filter(isPhotoId)) {
+      const photo = options.photos ? await options.photos.get(id) : undefined;
+      if (photo) found.set(id, photo);
+      else gone.push(id);
+    }
+    if (gone.length) await db.outbox.bulkRemove(gone);
+    return found;
+  };
+
+  /**
+   * Sends one photo (its request's submission went before it: events sort first in the outbox
+   * and are sent first in a batch); the server's check repeats the device's. Returns whether it
+   * leaves the outbox when stored or already there, or is set aside when refused.
+   */
+  const pushPhoto = async (photo: DevicePhoto): Promise<void> => {
+    const doc = photoDocOf(photo);
+    const verdict = validateDocumentWrite({ database: options.database, doc, user: options.user, existing: false });
+    if (!verdict.ok) {
+      await recordRejection(db, { eventId: photo.id, requestId: photo.requestId, rule: verdict.rule, reason: verdict.reason, source: 'device', at: Date.now() });
+      return;
+    }
+    await pushDocs([doc]);
+  };
+
   const pushBatch = async (ids: string[]): Promise<string[]> => {
-    const { events, records } = await storedOf(ids);
+    const { events, records, photos } = await storedOf(ids);
     const docs: Record<string, unknown>[] = [];
     const missing: string[] = [];
     for (const id of ids) {
+      if (isPhotoId(id)) continue; // sent after the events (below)
       const event = events.get(id);
       const record = records.get(id);
       if (!event && !record) {
@@ -451,7 +487,18 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
       const { id: docId, ...rest } = out as { id: string };
       docs.push({ _id: docId, ...rest });
     }
-    if (!docs.length) return missing;
+    if (docs.length) await pushDocs(docs);
+    for (const photo of photos.values()) {
+      if (await db.outbox_rejections.findOne(photo.id).exec()) {
+        heldBack.add(photo.id);
+        continue;
+      }
+      await pushPhoto(photo);
+    }
+    return missing;
+  };
+
+  const pushDocs = async (docs: Record<string, unknown>[]): Promise<void> => {
     const res = await replicationFetch(`${url}_bulk_docs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -463,7 +510,6 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
     if (stored.length) await db.outbox.bulkRemove(stored);
     const failed = rows.filter((r) => !r.ok && r.error !== 'conflict');
     if (failed.length) throw new Error(`the server could not store ${failed.length} rows: ${failed[0]!.error} ${failed[0]!.reason ?? ''}`);
-    return missing;
   };
 
   const push = (): Promise<void> => {
@@ -511,8 +557,8 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
   const somethingToSend = async () => {
     const ids = await pushable();
     if (!ids.length) return false;
-    const { events, records } = await storedOf(ids);
-    return ids.some((id) => events.has(id) || records.has(id));
+    const { events, records, photos } = await storedOf(ids);
+    return ids.some((id) => events.has(id) || records.has(id) || photos.has(id));
   };
 
   /** Resolves when nothing waits to be sent (tries again after failures, as RxDB's awaitInSync waits). */

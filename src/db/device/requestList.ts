@@ -4,6 +4,7 @@ import type { Instant } from '../../rules/chinaTime';
 import type { EventRecord } from '../schema/events/event';
 import type { RequestKind } from '../schema/requestKind';
 import type { DeviceDatabase, Rejection } from './database';
+import { parsePhotoId } from '../schema/photos';
 
 /**
  * The requests a screen lists, with what the device knows about sending them: which of their
@@ -67,6 +68,12 @@ export function requestList(db: DeviceDatabase, options: RequestListOptions): Ob
         }
         entry.events.push(event);
         if (waitingIds.has(event.id)) entry.waiting++;
+      }
+      // A photo of the fault waits with its request (src/db/schema/photos.ts): "sent" only once it has gone too.
+      for (const id of waitingIds) {
+        const photo = parsePhotoId(id);
+        const entry = photo ? byRequest.get(photo.requestId) : undefined;
+        if (entry) entry.waiting++;
       }
       const at = now();
       const items: RequestListItem[] = [];

@@ -9,7 +9,8 @@ import { AccountNumber, PlaceId } from './accounts';
  * (GET /db/_account/access-log and the staff console).
  */
 
-export const ACCESS_ACTIONS = ['lookup', 'lookup-refused', 'reveal', 'reveal-refused', 'confirm'] as const;
+/** `photo-view`: a member of staff saw a resident's photo of a fault (its id in `note`; server/backend/photoAccess.mjs). */
+export const ACCESS_ACTIONS = ['lookup', 'lookup-refused', 'reveal', 'reveal-refused', 'confirm', 'photo-view'] as const;
 export type AccessAction = (typeof ACCESS_ACTIONS)[number];
 
 /** Why a member of staff needs a phone in full. `other` needs a note. */

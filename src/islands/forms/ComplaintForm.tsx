@@ -1,3 +1,5 @@
+import { Show } from 'solid-js';
+import PhotoPicker from './PhotoPicker';
 import { MAX_ADDRESS, MAX_TEXT } from '../../db/schema/events/limits';
 import TextField, { counterLabels } from '../TextField';
 import { chinaLocalToInstant, instantToChinaLocal } from './fieldValues';
@@ -49,6 +51,9 @@ export default function ComplaintForm(props: RequestFormProps) {
       <TextField id={`${form.idBase}-happened`} label={t.complaint.happenedAt} hint={t.optional} type="datetime-local" value={form.fields.happenedAt} onInput={(v) => form.setFields('happenedAt', v)} error={form.issueOf('payload.happenedAt')} />
       <TextField id={`${form.idBase}-place`} label={t.complaint.place} hint={t.complaint.placeHint} value={form.fields.place} onInput={(v) => form.setFields('place', v)} error={placeIssue()} maxLength={MAX_ADDRESS} {...counterLabels(t)} />
       <TextField id={`${form.idBase}-demand`} label={t.complaint.demand} value={form.fields.demand} onInput={(v) => form.setFields('demand', v)} error={form.issueOf('payload.demand')} multiline maxLength={MAX_TEXT} {...counterLabels(t)} />
+      <Show when={!props.correcting}>
+        <PhotoPicker t={props.t} idBase={form.idBase} photos={form.photos} setPhotos={form.setPhotos} error={form.issueOf('payload.photos')} />
+      </Show>
       <ContactFieldset form={form} t={props.t} withAddress />
     </FormFrame>
   );

@@ -1,4 +1,5 @@
-import { For } from 'solid-js';
+import { For, Show } from 'solid-js';
+import PhotoPicker from './PhotoPicker';
 import { REPAIR_FAULTS } from '../../db/schema/events/payloads';
 import { MAX_TEXT } from '../../db/schema/events/limits';
 import TextField, { counterLabels } from '../TextField';
@@ -66,6 +67,9 @@ export default function RepairForm(props: RequestFormProps) {
         maxLength={MAX_TEXT}
         {...counterLabels(t)}
       />
+      <Show when={!props.correcting}>
+        <PhotoPicker t={props.t} idBase={form.idBase} photos={form.photos} setPhotos={form.setPhotos} error={form.issueOf('payload.photos')} />
+      </Show>
       <ContactFieldset form={form} t={props.t} withAddress />
       <fieldset class="field" id={`${form.idBase}-times`} aria-describedby={form.issueOf('payload.contactTimes') ? `${form.idBase}-times-error` : undefined}>
         <legend>{t.repair.contactTimes}</legend>

@@ -1,5 +1,6 @@
 import { For, Index, Show, createSignal, onCleanup } from 'solid-js';
 import { fill } from '../../i18n';
+import PhotoPicker from './PhotoPicker';
 import { MAX_NAME, MAX_PREFERRED_SLOTS, MAX_ROOMS } from '../../db/schema/events/limits';
 import { areaProblem, measurementRow } from '../../rules/measurementMethod';
 import { VISITING_HOURS, temperatureTestDays } from '../../rules/bookingWindows';
@@ -133,6 +134,9 @@ export default function TemperatureTestForm(props: RequestFormProps) {
           <button type="button" class="button secondary small" onClick={() => form.setFields('slots', (slots) => [...slots, emptySlot()])}>{tt.addSlot}</button>
         </Show>
       </fieldset>
+      <Show when={!props.correcting}>
+        <PhotoPicker t={props.t} idBase={form.idBase} photos={form.photos} setPhotos={form.setPhotos} error={form.issueOf('payload.photos')} />
+      </Show>
       <ContactFieldset form={form} t={props.t} withAddress />
     </FormFrame>
   );

@@ -10,6 +10,8 @@ import type { DescribedIssue } from '../../i18n/issues';
 import type { RequestKind } from '../../db/schema/requestKind';
 import { loadDeviceLayer } from '../reactive';
 import { refusalReason, shortRequestNumber } from '../format';
+import { photoId, type DevicePhoto } from '../../db/schema/photos';
+import type { PreparedPhoto } from '../photoPrep';
 
 /** What every request form is given by the portal. */
 export interface RequestFormProps {
@@ -37,6 +39,9 @@ export interface RequestForm<F extends object> {
   readonly saved: Accessor<string | null>;
   /** Prefix of the element ids of this form (a correction has its own, beside the new-request form). */
   readonly idBase: string;
+  /** Photos of the fault chosen so far (kinds that take photos: repair, complaint, temperature test). */
+  readonly photos: Accessor<readonly PreparedPhoto[]>;
+  setPhotos(list: PreparedPhoto[]): void;
   submit(e: SubmitEvent): Promise<void>;
 }
 
@@ -71,6 +76,8 @@ export function createRequestForm<F extends object>(
   const [issues, setIssues] = createSignal<DescribedIssue[]>([]);
   const [saved, setSaved] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
+  // Not in the draft (localStorage holds a few MB, a photo up to 1): kept until submit or reload.
+  const [photos, setPhotos] = createSignal<readonly PreparedPhoto[]>([]);
   const idBase = refused ? `${spec.formId}-fix-${refused.event.id}` : spec.formId;
 
   // Every change is kept on the device (not for a correction: the refused event is its draft).
@@ -115,16 +122,32 @@ export function createRequestForm<F extends object>(
       // A correction goes to the station of the profile as the server has it now.
       if (refused) await device.refreshProfile();
       const writer = { session: device.session, deviceId: device.deviceId };
+      // The submission lists its photos (each a document of its own, sent after it: src/db/schema/photos.ts).
+      const chosen = refused ? [] : photos();
+      const withPhotos = (event: Record<string, unknown>) =>
+        chosen.length ? { ...event, payload: { ...(event.payload as object), photos: chosen.map((_, i) => photoId(String(event.requestId), i + 1)) } } : event;
       const result = refused
         ? await device.correct(refused.event.id, composeCorrection(writer, refused.event, payload), props.lang)
-        : await device.record(composeSubmission(writer, spec.kind(), payload), props.lang);
+        : await device.record(withPhotos(composeSubmission(writer, spec.kind(), payload)), props.lang);
+      let photoProblem: DescribedIssue | null = null;
+      if (result.ok && chosen.length) {
+        const at = result.event.at;
+        const kept = await device.recordPhotos(
+          chosen.map(
+            (p, i): DevicePhoto => ({ ...p, id: photoId(result.event.requestId, i + 1), requestId: result.event.requestId, resident: result.event.resident, authorName: result.event.author.name, at }),
+          ),
+        );
+        // The request is recorded either way; photos the check refuses are said at their field.
+        if (!kept.ok) photoProblem = { path: 'payload.photos', id: 'value.invalid', message: refusalReason(props.t, kept.rule, kept.reason) };
+        setPhotos([]);
+      }
       if (!result.ok) {
         // A refusal that is not about a field (no station on the profile, the resident's limit of
         // requests reached) is shown whole, in the user's language; the draft stays as typed.
         showIssues(result.issues.length ? result.issues : [{ path: '', id: 'value.invalid', message: refusalReason(props.t, result.rule, result.reason) }]);
         return;
       }
-      setIssues([]);
+      setIssues(photoProblem ? [photoProblem] : []);
       // "Sent when online" only when it is not: online, the list below says when it has gone.
       const online = typeof navigator === 'undefined' || navigator.onLine;
       setSaved(fill(online ? props.t.forms.submittedOnline : props.t.forms.submitted, { id: shortRequestNumber(result.event.requestId) }));
@@ -138,7 +161,7 @@ export function createRequestForm<F extends object>(
     }
   };
 
-  return { fields, setFields, issueOf, hasIssueUnder, issues, busy, saved, idBase, submit, showIssues };
+  return { fields, setFields, issueOf, hasIssueUnder, issues, busy, saved, idBase, submit, showIssues, photos, setPhotos: (list) => setPhotos(list) };
 }
 
 /** Text as the payload takes it: trimmed, and absent when blank (so "required" is the message). */

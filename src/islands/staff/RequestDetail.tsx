@@ -26,6 +26,7 @@ import DispatchSheet from './DispatchSheet';
 import Deliveries from './Deliveries';
 import SignaturePad from './SignaturePad';
 import RevealPhone from './RevealPhone';
+import StaffPhotos from './StaffPhotos';
 import { StepForm, createStep } from './step';
 import { chinaInputToIso, isoToChinaInput, rolesOf, type RequestKeys } from './write';
 
@@ -74,7 +75,7 @@ export default function RequestDetail(props: Props) {
               {(f) => (
                 <>
                   <dt>{factLabel(s, f.key)}</dt>
-                  <dd data-fact={f.key}>{factText(props.lang, props.t, f.value)}</dd>
+                  <dd data-fact={f.key}>{f.value.kind === 'photos' ? <StaffPhotos t={props.t} ids={f.value.ids} /> : factText(props.lang, props.t, f.value)}</dd>
                 </>
               )}
             </For>
@@ -607,6 +608,8 @@ function factText(lang: Lang, t: AppStrings, value: FactValue): string {
       return value.rooms.map((r) => fill(s.roomFact, { name: r.name, area: r.areaM2 })).join('、');
     case 'slots':
       return value.slots.map((x) => `${x.date} ${x.from}–${x.to}`).join('、');
+    case 'photos':
+      return '';
   }
 }
 

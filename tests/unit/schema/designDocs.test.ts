@@ -109,3 +109,43 @@ describe('the generated validate_doc_update', () => {
     expect(designVerdict(DBS.operations, doc, couchUser('resident'))).toMatchObject({ ok: false, rule: 'may-emit' });
   });
 });
+
+describe('photos in the generated validate_doc_update (issue 21, item 5)', () => {
+  const rid = 'rq-01KB0000000000000000000000';
+  const resident = couchUser('resident');
+  const photo = (over: Record<string, unknown> = {}, att: Record<string, unknown> = { content_type: 'image/jpeg', revpos: 1, digest: 'md5-x', length: 300_000, stub: true }) => ({
+    _id: `${rid}-photo-1`,
+    docType: 'photo',
+    requestId: rid,
+    resident: resident.name,
+    author: { name: resident.name, role: 'resident' },
+    at: '2025-12-01T00:00:00.000Z',
+    width: 1600,
+    height: 1200,
+    _attachments: { image: att },
+    ...over,
+  });
+  const home = { kind: 'resident', owner: resident.name! } as const;
+
+  it("takes the owner's photo of their request, as the engine hands it (a stub) or inline", () => {
+    expect(designVerdict(home, photo(), resident)).toEqual({ ok: true });
+    expect(designVerdict(home, photo({}, { content_type: 'image/png', data: 'iVBORw0KGgo=' }), resident)).toEqual({ ok: true });
+  });
+
+  it('refuses a non-image, an oversized one, a 4th, a second attachment, another database or author', () => {
+    const rule = (v: Verdict) => (v.ok ? 'ok' : v.rule);
+    expect(rule(designVerdict(home, photo({}, { content_type: 'text/html', length: 10, stub: true }), resident))).toBe('photo-type');
+    expect(rule(designVerdict(home, photo({}, { content_type: 'image/jpeg', length: 5_000_000, stub: true }), resident))).toBe('photo-size');
+    expect(rule(designVerdict(home, photo({ _id: `${rid}-photo-4` }), resident))).toBe('photo-count');
+    expect(rule(designVerdict(home, { ...photo(), _attachments: { image: { content_type: 'image/jpeg', length: 1, stub: true }, x: { content_type: 'image/jpeg', length: 1, stub: true } } }, resident))).toBe('well-formed');
+    expect(rule(designVerdict({ kind: 'resident', owner: OTHER_RESIDENT }, photo(), resident))).toBe('photo-database');
+    expect(rule(designVerdict(DBS.station, photo(), couchUser('dispatcher')))).toBe('photo-database');
+    expect(rule(designVerdict(home, photo(), resident, { _id: `${rid}-photo-1` }))).toBe('never-changed');
+  });
+
+  it('refuses an attachment on any other document', () => {
+    const event = { ...asCouchDoc(aSubmittedRepair()), _attachments: { image: { content_type: 'image/jpeg', length: 10, stub: true } } };
+    const v = designVerdict(home, event, resident);
+    expect(v.ok ? 'ok' : v.rule).toBe('attachments');
+  });
+});

@@ -22,6 +22,7 @@ import {
   text,
   variantMessage,
 } from './fields';
+import { PhotoList } from '../photos';
 import { MAX_ADDRESS, MAX_CONTACT_TIMES, MAX_LABEL, MAX_PREFERRED_SLOTS, MAX_READINGS, MAX_ROOMS } from './limits';
 import { CALLBACK_OUTCOMES, ESCALATION_LEVELS, REACHED_OUTCOMES } from '../vocabulary';
 
@@ -54,6 +55,8 @@ export const ComplaintSubmission = obj({
   happenedAt: v.optional(IsoInstant),
   place: text(MAX_ADDRESS),
   demand: text(),
+  /** Photos of what is complained about (src/db/schema/photos.ts): their ids; each picture is a document of its own. */
+  photos: v.optional(PhotoList),
 });
 
 export const REPAIR_FAULTS = ['radiator-not-warm', 'leak', 'building-without-heat', 'valve', 'other'] as const;
@@ -64,6 +67,7 @@ export const RepairSubmission = v.pipe(
     fault: oneOf(REPAIR_FAULTS),
     details: v.optional(text()),
     contactTimes: list(text(MAX_LABEL), 0, MAX_CONTACT_TIMES),
+    photos: v.optional(PhotoList),
   }),
   v.forward(
     v.check((p) => p.fault !== 'other' || p.details !== undefined, msg('repair.details')),
@@ -84,6 +88,7 @@ export const TemperatureTestSubmission = obj({
   ...submissionEntries,
   rooms: list(Room, 1, MAX_ROOMS),
   preferredSlots: list(Slot, 1, MAX_PREFERRED_SLOTS),
+  photos: v.optional(PhotoList),
 });
 
 export const DAY_SLOTS = ['morning', 'afternoon'] as const;
