@@ -18,7 +18,7 @@ import { admin, newResident, request } from '../integration/backend/client';
 import { launchContext, checkAccessibility, collectConsoleErrors, formatViolations, type LaunchedContext } from './support/browser';
 import { openRequestForm } from './support/portal';
 import { dictionary, fill } from '../../src/i18n';
-import { signInThroughForm } from '../support/signIn';
+import { signInThroughForm as signInWithForm } from '../support/signIn';
 import { aSubmittedRepair, asCouchDoc } from '../unit/builders/events';
 import { newRequestId } from '../../src/db/schema/events/ids';
 import { deviceEvents, recordOnDevice, waitForDevice } from './support/device';
@@ -64,7 +64,7 @@ async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, 
 }
 
 async function signInThroughForm(page: Page, login: string, password: string, pagePath = '/portal/') {
-  await signInThroughForm(page, { login, password }, { goto: site.url + pagePath });
+  await signInWithForm(page, { login, password }, { goto: site.url + pagePath });
 }
 
 async function fileRepair(page: Page, details: string) {

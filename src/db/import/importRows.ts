@@ -290,7 +290,7 @@ export function parseRows(text: string, format: 'ndjson' | 'csv'): ParsedLine[] 
   const bytes = Buffer.from(text, 'utf8');
   let records: { record: string[]; info: { bytes: number } }[];
   try {
-    records = parseCsv(bytes, { ...CSV_OPTIONS, info: true }) as { record: string[]; info: { bytes: number } }[];
+    records = parseCsv(bytes, { ...CSV_OPTIONS, info: true }) as unknown as { record: string[]; info: { bytes: number } }[];
   } catch (err) {
     const line = (err as { lines?: number }).lines ?? 1;
     return [{ line, reason: `is not CSV from here on: ${(err as Error).message}` }];
