@@ -54,12 +54,36 @@
  *   1,216/s; without the working set 6.48 s = 1,542/s (1.27×); rxdb pull-only 5.51 s = 1,815/s;
  *   dexie-floor 5.01 s = 1,998/s (bulkWrite 3.61 s).
  *
- * What that says: the pull-only replication with our push is the fastest way found here to
- * fill the device (10,000 events: 1,276/s, at the storage floor of this machine, against 660/s
- * for PouchDB). But after a working-set load, the history pull is 2–3× slower at 10,000 and
- * grows faster than the history (50,000: 148.8 s, of which only 20.6 s waiting for the network):
- * the device side becomes superlinear once the working set is there. Not found yet (see the
- * device README): the time is in the browser, not the server or the network.
+ * What that said: the pull-only replication with our push is the fastest way found here to
+ * fill the device, but after a working-set load the history pull grew faster than the history.
+ *
+ * Found (2026-12-06, `--diagnose --profile DIR`, 50,000 events, load 17–21): the storage writes
+ * of the pull were done at 55–60 s, the initial replication at 139–191 s; 41 s of the profile in
+ * a Dexie cursor's onsuccess called from RxDB's upstreamInitialSync. Every RxDB replication runs
+ * an upstream, a pull-only one too; at start it walks the collection with
+ * getChangedDocumentsSince(100) as a mango query that scans every document of one write's lwt
+ * group before each page (O(k²) per group; the pull writes groups of up to 15,000), and with the
+ * working set in the collection at start the walk chased the pull's writes to the end. Fixed by
+ * a keyed getChangedDocumentsSince (src/db/device/dexieStorage.ts) and by holding the pull until
+ * the upstream has walked the working set (replication.ts, upstreamWalked):
+ *
+ *   `--pouch-batches 250,500,1000 --diagnose --only hearthline,pouch` (keyed changes-since only):
+ *   variant      batch  usable s (events)  full s  events/s  net s  load
+ *   hearthline    1000   2.96   (6,000)    73.30       682  35.78  19.7
+ *   pouchdb        250      -               98.84       506 104.97  24.7
+ *   pouchdb        500      -               94.34       530  60.18  27.9
+ *   pouchdb       1000      -               83.31       600  65.49  27.4
+ *   usable 2.96 s PASS; full load 682 events/s MISS ≥ 2,000; 1.14× the best PouchDB MISS ≥ 2×
+ *   (writes done at 59.6 s, 42.2 s inside bulkWrite; the walk's tail 13.7 s).
+ *
+ *   With the pull held until the walk (`--diagnose --only hearthline`, load 32.2): usable 2.95 s,
+ *   full 69.53 s = 719 events/s; 41.9 s inside bulkWrite, writes done at 62.9 s, initial
+ *   replication at 63.0 s; peak heap 88 MB (126 before).
+ *
+ * What limits it now: RxDB's Dexie bulkWrite, about 1,200 events/s at load 20–32 (each event
+ * one IndexedDB record and 7 index entries); the rest of the time is the network and the
+ * server's `_changes` reads overlapping it. The goals (≥ 2,000/s, ≥ 2× PouchDB) would need
+ * fewer index entries per event (a schema version and a migration) or an idle machine.
  */
 import { build } from 'esbuild';
 import { parseArgs } from 'node:util';
