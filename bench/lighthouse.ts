@@ -113,6 +113,18 @@ async function lighthouse(url: string): Promise<Run> {
   }
 }
 
+/** Lighthouse sometimes loses its trace on a loaded machine (NO_NAVSTART, NO_FCP): such a run is taken again, twice at most. */
+async function withRetries(run: () => Promise<Run>): Promise<Run> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await run();
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      console.log(`  (run failed, taken again: ${String((err as Error).message).split('\n')[0]!.slice(0, 160)})`);
+    }
+  }
+}
+
 if (!values['no-build']) await buildSiteOnce();
 const distCopy = mkdtempSync(path.join(os.tmpdir(), 'hearthline-lighthouse-dist-'));
 cpSync(DIST_DIR, distCopy, { recursive: true });
@@ -125,7 +137,7 @@ try {
   console.log([pad('page', 16), lpad('perf', 5), lpad('a11y', 5), lpad('bp', 5), lpad('seo', 5), lpad('TBT ms', 7), lpad('CLS', 6), lpad('LCP s', 6), lpad('FCP s', 6), '  runs: perf (load)'].join(' '));
   for (const page of PAGES) {
     const runs: Run[] = [];
-    for (let i = 0; i < RUNS; i += 1) runs.push(await lighthouse(`${site.url}${page}`));
+    for (let i = 0; i < RUNS; i += 1) runs.push(await withRetries(() => lighthouse(`${site.url}${page}`)));
     const m = (f: (r: Run) => number) => median(runs.map(f));
     const scores = Object.fromEntries(CATEGORIES.map((c) => [c, m((r) => r.scores[c])])) as Run['scores'];
     console.log(
