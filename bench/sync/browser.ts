@@ -19,6 +19,7 @@ import { replicateCouchDB } from 'rxdb/plugins/replication-couchdb';
 import { createRevision, getDefaultRxDocumentMeta } from 'rxdb/plugins/utils';
 import { filter, firstValueFrom } from 'rxjs';
 import PouchDB from 'pouchdb-browser';
+import { deviceStorage } from '../../src/db/device/dexieStorage';
 import { openDeviceDatabase, pullModifier, startReplication, type DeviceDatabase } from '../../src/db/device/index';
 import { parseDatabaseName } from '../../src/db/databaseNames';
 import type { EventRecord } from '../../src/db/schema/events/event';
@@ -64,6 +65,25 @@ export interface RunResult {
   usableCount?: number;
   /** hearthline: events the working set brought (null: none loaded). */
   workingSetEvents?: number | null;
+  /** hearthline: each storage write of the events collection (rows, duration, end since the start). */
+  writes?: { rows: number; ms: number; endMs: number }[];
+}
+
+/** Records each bulkWrite into the collection's storage (the pull's writes and the working set's). */
+function recordWrites(db: DeviceDatabase, t0: () => number) {
+  const writes: { rows: number; ms: number; endMs: number }[] = [];
+  const instance = db.events.storageInstance as { bulkWrite: (rows: unknown[], context: string) => Promise<unknown> };
+  const original = instance.bulkWrite.bind(instance);
+  instance.bulkWrite = async (rows, context) => {
+    const start = performance.now();
+    try {
+      return await original(rows, context);
+    } finally {
+      const end = performance.now();
+      writes.push({ rows: rows.length, ms: end - start, endMs: end - t0() });
+    }
+  };
+  return writes;
 }
 
 type MemoryPerformance = Performance & { memory?: { usedJSHeapSize: number } };
@@ -118,10 +138,12 @@ async function hearthline(opts: RunOptions): Promise<RunResult> {
   const heap = heapSampler();
   const requests: RequestStat[] = [];
   const o0 = performance.now();
-  const db = await openDeviceDatabase({ name: localName('hearthline'), storage: getRxStorageDexie(), dev: false });
+  // The storage the app opens (src/db/device/browserDevice.ts).
+  const db = await openDeviceDatabase({ name: localName('hearthline'), storage: deviceStorage(), dev: false });
   const openMs = performance.now() - o0;
   let firstRequestMs: number | null = null;
   const t0 = performance.now();
+  const writes = recordWrites(db, () => t0);
   const sync = startReplication({
     db,
     url: `${location.origin}/db/${opts.dbName}/`,
@@ -136,6 +158,7 @@ async function hearthline(opts: RunOptions): Promise<RunResult> {
   const usableMs = performance.now() - t0;
   const usableCount = await db.events.count().exec();
   await sync.state.awaitInitialReplication();
+  const replicatedMs = performance.now() - t0;
   const count = await untilCount(db, opts.expected);
   const ms = performance.now() - t0;
   const mem = heap.stop();
@@ -144,9 +167,9 @@ async function hearthline(opts: RunOptions): Promise<RunResult> {
   // Where the time to usable went: the working set's request (server and transfer), then its storage write.
   const ws = requests.find((r) => r.path === 'working-set');
   const phases = ws
-    ? { 'working-set request': ws.headersMs + ws.bodyMs, 'working-set write': usableMs - (ws.endAt - t0), 'history pull': ms - usableMs }
+    ? { 'working-set request': ws.headersMs + ws.bodyMs, 'working-set write': usableMs - (ws.endAt - t0), 'history pull': ms - usableMs, 'initial replication done at': replicatedMs, 'last request at': Math.max(...requests.map((r) => r.endAt)) - t0 }
     : undefined;
-  return { ms, count, openMs, firstRequestMs, requests, ...mem, usableMs, usableCount, workingSetEvents, ...(phases ? { phases } : {}) };
+  return { ms, count, openMs, firstRequestMs, requests, ...mem, usableMs, usableCount, workingSetEvents, writes, ...(phases ? { phases } : {}) };
 }
 
 /**

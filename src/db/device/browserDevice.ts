@@ -1,6 +1,6 @@
 import { clearDraftsOf } from './drafts';
 import { BehaviorSubject, type Observable } from 'rxjs';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { deviceStorage } from './dexieStorage';
 import { parseDatabaseName } from '../databaseNames';
 import {
   correctEvent,
@@ -155,7 +155,7 @@ export function device(): Promise<BrowserDevice | null> {
 }
 
 async function openDevice(session: DeviceSession): Promise<BrowserDevice> {
-  const db = await openDeviceDatabase({ name: localDatabaseName(session.name), storage: getRxStorageDexie() });
+  const db = await openDeviceDatabase({ name: localDatabaseName(session.name), storage: deviceStorage() });
   const photos = indexedDbPhotoStore(localDatabaseName(session.name));
   const remembered = Number(localStorage.getItem(LAST_EXCHANGE_KEY + ':' + session.name));
   const status = createSyncStatusStore({

@@ -1,0 +1,182 @@
+/**
+ * Lighthouse (mobile, npm's `lighthouse` 12 on Debian's Chromium) on the real server: the
+ * figures of the portal's, the console's and the content pages' goals, with their verdicts.
+ *
+ *   npm run bench:lighthouse [-- --runs 3 --pages /portal/,/staff/,/ --no-build]
+ *
+ * 1. Builds dist/ once if the sources changed (as the tests do), serves a private copy of it
+ *    with the real server (tests/integration/support/site.ts: embedded backend, temporary data
+ *    folder, free loopback port).
+ * 2. Runs Lighthouse `--runs` times on each page (default mobile form factor: Moto G power
+ *    emulation, simulated slow 4G, 4× CPU slowdown), each in a fresh Chromium profile with the
+ *    flags known to work here (tests/e2e/support/chromium.ts). Lighthouse comes from
+ *    node_modules/.bin when installed, else `npx -y lighthouse@12`.
+ * 3. Prints, per page, the median of each category's score, TBT, CLS, LCP and FCP, and the
+ *    1-minute load average beside each run (the machine is shared: 2 cores, and Lighthouse's
+ *    simulated timings still follow the CPU it really gets), then the verdicts:
+ *      portal pages (/portal/, /staff/, their /en/ pages): performance ≥ 95
+ *      content pages (everything else):                    100 in all four categories
+ *    It never fails on a figure.
+ *
+ * Measured 2026-12-06, 04:57–05:12 UTC, 3 runs a page, 1-minute load 17–31 on the shared 2 cores
+ * (Lighthouse's simulated timings scale the main thread's real task times, so TBT follows the
+ * load: the same page gave 99 at load 17 and 76 at load 19):
+ *   page           perf  a11y  bp  seo  TBT ms  CLS    runs: perf (load)
+ *   /portal/        91   100  100  100    366  0.029  99 (16.9), 76 (18.9), 91 (21.4)
+ *   /en/portal/     81   100  100  100    779  0.031  99 (23.1), 71 (25.1), 81 (27.6)
+ *   /staff/         73   100  100  100   1776  0.000  86 (26.4), 73 (23.8), 71 (24.1)
+ *   /en/staff/      91   100  100  100    365  0.000  91 (23.1), 100 (21.9), 91 (21.6)
+ *   /               99   100  100  100     96  0.000  100, 99, 99 (21.8–24.1)
+ *   /commitments/   97   100  100  100    182  0.000  99, 92, 97 (24.6–30.5)
+ *   /results/       90   100  100  100    355  0.000  86, 98, 90 (28.9–30.2)
+ *   A single /staff/ run at load 23.2 (04:52): 99, TBT 106 ms, CLS 0.000 (0.166 before its island
+ *   got the reserved box). Every accessibility, best-practices and SEO score is 100; performance
+ *   misses the goals at this load, by TBT alone.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/support/chromium';
+import { buildSiteOnce } from '../tests/integration/support/globalSetup';
+import { DIST_DIR, REPO_ROOT, startSite } from '../tests/integration/support/site';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    pages: { type: 'string', default: '/portal/,/en/portal/,/staff/,/,/commitments/,/halls/' },
+    'no-build': { type: 'boolean', default: false },
+  },
+});
+const RUNS = Math.max(1, Number(values.runs));
+const PAGES = values.pages.split(',').map((p) => p.trim()).filter(Boolean);
+const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
+const GOAL_APP = 95;
+const GOAL_CONTENT = 100;
+const isAppPage = (page: string) => /^\/(en\/)?(portal|staff)\//.test(page);
+
+interface Run {
+  scores: Record<(typeof CATEGORIES)[number], number>;
+  tbt: number;
+  cls: number;
+  lcp: number;
+  fcp: number;
+  load: number;
+}
+
+const load = () => os.loadavg()[0]!;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+function lighthouseCommand(): { cmd: string; args: string[] } {
+  const local = path.join(REPO_ROOT, 'node_modules/.bin/lighthouse');
+  return existsSync(local) ? { cmd: local, args: [] } : { cmd: 'npx', args: ['-y', 'lighthouse@12'] };
+}
+
+async function lighthouse(url: string): Promise<Run> {
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'hearthline-lighthouse-'));
+  const out = path.join(profile, 'report.json');
+  const { cmd, args } = lighthouseCommand();
+  const loadBefore = load();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(
+        cmd,
+        [
+          ...args,
+          url,
+          '--output=json',
+          `--output-path=${out}`,
+          '--quiet',
+          `--only-categories=${CATEGORIES.join(',')}`,
+          `--chrome-flags=${[...CHROMIUM_ARGS, `--user-data-dir=${path.join(profile, 'chromium')}`].join(' ')}`,
+          '--max-wait-for-load=60000',
+        ],
+        { env: { ...process.env, CHROME_PATH: CHROMIUM_PATH }, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr = (stderr + String(d)).slice(-4000)));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        if (code === 0 && existsSync(out)) resolve();
+        else reject(new Error(`lighthouse ${url} exited with ${code}: ${stderr}`));
+      });
+    });
+    const lhr = JSON.parse(readFileSync(out, 'utf8')) as {
+      categories: Record<string, { score: number | null }>;
+      audits: Record<string, { numericValue?: number }>;
+      runtimeError?: { message: string };
+    };
+    if (lhr.runtimeError) throw new Error(`lighthouse ${url}: ${lhr.runtimeError.message}`);
+    const scores = Object.fromEntries(CATEGORIES.map((c) => [c, Math.round((lhr.categories[c]?.score ?? 0) * 100)])) as Run['scores'];
+    const num = (id: string) => lhr.audits[id]?.numericValue ?? NaN;
+    return {
+      scores,
+      tbt: num('total-blocking-time'),
+      cls: num('cumulative-layout-shift'),
+      lcp: num('largest-contentful-paint'),
+      fcp: num('first-contentful-paint'),
+      load: (loadBefore + load()) / 2,
+    };
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** Lighthouse sometimes loses its trace on a loaded machine (NO_NAVSTART, NO_FCP): such a run is taken again, twice at most. */
+async function withRetries(run: () => Promise<Run>): Promise<Run> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await run();
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      console.log(`  (run failed, taken again: ${String((err as Error).message).split('\n')[0]!.slice(0, 160)})`);
+    }
+  }
+}
+
+if (!values['no-build']) await buildSiteOnce();
+const distCopy = mkdtempSync(path.join(os.tmpdir(), 'hearthline-lighthouse-dist-'));
+cpSync(DIST_DIR, distCopy, { recursive: true });
+const site = await startSite({ env: { HEARTHLINE_ROUTER: '0', HEARTHLINE_DIST: distCopy } });
+const verdicts: string[] = [];
+try {
+  console.log(`server ${site.url}; ${RUNS} run(s) a page; machine: ${os.availableParallelism()} cores, shared (load: 1-minute average)`);
+  const pad = (s: string, n: number) => s.padEnd(n);
+  const lpad = (s: string, n: number) => s.padStart(n);
+  console.log([pad('page', 16), lpad('perf', 5), lpad('a11y', 5), lpad('bp', 5), lpad('seo', 5), lpad('TBT ms', 7), lpad('CLS', 6), lpad('LCP s', 6), lpad('FCP s', 6), '  runs: perf (load)'].join(' '));
+  for (const page of PAGES) {
+    const runs: Run[] = [];
+    for (let i = 0; i < RUNS; i += 1) runs.push(await withRetries(() => lighthouse(`${site.url}${page}`)));
+    const m = (f: (r: Run) => number) => median(runs.map(f));
+    const scores = Object.fromEntries(CATEGORIES.map((c) => [c, m((r) => r.scores[c])])) as Run['scores'];
+    console.log(
+      [
+        pad(page, 16),
+        ...CATEGORIES.map((c) => lpad(String(scores[c]), 5)),
+        lpad(m((r) => r.tbt).toFixed(0), 7),
+        lpad(m((r) => r.cls).toFixed(3), 6),
+        lpad((m((r) => r.lcp) / 1000).toFixed(2), 6),
+        lpad((m((r) => r.fcp) / 1000).toFixed(2), 6),
+        '  ' + runs.map((r) => `${r.scores.performance} (${r.load.toFixed(1)})`).join(', '),
+      ].join(' '),
+    );
+    const loadAvg = m((r) => r.load).toFixed(1);
+    if (isAppPage(page)) {
+      verdicts.push(`${page}: performance ${scores.performance} [${scores.performance >= GOAL_APP ? 'PASS' : 'MISS'} ≥ ${GOAL_APP}]; load ${loadAvg}`);
+    } else {
+      const all = CATEGORIES.every((c) => scores[c] >= GOAL_CONTENT);
+      verdicts.push(`${page}: ${CATEGORIES.map((c) => `${c} ${scores[c]}`).join(', ')} [${all ? 'PASS' : 'MISS'} 100 in all four]; load ${loadAvg}`);
+    }
+  }
+  console.log(`\n(median of ${RUNS} run(s); Lighthouse ${lighthouseCommand().args.length ? '12 via npx' : 'from node_modules'}, mobile, Chromium ${CHROMIUM_PATH})`);
+  for (const v of verdicts) console.log(v);
+} finally {
+  await site.stop();
+  rmSync(distCopy, { recursive: true, force: true });
+}
