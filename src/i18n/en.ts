@@ -554,6 +554,7 @@ export const en: Dictionary = {
     'quota-hour': 'You have sent the most requests allowed in one hour. Please try again later; for anything urgent, call the hotline.',
     'quota-day': 'You have sent the most requests allowed in one day. Please try again tomorrow; for anything urgent, call the hotline.',
     'quota-open': 'You have the most open requests allowed at once. Withdraw one you no longer need, or wait until one is done; for anything urgent, call the hotline.',
+    'temperature-record': 'A temperature test is finished only on a record the resident signed, with every point measured (a record without the resident\'s signature is invalid).',
   },
   staff: {
     title: 'Staff console',
@@ -693,6 +694,11 @@ export const en: Dictionary = {
     recordUnsigned: "Not signed by the resident yet: a record without the resident's signature is invalid and does not count.",
     recordIncomplete: 'Incomplete record: enter a reading for every point the area requires.',
     saveMeasurement: 'Save the record',
+    saveCorrection: 'Save the correction',
+    recordSavedDraft: 'Saved as a draft: not signed by the resident, so the record is invalid and the test cannot be finished. Ask the resident to sign below, then save again.',
+    recordSavedIncomplete: 'The saved record is incomplete: enter a reading for every point the area needs.',
+    recordSavedValid: 'The saved record is valid (signed by the resident). A corrected reading must be signed again.',
+    recordCorrected: '(corrected {n} time(s))',
     complaintPath: 'Complaint path',
     complaintSteps: {
       assessed: 'Does it hold',

@@ -559,6 +559,7 @@ export const zhCN = {
     'quota-hour': '您一小时内提交的诉求已达上限，请稍后再试；紧急情况请拨打服务热线。',
     'quota-day': '您今天提交的诉求已达上限，请明天再试；紧急情况请拨打服务热线。',
     'quota-open': '您同时未办结的诉求已达上限。可撤回不再需要的诉求，或等其中一件办结；紧急情况请拨打服务热线。',
+    'temperature-record': '测温记录须经用户签字且各房间测点齐全，才能办结（无用户签字的记录无效）。',
   },
   staff: {
     title: '工作台',
@@ -698,6 +699,11 @@ export const zhCN = {
     recordUnsigned: '尚无用户签字：无签字的记录无效，不计入结果。',
     recordIncomplete: '记录不完整：请按面积填写每个测点的读数。',
     saveMeasurement: '保存检测记录',
+    saveCorrection: '保存更正',
+    recordSavedDraft: '已保存草稿：尚无用户签字，记录无效，不能办结。请用户在下方签字后再保存。',
+    recordSavedIncomplete: '已保存的记录不完整：请按面积填写每个测点的读数。',
+    recordSavedValid: '已保存的记录有效（用户已签字）。更正读数须由用户重新签字。',
+    recordCorrected: '（已更正 {n} 次）',
     complaintPath: '投诉处理流程',
     complaintSteps: {
       assessed: '核实是否属实',

@@ -36,6 +36,14 @@ describe('customerArchive (000 §5.1): the customers a staff device knows, from 
     expect(second).toMatchObject({ resident: OTHER_RESIDENT, names: ['李先生'], addresses: [], heatedAreaM2: null, visits: 0 });
   });
 
+  it('counts one measurement per visit: a correction supersedes the earlier saves, with the corrected value', () => {
+    const save = (reading: number) => ['measured', { payload: { rooms: [{ name: '卧室', areaM2: 12, readings: [reading] }], signature: undefined } }] as const;
+    const events = aRequestHistory({ kind: 'temperature-test', steps: ['dispatched', 'arrived', save(16.0), save(16.2), ['measured', { payload: { rooms: [{ name: '卧室', areaM2: 12, readings: [18.4] }] } }]] });
+    const [record] = customerArchive([item(events)]);
+    expect(record!.measurements).toEqual([{ at: events[5]!.at, valid: true, compliant: true }]);
+    expect(record!.heatedAreaM2).toBe(12);
+  });
+
   it('finds a customer by account number, phone or address, spaces ignored', () => {
     const all = archive();
     expect(findCustomers(all, '1001').map((c) => c.resident)).toEqual([RESIDENT]);
