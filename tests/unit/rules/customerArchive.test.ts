@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { customerArchive, findCustomers, requestState } from '../../../src/rules/index';
-import { aRequestHistory, resetIds, OTHER_RESIDENT, RESIDENT, T0 } from '../builders/events';
+import { aRequestHistory, resetIds, OTHER_RESIDENT, RESIDENT, T0, type Step } from '../builders/events';
 
 beforeEach(() => resetIds());
 
@@ -37,7 +37,7 @@ describe('customerArchive (000 §5.1): the customers a staff device knows, from 
   });
 
   it('counts one measurement per visit: a correction supersedes the earlier saves, with the corrected value', () => {
-    const save = (reading: number) => ['measured', { payload: { rooms: [{ name: '卧室', areaM2: 12, readings: [reading] }], signature: undefined } }] as const;
+    const save = (reading: number): Step => ['measured', { payload: { rooms: [{ name: '卧室', areaM2: 12, readings: [reading] }], signature: undefined } }];
     const events = aRequestHistory({ kind: 'temperature-test', steps: ['dispatched', 'arrived', save(16.0), save(16.2), ['measured', { payload: { rooms: [{ name: '卧室', areaM2: 12, readings: [18.4] }] } }]] });
     const [record] = customerArchive([item(events)]);
     expect(record!.measurements).toEqual([{ at: events[5]!.at, valid: true, compliant: true }]);
