@@ -11,7 +11,7 @@
  * and twelfth request of a day).
  */
 import { fromCouchDoc } from '../../src/db/schema/events/event.ts';
-import { addToRequestIndex, emptyRequestIndex, requestFacts } from '../../src/rules/requestLinkage.ts';
+import { addToRequestIndex, emptyRequestIndex, requestFacts, requestTrail } from '../../src/rules/requestLinkage.ts';
 import { SUBMISSION_LIMITS, submissionUsage, withOneMore } from '../../src/rules/submissionQuota.ts';
 import { createRequestRegistry } from './requestRegistry.mjs';
 
@@ -113,9 +113,14 @@ export function createOwnership({ store, limits = SUBMISSION_LIMITS, now = () =>
     const factsOf = (requestId) => {
       const base = requestFacts(index, requestId);
       const added = overlay.entries.get(requestId);
-      if (!base) return added?.facts ?? null;
-      if (!added?.routedTo.length) return base;
-      return { ...base, stations: [...new Set([...base.stations, ...added.routedTo])] };
+      if (!base) return added?.facts ? requestFacts(overlay, requestId) : null;
+      const trail = requestTrail(overlay, requestId);
+      if (!added?.routedTo.length && !trail.length) return base;
+      return {
+        ...base,
+        stations: [...new Set([...base.stations, ...(added?.routedTo ?? [])])],
+        ...(trail.length ? { trail: [...(base.trail ?? []), ...trail] } : {}),
+      };
     };
 
     return {

@@ -17,8 +17,11 @@
  */
 import { addToRequestIndex, emptyRequestIndex } from '../../src/rules/requestLinkage.ts';
 
-/** Only the events that say something about a request's identity. */
-export const REQUEST_ANCHORS_SELECTOR = Object.freeze({ docType: 'event', type: { $in: ['submitted', 'routed'] } });
+/**
+ * Only the events that say something about a request's identity, and those that decide a
+ * temperature test's measurement record (src/rules/measurementRecords.ts TRAIL_TYPES).
+ */
+export const REQUEST_ANCHORS_SELECTOR = Object.freeze({ docType: 'event', type: { $in: ['submitted', 'routed', 'dispatched', 'measured', 'signed-off'] } });
 
 /**
  * @typedef {(dbName: string, opts: { since: string | number, limit: number, include_docs: true, selector?: object }) =>

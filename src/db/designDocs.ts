@@ -1,5 +1,7 @@
 import { toJsonSchema } from '@valibot/to-json-schema';
-import { EventDoc, INTERNAL_TYPES } from './schema/events/event';
+import { EVENT_TYPES, EventDoc, INTERNAL_TYPES } from './schema/events/event';
+import { REQUEST_KINDS } from './schema/requestKind';
+import { stepFitsKind } from '../rules/stepKinds';
 import { OperationsRecordDoc } from './schema/records/record';
 import { COUCH_ADMIN, COUCH_RESIDENT, COUCH_ROLE_PREFIX, COUCH_STATION_PREFIX, STATION_ROLES } from './schema/roles';
 import { PERMISSIONS } from '../rules/permissions';
@@ -137,6 +139,8 @@ export function validateDocUpdateSource(database: EventDatabase): string {
       max: MAX_PHOTOS,
       id: `^(${REQUEST_ID_PATTERN.source.slice(1, -1)})-photo-([0-9]{1,3})$`,
     },
+    // The kinds each staff step belongs to (src/rules/stepKinds.ts): no consultation's dispatch.
+    stepKinds: Object.fromEntries(EVENT_TYPES.map((type) => [type, REQUEST_KINDS.filter((kind) => stepFitsKind(type, kind))])),
   };
   return `function (newDoc, oldDoc, userCtx, secObj) {
   var D = ${JSON.stringify(data)};
@@ -200,6 +204,7 @@ export function validateDocUpdateSource(database: EventDatabase): string {
     return;
   }
   if ((D.permissions[role] || []).indexOf(doc.type) < 0) refuse('may-emit', 'a ' + role + ' may not emit ' + doc.type);
+  if (role !== 'resident' && (D.stepKinds[doc.type] || []).indexOf(doc.requestKind) < 0) refuse('may-emit', doc.type + ' is not a step of a ' + doc.requestKind + ' request');
   if (D.db.kind === 'resident') {
     if (role !== 'resident' || D.db.owner !== userCtx.name || doc.resident !== userCtx.name) refuse('resident-database', 'a resident writes only their own events into their own database');
   } else if (D.db.kind === 'station') {

@@ -63,6 +63,7 @@ export const WRITE_RULES = [
   'request-unknown',
   'request-owner',
   'request-station',
+  'temperature-record',
   'quota-hour',
   'quota-day',
   'quota-open',

@@ -1,6 +1,7 @@
 import type { EventRecord } from './schema/events/event';
 import { linkageProblem, type LinkageRule, type RequestFacts } from '../rules/requestLinkage';
 import { futureProblem } from '../rules/eventTime';
+import { finishProblem } from '../rules/measurementRecords';
 import { quotaProblem, type QuotaRule, type SubmissionLimits, type SubmissionUsage } from '../rules/submissionQuota';
 
 /**
@@ -22,7 +23,7 @@ export interface OwnershipContext {
   readonly quota?: { readonly usage: SubmissionUsage; readonly limits?: SubmissionLimits };
 }
 
-export type OwnershipRule = LinkageRule | QuotaRule;
+export type OwnershipRule = LinkageRule | QuotaRule | 'temperature-record';
 
 /** The first ownership, time or quota rule `event` breaks in `context`, or null. */
 export function ownershipProblem(event: EventRecord, context: OwnershipContext): { rule: OwnershipRule; reason: string } | null {
@@ -33,6 +34,10 @@ export function ownershipProblem(event: EventRecord, context: OwnershipContext):
   if (context.request !== undefined) {
     const linkage = linkageProblem(event, context.request);
     if (linkage) return linkage;
+    // A temperature test is finished only on a valid record the resident signed (002 ch.2): the
+    // database's own saves and signatures of the request decide it (measurementRecords.ts).
+    const finish = context.request ? finishProblem(event.type, event.requestKind, context.request.trail ?? []) : null;
+    if (finish) return finish;
   }
   if (context.quota && event.type === 'submitted' && event.author.role === 'resident') {
     const quota = quotaProblem(context.quota.usage, context.quota.limits);

@@ -25,7 +25,8 @@ export default function FinishRequest(props: { lang: Lang; t: AppStrings; device
   const t = props.t.completion;
   const r = props.t.rating;
   const idBase = `finish-${props.state.requestId}`;
-  const test = props.state.kind === 'temperature-test';
+  // A temperature record still to be signed (signed on the technician's phone, it asks nothing of the kind).
+  const test = () => props.state.kind === 'temperature-test' && props.step.confirm === 'sign';
   const [solved, setSolved] = createSignal<'yes' | 'no' | ''>('');
   const [signature, setSignature] = createSignal<string | null>(null);
   const [reason, setReason] = createSignal('');
@@ -82,11 +83,11 @@ export default function FinishRequest(props: { lang: Lang; t: AppStrings; device
   const visit = createMemo(() => props.step.visit);
   return (
     <form class="form finish" onSubmit={submit} novalidate aria-labelledby={`${idBase}-title`}>
-      <h3 id={`${idBase}-title`}>{test ? t.signTestTitle : asksSolved() ? t.finishTitle : r.title}</h3>
+      <h3 id={`${idBase}-title`}>{test() ? t.signTestTitle : asksSolved() ? t.finishTitle : r.title}</h3>
       <ErrorSummary id={`${idBase}-errors`} intro={t.fixErrors} issues={issues()} />
       <Show when={asksSolved()}>
         <fieldset class="field" aria-describedby={issueOf('solved') ? `${idBase}-solved-error` : undefined}>
-          <legend>{test ? t.testAgreed : t.solved}</legend>
+          <legend>{test() ? t.testAgreed : t.solved}</legend>
           <label class="choice">
             <input type="radio" name={`${idBase}-solved`} value="yes" checked={solved() === 'yes'} onChange={() => setSolved('yes')} />
             {props.step.confirm === 'sign' ? t.solvedSign : t.solvedYes}

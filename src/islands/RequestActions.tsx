@@ -2,7 +2,8 @@ import { For, Show, createMemo } from 'solid-js';
 import type { AppStrings, Lang } from '../i18n';
 import type { BrowserDevice } from '../db/device/browserDevice';
 import type { EventOf, EventRecord } from '../db/schema/events/event';
-import { sortEvents, type RequestState } from '../rules/requestState';
+import type { RequestState } from '../rules/requestState';
+import { currentMeasurement } from '../rules/measurementRecords';
 import type { FinishStep } from '../rules/residentActions';
 import FinishRequest from './FinishRequest';
 import RateVisit from './RateVisit';
@@ -23,7 +24,8 @@ export default function RequestActions(props: {
   step: FinishStep | null;
   onDone: (message: string) => void;
 }) {
-  const measured = createMemo(() => sortEvents(props.events).filter((e): e is EventOf<'measured'> => e.type === 'measured').at(-1));
+  // The visit's record as it stands (a correction supersedes the earlier saves: measurementRecords.ts).
+  const measured = createMemo(() => currentMeasurement(props.events)?.event as EventOf<'measured'> | undefined);
   // Keyed: a form being filled stays while new events arrive (a new key makes a fresh form).
   const finishKey = createMemo((): string | undefined => {
     const s = props.step;

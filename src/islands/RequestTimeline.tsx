@@ -5,6 +5,8 @@ import type { EventRecord } from '../db/schema/events/event';
 import type { RequestState } from '../rules/requestState';
 import { visibleTimeline } from '../rules/requestState';
 import { finishStep } from '../rules/residentActions';
+import { measurementRecords, supersededMeasurementIds } from '../rules/measurementRecords';
+import { formatCelsius } from '../rules/temperatureTest';
 import { stationName } from './placeNames';
 import { buildCalendar } from '../ics/icalendar';
 import { PRODUCT_ID, isToCome, visitCalendarEvent, visitTime, type VisitTime } from '../ics/visits';
@@ -63,10 +65,20 @@ export default function RequestTimeline(props: {
         return fill(t.timeline.rated, { attitude: event.payload.attitude, ability: event.payload.ability });
       case 'closed':
         return event.payload.summary ?? null;
+      case 'measured': {
+        // The record as it stands (a correction superseded the visit's earlier saves): each room's mean.
+        const record = measurementRecords(events()).find((r) => r.event.id === event.id);
+        return record ? record.outcome.rooms.map((r) => `${r.name} ${r.mean === null ? '—' : formatCelsius(r.mean)}`).join('、') : null;
+      }
       default:
         return null;
     }
   };
+  // One measurement per visit: the saves a correction superseded are not shown (measurementRecords.ts).
+  const shownTimeline = createMemo(() => {
+    const hidden = supersededMeasurementIds(events());
+    return visibleTimeline(events()).filter((e) => !hidden.has(e.id));
+  });
   const step = createMemo(() => (props.state ? finishStep(props.state, events()) : null));
   const hasPanel = () => step() !== null || props.state?.temperatureTest != null;
   // A calendar file only for a visit still to come (checked each minute: a visit ends while the page is open).
@@ -90,7 +102,7 @@ export default function RequestTimeline(props: {
         <p class="hint">{fill(t.timeline.answerDue, { time: moment(props.state!.answerDueAt!) })}</p>
       </Show>
       <ol aria-label={t.timeline.title}>
-        <For each={visibleTimeline(events())}>
+        <For each={shownTimeline()}>
           {(event) => (
             <li data-type={event.type} data-new={props.newIds?.has(event.id) ? 'yes' : undefined}>
               <Show when={props.newIds?.has(event.id)}>

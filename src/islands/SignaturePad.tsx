@@ -16,6 +16,8 @@ const INK = '#1c1917';
 export default function SignaturePad(props: {
   t: AppStrings['completion']['signature'];
   idBase: string;
+  /** The legend, when not the resident's own "签名" (staff: "用户签字"). */
+  legend?: string;
   onChange: (png: string | null) => void;
   error?: string | undefined;
 }) {
@@ -142,7 +144,7 @@ export default function SignaturePad(props: {
   const id = props.idBase;
   return (
     <fieldset class="field signature-pad" aria-describedby={`${id}-hint${props.error ? ` ${id}-error` : ''}`}>
-      <legend>{t.legend}</legend>
+      <legend>{props.legend ?? t.legend}</legend>
       <p id={`${id}-hint`} class="hint">
         {t.drawHint}
       </p>

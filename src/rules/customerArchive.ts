@@ -2,7 +2,7 @@ import type { EventOf, EventRecord } from '../db/schema/events/event';
 import type { RequestKind } from '../db/schema/requestKind';
 import { callbackSummary } from './callbacks';
 import { sortEvents, type RequestState, type RequestStatus } from './requestState';
-import { temperatureTestOutcome } from './temperatureTest';
+import { measurementRecords } from './measurementRecords';
 
 /** What the archive reads of each request a device holds. */
 export interface ArchiveItem {
@@ -46,8 +46,11 @@ export function customerArchive(items: readonly ArchiveItem[]): CustomerRecord[]
     const events = sortEvents(list.flatMap((i) => i.events));
     const submissions = events.filter((e): e is EventOf<'submitted'> => e.type === 'submitted');
     const payloads = submissions.map((e) => e.payload as { contact?: { name: string; phone: string }; address?: string; rooms?: { areaM2: number }[] });
-    const measured = events.filter((e): e is EventOf<'measured'> => e.type === 'measured');
-    const lastMeasured = measured.at(-1);
+    // One record per visit: a correction supersedes the visit's earlier saves (measurementRecords.ts).
+    const records = list
+      .flatMap((i) => measurementRecords(i.events.filter((e) => e.requestKind === 'temperature-test')))
+      .sort((a, b) => (a.event.at < b.event.at ? -1 : a.event.at > b.event.at ? 1 : 0));
+    const lastMeasured = records.at(-1)?.event as EventOf<'measured'> | undefined;
     const roomsArea = (rooms: { areaM2: number }[] | undefined) => (rooms?.length ? rooms.reduce((s, r) => s + r.areaM2, 0) : null);
     const ratings = list.flatMap((i) => {
       const reached = callbackSummary(i.events).calls.filter((c) => c.payload.outcome !== 'unreachable');
@@ -65,10 +68,7 @@ export function customerArchive(items: readonly ArchiveItem[]): CustomerRecord[]
       heatedAreaM2: roomsArea(lastMeasured?.payload.rooms) ?? roomsArea([...payloads].reverse().find((p) => p.rooms)?.rooms),
       requests: list.map((i) => ({ requestId: i.requestId, kind: i.kind, status: i.state?.status ?? null, submittedAt: i.state?.submittedAt ?? null })),
       visits: events.filter((e) => e.type === 'arrived').length,
-      measurements: measured.map((m) => {
-        const o = temperatureTestOutcome({ rooms: m.payload.rooms, signed: m.payload.signature !== undefined });
-        return { at: m.at, valid: o.valid, compliant: o.allCompliant };
-      }),
+      measurements: records.map((r) => ({ at: r.event.at, valid: r.outcome.valid, compliant: r.outcome.allCompliant })),
       ratings,
     };
   });

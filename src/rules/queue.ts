@@ -113,6 +113,10 @@ export interface QueueFilter {
   /** The first-contact owner or the assigned technician. */
   readonly owner?: string;
   readonly urgency?: Urgency;
+  /** The technician of the booked visit (or the last dispatch). */
+  readonly technician?: string;
+  /** Escalated: on a rung of the ladder (level ≥ 1) or not. */
+  readonly escalated?: 'yes' | 'no';
 }
 
 export function matchesFilter(entry: QueueEntry, filter: QueueFilter): boolean {
@@ -122,7 +126,28 @@ export function matchesFilter(entry: QueueEntry, filter: QueueFilter): boolean {
   if (filter.station !== undefined && s.station !== filter.station) return false;
   if (filter.owner !== undefined && s.owner !== filter.owner && s.assignee !== filter.owner) return false;
   if (filter.urgency !== undefined && entry.urgency !== filter.urgency) return false;
+  if (filter.technician !== undefined && (s.visit?.technician ?? s.assignee) !== filter.technician) return false;
+  if (filter.escalated !== undefined && (entry.escalationLevel > 0 ? 'yes' : 'no') !== filter.escalated) return false;
   return true;
+}
+
+/** How the queue table is ordered: the queue's own order, or by due time (no due time last). */
+export type QueueOrder = 'queue' | 'due-ascending' | 'due-descending';
+
+/** The entries in `order` (the queue order breaks ties, so every device lists the same). */
+export function orderQueue(entries: readonly QueueEntry[], order: QueueOrder): QueueEntry[] {
+  const sorted = [...entries].sort(compareQueueEntries);
+  if (order === 'queue') return sorted;
+  const sign = order === 'due-ascending' ? 1 : -1;
+  return sorted
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => {
+      const ad = a.e.due?.at ?? null;
+      const bd = b.e.due?.at ?? null;
+      if (ad === null || bd === null) return ad === bd ? a.i - b.i : ad === null ? 1 : -1;
+      return ad === bd ? a.i - b.i : (ad < bd ? -1 : 1) * sign;
+    })
+    .map((x) => x.e);
 }
 
 /** The open requests as a queue: closed and withdrawn left out, filtered, in queue order. */

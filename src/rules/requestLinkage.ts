@@ -1,5 +1,6 @@
 import type { EventType } from '../db/schema/events/event';
 import type { RequestKind } from '../db/schema/requestKind';
+import { TRAIL_TYPES, type TrailEvent } from './measurementRecords';
 
 /**
  * Writes tied to their owners (issue 17, findings 2 and 3): every event after a request's
@@ -30,6 +31,11 @@ export interface RequestFacts {
   readonly submissionId: string;
   /** The role that submitted it (resident, hotline…). */
   readonly submittedBy: string;
+  /**
+   * Temperature tests: the events that decide its measurement record (dispatches, saves,
+   * signatures; measurementRecords.ts), without signature images. Absent for other kinds.
+   */
+  readonly trail?: readonly TrailEvent[];
 }
 
 /** What the linkage reads of an event (either shape). */
@@ -99,6 +105,7 @@ export function linkageProblem(event: LinkedEvent, request: RequestFacts | null)
 interface Entry {
   facts: RequestFacts | null;
   routedTo: string[];
+  trail: TrailEvent[];
 }
 
 /** Every request of a database, folded from its events in any order. */
@@ -124,9 +131,15 @@ function handedTo(event: LinkedEvent): string | undefined {
  */
 export function addToRequestIndex(index: RequestIndex, event: LinkedEvent): void {
   const to = handedTo(event);
-  if (event.type !== 'submitted' && to === undefined) return;
+  const trail = event.requestKind === 'temperature-test' && TRAIL_TYPES.includes(event.type);
+  if (event.type !== 'submitted' && to === undefined && !trail) return;
   let entry = index.entries.get(event.requestId);
-  if (!entry) index.entries.set(event.requestId, (entry = { facts: null, routedTo: [] }));
+  if (!entry) index.entries.set(event.requestId, (entry = { facts: null, routedTo: [], trail: [] }));
+  if (trail) {
+    const id = idOf(event);
+    if (!entry.trail.some((e) => e.id === id)) entry.trail.push(trailCopy(event, id));
+    return;
+  }
   if (event.type === 'submitted') {
     if (entry.facts) return;
     entry.facts = {
@@ -146,9 +159,23 @@ export function addToRequestIndex(index: RequestIndex, event: LinkedEvent): void
   }
 }
 
+/** What the record rule reads of a trail event: a signature is kept as the fact that there is one. */
+function trailCopy(event: LinkedEvent, id: string): TrailEvent {
+  const payload = event.payload as { rooms?: unknown; signature?: unknown } | undefined;
+  const kept = event.type === 'measured' ? { rooms: payload?.rooms, ...(payload?.signature !== undefined ? { signature: true } : {}) } : {};
+  return { id, type: event.type, at: event.at, payload: kept };
+}
+
 /** The facts of a request in the index, or null when its submission is not there. */
 export function requestFacts(index: RequestIndex, requestId: string): RequestFacts | null {
-  return index.entries.get(requestId)?.facts ?? null;
+  const entry = index.entries.get(requestId);
+  if (!entry?.facts) return null;
+  return entry.trail.length ? { ...entry.facts, trail: [...entry.trail] } : entry.facts;
+}
+
+/** The trail events a write adds (the guard's overlay of one batch), for merging into the facts. */
+export function requestTrail(index: RequestIndex, requestId: string): readonly TrailEvent[] {
+  return index.entries.get(requestId)?.trail ?? [];
 }
 
 /** The index of a set of events (the device: its own; tests). */

@@ -6,8 +6,10 @@ import { CN_CALENDAR, MissingCalendarYearError, type WorkingDayCalendar } from '
 import { deadlineOf } from './deadlines';
 import { bookedVisitDueMs } from './bookingWindows';
 import { ESCALATION_LADDER, escalationLevel, escalationsDue, type EscalationRung } from './escalation';
-import { temperatureTestOutcome, type TemperatureTestOutcome } from './temperatureTest';
+import type { TemperatureTestOutcome } from './temperatureTest';
 import { REQUEST_STATUSES, isOpen, type RequestStatus } from '../db/schema/vocabulary';
+import { currentMeasurement } from './measurementRecords';
+import { stepFitsKind } from './stepKinds';
 
 /**
  * The state of a request: a pure function of its events. Every device folds the same events
@@ -189,9 +191,17 @@ export function requestState(allEvents: readonly EventRecord[], options: Request
   const ordered = sortEvents(allEvents);
   const kind = ordered[0]!.requestKind;
   const sorted = ordered.filter((e) => {
-    if (e.requestKind === kind) return true;
-    warnings.push(`event ${e.id} is of kind ${e.requestKind}, not the request's ${kind}: left out`);
-    return false;
+    if (e.requestKind !== kind) {
+      warnings.push(`event ${e.id} is of kind ${e.requestKind}, not the request's ${kind}: left out`);
+      return false;
+    }
+    // A staff step the kind does not have (a consultation's dispatch: the write check refuses
+    // it, an old or imported record may hold it) moves nothing.
+    if (e.author.role !== 'resident' && e.author.role !== 'admin' && !stepFitsKind(e.type, kind)) {
+      warnings.push(`event ${e.id} (${e.type}) is not a step of a ${kind} request: left out`);
+      return false;
+    }
+    return true;
   });
   const submitted = sorted.find((e): e is EventOf<'submitted'> => e.type === 'submitted');
 
@@ -208,8 +218,7 @@ export function requestState(allEvents: readonly EventRecord[], options: Request
   let openedAt: string | null = submitted?.at ?? null;
   let recordedLevels: number[] = [];
   let closedAt: string | null = null;
-  let lastMeasured: EventOf<'measured'> | null = null;
-  let measuredSigned = false;
+  let measuredOnce = false;
 
   const needsSignature = SIGN_OFF_KINDS.includes(kind);
   const isStaff = (e: EventRecord): boolean => e.author.role !== 'resident';
@@ -273,9 +282,9 @@ export function requestState(allEvents: readonly EventRecord[], options: Request
         break;
       case 'measured':
         toward('on-site', WAITING);
-        lastMeasured = e;
-        measuredSigned = e.payload.signature !== undefined;
-        if (measuredSigned) signed = true;
+        measuredOnce = true;
+        // A correction needs its own signature: the resident signs what they read.
+        signed = e.payload.signature !== undefined;
         break;
       case 'resolved':
       case 'remedy-done':
@@ -285,7 +294,6 @@ export function requestState(allEvents: readonly EventRecord[], options: Request
         status = needsSignature && !signed ? 'awaiting-sign-off' : 'resolved';
         break;
       case 'signed-off':
-        if (lastMeasured) measuredSigned = true;
         if (!isOpen(status)) break;
         if (e.payload.satisfied) {
           signed = true;
@@ -358,10 +366,8 @@ export function requestState(allEvents: readonly EventRecord[], options: Request
   const level = escalating ? escalationLevel(Date.parse(openedAt!), nowMs, ladder) : 0;
   const due = escalating ? escalationsDue(Date.parse(openedAt!), nowMs, recordedLevels, ladder) : [];
 
-  const temperatureTest =
-    kind === 'temperature-test' && lastMeasured
-      ? temperatureTestOutcome({ rooms: lastMeasured.payload.rooms, signed: measuredSigned })
-      : null;
+  // The latest visit's record, a correction superseding the earlier saves (measurementRecords.ts).
+  const temperatureTest = kind === 'temperature-test' && measuredOnce ? (currentMeasurement(sorted)?.outcome ?? null) : null;
 
   const last = sorted.reduce((a, b) => (b.at > a.at ? b : a));
   return {

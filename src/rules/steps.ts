@@ -1,5 +1,7 @@
-import { KIND_OF_TYPE, type EventRecord, type EventType } from '../db/schema/events/event';
-import { APPOINTMENT_KINDS, type RequestKind } from '../db/schema/requestKind';
+import type { EventRecord, EventType } from '../db/schema/events/event';
+import type { RequestKind } from '../db/schema/requestKind';
+import { stepFitsKind } from './stepKinds';
+import { mayFinishTemperatureTest } from './measurementRecords';
 import type { Role } from '../db/schema/roles';
 import { CALLBACK_KINDS, callbackSummary } from './callbacks';
 import { complaintProgress } from './complaintPath';
@@ -22,21 +24,7 @@ import { ACCOUNT_DESK_ROLES } from './customerPrivacy';
  * takes the list.
  */
 
-/** Kinds someone visits: they are dispatched, and their visit steps are recorded. */
-export const VISIT_KINDS: readonly RequestKind[] = ['repair', 'temperature-test', ...APPOINTMENT_KINDS, 'emergency'];
-
-/** The steps of a visit, and of a repair on site (a temperature test measures instead). */
-const VISIT_TYPES: readonly EventType[] = ['dispatched', 'arrived', 'late-notice', 'nobody-home'];
-const REPAIR_ON_SITE: readonly EventType[] = ['diagnosed', 'work-done'];
-
-/** Whether `type` belongs to requests of `kind` at all (staff steps only; the resident's own are their forms'). */
-export function stepFitsKind(type: EventType, kind: RequestKind): boolean {
-  const only = (KIND_OF_TYPE as Partial<Record<EventType, RequestKind>>)[type];
-  if (only !== undefined) return only === kind; // the schema's own rule: a complaint step on a complaint
-  if (VISIT_TYPES.includes(type)) return VISIT_KINDS.includes(kind);
-  if (REPAIR_ON_SITE.includes(type)) return VISIT_KINDS.includes(kind) && kind !== 'temperature-test';
-  return true;
-}
+export { VISIT_KINDS, stepFitsKind } from './stepKinds';
 
 /** Whether a person acting in `role` may ever write `type` on a request of `kind`. */
 export function mayTakeStep(role: Role, type: EventType, kind: RequestKind): boolean {
@@ -74,9 +62,10 @@ export function availableSteps(request: StepRequest, roles: readonly Role[], now
     wanted.push(arrivalVerdict(Date.parse(state.visit.at), now) === 'late' ? 'late-notice' : 'arrived', 'nobody-home');
   }
   if (state.status === 'on-site') {
-    if (kind === 'temperature-test') wanted.push('measured');
-    else wanted.push('diagnosed', 'work-done', 'signed-off');
-    wanted.push('resolved');
+    // A temperature test: measure (the resident signs the record on the same form), then done,
+    // only on a valid signed record (measurementRecords.ts; the write check holds the same).
+    if (kind === 'temperature-test') wanted.push('measured', ...(mayFinishTemperatureTest(events) ? (['resolved'] as const) : []));
+    else wanted.push('diagnosed', 'work-done', 'signed-off', 'resolved');
   }
   if (kind === 'complaint' && active) {
     const next = complaintProgress(events).next;

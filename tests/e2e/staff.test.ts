@@ -359,7 +359,7 @@ describe('the staff console', () => {
     await sign(measure.locator('canvas'));
     await expect.poll(() => measure.locator('.notice').textContent()).toBe(sc.recordCompliant);
     await measure.getByRole('button', { name: sc.saveMeasurement }).click();
-    await measure.locator('.notice[role="status"]').waitFor();
+    await measure.locator('[data-record="valid"]').waitFor();
 
     // 15:00: the callback of the repair, inside the allowed hours.
     await clockTo(page, chinaToday('15:00'));

@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { startSite, type Site } from '../integration/support/site';
 import { admin, newResident, request, type Resident } from '../integration/backend/client';
 import { checkAccessibility, formatViolations, launchContext, type LaunchedContext, type Viewport } from './support/browser';
@@ -116,6 +116,20 @@ async function signedIn(viewport: Viewport, lang: 'zh-CN' | 'en'): Promise<Page>
 
 const row = (page: Page, requestId: string) => page.locator(`.staff-queue .request[data-request="${requestId}"]`);
 
+/** Opens a request's card: its row's card on a phone; on a desk (≥ 1024 px) the table row's detail beside the table. */
+async function openCard(page: Page, requestId: string, t: typeof zh, label: 'phone' | 'desk'): Promise<Locator> {
+  if (label === 'phone') {
+    const r = row(page, requestId);
+    await r.waitFor({ timeout: 60_000 });
+    await r.getByRole('button', { name: t.staffConsole.open }).click();
+    return r;
+  }
+  const pick = page.locator(`.queue-table tr[data-request="${requestId}"] .row-select`);
+  await pick.waitFor({ timeout: 60_000 });
+  if ((await pick.getAttribute('aria-pressed')) !== 'true') await pick.click();
+  return page.locator('#queue-detail');
+}
+
 describe.each([
   ['phone', { width: 390, height: 844 }],
   ['desk', { width: 1366, height: 900 }],
@@ -123,9 +137,7 @@ describe.each([
   it('shows every word the resident wrote, kind by kind, with the archive and a timeline that names people', async () => {
     const page = await signedIn(viewport, 'zh-CN');
     for (const [kind, { requestId, words }] of filed) {
-      const r = row(page, requestId);
-      await r.waitFor({ timeout: 60_000 });
-      await r.getByRole('button', { name: zh.staffConsole.open }).click();
+      const r = await openCard(page, requestId, zh, label);
       const card = r.locator('.request-card');
       await card.waitFor();
       const text = await card.innerText();
@@ -136,14 +148,13 @@ describe.each([
       const timeline = await r.locator('.staff-timeline').innerText();
       expect(timeline).toContain(`${contact.name}（${zh.staffConsole.roles.resident}）`);
       expect(timeline).not.toContain(resident.name);
-      await r.getByRole('button', { name: zh.staffConsole.hide }).click();
+      if (label === 'phone') await r.getByRole('button', { name: zh.staffConsole.hide }).click();
     }
 
     // The station head accepts the repair (on the first device; the second reads it replicated):
     // the timeline names them by display name, never by login.
-    const repair = row(page, filed.get('repair')!.requestId);
-    if (label === 'phone') await repair.getByRole('button', { name: zh.staff.accept }).click();
-    await repair.getByRole('button', { name: zh.staffConsole.open }).click();
+    if (label === 'phone') await row(page, filed.get('repair')!.requestId).getByRole('button', { name: zh.staff.accept }).click();
+    const repair = await openCard(page, filed.get('repair')!.requestId, zh, label);
     const accepted = repair.locator('.staff-timeline li[data-type="accepted"]');
     await expect.poll(() => accepted.innerText().catch(() => ''), { timeout: 30_000 }).toContain(`${head.displayName}（${zh.staffConsole.roles['station-head']}）`);
     expect(await repair.locator('.staff-timeline').innerText()).not.toContain(head.name);
@@ -156,9 +167,7 @@ describe.each([
   it('reads the same card in English', async () => {
     const page = await signedIn(viewport, 'en');
     const { requestId } = filed.get('temperature-test')!;
-    const r = row(page, requestId);
-    await r.waitFor({ timeout: 60_000 });
-    await r.getByRole('button', { name: en.staffConsole.open }).click();
+    const r = await openCard(page, requestId, en as unknown as typeof zh, label);
     const text = await r.locator('.request-card').innerText();
     expect(text).toContain(en.staffConsole.facts.rooms);
     expect(text).toContain('朝北次卧 11 m²');

@@ -17,6 +17,7 @@ import { pick } from '../../i18n';
 import RequestDetail, { CallbackStep } from './RequestDetail';
 import Register from './Register';
 import AccountDesk from './AccountDesk';
+import QueueTable from './QueueTable';
 import { recordStep, rolesOf } from './write';
 import { cachedStaffDirectory, fetchStaffDirectory } from '../../db/device/staffDirectory';
 import { directoryNames } from '../../rules/peopleNames';
@@ -95,6 +96,16 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
   const queueIds = createMemo(() => queue().map((e) => e.state.requestId), undefined, { equals: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]) });
   const entryOf = createMemo(() => new Map(queue().map((e) => [e.state.requestId, e])));
   const [open, setOpen] = createSignal<string | null>(null);
+  // Wide screens (≥ 1024 px) get the dense table with the detail beside it; phones keep the cards.
+  const wideQuery = typeof matchMedia === 'function' ? matchMedia('(min-width: 1024px)') : null;
+  const [wide, setWide] = createSignal(wideQuery?.matches ?? false);
+  const onWide = (e: MediaQueryListEvent) => setWide(e.matches);
+  wideQuery?.addEventListener('change', onWide);
+  onCleanup(() => wideQuery?.removeEventListener('change', onWide));
+  // The technicians of the listed visits, by the display name their dispatch gave (never a login on screen when a name is known).
+  const technicians = createMemo(() =>
+    [...new Map(withState().flatMap((i) => (i.state.visit ? [[i.state.visit.technician, i.state.visit.technicianName] as const] : i.state.assignee ? [[i.state.assignee, names().get(i.state.assignee) ?? i.state.assignee] as const] : []))).entries()].sort((a, b) => a[1].localeCompare(b[1])),
+  );
   const [refusal, setRefusal] = createSignal<{ requestId: string; reason: string } | null>(null);
 
   const accept = async (item: RequestListItem) => {
@@ -165,6 +176,21 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
             </label>
           </Show>
           <label>
+            {s.tableTechnician}
+            <select onChange={(e) => setFilterKey('technician', e.currentTarget.value)}>
+              <option value="">{s.all}</option>
+              <For each={technicians()}>{([login, name]) => <option value={login}>{name}</option>}</For>
+            </select>
+          </label>
+          <label>
+            {s.tableEscalation}
+            <select onChange={(e) => setFilterKey('escalated', e.currentTarget.value as 'yes' | 'no' | '')}>
+              <option value="">{s.all}</option>
+              <option value="yes">{s.escalatedYes}</option>
+              <option value="no">{s.escalatedNo}</option>
+            </select>
+          </label>
+          <label>
             {s.ownerLabel}
             <select onChange={(e) => setFilterKey('owner', e.currentTarget.value)}>
               <option value="">{s.all}</option>
@@ -174,6 +200,31 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
         </fieldset>
         <Show when={items()} fallback={<p>{t.requests.loading}</p>}>
           <Show when={queue().length} fallback={<p>{t.staff.empty}</p>}>
+            <Show
+              when={!wide()}
+              fallback={
+                <QueueTable
+                  lang={props.lang}
+                  t={t}
+                  entries={queue()}
+                  item={(id) => byId().get(id)}
+                  names={names}
+                  detail={(id) => (
+                    <>
+                      <Show when={refusal()?.requestId === id}>
+                        <p class="field-error" role="alert">{refusal()!.reason}</p>
+                      </Show>
+                      <Show when={mayTakeNow({ state: entryOf().get(id)!.state, events: byId().get(id)!.events }, roles, 'accepted', now())}>
+                        <p class="row-actions">
+                          <button type="button" class="button" onClick={() => accept(byId().get(id)!)}>{t.staff.accept}</button>
+                        </p>
+                      </Show>
+                      <RequestDetail lang={props.lang} t={t} device={props.device} item={byId().get(id)!} now={now} names={names} archive={archiveOf().get(byId().get(id)!.state!.resident)} />
+                    </>
+                  )}
+                />
+              }
+            >
             <ul class="request-list staff-queue">
               <For each={queueIds()}>
                 {(id) => {
@@ -216,6 +267,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
                 }}
               </For>
             </ul>
+            </Show>
           </Show>
         </Show>
       </div>

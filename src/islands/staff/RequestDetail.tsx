@@ -12,7 +12,8 @@ import { callbackPayload } from '../../rules/callbacks';
 import { maskPhone } from '../../rules/customerPrivacy';
 import { complaintProgress, type ComplaintStep } from '../../rules/complaintPath';
 import { dispatchForm } from '../../rules/dispatchForm';
-import { measurementPoints } from '../../rules/measurementMethod';
+import { currentMeasurement, measurementRecords, supersededMeasurementIds, type MeasurementRecord } from '../../rules/measurementRecords';
+import { formRecord, measurementFormRooms, measurementPayload, withArea, type FormRoom } from '../../rules/measurementForm';
 import { FORBIDDEN_PHRASES, REPLY_TEMPLATES, forbiddenPhrasesIn } from '../../rules/replyPhrases';
 import { isOpen, sortEvents } from '../../rules/requestState';
 import { formatCelsius, temperatureTestOutcome } from '../../rules/temperatureTest';
@@ -24,7 +25,7 @@ import type { CustomerRecord } from '../../rules/customerArchive';
 import TextField from '../TextField';
 import DispatchSheet from './DispatchSheet';
 import Deliveries from './Deliveries';
-import SignaturePad from './SignaturePad';
+import SignaturePad from '../SignaturePad';
 import RevealPhone from './RevealPhone';
 import StaffPhotos from './StaffPhotos';
 import { StepForm, createStep } from './step';
@@ -53,6 +54,12 @@ export default function RequestDetail(props: Props) {
   const state = () => props.item.state!;
   const keys = (): RequestKeys => ({ requestId: props.item.requestId, requestKind: props.item.kind, resident: state().resident, station: state().station });
   const events = createMemo(() => sortEvents(props.item.events));
+  // One measurement record per visit: a correction's earlier saves are not shown as records (measurementRecords.ts).
+  const records = createMemo(() => measurementRecords(props.item.events));
+  const shown = createMemo(() => {
+    const hidden = supersededMeasurementIds(props.item.events);
+    return events().filter((e) => !hidden.has(e.id));
+  });
   const submitted = () => events().find((e): e is EventOf<'submitted'> => e.type === 'submitted');
   const payload = () => (submitted()?.payload ?? {}) as { contact?: { name: string; phone: string }; address?: string; rooms?: { name: string; areaM2: number }[] };
   const facts = createMemo(() => submissionFacts(props.item.kind, (submitted()?.payload ?? {}) as Record<string, unknown>));
@@ -91,15 +98,15 @@ export default function RequestDetail(props: Props) {
       </div>
 
       <section class="staff-timeline" aria-labelledby={`${base}-timeline`}>
-        <h3 id={`${base}-timeline`}>{fill(s.timelineTitle, { n: events().length })}</h3>
+        <h3 id={`${base}-timeline`}>{fill(s.timelineTitle, { n: shown().length })}</h3>
         <ol>
-          <For each={events()}>
+          <For each={shown()}>
             {(e) => {
               const who = () => authorLabel(e, events(), props.names());
               return (
                 <li data-type={e.type} data-visibility={e.visibility}>
                   <time datetime={e.at}>{formatMoment(props.lang, e.at)}</time> <strong>{s.eventTypes[e.type]}</strong>
-                  <Show when={eventWords(props.lang, props.t, e)}>{(w) => <> · <span class="event-words">{w()}</span></>}</Show>
+                  <Show when={e.type === 'measured' ? recordWords(props.lang, props.t, records().find((r) => r.event.id === e.id) as MeasurementRecord<EventOf<'measured'>> | undefined) : eventWords(props.lang, props.t, e)}>{(w) => <> · <span class="event-words">{w()}</span></>}</Show>
                   {' · '}
                   <span class="event-author">{who().displayName ? fill(s.authorWithRole, { name: who().displayName!, role: s.roles[who().role] }) : s.roles[who().role]}</span>
                   <Show when={e.visibility === 'internal'}>
@@ -276,10 +283,7 @@ function VisitSteps(props: StepProps & { offers: (type: EventType) => boolean })
           t={props.t}
           onSubmit={() => sign.run('signed-off', { ...(signature() ? { signature: signature() } : {}), satisfied: satisfied() })}
         >
-          <SignaturePad id={`${props.base}-signature`} label={s.signature} clearLabel={s.clearSignature} onChange={setSignature} />
-          <Show when={sign.issueOf('payload.signature')}>
-            <p class="field-error">{sign.issueOf('payload.signature')}</p>
-          </Show>
+          <SignaturePad t={props.t.completion.signature} legend={s.signature} idBase={`${props.base}-signature`} onChange={setSignature} error={sign.issueOf('payload.signature')} />
           <label class="choice">
             <input type="checkbox" checked={satisfied()} onChange={(e) => setSatisfied(e.currentTarget.checked)} /> {s.satisfied}
           </label>
@@ -297,53 +301,52 @@ function VisitSteps(props: StepProps & { offers: (type: EventType) => boolean })
 function MeasureStep(props: StepProps & { rooms: { name: string; areaM2: number }[] }) {
   const s = props.t.staffConsole;
   const st = createStep({ device: props.device, lang: props.lang, t: props.t, request: props.keys });
-  const pointsOf = (area: number) => {
-    try {
-      return measurementPoints(area).count;
-    } catch {
-      return 1;
-    }
-  };
-  const [rooms, setRooms] = createSignal(
-    (props.rooms.length ? props.rooms : [{ name: '', areaM2: 0 }]).map((r) => ({ name: r.name, area: r.areaM2 ? String(r.areaM2) : '', readings: Array.from({ length: pointsOf(r.areaM2 || 1) }, () => '') })),
-  );
+  // The visit's record as saved (measurementRecords.ts): the form reopens on it, and a save corrects it.
+  const saved = createMemo(() => currentMeasurement(props.item.events));
+  const [rooms, setRooms] = createSignal<FormRoom[]>(measurementFormRooms((saved()?.event as EventOf<'measured'> | undefined)?.payload.rooms ?? null, props.rooms));
   const [signature, setSignature] = createSignal<string | null>(null);
-  const update = (i: number, patch: Partial<{ name: string; area: string; readings: string[] }>) =>
-    setRooms((all) =>
-      all.map((r, j) => {
-        if (j !== i) return r;
-        const next = { ...r, ...patch };
-        if (patch.area !== undefined) {
-          const n = pointsOf(Number(patch.area) || 1);
-          next.readings = Array.from({ length: n }, (_, k) => r.readings[k] ?? '');
-        }
-        return next;
-      }),
-    );
-  const asRecord = () => rooms().map((r) => ({ name: r.name.trim(), areaM2: Number(r.area), readings: r.readings.map((x) => (x.trim() === '' ? Number.NaN : Number(x))) }));
-  const outcome = () => temperatureTestOutcome({ rooms: asRecord(), signed: signature() !== null });
+  const [padKey, setPadKey] = createSignal(0);
+  const update = (i: number, patch: Partial<FormRoom>) =>
+    setRooms((all) => all.map((r, j) => (j !== i ? r : patch.area !== undefined ? withArea({ ...r, ...patch }, patch.area) : { ...r, ...patch })));
+  const outcome = () => temperatureTestOutcome({ rooms: formRecord(rooms()), signed: signature() !== null });
   const submit = () =>
-    st.run('measured', {
-      rooms: asRecord().map((r) => ({ ...r, readings: r.readings.filter((x) => Number.isFinite(x)) })),
-      ...(signature() ? { signature: signature() } : {}),
+    void st.run('measured', measurementPayload(rooms(), signature())).then((ok) => {
+      // A saved signature belongs to that save: a later correction is signed again (a fresh pad).
+      if (ok && signature()) {
+        setSignature(null);
+        setPadKey((k) => k + 1);
+      }
     });
+  const at = (i: number, field: string) => st.issueOf(`payload.rooms[${i}].${field}`);
   return (
-    <StepForm id={`${props.base}-measure`} title={s.measureTitle} submit={s.saveMeasurement} step={st} t={props.t} onSubmit={submit}>
+    <StepForm id={`${props.base}-measure`} title={s.measureTitle} submit={saved() ? s.saveCorrection : s.saveMeasurement} step={st} t={props.t} onSubmit={submit}>
+      <Show when={saved()}>
+        {(r) => (
+          <p class={r().outcome.valid ? 'notice' : 'notice draft'} data-record={r().outcome.valid ? 'valid' : r().signed ? 'incomplete' : 'draft'} role="status">
+            {r().outcome.valid ? s.recordSavedValid : r().signed ? s.recordSavedIncomplete : s.recordSavedDraft}
+            <Show when={r().superseded.length}> {fill(s.recordCorrected, { n: r().superseded.length })}</Show>
+          </p>
+        )}
+      </Show>
       <Index each={rooms()}>
         {(room, i) => (
-          <fieldset class="field room">
+          <fieldset class="field room" aria-describedby={at(i, 'readings') ? `${props.base}-room-${i}-readings-error` : undefined}>
             <legend>{fill(s.room, { n: i + 1 })}</legend>
-            <TextField id={`${props.base}-room-${i}-name`} label={s.roomName} value={room().name} onInput={(v) => update(i, { name: v })} error={st.issueOf(`payload.rooms.${i}.name`)} />
-            <TextField id={`${props.base}-room-${i}-area`} label={s.roomArea} inputMode="numeric" value={room().area} onInput={(v) => update(i, { area: v })} error={st.issueOf(`payload.rooms.${i}.areaM2`)} />
+            <TextField id={`${props.base}-room-${i}-name`} label={s.roomName} value={room().name} onInput={(v) => update(i, { name: v })} error={at(i, 'name')} />
+            <TextField id={`${props.base}-room-${i}-area`} label={s.roomArea} inputMode="decimal" value={room().area} onInput={(v) => update(i, { area: v })} error={at(i, 'areaM2')} />
             <p class="hint">{fill(s.points, { n: room().readings.length })}</p>
+            <Show when={at(i, 'readings')}>
+              <p class="field-error" id={`${props.base}-room-${i}-readings-error`}>{at(i, 'readings')}</p>
+            </Show>
             <Index each={room().readings}>
               {(reading, k) => (
                 <TextField
                   id={`${props.base}-room-${i}-reading-${k}`}
                   label={fill(s.reading, { n: k + 1 })}
-                  inputMode="numeric"
+                  inputMode="decimal"
                   value={reading()}
                   onInput={(v) => update(i, { readings: room().readings.map((x, m) => (m === k ? v : x)) })}
+                  error={at(i, `readings[${k}]`)}
                 />
               )}
             </Index>
@@ -356,7 +359,9 @@ function MeasureStep(props: StepProps & { rooms: { name: string; areaM2: number 
         )}
       </Index>
       <button type="button" class="button secondary" onClick={() => setRooms((all) => [...all, { name: '', area: '', readings: [''] }])}>{s.addRoom}</button>
-      <SignaturePad id={`${props.base}-measure-signature`} label={s.signature} clearLabel={s.clearSignature} onChange={setSignature} />
+      <Show when={padKey() + 1} keyed>
+        {(_k: number) => <SignaturePad t={props.t.completion.signature} legend={s.signature} idBase={`${props.base}-measure-signature`} onChange={setSignature} error={st.issueOf('payload.signature')} />}
+      </Show>
       <p class="notice" data-valid={outcome().valid ? 'yes' : 'no'}>{outcome().valid ? (outcome().allCompliant ? s.recordCompliant : s.recordNotCompliant) : signature() ? s.recordIncomplete : s.recordUnsigned}</p>
     </StepForm>
   );
@@ -629,6 +634,15 @@ function eventWords(lang: Lang, t: AppStrings, e: EventRecord): string | null {
     .map((k) => p[k])
     .filter((x): x is string => typeof x === 'string' && x.length > 0);
   return words.length ? words.join(' · ') : null;
+}
+
+/** A visit's measurement record in the timeline: each room's mean, whether it is valid, how often it was corrected. */
+function recordWords(lang: Lang, t: AppStrings, record: MeasurementRecord<EventOf<'measured'>> | undefined): string | null {
+  if (!record) return null;
+  const s = t.staffConsole;
+  const rooms = record.outcome.rooms.map((r) => `${r.name} ${r.mean === null ? '—' : formatCelsius(r.mean)}`).join('、');
+  const verdict = record.outcome.valid ? (record.outcome.allCompliant ? s.measurementValid : s.measurementNotCompliant) : record.signed ? s.recordSavedIncomplete : s.measurementInvalid;
+  return [rooms, verdict, record.superseded.length ? fill(s.recordCorrected, { n: record.superseded.length }) : ''].filter(Boolean).join(' · ');
 }
 
 /** The customer archive beside the card: earlier requests, visits, measurements, ratings (000 §5.1). */

@@ -108,6 +108,22 @@ describe('a client at the engine itself is refused what the guard refuses', () =
     expect(bulk.json.every((r: { error?: string }) => r.error === 'forbidden')).toBe(true);
   });
 
+  it('a step the kind does not have (a consultation\'s dispatch, a technician\'s sign-off of a temperature test) is refused at the engine', async () => {
+    const dispatcher = { name: 'dd-disp', password: 'dispatcher pass 1' };
+    await embedded.store.put('_users', { _id: `org.couchdb.user:${dispatcher.name}`, type: 'user', name: dispatcher.name, roles: ['staff', 'role:dispatcher', 'role:technician', 'station:demo'], password: dispatcher.password });
+    const who = { basic: dispatcher };
+    const STATION_DB = stationDbName('demo');
+    const staffEvent = (type: 'dispatched' | 'signed-off', requestKind: 'consultation' | 'temperature-test' | 'repair', role: 'dispatcher' | 'technician') =>
+      asCouchDoc(anEvent(type, { requestKind, station: 'demo', at: new Date().toISOString(), author: { name: dispatcher.name, role, device: 'pc' } }));
+    for (const doc of [staffEvent('dispatched', 'consultation', 'dispatcher'), staffEvent('signed-off', 'temperature-test', 'technician')]) {
+      const res = await request(base, 'PUT', `/db/${STATION_DB}/${doc._id}`, doc, who);
+      expect([res.status, res.json.reason], res.text).toEqual([403, expect.stringContaining('may-emit: ' + doc.type + ' is not a step of a')]);
+      expect(await embedded.store.get(STATION_DB, doc._id as string)).toBeNull();
+    }
+    const repair = staffEvent('dispatched', 'repair', 'dispatcher');
+    expect((await request(base, 'PUT', `/db/${STATION_DB}/${repair._id}`, repair, who)).status).toBe(201);
+  });
+
   it('a change and a deletion of a stored event are refused', async () => {
     const doc = mine();
     const put = await request(base, 'PUT', `/db/${DB}/${doc._id}`, doc, auth);

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { customerArchive, findCustomers, requestState } from '../../../src/rules/index';
-import { aRequestHistory, resetIds, OTHER_RESIDENT, RESIDENT, T0 } from '../builders/events';
+import { aRequestHistory, resetIds, OTHER_RESIDENT, RESIDENT, T0, type Step } from '../builders/events';
 
 beforeEach(() => resetIds());
 
@@ -34,6 +34,14 @@ describe('customerArchive (000 §5.1): the customers a staff device knows, from 
     });
     expect(first!.requests.map((r) => r.kind).sort()).toEqual(['repair', 'temperature-test']);
     expect(second).toMatchObject({ resident: OTHER_RESIDENT, names: ['李先生'], addresses: [], heatedAreaM2: null, visits: 0 });
+  });
+
+  it('counts one measurement per visit: a correction supersedes the earlier saves, with the corrected value', () => {
+    const save = (reading: number): Step => ['measured', { payload: { rooms: [{ name: '卧室', areaM2: 12, readings: [reading] }], signature: undefined } }];
+    const events = aRequestHistory({ kind: 'temperature-test', steps: ['dispatched', 'arrived', save(16.0), save(16.2), ['measured', { payload: { rooms: [{ name: '卧室', areaM2: 12, readings: [18.4] }] } }]] });
+    const [record] = customerArchive([item(events)]);
+    expect(record!.measurements).toEqual([{ at: events[5]!.at, valid: true, compliant: true }]);
+    expect(record!.heatedAreaM2).toBe(12);
   });
 
   it('finds a customer by account number, phone or address, spaces ignored', () => {

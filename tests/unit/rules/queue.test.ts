@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   buildQueue,
+  orderQueue,
   queueEntry,
   requestState,
   type RequestState,
@@ -108,6 +109,29 @@ describe('buildQueue: overdue and soon-due first, filters', () => {
     expect(buildQueue(states, now, { status: 'submitted' })).toHaveLength(5);
     expect(buildQueue(states, now, { owner: 'nobody' })).toEqual([]);
     expect(buildQueue(states, now, { urgency: 'overdue' })).toHaveLength(2);
+  });
+
+  it('filters by technician and by escalation (the table on wide screens)', () => {
+    const { now, states, ids } = queue();
+    expect(buildQueue(states, now, { escalated: 'yes' }).map((e) => e.escalationLevel)).toEqual([2, 1]);
+    expect(buildQueue(states, now, { escalated: 'no' })).toHaveLength(3);
+    const visited = requestState(aRequestHistory({ steps: ['accepted', 'dispatched'] }), { now: at(hours(1)) });
+    expect(buildQueue([...states, visited], now, { technician: 'tc-chen' }).map((e) => e.state.requestId)).toEqual([visited.requestId]);
+    expect(buildQueue(states, now, { technician: 'tc-chen' })).toEqual([]);
+    expect(ids.soon).toBeTruthy();
+  });
+
+  it('orders the table by due time either way, no due time last, the queue order breaking ties', () => {
+    const { now, states, ids } = queue();
+    const entries = buildQueue(states, now);
+    const id = (h: { requestId: string }[]) => h[0]!.requestId;
+    const dues = (order: 'due-ascending' | 'due-descending') => orderQueue(entries, order).map((e) => e.due?.at ?? null);
+    const asc = dues('due-ascending');
+    expect(asc.filter((x) => x !== null)).toEqual([...asc.filter((x) => x !== null)].sort());
+    const desc = dues('due-descending');
+    expect(desc.filter((x) => x !== null)).toEqual([...desc.filter((x) => x !== null)].sort().reverse());
+    expect(orderQueue(entries, 'queue').map((e) => e.state.requestId)[0]).toBe(id(ids.overdue2));
+    expect(orderQueue(entries, 'due-ascending')).toHaveLength(entries.length);
   });
 
   it('lists the owner filter by first-contact owner or technician', () => {

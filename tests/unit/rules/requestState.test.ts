@@ -353,7 +353,8 @@ describe('temperature tests (002 ch.2)', () => {
     expect(s).toMatchObject({ status: 'awaiting-sign-off', needsSignOff: true });
     expect(s.temperatureTest?.valid).toBe(false);
     expect(s.temperatureTest?.problems.map((p) => p.code)).toEqual(['unsigned']);
-    const signed = aRequestHistory({ kind: 'temperature-test', steps: [...steps, ['signed-off', { payload: { signature: PNG_SIGNATURE } }]] });
+    // The resident signs the record afterwards in the portal (staff no longer write a separate sign-off on a test).
+    const signed = aRequestHistory({ kind: 'temperature-test', steps: [...steps, ['signed-off', { author: 'resident', payload: { signature: PNG_SIGNATURE } }]] });
     expect(stateAt(signed, hours(4))).toMatchObject({ status: 'resolved', temperatureTest: { valid: true } });
   });
 });
@@ -374,6 +375,26 @@ describe('mistakes in the input', () => {
     const a = aRequestHistory({ steps: [] });
     const b = aRequestHistory({ steps: [] });
     expect(() => requestState([...a, ...b], { now: 0 })).toThrow(/two requests/);
+  });
+
+  it('a staff step the kind does not have (a consultation\'s dispatch) is left out with a warning', () => {
+    const events = aRequestHistory({ kind: 'consultation', steps: ['accepted', 'dispatched', ['arrived', { author: 'technician' }]] });
+    const state = requestState(events, { now: Date.parse(T0) + 3 * 3_600_000 });
+    expect(state).toMatchObject({ status: 'accepted', visit: null, assignee: null, answeredAt: null });
+    expect(state.warnings).toEqual([
+      `event ${events[2]!.id} (dispatched) is not a step of a consultation request: left out`,
+      `event ${events[3]!.id} (arrived) is not a step of a consultation request: left out`,
+    ]);
+  });
+
+  it('a correction supersedes the visit\'s earlier save: the state judges the corrected record, and its own signature', () => {
+    const rooms = (living: number) => [{ name: '客厅', areaM2: 24, readings: [living, 18.9] }];
+    const steps: Step[] = ['accepted', 'dispatched', 'arrived', ['measured', { payload: { rooms: rooms(16.1), signature: undefined } }], ['measured', { payload: { rooms: rooms(18.5) } }]];
+    const corrected = stateAt(aRequestHistory({ kind: 'temperature-test', steps }), hours(3));
+    expect(corrected.temperatureTest).toMatchObject({ valid: true, allCompliant: true, rooms: [{ name: '客厅', mean: 18.7 }] });
+    // A correction without the resident's signature makes the record a draft again, even after a signed save.
+    const unsignedFix: Step[] = [...steps, ['measured', { payload: { rooms: rooms(18.1), signature: undefined } }]];
+    expect(stateAt(aRequestHistory({ kind: 'temperature-test', steps: unsignedFix }), hours(4)).temperatureTest?.problems.map((p) => p.code)).toEqual(['unsigned']);
   });
 
   it('an event of another kind is left out with a warning: one bad record does not stop a queue', () => {

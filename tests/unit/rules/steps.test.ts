@@ -96,8 +96,34 @@ describe('steps fit the kind', () => {
     const [submitted, , , arrived] = aRequestHistory({ kind: 'temperature-test', steps: ['accepted', dispatch, 'arrived'] });
     const events = aRequestHistory({ kind: 'temperature-test', steps: ['accepted', dispatch, 'arrived'] });
     const state = requestState(events, { now: Date.parse(T0) });
-    expect(availableSteps({ state, events }, ['technician'], Date.parse(VISIT)).map((s) => s.type)).toEqual(['measured', 'resolved']);
+    // arrive → measure rooms (the resident signs on the same form) → done: no repair steps, no second signature
+    expect(availableSteps({ state, events }, ['technician'], Date.parse(VISIT)).map((s) => s.type)).toEqual(['measured']);
+    expect(mayTakeStep('technician', 'signed-off', 'temperature-test')).toBe(false);
+    expect(mayTakeStep('resident', 'signed-off', 'temperature-test')).toBe(true); // the portal's signature still signs a record
+    expect(mayTakeStep('technician', 'signed-off', 'repair')).toBe(true);
     expect(submitted && arrived).toBeTruthy();
+  });
+
+  it('a temperature test is finished (resolved) only on a valid record the resident signed', () => {
+    const rooms = [{ name: '客厅', areaM2: 24, readings: [18.5, 18.9] }];
+    const offered = (steps: Step[]) => {
+      const events = aRequestHistory({ kind: 'temperature-test', steps: ['accepted', dispatch, 'arrived', ...steps] });
+      return availableSteps({ state: requestState(events, { now: Date.parse(VISIT) }), events }, ['technician'], Date.parse(VISIT)).map((s) => s.type);
+    };
+    expect(offered([['measured', { payload: { rooms, signature: undefined } }]])).toEqual(['measured']);
+    expect(offered([['measured', { payload: { rooms: [{ ...rooms[0]!, readings: [18.5] }] } }]])).toEqual(['measured']); // 24 m² needs 2 points
+    expect(offered([['measured', { payload: { rooms } }]])).toEqual(['measured', 'resolved']);
+    expect(offered([['measured', { payload: { rooms } }], ['measured', { payload: { rooms, signature: undefined } }]])).toEqual(['measured']);
+  });
+
+  it('a consultation, suggestion, praise or complaint is never dispatched nor visited, by any role', () => {
+    for (const kind of ['consultation', 'suggestion', 'praise', 'complaint'] as const) {
+      for (const role of ['dispatcher', 'station-head', 'manager'] as const) expect(mayTakeStep(role, 'dispatched', kind), `${role} ${kind}`).toBe(false);
+      expect(mayTakeStep('technician', 'arrived', kind)).toBe(false);
+      const events = aRequestHistory({ kind, steps: ['accepted'] });
+      const steps = availableSteps({ state: requestState(events, { now: Date.parse(T0) }), events }, ['manager', 'dispatcher', 'technician'], Date.parse(T0));
+      expect(steps.map((s) => s.type)).not.toContain('dispatched');
+    }
   });
 });
 

@@ -285,6 +285,8 @@ function ownershipCases(e: EventRecord): WriteVerdict[] {
     at({ request: null }),
     at({ request: { ...facts, resident: OTHER_RESIDENT } }),
     at({ request: { ...facts, stations: [OTHER_STATION] } }),
+    // a temperature test finished with nothing measured (measurementRecords.ts finishProblem)
+    at({ request: { ...facts, requestKind: 'temperature-test', trail: [] } }, anEvent('resolved', { requestKind: 'temperature-test', requestId: e.requestId, author: 'technician' }), 'technician'),
     at({ quota: { usage: { lastHour: 5, lastDay: 5, open: 5 } } }, submission, 'resident', DB.resident),
     at({ quota: { usage: { lastHour: 0, lastDay: 10, open: 5 } } }, submission, 'resident', DB.resident),
     at({ quota: { usage: { lastHour: 0, lastDay: 0, open: 10 } } }, submission, 'resident', DB.resident),
