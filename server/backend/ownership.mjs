@@ -5,7 +5,9 @@
  * - the request each event names, as the database written to holds it (./requestRegistry.mjs);
  * - the server's clock at receipt, stamped on every stored event as `receivedAt`;
  * - for a resident's own submissions, what they have filed so far (their database's events,
- *   src/rules/submissionQuota.ts), counted on through the batch.
+ *   src/rules/submissionQuota.ts), counted on through the batch;
+ * - for a dispatch into a station's database, the station's technicians (the accounts in
+ *   _users), so an order goes to one of them only (src/rules/dispatch.ts).
  * Writes to one database are taken one at a time (`exclusive`), so two requests cannot both
  * pass a check the other would have broken (two submissions of one request id, the eleventh
  * and twelfth request of a day).
@@ -14,6 +16,7 @@ import { fromCouchDoc } from '../../src/db/schema/events/event.ts';
 import { addToRequestIndex, emptyRequestIndex, requestFacts } from '../../src/rules/requestLinkage.ts';
 import { SUBMISSION_LIMITS, submissionUsage, withOneMore } from '../../src/rules/submissionQuota.ts';
 import { createRequestRegistry } from './requestRegistry.mjs';
+import { listStaff } from './setup.mjs';
 
 /** @typedef {import('../../src/rules/requestLinkage.ts').RequestFacts} RequestFacts */
 /** @typedef {import('../../src/rules/submissionQuota.ts').SubmissionLimits} SubmissionLimits */
@@ -88,6 +91,10 @@ export function createOwnership({ store, limits = SUBMISSION_LIMITS, now = () =>
       database.owner === user.name &&
       events.some((d) => /** @type {any} */ (d).type === 'submitted');
     let usage = residentSubmits ? await usageOf(dbName, /** @type {string} */ (user.name), t) : undefined;
+    const technicians =
+      database.kind === 'station' && events.some((d) => /** @type {any} */ (d).type === 'dispatched')
+        ? (await listStaff(store)).filter((s) => s.station === database.station && s.roles.includes('role:technician')).map((s) => s.name)
+        : undefined;
 
     /**
      * The request `requestId` as this database holds it, with what this write added.
@@ -114,6 +121,7 @@ export function createOwnership({ store, limits = SUBMISSION_LIMITS, now = () =>
           now: t,
           ...(typeof rid === 'string' ? { request: factsOf(rid) } : {}),
           ...(usage ? { quota: { usage, limits } } : {}),
+          ...(technicians ? { technicians } : {}),
         };
       },
       /**

@@ -4,7 +4,7 @@ import type { StaffEntry } from '../../rules/peopleNames';
 
 /**
  * The staff directory on a staff device (GET /db/_account/staff: colleagues' logins, display
- * names, roles): fetched when the console opens and kept in localStorage per signed-in user, so
+ * names, roles, the communities technicians cover): fetched when the console opens and kept in localStorage per signed-in user, so
  * a device that opens offline still names people and offers its technicians.
  */
 const Entry = v.object({
@@ -12,6 +12,8 @@ const Entry = v.object({
   displayName: v.nullable(v.string()),
   roles: v.array(v.fallback(Role, 'admin')),
   station: v.nullable(v.string()),
+  /** The communities a technician covers (a directory cached before they were listed has none). */
+  communities: v.optional(v.array(v.string()), []),
 });
 const Answer = v.object({ staff: v.array(Entry) });
 

@@ -23,6 +23,9 @@ import { submissionFacts, type Fact, type FactValue } from '../../rules/submissi
 import type { CustomerRecord } from '../../rules/customerArchive';
 import TextField from '../TextField';
 import DispatchSheet from './DispatchSheet';
+import DispatchPicker from './DispatchPicker';
+import type { StaffEntry } from '../../rules/peopleNames';
+import type { RequestState } from '../../rules/requestState';
 import SignaturePad from './SignaturePad';
 import RevealPhone from './RevealPhone';
 import { StepForm, createStep } from './step';
@@ -38,6 +41,9 @@ type Props = {
   archive?: CustomerRecord | undefined;
   /** Logins to display names (the staff directory). */
   names: () => ReadonlyMap<string, string | null>;
+  /** The staff directory and the station's requests: the dispatch picker lists the station's technicians with their load. */
+  directory?: () => readonly StaffEntry[];
+  states?: () => readonly RequestState[];
 };
 
 /**
@@ -113,7 +119,7 @@ export default function RequestDetail(props: Props) {
 
       <div class="step-actions">
         <Show when={offers('dispatched')}>
-          <DispatchStep {...props} keys={keys} base={base} />
+          <DispatchPicker {...props} keys={keys} base={base} directory={props.directory ?? (() => [])} states={props.states ?? (() => [])} />
         </Show>
 
         <Show when={props.item.events.some((e) => e.type === 'dispatched')}>
@@ -160,36 +166,6 @@ type StepProps = Props & { keys: () => RequestKeys; base: string };
 
 /** The visit's steps: before arrival (arrive, late notice, nobody home) and on site (repairs). */
 const VISIT_STEP_TYPES: readonly EventType[] = ['arrived', 'late-notice', 'nobody-home', 'diagnosed', 'work-done', 'signed-off', 'resolved'];
-
-function DispatchStep(props: StepProps) {
-  const s = props.t.staffConsole;
-  const st = createStep({ device: props.device, lang: props.lang, t: props.t, request: props.keys });
-  const known = () => [...new Map(props.item.events.filter((e) => e.type === 'dispatched').map((e) => [e.payload.technician, e.payload.technicianName])).entries()];
-  const [technician, setTechnician] = createSignal('');
-  const [technicianName, setTechnicianName] = createSignal('');
-  const [visitAt, setVisitAt] = createSignal(isoToChinaInput(props.now() + 3_600_000));
-  const [supervisor, setSupervisor] = createSignal('');
-  const submit = () => {
-    const at = chinaInputToIso(visitAt());
-    st.run('dispatched', {
-      technician: technician().trim(),
-      technicianName: technicianName().trim(),
-      ...(at ? { visitAt: at } : {}),
-      ...(supervisor().trim() ? { supervisor: supervisor().trim() } : {}),
-    });
-  };
-  return (
-    <StepForm id={`${props.base}-dispatch`} title={s.dispatchTitle} submit={s.dispatch} step={st} t={props.t} onSubmit={submit}>
-      <TextField id={`${props.base}-tech`} label={s.technician} hint={s.technicianHint} value={technician()} onInput={setTechnician} error={st.issueOf('payload.technician')} />
-      <Show when={known().length}>
-        <p class="hint">{fill(s.knownTechnicians, { names: known().map(([id, name]) => `${name} (${id})`).join('、') })}</p>
-      </Show>
-      <TextField id={`${props.base}-tech-name`} label={s.technicianName} value={technicianName()} onInput={setTechnicianName} error={st.issueOf('payload.technicianName')} />
-      <TextField id={`${props.base}-visit-at`} label={s.visitAt} type="datetime-local" value={visitAt()} onInput={setVisitAt} error={st.issueOf('payload.visitAt')} />
-      <TextField id={`${props.base}-supervisor`} label={s.supervisor} value={supervisor()} onInput={setSupervisor} error={st.issueOf('payload.supervisor')} />
-    </StepForm>
-  );
-}
 
 function VisitSteps(props: StepProps & { offers: (type: EventType) => boolean }) {
   const s = props.t.staffConsole;

@@ -30,6 +30,7 @@ const endpoints: [string, string, (o: Resident) => unknown][] = [
   ['GET', '/db/_account/access-log', () => undefined],
   ['GET', '/db/_account/staff', () => undefined],
   ['GET', '/db/_account/working-set', () => undefined],
+  ['POST', '/db/_account/visits/phone', () => ({ requestId: 'rq-01KB0000000000000000000000' })],
 ];
 
 describe('a signed-up resident and nobody at all on the staff endpoints', () => {
