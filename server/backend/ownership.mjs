@@ -6,8 +6,8 @@
  * - the server's clock at receipt, stamped on every stored event as `receivedAt`;
  * - for a resident's own submissions, what they have filed so far (their database's events,
  *   src/rules/submissionQuota.ts), counted on through the batch;
- * - for a dispatch into a station's database, the station's technicians (the accounts in
- *   _users), so an order goes to one of them only (src/rules/dispatch.ts).
+ * - for a dispatch, the technicians of its station (the accounts in _users), so an order goes
+ *   to one of them only (src/rules/dispatch.ts).
  * Writes to one database are taken one at a time (`exclusive`), so two requests cannot both
  * pass a check the other would have broken (two submissions of one request id, the eleventh
  * and twelfth request of a day).
@@ -91,10 +91,10 @@ export function createOwnership({ store, limits = SUBMISSION_LIMITS, now = () =>
       database.owner === user.name &&
       events.some((d) => /** @type {any} */ (d).type === 'submitted');
     let usage = residentSubmits ? await usageOf(dbName, /** @type {string} */ (user.name), t) : undefined;
-    const technicians =
-      database.kind === 'station' && events.some((d) => /** @type {any} */ (d).type === 'dispatched')
-        ? (await listStaff(store)).filter((s) => s.station === database.station && s.roles.includes('role:technician')).map((s) => s.name)
-        : undefined;
+    // Dispatches go to station databases (station staff) and operations (managers): either way to the request's station's technicians.
+    const staff = (database.kind === 'station' || database.kind === 'operations') && events.some((d) => /** @type {any} */ (d).type === 'dispatched') ? await listStaff(store) : null;
+    /** @param {unknown} station */
+    const techniciansOf = (station) => (staff ?? []).filter((s) => s.station === station && s.roles.includes('role:technician')).map((s) => s.name);
 
     /**
      * The request `requestId` as this database holds it, with what this write added.
@@ -121,7 +121,7 @@ export function createOwnership({ store, limits = SUBMISSION_LIMITS, now = () =>
           now: t,
           ...(typeof rid === 'string' ? { request: factsOf(rid) } : {}),
           ...(usage ? { quota: { usage, limits } } : {}),
-          ...(technicians ? { technicians } : {}),
+          ...(staff && /** @type {any} */ (doc).type === 'dispatched' ? { technicians: techniciansOf(/** @type {any} */ (doc).station) } : {}),
         };
       },
       /**

@@ -835,8 +835,8 @@ export const en: Dictionary = {
     readOnly: 'Your role can view outages but not record them.',
     announceTitle: 'Announce a planned outage',
     faultTitle: 'Record a fault outage',
-    station: 'Station id',
-    stationHint: 'For example demo.',
+    station: 'Heating station',
+    chooseStation: 'Choose',
     area: 'Area affected (internal note)',
     areaHint: 'Buildings, valves and the like, e.g. buildings 1-3. For staff only, never published: no names or phone numbers.',
     communities: 'Communities affected',
@@ -857,7 +857,7 @@ export const en: Dictionary = {
     recordStart: 'Record the start',
     recordRestored: 'Record heating restored',
     saved: 'Saved on this device; sent when there is a network.',
-    stationRequired: 'Enter the station id.',
+    stationRequired: 'Choose the heating station.',
     problems: {
       'start-past': 'The planned start must be later than now.',
       'end-before-start': 'The planned end must be later than the start.',
@@ -1335,6 +1335,8 @@ export const en: Dictionary = {
     noAddress: '(no address given)',
     openCard: 'Open the order',
     showPhone: 'Show the number to call',
+    genericTechnician: 'Technician',
+    noDisplayName: '{login} (no display name: residents read “technician”)',
     phoneOffline: 'Offline: the number cannot be shown now.',
   },
 };

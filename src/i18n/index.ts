@@ -71,6 +71,7 @@ export function appStrings(lang: Lang) {
     emergency: t.emergency,
     customerAccess: t.customerAccess,
     duration: t.duration,
+    dispatch: t.dispatch,
   };
 }
 export type AppStrings = ReturnType<typeof appStrings>;

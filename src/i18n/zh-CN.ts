@@ -840,8 +840,8 @@ export const zhCN = {
     readOnly: '您的岗位只能查看停热记录，不能登记。',
     announceTitle: '发布计划停热通知',
     faultTitle: '登记故障停热',
-    station: '供热所编号',
-    stationHint: '如 demo。',
+    station: '供热所',
+    chooseStation: '请选择',
     area: '停热范围（内部记录）',
     areaHint: '楼号、阀门等，如：1-3 号楼。仅供本单位查看，不会公开；请勿填写姓名、电话。',
     communities: '停热小区',
@@ -862,7 +862,7 @@ export const zhCN = {
     recordStart: '记录开始停热',
     recordRestored: '记录已恢复供热',
     saved: '已保存在本设备上，联网后自动发送。',
-    stationRequired: '请填写供热所编号。',
+    stationRequired: '请选择供热所。',
     problems: {
       'start-past': '计划开始时间必须晚于现在。',
       'end-before-start': '计划结束时间必须晚于开始时间。',
@@ -1344,6 +1344,8 @@ export const zhCN = {
     noAddress: '（未填写地址）',
     openCard: '查看工单',
     showPhone: '显示号码并拨打',
+    genericTechnician: '维修师傅',
+    noDisplayName: '{login}（未设显示名，住户将看到“维修师傅”）',
     phoneOffline: '未联网，暂时无法显示号码。',
   },
 };

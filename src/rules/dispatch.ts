@@ -43,8 +43,8 @@ export function communityOfAddress(address: string | undefined, communities: rea
 
 export interface TechnicianChoice {
   readonly name: string;
-  /** What colleagues and residents read; the login when the account has none (staff only ever see it in the picker's value). */
-  readonly displayName: string;
+  /** What colleagues and residents read; null when the account has none (residents are then told "the technician", never a login). */
+  readonly displayName: string | null;
   readonly communities: readonly string[];
   /** Visits booked for today (China's day) that are not withdrawn. */
   readonly bookedToday: number;
@@ -75,10 +75,10 @@ export function technicianChoices(
       if (st.visit?.technician === s.name && !GONE.has(st.status) && chinaDay(Date.parse(st.visit.at)) === today) bookedToday++;
       if (st.assignee === s.name && OPEN_FOR_TECHNICIAN.has(st.status)) openOrders++;
     }
-    return { name: s.name, displayName: s.displayName ?? s.name, communities, bookedToday, openOrders, covers: community !== null && communities.includes(community) };
+    return { name: s.name, displayName: s.displayName, communities, bookedToday, openOrders, covers: community !== null && communities.includes(community) };
   });
   return choices.sort(
-    (a, b) => Number(b.covers) - Number(a.covers) || a.bookedToday - b.bookedToday || a.openOrders - b.openOrders || a.displayName.localeCompare(b.displayName, 'zh-CN'),
+    (a, b) => Number(b.covers) - Number(a.covers) || a.bookedToday - b.bookedToday || a.openOrders - b.openOrders || (a.displayName ?? a.name).localeCompare(b.displayName ?? b.name, 'zh-CN'),
   );
 }
 

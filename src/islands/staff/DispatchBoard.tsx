@@ -45,7 +45,7 @@ export default function DispatchBoard(props: {
               {(row) => (
                 <tr data-technician={row.technician.name}>
                   <th scope="row">
-                    <strong>{row.technician.displayName}</strong>
+                    <strong>{row.technician.displayName ?? fill(s.noDisplayName, { login: row.technician.name })}</strong>
                     <span class="technician-facts">
                       {fill(s.load, { booked: row.technician.bookedToday, open: row.technician.openOrders })}
                       <br />

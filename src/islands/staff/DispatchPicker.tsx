@@ -74,7 +74,8 @@ export default function DispatchPicker(props: Props) {
     void st
       .run('dispatched', {
         technician: chosen.name,
-        technicianName: chosen.displayName,
+        // Residents read this name: never a login (an account without a display name is "the technician").
+        technicianName: chosen.displayName ?? s.genericTechnician,
         visitAt: at,
         ...(supervisor().trim() ? { supervisor: supervisor().trim() } : {}),
       })
@@ -121,7 +122,7 @@ export default function DispatchPicker(props: Props) {
                 <li data-technician={c.name} data-covers={c.covers ? 'yes' : 'no'}>
                   <label class="choice">
                     <input type="radio" name={id('tech')} value={c.name} checked={technician() === c.name} onChange={() => setTechnician(c.name)} />{' '}
-                    <strong>{c.displayName}</strong>
+                    <strong>{c.displayName ?? fill(s.noDisplayName, { login: c.name })}</strong>
                     <Show when={c.covers}>
                       {' '}
                       <span class="badge nearest">{s.nearest}</span>

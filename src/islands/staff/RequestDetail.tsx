@@ -575,7 +575,8 @@ function factText(lang: Lang, t: AppStrings, value: FactValue): string {
     case 'texts':
       return value.items.join('、');
     case 'contact':
-      return `${value.name} · ${value.phone}`;
+      // Masked: the card tells people apart; the full number is shown on purpose (the callback card, a technician's day), logged.
+      return `${value.name} · ${maskPhone(value.phone)}`;
     case 'rooms':
       return value.rooms.map((r) => fill(s.roomFact, { name: r.name, area: r.areaM2 })).join('、');
     case 'slots':
@@ -612,7 +613,7 @@ function ArchiveAside(props: { lang: Lang; t: AppStrings; record: CustomerRecord
         {(r) => (
           <>
             <Show when={r().names.length || r().phones.length}>
-              <p>{[...r().names, ...r().phones].join(' · ')}</p>
+              <p>{[...r().names, ...r().phones.map(maskPhone)].join(' · ')}</p>
             </Show>
             <Show when={r().addresses.length}>
               <p>{r().addresses.join('；')}</p>
