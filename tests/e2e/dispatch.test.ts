@@ -33,6 +33,8 @@ const SHOTS = process.env.HEARTHLINE_SCREENSHOTS;
 let dataDir: string;
 let site: Site;
 const contexts: LaunchedContext[] = [];
+/** The requests reassigned to 周师傅 so far (the technician's day lists these, and nothing else). */
+const eastRequests: string[] = [];
 const staff = {
   dispatcher: { name: 'dp-solo', password: 'dp-solo pass 1' },
   garden: { name: 'tc-garden', password: 'tc-garden pass 1', display: '陈师傅' },
@@ -272,7 +274,11 @@ describe.each([
     await day.waitFor();
     const mineToday = day.locator(`.day-visit[data-request="${requestId}"]`);
     await mineToday.waitFor({ timeout: 30_000 });
-    expect(await day.locator('.day-visit').count()).toBe(1);
+    // only their own visits: this one and the other viewport's (both reassigned to them), none of 陈师傅's
+    eastRequests.push(requestId);
+    const listed = await day.locator('.day-visit').evaluateAll((els) => els.map((e) => e.getAttribute('data-request')));
+    expect(listed.length).toBeGreaterThan(0);
+    for (const id of listed) expect(eastRequests).toContain(id);
     expect(await mineToday.locator('[data-fact="address"]').innerText()).toContain('示范花园 8 号楼 302');
     expect(await mineToday.locator('[data-fact="todo"]').innerText()).toContain('厨房暖气片漏水');
     expect(await mineToday.locator('[data-fact="deadline"]').count()).toBe(1);

@@ -43,6 +43,10 @@ export default function DispatchPicker(props: Props) {
   const address = () => (props.item.events.find((e): e is EventOf<'submitted'> => e.type === 'submitted')?.payload as { address?: string } | undefined)?.address;
   const community = createMemo(() => communityOfAddress(address(), placeList().find((p) => p.id === state().station)?.communities ?? []));
   const choices = createMemo(() => technicianChoices(props.directory(), state().station, props.states(), community(), props.now()));
+  // The list is keyed by login, not by the choice objects (new at every tick of the console's
+  // clock, which a pointerdown moves): the radio under the pointer must survive the click.
+  const order = createMemo(() => choices().map((c) => c.name), undefined, { equals: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]) });
+  const choiceOf = createMemo(() => new Map(choices().map((c) => [c.name, c])));
   const current = () => state().visit;
   const [technician, setTechnician] = createSignal('');
   const [visitAt, setVisitAt] = createSignal(isoToChinaInput(props.now() + 3_600_000));
@@ -117,24 +121,27 @@ export default function DispatchPicker(props: Props) {
             <p class="field-error" id={id('tech-error')}>{techError()}</p>
           </Show>
           <ul class="technician-choices">
-            <For each={choices()}>
-              {(c) => (
-                <li data-technician={c.name} data-covers={c.covers ? 'yes' : 'no'}>
+            <For each={order()}>
+              {(name) => {
+                const c = () => choiceOf().get(name)!;
+                return (
+                <li data-technician={name} data-covers={c().covers ? 'yes' : 'no'}>
                   <label class="choice">
-                    <input type="radio" name={id('tech')} value={c.name} checked={technician() === c.name} onChange={() => setTechnician(c.name)} />{' '}
-                    <strong>{c.displayName ?? fill(s.noDisplayName, { login: c.name })}</strong>
-                    <Show when={c.covers}>
+                    <input type="radio" name={id('tech')} value={name} checked={technician() === name} onChange={() => setTechnician(name)} />{' '}
+                    <strong>{c().displayName ?? fill(s.noDisplayName, { login: name })}</strong>
+                    <Show when={c().covers}>
                       {' '}
                       <span class="badge nearest">{s.nearest}</span>
                     </Show>
                     <span class="technician-facts">
-                      {fill(s.load, { booked: c.bookedToday, open: c.openOrders })}
+                      {fill(s.load, { booked: c().bookedToday, open: c().openOrders })}
                       {' · '}
-                      {c.communities.length ? fill(s.covers, { communities: c.communities.map((x) => communityName(x, x)).join(props.lang === 'en' ? ', ' : '、') }) : s.coversNone}
+                      {c().communities.length ? fill(s.covers, { communities: c().communities.map((x) => communityName(x, x)).join(props.lang === 'en' ? ', ' : '、') }) : s.coversNone}
                     </span>
                   </label>
                 </li>
-              )}
+                );
+              }}
             </For>
           </ul>
         </fieldset>
