@@ -127,7 +127,10 @@ export default function DispatchPicker(props: Props) {
                 return (
                 <li data-technician={name} data-covers={c().covers ? 'yes' : 'no'}>
                   <label class="choice">
-                    <input type="radio" name={id('tech')} value={name} checked={technician() === name} onChange={() => setTechnician(name)} />{' '}
+                    <input type="radio" name={id('tech')} value={name} checked={technician() === name} onChange={() => {
+                        setTechnician(name);
+                        st.setIssues(st.issues().filter((i) => i.path !== 'payload.technician')); // answered: the field's error goes
+                      }} />{' '}
                     <strong>{c().displayName ?? fill(s.noDisplayName, { login: name })}</strong>
                     <Show when={c().covers}>
                       {' '}

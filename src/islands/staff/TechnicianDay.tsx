@@ -46,7 +46,7 @@ export default function TechnicianDay(props: {
               const todo = () => {
                 const c = form().content;
                 const fault = c.fault ? ((props.t.forms.repair.faults as Record<string, string>)[c.fault] ?? c.fault) : null;
-                return [props.t.requestKinds[c.kind], fault, c.text].filter(Boolean).join('：');
+                return [props.t.requestKinds[c.kind], fault, c.text].filter(Boolean).join(props.lang === 'en' ? ': ' : '：');
               };
               const at = () => item().state.visit!.at;
               const missed = () => Date.parse(at()) < props.now() && item().state.status === 'dispatched';
