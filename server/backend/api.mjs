@@ -11,6 +11,8 @@
  *                              customers, masked, logged and limited (customerAccess.mjs)
  *   GET  /db/_account/staff    staff only: colleagues' logins, display names, roles and stations
  *                              (staffDirectory.mjs)
+ *   POST /db/_account/visits/phone  a technician's full view of the phone of their own visit,
+ *                              logged (visitPhone.mjs)
  * Answers JSON; errors { error, reason, field?, messageId? } (messageId: see ACCOUNT_MESSAGES in
  * src/db/schema/accounts.ts, for the interface to translate).
  */
@@ -27,6 +29,7 @@ import { listStations } from './setup.mjs';
 import { staffDirectoryHandler } from './staffDirectory.mjs';
 import { deliveriesHandler } from '../notify/deliveries.mjs';
 import { photoHandler } from './photoAccess.mjs';
+import { visitPhoneHandler } from './visitPhone.mjs';
 
 /** @typedef {import('./store.mjs').Store} Store */
 /** @typedef {import('./customerDirectory.mjs').CustomerDirectory} CustomerDirectory */
@@ -162,6 +165,7 @@ export function createAccountApi({ store, customers, accessLog, access = {}, wor
   // How the messages about a request fared (staff): server/notify/deliveries.mjs
   account.get('/deliveries', deliveriesHandler({ store }));
   if (requestOf) account.get('/photos/:id', photoHandler({ store, accessLog, requestOf }));
+  account.post('/visits/phone', express.json({ limit: '1kb', strict: false }), visitPhoneHandler({ store, accessLog, workingSets }));
 
   account.use((_req, res) => sendJson(res, 404, { error: 'not_found', reason: 'No such account API.' }));
   /** @type {import('express').ErrorRequestHandler} */

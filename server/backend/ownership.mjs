@@ -5,7 +5,9 @@
  * - the request each event names, as the database written to holds it (./requestRegistry.mjs);
  * - the server's clock at receipt, stamped on every stored event as `receivedAt`;
  * - for a resident's own submissions, what they have filed so far (their database's events,
- *   src/rules/submissionQuota.ts), counted on through the batch.
+ *   src/rules/submissionQuota.ts), counted on through the batch;
+ * - for a dispatch, the technicians of its station (the accounts in _users), so an order goes
+ *   to one of them only (src/rules/dispatch.ts).
  * Writes to one database are taken one at a time (`exclusive`), so two requests cannot both
  * pass a check the other would have broken (two submissions of one request id, the eleventh
  * and twelfth request of a day).
@@ -14,6 +16,7 @@ import { fromCouchDoc } from '../../src/db/schema/events/event.ts';
 import { addToRequestIndex, emptyRequestIndex, requestFacts, requestTrail } from '../../src/rules/requestLinkage.ts';
 import { SUBMISSION_LIMITS, submissionUsage, withOneMore } from '../../src/rules/submissionQuota.ts';
 import { createRequestRegistry } from './requestRegistry.mjs';
+import { listStaff } from './setup.mjs';
 
 /** @typedef {import('../../src/rules/requestLinkage.ts').RequestFacts} RequestFacts */
 /** @typedef {import('../../src/rules/submissionQuota.ts').SubmissionLimits} SubmissionLimits */
@@ -104,6 +107,10 @@ export function createOwnership({ store, limits = SUBMISSION_LIMITS, now = () =>
       const author = /** @type {any} */ (held)?.docType === 'record' && /** @type {any} */ (held).type === 'commitments-draft' ? /** @type {any} */ (held).author?.name : undefined;
       revisions.set(id, typeof author === 'string' ? { author } : null);
     }
+    // Dispatches go to station databases (station staff) and operations (managers): either way to the request's station's technicians.
+    const staff = (database.kind === 'station' || database.kind === 'operations') && events.some((d) => /** @type {any} */ (d).type === 'dispatched') ? await listStaff(store) : null;
+    /** @param {unknown} station */
+    const techniciansOf = (station) => (staff ?? []).filter((s) => s.station === station && s.roles.includes('role:technician')).map((s) => s.name);
 
     /**
      * The request `requestId` as this database holds it, with what this write added.
@@ -139,6 +146,7 @@ export function createOwnership({ store, limits = SUBMISSION_LIMITS, now = () =>
           now: t,
           ...(typeof rid === 'string' ? { request: factsOf(rid) } : {}),
           ...(usage ? { quota: { usage, limits } } : {}),
+          ...(staff && /** @type {any} */ (doc).type === 'dispatched' ? { technicians: techniciansOf(/** @type {any} */ (doc).station) } : {}),
         };
       },
       /**

@@ -231,11 +231,30 @@ export function checkDisplayName(displayName) {
 }
 
 /**
+ * The communities a technician covers (the dispatcher sends the nearest first, 000 §3.3): ids
+ * of the communities of their station, each once.
  * @param {Store} store
- * @param {{ name: string, role: string, station?: string, password?: string, displayName?: string }} staff
- * @returns {Promise<{ name: string, roles: string[], password: string, generated: boolean, displayName?: string }>}
+ * @param {string} station
+ * @param {unknown} communities a list of ids, or the CLI's comma-separated text
+ * @returns {Promise<string[]>}
  */
-export async function createStaff(store, { name, role, station, password, displayName }) {
+export async function checkCommunities(store, station, communities) {
+  const ids = [...new Set((Array.isArray(communities) ? communities : String(communities ?? '').split(',')).map((c) => String(c).trim()).filter(Boolean))];
+  const doc = await store.get(OPERATIONS_DB, stationDocId(station));
+  const known = new Set((doc?.communities ?? []).map((/** @type {{ id: string }} */ c) => c.id));
+  const unknown = ids.find((c) => !known.has(c));
+  if (unknown !== undefined) {
+    throw new CouchError(400, 'bad_request', `The community ${JSON.stringify(unknown)} is not one of station ${station}'s (${[...known].join(', ') || 'none'}).`);
+  }
+  return ids;
+}
+
+/**
+ * @param {Store} store
+ * @param {{ name: string, role: string, station?: string, password?: string, displayName?: string, communities?: string }} staff
+ * @returns {Promise<{ name: string, roles: string[], password: string, generated: boolean, displayName?: string, communities?: string[] }>}
+ */
+export async function createStaff(store, { name, role, station, password, displayName, communities }) {
   if (!STAFF_NAME.test(name) || name.startsWith('r-') || name === 'admin') {
     throw new CouchError(400, 'bad_request', `The staff name ${JSON.stringify(name)} is not allowed: use 2–32 lower-case letters, digits, '.', '_' or '-', starting with a letter (not r-… nor admin).`);
   }
@@ -260,13 +279,32 @@ export async function createStaff(store, { name, role, station, password, displa
   }
   if (password !== undefined && password.length < 8) throw new CouchError(400, 'bad_request', 'The password needs at least 8 characters.');
   const shownAs = displayName === undefined ? undefined : checkDisplayName(displayName);
+  if (communities !== undefined && (!station || !roleList.includes('technician'))) {
+    throw new CouchError(400, 'bad_request', 'Only a technician covers communities: leave out --communities.');
+  }
+  const covers = communities === undefined || !station ? undefined : await checkCommunities(store, station, communities);
   const roles = couchRolesFor(/** @type {any} */ (needsStation ? { role: roleList, station } : { role: roleList }));
   const pw = password ?? generatePassword();
   if (await store.get('_users', userDocId(name))) {
     throw new CouchError(409, 'conflict', `The user ${name} already exists (reset-password changes a password).`);
   }
-  await store.put('_users', { _id: userDocId(name), name, type: 'user', roles, password: pw, ...(shownAs ? { displayName: shownAs } : {}) });
-  return { name, roles, password: pw, generated: password === undefined, ...(shownAs ? { displayName: shownAs } : {}) };
+  const extra = { ...(shownAs ? { displayName: shownAs } : {}), ...(covers ? { communities: covers } : {}) };
+  await store.put('_users', { _id: userDocId(name), name, type: 'user', roles, password: pw, ...extra });
+  return { name, roles, password: pw, generated: password === undefined, ...extra };
+}
+
+/**
+ * Sets the communities a technician covers (replacing the earlier list; empty clears it).
+ * @param {Store} store
+ * @param {{ name: string, communities: string }} who
+ */
+export async function setStaffCommunities(store, { name, communities }) {
+  const doc = await store.get('_users', userDocId(name));
+  const station = doc?.roles?.find((/** @type {string} */ r) => r.startsWith('station:'))?.slice(8);
+  if (!doc || !doc.roles.includes('role:technician') || !station) throw new CouchError(404, 'not_found', `There is no technician account ${JSON.stringify(name)}.`);
+  const covers = await checkCommunities(store, station, communities);
+  await store.put('_users', { ...doc, communities: covers });
+  return { name, communities: covers };
 }
 
 /**
@@ -311,6 +349,7 @@ export async function listStaff(store) {
       station: d.roles.find((/** @type {string} */ r) => r.startsWith('station:'))?.slice(8) ?? null,
       roles: d.roles,
       displayName: typeof d.displayName === 'string' ? d.displayName : null,
+      communities: Array.isArray(d.communities) ? d.communities.filter((/** @type {unknown} */ c) => typeof c === 'string') : [],
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -1,8 +1,8 @@
 // @ts-check
 /**
  * GET /db/_account/staff: the staff directory a staff device needs to name people and pick a
- * technician — each colleague's login, display name, Hearthline roles and station, nothing else
- * (no password hash, no contact). Station staff see their own station's staff; operations staff
+ * technician — each colleague's login, display name, Hearthline roles, station and the
+ * communities a technician covers, nothing else (no password hash, no contact). Station staff see their own station's staff; operations staff
  * (hotline, complaints, managers) every station's. Residents and the committee are refused:
  * residents read the technician's display name from the dispatched event itself.
  */
@@ -30,7 +30,7 @@ export function staffDirectoryHandler({ store }) {
       const visible = all
         .map((s) => ({ ...s, who: userFromCouch({ name: s.name, roles: s.roles }) }))
         .filter((s) => operations || s.who.station === user.station)
-        .map((s) => ({ name: s.name, displayName: s.displayName, roles: s.who.roles, station: s.who.station ?? null }));
+        .map((s) => ({ name: s.name, displayName: s.displayName, roles: s.who.roles, station: s.who.station ?? null, communities: s.communities }));
       sendJson(res, 200, { staff: visible });
     } catch (err) {
       next(err);

@@ -7,6 +7,7 @@
  *   create-station --id s1 --name "城东热力站" --communities a,b=Name [--update]
  *   create-staff   --name wang --role dispatcher --station s1 [--display-name 王芳] [--password …]
  *   set-display-name --name wang --display-name 王芳
+ *   set-communities --name chen --communities demo-garden,demo-east   (what a technician covers)
  *   reset-password --name wang [--password …]
  *   end-sessions   --name wang          (sign out everywhere: every device of that account)
  *   list-staff
@@ -23,7 +24,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createRemoteStore } from '../backend/remote.mjs';
-import { createStaff, listStaff, listStations, resetPassword, saveStation, setDisplayName } from '../backend/setup.mjs';
+import { createStaff, listStaff, listStations, resetPassword, saveStation, setDisplayName, setStaffCommunities } from '../backend/setup.mjs';
 import { STAFF_ROLES } from '../backend/domain.mjs';
 import { userDocId } from '../backend/names.mjs';
 import { rungProblems, setRung, setStaffContact } from '../notify/rungs.mjs';
@@ -33,6 +34,7 @@ const USAGE = `Usage: npm run admin -- <command> [options]
 Commands
   create-station --id ID --name NAME --communities ID[=NAME],…  [--update]
   create-staff   --name NAME --role ROLE[,ROLE…] [--station ID] [--display-name NAME] [--password PW]
+                 [--communities ID,…]  (a technician: the communities of the station they cover)
                  (several roles, all at one station or all across stations: e.g. dispatcher,technician)
                  roles: ${STAFF_ROLES.join(', ')}
                  (dispatcher, technician and station-head need --station)
@@ -40,6 +42,8 @@ Commands
   end-sessions   --name NAME                   sign NAME out everywhere, at once
   set-display-name --name NAME --display-name NAME
                  (the name residents and colleagues read, e.g. 王师傅; the login stays internal)
+  set-communities --name NAME --communities ID,…
+                 (the station's communities a technician covers: dispatch offers them first there)
   list-staff
   set-rung       --level 1|2|3|4 [--station ID] --accounts NAME[,NAME…]
                  who is told when an order reaches the level: 1 station head (24 h, per station),
@@ -99,7 +103,7 @@ async function main() {
     return;
   }
   if (positionals.length > 1) throw new UsageError(`unexpected ${JSON.stringify(positionals[1])}`);
-  const commands = ['create-station', 'create-staff', 'reset-password', 'end-sessions', 'set-display-name', 'list-staff', 'set-rung', 'set-contact', 'check-rungs'];
+  const commands = ['create-station', 'create-staff', 'reset-password', 'end-sessions', 'set-display-name', 'set-communities', 'list-staff', 'set-rung', 'set-contact', 'check-rungs'];
   if (!commands.includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 
   const adminPassword = values['admin-password'] ?? process.env.HEARTHLINE_ADMIN_PASSWORD;
@@ -170,6 +174,7 @@ async function main() {
       station: values.station,
       password: values.password,
       displayName: values['display-name'],
+      communities: values.communities,
     });
     print(
       { name: result.name, roles: result.roles, ...(result.generated ? { password: result.password } : {}) },
@@ -201,6 +206,9 @@ async function main() {
   } else if (command === 'set-display-name') {
     const result = await setDisplayName(store, { name: required('name'), displayName: required('display-name') });
     print(result, `${result.name} is shown as ${result.displayName}.`);
+  } else if (command === 'set-communities') {
+    const result = await setStaffCommunities(store, { name: required('name'), communities: values.communities ?? '' });
+    print(result, `${result.name} covers ${result.communities.join(', ') || 'no community'}.`);
   } else if (command === 'list-staff') {
     const staff = await listStaff(store);
     const text = staff.length

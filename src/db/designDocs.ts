@@ -29,8 +29,9 @@ import { REQUEST_ID_PATTERN } from './schema/events/ids';
  * server's), well formed (the JSON Schema: every field, type, length, pattern, enum; and the
  * cross-field rules on visibility and channels), the author is the session user in one of
  * their roles, the role may emit the type, the right database for the role, not dated more than
- * 24 hours ahead. What it cannot check, because it sees one document: that the request exists
- * in the database, the resident's quota, the booking windows (they need the calendar). Those
+ * 24 hours ahead, a dispatch's visit not before the order. What it cannot check, because it
+ * sees one document: that the request exists in the database, the resident's quota, that a
+ * dispatch's technician is one of the station's (the accounts), the booking windows (they need the calendar). Those
  * stay with the guard; and the router checks the request of every event before copying it
  * anywhere (server/router/router.mjs), so an event slipped past the guard goes nowhere.
  *
@@ -205,6 +206,8 @@ export function validateDocUpdateSource(database: EventDatabase): string {
   }
   if ((D.permissions[role] || []).indexOf(doc.type) < 0) refuse('may-emit', 'a ' + role + ' may not emit ' + doc.type);
   if (role !== 'resident' && (D.stepKinds[doc.type] || []).indexOf(doc.requestKind) < 0) refuse('may-emit', doc.type + ' is not a step of a ' + doc.requestKind + ' request');
+  // src/rules/dispatch.ts dispatchProblem: a visit not before the minute the order was written.
+  if (doc.type === 'dispatched' && Date.parse(doc.payload.visitAt) < Math.floor(Date.parse(doc.at) / 60000) * 60000) refuse('dispatch-time', 'the visit time is before the moment the order was written');
   if (D.db.kind === 'resident') {
     if (role !== 'resident' || D.db.owner !== userCtx.name || doc.resident !== userCtx.name) refuse('resident-database', 'a resident writes only their own events into their own database');
   } else if (D.db.kind === 'station') {

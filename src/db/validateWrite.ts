@@ -67,6 +67,9 @@ export const WRITE_RULES = [
   'quota-hour',
   'quota-day',
   'quota-open',
+  // src/rules/dispatch.ts: a dispatch to one of the station's technicians, not for a time before it was written
+  'dispatch-technician',
+  'dispatch-time',
 ] as const;
 export type WriteRule = (typeof WRITE_RULES)[number];
 

@@ -2,6 +2,7 @@ import type { EventRecord } from './schema/events/event';
 import { linkageProblem, type LinkageRule, type RequestFacts } from '../rules/requestLinkage';
 import { futureProblem } from '../rules/eventTime';
 import { finishProblem } from '../rules/measurementRecords';
+import { dispatchProblem } from '../rules/dispatch';
 import { quotaProblem, type QuotaRule, type SubmissionLimits, type SubmissionUsage } from '../rules/submissionQuota';
 
 /**
@@ -21,9 +22,14 @@ export interface OwnershipContext {
   readonly now?: number;
   /** A resident's own submission: what they have filed so far, and the limits. */
   readonly quota?: { readonly usage: SubmissionUsage; readonly limits?: SubmissionLimits };
+  /**
+   * The logins of the technicians of the station written to (from the accounts): a dispatch to
+   * anyone else is refused. Left out: not checked (a device, which checks it at the field).
+   */
+  readonly technicians?: readonly string[];
 }
 
-export type OwnershipRule = LinkageRule | QuotaRule | 'temperature-record';
+export type OwnershipRule = LinkageRule | QuotaRule | 'temperature-record' | 'dispatch-technician' | 'dispatch-time';
 
 /** The first ownership, time or quota rule `event` breaks in `context`, or null. */
 export function ownershipProblem(event: EventRecord, context: OwnershipContext): { rule: OwnershipRule; reason: string } | null {
@@ -39,6 +45,9 @@ export function ownershipProblem(event: EventRecord, context: OwnershipContext):
     const finish = context.request ? finishProblem(event.type, event.requestKind, context.request.trail ?? []) : null;
     if (finish) return finish;
   }
+  // A dispatch to a station's technician, for a time not before it was written (src/rules/dispatch.ts).
+  const dispatch = dispatchProblem(event, context.technicians);
+  if (dispatch) return dispatch;
   if (context.quota && event.type === 'submitted' && event.author.role === 'resident') {
     const quota = quotaProblem(context.quota.usage, context.quota.limits);
     if (quota) return quota;

@@ -75,6 +75,7 @@ export function appStrings(lang: Lang) {
     customerAccess: t.customerAccess,
     duration: t.duration,
     photos: t.photos,
+    dispatch: t.dispatch,
   };
 }
 export type AppStrings = ReturnType<typeof appStrings>;

@@ -1,6 +1,7 @@
-import { Match, Show, Switch, createSignal, lazy } from 'solid-js';
+import { Match, Show, Switch, createSignal, lazy, onCleanup } from 'solid-js';
 import { fill, localeHref, type AppStrings, type Lang } from '../i18n';
 import { displayName, isStaff } from '../db/device/sessionStore';
+import { onStaffDirectory, ownDisplayName } from '../db/device/staffName';
 import { loadDeviceLayer, useDevice, useSession } from './reactive';
 
 // Split from the page's first script (the 20 kB budget) but fetched at once; the lists are
@@ -24,6 +25,13 @@ export default function Portal(props: { lang: Lang; t: AppStrings; area: 'reside
   const open = useDevice();
   const [signingUp, setSigningUp] = createSignal(false);
   const [forgot, setForgot] = createSignal(false);
+  // Staff are named by their display name (the staff directory the console keeps), never the login once it is known.
+  const [directoryTick, setDirectoryTick] = createSignal(0);
+  onCleanup(onStaffDirectory(() => setDirectoryTick((n) => n + 1)));
+  const shownName = (s: Parameters<typeof displayName>[0]) => {
+    directoryTick();
+    return (isStaff(s) && typeof localStorage !== 'undefined' ? ownDisplayName(localStorage, s.name) : null) ?? displayName(s);
+  };
   const signOut = async () => {
     const waiting = open()?.status.get().waiting ?? 0;
     if (waiting > 0 && !confirm(fill(t.session.signOutWaiting, { n: waiting }))) return;
@@ -56,7 +64,7 @@ export default function Portal(props: { lang: Lang; t: AppStrings; area: 'reside
       </Match>
       <Match when={session()}>
         <div class="signed-in-bar">
-          <p>{fill(t.session.signedInAs, { name: displayName(session()!) })}</p>
+          <p>{fill(t.session.signedInAs, { name: shownName(session()!) })}</p>
           <button type="button" class="button secondary" onClick={signOut}>
             {t.session.signOut}
           </button>

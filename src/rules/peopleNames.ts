@@ -7,6 +7,8 @@ export interface StaffEntry {
   readonly displayName: string | null;
   readonly roles: readonly Role[];
   readonly station: string | null;
+  /** The communities a technician covers (ids of their station's communities): the nearest is sent first. */
+  readonly communities?: readonly string[];
 }
 
 /** Who wrote an event, as a person reads it: a display name when one is known, and the role. */

@@ -85,7 +85,7 @@ export function mayTakeNow(request: StepRequest, roles: readonly Role[], type: E
   return availableSteps(request, roles, now).some((s) => s.type === type);
 }
 
-export const CONSOLE_TABS = ['queue', 'register', 'callbacks', 'outages', 'accounts'] as const;
+export const CONSOLE_TABS = ['queue', 'board', 'today', 'register', 'callbacks', 'outages', 'accounts'] as const;
 export type ConsoleTab = (typeof CONSOLE_TABS)[number];
 
 /**
@@ -93,12 +93,18 @@ export type ConsoleTab = (typeof CONSOLE_TABS)[number];
  * registering a walk-in or a call for roles that may register (`submitted`); callbacks for roles
  * that call back; outage notices on every operations device (their records live in operations;
  * the committee reads them); the accounts desk (in-person checks at a hall, the access log) for
- * the roles of src/rules/customerPrivacy.ts.
+ * the roles of src/rules/customerPrivacy.ts. The dispatch board (each technician's visits today
+ * and tomorrow, their free hours) for dispatchers and station heads; a technician's own day for
+ * technicians, first for a technician alone (issue 16 item 4).
  */
 export function availableTabs(roles: readonly Role[], database: 'station' | 'operations' | 'resident' | 'other'): ConsoleTab[] {
   const any = (type: EventType) => roles.some((r) => r !== 'resident' && mayEmit(r, type));
   const tabs: ConsoleTab[] = [];
+  const technician = roles.includes('technician');
+  if (technician && queueScope(roles) === 'mine') tabs.push('today');
   if (roles.some((r) => r !== 'resident' && r !== 'committee')) tabs.push('queue');
+  if (roles.includes('dispatcher') || roles.includes('station-head')) tabs.push('board');
+  if (technician && !tabs.includes('today')) tabs.push('today');
   if (any('submitted')) tabs.push('register');
   if (any('callback')) tabs.push('callbacks');
   // Every operations device shows the outage notices; who may record one is the records' write check.

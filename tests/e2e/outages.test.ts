@@ -84,7 +84,7 @@ async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, 
 }
 
 async function fillAnnouncement(form: Locator, fields: { area: string; households: string; startMs: number; endMs?: number }) {
-  await form.getByLabel(o.station, { exact: true }).fill(STATION);
+  await form.getByLabel(o.station, { exact: true }).selectOption(STATION);
   await form.getByLabel(o.area, { exact: true }).fill(fields.area);
   await form.getByLabel(o.households, { exact: true }).fill(fields.households);
   await form.getByLabel(o.plannedStart, { exact: true }).fill(chinaInput(fields.startMs));
@@ -157,7 +157,7 @@ describe('outage notices in the staff console', () => {
 
     // A fault (not at the heat source) starts now, and is restored.
     const fault = page.locator('#outage-fault');
-    await fault.getByLabel(o.station, { exact: true }).fill(STATION);
+    await fault.getByLabel(o.station, { exact: true }).selectOption(STATION);
     await fault.getByLabel(o.area, { exact: true }).fill('暖园小区 7 号楼');
     await fault.getByLabel(o.households, { exact: true }).fill('48');
     await fault.getByRole('button', { name: o.recordFault, exact: true }).click();
@@ -222,7 +222,7 @@ describe('outage notices in the staff console', () => {
     // Online, the forms offer the station's communities (from its list; the public notice names
     // only these, never the free-text area): none chosen is refused at the field, one is recorded.
     const fault2 = second.page.locator('#outage-fault');
-    await fault2.getByLabel(o.station, { exact: true }).fill(STATION);
+    await fault2.getByLabel(o.station, { exact: true }).selectOption(STATION);
     const garden = fault2.getByRole('checkbox', { name: '示范花园 Demo Garden' });
     await garden.waitFor();
     expect(await fault2.getByRole('checkbox', { name: '东区示范小区 Demo East' }).count()).toBe(1);

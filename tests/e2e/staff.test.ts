@@ -47,9 +47,9 @@ async function newDevice(): Promise<{ context: BrowserContext; page: Page }> {
   return { context: launched.context, page };
 }
 
-async function createStaff(name: string, role: string, station?: string) {
+async function createStaff(name: string, role: string, station?: string, displayName?: string) {
   const password = `${name} pass 1`;
-  const run = await admin(site, ['create-staff', '--name', name, '--role', role, ...(station ? ['--station', station] : []), '--password', password], {
+  const run = await admin(site, ['create-staff', '--name', name, '--role', role, ...(station ? ['--station', station] : []), ...(displayName ? ['--display-name', displayName] : []), '--password', password], {
     password: ADMIN_PASSWORD,
   });
   expect(run.code, run.stderr + run.stdout).toBe(0);
@@ -119,15 +119,23 @@ async function openRow(row: Locator) {
   if ((await row.getByRole('button', { name: sc.hide }).count()) === 0) await row.getByRole('button', { name: sc.open }).click();
 }
 
-async function dispatchFromRow(row: Locator, technician: string, technicianName: string, visitAtMs: number) {
+/** Dispatches from the picker: the technician chosen by display name, a visit time, confirmed when after the deadline. */
+async function dispatchFromRow(row: Locator, technicianName: string, visitAtMs: number) {
   await openRow(row);
-  await row.getByLabel(sc.technician).fill(technician);
-  await row.getByLabel(sc.technicianName).fill(technicianName);
-  await row.getByLabel(sc.visitAt).fill(chinaInput(visitAtMs));
-  await row.getByLabel(sc.supervisor).fill('刘所长');
-  await row.getByRole('button', { name: sc.dispatch, exact: true }).click();
+  await row.getByRole('radio', { name: new RegExp(`^${technicianName}`) }).check();
+  await row.getByLabel(zh.dispatch.visitAt).fill(chinaInput(visitAtMs));
+  await row.getByLabel(zh.dispatch.supervisor).fill('刘所长');
+  const confirm = row.getByRole('checkbox', { name: /我已与住户沟通/ });
+  if (await confirm.count()) await confirm.check();
+  await row.getByRole('button', { name: zh.dispatch.submit, exact: true }).click();
   await expect.poll(() => row.getAttribute('data-status')).toBe('dispatched');
 }
+
+/** The next 10:00 China time at least an hour ahead: inside the visiting hours whenever the test runs. */
+const nextTen = () => {
+  const today = chinaToday('10:00');
+  return today - Date.now() > 3_600_000 ? today : today + 24 * 3_600_000;
+};
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearthline-e2e-staff-'));
@@ -150,7 +158,7 @@ describe('the staff console', () => {
   it('dispatches and prints the 服务派单 on one A4 page with every field; station B does not see station A; a technician cannot approve a remedy', async () => {
     const dispatcher = await createStaff('dp-print', 'dispatcher', STATION);
     const dispatcherB = await createStaff('dp-north', 'dispatcher', STATION_B);
-    const technician = await createStaff('tc-print', 'technician', STATION);
+    const technician = await createStaff('tc-print', 'technician', STATION, '陈师傅');
     const resident = await newResident(site.url, { community: 'demo-garden' });
     const report = await residentReport(resident);
     const complaint = await residentReport(resident, 'complaint');
@@ -161,7 +169,8 @@ describe('the staff console', () => {
     await row.waitFor({ timeout: 30_000 });
     await row.getByRole('button', { name: zh.staff.accept, exact: true }).click();
     await expect.poll(() => row.getAttribute('data-status')).toBe('accepted');
-    await dispatchFromRow(row, technician.name, '陈师傅', Date.now() + 2 * 3_600_000);
+    expect(technician.name).toBe('tc-print');
+    await dispatchFromRow(row, '陈师傅', nextTen());
 
     const violations = await checkAccessibility(page, { include: ['.staff-console'] });
     expect(violations, formatViolations(violations)).toEqual([]);
@@ -224,6 +233,8 @@ describe('the staff console', () => {
     const tech = await newDevice();
     await signInOnStaffPage(tech.page, technician);
     await expect.poll(() => syncHeadline(tech.page).textContent(), { timeout: 30_000 }).toBe(zh.sync.synced);
+    // a technician's console opens on their day; the queue is the next tab
+    await tech.page.getByRole('tab', { name: sc.tabs.queue }).click();
     await queueRow(tech.page, report.requestId).waitFor({ timeout: 30_000 });
     expect(await queueRow(tech.page, complaint.requestId).count()).toBe(0);
     const approval = composeFollowUp(
@@ -239,6 +250,7 @@ describe('the staff console', () => {
 
   it('works a whole simulated shift offline: three walk-ins registered and dispatched, a measurement and a callback, all delivered on reconnect', async () => {
     const manager = await createStaff('mg-shift', 'manager');
+    await createStaff('tc-shift', 'technician', STATION, '王师傅');
     const residents = [
       await newResident(site.url, { community: 'demo-garden' }),
       await newResident(site.url, { community: 'demo-east' }),
@@ -324,10 +336,10 @@ describe('the staff console', () => {
     await page.getByRole('tab', { name: sc.tabs.queue }).click();
     await clockTo(page, chinaToday('08:15'));
     // The repair and the temperature test are dispatched; a complaint has no dispatch (issue 16).
-    await dispatchFromRow(queueRow(page, registered[0]!), 'tc-shift', '王师傅', chinaToday('09:00'));
-    await dispatchFromRow(queueRow(page, registered[1]!), 'tc-shift', '王师傅', chinaToday('10:00'));
+    await dispatchFromRow(queueRow(page, registered[0]!), '王师傅', chinaToday('09:00'));
+    await dispatchFromRow(queueRow(page, registered[1]!), '王师傅', chinaToday('10:00'));
     await openRow(queueRow(page, registered[2]!));
-    expect(await queueRow(page, registered[2]!).getByLabel(sc.technician).count()).toBe(0);
+    expect(await queueRow(page, registered[2]!).locator('.technician-picker').count()).toBe(0);
 
     // 09:00 at the repair: arrive, sign, resolve.
     await clockTo(page, chinaToday('08:55'));

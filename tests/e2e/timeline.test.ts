@@ -13,6 +13,7 @@ import { PHONE, collectConsoleErrors, launchBrowser } from './support/browser';
 import { openRequestForm } from './support/portal';
 import { dictionary, fill } from '../../src/i18n';
 import { anEvent, asCouchDoc } from '../unit/builders/events';
+import { formatMoment } from '../../src/islands/format';
 
 const zh = dictionary('zh-CN');
 const ADMIN_PASSWORD = 'e2e timeline admin 1';
@@ -24,6 +25,9 @@ beforeAll(async () => {
   site = await startSite({ env: { HEARTHLINE_ADMIN_PASSWORD: ADMIN_PASSWORD } });
   const made = await admin(site, ['create-staff', '--name', DISPATCHER.name, '--role', 'dispatcher', '--station', 'demo', '--password', DISPATCHER.password], { password: ADMIN_PASSWORD });
   if (made.code !== 0) throw new Error(made.stderr);
+  // a dispatch goes to one of the station's technicians (the server refuses any other login)
+  const tech = await admin(site, ['create-staff', '--name', 'tech-zhang', '--role', 'technician', '--station', 'demo', '--display-name', '张师傅', '--password', 'technician pass 1'], { password: ADMIN_PASSWORD });
+  if (tech.code !== 0) throw new Error(tech.stderr);
   browser = await launchBrowser();
 }, 120_000);
 
@@ -61,7 +65,9 @@ describe('the resident’s timeline', () => {
     const staff = await signIn(site.url, DISPATCHER.name, DISPATCHER.password);
     const author = { name: DISPATCHER.name, role: 'dispatcher' as const, device: 'hall-pc-1' };
     const envelope = { requestId: requestId!, requestKind: 'repair' as const, resident: resident.name, station: 'demo', author };
-    const dispatched = anEvent('dispatched', { ...envelope, at: new Date().toISOString(), visibility: 'resident', payload: { technician: 'tech-zhang', technicianName: '张师傅', visitAt: '2026-12-01T02:00:00.000Z' } });
+    // tomorrow 10:00 China time: a visit is never booked before the order is written
+    const visitAt = new Date(`${new Date(Date.now() + 32 * 3_600_000).toISOString().slice(0, 10)}T10:00:00+08:00`).toISOString();
+    const dispatched = anEvent('dispatched', { ...envelope, at: new Date().toISOString(), visibility: 'resident', payload: { technician: 'tech-zhang', technicianName: '张师傅', visitAt } });
     const note = anEvent('note', { ...envelope, at: new Date(Date.now() + 1).toISOString(), payload: { text: '住户态度不好（内部）' } });
     // The station holds the request once the router has copied the submission there (the server
     // refuses an event about a request its database does not hold): until then the write is refused.
@@ -75,7 +81,7 @@ describe('the resident’s timeline', () => {
     await expect
       .poll(() => row.locator('.timeline li').allTextContents(), { timeout: 30_000 })
       .toEqual([expect.stringContaining(zh.timeline.types.submitted), expect.stringContaining(zh.timeline.types.dispatched)]);
-    expect(await row.locator('.timeline li[data-type="dispatched"]').textContent()).toContain('张师傅 预计 12月1日 10:00 上门');
+    expect(await row.locator('.timeline li[data-type="dispatched"]').textContent()).toContain(`张师傅 预计 ${formatMoment('zh-CN', visitAt)} 上门`);
     expect(await row.locator('.request-meta').textContent()).toContain(zh.requestStatus.dispatched);
     // The dispatch is news: a badge on the request, the count on the heading, said politely
     // by a live region, and the new line marked in the open timeline. The note is not news.

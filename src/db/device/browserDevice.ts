@@ -1,4 +1,6 @@
 import { clearDraftsOf } from './drafts';
+import { cachedStaffDirectory } from './staffDirectory';
+import { stationTechnicians } from '../../rules/dispatch';
 import { BehaviorSubject, type Observable } from 'rxjs';
 import { deviceStorage } from './dexieStorage';
 import { parseDatabaseName } from '../databaseNames';
@@ -205,6 +207,10 @@ async function openDevice(session: DeviceSession): Promise<BrowserDevice> {
       database: parseDatabaseName(session.database),
       user: { name: session.name, roles: now.name === session.name ? now.couchRoles : session.couchRoles },
       ...(role ? { approverRole: role } : {}),
+      technicians: (station: string) => {
+        const staff = cachedStaffDirectory(localStorage, session.name);
+        return staff.length ? stationTechnicians(staff, station).map((t) => t.name) : undefined;
+      },
     };
   };
   return {

@@ -67,3 +67,9 @@ export async function readAccessLog(before?: string) {
   const r = await call<{ entries: AccessLogRow[]; next: string | null }>(`/db/_account/access-log?limit=50${before ? `&before=${encodeURIComponent(before)}` : ''}`);
   return r.ok ? ({ ok: true, ...r.value } as const) : r;
 }
+
+/** A technician's own visit's phone in full (POST /db/_account/visits/phone); the server records the view. */
+export async function visitPhone(requestId: string) {
+  const r = await call<{ phone: string }>('/db/_account/visits/phone', { method: 'POST', body: { requestId } });
+  return r.ok ? ({ ok: true, phone: r.value.phone } as const) : r;
+}

@@ -174,6 +174,11 @@ export interface WriteContext {
   user: { name: string | null; roles: readonly string[] };
   /** Who approves the committee's commitments (content/utility.yaml); default manager. */
   approverRole?: ApproverRole;
+  /**
+   * The logins of a station's technicians, from the staff directory this device keeps; undefined
+   * while it has none (then the server alone checks whom a dispatch goes to).
+   */
+  technicians?: (station: string) => readonly string[] | undefined;
 }
 
 export type RecordResult =
@@ -234,7 +239,10 @@ async function ownershipOnDevice(db: DeviceDatabase, event: unknown, context: Wr
   const events = await accepted(await db.events.find({ selector: { requestId: e.requestId } }).exec());
   const facts = requestFacts(indexRequests(events), e.requestId);
   const request = facts ? { request: facts } : e.type === 'submitted' ? { request: null } : {};
-  return request;
+  // A dispatch goes to one of the station's technicians: checked here too when the directory is known.
+  const station = (event as { station?: unknown }).station;
+  const technicians = e.type === 'dispatched' && typeof station === 'string' ? context.technicians?.(station) : undefined;
+  return technicians ? { ...request, technicians } : request;
 }
 
 /**

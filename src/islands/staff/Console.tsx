@@ -18,6 +18,8 @@ import RequestDetail, { CallbackStep } from './RequestDetail';
 import Register from './Register';
 import AccountDesk from './AccountDesk';
 import QueueTable from './QueueTable';
+import DispatchBoard from './DispatchBoard';
+import TechnicianDay from './TechnicianDay';
 import { recordStep, rolesOf } from './write';
 import { cachedStaffDirectory, fetchStaffDirectory } from '../../db/device/staffDirectory';
 import { directoryNames } from '../../rules/peopleNames';
@@ -77,6 +79,8 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
     list().filter((i): i is RequestListItem & { state: RequestState } => i.state !== null && (scope === 'station' || i.state.visit?.technician === me || i.state.assignee === me)),
   );
   const byId = createMemo(() => new Map(list().map((i) => [i.requestId, i])));
+  // Every request of the station (not the technician's scope): each technician's load on the picker and the board.
+  const stationStates = createMemo(() => list().flatMap((i) => (i.state ? [i.state] : [])));
 
   const [tab, setTab] = createSignal<Tab>(tabs[0] ?? 'queue');
   // Loaded when first opened, then kept: what is typed in a form survives a look at the queue.
@@ -260,7 +264,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
                         </button>
                       </div>
                       <Show when={open() === id}>
-                        <RequestDetail lang={props.lang} t={t} device={props.device} item={item()} now={now} names={names} archive={archiveOf().get(e().state.resident)} />
+                        <RequestDetail lang={props.lang} t={t} device={props.device} item={item()} now={now} names={names} archive={archiveOf().get(e().state.resident)} directory={directory} states={stationStates} />
                       </Show>
                     </li>
                   );
@@ -271,6 +275,29 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
           </Show>
         </Show>
       </div>
+
+      <Show when={tabs.includes('board') && station}>
+        <div id="panel-board" role="tabpanel" aria-labelledby="tab-board" hidden={tab() !== 'board'}>
+          <Show when={tab() === 'board'}>
+            <DispatchBoard lang={props.lang} t={t} station={station!} directory={directory} states={stationStates} now={now} />
+          </Show>
+        </div>
+      </Show>
+
+      <Show when={tabs.includes('today')}>
+        <div id="panel-today" role="tabpanel" aria-labelledby="tab-today" hidden={tab() !== 'today'}>
+          <Show when={tab() === 'today'}>
+            <TechnicianDay
+              lang={props.lang}
+              t={t}
+              device={props.device}
+              items={withState}
+              now={now}
+              detail={(item) => <RequestDetail lang={props.lang} t={t} device={props.device} item={item} now={now} names={names} archive={archiveOf().get(item.state!.resident)} directory={directory} states={stationStates} />}
+            />
+          </Show>
+        </div>
+      </Show>
 
       <Show when={tabs.includes('register')}>
       <div id="panel-register" role="tabpanel" aria-labelledby="tab-register" hidden={tab() !== 'register'}>

@@ -11,6 +11,7 @@ import ErrorSummary from '../ErrorSummary';
 import { formatMoment, refusalReason } from '../format';
 import { fromObservable } from '../reactive';
 import TextField from '../TextField';
+import { placeList } from '../placeNames';
 import { chinaInputToIso, roleOf } from './write';
 
 /**
@@ -118,6 +119,29 @@ function createWrite(props: Props) {
 /** The station field's own check: the envelope's station is optional in the schema, an outage's is not. */
 function stationIssue(t: AppStrings, station: string): DescribedIssue[] {
   return station.trim() ? [] : [{ path: 'station', id: 'value.invalid', message: t.outages.stationRequired }];
+}
+
+/** The station, chosen from the stations' display names (never a typed id). */
+function StationField(props: { t: AppStrings; id: string; value: string; onChange: (id: string) => void; error: string | undefined }) {
+  const o = props.t.outages;
+  return (
+    <div class="field">
+      <label for={props.id}>{o.station}</label>
+      <select
+        id={props.id}
+        value={props.value}
+        onChange={(e) => props.onChange(e.currentTarget.value)}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={props.error ? `${props.id}-error` : undefined}
+      >
+        <option value="">{o.chooseStation}</option>
+        <For each={placeList()}>{(p) => <option value={p.id} selected={p.id === props.value}>{p.name}</option>}</For>
+      </select>
+      <Show when={props.error}>
+        <p class="field-error" id={`${props.id}-error`}>{props.error}</p>
+      </Show>
+    </div>
+  );
 }
 
 /** A community of some station, as GET /api/communities lists it. */
@@ -243,7 +267,7 @@ function AnnounceForm(props: Props) {
     <form class="form step-form" id="outage-announce" aria-labelledby="outage-announce-title" novalidate onSubmit={submit}>
       <h3 id="outage-announce-title">{o.announceTitle}</h3>
       <ErrorSummary intro={props.t.forms.fixErrors} issues={w.issues()} />
-      <TextField id="oa-station" label={o.station} hint={o.stationHint} value={station()} onInput={setStation} error={w.issueOf('station')} />
+      <StationField t={props.t} id="oa-station" value={station()} onChange={setStation} error={w.issueOf('station')} />
       <CommunityField t={props.t} idPrefix="oa" list={communityList} choice={communities} error={w.issueOf('payload.communities')} />
       <TextField id="oa-area" label={o.area} hint={o.areaHint} value={area()} onInput={setArea} maxLength={200} error={w.issueOf('payload.area')} />
       <TextField id="oa-households" label={o.households} inputMode="numeric" value={households()} onInput={setHouseholds} error={w.issueOf('payload.affectedCustomers')} />
@@ -315,7 +339,7 @@ function FaultForm(props: Props) {
     <form class="form step-form" id="outage-fault" aria-labelledby="outage-fault-title" novalidate onSubmit={submit}>
       <h3 id="outage-fault-title">{o.faultTitle}</h3>
       <ErrorSummary intro={props.t.forms.fixErrors} issues={w.issues()} />
-      <TextField id="of-station" label={o.station} hint={o.stationHint} value={station()} onInput={setStation} error={w.issueOf('station')} />
+      <StationField t={props.t} id="of-station" value={station()} onChange={setStation} error={w.issueOf('station')} />
       <CommunityField t={props.t} idPrefix="of" list={communityList} choice={communities} error={w.issueOf('payload.communities')} />
       <TextField id="of-area" label={o.area} hint={o.areaHint} value={area()} onInput={setArea} maxLength={200} error={w.issueOf('payload.area')} />
       <TextField id="of-households" label={o.households} inputMode="numeric" value={households()} onInput={setHouseholds} error={w.issueOf('payload.affectedCustomers')} />

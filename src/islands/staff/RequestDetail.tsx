@@ -26,6 +26,9 @@ import TextField from '../TextField';
 import DispatchSheet from './DispatchSheet';
 import Deliveries from './Deliveries';
 import SignaturePad from '../SignaturePad';
+import DispatchPicker from './DispatchPicker';
+import type { StaffEntry } from '../../rules/peopleNames';
+import type { RequestState } from '../../rules/requestState';
 import RevealPhone from './RevealPhone';
 import StaffPhotos from './StaffPhotos';
 import { StepForm, createStep } from './step';
@@ -41,6 +44,9 @@ type Props = {
   archive?: CustomerRecord | undefined;
   /** Logins to display names (the staff directory). */
   names: () => ReadonlyMap<string, string | null>;
+  /** The staff directory and the station's requests: the dispatch picker lists the station's technicians with their load. */
+  directory?: () => readonly StaffEntry[];
+  states?: () => readonly RequestState[];
 };
 
 /**
@@ -124,7 +130,7 @@ export default function RequestDetail(props: Props) {
 
       <div class="step-actions">
         <Show when={offers('dispatched')}>
-          <DispatchStep {...props} keys={keys} base={base} />
+          <DispatchPicker {...props} keys={keys} base={base} directory={props.directory ?? (() => [])} states={props.states ?? (() => [])} />
         </Show>
 
         <Show when={props.item.events.some((e) => e.type === 'dispatched')}>
@@ -171,36 +177,6 @@ type StepProps = Props & { keys: () => RequestKeys; base: string };
 
 /** The visit's steps: before arrival (arrive, late notice, nobody home) and on site (repairs). */
 const VISIT_STEP_TYPES: readonly EventType[] = ['arrived', 'late-notice', 'nobody-home', 'diagnosed', 'work-done', 'signed-off', 'resolved'];
-
-function DispatchStep(props: StepProps) {
-  const s = props.t.staffConsole;
-  const st = createStep({ device: props.device, lang: props.lang, t: props.t, request: props.keys });
-  const known = () => [...new Map(props.item.events.filter((e) => e.type === 'dispatched').map((e) => [e.payload.technician, e.payload.technicianName])).entries()];
-  const [technician, setTechnician] = createSignal('');
-  const [technicianName, setTechnicianName] = createSignal('');
-  const [visitAt, setVisitAt] = createSignal(isoToChinaInput(props.now() + 3_600_000));
-  const [supervisor, setSupervisor] = createSignal('');
-  const submit = () => {
-    const at = chinaInputToIso(visitAt());
-    st.run('dispatched', {
-      technician: technician().trim(),
-      technicianName: technicianName().trim(),
-      ...(at ? { visitAt: at } : {}),
-      ...(supervisor().trim() ? { supervisor: supervisor().trim() } : {}),
-    });
-  };
-  return (
-    <StepForm id={`${props.base}-dispatch`} title={s.dispatchTitle} submit={s.dispatch} step={st} t={props.t} onSubmit={submit}>
-      <TextField id={`${props.base}-tech`} label={s.technician} hint={s.technicianHint} value={technician()} onInput={setTechnician} error={st.issueOf('payload.technician')} />
-      <Show when={known().length}>
-        <p class="hint">{fill(s.knownTechnicians, { names: known().map(([id, name]) => `${name} (${id})`).join('、') })}</p>
-      </Show>
-      <TextField id={`${props.base}-tech-name`} label={s.technicianName} value={technicianName()} onInput={setTechnicianName} error={st.issueOf('payload.technicianName')} />
-      <TextField id={`${props.base}-visit-at`} label={s.visitAt} type="datetime-local" value={visitAt()} onInput={setVisitAt} error={st.issueOf('payload.visitAt')} />
-      <TextField id={`${props.base}-supervisor`} label={s.supervisor} value={supervisor()} onInput={setSupervisor} error={st.issueOf('payload.supervisor')} />
-    </StepForm>
-  );
-}
 
 function VisitSteps(props: StepProps & { offers: (type: EventType) => boolean }) {
   const s = props.t.staffConsole;
@@ -608,7 +584,8 @@ function factText(lang: Lang, t: AppStrings, value: FactValue): string {
     case 'texts':
       return value.items.join('、');
     case 'contact':
-      return `${value.name} · ${value.phone}`;
+      // Masked: the card tells people apart; the full number is shown on purpose (the callback card, a technician's day), logged.
+      return `${value.name} · ${maskPhone(value.phone)}`;
     case 'rooms':
       return value.rooms.map((r) => fill(s.roomFact, { name: r.name, area: r.areaM2 })).join('、');
     case 'slots':
@@ -656,7 +633,7 @@ function ArchiveAside(props: { lang: Lang; t: AppStrings; record: CustomerRecord
         {(r) => (
           <>
             <Show when={r().names.length || r().phones.length}>
-              <p>{[...r().names, ...r().phones].join(' · ')}</p>
+              <p>{[...r().names, ...r().phones.map(maskPhone)].join(' · ')}</p>
             </Show>
             <Show when={r().addresses.length}>
               <p>{r().addresses.join('；')}</p>

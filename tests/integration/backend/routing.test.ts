@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type Site } from '../support/site';
 import { admin, newResident, request, signIn, type Resident } from './client';
-import { aSubmittedRepair, anEvent, asCouchDoc } from '../../unit/builders/events';
+import { PEOPLE, aSubmittedRepair, anEvent, asCouchDoc } from '../../unit/builders/events';
 import { stationDbName } from '../../../src/db/databaseNames';
 
 const STATION = 'demo'; // the demo station seeded on first start; community demo-garden belongs to it
@@ -40,6 +40,8 @@ beforeAll(async () => {
   for (const args of [
     ['create-station', '--id', 'other', '--name', 'Other station', '--communities', 'other-garden'],
     ['create-staff', '--name', DISPATCHER.name, '--role', 'dispatcher', '--station', STATION, '--password', DISPATCHER.password],
+    // the builders' technician: a dispatch goes to one of the station's technicians
+    ['create-staff', '--name', PEOPLE.technician.name, '--role', 'technician', '--station', STATION, '--password', 'technician pass 1'],
   ]) {
     const run = await admin(site, args);
     expect(run.code, run.stderr + run.stdout).toBe(0);
@@ -89,7 +91,7 @@ describe('the router copies each event where it belongs', () => {
     const common = { requestId: submitted.requestId, resident: resident.name, station: STATION };
     const author = { name: DISPATCHER.name, role: 'dispatcher' as const, device: 'pc-test' };
     const note = asCouchDoc(anEvent('note', { ...common, author, at: now(), payload: { text: '住户情绪激动，注意沟通' } }));
-    const dispatched = asCouchDoc(anEvent('dispatched', { ...common, author, at: now() }));
+    const dispatched = asCouchDoc(anEvent('dispatched', { ...common, author, at: now(), payload: { visitAt: new Date(Date.now() + 3_600_000).toISOString() } }));
     for (const doc of [note, dispatched]) {
       const put = await request(site.url, 'PUT', `/db/${stationDbName(STATION)}/${doc._id}`, doc, { cookie: dispatcherCookie });
       expect(put.status, put.text).toBe(201);

@@ -80,7 +80,7 @@ describe('an account with several roles', () => {
     expect(mixed.stderr + mixed.stdout).toMatch(/cannot share an account/);
     const hallCookie = (await signIn(site.url, `hall-${suffix}`, 'hall pass 123')).cookie!;
     const res = await directory(hallCookie);
-    expect(res.json.staff).toContainEqual({ name: `hall-${suffix}`, displayName: null, roles: ['dispatcher', 'technician'], station: stationA });
+    expect(res.json.staff).toContainEqual({ name: `hall-${suffix}`, displayName: null, roles: ['dispatcher', 'technician'], station: stationA, communities: [] });
   });
 });
 
@@ -92,7 +92,7 @@ describe('GET /db/_account/staff', () => {
     expect(names).toEqual(expect.arrayContaining([people.dispatcherA.name, people.technicianA.name]));
     expect(names).not.toContain(people.technicianB.name);
     expect(names).not.toContain(people.hotline.name);
-    expect(res.json.staff).toContainEqual({ name: people.dispatcherA.name, displayName: '王芳', roles: ['dispatcher'], station: stationA });
+    expect(res.json.staff).toContainEqual({ name: people.dispatcherA.name, displayName: '王芳', roles: ['dispatcher'], station: stationA, communities: [] });
     expect(res.text).not.toMatch(/derived_key|salt|password/);
   });
 

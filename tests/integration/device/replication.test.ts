@@ -11,7 +11,7 @@ import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { startSite, type Site } from '../support/site';
 import { admin, newResident, request, signIn, type Resident } from '../backend/client';
 import { newRequestId } from '../../../src/db/schema/events/ids';
-import { aSubmittedRepair, anEvent } from '../../unit/builders/events';
+import { PEOPLE, aSubmittedRepair, anEvent } from '../../unit/builders/events';
 import { correctEvent, openDeviceDatabase, recordEvent, writeOperationsRecord, type DeviceDatabase } from '../../../src/db/device/database';
 import { composeOperationsRecord } from '../../../src/db/device/compose';
 import { ulid } from '../../../src/db/schema/events/ids';
@@ -109,6 +109,11 @@ beforeAll(async () => {
     password: ADMIN_PASSWORD,
   });
   expect(run.code, run.stderr + run.stdout).toBe(0);
+  // the builders' technician: a dispatch goes to one of the station's technicians
+  const tech = await admin(site, ['create-staff', '--name', PEOPLE.technician.name, '--role', 'technician', '--station', STATION, '--password', 'technician pass 1'], {
+    password: ADMIN_PASSWORD,
+  });
+  expect(tech.code, tech.stderr + tech.stdout).toBe(0);
   const session = await signIn(base, DISPATCHER.name, DISPATCHER.password);
   expect(session.status).toBe(200);
   dispatcherCookie = session.cookie!;
@@ -173,7 +178,7 @@ describe.sequential('a device replicating with the real server', () => {
     const common = { requestId: submitted[0]!.requestId, resident: resident.name, station: STATION };
     const author = { name: DISPATCHER.name, role: 'dispatcher' as const, device: 'pc-device' };
     const note = anEvent('note', { ...common, author, at: now(), payload: { text: '住户情绪激动' } });
-    const dispatched = anEvent('dispatched', { ...common, author, at: now() });
+    const dispatched = anEvent('dispatched', { ...common, author, at: now(), payload: { visitAt: new Date(Date.now() + 3_600_000).toISOString() } });
     expect((await recordEvent(staff.db, note, context)).ok).toBe(true);
     expect((await recordEvent(staff.db, dispatched, context)).ok).toBe(true);
     await staff.sync.awaitInSync();

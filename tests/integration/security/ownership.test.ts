@@ -14,7 +14,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type Site } from '../support/site';
 import { admin, newAccountNumber, newResident, request, signIn, type Resident } from '../backend/client';
-import { aSubmittedRepair, anEvent, asCouchDoc } from '../../unit/builders/events';
+import { PEOPLE, aSubmittedRepair, anEvent, asCouchDoc } from '../../unit/builders/events';
 import { residentDbName, stationDbName } from '../../../src/db/databaseNames';
 import { newRequestId } from '../../../src/db/schema/events/ids';
 
@@ -57,6 +57,8 @@ beforeAll(async () => {
   for (const args of [
     ['create-station', '--id', STATION_2, '--name', '北二供热所', '--communities', 'north-two-garden'],
     ['create-staff', '--name', DISPATCHER_1.name, '--role', 'dispatcher', '--station', STATION_1, '--password', DISPATCHER_1.password],
+    // the builders' technician: a dispatch goes to one of the station's technicians
+    ['create-staff', '--name', PEOPLE.technician.name, '--role', 'technician', '--station', STATION_1, '--password', 'technician pass 1'],
     ['create-staff', '--name', TECHNICIAN_2.name, '--role', 'technician', '--station', STATION_2, '--password', TECHNICIAN_2.password],
   ]) {
     const run = await admin(site, args);

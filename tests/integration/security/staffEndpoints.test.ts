@@ -33,6 +33,7 @@ const endpoints: [string, string, (o: Resident) => unknown][] = [
   ['GET', '/db/_account/working-set', () => undefined],
   // how the messages about a request fared (server/notify/deliveries.mjs)
   ['GET', `/db/_account/deliveries?request=${newRequestId(Date.now())}`, () => undefined],
+  ['POST', '/db/_account/visits/phone', () => ({ requestId: 'rq-01KB0000000000000000000000' })],
 ];
 
 describe('a signed-up resident and nobody at all on the staff endpoints', () => {

@@ -141,7 +141,7 @@ describe('an account with several roles', () => {
         { type: 'arrived', role: 'technician' },
       ]),
     );
-    expect(availableTabs(roles, 'station')).toEqual(['queue', 'register', 'accounts']);
+    expect(availableTabs(roles, 'station')).toEqual(['queue', 'board', 'today', 'register', 'accounts']);
     expect(queueScope(roles)).toBe('station');
   });
   it('refuses mixing station roles with roles across stations', () => {
@@ -155,9 +155,10 @@ describe('availableTabs', () => {
     // for the roles of src/rules/customerPrivacy.ts
     ['hotline', 'operations', ['queue', 'register', 'callbacks', 'outages', 'accounts']],
     ['complaint-handler', 'operations', ['queue', 'callbacks', 'outages']],
-    ['dispatcher', 'station', ['queue', 'register', 'accounts']],
-    ['station-head', 'station', ['queue', 'register', 'accounts']],
-    ['technician', 'station', ['queue']],
+    // the dispatch board for who dispatches or heads the station; a technician opens on their own day
+    ['dispatcher', 'station', ['queue', 'board', 'register', 'accounts']],
+    ['station-head', 'station', ['queue', 'board', 'register', 'accounts']],
+    ['technician', 'station', ['today', 'queue']],
     ['manager', 'operations', ['queue', 'register', 'callbacks', 'outages', 'accounts']],
     ['committee', 'operations', ['outages']],
   ] as const)('%s on a %s device: %j', (role, db, tabs) => {

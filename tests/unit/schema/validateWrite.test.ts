@@ -290,6 +290,9 @@ function ownershipCases(e: EventRecord): WriteVerdict[] {
     at({ quota: { usage: { lastHour: 5, lastDay: 5, open: 5 } } }, submission, 'resident', DB.resident),
     at({ quota: { usage: { lastHour: 0, lastDay: 10, open: 5 } } }, submission, 'resident', DB.resident),
     at({ quota: { usage: { lastHour: 0, lastDay: 0, open: 10 } } }, submission, 'resident', DB.resident),
+    // src/rules/dispatch.ts: a login that is not one of the station's technicians; a visit before the order
+    at({ technicians: ['tc-zhou'] }),
+    at({ technicians: [PEOPLE.technician.name] }, { ...e, payload: { ...(e.payload as object), visitAt: new Date(Date.parse(e.at) - 60_000).toISOString() } } as EventRecord),
   ];
 }
 
