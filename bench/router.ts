@@ -69,7 +69,7 @@ try {
   // 1. the router
   await fresh(world);
   await world.writeEvents(events);
-  const router = createRouter({ couch: createPouchCouch({ PouchDB: world.PouchDB }), sweepIntervalMs: 0, ...quiet });
+  const router = createRouter({ couch: createPouchCouch({ PouchDB: world.PouchDB }), backstopRoundMs: 0, ...quiet });
   let started = performance.now();
   await router.start();
   const health = await router.settle();

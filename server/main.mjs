@@ -134,51 +134,21 @@ async function main() {
     console.log(`[hearthline] the server admin's password was set from HEARTHLINE_ADMIN_PASSWORD`);
   }
 
-  // The router runs in this process unless it runs on its own (`npm run router`, HEARTHLINE_ROUTER=0).
-  const { startRouter, routerHealthHandler, routerOptionsFromEnv } = await import('./router/index.mjs');
-  if (process.env.HEARTHLINE_ROUTER !== '0') {
-    try {
-      router = await startRouter({
-        ...(backend.mode === 'embedded' ? { PouchDB: backend.PouchDB } : { couchUrl: process.env.COUCHDB_URL }),
-        ...routerOptionsFromEnv(process.env),
-      });
-    } catch (err) {
-      console.error(`[hearthline] the router did not start: ${/** @type {Error} */ (err).message}`);
-      process.exit(1);
-    }
-  }
-
-  if (process.env.HEARTHLINE_PUBLISHER !== '0') {
-    const { createPublisher } = await import('./publish/publisher.mjs');
-    const { createHttpCouch, createPouchCouch } = await import('./router/index.mjs');
-    publisher = createPublisher({
-      couch: router?.couch ?? (backend.mode === 'embedded' ? createPouchCouch({ PouchDB: backend.PouchDB }) : createHttpCouch({ url: /** @type {string} */ (process.env.COUCHDB_URL) })),
-      contentDir,
-      sitesDir,
-      swap: (dir) => {
-        served = dir;
-      },
-    });
-    publisher.adoptServed(published);
-    // in the background: a publication waiting since before a restart is built while we serve the old site
-    publisher.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the publisher did not start: ${err.message}`));
-  }
+  // One admin client of the database server for the followers (router, publisher, outage feed).
+  const { startRouter, routerHealthHandler, routerOptionsFromEnv, createHttpCouch, createPouchCouch } = await import('./router/index.mjs');
+  const couch = backend.mode === 'embedded' ? createPouchCouch({ PouchDB: backend.PouchDB }) : createHttpCouch({ url: /** @type {string} */ (process.env.COUCHDB_URL) });
+  const routerTuning = routerOptionsFromEnv(process.env);
 
   // The public outage notices (GET /api/outages): the outage records of operations, kept in
   // memory and read on from a checkpoint (server/outages/feed.mjs).
   const { createOutageFeed, outagesHandler } = await import('./outages/feed.mjs');
-  const { createHttpCouch, createPouchCouch } = await import('./router/index.mjs');
-  const feed = createOutageFeed({
-    couch: router?.couch ?? (backend.mode === 'embedded' ? createPouchCouch({ PouchDB: backend.PouchDB }) : createHttpCouch({ url: /** @type {string} */ (process.env.COUCHDB_URL) })),
-  });
-  outageFeed = feed;
-  feed.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the outage notices did not start: ${err.message}`));
+  const feed = createOutageFeed({ couch });
 
   const app = createApp({
     distDir: () => served,
     // the router's health (server admins only: it counts databases and events held for accounts
     // that do not exist yet) and the outage notices go before '/api', which would otherwise answer them
-    mounts: { '/api/router/health': express.Router().use(backend.adminOnly, routerHealthHandler(router)), '/api/outages': outagesHandler(feed), '/db': backend.db, '/api': backend.api },
+    mounts: { '/api/router/health': express.Router().use(backend.adminOnly, routerHealthHandler(() => router)), '/api/outages': outagesHandler(feed), '/db': backend.db, '/api': backend.api },
     trustProxy: trustProxySetting(process.env.HEARTHLINE_TRUST_PROXY),
   });
   const server = app.listen(port, host);
@@ -194,7 +164,39 @@ async function main() {
     const actualPort = typeof address === 'object' && address ? address.port : port;
     const shownHost = host.includes(':') ? `[${host}]` : host;
     console.log(`Hearthline listening on http://${shownHost}:${actualPort}/`);
+    void startFollowers();
   });
+
+  // The followers start once the server listens and catch up behind it: with thousands of
+  // databases the catch-up takes a while, and the site, /db and /api serve meanwhile (the
+  // router's health says how far behind it is).
+  async function startFollowers() {
+    // The router runs in this process unless it runs on its own (`npm run router`, HEARTHLINE_ROUTER=0).
+    if (process.env.HEARTHLINE_ROUTER !== '0') {
+      try {
+        router = await startRouter({ couch, ...routerTuning });
+      } catch (err) {
+        console.error(`[hearthline] the router did not start: ${/** @type {Error} */ (err).message}`);
+        process.exit(1);
+      }
+    }
+    if (process.env.HEARTHLINE_PUBLISHER !== '0') {
+      const { createPublisher } = await import('./publish/publisher.mjs');
+      publisher = createPublisher({
+        couch,
+        contentDir,
+        sitesDir,
+        swap: (dir) => {
+          served = dir;
+        },
+      });
+      publisher.adoptServed(published);
+      // in the background: a publication waiting since before a restart is built while we serve the old site
+      publisher.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the publisher did not start: ${err.message}`));
+    }
+    outageFeed = feed;
+    feed.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the outage notices did not start: ${err.message}`));
+  }
 
   let stopping = false;
   /** @param {NodeJS.Signals} signal */

@@ -27,6 +27,14 @@ const require = createRequire(import.meta.url);
  * @property {() => Promise<string[]>} listDatabases
  * @property {(name: string) => Promise<any>} db a PouchDB instance; the database must exist
  * @property {() => Promise<void>} [close]
+ * @property {(opts: { since: string | number, signal?: AbortSignal, timeoutMs?: number }) =>
+ *   Promise<{ results: { db_name: string, type: string, seq?: unknown }[], last_seq: string | number }>} [dbUpdates]
+ *   HTTP only: one long poll of CouchDB's `_db_updates` (which databases were created, updated,
+ *   deleted since `since`, or 'now'); throws when the feed is not there (no `_global_changes` on
+ *   a single node, not an admin, a PouchDB Server)
+ * @property {(event: 'created' | 'destroyed', listener: (name: string) => void) => void} [onDatabaseEvent]
+ *   embedded only: the PouchDB constructor's events (a database opened or created; destroyed)
+ * @property {(event: 'created' | 'destroyed', listener: (name: string) => void) => void} [offDatabaseEvent]
  */
 
 /**
@@ -54,6 +62,14 @@ export function createPouchCouch({ PouchDB }) {
         throw Object.assign(new Error(`the database ${name} does not exist`), { status: 404, name: 'not_found' });
       }
       return getOrCreateDB(PouchDB, name);
+    },
+    // PouchDB's constructors share one event emitter: `created` at every open (a database that
+    // appears is opened by whoever creates it), `destroyed` when one is deleted.
+    onDatabaseEvent(event, listener) {
+      PouchDB.on(event, listener);
+    },
+    offDatabaseEvent(event, listener) {
+      PouchDB.removeListener(event, listener);
     },
   };
 }
@@ -99,6 +115,18 @@ export function createHttpCouch({ url, timeoutMs = 60_000 }) {
         cache.set(name, db);
       }
       return db;
+    },
+    async dbUpdates({ since, signal, timeoutMs: pollMs = 55_000 }) {
+      const url = `${base}/_db_updates?feed=longpoll&timeout=${pollMs}&since=${encodeURIComponent(String(since))}`;
+      const res = await fetch(url, {
+        headers: { authorization, accept: 'application/json' },
+        signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(pollMs + 30_000)]) : AbortSignal.timeout(pollMs + 30_000),
+      });
+      const body = await res.json().catch(() => null);
+      if (res.status !== 200 || !body || !Array.isArray(body.results)) {
+        throw Object.assign(new Error(`GET ${base}/_db_updates: HTTP ${res.status} ${body?.reason ?? body?.error ?? ''}`.trim()), { status: res.status });
+      }
+      return { results: body.results, last_seq: body.last_seq };
     },
     async close() {
       const dbs = [...cache.values()];

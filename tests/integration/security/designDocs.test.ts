@@ -132,7 +132,7 @@ describe('the router (server admin, new_edits=false) still copies into validated
     const doc = mine();
     const put = await request(base, 'PUT', `/db/${DB}/${doc._id}`, doc, auth);
     expect(put.status).toBe(201);
-    const router = createRouter({ couch: createPouchCouch({ PouchDB: embedded.PouchDB }), sweepIntervalMs: 0, log: () => {}, logError: () => {} });
+    const router = createRouter({ couch: createPouchCouch({ PouchDB: embedded.PouchDB }), backstopRoundMs: 0, log: () => {}, logError: () => {} });
     await router.start();
     const health = await router.settle();
     await router.stop();
