@@ -13,7 +13,7 @@
  * Prints events/s and copies/s for both and the router's cost relative to the baseline.
  */
 import { parseArgs } from 'node:util';
-import { createPouchCouch } from '../server/router/couch.mjs';
+import { createPouchCouch } from '../server/couch/index.mjs';
 import { createRouter } from '../server/router/router.mjs';
 import { routeTargets, originDatabase } from '../src/rules/routing';
 import { parseDatabaseName } from '../src/db/databaseNames';

@@ -135,7 +135,8 @@ async function main() {
   }
 
   // One admin client of the database server for the followers (router, publisher, outage feed).
-  const { startRouter, routerHealthHandler, routerOptionsFromEnv, createHttpCouch, createPouchCouch } = await import('./router/index.mjs');
+  const { startRouter, routerHealthHandler, routerOptionsFromEnv } = await import('./router/index.mjs');
+  const { createHttpCouch, createPouchCouch } = await import('./couch/index.mjs');
   const couch = backend.mode === 'embedded' ? createPouchCouch({ PouchDB: backend.PouchDB }) : createHttpCouch({ url: /** @type {string} */ (process.env.COUCHDB_URL) });
   const routerTuning = routerOptionsFromEnv(process.env);
 

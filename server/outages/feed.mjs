@@ -23,8 +23,8 @@ import { OperationsRecordDoc } from '../../src/db/schema/records/record.ts';
 import { OUTAGE_RECORD_TYPES, outageStates, publicOutageNotices, settledOutages } from '../../src/rules/outages.ts';
 import { OPERATIONS_DB } from '../../src/db/databaseNames.ts';
 import { StationDoc } from '../../src/db/schema/accounts.ts';
-import { createDrainLoop } from '../drainLoop.mjs';
-import { createChangesCheckpoint } from '../changesCheckpoint.mjs';
+import { createDrainLoop } from '../followers/drainLoop.mjs';
+import { createChangesCheckpoint } from '../followers/changesCheckpoint.mjs';
 
 const STATE_ID = '_local/hearthline-outages';
 const DAY_MS = 24 * 3_600_000;
@@ -33,7 +33,7 @@ export const OUTAGES_MAX_AGE_SECONDS = 30;
 
 /**
  * @typedef {object} OutageFeedOptions
- * @property {import('../router/couch.mjs').Couch} couch admin access (the router's)
+ * @property {import('../couch/index.mjs').Couch} couch admin access (the router's)
  * @property {number} [sweepIntervalMs] time between sweeps (10000); 0: none
  * @property {number} [batchSize] changes per read (500)
  * @property {() => number} [now] the clock (epoch ms); tests pass theirs

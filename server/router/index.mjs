@@ -12,11 +12,11 @@
  *
  * Standalone: `npm run router` (server/router/main.mjs).
  */
-import { createHttpCouch, createPouchCouch } from './couch.mjs';
+import { createHttpCouch, createPouchCouch } from '../couch/index.mjs';
 import { createRouter } from './router.mjs';
 
 export { createRouter } from './router.mjs';
-export { createHttpCouch, createPouchCouch } from './couch.mjs';
+export { createHttpCouch, createPouchCouch } from '../couch/index.mjs';
 
 /** @typedef {import('./router.mjs').Router} Router */
 /** @typedef {Omit<import('./router.mjs').RouterOptions, 'couch'>} RouterTuning */
@@ -64,9 +64,9 @@ export function routerOptionsFromEnv(env) {
  * Creates and starts a router: it returns at once and catches up behind (router.mjs), then
  * follows notify(), the `_db_updates` feed (HTTP) and the backstop.
  * Give exactly one of PouchDB (embedded: the backend's constructor), couchUrl (admin URL of
- * Apache CouchDB or of a Hearthline server's /db) or couch (./couch.mjs).
- * @param {RouterTuning & { PouchDB?: any, couchUrl?: string, couch?: import('./couch.mjs').Couch }} options
- * @returns {Promise<Router & { couch: import('./couch.mjs').Couch }>}
+ * Apache CouchDB or of a Hearthline server's /db) or couch (server/couch/).
+ * @param {RouterTuning & { PouchDB?: any, couchUrl?: string, couch?: import('../couch/index.mjs').Couch }} options
+ * @returns {Promise<Router & { couch: import('../couch/index.mjs').Couch }>}
  */
 export async function startRouter({ PouchDB, couchUrl, couch, ...tuning }) {
   const given = [PouchDB, couchUrl, couch].filter((x) => x !== undefined && x !== null && x !== '').length;

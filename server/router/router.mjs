@@ -54,8 +54,9 @@ import { originDatabase, routeTargets } from '../../src/rules/routing.ts';
 import { copyProblem, linkageProblem, requestFacts } from '../../src/rules/requestLinkage.ts';
 import { stationDbName } from '../../src/db/databaseNames.ts';
 import { createRequestRegistry } from '../backend/requestRegistry.mjs';
+import { readChangesInBatches } from '../followers/changes.mjs';
 
-/** @typedef {import('./couch.mjs').Couch} Couch */
+/** @typedef {import('../couch/index.mjs').Couch} Couch */
 /** @typedef {import('../../src/db/databaseNames.ts').EventDatabase} EventDatabase */
 
 /**
@@ -105,7 +106,7 @@ async function forEachLimit(items, limit, fn) {
 
 /**
  * @typedef {object} RouterOptions
- * @property {Couch} couch admin access to the databases (./couch.mjs)
+ * @property {Couch} couch admin access to the databases (server/couch/)
  * @property {string} [stateDb] where checkpoints and parked copies live (default router-state; setup creates it)
  * @property {number} [batchSize] changes read per request, and the most copies per bulkDocs (200)
  * @property {number} [concurrency] sources drained at once (4)
@@ -444,27 +445,19 @@ export function createRouter({
   async function drain(s) {
     await loadCheckpoints([s]);
     const db = await couch.db(s.name);
-    for (;;) {
-      if (stopping) return;
-      const since = /** @type {{ seq: string | number }} */ (s.checkpoint).seq;
-      const res = await db.changes({
-        since,
-        limit: batchSize,
-        batch_size: batchSize,
-        include_docs: true,
-        style: 'all_docs',
-        return_docs: true,
-      });
-      const results = /** @type {any[]} */ (res.results ?? []);
-      if (results.length > 0) {
+    await readChangesInBatches(db, {
+      since: /** @type {{ seq: string | number }} */ (s.checkpoint).seq,
+      batchSize,
+      options: { include_docs: true, style: 'all_docs', return_docs: true },
+      stopped: () => stopping,
+      onBatch: async (results, lastSeq) => {
+        if (results.length === 0) return;
         const plan = await planBatch(s, db, results);
         await deliver(s, plan);
-        await saveCheckpoint(s, res.last_seq);
+        await saveCheckpoint(s, lastSeq);
         totals.batches++;
-      }
-      // Fewer than asked: caught up with what was there when the batch was read.
-      if (results.length < batchSize) return;
-    }
+      },
+    });
   }
 
   /**

@@ -52,14 +52,14 @@ export interface EngineOptions {
 
 /**
  * The top-level fields of a document the engine reads; anything else in it is ignored.
- * server/cli/leanDocs.ts keeps only these when it reads documents from JSON bytes (and
+ * server/couch/leanDocs.ts keeps only these when it reads documents from JSON bytes (and
  * `author` and `payload` whole), so a field the engine starts reading must be listed here:
  * the type `TopDoc` below refuses any other.
  */
 export const READ_FIELDS = ['_id', 'id', 'docType', 'type', 'at', 'requestId', 'requestKind', 'station', 'author', 'payload'] as const;
 
 /**
- * Two shortcuts a document read from bytes may offer (server/cli/leanDocs.ts does), each
+ * Two shortcuts a document read from bytes may offer (server/couch/leanDocs.ts does), each
  * giving exactly what the engine would compute from the plain fields; a document parsed by
  * JSON.parse has neither (symbols, so no JSON field can pose as one):
  * - `[AT_MS]`: `instantMs(at)`, read from the bytes without making the string (undefined: not
@@ -386,7 +386,7 @@ export class ResultsFold {
       this.requests.set(requestId, acc);
     }
     // The payload is read only by the types below that need it: most events (accepted,
-    // arrived, …) are milestones alone, and a lean document (server/cli/leanDocs.ts) parses
+    // arrived, …) are milestones alone, and a lean document (server/couch/leanDocs.ts) parses
     // a payload only when it is read.
     const marks = MARKS_OF_EVENT.get(type);
     if (marks) for (let k = 0; k < marks.length; k += 1) setMilestone(acc.t, marks[k]!, at, marks[k] === MI.closed);

@@ -9,7 +9,7 @@ import { OPERATIONS_DB, ROUTER_STATE_DB, residentDbName, stationDbName } from '.
 import type { EventRecord } from '../../../src/db/schema/index';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { createPouchCouch } from '../../../server/router/couch.mjs';
+import { createPouchCouch } from '../../../server/couch/index.mjs';
 import { routerHealthHandler } from '../../../server/router/index.mjs';
 import { createRouter } from '../../../server/router/router.mjs';
 import {

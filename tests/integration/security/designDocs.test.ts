@@ -17,7 +17,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbedded } from '../../../server/backend/embedded.mjs';
 import { ensureDatabase, residentSecurity, setup } from '../../../server/backend/setup.mjs';
-import { createPouchCouch } from '../../../server/router/couch.mjs';
+import { createPouchCouch } from '../../../server/couch/index.mjs';
 import { createRouter } from '../../../server/router/router.mjs';
 import { DESIGN_DOC_ID, designDocFor } from '../../../src/db/designDocs';
 import { residentDbName, stationDbName } from '../../../src/db/databaseNames';

@@ -13,7 +13,7 @@
  * Messages out: { type: 'ready' } | { id, ok: true, result } | { id, ok: false, error }
  */
 import { createEmbedded } from '../../../../server/backend/embedded.mjs';
-import { createPouchCouch } from '../../../../server/router/couch.mjs';
+import { createPouchCouch } from '../../../../server/couch/index.mjs';
 import { createRouter } from '../../../../server/router/router.mjs';
 
 const send = (/** @type {unknown} */ msg) => process.send?.(msg);
