@@ -41,6 +41,7 @@ export { residentDbName, stationDbName, databaseKind } from './names.mjs';
  * @property {string} [dataDir] embedded mode: where LevelDB files, pouchdb-config.json and the log live
  * @property {'leveldb' | 'memory'} [adapter] embedded mode storage (memory: tests only)
  * @property {string} [couchUrl] proxy mode: http://admin:password@host:5984
+ * @property {number | null} [personalShards] proxy mode: CouchDB's q of each resident's and station's database (1; null: CouchDB's default)
  * @property {string} [adminPassword] embedded mode: the server admin's password (else generated on first start)
  * @property {boolean} [demo] seed a demo station when the operations database is empty
  * @property {number} [sessionSeconds] how long a sign-in lasts unused (cookie Max-Age; embedded: also the server's session timeout)
@@ -81,6 +82,7 @@ export function backendOptionsFromEnv(env) {
     dataDir: path.resolve(env.HEARTHLINE_DATA || path.join(ROOT, 'data')),
     adapter,
     couchUrl: env.COUCHDB_URL || undefined,
+    personalShards: env.HEARTHLINE_COUCH_Q === 'default' ? null : int('HEARTHLINE_COUCH_Q', 1),
     adminPassword: env.HEARTHLINE_ADMIN_PASSWORD || undefined,
     demo: env.HEARTHLINE_DEMO !== '0',
     sessionSeconds: int('HEARTHLINE_SESSION_SECONDS', DEFAULT_SESSION_SECONDS),
@@ -154,6 +156,7 @@ export async function createBackend({
   dataDir = path.join(ROOT, 'data'),
   adapter = 'leveldb',
   couchUrl,
+  personalShards = 1,
   adminPassword,
   demo = true,
   sessionSeconds = DEFAULT_SESSION_SECONDS,
@@ -180,7 +183,7 @@ export async function createBackend({
   if (couchUrl) {
     const parsed = parseCouchUrl(couchUrl);
     if (!parsed.authorization) throw new Error('COUCHDB_URL needs the admin credentials: http://admin:password@host:5984');
-    store = createRemoteStore({ url: couchUrl, mode: 'proxy' });
+    store = createRemoteStore({ url: couchUrl, mode: 'proxy', personalShards });
     cacheSessions(store);
     dbHandler = createProxy({ couchUrl });
     upstreamBase = parsed.base;

@@ -6,6 +6,7 @@
  */
 import { CouchError } from './errors.mjs';
 import { createCouchRequest } from '../couch/index.mjs';
+import { parseDatabaseName } from '../../src/db/databaseNames.ts';
 
 // Where the URL is read (server/couch/url.mjs); proxy.mjs and index.mjs import it from here.
 export { parseCouchUrl } from '../couch/url.mjs';
@@ -18,10 +19,13 @@ const enc = (name) => encodeURIComponent(name);
 const docPath = (/** @type {string} */ id) => (/^_(design|local)\//.test(id) ? id.replace(/^(_\w+\/)(.*)$/, (_, p, rest) => p + enc(rest)) : enc(id));
 
 /**
- * @param {{ url: string | URL, timeoutMs?: number, mode?: 'proxy' | 'remote' }} options
+ * @param {{ url: string | URL, timeoutMs?: number, mode?: 'proxy' | 'remote', personalShards?: number | null }} options
+ *   personalShards: the shards (CouchDB's `q`) of each resident's and station's database (1: they
+ *   are small, and CouchDB's default of 2 doubles the shard files per resident for nothing;
+ *   null: CouchDB's default); other databases (operations, _users, router-state) keep the default
  * @returns {Store & { request: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number, json: any, headers: Headers }>, display: string }}
  */
-export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy' }) {
+export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy', personalShards = 1 }) {
   const { request, display } = createCouchRequest({ url, timeoutMs });
 
   /**
@@ -47,7 +51,9 @@ export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy' }) {
     request,
     dbExists,
     async createDb(name) {
-      const res = await request('PUT', `/${enc(name)}`);
+      const kind = parseDatabaseName(name).kind;
+      const q = personalShards !== null && (kind === 'resident' || kind === 'station') ? `?q=${personalShards}` : '';
+      const res = await request('PUT', `/${enc(name)}${q}`);
       if (res.status === 201 || res.status === 202 || res.status === 412) return;
       throw fail(res, `PUT /${name}`);
     },
