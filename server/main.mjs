@@ -143,13 +143,40 @@ async function main() {
   // The public outage notices (GET /api/outages): the outage records of operations, kept in
   // memory and read on from a checkpoint (server/outages/feed.mjs).
   const { createOutageFeed, outagesHandler } = await import('./outages/feed.mjs');
-  const feed = createOutageFeed({ couch });
+  // Several servers on one CouchDB: each follower that must run once runs where its lease is
+  // held (server/followers/lease.mjs); the embedded backend is one process (its folder is locked).
+  const { createLease, leaseHolderId } = await import('./followers/lease.mjs');
+  const { ROUTER_STATE_DB } = await import('../src/db/databaseNames.ts');
+  const holder = leaseHolderId();
+  /** @type {import('./followers/lease.mjs').Lease[]} */
+  const leases = [];
+  /**
+   * Runs `follower` in this process only while it holds the lease `name` (always, embedded).
+   * @param {string} name
+   * @param {{ start: () => Promise<void>, stop: () => Promise<void> }} follower
+   */
+  const runOnce = async (name, follower) => {
+    if (backend.mode === 'embedded') return follower.start();
+    const lease = createLease({ db: () => couch.db(ROUTER_STATE_DB), name, holder });
+    lease.follow(follower);
+    leases.push(lease);
+    lease.start();
+  };
+  /** @type {import('./followers/lease.mjs').Lease | null} */
+  let outagesLease = null;
+  // A server whose router runs in another server (it holds the lease) answers its health as a standby.
+  const standbyRouter = () => {
+    const lease = leases.find((l) => l.name === 'router');
+    if (!lease || lease.held) return null;
+    return /** @type {any} */ ({ health: () => ({ ok: true, running: false, standby: true, reason: 'the router runs in the server that holds its lease' }) });
+  };
+  const feed = createOutageFeed({ couch, savesCheckpoint: () => backend.mode === 'embedded' || Boolean(outagesLease?.held) });
 
   const app = createApp({
     distDir: () => served,
     // the router's health (server admins only: it counts databases and events held for accounts
     // that do not exist yet) and the outage notices go before '/api', which would otherwise answer them
-    mounts: { '/api/router/health': express.Router().use(backend.adminOnly, routerHealthHandler(() => router)), '/api/outages': outagesHandler(feed), '/db': backend.db, '/api': backend.api },
+    mounts: { '/api/router/health': express.Router().use(backend.adminOnly, routerHealthHandler(() => router ?? standbyRouter())), '/api/outages': outagesHandler(feed), '/db': backend.db, '/api': backend.api },
     trustProxy: trustProxySetting(process.env.HEARTHLINE_TRUST_PROXY),
   });
   const server = app.listen(port, host);
@@ -174,26 +201,49 @@ async function main() {
   async function startFollowers() {
     // The router runs in this process unless it runs on its own (`npm run router`, HEARTHLINE_ROUTER=0).
     if (process.env.HEARTHLINE_ROUTER !== '0') {
-      try {
-        router = await startRouter({ couch, ...routerTuning });
-      } catch (err) {
-        console.error(`[hearthline] the router did not start: ${/** @type {Error} */ (err).message}`);
-        process.exit(1);
-      }
+      await runOnce('router', {
+        start: async () => {
+          try {
+            router = await startRouter({ couch, ...routerTuning });
+          } catch (err) {
+            console.error(`[hearthline] the router did not start: ${/** @type {Error} */ (err).message}`);
+            process.exit(1);
+          }
+        },
+        stop: async () => {
+          const r = router;
+          router = null;
+          await r?.stop();
+        },
+      });
     }
     if (process.env.HEARTHLINE_PUBLISHER !== '0') {
       const { createPublisher } = await import('./publish/publisher.mjs');
-      publisher = createPublisher({
-        couch,
-        contentDir,
-        sitesDir,
-        swap: (dir) => {
-          served = dir;
+      await runOnce('publisher', {
+        start: async () => {
+          publisher = createPublisher({
+            couch,
+            contentDir,
+            sitesDir,
+            swap: (dir) => {
+              served = dir;
+            },
+          });
+          publisher.adoptServed(published);
+          // in the background: a publication waiting since before a restart is built while we serve the old site
+          publisher.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the publisher did not start: ${err.message}`));
+        },
+        stop: async () => {
+          const p = publisher;
+          publisher = null;
+          await p?.stop();
         },
       });
-      publisher.adoptServed(published);
-      // in the background: a publication waiting since before a restart is built while we serve the old site
-      publisher.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the publisher did not start: ${err.message}`));
+    }
+    if (backend.mode !== 'embedded') {
+      outagesLease = createLease({ db: () => couch.db(ROUTER_STATE_DB), name: 'outages', holder });
+      leases.push(outagesLease);
+      outagesLease.start();
     }
     outageFeed = feed;
     feed.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the outage notices did not start: ${err.message}`));
@@ -214,7 +264,8 @@ async function main() {
     server.close((err) => {
       clearTimeout(force);
       if (err) console.error(`[hearthline] close: ${err.message}`);
-      (publisher ? publisher.stop() : Promise.resolve())
+      Promise.all(leases.map((lease) => lease.stop()))
+        .then(() => (publisher ? publisher.stop() : undefined))
         .catch((/** @type {Error} */ e) => console.error(`[hearthline] stopping the publisher: ${e.message}`))
         .then(() => outageFeed?.stop())
         .catch((/** @type {Error} */ e) => console.error(`[hearthline] stopping the outage notices: ${e.message}`))

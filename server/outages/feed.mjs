@@ -36,12 +36,15 @@ export const OUTAGES_MAX_AGE_SECONDS = 30;
  * @property {import('../couch/index.mjs').Couch} couch admin access (the router's)
  * @property {number} [sweepIntervalMs] time between sweeps (10000); 0: none
  * @property {number} [batchSize] changes per read (500)
+ * @property {() => boolean} [savesCheckpoint] whether this process writes the shared checkpoint now
+ *   (several servers on one CouchDB: each keeps the notices in memory, the holder of the
+ *   `outages` lease alone saves; default always)
  * @property {() => number} [now] the clock (epoch ms); tests pass theirs
  * @property {(msg: string) => void} [logError]
  */
 
 /** @param {OutageFeedOptions} options */
-export function createOutageFeed({ couch, sweepIntervalMs = 10_000, batchSize = 500, now = () => Date.now(), logError = (msg) => console.error(msg) }) {
+export function createOutageFeed({ couch, sweepIntervalMs = 10_000, batchSize = 500, savesCheckpoint = () => true, now = () => Date.now(), logError = (msg) => console.error(msg) }) {
   /** @type {Map<string, import('../../src/db/schema/records/record.ts').OperationsRecord>} */
   const records = new Map();
   /** Outages no notice shows again: their later records are ignored. */
@@ -117,7 +120,7 @@ export function createOutageFeed({ couch, sweepIntervalMs = 10_000, batchSize = 
       async (lastSeq, moved) => {
         seq = lastSeq;
         const forgot = forgetSettled();
-        if (moved || forgot) await checkpoint.save({ seq, records: [...records.keys()], settled: [...settled] });
+        if ((moved || forgot) && savesCheckpoint()) await checkpoint.save({ seq, records: [...records.keys()], settled: [...settled] });
       },
     );
   }
