@@ -834,6 +834,8 @@ export function createRouter({
       parked: { events: parkedEvents, databases: parked.size },
       copied: totals.copied,
       rejected: totals.rejected,
+      /** databases the sweeps checked so far (each one `_changes?limit=1`): the router's idle requests */
+      checks: totals.checked,
       updates: { feed: feed.state, ...(feed.error ? { error: named ? feed.error : redact(feed.error) } : {}) },
       backstop: { perSecond: pace.perSecond, roundMs: pace.roundMs },
       lastSweepAt: lastSweepAt === null ? null : new Date(lastSweepAt).toISOString(),
