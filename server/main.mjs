@@ -199,6 +199,9 @@ async function main() {
   // databases the catch-up takes a while, and the site, /db and /api serve meanwhile (the
   // router's health says how far behind it is).
   async function startFollowers() {
+    // Residents' databases made before this version get the write rules' design document now,
+    // behind the listening server (setup.mjs: the guard checks every write meanwhile).
+    backend.setup.upgradeResidents().catch((/** @type {Error} */ err) => console.error(`[hearthline] the residents' write rules: ${err.message}`));
     // The router runs in this process unless it runs on its own (`npm run router`, HEARTHLINE_ROUTER=0).
     if (process.env.HEARTHLINE_ROUTER !== '0') {
       await runOnce('router', {

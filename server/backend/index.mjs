@@ -199,7 +199,8 @@ export async function createBackend({
     description = `embedded PouchDB Server (${adapter}) in ${path.resolve(dataDir)}`;
   }
 
-  const setupResult = await setup(store, { demo, log });
+  // The residents' design documents are checked after the server listens (main.mjs): setup.upgradeResidents.
+  const setupResult = await setup(store, { demo, log, deferResidents: true });
   const sessions = createSessionEnds({ store });
   // From here on, the cookie of an ended session is refused wherever a cookie is read.
   sessions.refuseEndedCookies(store);
