@@ -192,13 +192,16 @@ async function main() {
     const actualPort = typeof address === 'object' && address ? address.port : port;
     const shownHost = host.includes(':') ? `[${host}]` : host;
     console.log(`Hearthline listening on http://${shownHost}:${actualPort}/`);
-    void startFollowers();
+    followersStarted = startFollowers().catch((/** @type {Error} */ err) => console.error(`[hearthline] the followers did not start: ${err.message}`));
   });
+  /** @type {Promise<void>} shutdown waits for it: a SIGTERM right after listening must not race the followers' start */
+  let followersStarted = Promise.resolve();
 
   // The followers start once the server listens and catch up behind it: with thousands of
   // databases the catch-up takes a while, and the site, /db and /api serve meanwhile (the
   // router's health says how far behind it is).
   async function startFollowers() {
+    if (stopping) return;
     // Residents' databases made before this version get the write rules' design document now,
     // behind the listening server (setup.mjs: the guard checks every write meanwhile).
     backend.setup.upgradeResidents().catch((/** @type {Error} */ err) => console.error(`[hearthline] the residents' write rules: ${err.message}`));
@@ -267,7 +270,8 @@ async function main() {
     server.close((err) => {
       clearTimeout(force);
       if (err) console.error(`[hearthline] close: ${err.message}`);
-      Promise.all(leases.map((lease) => lease.stop()))
+      followersStarted
+        .then(() => Promise.all(leases.map((lease) => lease.stop())))
         .then(() => (publisher ? publisher.stop() : undefined))
         .catch((/** @type {Error} */ e) => console.error(`[hearthline] stopping the publisher: ${e.message}`))
         .then(() => outageFeed?.stop())
