@@ -7,7 +7,7 @@
  * 1. compute: events generated into an NDJSON file (tests/unit/builders/season.ts: a heating
  *    season of repairs, complaints, consultations, temperature tests, with callbacks and
  *    replies; plus hotline calls), then read and folded (src/rules/results) in a child
- *    process of its own: first the fast path (server/cli/leanDocs.ts reads only what the
+ *    process of its own: first the fast path (server/couch/leanDocs.ts reads only what the
  *    engine needs from the bytes), its peak memory (maxRSS) taken then, so it is that run's
  *    alone; then the baseline in the same process (text chunks, JSON.parse per line), which
  *    must compute the same results. Goal: ≥ 200,000 events/s within 512 MB at 1,000,000
@@ -16,14 +16,14 @@
  *    Last measured (2026-11-23, 2 cores, no other test run, load 1.3-1.5 from the bench
  *    itself): 1,000,000 events at 214,000-266,000 events/s wall in 5 runs (190,000-230,000 per
  *    CPU-second), peak RSS 205-217 MB; the baseline 123,000-143,000/s. Runs interleaved with
- *    the code before server/cli/leanDocs.ts's AT_MS and FIELD_OF, the read-ahead and the
+ *    the code before server/couch/leanDocs.ts's AT_MS and FIELD_OF, the read-ahead and the
  *    engine's milestone arrays and Date-free deadlines: 156,000-182,000/s wall, 146,000-166,000
  *    per CPU-second, peak RSS 260-267 MB. Figures taken while other test runs load the
  *    machine are lower and scattered: compare figures taken at the same load. At 100,000
  *    events the JIT's warm-up weighs: 140,000-155,000/s.
  * 2. backend: the real server (embedded PouchDB Server, router off) on a temporary folder,
  *    N events loaded into `operations` through /db, then read back and folded by the results
- *    command's reader (server/cli/databaseStream.mjs: PouchDB's HTTP adapter, rounds of
+ *    command's reader (server/couch/stream.mjs: PouchDB's HTTP adapter, rounds of
  *    `--concurrency` `_all_docs` ranges requested at once, no gzip) and by the baseline reader
  *    (one range after another, gzip), in this process, `--rounds` times each. Goal ≥ 5,000
  *    events/s. The server's CPU seconds are printed too: on a shared machine they say where
@@ -43,8 +43,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseEvent } from '../src/db/schema/index';
 import { ResultsFold } from '../src/rules/results/engine';
-import { openHttpDatabase, streamAllDocs } from '../server/cli/databaseStream.mjs';
-import { ndjsonDocBatches } from '../server/cli/leanDocs';
+import { openHttpDatabase, streamAllDocs } from '../server/couch/index.mjs';
+import { ndjsonDocBatches } from '../server/couch/leanDocs';
 import { documents } from '../tests/unit/builders/season';
 import { fixtureCommitments } from '../tests/support/commitments';
 
@@ -88,7 +88,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 
 /**
  * The baseline reader: the file decoded to text in 1 MB chunks, split at line ends and each
- * line given to JSON.parse (what this bench did before server/cli/leanDocs.ts). A chunk's
+ * line given to JSON.parse (what this bench did before server/couch/leanDocs.ts). A chunk's
  * documents at a time, as the fast reader hands them out.
  */
 async function* plainDocBatches(file: string): AsyncGenerator<unknown[]> {

@@ -151,50 +151,48 @@ async function main() {
     console.log(`[hearthline] the server admin's password was set from HEARTHLINE_ADMIN_PASSWORD`);
   }
 
-  // The router runs in this process unless it runs on its own (`npm run router`, HEARTHLINE_ROUTER=0).
+  // One admin client of the database server for the followers (router, publisher, outage feed).
   const { startRouter, routerHealthHandler, routerOptionsFromEnv } = await import('./router/index.mjs');
-  if (process.env.HEARTHLINE_ROUTER !== '0') {
-    try {
-      router = await startRouter({
-        ...(backend.mode === 'embedded' ? { PouchDB: backend.PouchDB } : { couchUrl: process.env.COUCHDB_URL }),
-        ...routerOptionsFromEnv(process.env),
-      });
-    } catch (err) {
-      console.error(`[hearthline] the router did not start: ${/** @type {Error} */ (err).message}`);
-      process.exit(1);
-    }
-  }
-
-  if (process.env.HEARTHLINE_PUBLISHER !== '0') {
-    const { createPublisher } = await import('./publish/publisher.mjs');
-    const { createHttpCouch, createPouchCouch } = await import('./router/index.mjs');
-    publisher = createPublisher({
-      couch: router?.couch ?? (backend.mode === 'embedded' ? createPouchCouch({ PouchDB: backend.PouchDB }) : createHttpCouch({ url: /** @type {string} */ (process.env.COUCHDB_URL) })),
-      contentDir,
-      sitesDir,
-      swap: (dir) => {
-        served = dir;
-      },
-    });
-    publisher.adoptServed(published);
-    // in the background: a publication waiting since before a restart is built while we serve the old site
-    publisher.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the publisher did not start: ${err.message}`));
-  }
+  const { createHttpCouch, createPouchCouch } = await import('./couch/index.mjs');
+  const couch = backend.mode === 'embedded' ? createPouchCouch({ PouchDB: backend.PouchDB }) : createHttpCouch({ url: /** @type {string} */ (process.env.COUCHDB_URL) });
+  const routerTuning = routerOptionsFromEnv(process.env);
 
   // The public outage notices (GET /api/outages): the outage records of operations, kept in
   // memory and read on from a checkpoint (server/outages/feed.mjs).
   const { createOutageFeed, outagesHandler } = await import('./outages/feed.mjs');
-  const { createHttpCouch, createPouchCouch } = await import('./router/index.mjs');
-  const feed = createOutageFeed({
-    couch: router?.couch ?? (backend.mode === 'embedded' ? createPouchCouch({ PouchDB: backend.PouchDB }) : createHttpCouch({ url: /** @type {string} */ (process.env.COUCHDB_URL) })),
-  });
-  outageFeed = feed;
-  feed.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the outage notices did not start: ${err.message}`));
+  // Several servers on one CouchDB: each follower that must run once runs where its lease is
+  // held (server/followers/lease.mjs); the embedded backend is one process (its folder is locked).
+  const { createLease, leaseHolderId } = await import('./followers/lease.mjs');
+  const { ROUTER_STATE_DB } = await import('../src/db/databaseNames.ts');
+  const holder = leaseHolderId();
+  /** @type {import('./followers/lease.mjs').Lease[]} */
+  const leases = [];
+  /**
+   * Runs `follower` in this process only while it holds the lease `name` (always, embedded).
+   * @param {string} name
+   * @param {{ start: () => Promise<void>, stop: () => Promise<void> }} follower
+   */
+  const runOnce = async (name, follower) => {
+    if (backend.mode === 'embedded') return follower.start();
+    const lease = createLease({ db: () => couch.db(ROUTER_STATE_DB), name, holder });
+    lease.follow(follower);
+    leases.push(lease);
+    lease.start();
+  };
+  /** @type {import('./followers/lease.mjs').Lease | null} */
+  let outagesLease = null;
+  // A server whose router runs in another server (it holds the lease) answers its health as a standby.
+  const standbyRouter = () => {
+    const lease = leases.find((l) => l.name === 'router');
+    if (!lease || lease.held) return null;
+    return /** @type {any} */ ({ health: () => ({ ok: true, running: false, standby: true, reason: 'the router runs in the server that holds its lease' }) });
+  };
+  const feed = createOutageFeed({ couch, savesCheckpoint: () => backend.mode === 'embedded' || Boolean(outagesLease?.held) });
 
   // The clock of the watchers (tests move it: server/clock.mjs) and their admin access.
   const { serverClockFromEnv } = await import('./clock.mjs');
   const clock = serverClockFromEnv(process.env);
-  const adminCouch = router?.couch ?? (backend.mode === 'embedded' ? createPouchCouch({ PouchDB: backend.PouchDB }) : createHttpCouch({ url: /** @type {string} */ (process.env.COUCHDB_URL) }));
+  const adminCouch = couch;
 
   // Who stands on each escalation rung: every rung at every station needs someone (admin CLI set-rung).
   const { rungProblems } = await import('./notify/rungs.mjs');
@@ -234,10 +232,6 @@ async function main() {
       });
       const names = Object.keys(channels);
       console.log(`[hearthline] notifications: ${names.length ? `in-app, ${names.join(', ')}` : 'in-app only (no SMTP or SMS configured)'}`);
-      // Its place is taken before the watcher writes: an escalation of this start is told.
-      await notifier.init();
-      notifier.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the notifier did not start: ${err.message}`));
-      sender.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the notification sender did not start: ${err.message}`));
     } catch (err) {
       console.error(`[hearthline] notifications: ${/** @type {Error} */ (err).message}`);
       process.exit(1);
@@ -258,7 +252,6 @@ async function main() {
         notifier?.notify(dbName);
       },
     });
-    deadlines.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the deadline watcher did not start: ${err.message}`));
   }
 
 
@@ -266,7 +259,7 @@ async function main() {
     distDir: () => served,
     // the router's health (server admins only: it counts databases and events held for accounts
     // that do not exist yet) and the outage notices go before '/api', which would otherwise answer them
-    mounts: { '/api/router/health': express.Router().use(backend.adminOnly, routerHealthHandler(router)), '/api/outages': outagesHandler(feed), '/db': backend.db, '/api': backend.api },
+    mounts: { '/api/router/health': express.Router().use(backend.adminOnly, routerHealthHandler(() => router ?? standbyRouter())), '/api/outages': outagesHandler(feed), '/db': backend.db, '/api': backend.api },
     trustProxy: trustProxySetting(process.env.HEARTHLINE_TRUST_PROXY),
   });
   const server = app.listen(port, host);
@@ -282,7 +275,82 @@ async function main() {
     const actualPort = typeof address === 'object' && address ? address.port : port;
     const shownHost = host.includes(':') ? `[${host}]` : host;
     console.log(`Hearthline listening on http://${shownHost}:${actualPort}/`);
+    followersStarted = startFollowers().catch((/** @type {Error} */ err) => console.error(`[hearthline] the followers did not start: ${err.message}`));
   });
+  /** @type {Promise<void>} shutdown waits for it: a SIGTERM right after listening must not race the followers' start */
+  let followersStarted = Promise.resolve();
+
+  // The followers start once the server listens and catch up behind it: with thousands of
+  // databases the catch-up takes a while, and the site, /db and /api serve meanwhile (the
+  // router's health says how far behind it is).
+  async function startFollowers() {
+    if (stopping) return;
+    // Residents' databases made before this version get the write rules' design document now,
+    // behind the listening server (setup.mjs: the guard checks every write meanwhile).
+    backend.setup.upgradeResidents().catch((/** @type {Error} */ err) => console.error(`[hearthline] the residents' write rules: ${err.message}`));
+    // The router runs in this process unless it runs on its own (`npm run router`, HEARTHLINE_ROUTER=0).
+    if (process.env.HEARTHLINE_ROUTER !== '0') {
+      await runOnce('router', {
+        start: async () => {
+          try {
+            router = await startRouter({ couch, ...routerTuning });
+          } catch (err) {
+            console.error(`[hearthline] the router did not start: ${/** @type {Error} */ (err).message}`);
+            process.exit(1);
+          }
+        },
+        stop: async () => {
+          const r = router;
+          router = null;
+          await r?.stop();
+        },
+      });
+    }
+    if (process.env.HEARTHLINE_PUBLISHER !== '0') {
+      const { createPublisher } = await import('./publish/publisher.mjs');
+      await runOnce('publisher', {
+        start: async () => {
+          publisher = createPublisher({
+            couch,
+            contentDir,
+            sitesDir,
+            swap: (dir) => {
+              served = dir;
+            },
+          });
+          publisher.adoptServed(published);
+          // in the background: a publication waiting since before a restart is built while we serve the old site
+          publisher.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the publisher did not start: ${err.message}`));
+        },
+        stop: async () => {
+          const p = publisher;
+          publisher = null;
+          await p?.stop();
+        },
+      });
+    }
+    if (backend.mode !== 'embedded') {
+      outagesLease = createLease({ db: () => couch.db(ROUTER_STATE_DB), name: 'outages', holder });
+      leases.push(outagesLease);
+      outagesLease.start();
+    }
+    outageFeed = feed;
+    feed.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the outage notices did not start: ${err.message}`));
+    // Notifications and the deadline watcher need no lease: their records' ids are derived
+    // (one per recipient and channel; one escalation per level) and the sender claims each record
+    // by a revision-checked update, so several servers write and send each once.
+    if (notifier && sender) {
+      try {
+        // Its place is taken before the watcher writes: an escalation of this start is told.
+        await notifier.init();
+        notifier.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the notifier did not start: ${err.message}`));
+        sender.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the notification sender did not start: ${err.message}`));
+      } catch (err) {
+        console.error(`[hearthline] notifications did not start: ${/** @type {Error} */ (err).message}`);
+      }
+    }
+    deadlines?.start().catch((/** @type {Error} */ err) => console.error(`[hearthline] the deadline watcher did not start: ${err.message}`));
+  }
 
   let stopping = false;
   /** @param {NodeJS.Signals} signal */
@@ -299,7 +367,9 @@ async function main() {
     server.close((err) => {
       clearTimeout(force);
       if (err) console.error(`[hearthline] close: ${err.message}`);
-      (publisher ? publisher.stop() : Promise.resolve())
+      followersStarted
+        .then(() => Promise.all(leases.map((lease) => lease.stop())))
+        .then(() => (publisher ? publisher.stop() : undefined))
         .catch((/** @type {Error} */ e) => console.error(`[hearthline] stopping the publisher: ${e.message}`))
         .then(() => outageFeed?.stop())
         .catch((/** @type {Error} */ e) => console.error(`[hearthline] stopping the outage notices: ${e.message}`))

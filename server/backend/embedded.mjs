@@ -167,7 +167,14 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
   // admins or the auth settings change, as express-pouchdb does for its own copy.
   /** @type {Promise<any> | undefined} */
   let usersDbPromise;
-  const usersDb = () => (usersDbPromise ??= epUtils.getUsersDB(pouchApp, PouchDB));
+  const openUsersDb = epUtils.getUsersDB;
+  const usersDb = () => (usersDbPromise ??= openUsersDb(pouchApp, PouchDB));
+  // express-pouchdb's sign-in (POST /_session, routes/session.js) calls utils.getUsersDB on every
+  // request: a new `_users` PouchDB object, wrapped as an authentication database, which
+  // pouchdb-auth then keeps in its module-level list (utils.dbData.dbs) for good: about 24 KB
+  // per sign-in (issue 22: 15,881 sign-ins took the server from 214 to 817 MB). Our app's sign-ins
+  // get the one wrapped instance instead (rebuilt on a config change, as express-pouchdb's own).
+  epUtils.getUsersDB = (/** @type {unknown} */ app, /** @type {unknown} */ P) => (app === pouchApp ? usersDb() : openUsersDb(app, P));
   cfg.on('admins', () => (usersDbPromise = undefined));
   cfg.on('couch_httpd_auth', () => (usersDbPromise = undefined));
 

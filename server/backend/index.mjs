@@ -44,6 +44,7 @@ export { residentDbName, stationDbName, databaseKind } from './names.mjs';
  * @property {string} [dataDir] embedded mode: where LevelDB files, pouchdb-config.json and the log live
  * @property {'leveldb' | 'memory'} [adapter] embedded mode storage (memory: tests only)
  * @property {string} [couchUrl] proxy mode: http://admin:password@host:5984
+ * @property {number | null} [personalShards] proxy mode: CouchDB's q of each resident's and station's database (1; null: CouchDB's default)
  * @property {string} [adminPassword] embedded mode: the server admin's password (else generated on first start)
  * @property {boolean} [demo] seed a demo station when the operations database is empty
  * @property {number} [sessionSeconds] how long a sign-in lasts unused (cookie Max-Age; embedded: also the server's session timeout)
@@ -86,6 +87,7 @@ export function backendOptionsFromEnv(env) {
     dataDir: path.resolve(env.HEARTHLINE_DATA || path.join(ROOT, 'data')),
     adapter,
     couchUrl: env.COUCHDB_URL || undefined,
+    personalShards: env.HEARTHLINE_COUCH_Q === 'default' ? null : int('HEARTHLINE_COUCH_Q', 1),
     adminPassword: env.HEARTHLINE_ADMIN_PASSWORD || undefined,
     demo: env.HEARTHLINE_DEMO !== '0',
     sessionSeconds: int('HEARTHLINE_SESSION_SECONDS', DEFAULT_SESSION_SECONDS),
@@ -167,6 +169,7 @@ export async function createBackend({
   dataDir = path.join(ROOT, 'data'),
   adapter = 'leveldb',
   couchUrl,
+  personalShards = 1,
   adminPassword,
   demo = true,
   sessionSeconds = DEFAULT_SESSION_SECONDS,
@@ -195,7 +198,7 @@ export async function createBackend({
   if (couchUrl) {
     const parsed = parseCouchUrl(couchUrl);
     if (!parsed.authorization) throw new Error('COUCHDB_URL needs the admin credentials: http://admin:password@host:5984');
-    store = createRemoteStore({ url: couchUrl, mode: 'proxy' });
+    store = createRemoteStore({ url: couchUrl, mode: 'proxy', personalShards });
     cacheSessions(store);
     dbHandler = createProxy({ couchUrl });
     upstreamBase = parsed.base;
@@ -211,7 +214,8 @@ export async function createBackend({
     description = `embedded PouchDB Server (${adapter}) in ${path.resolve(dataDir)}`;
   }
 
-  const setupResult = await setup(store, { demo, log });
+  // The residents' design documents are checked after the server listens (main.mjs): setup.upgradeResidents.
+  const setupResult = await setup(store, { demo, log, deferResidents: true });
   const sessions = createSessionEnds({ store });
   // From here on, the cookie of an ended session is refused wherever a cookie is read.
   sessions.refuseEndedCookies(store);

@@ -1,43 +1,17 @@
 // @ts-check
 /**
  * A Store over HTTP with server-admin credentials: Apache CouchDB 3.x in proxy mode, and the
- * running Hearthline server's /db for the admin CLI. Uses fetch; no new dependencies.
+ * running Hearthline server's /db for the admin CLI. Its requests go through the one CouchDB
+ * client (server/couch/).
  */
 import { CouchError } from './errors.mjs';
+import { createCouchRequest } from '../couch/index.mjs';
+import { parseDatabaseName } from '../../src/db/databaseNames.ts';
+
+// Where the URL is read (server/couch/url.mjs); proxy.mjs and index.mjs import it from here.
+export { parseCouchUrl } from '../couch/url.mjs';
 
 /** @typedef {import('./store.mjs').Store} Store */
-
-/**
- * Splits http://user:pw@host:5984/prefix into the base URL without credentials and the
- * Authorization header of the credentials.
- * @param {string | URL} couchUrl
- */
-export function parseCouchUrl(couchUrl) {
-  let url;
-  try {
-    url = new URL(String(couchUrl));
-  } catch {
-    throw new Error('COUCHDB_URL is not a URL (expected http://admin:password@host:5984)');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('COUCHDB_URL must be http: or https:');
-  const user = decodeURIComponent(url.username);
-  const password = decodeURIComponent(url.password);
-  url.username = '';
-  url.password = '';
-  url.search = '';
-  url.hash = '';
-  const base = url.toString().replace(/\/+$/, '');
-  return {
-    /** e.g. http://127.0.0.1:5984 — never holds the credentials */
-    base,
-    /** the URL's path prefix without a trailing slash ('' for a bare host) */
-    pathPrefix: url.pathname.replace(/\/+$/, ''),
-    user,
-    authorization: user ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : undefined,
-    /** for messages: the URL without credentials */
-    display: base,
-  };
-}
 
 /** @param {string} name */
 const enc = (name) => encodeURIComponent(name);
@@ -45,45 +19,14 @@ const enc = (name) => encodeURIComponent(name);
 const docPath = (/** @type {string} */ id) => (/^_(design|local)\//.test(id) ? id.replace(/^(_\w+\/)(.*)$/, (_, p, rest) => p + enc(rest)) : enc(id));
 
 /**
- * @param {{ url: string | URL, timeoutMs?: number, mode?: 'proxy' | 'remote' }} options
+ * @param {{ url: string | URL, timeoutMs?: number, mode?: 'proxy' | 'remote', personalShards?: number | null }} options
+ *   personalShards: the shards (CouchDB's `q`) of each resident's and station's database (1: they
+ *   are small, and CouchDB's default of 2 doubles the shard files per resident for nothing;
+ *   null: CouchDB's default); other databases (operations, _users, router-state) keep the default
  * @returns {Store & { request: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number, json: any, headers: Headers }>, display: string }}
  */
-export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy' }) {
-  const { base, authorization, display } = parseCouchUrl(url);
-
-  /**
-   * @param {string} method
-   * @param {string} path starts with '/'
-   * @param {unknown} [body]
-   * @param {Record<string, string>} [headers] replaces the admin Authorization when it has one
-   */
-  async function request(method, path, body, headers = {}) {
-    /** @type {Record<string, string>} */
-    const h = { accept: 'application/json', ...(authorization ? { authorization } : {}), ...headers };
-    if (!h.authorization) delete h.authorization;
-    if (body !== undefined) h['content-type'] = 'application/json';
-    let res;
-    try {
-      res = await fetch(base + path, {
-        method,
-        headers: h,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-        redirect: 'manual',
-      });
-    } catch (err) {
-      const cause = /** @type {{ cause?: { code?: string } }} */ (err).cause?.code ?? /** @type {Error} */ (err).name;
-      throw new CouchError(502, 'bad_gateway', `The database server at ${display} is not reachable (${cause}).`);
-    }
-    const text = await res.text();
-    let json;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      json = text;
-    }
-    return { status: res.status, json, headers: res.headers };
-  }
+export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy', personalShards = 1 }) {
+  const { request, display } = createCouchRequest({ url, timeoutMs });
 
   /**
    * @param {Awaited<ReturnType<typeof request>>} res
@@ -108,7 +51,9 @@ export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy' }) {
     request,
     dbExists,
     async createDb(name) {
-      const res = await request('PUT', `/${enc(name)}`);
+      const kind = parseDatabaseName(name).kind;
+      const q = personalShards !== null && (kind === 'resident' || kind === 'station') ? `?q=${personalShards}` : '';
+      const res = await request('PUT', `/${enc(name)}${q}`);
       if (res.status === 201 || res.status === 202 || res.status === 412) return;
       throw fail(res, `PUT /${name}`);
     },

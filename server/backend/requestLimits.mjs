@@ -35,7 +35,7 @@ export const REQUEST_LIMITS = Object.freeze({
   maxRows: 1000,
   /**
    * `limit` of `_all_docs` and `_changes` without documents (ids and revisions: about 100 bytes
-   * a row). `npm run results` / `npm run publish` read ids in rounds of 8000 (databaseStream.mjs).
+   * a row). `npm run results` / `npm run publish` read ids in rounds of 8000 (server/couch/stream.mjs).
    */
   maxIdRows: 10_000,
   /** `keys` of `_all_docs`, `doc_ids` of `_changes`, `docs` of `_bulk_get`, ids of `_revs_diff`. */

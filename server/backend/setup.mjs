@@ -176,9 +176,12 @@ export async function saveStation(store, station) {
 
 /**
  * @param {Store} store
- * @param {{ demo?: boolean, log?: (msg: string) => void }} [opts]
+ * @param {{ demo?: boolean, log?: (msg: string) => void, deferResidents?: boolean }} [opts]
+ *   deferResidents: leave the residents' design documents to `upgradeResidents()` (the server
+ *   runs it after it listens: with thousands of residents the pass opens every database, and the
+ *   guard checks every write meanwhile all the same)
  */
-export async function setup(store, { demo = true, log = console.log } = {}) {
+export async function setup(store, { demo = true, log = console.log, deferResidents = false } = {}) {
   if (store.mode !== 'embedded') {
     // Apache CouchDB leaves the system databases to its setup; make sure _users is there.
     if (!(await store.dbExists('_users'))) await store.createDb('_users');
@@ -204,12 +207,16 @@ export async function setup(store, { demo = true, log = console.log } = {}) {
   const stations = await listStations(store);
   for (const s of stations) await ensureDatabase(store, stationDbName(s.id), stationSecurity(s.id));
   // Residents' databases made before this version (or before the rules changed).
-  let designDocs = 0;
-  for (const name of await store.listDatabases()) {
-    if (name.startsWith('resident-') && (await ensureDesignDoc(store, name))) designDocs++;
-  }
-  if (designDocs) log(`[hearthline] installed the write rules (validate_doc_update) in ${designDocs} residents' databases`);
-  return { stations: stations.map((s) => s.id), seeded };
+  const upgradeResidents = async () => {
+    let designDocs = 0;
+    for (const name of await store.listDatabases()) {
+      if (name.startsWith('resident-') && (await ensureDesignDoc(store, name))) designDocs++;
+    }
+    if (designDocs) log(`[hearthline] installed the write rules (validate_doc_update) in ${designDocs} residents' databases`);
+    return designDocs;
+  };
+  if (!deferResidents) await upgradeResidents();
+  return { stations: stations.map((s) => s.id), seeded, upgradeResidents };
 }
 
 /** Staff user names: lower case, 2–32 characters; never a resident's r-… nor 'admin'. */

@@ -32,7 +32,7 @@ import { OperationsRecordDoc } from '../../src/db/schema/records/record.ts';
 import { isCommitteeRecordType } from '../../src/db/schema/records/commitmentsRecords.ts';
 import { committeeYearState } from '../../src/rules/committee/draftState.ts';
 import { ROOT, STAMP_NAME, inputsFingerprint } from '../build.mjs';
-import { openHttpDatabase, streamAllDocs } from './databaseStream.mjs';
+import { openHttpDatabase, streamAllDocs } from '../couch/index.mjs';
 import { PublishFailure, buildPublication, installContent } from '../publish/publication.mjs';
 import { committeeRulesOf } from '../publish/approver.mjs';
 

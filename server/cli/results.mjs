@@ -35,7 +35,7 @@ import { Results } from '../../src/db/schema/results.ts';
 import { IsoDate } from '../../src/db/schema/common.ts';
 import { ResultsFold } from '../../src/rules/results/engine.ts';
 import { toResultsFile } from '../../src/rules/results/file.ts';
-import { openHttpDatabase, streamAllDocs } from './databaseStream.mjs';
+import { openHttpDatabase, streamAllDocs } from '../couch/index.mjs';
 import { parseRows, rowToDocs } from '../../src/db/import/importRows.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

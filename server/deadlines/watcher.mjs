@@ -7,8 +7,8 @@
  * the request's events at the watcher's clock and says which levels are reached and not yet
  * recorded (escalationsDue); the watcher only writes them.
  *
- * How (the publisher's and the outage feed's pattern: server/drainLoop.mjs,
- * server/changesCheckpoint.mjs): it reads `operations`' `_changes` (every request's events end
+ * How (the publisher's and the outage feed's pattern: server/followers/drainLoop.mjs,
+ * server/followers/changesCheckpoint.mjs): it reads `operations`' `_changes` (every request's events end
  * up there) from a checkpoint, keeps the events of the repair and complaint orders not yet
  * closed or withdrawn in memory, and after each read, and at every sweep (time moves even when
  * nothing is written), folds each of them at `now()`.
@@ -32,8 +32,8 @@ import { EventDoc, fromCouchDoc } from '../../src/db/schema/events/event.ts';
 import { ULID_ALPHABET, idTime } from '../../src/db/schema/events/ids.ts';
 import { ESCALATING_KINDS, requestState } from '../../src/rules/requestState.ts';
 import { OPERATIONS_DB } from '../../src/db/databaseNames.ts';
-import { createDrainLoop } from '../drainLoop.mjs';
-import { createChangesCheckpoint } from '../changesCheckpoint.mjs';
+import { createDrainLoop } from '../followers/drainLoop.mjs';
+import { createChangesCheckpoint } from '../followers/changesCheckpoint.mjs';
 
 const STATE_ID = '_local/hearthline-deadlines';
 const DAY_MS = 24 * 3_600_000;
@@ -61,7 +61,7 @@ export function escalationEventId(requestId, level) {
 
 /**
  * @typedef {object} DeadlineWatcherOptions
- * @property {import('../router/couch.mjs').Couch} couch admin access (the router's)
+ * @property {import('../couch/index.mjs').Couch} couch admin access (the router's)
  * @property {() => number} [now] the watcher's clock (server/clock.mjs)
  * @property {number} [sweepIntervalMs] how often the open orders are folded again without a write (30000); 0: never
  * @property {number} [batchSize]

@@ -5,8 +5,8 @@
  * the server-only `notifications` database; the sender (sender.mjs) delivers them.
  *
  * It follows `operations`' `_changes` (every request's events and the outage records are there)
- * from a checkpoint (`_local/hearthline-notifier`, server/changesCheckpoint.mjs), woken by writes
- * and a sweep (server/drainLoop.mjs). Each record's id is `nt:[<request>:]<event or record>:<recipient>:<channel>`:
+ * from a checkpoint (`_local/hearthline-notifier`, server/followers/changesCheckpoint.mjs), woken by writes
+ * and a sweep (server/followers/drainLoop.mjs). Each record's id is `nt:[<request>:]<event or record>:<recipient>:<channel>`:
  * a replay after a crash (the checkpoint moves only after a batch's records are stored), a second
  * server process, or the same event read twice all write the same ids, and the database keeps
  * the first; so each event gives each recipient at most one message per channel.
@@ -32,8 +32,8 @@ import { rungAccounts } from '../../src/rules/escalationRungs.ts';
 import { chinaWhen, noticeOfEvent, noticeText, outageNoticeAt } from '../../src/rules/notifications.ts';
 import { QUIET_HOURS, sendableAt } from '../../src/rules/quietHours.ts';
 import { dictionary } from '../../src/i18n/index.ts';
-import { createDrainLoop } from '../drainLoop.mjs';
-import { createChangesCheckpoint } from '../changesCheckpoint.mjs';
+import { createDrainLoop } from '../followers/drainLoop.mjs';
+import { createChangesCheckpoint } from '../followers/changesCheckpoint.mjs';
 
 const STATE_ID = '_local/hearthline-notifier';
 
@@ -54,7 +54,7 @@ const PROFILE_CONCURRENCY = 8;
 
 /**
  * @param {{
- *   couch: import('../router/couch.mjs').Couch,
+ *   couch: import('../couch/index.mjs').Couch,
  *   channels: Partial<Record<'sms' | 'email', unknown>>,
  *   now?: () => number,
  *   quietHours?: import('../../src/rules/quietHours.ts').QuietHours,

@@ -20,8 +20,8 @@
 import * as v from 'valibot';
 import { NOTIFICATIONS_DB } from '../../src/db/databaseNames.ts';
 import { NotificationDoc } from '../../src/db/schema/notifications.ts';
-import { createDrainLoop } from '../drainLoop.mjs';
-import { createChangesCheckpoint } from '../changesCheckpoint.mjs';
+import { createDrainLoop } from '../followers/drainLoop.mjs';
+import { createChangesCheckpoint } from '../followers/changesCheckpoint.mjs';
 
 const STATE_ID = '_local/hearthline-sender';
 
@@ -29,7 +29,7 @@ const STATE_ID = '_local/hearthline-sender';
 
 /**
  * @param {{
- *   couch: import('../router/couch.mjs').Couch,
+ *   couch: import('../couch/index.mjs').Couch,
  *   channels: Partial<Record<'sms' | 'email', import('./channels.mjs').NotifyChannel>>,
  *   now?: () => number,
  *   maxAttempts?: number,

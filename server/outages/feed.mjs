@@ -23,8 +23,8 @@ import { OperationsRecordDoc } from '../../src/db/schema/records/record.ts';
 import { OUTAGE_RECORD_TYPES, outageStates, publicOutageNotices, settledOutages } from '../../src/rules/outages.ts';
 import { OPERATIONS_DB } from '../../src/db/databaseNames.ts';
 import { StationDoc } from '../../src/db/schema/accounts.ts';
-import { createDrainLoop } from '../drainLoop.mjs';
-import { createChangesCheckpoint } from '../changesCheckpoint.mjs';
+import { createDrainLoop } from '../followers/drainLoop.mjs';
+import { createChangesCheckpoint } from '../followers/changesCheckpoint.mjs';
 
 const STATE_ID = '_local/hearthline-outages';
 const DAY_MS = 24 * 3_600_000;
@@ -33,15 +33,18 @@ export const OUTAGES_MAX_AGE_SECONDS = 30;
 
 /**
  * @typedef {object} OutageFeedOptions
- * @property {import('../router/couch.mjs').Couch} couch admin access (the router's)
+ * @property {import('../couch/index.mjs').Couch} couch admin access (the router's)
  * @property {number} [sweepIntervalMs] time between sweeps (10000); 0: none
  * @property {number} [batchSize] changes per read (500)
+ * @property {() => boolean} [savesCheckpoint] whether this process writes the shared checkpoint now
+ *   (several servers on one CouchDB: each keeps the notices in memory, the holder of the
+ *   `outages` lease alone saves; default always)
  * @property {() => number} [now] the clock (epoch ms); tests pass theirs
  * @property {(msg: string) => void} [logError]
  */
 
 /** @param {OutageFeedOptions} options */
-export function createOutageFeed({ couch, sweepIntervalMs = 10_000, batchSize = 500, now = () => Date.now(), logError = (msg) => console.error(msg) }) {
+export function createOutageFeed({ couch, sweepIntervalMs = 10_000, batchSize = 500, savesCheckpoint = () => true, now = () => Date.now(), logError = (msg) => console.error(msg) }) {
   /** @type {Map<string, import('../../src/db/schema/records/record.ts').OperationsRecord>} */
   const records = new Map();
   /** Outages no notice shows again: their later records are ignored. */
@@ -117,7 +120,7 @@ export function createOutageFeed({ couch, sweepIntervalMs = 10_000, batchSize = 
       async (lastSeq, moved) => {
         seq = lastSeq;
         const forgot = forgetSettled();
-        if (moved || forgot) await checkpoint.save({ seq, records: [...records.keys()], settled: [...settled] });
+        if ((moved || forgot) && savesCheckpoint()) await checkpoint.save({ seq, records: [...records.keys()], settled: [...settled] });
       },
     );
   }

@@ -33,10 +33,10 @@ import { committeeYearState, publishableSet } from '../../src/rules/committee/dr
 import { validateDocumentWrite } from '../../src/db/validateRecordWrite.ts';
 import { ulid } from '../../src/db/schema/events/ids.ts';
 import { OPERATIONS_DB } from '../../src/db/databaseNames.ts';
-import { streamAllDocs } from '../cli/databaseStream.mjs';
+import { streamAllDocs } from '../couch/stream.mjs';
 import { inputsFingerprint } from '../build.mjs';
-import { createDrainLoop } from '../drainLoop.mjs';
-import { createChangesCheckpoint } from '../changesCheckpoint.mjs';
+import { createDrainLoop } from '../followers/drainLoop.mjs';
+import { createChangesCheckpoint } from '../followers/changesCheckpoint.mjs';
 import { PublishFailure, buildPublication, installContent } from './publication.mjs';
 import { committeeRulesOf } from './approver.mjs';
 
@@ -46,7 +46,7 @@ const SERVER_AUTHOR = Object.freeze({ name: 'admin', role: /** @type {const} */ 
 
 /**
  * @typedef {object} PublisherOptions
- * @property {import('../router/couch.mjs').Couch} couch admin access (the router's)
+ * @property {import('../couch/index.mjs').Couch} couch admin access (the router's)
  * @property {string} contentDir the live content folder the site is built from
  * @property {string} sitesDir where each publication's build goes
  * @property {(dir: string) => void} swap serve this folder from now on

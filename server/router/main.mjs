@@ -11,9 +11,10 @@
  *                 (http://admin:pw@127.0.0.1:4321/db)
  *   ROUTER_PORT   port of the health endpoint (default 4322; 0 picks a free one)
  *   ROUTER_HOST   address it binds (default 127.0.0.1)
- *   ROUTER_SWEEP_MS, ROUTER_BATCH_SIZE, ROUTER_CONCURRENCY, ROUTER_MAX_LAG_SECONDS  (./index.mjs)
+ *   ROUTER_BACKSTOP_ROUND_MS, ROUTER_BACKSTOP_PER_SECOND, ROUTER_CATCH_UP_PER_SECOND,
+ *   ROUTER_BATCH_SIZE, ROUTER_CONCURRENCY, ROUTER_MAX_LAG_SECONDS  (./index.mjs)
  *
- *   GET /healthz            { ok, lagEvents, lagSeconds, sources, lastSweepAt, lastError, … }; 503 when not ok
+ *   GET /healthz            { ok, lagDatabases, lagSeconds, sources, updates, lastError, … }; 503 when not ok
  *   GET /healthz?detail=1   the same with database names and error messages (operators only:
  *                           keep the port on loopback)
  *

@@ -6,35 +6,47 @@
  *   station staff's event     station-<id>   → operations, resident-<hex> when the resident may see it
  *   operations staff's event  operations     → station-<id>, resident-<hex> when the resident may see it
  *
- * How:
- * - Sources are every resident-*, station-* and operations database. Each is read through
+ * How a source is read:
+ * - Sources are the resident-*, station-* and operations databases. A source is read through
  *   `_changes` (include_docs, style all_docs, `limit` = `batch_size` = batchSize: trap 12) from
- *   its checkpoint.
+ *   its checkpoint (`checkpoint:<source>` in router-state), which is loaded the first time the
+ *   source is read, not all at start.
  * - A batch's copies are written per target with `bulkDocs(docs, { new_edits: false })`: the copy
  *   keeps the `_id` and `_rev` of the original, so writing it again is a no-op (no new revision,
- *   no new sequence). There are no validate_doc_update functions (the guard validates), so
- *   trap 8 does not apply; in-process and admin writes do not go through the guard.
- * - Then, and only then, the source's checkpoint (`checkpoint:<source>` in router-state) moves
- *   past the batch. A crash between the two replays the batch (a no-op), never skips it.
+ *   no new sequence). In-process and admin writes do not go through the guard.
+ * - Then, and only then, the source's checkpoint moves past the batch. A crash between the two
+ *   replays the batch (a no-op), never skips it.
+ * - Sequences are opaque: a checkpoint is only ever handed back to `_changes` as `since`, never
+ *   compared or counted (CouchDB's are "<n>-<opaque>", and `PUT _security` raises a database's
+ *   update_seq with no change row: a comparison of numbers never came back to "caught up").
  * - A copy read back in a target's `_changes` is not routed again: only an event's origin routes
- *   it. Documents that are not events (profiles, station documents, design documents) and
- *   deletions are not routed. An event that fails the write check (validateWrite, as admin: well
- *   formed, never deleted) is not copied (it would stall the devices' pull, traps 10–11): it is
- *   logged and counted as `rejected`.
- * - A target that does not exist (a resident who has not signed up yet, a station whose database
- *   is missing) does not hold the source back: the copies are parked in router-state
- *   (`parked:<target>:<id>:<rev>`, durably, before the checkpoint moves) and written when the
- *   database appears.
- * - When: `notify(dbName)` after a write (the /db guard calls it), a sweep every
- *   `sweepIntervalMs` comparing each source's update_seq with its checkpoint (catches what no
- *   notify announced: admin writes, writes straight to CouchDB, the router's own copies), and a
- *   sweep at start (resume after a restart). At most `concurrency` sources are read at once;
- *   one source is never read twice at the same time.
+ *   it. Documents that are not events, and deletions, are not routed. An event that fails the
+ *   write check (validateWrite, as admin) is not copied (it would stall the devices' pull, traps
+ *   10–11): it is logged and counted as `rejected`.
+ * - A target that does not exist (a resident who has not signed up yet) does not hold the source
+ *   back: the copies are parked in router-state (`parked:<target>:<id>:<rev>`, durably, before the
+ *   checkpoint moves) and written when the database appears.
  *
- * Why notify + sweep rather than a live `_changes` feed per database: a feed per database means
- * one open database and one listener (in proxy mode: one open HTTP connection) per resident —
- * thousands — for databases that are mostly idle. Notify costs nothing until a write happens;
- * the sweep is a bounded safety net (`info()` per source, `infoConcurrency` at a time).
+ * How the router learns which databases changed (it reads only those):
+ * - `notify(dbName)`: the server calls it after each write it accepted (the /db guard's onWrite).
+ *   On the embedded backend every write goes through the server, so this is the whole story
+ *   there, with the PouchDB constructor's `created`/`destroyed` events for databases that appear
+ *   or go.
+ * - CouchDB's `_db_updates` feed (couch.dbUpdates; admin only, and on a single node it needs the
+ *   `_global_changes` database): writes of other server processes, of the admin, of anything
+ *   that talks to CouchDB itself. Its position (`db-updates` in router-state, opaque) is saved
+ *   only when every database it announced has been read, so a crash re-reads, never skips.
+ *   CouchDB holds updates up to about 500 ms before the feed says so and may lose them on a crash:
+ * - so a backstop sweep stays: at start (what changed while no router ran: every source is
+ *   checked once, `catchUpPerSecond` at a time, when there is no saved feed position), and then
+ *   for ever at `backstopPerSecond` (rounds at least `backstopRoundMs` apart): the requests it
+ *   costs per minute do not grow with the number of residents. A check is `_changes?since=
+ *   <checkpoint>&limit=1`: "anything after my checkpoint?", exact with opaque sequences.
+ * - At most `concurrency` sources are read at once; one source is never read twice at once.
+ *
+ * Health: the lag is the set of databases with unread changes (announced, not yet read through);
+ * it returns to empty. `lagSeconds` is the age of the oldest announcement not yet delivered (the
+ * start, while the first sweep runs); health is not ok beyond `maxLagSeconds` (10).
  */
 import { ROUTER_STATE_DB, parseDatabaseName } from '../../src/db/databaseNames.ts';
 import { validateWrite } from '../../src/db/validateWrite.ts';
@@ -42,42 +54,29 @@ import { originDatabase, routeTargets } from '../../src/rules/routing.ts';
 import { copyProblem, linkageProblem, requestFacts } from '../../src/rules/requestLinkage.ts';
 import { stationDbName } from '../../src/db/databaseNames.ts';
 import { createRequestRegistry } from '../backend/requestRegistry.mjs';
+import { readChangesInBatches } from '../followers/changes.mjs';
 
-/** @typedef {import('./couch.mjs').Couch} Couch */
+/** @typedef {import('../couch/index.mjs').Couch} Couch */
 /** @typedef {import('../../src/db/databaseNames.ts').EventDatabase} EventDatabase */
 
 /**
  * @typedef {object} Source
  * @property {string} name
  * @property {EventDatabase} kind
- * @property {{ seq: string | number, rev?: string }} checkpoint seq 0 when there is none yet
- * @property {string | number | null} updateSeq the database's update_seq as last seen
- * @property {number | null} waitingSince earliest signal (notify, sweep) not yet covered by a drain
- * @property {number | null} drainingSince the signal the running drain covers
+ * @property {{ seq: string | number, rev?: string } | null} checkpoint null until loaded; seq 0 when there is none yet
+ * @property {number | null} waitingSince earliest announcement (notify, feed, sweep) not yet covered by a drain
+ * @property {number | null} drainingSince the announcement the running drain covers
  * @property {boolean} running
- * @property {boolean} again notified while running: drain once more
+ * @property {boolean} again announced while running: drain once more
  * @property {{ message: string, since: number } | null} error the last drain failed
  */
 
 const CHECKPOINT = 'checkpoint:';
 const PARKED = 'parked:';
+const FEED_STATE = 'db-updates';
 const ADMIN = Object.freeze({ name: null, roles: ['_admin'] });
 /** Fields CouchDB adds on request; the write check reads the document without them. */
 const META_FIELDS = ['_revisions', '_conflicts', '_deleted_conflicts', '_revs_info', '_local_seq', '_attachments'];
-
-/**
- * The number in a sequence: PouchDB's are numbers, CouchDB's strings "<n>-<opaque>".
- * @param {unknown} seq
- * @returns {number | null}
- */
-export function seqNumber(seq) {
-  if (typeof seq === 'number') return seq;
-  if (typeof seq === 'string') {
-    const n = parseInt(seq, 10);
-    return Number.isFinite(n) ? n : null;
-  }
-  return null;
-}
 
 /** @param {string} rev */
 const generation = (rev) => parseInt(rev, 10);
@@ -107,13 +106,16 @@ async function forEachLimit(items, limit, fn) {
 
 /**
  * @typedef {object} RouterOptions
- * @property {Couch} couch admin access to the databases (./couch.mjs)
+ * @property {Couch} couch admin access to the databases (server/couch/)
  * @property {string} [stateDb] where checkpoints and parked copies live (default router-state; setup creates it)
  * @property {number} [batchSize] changes read per request, and the most copies per bulkDocs (200)
- * @property {number} [sweepIntervalMs] time between sweeps (5000); 0: no timer (call sweep() yourself)
  * @property {number} [concurrency] sources drained at once (4)
- * @property {number} [infoConcurrency] info() requests at once during a sweep (8)
- * @property {number} [maxLagSeconds] health is not ok when a change waits longer than this (60)
+ * @property {number} [catchUpPerSecond] databases checked per second by the sweep at start (embedded 200, HTTP 50)
+ * @property {number} [backstopPerSecond] databases checked per second by the backstop (embedded 5, HTTP 2;
+ *   HTTP without a working `_db_updates` feed: 20)
+ * @property {number} [backstopRoundMs] least time between the starts of two backstop rounds (600000; without
+ *   the feed over HTTP 5000); 0: no backstop (tests call sweep() themselves)
+ * @property {number} [maxLagSeconds] health is not ok when an announced change waits longer than this (10)
  * @property {(msg: string) => void} [log] progress (parked copies written, a source read again); resident database names redacted
  * @property {(msg: string) => void} [logError] failures and rejected events; resident database names redacted
  * @property {() => number} [now]
@@ -126,10 +128,11 @@ export function createRouter({
   couch,
   stateDb = ROUTER_STATE_DB,
   batchSize = 200,
-  sweepIntervalMs = 5_000,
   concurrency = 4,
-  infoConcurrency = 8,
-  maxLagSeconds = 60,
+  catchUpPerSecond = couch?.mode === 'embedded' ? 200 : 50,
+  backstopPerSecond,
+  backstopRoundMs,
+  maxLagSeconds = 10,
   log: logRaw = (msg) => console.log(msg),
   logError: logErrorRaw = (msg) => console.error(msg),
   now = () => Date.now(),
@@ -139,10 +142,11 @@ export function createRouter({
   const logError = (/** @type {string} */ msg) => logErrorRaw(redact(msg));
   if (!couch) throw new TypeError('createRouter: couch is required');
   if (!(batchSize >= 1)) throw new RangeError('createRouter: batchSize must be at least 1');
+  const hasFeed = typeof couch.dbUpdates === 'function';
 
   /** @type {Map<string, Source>} */
   const sources = new Map();
-  /** Every database name, from the last listing (or a notify). */
+  /** Every database name, from the last listing (or a notify, the feed, a constructor event). */
   let known = new Set(/** @type {string[]} */ ([]));
   /** Names of sources waiting for a drain, in order. */
   const queue = new Set(/** @type {string[]} */ ([]));
@@ -156,19 +160,48 @@ export function createRouter({
 
   let started = false;
   let stopping = false;
-  /** @type {ReturnType<typeof setTimeout> | null} */
-  let timer = null;
+  /** @type {number | null} when start() ran: the unknown changes of the start are at least this old */
+  let startedAt = null;
+  /** @type {Promise<void> | null} the sweep at start (every source checked once) */
+  let catchUp = null;
+  let caughtUp = false;
   /** @type {Promise<void> | null} */
   let sweeping = null;
+  /** @type {Promise<void> | null} */
+  let backstopLoop = null;
+  /** @type {Promise<void> | null} */
+  let feedLoop = null;
+  /** wakes the pacing sleeps when stop() is called */
+  const stopSignal = new AbortController();
   /** @type {number | null} */
   let lastSweepAt = null;
   /** @type {number | null} */
   let lastSweepMs = null;
   /** @type {{ at: number, source: string | null, message: string } | null} */
   let lastError = null;
-  const totals = { copied: 0, batches: 0, rejected: 0, parked: 0, unparked: 0 };
+  const totals = { copied: 0, batches: 0, rejected: 0, parked: 0, unparked: 0, checked: 0, announced: 0 };
   /** @type {{ source: string, id: string, rev: string, reason: string }[]} */
   const recentRejections = [];
+  /** The `_db_updates` feed: its state for health, and the position read but not yet saved. */
+  const feed = {
+    /** @type {'none' | 'starting' | 'following' | 'failing'} */
+    state: /** @type {'none' | 'starting' | 'following' | 'failing'} */ (hasFeed ? 'starting' : 'none'),
+    /** @type {string | null} */
+    error: null,
+    /** @type {string | number | null} */
+    unsaved: null,
+    /** @type {string | undefined} */
+    rev: undefined,
+    saving: false,
+  };
+  /** Backstop pace: slow when a feed announces the changes, brisker when nothing does. */
+  const backstop = () => {
+    const feedWorks = hasFeed && feed.state === 'following';
+    return {
+      perSecond: backstopPerSecond ?? (couch.mode === 'embedded' ? 5 : feedWorks ? 2 : 20),
+      roundMs: backstopRoundMs ?? (couch.mode === 'embedded' || feedWorks ? 600_000 : 5_000),
+    };
+  };
 
   const state = () => couch.db(stateDb);
   // Which requests each database holds (src/rules/requestLinkage.ts): an event is routed only
@@ -195,25 +228,38 @@ export function createRouter({
     if (s) return s;
     const kind = parseDatabaseName(name);
     if (kind.kind === 'other') return null;
-    s = { name, kind, checkpoint: { seq: 0 }, updateSeq: null, waitingSince: null, drainingSince: null, running: false, again: false, error: null };
+    s = { name, kind, checkpoint: null, waitingSince: null, drainingSince: null, running: false, again: false, error: null };
     sources.set(name, s);
     return s;
   }
 
-  /** @param {Source} s */
-  function behind(s) {
-    if (s.updateSeq === null) return false;
-    const have = seqNumber(s.checkpoint.seq);
-    const upd = seqNumber(s.updateSeq);
-    if (have === null || upd === null) return String(s.updateSeq) !== String(s.checkpoint.seq);
-    return upd > have;
+  /** Has unread changes: announced and not yet read through (or its last read failed). @param {Source} s */
+  const lagging = (s) => s.waitingSince !== null || s.drainingSince !== null || s.running || s.error !== null;
+
+  /** A pause that ends early when the router stops. @param {number} ms */
+  function pause(ms) {
+    if (stopping || ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      t.unref?.();
+      function done() {
+        clearTimeout(t);
+        stopSignal.signal.removeEventListener('abort', done);
+        resolve(undefined);
+      }
+      stopSignal.signal.addEventListener('abort', done, { once: true });
+    });
   }
 
   // ------------------------------------------------------------------ scheduling
 
-  /** @param {Source} s */
-  function signal(s) {
-    s.waitingSince ??= now();
+  /**
+   * Something may be unread in `s`.
+   * @param {Source} s
+   * @param {number} [at] when it was announced
+   */
+  function signal(s, at = now()) {
+    s.waitingSince = s.waitingSince === null ? at : Math.min(s.waitingSince, at);
     schedule(s);
   }
 
@@ -256,12 +302,13 @@ export function createRouter({
           s.drainingSince = null;
         },
         (err) => {
-          // Retried by the next sweep (the source is still behind its update_seq).
+          // Still lagging: retried by the next announcement or the backstop.
           const since = s.drainingSince;
           s.waitingSince = since === null ? s.waitingSince : Math.min(since, s.waitingSince ?? since);
           s.drainingSince = null;
           s.error = { message: messageOf(err), since: s.error?.since ?? now() };
           recordError(s.name, err);
+          retryLater(s);
         },
       )
       .finally(() => {
@@ -269,7 +316,21 @@ export function createRouter({
         s.running = false;
         if (s.again && !s.error && !stopping) queue.add(s.name);
         pump();
+        void saveFeedPosition();
       });
+  }
+
+  /**
+   * A failed source is read again after a pause growing from 2 s to a minute (a target that was
+   * down, CouchDB restarting), without waiting for the backstop's next round.
+   * @param {Source} s
+   */
+  function retryLater(s) {
+    const failingFor = now() - (s.error?.since ?? now());
+    const t = setTimeout(() => {
+      if (s.error && !s.running && sources.get(s.name) === s) schedule(s);
+    }, Math.min(60_000, Math.max(2_000, failingFor)));
+    t.unref?.();
   }
 
   /** Resolves when no drain is running or queued. */
@@ -280,19 +341,30 @@ export function createRouter({
 
   // ------------------------------------------------------------------ state (router-state)
 
-  async function loadState() {
+  async function loadParked() {
     const db = await state();
-    const cps = await db.allDocs({ startkey: CHECKPOINT, endkey: `${CHECKPOINT}\ufff0`, include_docs: true });
-    for (const row of cps.rows) {
-      const name = row.id.slice(CHECKPOINT.length);
-      const s = sourceFor(name);
-      if (s && row.doc) s.checkpoint = { seq: row.doc.seq ?? 0, rev: row.doc._rev };
-    }
     const parkedRows = await db.allDocs({ startkey: PARKED, endkey: `${PARKED}\ufff0` });
+    parked.clear();
     for (const row of parkedRows.rows) {
       const target = row.id.slice(PARKED.length, row.id.indexOf(':', PARKED.length));
       parked.set(target, (parked.get(target) ?? 0) + 1);
     }
+  }
+
+  /**
+   * Loads the checkpoints of the sources that have none loaded yet (one request for all).
+   * @param {Source[]} list
+   */
+  async function loadCheckpoints(list) {
+    const missing = list.filter((s) => s.checkpoint === null);
+    if (missing.length === 0) return;
+    const db = await state();
+    const res = await db.allDocs({ keys: missing.map((s) => CHECKPOINT + s.name), include_docs: true });
+    missing.forEach((s, i) => {
+      const row = res.rows[i];
+      if (s.checkpoint !== null) return; // loaded meanwhile (a drain)
+      s.checkpoint = row?.doc ? { seq: row.doc.seq ?? 0, rev: row.doc._rev } : { seq: 0 };
+    });
   }
 
   /**
@@ -303,9 +375,10 @@ export function createRouter({
     const db = await state();
     const id = CHECKPOINT + s.name;
     for (let attempt = 0; ; attempt++) {
+      const rev = s.checkpoint?.rev;
       /** @type {Record<string, unknown>} */
       const doc = { _id: id, docType: 'router-checkpoint', source: s.name, seq, at: new Date(now()).toISOString() };
-      if (s.checkpoint.rev) doc._rev = s.checkpoint.rev;
+      if (rev) doc._rev = rev;
       try {
         const res = await db.put(doc);
         s.checkpoint = { seq, rev: res.rev };
@@ -315,16 +388,53 @@ export function createRouter({
         // Ours is as safe as theirs: each was written after its copies were durable.
         if (/** @type {any} */ (err).status !== 409 || attempt >= 3) throw err;
         const current = await db.get(id).catch(() => null);
-        s.checkpoint = { seq: s.checkpoint.seq, ...(current?._rev ? { rev: current._rev } : {}) };
+        s.checkpoint = { seq: s.checkpoint?.seq ?? 0, ...(current?._rev ? { rev: current._rev } : {}) };
       }
     }
   }
 
-  /** @param {Source} s */
-  async function dropCheckpoint(s) {
-    if (!s.checkpoint.rev) return;
+  /**
+   * A database is gone (an account deleted): forget it and its checkpoint, so that a new
+   * database of the same name is read from the start.
+   * @param {string} name
+   */
+  async function forgetSource(name) {
+    known.delete(name);
+    const s = sources.get(name);
+    if (!s || s.running) return;
+    sources.delete(name);
+    queue.delete(name);
+    requests.forget(name);
     const db = await state();
-    await db.remove(CHECKPOINT + s.name, s.checkpoint.rev).catch(() => {});
+    const doc = await db.get(CHECKPOINT + name).catch(() => null);
+    if (doc) await db.remove(doc).catch(() => {});
+  }
+
+  /** A database appeared: write what was parked for it. @param {string} name */
+  function appeared(name) {
+    if (known.has(name)) return;
+    known.add(name);
+    if (parked.has(name)) unpark(name).catch((err) => recordError(name, err));
+  }
+
+  /** Saves the feed's position once every database it announced has been read through. */
+  async function saveFeedPosition() {
+    if (feed.unsaved === null || feed.saving || stopping) return;
+    for (const s of sources.values()) if (lagging(s)) return;
+    const seq = feed.unsaved;
+    feed.saving = true;
+    try {
+      const db = await state();
+      if (feed.rev === undefined) feed.rev = (await db.get(FEED_STATE).catch(() => null))?._rev;
+      const res = await db.put({ _id: FEED_STATE, docType: 'router-feed', seq, at: new Date(now()).toISOString(), ...(feed.rev ? { _rev: feed.rev } : {}) });
+      feed.rev = res.rev;
+      if (feed.unsaved === seq) feed.unsaved = null;
+    } catch (err) {
+      feed.rev = undefined; // another router wrote it: read its revision next time
+      if (/** @type {any} */ (err).status !== 409) recordError(null, err);
+    } finally {
+      feed.saving = false;
+    }
   }
 
   // ------------------------------------------------------------------ routing one source
@@ -333,33 +443,21 @@ export function createRouter({
    * @param {Source} s
    */
   async function drain(s) {
+    await loadCheckpoints([s]);
     const db = await couch.db(s.name);
-    for (;;) {
-      if (stopping) return;
-      const res = await db.changes({
-        since: s.checkpoint.seq,
-        limit: batchSize,
-        batch_size: batchSize,
-        include_docs: true,
-        style: 'all_docs',
-        return_docs: true,
-      });
-      const results = /** @type {any[]} */ (res.results ?? []);
-      if (results.length > 0) {
+    await readChangesInBatches(db, {
+      since: /** @type {{ seq: string | number }} */ (s.checkpoint).seq,
+      batchSize,
+      options: { include_docs: true, style: 'all_docs', return_docs: true },
+      stopped: () => stopping,
+      onBatch: async (results, lastSeq) => {
+        if (results.length === 0) return;
         const plan = await planBatch(s, db, results);
         await deliver(s, plan);
-        await saveCheckpoint(s, res.last_seq);
+        await saveCheckpoint(s, lastSeq);
         totals.batches++;
-      }
-      if (results.length < batchSize) {
-        // Caught up with what was there when the batch was read.
-        const last = seqNumber(res.last_seq);
-        const seen = seqNumber(s.updateSeq);
-        if (last !== null && (seen === null || last > seen)) s.updateSeq = res.last_seq;
-        else if (last === null) s.updateSeq = res.last_seq;
-        return;
-      }
-    }
+      },
+    });
   }
 
   /**
@@ -564,51 +662,51 @@ export function createRouter({
     }
   }
 
-  // ------------------------------------------------------------------ the sweep
+  // ------------------------------------------------------------------ the sweep (backstop)
 
-  async function sweepOnce() {
+  /**
+   * Checks the sources one by one, at most `perSecond` a second: "anything after my checkpoint?"
+   * (`_changes?since=<checkpoint>&limit=1`), and announces the ones that have something.
+   * @param {number} perSecond
+   */
+  async function sweepOnce(perSecond) {
     const t0 = now();
     try {
       await refreshKnown();
       if (!known.has(stateDb)) throw new Error(`the database ${stateDb} does not exist (the server's setup creates it)`);
-      /** @type {Set<string>} */
-      const present = new Set();
-      for (const name of known) if (sourceFor(name)) present.add(name);
-
-      // A source that is gone (an account deleted): forget it and its checkpoint, so that a new
-      // database of the same name is read from the start.
-      for (const [name, s] of sources) {
-        if (present.has(name) || s.running) continue;
-        sources.delete(name);
-        queue.delete(name);
-        requests.forget(name);
-        await dropCheckpoint(s).catch((err) => recordError(name, err));
-      }
-
+      for (const [name, s] of sources) if (!known.has(name) && !s.running) await forgetSource(name).catch((err) => recordError(name, err));
       for (const target of [...parked.keys()]) {
         if (known.has(target)) await unpark(target).catch((err) => recordError(target, err));
       }
-
-      await forEachLimit([...sources.values()], infoConcurrency, async (s) => {
-        if (stopping) return;
-        try {
-          const info = await (await couch.db(s.name)).info();
-          const upd = seqNumber(info.update_seq);
-          const have = seqNumber(s.checkpoint.seq);
-          if (upd !== null && have !== null && upd < have && !s.running) {
-            // The database was deleted and created again since the checkpoint: read it all again.
-            log(`[router] ${s.name} is behind its checkpoint (${upd} < ${have}): reading it from the start`);
-            s.checkpoint = { seq: 0, ...(s.checkpoint.rev ? { rev: s.checkpoint.rev } : {}) };
-            requests.forget(s.name);
+      const names = [...known].filter((name) => sourceFor(name));
+      const page = 100;
+      let checked = 0;
+      const began = Date.now();
+      for (let i = 0; i < names.length && !stopping; i += page) {
+        const list = /** @type {Source[]} */ (names.slice(i, i + page).map((n) => sources.get(n)).filter(Boolean));
+        await loadCheckpoints(list);
+        for (const s of list) {
+          if (stopping) break;
+          // the pace: the n-th check not before n / perSecond seconds (wall clock: a test's clock may stand still)
+          await pause(began + (checked * 1000) / perSecond - Date.now());
+          checked++;
+          if (s.running || queue.has(s.name) || s.checkpoint === null) continue; // being read (or forgotten meanwhile)
+          if (lagging(s)) {
+            schedule(s); // announced, or its last read failed: read it (again) now
+            continue;
           }
-          s.updateSeq = info.update_seq;
-          if (behind(s)) signal(s);
-          else if (!s.running) s.error = null; // caught up: whatever failed before has passed
-        } catch (err) {
-          s.error = { message: messageOf(err), since: s.error?.since ?? now() };
-          recordError(s.name, err);
+          try {
+            const db = await couch.db(s.name);
+            const res = await db.changes({ since: s.checkpoint.seq, limit: 1 });
+            totals.checked++;
+            if ((res.results ?? []).length > 0) signal(s);
+          } catch (err) {
+            if (/** @type {any} */ (err)?.status === 404) continue; // deleted meanwhile
+            s.error = { message: messageOf(err), since: s.error?.since ?? now() };
+            recordError(s.name, err);
+          }
         }
-      });
+      }
       lastSweepAt = now();
       lastSweepMs = lastSweepAt - t0;
     } catch (err) {
@@ -616,21 +714,87 @@ export function createRouter({
     }
   }
 
-  /** One sweep; a sweep already under way is joined rather than doubled. */
-  function sweep() {
-    sweeping ??= sweepOnce().finally(() => {
+  /**
+   * One sweep; a sweep already under way is joined rather than doubled.
+   * @param {{ perSecond?: number }} [opts]
+   */
+  function sweep({ perSecond = catchUpPerSecond } = {}) {
+    sweeping ??= sweepOnce(perSecond).finally(() => {
       sweeping = null;
     });
     return sweeping;
   }
 
-  function scheduleSweep() {
-    if (stopping || !sweepIntervalMs) return;
-    timer = setTimeout(() => {
-      timer = null;
-      sweep().finally(scheduleSweep);
-    }, sweepIntervalMs);
-    timer.unref?.();
+  async function runBackstop() {
+    for (;;) {
+      const { roundMs } = backstop();
+      if (stopping || !roundMs) return;
+      const began = now();
+      await pause(roundMs);
+      if (stopping) return;
+      await sweep({ perSecond: backstop().perSecond });
+      // a round that took longer than roundMs is followed by the next at once: the pace bounds the rate
+      if (now() - began < roundMs) continue;
+    }
+  }
+
+  // ------------------------------------------------------------------ the _db_updates feed
+
+  /** @param {{ db_name?: string, type?: string }} update */
+  function onDatabaseUpdate(update) {
+    const name = update.db_name;
+    if (typeof name !== 'string') return;
+    totals.announced++;
+    if (update.type === 'deleted') {
+      forgetSource(name).catch((err) => recordError(name, err));
+      return;
+    }
+    appeared(name);
+    const s = sourceFor(name);
+    if (s && update.type !== 'created') signal(s);
+  }
+
+  async function followFeed() {
+    const dbUpdates = /** @type {NonNullable<Couch['dbUpdates']>} */ (couch.dbUpdates);
+    /** @type {string | number | null} */
+    let since = null;
+    try {
+      const saved = await (await state()).get(FEED_STATE).catch(() => null);
+      if (saved) {
+        since = saved.seq;
+        feed.rev = saved._rev;
+      }
+    } catch (err) {
+      recordError(null, err);
+    }
+    // No saved position: from now on; the sweep at start covers what came before.
+    let failures = 0;
+    while (!stopping) {
+      try {
+        const res = await dbUpdates({ since: since ?? 'now', signal: stopSignal.signal });
+        if (stopping) return;
+        failures = 0;
+        if (feed.state !== 'following') log('[router] following _db_updates');
+        feed.state = 'following';
+        feed.error = null;
+        for (const update of res.results ?? []) onDatabaseUpdate(update);
+        if (since === null || String(res.last_seq) !== String(since)) {
+          since = res.last_seq;
+          feed.unsaved = since;
+          void saveFeedPosition();
+        }
+      } catch (err) {
+        if (stopping) return;
+        failures++;
+        const message = messageOf(err);
+        if (feed.error !== message) recordError('_db_updates', err);
+        feed.state = 'failing';
+        feed.error = message;
+        // A feed that is not there (no _global_changes, not an admin) is not hammered: the
+        // backstop does its work meanwhile, at its brisker pace.
+        await pause(Math.min(60_000, 1_000 * 2 ** Math.min(failures, 6)));
+      }
+    }
   }
 
   // ------------------------------------------------------------------ health
@@ -641,53 +805,55 @@ export function createRouter({
    */
   function summaryHealth(named = false) {
     const t = now();
-    let lagEvents = 0;
     /** @type {number | null} */
-    let oldest = null;
-    let pendingSources = 0;
+    let oldest = catchUp !== null && !caughtUp && startedAt !== null ? startedAt : null;
+    /** @type {string[]} */
+    const behind = [];
     /** @type {{ source: string, error: string, since: string }[]} */
     const failing = [];
     for (const s of sources.values()) {
-      const upd = seqNumber(s.updateSeq);
-      const have = seqNumber(s.checkpoint.seq);
-      const lag = upd !== null && have !== null ? Math.max(0, upd - have) : behind(s) ? 1 : 0;
-      lagEvents += lag;
+      if (lagging(s)) behind.push(s.name);
       for (const since of [s.waitingSince, s.drainingSince]) if (since !== null) oldest = oldest === null ? since : Math.min(oldest, since);
-      if (lag > 0 || s.waitingSince !== null || s.running) pendingSources++;
       if (s.error) failing.push({ source: s.name, error: s.error.message, since: new Date(s.error.since).toISOString() });
     }
     const lagSeconds = oldest === null ? 0 : Math.round((t - oldest) / 100) / 10;
-    const sweepFresh = lastSweepAt !== null && (!sweepIntervalMs || t - lastSweepAt <= Math.max(3 * sweepIntervalMs, 30_000));
     const parkedEvents = [...parked.values()].reduce((a, b) => a + b, 0);
     const running = started && !stopping;
-    const ok = running && sweepFresh && failing.length === 0 && lagSeconds <= maxLagSeconds;
+    const ok = running && failing.length === 0 && lagSeconds <= maxLagSeconds;
+    const sourceCount = [...known].filter((n) => parseDatabaseName(n).kind !== 'other').length;
+    const pace = backstop();
     const summary = {
       ok,
       running,
-      lagEvents,
+      caughtUp,
+      lagDatabases: behind.length,
       lagSeconds,
-      sources: sources.size,
-      pendingSources,
+      maxLagSeconds,
+      sources: sourceCount,
       failingSources: failing.length,
       parked: { events: parkedEvents, databases: parked.size },
       copied: totals.copied,
       rejected: totals.rejected,
+      /** databases the sweeps checked so far (each one `_changes?limit=1`): the router's idle requests */
+      checks: totals.checked,
+      updates: { feed: feed.state, ...(feed.error ? { error: named ? feed.error : redact(feed.error) } : {}) },
+      backstop: { perSecond: pace.perSecond, roundMs: pace.roundMs },
       lastSweepAt: lastSweepAt === null ? null : new Date(lastSweepAt).toISOString(),
       lastSweepMs,
-      sweepIntervalMs,
       lastError: lastError && {
         at: new Date(lastError.at).toISOString(),
         message: named ? `${lastError.source ?? 'sweep'}: ${lastError.message}` : redact(lastError.message),
       },
     };
-    return { summary, failing };
+    return { summary, failing, behind };
   }
 
   /** For operators: the summary with database names, error messages and counters. */
   function detailedHealth() {
-    const { summary, failing } = summaryHealth(true);
+    const { summary, failing, behind } = summaryHealth(true);
     return {
       ...summary,
+      lagging: behind.slice(0, 50),
       failing: failing.slice(0, 50),
       parkedFor: Object.fromEntries(parked),
       recentRejections: [...recentRejections],
@@ -703,29 +869,56 @@ export function createRouter({
     return detail ? detailedHealth() : summaryHealth(false).summary;
   }
 
+  /** @param {string} name */
+  const onCreated = (name) => {
+    if (started && !stopping && typeof name === 'string') appeared(name);
+  };
+  /** @param {string} name */
+  const onDestroyed = (name) => {
+    if (started && !stopping && typeof name === 'string') forgetSource(name).catch((err) => recordError(name, err));
+  };
+
   // ------------------------------------------------------------------ the API
 
   return {
-    /** Loads the checkpoints, sweeps once (resuming where it stopped), then sweeps every sweepIntervalMs. */
+    /**
+     * Checks that router-state exists, then returns: the catch-up (the sweep at start, or the
+     * feed from its saved position) runs behind, so a server can listen at once. `settle()`
+     * waits for it.
+     */
     async start() {
       if (started) return;
       stopping = false;
       await refreshKnown();
       if (!known.has(stateDb)) throw new Error(`the database ${stateDb} does not exist (the server's setup creates it)`);
-      await loadState();
+      await loadParked();
       started = true;
-      await sweep();
-      scheduleSweep();
+      startedAt = now();
+      couch.onDatabaseEvent?.('created', onCreated);
+      couch.onDatabaseEvent?.('destroyed', onDestroyed);
+      const savedFeed = hasFeed ? await (await state()).get(FEED_STATE).catch(() => null) : null;
+      if (hasFeed) feedLoop = followFeed();
+      // With a saved feed position the feed says what changed meanwhile (CouchDB may have lost
+      // the last half second before a crash: the backstop finds that); else every source is checked.
+      catchUp = (savedFeed ? Promise.resolve() : sweep({ perSecond: catchUpPerSecond }))
+        .then(() => idle())
+        .then(() => {
+          caughtUp = true;
+        });
+      backstopLoop = runBackstop();
     },
 
-    /** Stops sweeping, lets running batches finish (their checkpoints are written), and resolves. */
+    /** Stops announcing and sweeping, lets running batches finish (their checkpoints are written), and resolves. */
     async stop() {
       if (!started) return;
       stopping = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
+      stopSignal.abort();
+      couch.offDatabaseEvent?.('created', onCreated);
+      couch.offDatabaseEvent?.('destroyed', onDestroyed);
       queue.clear();
       await sweeping;
+      await feedLoop?.catch(() => {});
+      await backstopLoop;
       await idle();
       started = false;
     },
@@ -740,10 +933,7 @@ export function createRouter({
         if (!started || stopping || typeof dbName !== 'string') return;
         const s = sourceFor(dbName);
         if (!s) return;
-        if (!known.has(dbName)) {
-          known.add(dbName);
-          if (parked.has(dbName)) unpark(dbName).catch((err) => recordError(dbName, err));
-        }
+        appeared(dbName);
         signal(s);
       } catch (err) {
         recordError(dbName, err);
@@ -755,19 +945,23 @@ export function createRouter({
 
     /**
      * Sweeps and drains until nothing is behind (or `timeoutMs` passes): for tests, tools and
-     * a graceful catch-up. Resolves to the health.
+     * a graceful catch-up. Resolves to the detailed health.
      * @param {{ timeoutMs?: number }} [opts]
      */
     async settle({ timeoutMs = 30_000 } = {}) {
       const deadline = now() + timeoutMs;
+      await catchUp;
       for (;;) {
         await sweep();
         await idle();
         const h = detailedHealth();
         const parkedPending = [...parked.keys()].some((t) => known.has(t));
-        if ((h.lagEvents === 0 && !parkedPending) || h.failingSources > 0 || now() > deadline) return h;
+        if ((h.lagDatabases === 0 && !parkedPending) || h.failingSources > 0 || now() > deadline) return h;
       }
     },
+
+    /** Resolves once the catch-up at start is done (every source checked once and read through). */
+    caughtUp: () => catchUp ?? Promise.resolve(),
 
     health,
   };

@@ -12,7 +12,7 @@ import { MI, MARKS_OF_EVENT, NO_MILESTONES, checkIndicator, setMilestone, type R
 import { RequestSubject, Tally, activeBetween, bump, lastDayOf, monthOf, type HouseholdAcc, type OutageAcc, type RequestAcc, type Subject, type Verdict } from './accumulators';
 import { DAY, fieldOf, instantOf, payloadOf, type Doc, type TopDoc } from './readers';
 
-// The parts the callers name (server/cli/leanDocs.ts, bench/, the tests) stay importable from here.
+// The parts the callers name (server/couch/leanDocs.ts, bench/, the tests) stay importable from here.
 export { AT_MS, FIELD_OF, READ_FIELDS, instantMs, isoInstant, type LeanShortcuts } from './readers';
 export { MILESTONE_OF_EVENT, checkIndicator } from './milestones';
 
@@ -224,7 +224,7 @@ export class ResultsFold {
       this.requests.set(requestId, acc);
     }
     // The payload is read only by the types below that need it: most events (accepted,
-    // arrived, …) are milestones alone, and a lean document (server/cli/leanDocs.ts) parses
+    // arrived, …) are milestones alone, and a lean document (server/couch/leanDocs.ts) parses
     // a payload only when it is read.
     const marks = MARKS_OF_EVENT.get(type);
     if (marks) for (let k = 0; k < marks.length; k += 1) setMilestone(acc.t, marks[k]!, at, marks[k] === MI.closed);

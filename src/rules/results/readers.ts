@@ -1,7 +1,7 @@
 /**
  * How the results engine reads a document: the fast path's readers, in one place. The fold
  * (engine.ts) reads a document only through `instantOf`, `fieldOf` and `payloadOf`, so a
- * document read from bytes (server/cli/leanDocs.ts) and one made by JSON.parse give the same
+ * document read from bytes (server/couch/leanDocs.ts) and one made by JSON.parse give the same
  * figures: the former offers the shortcuts `LeanShortcuts` describes, the latter has none and
  * is read field by field.
  */
@@ -11,14 +11,14 @@ export const DAY = 86_400_000;
 
 /**
  * The top-level fields of a document the engine reads; anything else in it is ignored.
- * server/cli/leanDocs.ts keeps only these when it reads documents from JSON bytes (and
+ * server/couch/leanDocs.ts keeps only these when it reads documents from JSON bytes (and
  * `author` and `payload` whole), so a field the engine starts reading must be listed here:
  * the type `TopDoc` below refuses any other.
  */
 export const READ_FIELDS = ['_id', 'id', 'docType', 'type', 'at', 'requestId', 'requestKind', 'station', 'author', 'payload'] as const;
 
 /**
- * Two shortcuts a document read from bytes may offer (server/cli/leanDocs.ts does), each
+ * Two shortcuts a document read from bytes may offer (server/couch/leanDocs.ts does), each
  * giving exactly what the engine would compute from the plain fields; a document parsed by
  * JSON.parse has neither (symbols, so no JSON field can pose as one):
  * - `[AT_MS]`: `instantMs(at)`, read from the bytes without making the string (undefined: not

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NOTIFICATIONS_DB } from '../../../src/db/databaseNames';
-import { createPouchCouch } from '../../../server/router/couch.mjs';
+import { createPouchCouch } from '../../../server/couch/index.mjs';
 import { createSender } from '../../../server/notify/sender.mjs';
 import { channelError, createEmailChannel } from '../../../server/notify/channels.mjs';
 import { openWorld, quiet, type World } from '../router/support/world';

@@ -181,9 +181,9 @@ describe('the results page built from what the command wrote', () => {
   }, 240_000);
 });
 
-describe("the results command's reader (server/cli/databaseStream.mjs)", () => {
+describe("the results command's reader (server/couch/stream.mjs)", () => {
   it('hands out every document once, in id order, whether ranges are read one at a time or several at once', async () => {
-    const { openHttpDatabase, streamAllDocs } = await import('../../../server/cli/databaseStream.mjs');
+    const { openHttpDatabase, streamAllDocs } = await import('../../../server/couch/index.mjs');
     const ids = async (pageSize: number, concurrency: number, compress: boolean) => {
       const db = openHttpDatabase(`${site.url}/db/operations`, { username: 'admin', password: ADMIN_PASSWORD }, { compress });
       const out: string[] = [];

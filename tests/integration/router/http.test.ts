@@ -111,7 +111,7 @@ describe('npm run router against the server’s /db', () => {
     const t0 = Date.now();
     router = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server/router/main.mjs')], {
       cwd: REPO_ROOT,
-      env: { ...process.env, COUCHDB_URL: `${url.origin.replace('//', `//${url.username}:${url.password}@`)}/db`, ROUTER_PORT: '0', ROUTER_SWEEP_MS: '200' },
+      env: { ...process.env, COUCHDB_URL: `${url.origin.replace('//', `//${url.username}:${url.password}@`)}/db`, ROUTER_PORT: '0', ROUTER_BACKSTOP_ROUND_MS: '200' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (c: Buffer) => (routerOutput = (routerOutput + c.toString('utf8')).slice(-20_000));
@@ -122,7 +122,7 @@ describe('npm run router against the server’s /db', () => {
 
     const settled = await until('the router to catch up', async () => {
       const h = await health();
-      return h.ok && h.lagEvents === 0 && h.status === 200 && h;
+      return h.ok && h.lagDatabases === 0 && h.status === 200 && h;
     });
     const routedIn = Date.now() - t0;
     expect(settled).toMatchObject({ ok: true, failingSources: 0, rejected: 0 });

@@ -9,7 +9,7 @@ import { OPERATIONS_DB, ROUTER_STATE_DB, residentDbName, stationDbName } from '.
 import type { EventRecord } from '../../../src/db/schema/index';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { createPouchCouch } from '../../../server/router/couch.mjs';
+import { createPouchCouch } from '../../../server/couch/index.mjs';
 import { routerHealthHandler } from '../../../server/router/index.mjs';
 import { createRouter } from '../../../server/router/router.mjs';
 import {
@@ -35,7 +35,7 @@ let world: World;
 let routers: ReturnType<typeof createRouter>[] = [];
 
 function newRouter(opts: Partial<Parameters<typeof createRouter>[0]> = {}) {
-  const router = createRouter({ couch: createPouchCouch({ PouchDB: world.PouchDB }), sweepIntervalMs: 0, ...quiet, ...opts });
+  const router = createRouter({ couch: createPouchCouch({ PouchDB: world.PouchDB }), backstopRoundMs: 0, ...quiet, ...opts });
   routers.push(router);
   return router;
 }
@@ -84,7 +84,7 @@ describe('where events go', () => {
     await world.writeEvents([submitted]);
     const { health } = await route();
 
-    expect(health).toMatchObject({ ok: true, lagEvents: 0, failingSources: 0, rejected: 0 });
+    expect(health).toMatchObject({ ok: true, lagDatabases: 0, failingSources: 0, rejected: 0 });
     const where = await placement();
     expect(where.get(OPERATIONS_DB)).toEqual(new Set([submitted.id]));
     expect(where.get(STATION_DB)).toEqual(new Set([submitted.id]));
@@ -286,7 +286,7 @@ describe('a failing target', () => {
     const router = newRouter({ couch });
     await router.start();
     const failing = await router.settle();
-    expect(failing).toMatchObject({ ok: false, failingSources: 1, lagEvents: 1 });
+    expect(failing).toMatchObject({ ok: false, failingSources: 1, lagDatabases: 1 });
     expect(failing.failing).toEqual([expect.objectContaining({ source: RESIDENT_DB, error: expect.stringMatching(/disk full/) })]);
     const summary = router.health();
     expect(summary.lastError?.message).toMatch(/disk full/);
@@ -297,7 +297,7 @@ describe('a failing target', () => {
 
     broken = false;
     const healed = await router.settle();
-    expect(healed).toMatchObject({ ok: true, failingSources: 0, lagEvents: 0 });
+    expect(healed).toMatchObject({ ok: true, failingSources: 0, lagDatabases: 0 });
     expect((await world.events(OPERATIONS_DB)).has(submitted.id)).toBe(true);
     expect((await world.events(STATION_DB)).has(submitted.id)).toBe(true);
   });
@@ -305,8 +305,9 @@ describe('a failing target', () => {
 
 describe('notify and health', () => {
   it('routes on notify, without waiting for a sweep', async () => {
-    const router = newRouter({ sweepIntervalMs: 60_000 });
+    const router = newRouter({ backstopRoundMs: 60_000 });
     await router.start();
+    await router.caughtUp(); // the sweep at start is over: only notify can find what follows
     const submitted = aSubmittedRepair();
     await world.writeEvents([submitted]);
     router.notify('_users'); // not a source: ignored
@@ -323,7 +324,7 @@ describe('notify and health', () => {
     await router.start();
     await router.settle();
     const h = router.health();
-    expect(h).toMatchObject({ ok: true, running: true, lagEvents: 0, lagSeconds: 0, sources: ALL_DBS.length, failingSources: 0, lastError: null });
+    expect(h).toMatchObject({ ok: true, running: true, lagDatabases: 0, lagSeconds: 0, sources: ALL_DBS.length, failingSources: 0, lastError: null });
     expect(Date.parse(h.lastSweepAt!)).toBeGreaterThan(Date.now() - 10_000);
     expect(JSON.stringify(h)).not.toMatch(/resident-[0-9a-f]/);
 
@@ -346,7 +347,7 @@ describe('notify and health', () => {
       const ok = await fetch(`${base}/api/router/health`);
       expect(ok.status).toBe(200);
       expect(ok.headers.get('cache-control')).toBe('no-store');
-      expect(await ok.json()).toMatchObject({ ok: true, lagEvents: 0, sources: ALL_DBS.length });
+      expect(await ok.json()).toMatchObject({ ok: true, lagDatabases: 0, sources: ALL_DBS.length });
       expect((await fetch(`${base}/api/router/health/x`)).status).toBe(404);
       expect((await fetch(`${base}/api/router/health`, { method: 'POST' })).status).toBe(405);
       const none = await fetch(`${base}/api/other/health`);
@@ -355,5 +356,179 @@ describe('notify and health', () => {
     } finally {
       await new Promise((r) => server.close(r));
     }
+  });
+});
+
+/**
+ * A couch whose `bulkDocs` into operations waits for `release()` (a slow or stuck target), and
+ * whose sequences look like CouchDB's: strings "<n>-<opaque>" whose number says nothing, and an
+ * update_seq always ahead of the last change (CouchDB raises it on `PUT _security` with no
+ * change row).
+ */
+function heldCouch() {
+  const base = createPouchCouch({ PouchDB: world.PouchDB });
+  let release: () => void = () => {};
+  let gate: Promise<void> | null = null;
+  const opaque = new Map<string, number | string>(); // what we handed out → PouchDB's own seq
+  const wrap = (seq: number | string) => {
+    const token = `${Math.floor(Math.random() * 1000)}-g1AAAA${Math.random().toString(36).slice(2)}`;
+    opaque.set(token, seq);
+    return token;
+  };
+  const couch = {
+    ...base,
+    async db(name: string) {
+      const db = await base.db(name);
+      return new Proxy(db, {
+        get(target, prop) {
+          if (prop === 'bulkDocs' && name === OPERATIONS_DB) {
+            return async (...args: unknown[]) => {
+              if (gate) await gate;
+              return target.bulkDocs(...args);
+            };
+          }
+          if (prop === 'changes') {
+            return async (opts: { since?: number | string } & Record<string, unknown>) => {
+              const since = typeof opts.since === 'string' ? opaque.get(opts.since) ?? 0 : opts.since;
+              const res = await target.changes({ ...opts, since });
+              return { ...res, last_seq: wrap(res.last_seq), results: res.results.map((r: any) => ({ ...r, seq: wrap(r.seq) })) };
+            };
+          }
+          if (prop === 'info') {
+            return async () => {
+              const info = await target.info();
+              return { ...info, update_seq: `${Number(info.update_seq) + 5}-g1AAAAsecurity` };
+            };
+          }
+          const value = Reflect.get(target, prop);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    },
+  };
+  return {
+    couch,
+    hold() {
+      gate = new Promise((r) => (release = r));
+    },
+    release() {
+      gate = null;
+      release();
+    },
+  };
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('lag as the set of databases with unread changes', () => {
+  it('names the database with unread changes, and returns to empty once they are read, with opaque CouchDB-like sequences', async () => {
+    const held = heldCouch();
+    const router = newRouter({ couch: held.couch });
+    await router.start();
+    await router.caughtUp();
+    expect(router.health()).toMatchObject({ ok: true, caughtUp: true, lagDatabases: 0 });
+
+    held.hold();
+    const submitted = aSubmittedRepair();
+    await world.writeEvents([submitted]);
+    router.notify(RESIDENT_DB);
+    await until('the drain to reach operations', () => router.health().lagDatabases === 1);
+    expect((router.health({ detail: true }) as any).lagging).toEqual([RESIDENT_DB]);
+    expect(JSON.stringify(router.health())).not.toMatch(/resident-[0-9a-f]/);
+
+    held.release();
+    await router.idle();
+    expect(router.health()).toMatchObject({ ok: true, lagDatabases: 0, lagSeconds: 0 });
+    expect((await world.events(OPERATIONS_DB)).has(submitted.id)).toBe(true);
+    // the backstop checks every database again: nothing is unread, though every update_seq is "ahead"
+    const settled = await router.settle();
+    expect(settled).toMatchObject({ ok: true, lagDatabases: 0, lagging: [] });
+    await router.sweep();
+    expect(router.health()).toMatchObject({ lagDatabases: 0 });
+  });
+
+  it('turns not-ok when the oldest undelivered change is older than maxLagSeconds (10 s by default), and ok again once delivered', async () => {
+    const held = heldCouch();
+    let clock = Date.parse('2026-01-05T08:00:00.000Z');
+    const router = newRouter({ couch: held.couch, now: () => clock });
+    await router.start();
+    await router.caughtUp();
+    held.hold();
+    await world.writeEvents([aSubmittedRepair()]);
+    router.notify(RESIDENT_DB);
+    await until('the drain to wait on operations', () => router.health().lagDatabases === 1);
+    clock += 9_000;
+    expect(router.health()).toMatchObject({ ok: true, lagDatabases: 1, lagSeconds: 9, maxLagSeconds: 10 });
+    clock += 2_000;
+    expect(router.health()).toMatchObject({ ok: false, lagDatabases: 1, lagSeconds: 11 });
+    held.release();
+    await router.idle();
+    expect(router.health()).toMatchObject({ ok: true, lagDatabases: 0, lagSeconds: 0 });
+  });
+});
+
+describe('a feed of database updates (CouchDB’s _db_updates)', () => {
+  /** A couch with a `dbUpdates` long poll the test answers. */
+  function feedCouch() {
+    const base = createPouchCouch({ PouchDB: world.PouchDB });
+    const polls: { since: string | number; answer: (res: { results: { db_name: string; type: string }[]; last_seq: string }) => void }[] = [];
+    const couch = {
+      ...base,
+      onDatabaseEvent: undefined,
+      dbUpdates: ({ since, signal }: { since: string | number; signal?: AbortSignal }) =>
+        new Promise<{ results: { db_name: string; type: string }[]; last_seq: string }>((resolve, reject) => {
+          polls.push({ since, answer: resolve });
+          signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+        }),
+    };
+    return { couch, polls };
+  }
+
+  it('reads a database the feed names, without notify or sweep, and saves the feed position once it is read through', async () => {
+    const { couch, polls } = feedCouch();
+    const one = newRouter({ couch });
+    await one.start();
+    await one.caughtUp();
+    const first = await until('the first poll', () => polls[0]);
+    expect(first.since).toBe('now'); // no saved position: from now on (the sweep at start covered the rest)
+
+    const submitted = aSubmittedRepair();
+    await world.writeEvents([submitted]); // no notify
+    first.answer({ results: [{ db_name: RESIDENT_DB, type: 'updated' }], last_seq: '7-g1AAAAfeed' });
+    await until('the submission in operations', async () => (await world.events(OPERATIONS_DB)).has(submitted.id));
+    const state = await world.db(ROUTER_STATE_DB);
+    await until('the feed position saved', async () => (await state.get('db-updates').catch(() => null))?.seq === '7-g1AAAAfeed');
+    expect(one.health()).toMatchObject({ ok: true, lagDatabases: 0, updates: { feed: 'following' } });
+    await one.stop();
+
+    // a restart reads the feed on from the saved position, and sweeps nothing at start
+    const two = newRouter({ couch });
+    await two.start();
+    const next = await until('the poll after the restart', () => polls.find((p, i) => i > 1 && p.since === '7-g1AAAAfeed'));
+    expect(next).toBeTruthy();
+    await two.caughtUp();
+    expect((two.health({ detail: true }) as any).totals.checked).toBe(0);
+  });
+
+  it('reports a feed that is not there and leaves the finding to the backstop', async () => {
+    const base = createPouchCouch({ PouchDB: world.PouchDB });
+    const couch = { ...base, mode: 'http' as const, onDatabaseEvent: undefined, dbUpdates: async () => Promise.reject(Object.assign(new Error('GET /_db_updates: HTTP 400'), { status: 400 })) };
+    const router = newRouter({ couch });
+    await router.start();
+    await router.caughtUp();
+    await until('the feed to fail', () => router.health().updates.feed === 'failing');
+    expect(router.health()).toMatchObject({ ok: true, updates: { feed: 'failing', error: expect.stringMatching(/400/) }, backstop: { perSecond: 20 } });
+    const submitted = aSubmittedRepair();
+    await world.writeEvents([submitted]);
+    await router.settle();
+    expect((await world.events(OPERATIONS_DB)).has(submitted.id)).toBe(true);
   });
 });

@@ -17,7 +17,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbedded } from '../../../server/backend/embedded.mjs';
 import { ensureDatabase, residentSecurity, setup } from '../../../server/backend/setup.mjs';
-import { createPouchCouch } from '../../../server/router/couch.mjs';
+import { createPouchCouch } from '../../../server/couch/index.mjs';
 import { createRouter } from '../../../server/router/router.mjs';
 import { DESIGN_DOC_ID, designDocFor } from '../../../src/db/designDocs';
 import { residentDbName, stationDbName } from '../../../src/db/databaseNames';
@@ -148,7 +148,7 @@ describe('the router (server admin, new_edits=false) still copies into validated
     const doc = mine();
     const put = await request(base, 'PUT', `/db/${DB}/${doc._id}`, doc, auth);
     expect(put.status).toBe(201);
-    const router = createRouter({ couch: createPouchCouch({ PouchDB: embedded.PouchDB }), sweepIntervalMs: 0, log: () => {}, logError: () => {} });
+    const router = createRouter({ couch: createPouchCouch({ PouchDB: embedded.PouchDB }), backstopRoundMs: 0, log: () => {}, logError: () => {} });
     await router.start();
     const health = await router.settle();
     await router.stop();

@@ -8,12 +8,12 @@
  *
  * Run: node --import tsx routerChild.mjs   (forked, with an IPC channel)
  * Env: ROUTER_TEST_DATA (the folder), ROUTER_TEST_DBS (comma-separated databases to create),
- *      ROUTER_SWEEP_MS, ROUTER_BATCH_SIZE, ROUTER_CONCURRENCY
+ *      ROUTER_BACKSTOP_ROUND_MS, ROUTER_BATCH_SIZE, ROUTER_CONCURRENCY
  * Messages in:  { id, type: 'write', db, docs } | { id, type: 'health' } | { id, type: 'settle' } | { id, type: 'stop' }
  * Messages out: { type: 'ready' } | { id, ok: true, result } | { id, ok: false, error }
  */
 import { createEmbedded } from '../../../../server/backend/embedded.mjs';
-import { createPouchCouch } from '../../../../server/router/couch.mjs';
+import { createPouchCouch } from '../../../../server/couch/index.mjs';
 import { createRouter } from '../../../../server/router/router.mjs';
 
 const send = (/** @type {unknown} */ msg) => process.send?.(msg);
@@ -30,7 +30,7 @@ for (const name of (process.env.ROUTER_TEST_DBS ?? '').split(',').filter(Boolean
 const couch = createPouchCouch({ PouchDB: embedded.PouchDB });
 const router = createRouter({
   couch,
-  sweepIntervalMs: Number(process.env.ROUTER_SWEEP_MS ?? 100),
+  backstopRoundMs: Number(process.env.ROUTER_BACKSTOP_ROUND_MS ?? 100),
   batchSize: Number(process.env.ROUTER_BATCH_SIZE ?? 20),
   concurrency: Number(process.env.ROUTER_CONCURRENCY ?? 2),
   log: () => {},

@@ -1,11 +1,11 @@
 /**
- * server/changesCheckpoint.mjs on a real PouchDB (memory adapter: the helper only uses the
+ * server/followers/changesCheckpoint.mjs on a real PouchDB (memory adapter: the helper only uses the
  * PouchDB API): the saved state, the records fetched by id, and `_changes` read in batches from
  * a checkpoint, resuming where the last saved batch ended.
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { createChangesCheckpoint } from '../../../server/changesCheckpoint.mjs';
+import { createChangesCheckpoint } from '../../../../server/followers/changesCheckpoint.mjs';
 
 const require = createRequire(import.meta.url);
 const PouchDB = require('pouchdb-core').plugin(require('pouchdb-adapter-memory'));

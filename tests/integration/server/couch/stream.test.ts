@@ -1,11 +1,11 @@
 /**
- * The results command's reader (server/cli/databaseStream.mjs) on a real PouchDB (memory
+ * The results command's reader (server/couch/stream.mjs) on a real PouchDB (memory
  * adapter, no server: the reader only uses `allDocs`): rounds of ranges, the boundaries
  * between them, and documents written or removed while it reads.
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { streamAllDocs } from '../../../server/cli/databaseStream.mjs';
+import { streamAllDocs } from '../../../../server/couch/stream.mjs';
 
 const require = createRequire(import.meta.url);
 const PouchDB = require('pouchdb-core').plugin(require('pouchdb-adapter-memory'));

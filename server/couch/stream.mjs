@@ -6,7 +6,7 @@
  * then requested all at once (`_all_docs` include_docs, `[start, next start)`), while the next
  * round's ids are being listed. At most one round's pages and the next round's ids are in
  * memory whatever the size of the database. Design documents are skipped. Used by `npm run results`, `npm run publish`, the
- * publisher and bench/results.ts.
+ * publisher and bench/results.ts (a database from ./index.mjs: openHttpDatabase, or couch.db).
  *
  * Why all of a round's ranges at once: the embedded backend (PouchDB Server on LevelDB) reads a
  * page's documents one LevelDB get after another, each a hop to a worker thread and back that
@@ -29,32 +29,6 @@
  * Why no compression: responses come over the loopback or a LAN; gzip cost the server and
  * this reader CPU (the machine's cores are shared with the server) for no gain.
  */
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
-
-/**
- * @param {string} url the database URL (credentials may be in it, or given in `auth`)
- * @param {{ username: string, password: string }} [auth]
- * @param {{ compress?: boolean }} [options] compress: let the server gzip its responses (default no)
- */
-export function openHttpDatabase(url, auth, { compress = false } = {}) {
-  const PouchDB = require('pouchdb-core').plugin(require('pouchdb-adapter-http'));
-  const parsed = new URL(url);
-  let credentials = auth;
-  if (!credentials && parsed.username) {
-    credentials = { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) };
-  }
-  parsed.username = '';
-  parsed.password = '';
-  return new PouchDB(parsed.toString().replace(/\/+$/, ''), {
-    adapter: 'http',
-    skip_setup: true,
-    ...(credentials ? { auth: credentials } : {}),
-    ...(compress ? {} : { headers: { 'Accept-Encoding': 'identity' } }),
-  });
-}
-
 /**
  * @param {any} db a PouchDB database
  * @param {{ pageSize?: number, concurrency?: number }} [options] concurrency: ranges requested at once (1: one after another)

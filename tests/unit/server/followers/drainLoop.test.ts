@@ -1,10 +1,10 @@
 /**
- * server/drainLoop.mjs: how the publisher and the outage feed are woken. A wake during a drain
+ * server/followers/drainLoop.mjs: how the publisher and the outage feed are woken. A wake during a drain
  * makes exactly one more drain after it; never two at once; a failed drain is reported and the
  * next wake drains again; stop() waits for the drain in progress and wakes nothing after.
  */
 import { describe, expect, it } from 'vitest';
-import { createDrainLoop } from '../../../server/drainLoop.mjs';
+import { createDrainLoop } from '../../../../server/followers/drainLoop.mjs';
 
 /** A drainOnce whose runs the test releases one by one. */
 function controlledDrain() {

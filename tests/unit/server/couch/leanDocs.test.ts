@@ -1,5 +1,5 @@
 /**
- * The fast read of documents (server/cli/leanDocs.ts: only the fields the engine reads, from
+ * The fast read of documents (server/couch/leanDocs.ts: only the fields the engine reads, from
  * the bytes) and the engine's fast instant parser must give exactly what JSON.parse and
  * Date.parse give: the same fields, and so the same figures, to the last digit.
  */
@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AT_MS, computeResults, FIELD_OF, instantMs, isoInstant, READ_FIELDS, type EngineOptions } from '../../../src/rules/results';
-import { leanDoc, ndjsonDocBatches } from '../../../server/cli/leanDocs';
-import { seededRandom } from '../../../src/db/schema/index';
-import { aRequestHistory, resetIds, STATION, OTHER_STATION } from '../builders/events';
-import { documents } from '../builders/season';
-import { cst } from '../rules/builders';
-import { aRecord, commitmentsOf, outageId, resetRecordIds } from './builders';
+import { AT_MS, computeResults, FIELD_OF, instantMs, isoInstant, READ_FIELDS, type EngineOptions } from '../../../../src/rules/results';
+import { leanDoc, ndjsonDocBatches } from '../../../../server/couch/leanDocs';
+import { seededRandom } from '../../../../src/db/schema/index';
+import { aRequestHistory, resetIds, STATION, OTHER_STATION } from '../../builders/events';
+import { documents } from '../../builders/season';
+import { cst } from '../../rules/builders';
+import { aRecord, commitmentsOf, outageId, resetRecordIds } from '../../results/builders';
 
 let dir: string;
 beforeAll(() => {

@@ -6,6 +6,7 @@
  * else the follower saves beside them. A restart fetches those records by id and reads
  * `_changes` on from the checkpoint, batch by batch, instead of the whole database again.
  */
+import { readChangesInBatches } from './changes.mjs';
 
 /**
  * @param {{ db: () => Promise<any>, stateId: string, batchSize?: number }} options
@@ -48,16 +49,15 @@ export function createChangesCheckpoint({ db, stateId, batchSize = 500 }) {
      * @param {(lastSeq: string | number, moved: boolean) => Promise<void>} afterBatch
      */
     async readChanges(since, onChange, afterBatch) {
-      const database = await db();
-      let seq = since;
-      for (;;) {
-        const res = await database.changes({ since: seq, include_docs: true, limit: batchSize, batch_size: batchSize });
-        for (const change of res.results) onChange(change);
-        const moved = String(res.last_seq) !== String(seq);
-        seq = res.last_seq;
-        await afterBatch(seq, moved);
-        if (res.results.length < batchSize || !moved) return;
-      }
+      await readChangesInBatches(await db(), {
+        since,
+        batchSize,
+        options: { include_docs: true },
+        onBatch: async (results, lastSeq, moved) => {
+          for (const change of results) onChange(change);
+          await afterBatch(lastSeq, moved);
+        },
+      });
     },
   };
 }

@@ -1,0 +1,111 @@
+/**
+ * The router and the server at N resident databases (issue 22 item 6), on the embedded backend.
+ *
+ *   npm run bench:scale [-- --residents 1000 --idle-seconds 60 --events 20]
+ *
+ * Makes N resident databases (empty, as after sign-up) in a temporary data folder, then starts
+ * the REAL server on it and prints, in one run:
+ *   - startup: from the spawn to "listening", and to the router caught up (its sweep at start
+ *     checked every database: `caughtUp` and no database lagging in /api/router/health);
+ *   - idle: the server's CPU-seconds per minute and the router's checks per minute (its requests
+ *     to the database: in-process here) over `idle-seconds` with nothing written;
+ *   - propagation: `events` submissions of a signed-up resident through /db, one after another,
+ *     each timed from its PUT to its copy readable in `operations` (p50, p95).
+ * Goals (issue 22): idle requests independent of N (compare two runs: --residents 1000 and
+ * 10000), propagation p95 ≤ 1 s. The same run's baseline for propagation is the first event's
+ * time with no other database in the folder: not measured here; run with --residents 0.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { residentDbName } from '../src/db/databaseNames';
+import { newResident, request } from '../tests/integration/backend/client';
+import { residentSubmission } from '../tests/integration/backend/events';
+import { startSite } from '../tests/integration/support/site';
+
+const { values } = parseArgs({
+  options: { residents: { type: 'string', default: '1000' }, 'idle-seconds': { type: 'string', default: '60' }, events: { type: 'string', default: '20' } },
+});
+const residents = Number(values.residents);
+const idleSeconds = Number(values['idle-seconds']);
+const eventCount = Number(values.events);
+const ADMIN_PASSWORD = 'bench-scale-admin';
+const TICK = 100; // clock ticks per second of /proc/<pid>/stat (USER_HZ)
+
+const load = () => `load ${loadavg()[0]!.toFixed(2)} on ${availableParallelism()} cores`;
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICK; // utime, stime
+};
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'hearthline-bench-scale-'));
+try {
+  const t0 = performance.now();
+  // made by a first server (as the admin, through /db), which then stops: the measured start is a restart
+  const first = await startSite({ dataDir, env: { HEARTHLINE_ADMIN_PASSWORD: ADMIN_PASSWORD, HEARTHLINE_PUBLISHER: '0', HEARTHLINE_ROUTER: '0' } });
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next < residents) {
+        const name = residentDbName(`bench-${100000 + next++}`);
+        const res = await request(first.url, 'PUT', `/db/${name}`, undefined, { basic: { name: 'admin', password: ADMIN_PASSWORD } });
+        if (res.status !== 201) throw new Error(`PUT /db/${name}: ${res.status} ${res.text}`);
+      }
+    }),
+  );
+  await first.stop();
+  console.log(`${residents.toLocaleString('en')} resident databases made in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${load()}`);
+
+  const spawned = performance.now();
+  const site = await startSite({ dataDir, env: { HEARTHLINE_ADMIN_PASSWORD: ADMIN_PASSWORD, HEARTHLINE_PUBLISHER: '0' } });
+  const listening = performance.now();
+  try {
+    const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(process.pid)], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
+    const pid = pids.find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('server/main.mjs'))!;
+    const admin = { basic: { name: 'admin', password: ADMIN_PASSWORD } };
+    const health = async () => (await request(site.url, 'GET', '/api/router/health', undefined, admin)).json;
+    let h = await health();
+    while (!(h?.caughtUp && h.lagDatabases === 0)) {
+      await new Promise((r) => setTimeout(r, 100));
+      h = await health();
+    }
+    const caughtUp = performance.now();
+    console.log(`startup: listening ${((listening - spawned) / 1000).toFixed(1)} s after the spawn, router caught up after ${((caughtUp - spawned) / 1000).toFixed(1)} s (${h.sources} source databases; ${load()})`);
+
+    const cpu0 = cpuSeconds(pid);
+    const checks0 = h.checks;
+    const idle0 = performance.now();
+    await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+    const minutes = (performance.now() - idle0) / 60_000;
+    const h1 = await health();
+    console.log(
+      `idle ${idleSeconds} s: server ${((cpuSeconds(pid) - cpu0) / minutes).toFixed(2)} CPU-seconds a minute, router ${((h1.checks - checks0) / minutes).toFixed(0)} database checks a minute (backstop ${h1.backstop.perSecond}/s, rounds ${h1.backstop.roundMs / 1000} s apart); ${load()}`,
+    );
+
+    const resident = await newResident(site.url);
+    const times: number[] = [];
+    for (let i = 0; i < eventCount; i++) {
+      const doc = residentSubmission(resident);
+      const start = performance.now();
+      const put = await request(site.url, 'PUT', `/db/${resident.db}/${doc._id}`, doc, { cookie: resident.cookie });
+      if (put.status !== 201) throw new Error(`PUT: ${put.status} ${put.text}`);
+      for (;;) {
+        const got = await request(site.url, 'GET', `/db/operations/${doc._id}`, undefined, admin);
+        if (got.status === 200) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      times.push(performance.now() - start);
+    }
+    const p95 = pct(times, 95);
+    console.log(
+      `propagation of a resident's submission to operations, the rest idle (${eventCount} events): p50 ${pct(times, 50).toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (goal ≤ 1,000 ms: ${p95 <= 1000 ? 'PASS' : 'MISS'}); ${load()}`,
+    );
+  } finally {
+    await site.stop();
+  }
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,126 @@
+/**
+ * One server's memory over sign-ins, and sign-ins per second (issue 22 item 5).
+ *
+ *   npm run bench:signins [-- --total 100000 --concurrency 8 --heap-total 20000]
+ *
+ * Starts the REAL server (embedded backend, a temporary data folder, router off), signs up one
+ * resident, then signs that resident in `total` times over HTTP (`POST /db/_session`,
+ * `concurrency` at once, through the guard and its limits as a phone would). Prints the server
+ * process's resident memory (VmRSS) before, after 1,000 and after `total` sign-ins, the growth
+ * from 1,000 to `total` (goal: within 10 %; the baseline is the same run's figure at 1,000), and
+ * sign-ins per second. Before the fix (server/backend/embedded.mjs: express-pouchdb's sign-in
+ * opened a new `_users` object per request and pouchdb-auth kept each) every sign-in kept about
+ * 24 KB: 15,881 sign-ins took the server from 214 to 817 MB.
+ *
+ * Then the same backend in this process (no child), where the JavaScript heap can be read after
+ * a full collection: the heap after 1,000 and after `heap-total` sign-ins (RSS also counts what
+ * V8 and the allocator keep in reserve, which moves by tens of MB either way).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { createBackend } from '../server/backend/index.mjs';
+import { newResident } from '../tests/integration/backend/client';
+import { startSite } from '../tests/integration/support/site';
+
+const { values } = parseArgs({ options: { total: { type: 'string', default: '100000' }, concurrency: { type: 'string', default: '8' }, 'heap-total': { type: 'string', default: '20000' } } });
+const heapTotal = Number(values['heap-total']);
+const total = Number(values.total);
+const concurrency = Number(values.concurrency);
+const CHECKPOINT = 1_000;
+
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const load = () => `load ${loadavg()[0]!.toFixed(2)} on ${availableParallelism()} cores`;
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'hearthline-bench-signins-'));
+const site = await startSite({ dataDir, env: { HEARTHLINE_ADMIN_PASSWORD: 'bench-signins-admin', HEARTHLINE_ROUTER: '0', HEARTHLINE_PUBLISHER: '0', HEARTHLINE_SIGNUP_ANSWER_MS: '1' } });
+try {
+  // the server: the node child of this process running server/main.mjs
+  const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(process.pid)], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
+  const pid = pids.find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('server/main.mjs'))!;
+  const resident = await newResident(site.url);
+  const body = JSON.stringify({ name: resident.name, password: resident.password });
+  const signIn = async () => {
+    const res = await fetch(`${site.url}/db/_session`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`sign-in: HTTP ${res.status}`);
+  };
+  for (let i = 0; i < 50; i++) await signIn(); // warm up
+  const before = rssMb(pid);
+  let done = 0;
+  let atCheckpoint = 0;
+  let checkpointAt = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (done < total) {
+        done++;
+        await signIn();
+        if (done === CHECKPOINT) {
+          atCheckpoint = rssMb(pid);
+          checkpointAt = performance.now();
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const after = rssMb(pid);
+  const growth = (after - atCheckpoint) / atCheckpoint;
+  console.log(`server memory (VmRSS): ${before.toFixed(0)} MB before, ${atCheckpoint.toFixed(0)} MB after ${CHECKPOINT.toLocaleString('en')} sign-ins, ${after.toFixed(0)} MB after ${total.toLocaleString('en')}`);
+  console.log(`growth from ${CHECKPOINT.toLocaleString('en')} to ${total.toLocaleString('en')} sign-ins: ${(growth * 100).toFixed(1)} % (${(((after - atCheckpoint) * 1024 * 1024) / Math.max(1, total - CHECKPOINT)).toFixed(0)} bytes a sign-in; goal within 10 %: ${growth <= 0.1 ? 'PASS' : 'MISS'})`);
+  console.log(`sign-ins: ${(total / seconds).toFixed(0)}/s over ${total.toLocaleString('en')} (${concurrency} at once; after the first ${CHECKPOINT.toLocaleString('en')}: ${((total - CHECKPOINT) / ((performance.now() - checkpointAt) / 1000)).toFixed(0)}/s), ${seconds.toFixed(1)} s; ${load()}`);
+} finally {
+  await site.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+// ------------------------------------------------------------------ the heap, in this process
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) {
+  console.log('heap after GC: skipped (run with node --expose-gc, as npm run bench:signins does)');
+} else {
+  const heapDir = mkdtempSync(path.join(tmpdir(), 'hearthline-bench-signins-heap-'));
+  const password = 'bench-signins-heap-admin';
+  const backend = await createBackend({ dataDir: heapDir, adminPassword: password, demo: false, log: () => {}, logError: () => {} });
+  const app = express();
+  app.use('/db', backend.db);
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/db/_session`;
+  const body = JSON.stringify({ name: 'admin', password });
+  let done = 0;
+  const heapMb = () => {
+    gc();
+    gc();
+    return process.memoryUsage().heapUsed / 1048576;
+  };
+  const signInTo = (target: number) =>
+    Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (done < target) {
+          done++;
+          const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+          await res.arrayBuffer();
+          if (res.status !== 200) throw new Error(`sign-in: HTTP ${res.status}`);
+        }
+      }),
+    );
+  try {
+    await signInTo(CHECKPOINT);
+    const at1000 = heapMb();
+    await signInTo(heapTotal);
+    const atEnd = heapMb();
+    const growth = (atEnd - at1000) / at1000;
+    console.log(
+      `heap after GC (one process): ${at1000.toFixed(1)} MB after ${CHECKPOINT.toLocaleString('en')} sign-ins, ${atEnd.toFixed(1)} MB after ${heapTotal.toLocaleString('en')}: ${(growth * 100).toFixed(1)} % (goal within 10 %: ${growth <= 0.1 ? 'PASS' : 'MISS'})`,
+    );
+  } finally {
+    server.close();
+    await backend.close();
+    rmSync(heapDir, { recursive: true, force: true });
+  }
+}
