@@ -158,9 +158,20 @@ describe.each([
 
     // The queue: open the request; the picker lists the station's technicians, the nearest first.
     await page.getByRole('tab', { name: sc.tabs.queue }).click();
-    const row = page.locator(`.staff-queue .request[data-request="${requestId}"]`);
-    await row.waitFor({ timeout: 30_000 });
-    await openRow(row, sc);
+    // A desk (≥ 1024 px) shows the dense table with the chosen request's detail beside it; a phone the cards.
+    const wide = viewport.width >= 1024;
+    const row = wide ? page.locator('#queue-detail') : page.locator(`.staff-queue .request[data-request="${requestId}"]`);
+    const show = async () => {
+      if (!wide) {
+        await row.waitFor({ timeout: 30_000 });
+        return openRow(row, sc);
+      }
+      const pick = page.locator(`.queue-table tr[data-request="${requestId}"] .row-select`);
+      await pick.waitFor({ timeout: 30_000 });
+      if ((await pick.getAttribute('aria-pressed')) !== 'true') await pick.click();
+      await row.locator('.request-card').waitFor({ timeout: 30_000 });
+    };
+    await show();
     const picker = row.locator('.technician-picker');
     await picker.waitFor().catch(async (err) => {
       throw new Error(`no picker in the row: ${await row.innerText()}\n${err}`);
@@ -196,8 +207,7 @@ describe.each([
     // Anything not from the list (a radio slipped into the page) is refused at the field.
     await page.reload();
     await waitForDevice(page);
-    await row.waitFor({ timeout: 30_000 });
-    await openRow(row, sc);
+    await show();
     await picker.waitFor();
     await page.evaluate(() => {
       const list = document.querySelector('.technician-choices')!;
@@ -220,7 +230,9 @@ describe.each([
     expect((await deviceEvents(page, requestId)).filter((e) => e.type === 'dispatched')).toEqual([]);
     await row.locator('[id$="-confirm-late"]').check();
     await row.getByRole('button', { name: d.submit, exact: true }).click();
-    await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('dispatched');
+    // the request's state: on its card (phone) or its table row (desk)
+    const statusHolder = wide ? page.locator(`.queue-table tr[data-request="${requestId}"]`) : row;
+    await expect.poll(() => statusHolder.getAttribute('data-status'), { timeout: 15_000 }).toBe('dispatched');
 
     const violations = await checkAccessibility(page, { include: ['.staff-console'] });
     expect(violations, formatViolations(violations)).toEqual([]);

@@ -111,6 +111,8 @@ describe('a temperature test on the technician’s phone', () => {
     await page.getByLabel(zh.session.password, { exact: true }).fill(TECH.password);
     await page.getByRole('button', { name: zh.session.signIn, exact: true }).click();
     await waitForDevice(page);
+    // a technician opens on their day; the queue holds only their own visits
+    await page.getByRole('tab', { name: sc.tabs.queue }).click();
     const row = page.locator(`.staff-queue .request[data-request="${test.requestId}"]`);
     await row.waitFor({ timeout: 60_000 });
     expect(await page.locator('.staff-queue .request').count()).toBe(1);
@@ -158,6 +160,7 @@ describe('a temperature test on the technician’s phone', () => {
     // The saved readings come back into the form after a reload.
     await page.reload();
     await waitForDevice(page);
+    await page.getByRole('tab', { name: sc.tabs.queue }).click();
     await row.waitFor({ timeout: 30_000 });
     await row.getByRole('button', { name: sc.open }).click();
     await measure.locator('[data-record="draft"]').waitFor();
@@ -187,6 +190,7 @@ describe('a temperature test on the technician’s phone', () => {
     // English on the same phone: the same record, in English.
     await page.goto(site.url + '/en/staff/');
     await waitForDevice(page);
+    await page.getByRole('tab', { name: en.staffConsole.tabs.queue }).click();
     const enRow = page.locator(`.staff-queue .request[data-request="${test.requestId}"]`);
     await enRow.waitFor({ timeout: 30_000 });
     await expect.poll(() => enRow.getAttribute('data-status'), { timeout: 30_000 }).toBe('resolved');

@@ -223,7 +223,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
                           <button type="button" class="button" onClick={() => accept(byId().get(id)!)}>{t.staff.accept}</button>
                         </p>
                       </Show>
-                      <RequestDetail lang={props.lang} t={t} device={props.device} item={byId().get(id)!} now={now} names={names} archive={archiveOf().get(byId().get(id)!.state!.resident)} />
+                      <RequestDetail lang={props.lang} t={t} device={props.device} item={byId().get(id)!} now={now} names={names} archive={archiveOf().get(byId().get(id)!.state!.resident)} directory={directory} states={stationStates} />
                     </>
                   )}
                 />
