@@ -2,7 +2,7 @@ import { For, Show, createMemo, createSignal } from 'solid-js';
 import type { BrowserDevice } from '../../db/device/browserDevice';
 import type { EventOf } from '../../db/schema/events/event';
 import type { RequestListItem } from '../../db/device/requestList';
-import type { DescribedIssue } from '../../db/schema/messages';
+import type { DescribedIssue } from '../../i18n/issues';
 import { fill, type AppStrings, type Lang } from '../../i18n';
 import { VISITING_HOURS } from '../../rules/bookingWindows';
 import { checkVisitTime, communityOfAddress, technicianChoices, visitDeadline } from '../../rules/dispatch';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formRecord, measurementFormRooms, measurementPayload, pointsForArea, withArea } from '../../../src/rules/measurementForm';
 import { parseEvent } from '../../../src/db/schema/events/event';
-import { describeEventIssues } from '../../../src/db/schema/messages';
+import { describeEventIssues } from '../../../src/i18n/issues';
 import { anEvent } from '../builders/events';
 
 describe('the measurement form', () => {
