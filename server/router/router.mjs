@@ -2,6 +2,10 @@
 /**
  * The router: copies each event from the database its author wrote it into (its origin) to
  * every other database that may hold it (src/rules/routing.ts):
+ * (Over 500 lines because one scheduler state is shared by all its parts: which sources are
+ * announced and pending, their lazily loaded checkpoints, failures and retry times, the change
+ * feed's position and the backstop's pace; health reads the same state. Reading one source is
+ * server/followers/changes.mjs.)
  *   a resident's event        resident-<hex> → operations, station-<id>
  *   station staff's event     station-<id>   → operations, resident-<hex> when the resident may see it
  *   operations staff's event  operations     → station-<id>, resident-<hex> when the resident may see it

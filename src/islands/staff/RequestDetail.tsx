@@ -1,3 +1,9 @@
+/*
+ * The staff card of one request. Over 500 lines because the resident's words by kind, the
+ * archive, the timeline and the form of every staff step share one request's fold, its device
+ * and its refusals; which steps show is decided by src/rules/steps.ts (availableSteps), and the
+ * larger steps live in their own files (DispatchPicker, StaffPhotos, Deliveries, RevealPhone).
+ */
 import { For, Index, Show, createMemo, createSignal } from 'solid-js';
 import type { BrowserDevice } from '../../db/device/browserDevice';
 import type { RequestListItem } from '../../db/device/requestList';
