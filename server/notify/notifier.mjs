@@ -13,7 +13,8 @@
  *
  * Recipients:
  * - a resident-visible event of a request: its resident, by the channels chosen in "my account"
- *   (the profile's `channels`; absent: SMS to the phone on file), held back through the quiet
+ *   (the profile's `channels`; absent: SMS), an SMS to the phone a one-time code proved for the
+ *   account (verifiedPhone) and to the profile's phone only where none was proved, held back through the quiet
  *   hours (src/rules/quietHours.ts) unless the request is an emergency;
  * - `escalated`: the accounts on that rung for the request's station (rungs.mjs), by the
  *   contacts the utility set for them; staff are told at once, night or not;
@@ -38,6 +39,7 @@ import { QUIET_HOURS, sendableAt } from '../../src/rules/quietHours.ts';
 import { dictionary } from '../../src/i18n/index.ts';
 import { createDrainLoop } from '../drainLoop.mjs';
 import { createChangesCheckpoint } from '../changesCheckpoint.mjs';
+import { verifiedPhone } from '../backend/phoneCodes.mjs';
 
 const STATE_ID = '_local/hearthline-notifier';
 
@@ -91,15 +93,41 @@ export function createNotifier({ couch, channels, now = () => Date.now(), quietH
     }
   }
 
-  /** The resident's chosen channels that this server has, with their addresses. @param {Record<string, any> | null} profile */
-  function residentAddresses(profile) {
+  /**
+   * The phone a one-time code proved for the resident `name` (r-<account number>), or null:
+   * read through the router's admin access, as the backend's store would
+   * (server/backend/phoneCodes.mjs); no such database (SMS never configured) is none.
+   * @param {string} name
+   */
+  async function provenPhone(name) {
+    if (!name.startsWith('r-')) return null;
+    const store = /** @type {import('../backend/store.mjs').Store} */ (
+      /** @type {unknown} */ ({
+        get: async (/** @type {string} */ dbName, /** @type {string} */ id) => {
+          try {
+            return await (await couch.db(dbName)).get(id);
+          } catch {
+            return null;
+          }
+        },
+      })
+    );
+    return verifiedPhone(store, name.slice(2));
+  }
+
+  /**
+   * The resident's chosen channels that this server has, with their addresses: SMS to the phone
+   * the resident proved by a code (issue 19, item 5), the profile's phone where none was proved.
+   * @param {string} name @param {Record<string, any> | null} profile
+   */
+  async function residentAddresses(name, profile) {
     if (!profile) return [];
     const chosen = Array.isArray(profile.channels) ? profile.channels : DEFAULT_RESIDENT_CHANNELS;
     /** @type {{ channel: 'sms' | 'email', to: string }[]} */
     const out = [];
     for (const channel of configured) {
       if (!chosen.includes(channel)) continue;
-      const to = channel === 'sms' ? profile.phone : profile.email;
+      const to = channel === 'sms' ? ((await provenPhone(name)) ?? profile.phone) : profile.email;
       if (typeof to === 'string' && to) out.push({ channel, to });
     }
     return out;
@@ -153,7 +181,7 @@ export function createNotifier({ couch, channels, now = () => Date.now(), quietH
       if (notice.audience === 'staff') return staffNotifications(notice);
       if (notice.audience === 'resident') {
         const release = sendableAt(now(), notice.urgent, quietHours).getTime();
-        return residentAddresses(await profileOf(notice.resident)).map(({ channel, to }) =>
+        return (await residentAddresses(notice.resident, await profileOf(notice.resident))).map(({ channel, to }) =>
           notification({ source: doc._id, kind: notice.kind, recipient: notice.resident, channel, to, requestId: notice.requestId, station: notice.station, params: { ...notice.params }, notBefore: release }),
         );
       }
@@ -238,9 +266,13 @@ export function createNotifier({ couch, channels, now = () => Date.now(), quietH
     const release = what.release;
     const params = what.params;
     const residents = await residentsOf(new Set(place.communities));
-    return residents.flatMap(({ name, profile }) =>
-      residentAddresses(profile).map(({ channel, to }) => notification({ source: doc._id, kind, recipient: name, channel, to, ...(place.station ? { station: place.station } : {}), params, notBefore: release })),
-    );
+    const out = [];
+    for (const { name, profile } of residents) {
+      for (const { channel, to } of await residentAddresses(name, profile)) {
+        out.push(notification({ source: doc._id, kind, recipient: name, channel, to, ...(place.station ? { station: place.station } : {}), params, notBefore: release }));
+      }
+    }
+    return out;
   }
 
   /** The communities' names as residents know them (the station's list), joined. @param {OutagePlace} place */
