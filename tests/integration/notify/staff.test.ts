@@ -110,8 +110,8 @@ afterAll(async () => {
 describe('staff told by role', () => {
   it('a remedy proposed tells the approver once; the remedy carried out makes the callback due, told to the callback staff once, across a restart', async () => {
     moveClockTo(nextChinaTime(9, 30));
-    const submitted = residentSubmission(resident);
-    const complaint = {
+    const submitted: Doc = residentSubmission(resident);
+    const complaint: Doc = {
       ...submitted,
       requestKind: 'complaint',
       payload: { channel: 'portal', contact: { name: '张三', phone: resident.phone }, address: '暖园小区 1 号楼 101', about: '维修人员态度差', place: '暖园小区 1 号楼', demand: '道歉' },
