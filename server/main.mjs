@@ -251,6 +251,8 @@ async function main() {
         router?.notify(dbName);
         notifier?.notify(dbName);
       },
+      // a callback falling due is told to the callback staff (by SMS or e-mail where configured)
+      onCallbackDue: async (notice) => notifier?.tellStaff(notice),
     });
   }
 

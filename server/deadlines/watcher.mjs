@@ -22,6 +22,13 @@
  * and gets the same conflict. No lease is needed for correctness, and none of the watchers
  * waits for another.
  *
+ * Callbacks (issue 19, item 3): the same fold says when a finished request's callback falls due
+ * (src/rules/callbacks.ts: the work done, the resident not reached yet, inside the callback
+ * hours); the watcher then hands the notice to `onCallbackDue` (the notifier's tellStaff),
+ * whose records' ids are derived from the request and the try, so each try is told once across
+ * restarts and servers. A closed request of a callback kind is kept until its resident is
+ * reached (or it is older than DONE_MS).
+ *
  * The event is written as the server (role `admin`, which may write every type) into
  * operations, the database an admin's events originate in (src/rules/routing.ts); the router
  * copies it to the station, whose devices show it (the console no longer records escalations).
@@ -31,6 +38,9 @@ import * as v from 'valibot';
 import { EventDoc, fromCouchDoc } from '../../src/db/schema/events/event.ts';
 import { ULID_ALPHABET, idTime } from '../../src/db/schema/events/ids.ts';
 import { ESCALATING_KINDS, requestState } from '../../src/rules/requestState.ts';
+import { CALLBACK_KINDS, dueCallbacks } from '../../src/rules/callbacks.ts';
+import { callbackDueNotice } from '../../src/rules/notifications.ts';
+import { dictionary } from '../../src/i18n/index.ts';
 import { OPERATIONS_DB } from '../../src/db/databaseNames.ts';
 import { createDrainLoop } from '../followers/drainLoop.mjs';
 import { createChangesCheckpoint } from '../followers/changesCheckpoint.mjs';
@@ -41,6 +51,9 @@ const DAY_MS = 24 * 3_600_000;
 const ORPHAN_MS = 7 * DAY_MS;
 /** Closed requests are remembered (their later events ignored) for this long after their creation. */
 const DONE_MS = 180 * DAY_MS;
+/** The kinds the watcher follows: those that escalate, and those followed by a callback. */
+const WATCHED_KINDS = new Set([...ESCALATING_KINDS, ...CALLBACK_KINDS]);
+const KIND_NAMES = dictionary('zh-CN').requestKinds;
 /** The author of the events the server records: a user name no account can take (accounts are checked against this prefix nowhere else; the colon keeps it out of sign-up's pattern). */
 export const SERVER_AUTHOR = Object.freeze({ name: 'hearthline:server', role: /** @type {const} */ ('admin'), device: 'server' });
 
@@ -66,11 +79,13 @@ export function escalationEventId(requestId, level) {
  * @property {number} [sweepIntervalMs] how often the open orders are folded again without a write (30000); 0: never
  * @property {number} [batchSize]
  * @property {(dbName: string) => void} [onWrite] after an event was written (wakes the router)
+ * @property {(notice: import('../../src/rules/notifications.ts').StaffNotice) => Promise<unknown>} [onCallbackDue]
+ *   a request's callback fell due (the notifier's tellStaff); called again after a restart, so it must be idempotent
  * @property {(msg: string) => void} [logError]
  */
 
 /** @param {DeadlineWatcherOptions} options */
-export function createDeadlineWatcher({ couch, now = () => Date.now(), sweepIntervalMs = 30_000, batchSize = 500, onWrite = () => {}, logError = (msg) => console.error(msg) }) {
+export function createDeadlineWatcher({ couch, now = () => Date.now(), sweepIntervalMs = 30_000, batchSize = 500, onWrite = () => {}, onCallbackDue, logError = (msg) => console.error(msg) }) {
   /** Request id → its events (CouchDB documents by id), for repair and complaint orders not yet closed or withdrawn. */
   /** @type {Map<string, Map<string, Record<string, any>>>} */
   const open = new Map();
@@ -81,6 +96,8 @@ export function createDeadlineWatcher({ couch, now = () => Date.now(), sweepInte
   let loaded = false;
   let written = 0;
   let conflicts = 0;
+  /** `<request>|<source>` of the callback notices handed on by this process (a restart hands them again; their ids make that harmless). */
+  const callbacksTold = new Set(/** @type {string[]} */ ([]));
 
   const db = () => couch.db(OPERATIONS_DB);
   const checkpoint = createChangesCheckpoint({ db, stateId: STATE_ID, batchSize });
@@ -88,14 +105,14 @@ export function createDeadlineWatcher({ couch, now = () => Date.now(), sweepInte
   /** @param {Record<string, any>} doc */
   function keep(doc) {
     if (doc.docType !== 'event' || typeof doc.requestId !== 'string' || typeof doc._id !== 'string') return;
-    if (!ESCALATING_KINDS.includes(doc.requestKind) || done.has(doc.requestId)) return;
+    if (!WATCHED_KINDS.has(doc.requestKind) || done.has(doc.requestId)) return;
     let events = open.get(doc.requestId);
     if (!events) open.set(doc.requestId, (events = new Map()));
     events.set(doc._id, doc);
   }
 
   /**
-   * The request's state at `at`, or null when its events cannot be folded (a history the
+   * The request's state at `at` with its events, or null when its events cannot be folded (a history the
    * rules refuse stays as it is: logged, never escalated by guess).
    * @param {string} requestId @param {Map<string, Record<string, any>>} events @param {number} at
    */
@@ -107,7 +124,7 @@ export function createDeadlineWatcher({ couch, now = () => Date.now(), sweepInte
     }
     if (!records.some((e) => e.type === 'submitted')) return null; // its submission has not arrived yet
     try {
-      return requestState(records, { now: at });
+      return { state: requestState(records, { now: at }), records };
     } catch (err) {
       logError(`[deadlines] ${requestId}: ${/** @type {Error} */ (err).message}`);
       return null;
@@ -152,24 +169,35 @@ export function createDeadlineWatcher({ couch, now = () => Date.now(), sweepInte
     }
   }
 
-  /** Folds every open order at now() and records the levels due. */
+  /** Hands a callback notice on once per process; a failure is tried again at the next fold. @param {import('../../src/rules/notifications.ts').StaffNotice} notice */
+  async function tellCallback(notice) {
+    const key = `${notice.requestId}|${notice.source}`;
+    if (callbacksTold.has(key) || !onCallbackDue) return;
+    await onCallbackDue(notice);
+    callbacksTold.add(key);
+  }
+
+  /** Folds every open order at now(), records the levels due and tells the callbacks due. */
   async function escalateDue() {
     const at = now();
     for (const [requestId, events] of [...open]) {
       if (loop.stopped) return;
-      const state = stateOf(requestId, events, at);
-      if (!state) {
+      const folded = stateOf(requestId, events, at);
+      if (!folded) {
         // Events of a request whose submission never came (or of one closed and forgotten long
         // ago): not an order to escalate; not kept past a week.
         if (idTime(requestId) < at - ORPHAN_MS) open.delete(requestId);
         continue;
       }
-      if (state.status === 'closed' || state.status === 'withdrawn') {
+      const { state, records } = folded;
+      const due = CALLBACK_KINDS.includes(state.kind) ? dueCallbacks([{ state, events: records }], at)[0] : undefined;
+      if (state.status === 'withdrawn' || (state.status === 'closed' && !due) || idTime(requestId) < at - DONE_MS) {
         open.delete(requestId);
         done.add(requestId);
         continue;
       }
-      for (const level of state.escalationsDue) await record(state, level, at);
+      if (state.status !== 'closed') for (const level of state.escalationsDue) await record(state, level, at);
+      if (due?.mayCallNow && onCallbackDue) await tellCallback(callbackDueNotice(due, state.station, KIND_NAMES[state.kind]));
     }
   }
 

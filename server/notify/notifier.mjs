@@ -13,10 +13,15 @@
  *
  * Recipients:
  * - a resident-visible event of a request: its resident, by the channels chosen in "my account"
- *   (the profile's `channels`; absent: SMS to the phone on file), held back through the quiet
+ *   (the profile's `channels`; absent: SMS), an SMS to the phone a one-time code proved for the
+ *   account (verifiedPhone) and to the profile's phone only where none was proved, held back through the quiet
  *   hours (src/rules/quietHours.ts) unless the request is an emergency;
  * - `escalated`: the accounts on that rung for the request's station (rungs.mjs), by the
  *   contacts the utility set for them; staff are told at once, night or not;
+ * - `remedy-proposed` (a complaint remedy waiting for approval): the staff whose role approves
+ *   it, at the request's station (staffToTell), by the same contacts; a callback falling due
+ *   (no event: the deadline watcher sees it in time and calls tellStaff) likewise to the
+ *   callback staff. Held through the quiet hours unless the request is an emergency;
  * - an outage: the residents of its communities; a planned one 48 h before its start, a fault
  *   at once (an outage in progress is not held back), its restoration once.
  * Only configured channels get records: with no SMS and no SMTP configured, the app alone tells
@@ -29,11 +34,12 @@ import { OperationsRecordDoc } from '../../src/db/schema/records/record.ts';
 import { DEFAULT_RESIDENT_CHANNELS, StationDoc } from '../../src/db/schema/accounts.ts';
 import { EscalationRungsDoc, ESCALATION_RUNGS_ID } from '../../src/db/schema/notifications.ts';
 import { rungAccounts } from '../../src/rules/escalationRungs.ts';
-import { chinaWhen, noticeOfEvent, noticeText, outageNoticeAt } from '../../src/rules/notifications.ts';
+import { chinaWhen, noticeOfEvent, noticeText, outageNoticeAt, staffToTell } from '../../src/rules/notifications.ts';
 import { QUIET_HOURS, sendableAt } from '../../src/rules/quietHours.ts';
 import { dictionary } from '../../src/i18n/index.ts';
 import { createDrainLoop } from '../followers/drainLoop.mjs';
 import { createChangesCheckpoint } from '../followers/changesCheckpoint.mjs';
+import { verifiedPhone } from '../backend/phoneCodes.mjs';
 
 const STATE_ID = '_local/hearthline-notifier';
 
@@ -87,15 +93,41 @@ export function createNotifier({ couch, channels, now = () => Date.now(), quietH
     }
   }
 
-  /** The resident's chosen channels that this server has, with their addresses. @param {Record<string, any> | null} profile */
-  function residentAddresses(profile) {
+  /**
+   * The phone a one-time code proved for the resident `name` (r-<account number>), or null:
+   * read through the router's admin access, as the backend's store would
+   * (server/backend/phoneCodes.mjs); no such database (SMS never configured) is none.
+   * @param {string} name
+   */
+  async function provenPhone(name) {
+    if (!name.startsWith('r-')) return null;
+    const store = /** @type {import('../backend/store.mjs').Store} */ (
+      /** @type {unknown} */ ({
+        get: async (/** @type {string} */ dbName, /** @type {string} */ id) => {
+          try {
+            return await (await couch.db(dbName)).get(id);
+          } catch {
+            return null;
+          }
+        },
+      })
+    );
+    return verifiedPhone(store, name.slice(2));
+  }
+
+  /**
+   * The resident's chosen channels that this server has, with their addresses: SMS to the phone
+   * the resident proved by a code (issue 19, item 5), the profile's phone where none was proved.
+   * @param {string} name @param {Record<string, any> | null} profile
+   */
+  async function residentAddresses(name, profile) {
     if (!profile) return [];
     const chosen = Array.isArray(profile.channels) ? profile.channels : DEFAULT_RESIDENT_CHANNELS;
     /** @type {{ channel: 'sms' | 'email', to: string }[]} */
     const out = [];
     for (const channel of configured) {
       if (!chosen.includes(channel)) continue;
-      const to = channel === 'sms' ? profile.phone : profile.email;
+      const to = channel === 'sms' ? ((await provenPhone(name)) ?? profile.phone) : profile.email;
       if (typeof to === 'string' && to) out.push({ channel, to });
     }
     return out;
@@ -146,9 +178,10 @@ export function createNotifier({ couch, channels, now = () => Date.now(), quietH
       const event = fromCouchDoc(parsed.output);
       const notice = noticeOfEvent(event, KIND_NAMES[event.requestKind], now());
       if (!notice) return [];
+      if (notice.audience === 'staff') return staffNotifications(notice);
       if (notice.audience === 'resident') {
         const release = sendableAt(now(), notice.urgent, quietHours).getTime();
-        return residentAddresses(await profileOf(notice.resident)).map(({ channel, to }) =>
+        return (await residentAddresses(notice.resident, await profileOf(notice.resident))).map(({ channel, to }) =>
           notification({ source: doc._id, kind: notice.kind, recipient: notice.resident, channel, to, requestId: notice.requestId, station: notice.station, params: { ...notice.params }, notBefore: release }),
         );
       }
@@ -166,6 +199,40 @@ export function createNotifier({ couch, channels, now = () => Date.now(), quietH
     }
     if (doc.docType === 'record' && typeof doc.type === 'string' && doc.type.startsWith('outage-')) return outageNotifications(doc);
     return [];
+  }
+
+  /** Every staff account with its roles and station (the `_users` documents, as listStaff reads them). */
+  async function staffAccounts() {
+    const users = await couch.db('_users');
+    const res = await users.allDocs({ startkey: 'org.couchdb.user:', endkey: 'org.couchdb.user:\ufff0', include_docs: true });
+    return res.rows
+      .map((/** @type {{ doc?: Record<string, any> }} */ r) => r.doc)
+      .filter((/** @type {Record<string, any> | undefined} */ d) => d && Array.isArray(d.roles) && d.roles.includes('staff'))
+      .map((/** @type {Record<string, any>} */ d) => ({
+        name: String(d.name),
+        roles: d.roles.filter((/** @type {unknown} */ r) => typeof r === 'string' && r.startsWith('role:')).map((/** @type {string} */ r) => r.slice(5)),
+        station: d.roles.find((/** @type {unknown} */ r) => typeof r === 'string' && r.startsWith('station:'))?.slice(8) ?? null,
+      }));
+  }
+
+  /**
+   * One record per told member of staff and configured channel, at the contacts the utility set
+   * (set-contact); a member of staff with no contact is told in the app alone.
+   * @param {import('../../src/rules/notifications.ts').StaffNotice} notice
+   */
+  async function staffNotifications(notice) {
+    const [ladder, staff] = await Promise.all([rungs(), staffAccounts()]);
+    const contacts = ladder?.contacts ?? {};
+    const release = sendableAt(now(), notice.urgent, quietHours).getTime();
+    const out = [];
+    for (const account of staffToTell(staff, notice.roles, notice.station)) {
+      const contact = contacts[account] ?? {};
+      for (const channel of configured) {
+        const to = channel === 'sms' ? contact.phone : contact.email;
+        if (to) out.push(notification({ source: notice.source, kind: notice.kind, recipient: account, channel, to, requestId: notice.requestId, station: notice.station, params: { ...notice.params }, notBefore: release }));
+      }
+    }
+    return out;
   }
 
   /** @param {Record<string, any>} doc */
@@ -199,9 +266,13 @@ export function createNotifier({ couch, channels, now = () => Date.now(), quietH
     const release = what.release;
     const params = what.params;
     const residents = await residentsOf(new Set(place.communities));
-    return residents.flatMap(({ name, profile }) =>
-      residentAddresses(profile).map(({ channel, to }) => notification({ source: doc._id, kind, recipient: name, channel, to, ...(place.station ? { station: place.station } : {}), params, notBefore: release })),
-    );
+    const out = [];
+    for (const { name, profile } of residents) {
+      for (const { channel, to } of await residentAddresses(name, profile)) {
+        out.push(notification({ source: doc._id, kind, recipient: name, channel, to, ...(place.station ? { station: place.station } : {}), params, notBefore: release }));
+      }
+    }
+    return out;
   }
 
   /** The communities' names as residents know them (the station's list), joined. @param {OutagePlace} place */
@@ -300,6 +371,13 @@ export function createNotifier({ couch, channels, now = () => Date.now(), quietH
   });
 
   return {
+    /**
+     * Tells staff of something no event says (a callback falling due, seen by the deadline
+     * watcher in time). The records' ids are derived from the notice, so a second call, after a
+     * restart or from another server, writes nothing twice.
+     * @param {import('../../src/rules/notifications.ts').StaffNotice} notice
+     */
+    tellStaff: async (notice) => store(await staffNotifications(notice)),
     /** Takes its place (the checkpoint) without reading on: call before anything it should tell is written. */
     init: load,
     start: loop.start,

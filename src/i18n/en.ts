@@ -594,6 +594,8 @@ export const en: Dictionary = {
         'outage-started': 'outage',
         'outage-restored': 'restored',
         escalated: 'escalation',
+        'callback-due': 'callback due',
+        'remedy-awaiting-approval': 'remedy to approve',
       },
     },
     sections: 'Console sections',

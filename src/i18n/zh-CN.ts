@@ -601,6 +601,8 @@ export const zhCN = {
         'outage-started': '故障停暖',
         'outage-restored': '恢复供热',
         escalated: '超时升级',
+        'callback-due': '待回访',
+        'remedy-awaiting-approval': '处理措施待审批',
       },
     },
     sections: '工作台分区',

@@ -3,6 +3,9 @@ import type { NotificationKind } from '../db/schema/notifications';
 import { chinaDay, chinaTimeOfDayMs, formatClock, HOUR_MS, toEpochMs, type Instant } from './chinaTime';
 import { ESCALATION_LADDER } from './escalation';
 import { SIGN_OFF_KINDS } from './requestState';
+import { rolesMayEmit } from './permissions';
+import type { Role } from '../db/schema/roles';
+import type { DueCallback } from './callbacks';
 
 /**
  * Which events and records are worth a message, to whom, and its words (issue 19, item 3;
@@ -51,18 +54,83 @@ export interface RungNotice {
 }
 
 /**
+ * A message to members of staff chosen by role: the callback staff when a callback falls due,
+ * the approvers when a complaint remedy is proposed. Recipients: staffToTell.
+ */
+export interface StaffNotice {
+  readonly audience: 'staff';
+  readonly kind: 'callback-due' | 'remedy-awaiting-approval';
+  /** The roles told (at the request's station, or working across stations). */
+  readonly roles: readonly Role[];
+  /** What the message is about, beside the request: one message per source and recipient. */
+  readonly source: string;
+  readonly requestId: string;
+  readonly station: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly urgent: boolean;
+}
+
+/**
+ * The roles whose work an event is: those the permission table lets write it, without the
+ * manager and the admin (who may write everything and are not the ones who do it day to day).
+ */
+function workersOf(type: 'callback' | 'remedy-approved'): Role[] {
+  return rolesMayEmit(type).filter((r) => r !== 'manager' && r !== 'admin');
+}
+
+/** Who calls residents back (the hotline and the complaint handlers, 002 ch.1 §11). */
+export const CALLBACK_STAFF_ROLES: readonly Role[] = workersOf('callback');
+/** Who approves a complaint remedy (the station head: "the leader approves", 000 §3.2). */
+export const REMEDY_APPROVER_ROLES: readonly Role[] = workersOf('remedy-approved');
+
+/** A staff account as the server lists it: its roles and, for station staff, its station. */
+export interface StaffMember {
+  readonly name: string;
+  readonly roles: readonly string[];
+  readonly station: string | null;
+}
+
+/**
+ * The accounts a staff notice goes to: those holding one of `roles` at `station`, or holding it
+ * across stations (the hotline and complaint handlers have no station). Sorted, each once.
+ */
+export function staffToTell(staff: readonly StaffMember[], roles: readonly Role[], station: string): string[] {
+  const out = new Set<string>();
+  for (const s of staff) if (s.roles.some((r) => (roles as readonly string[]).includes(r)) && (s.station === null || s.station === station)) out.add(s.name);
+  return [...out].sort();
+}
+
+/**
+ * The notice of a callback falling due (dueCallbacks says when: the work done, the resident not
+ * reached yet, inside the callback hours). One per try: `source` counts the calls already made,
+ * so a resident not reached is asked for again at the next try, and each try is told once.
+ */
+export function callbackDueNotice(due: DueCallback, station: string, kindName: string = due.kind): StaffNotice {
+  return {
+    audience: 'staff',
+    kind: 'callback-due',
+    roles: CALLBACK_STAFF_ROLES,
+    source: `callback-due-${due.attempts + 1}`,
+    requestId: due.requestId,
+    station,
+    params: { kindName, station, request: due.requestId, attempt: String(due.attempts + 1) },
+    urgent: false,
+  };
+}
+
+/**
  * The message an event gives rise to, or null. `kindName` is the request kind's zh-CN name
  * (the dictionary's), for the staff's message. `now` (when given): a visit time already past when
  * the event reaches the server (an offline device's events arriving late) is told to nobody.
  */
-export function noticeOfEvent(event: EventRecord, kindName: string = event.requestKind, now?: Instant): ResidentNotice | RungNotice | null {
+export function noticeOfEvent(event: EventRecord, kindName: string = event.requestKind, now?: Instant): ResidentNotice | RungNotice | StaffNotice | null {
   const notice = noticeOf(event, kindName);
   const visitAt = event.type === 'dispatched' ? event.payload.visitAt : event.type === 'late-notice' || event.type === 'nobody-home' ? event.payload.newVisitAt : undefined;
   if (notice && now !== undefined && visitAt !== undefined && Date.parse(visitAt) <= toEpochMs(now)) return null;
   return notice;
 }
 
-function noticeOf(event: EventRecord, kindName: string): ResidentNotice | RungNotice | null {
+function noticeOf(event: EventRecord, kindName: string): ResidentNotice | RungNotice | StaffNotice | null {
   const urgent = event.requestKind === 'emergency';
   const base = { requestId: event.requestId, station: event.station };
   if (event.type === 'escalated') {
@@ -74,6 +142,18 @@ function noticeOf(event: EventRecord, kindName: string): ResidentNotice | RungNo
       ...base,
       params: { level: String(event.payload.level), rung: rung?.label.zh ?? '', hours: String(rung?.afterHours ?? ''), kindName, station: event.station, request: event.requestId },
       urgent: true,
+    };
+  }
+  if (event.type === 'remedy-proposed') {
+    // The remedy's words are internal: the approver reads them in the app.
+    return {
+      audience: 'staff',
+      kind: 'remedy-awaiting-approval',
+      roles: REMEDY_APPROVER_ROLES,
+      source: event.id,
+      ...base,
+      params: { kindName, station: event.station, request: event.requestId },
+      urgent,
     };
   }
   // Nothing internal ever reaches a resident.
@@ -157,6 +237,16 @@ const TEMPLATES: Record<NotificationKind, { subject: { zh: string; en: string };
     subject: { zh: '工单超时升级（{rung}）', en: 'Overdue order escalated (level {level})' },
     zh: '{station}的{kindName}工单{request}已{hours}小时未处理完毕，按规定升级至{rung}。',
     en: 'A {kindName} order {request} of station {station} has been open {hours} hours: escalated to level {level}.',
+  },
+  'callback-due': {
+    subject: { zh: '待回访', en: 'A callback is due' },
+    zh: '{station}的{kindName}诉求{request}已处理完毕，请回访居民（第{attempt}次）。',
+    en: 'The {kindName} request {request} of station {station} is done: please call the resident back (call {attempt}).',
+  },
+  'remedy-awaiting-approval': {
+    subject: { zh: '投诉处理措施待审批', en: 'A complaint remedy awaits approval' },
+    zh: '{station}的投诉{request}已提出处理措施，请审批。',
+    en: 'A remedy has been proposed for complaint {request} of station {station}: please approve it.',
   },
 };
 

@@ -50,6 +50,8 @@ export const NOTIFICATION_KINDS = [
   'outage-started',
   'outage-restored',
   'escalated',
+  'callback-due',
+  'remedy-awaiting-approval',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -130,11 +130,17 @@ export async function stationOf(base: string, community: string): Promise<string
  * Signs a new resident up and in: the account is first put into the customer register with
  * its phone (as the utility's import would), so the sign-up is proven like a real one.
  */
-export async function newResident(base: string, overrides: Record<string, unknown> = {}): Promise<Resident> {
+export async function newResident(
+  base: string,
+  overrides: Record<string, unknown> = {},
+  /** Where the server sends one-time codes (SMS configured): reads the code the phone received after `POST /api/signup/code`. */
+  codeSentTo?: (phone: string, ask: () => Promise<Reply>) => Promise<string>,
+): Promise<Resident> {
   const body = signupBody(overrides);
   const accountNumber = String(body.accountNumber);
   await registerCustomer(base, { accountNumber, phones: [String(body.phone)], station: await stationOf(base, String(body.community)), community: String(body.community) });
-  const res = await request(base, 'POST', '/api/signup', body);
+  const phoneCode = codeSentTo ? await codeSentTo(String(body.phone), () => request(base, 'POST', '/api/signup/code', { accountNumber, phone: body.phone })) : undefined;
+  const res = await request(base, 'POST', '/api/signup', phoneCode ? { ...body, phoneCode } : body);
   if (res.status !== 202) throw new Error(`signup: ${res.status} ${res.text}`);
   const name = `r-${accountNumber}`;
   const session = await signIn(base, name, body.password);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chinaWhen, noticeOfEvent, noticeText, outageNoticeAt } from '../../../src/rules/notifications';
+import { CALLBACK_STAFF_ROLES, REMEDY_APPROVER_ROLES, callbackDueNotice, chinaWhen, noticeOfEvent, noticeText, outageNoticeAt, staffToTell } from '../../../src/rules/notifications';
 import { aRequestHistory, anEvent } from '../builders/events';
 
 const HOUR = 3_600_000;
@@ -43,5 +43,44 @@ describe('which events tell whom (issue 19, item 3)', () => {
 
   it('times read as residents read them', () => {
     expect(chinaWhen('2025-12-31T16:05:00Z')).toEqual({ zh: '1月1日 00:05', en: '2026-01-01 00:05' });
+  });
+});
+
+describe('staff told by role: a callback due, a remedy awaiting approval (issue 19, item 3)', () => {
+  const [submitted] = aRequestHistory({ kind: 'complaint', steps: [] });
+  const common = { requestId: submitted!.requestId, requestKind: 'complaint' as const, resident: submitted!.resident, station: submitted!.station };
+  const staff = [
+    { name: 'hot1', roles: ['staff', 'hotline'], station: null },
+    { name: 'ch1', roles: ['staff', 'complaint-handler'], station: null },
+    { name: 'head-a', roles: ['staff', 'station-head'], station: common.station },
+    { name: 'head-b', roles: ['staff', 'station-head'], station: 'elsewhere' },
+    { name: 'disp-a', roles: ['staff', 'dispatcher'], station: common.station },
+    { name: 'mgr', roles: ['staff', 'manager'], station: null },
+  ];
+
+  it('the roles come from the permission table: who writes callbacks, who approves remedies', () => {
+    expect([...CALLBACK_STAFF_ROLES].sort()).toEqual(['complaint-handler', 'hotline']);
+    expect(REMEDY_APPROVER_ROLES).toEqual(['station-head']);
+  });
+
+  it('a proposed remedy tells the station head of that station only, without the remedy\'s words', () => {
+    const e = anEvent('remedy-proposed', { ...common, author: 'complaintHandler', visibility: 'internal', payload: { remedy: '赔偿内部说明' } });
+    const n = noticeOfEvent(e, '投诉');
+    expect(n).toMatchObject({ audience: 'staff', kind: 'remedy-awaiting-approval', source: e.id, requestId: common.requestId, station: common.station });
+    expect(JSON.stringify(n)).not.toContain('赔偿');
+    expect(staffToTell(staff, (n as any).roles, common.station)).toEqual(['head-a']);
+    const words = noticeText('remedy-awaiting-approval', n!.params);
+    expect(words.text).toBe(`${common.station}的投诉${common.requestId}已提出处理措施，请审批。`);
+    expect(words.subject).toBe('投诉处理措施待审批 / A complaint remedy awaits approval');
+  });
+
+  it('a callback due tells the callback staff, once per try', () => {
+    const due = { requestId: common.requestId, kind: 'repair' as const, attempts: 0, mayCallNow: true, offerAt: new Date(0) };
+    const first = callbackDueNotice(due, common.station, '报修');
+    expect(first).toMatchObject({ audience: 'staff', kind: 'callback-due', source: 'callback-due-1' });
+    expect(callbackDueNotice({ ...due, attempts: 1 }, common.station).source).toBe('callback-due-2');
+    expect(staffToTell(staff, first.roles, common.station)).toEqual(['ch1', 'hot1']);
+    expect(noticeText('callback-due', first.params).text).toBe(`${common.station}的报修诉求${common.requestId}已处理完毕，请回访居民（第1次）。`);
+    expect(noticeText('callback-due', first.params).textEn).toContain('please call the resident back (call 1)');
   });
 });
