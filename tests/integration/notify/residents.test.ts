@@ -136,6 +136,8 @@ beforeAll(async () => {
     },
   });
   cookies.dispatcher = await newStaff(site, { name: `dp-${suffix}`, password: 'dispatcher pass 1', role: 'dispatcher', station: 'demo' });
+  // the technician dispatched to: one of the station's (the write check refuses any other)
+  await newStaff(site, { name: `tc-${suffix}`, password: 'technician pass 1', role: 'technician', station: 'demo' });
   cookies.manager = await newStaff(site, { name: `mg-${suffix}`, password: 'manager pass 1', role: 'manager' });
   garden = await newResident(site.url, { community: 'demo-garden' });
   gardenDefault = await newResident(site.url, { community: 'demo-garden' });

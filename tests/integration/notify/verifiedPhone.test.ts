@@ -63,6 +63,8 @@ beforeAll(async () => {
     dataDir,
   });
   dispatcher = await newStaff(site, { name: `dp-${suffix}`, password: 'dispatcher pass 1', role: 'dispatcher', station: 'demo' });
+  // the technician dispatched to: one of the station's (the write check refuses any other)
+  await newStaff(site, { name: `tc-${suffix}`, password: 'technician pass 1', role: 'technician', station: 'demo' });
 }, 180_000);
 
 afterAll(async () => {
