@@ -120,8 +120,10 @@ describe('a client at the engine itself is refused what the guard refuses', () =
       expect([res.status, res.json.reason], res.text).toEqual([403, expect.stringContaining('may-emit: ' + doc.type + ' is not a step of a')]);
       expect(await embedded.store.get(STATION_DB, doc._id as string)).toBeNull();
     }
-    const repair = staffEvent('dispatched', 'repair', 'dispatcher');
-    expect((await request(base, 'PUT', `/db/${STATION_DB}/${repair._id}`, repair, who)).status).toBe(201);
+    const repair = staffEvent('dispatched', 'repair', 'dispatcher') as { _id: string; payload: Record<string, unknown> };
+    repair.payload = { ...repair.payload, visitAt: new Date(Date.now() + 3_600_000).toISOString() }; // not before the order (dispatch-time)
+    const stored = await request(base, 'PUT', `/db/${STATION_DB}/${repair._id}`, repair, who);
+    expect(stored.status, stored.text).toBe(201);
   });
 
   it('a change and a deletion of a stored event are refused', async () => {
