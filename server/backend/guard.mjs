@@ -418,7 +418,19 @@ export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 *
         if (req.method === 'DELETE' && user.name !== null && sessions) await sessions.end(user.name);
         return next();
       }
-      if (isAdmin) return next();
+      if (isAdmin) {
+        // A server admin's writes (imports, the CLI, a migration) skip the write check but must
+        // still wake the followers: embedded, the router learns which databases changed from this.
+        if (req.method !== 'GET' && req.method !== 'HEAD' && !first.startsWith('_')) {
+          const written = decodeSegment(first);
+          if (written !== null) {
+            res.on('finish', () => {
+              if (res.statusCode >= 200 && res.statusCode < 300) onWrite(written);
+            });
+          }
+        }
+        return next();
+      }
       if (first === '_uuids' && segments.length === 1 && req.method === 'GET') return next();
       if (first.startsWith('_')) {
         return refuse(res, user, 'admin-only', 'Only server admins can use system databases and server settings.');

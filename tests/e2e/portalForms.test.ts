@@ -284,12 +284,12 @@ describe('my account and the keyboard', () => {
     await expectNoAxeViolations(page, 'my account');
 
     await account.getByRole('button', { name: zh.account.edit }).click();
-    expect(await account.getByLabel(zh.account.phone).inputValue()).toBe(resident.phone); // whole only while edited
-    await account.getByLabel(zh.account.phone).fill('12345');
+    expect(await account.getByLabel(zh.account.phone, { exact: true }).inputValue()).toBe(resident.phone); // whole only while edited
+    await account.getByLabel(zh.account.phone, { exact: true }).fill('12345');
     await account.getByRole('button', { name: zh.account.save }).click();
     await account.locator('#account-error').waitFor();
     expect(await account.locator('#account-error').textContent()).toBe(zh.signup.messages['signup.phone.format']);
-    await account.getByLabel(zh.account.phone).fill('13700001111');
+    await account.getByLabel(zh.account.phone, { exact: true }).fill('13700001111');
     await account.getByLabel(zh.account.contactName).fill('钱先生');
     await account.getByLabel(zh.account.address).fill('暖园小区 5 号楼 101');
     await account.getByRole('button', { name: zh.account.save }).click();
