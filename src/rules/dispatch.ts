@@ -220,3 +220,12 @@ export function technicianDay<T extends { state: RequestState }>(items: readonly
     .filter((i) => i.state.visit?.technician === technician && OPEN_FOR_TECHNICIAN.has(i.state.status) && chinaDay(Date.parse(i.state.visit.at)) <= today)
     .sort((a, b) => a.state.visit!.at.localeCompare(b.state.visit!.at));
 }
+
+/**
+ * A visit whose time has passed with nobody on site yet: the order still stands at `dispatched`
+ * (an arrival, a late notice with a new time or nobody-home moves it on). A technician's day
+ * marks it missed.
+ */
+export function visitMissed(state: RequestState, now: Instant): boolean {
+  return state.status === 'dispatched' && state.visit !== null && Date.parse(state.visit.at) < toEpochMs(now);
+}

@@ -4,7 +4,7 @@ import type { RequestListItem } from '../../db/device/requestList';
 import { visitPhone } from '../../db/device/customerAccess';
 import { fill, type AppStrings, type Lang } from '../../i18n';
 import { maskPhone } from '../../rules/customerPrivacy';
-import { technicianDay, visitDeadline } from '../../rules/dispatch';
+import { technicianDay, visitDeadline, visitMissed } from '../../rules/dispatch';
 import { dispatchForm } from '../../rules/dispatchForm';
 import type { RequestState } from '../../rules/requestState';
 import { formatDeadline, formatMoment, shortRequestNumber } from '../format';
@@ -49,7 +49,7 @@ export default function TechnicianDay(props: {
                 return [props.t.requestKinds[c.kind], fault, c.text].filter(Boolean).join(props.lang === 'en' ? ': ' : '：');
               };
               const at = () => item().state.visit!.at;
-              const missed = () => Date.parse(at()) < props.now() && item().state.status === 'dispatched';
+              const missed = () => visitMissed(item().state, props.now());
               const deadline = () => visitDeadline(item().state);
               return (
                 <li class="request day-visit" data-request={id} data-status={item().state.status}>

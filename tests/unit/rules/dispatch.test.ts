@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkVisitTime, communityOfAddress, dispatchBoard, dispatchProblem, technicianChoices, technicianDay, visitDeadline, withinVisitingHoursAt } from '../../../src/rules/dispatch';
+import { checkVisitTime, communityOfAddress, dispatchBoard, dispatchProblem, technicianChoices, technicianDay, visitDeadline, visitMissed, withinVisitingHoursAt } from '../../../src/rules/dispatch';
 import { requestState } from '../../../src/rules/requestState';
 import type { StaffEntry } from '../../../src/rules/peopleNames';
 import { PEOPLE, STATION, aRequestHistory, anEvent } from '../builders/events';
@@ -135,3 +135,16 @@ describe('the board and a technician\'s day', () => {
     expect(technicianDay(items, 'tc-zhou', now)).toHaveLength(1);
   });
 });
+
+describe('a missed visit on the technician\'s day', () => {
+  it('is one whose time has passed while the order still stands at dispatched', () => {
+    const nine = china('09:00');
+    const waiting = dispatchedTo('tc-chen', nine);
+    expect(visitMissed(stateOf(waiting, nine - 60_000), nine - 60_000)).toBe(false);
+    expect(visitMissed(stateOf(waiting, nine + 60_000), nine + 60_000)).toBe(true);
+    // an arrival moves the order on: no longer missed however late it is
+    const arrived = dispatchedTo('tc-chen', nine, ['arrived']);
+    expect(visitMissed(stateOf(arrived, nine + 3_600_000), nine + 3_600_000)).toBe(false);
+  });
+});
+
