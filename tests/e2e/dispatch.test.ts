@@ -9,7 +9,7 @@
  * dispatch board shows each technician's visits and free hours; the technician's day shows only
  * their visit with the address, the phone (shown on request, logged, then a tel: link), what to
  * do and the deadline. Screenshots of the picker, the board and the day go to
- * $HEARTHLINE_SCREENSHOTS when set.
+ * $HEARTHLINE_SHOTS when set.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -28,7 +28,7 @@ const ADMIN_PASSWORD = 'e2e dispatch admin 1';
 const STATION = 'demo';
 const FAR = 'e2e-far';
 const DESK: Viewport = { width: 1280, height: 900 };
-const SHOTS = process.env.HEARTHLINE_SCREENSHOTS;
+const SHOTS = process.env.HEARTHLINE_SHOTS;
 
 let dataDir: string;
 let site: Site;

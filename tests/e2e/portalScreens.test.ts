@@ -1,7 +1,7 @@
 /**
  * Every portal screen of issue 21 at 390×844, in both languages, light and dark, and at 200 %
  * text: no serious or critical axe violation, nothing wider than the phone. Each screen is also
- * saved as a PNG under $PORTAL_SCREENSHOTS (when set) for a person to look at.
+ * saved as a PNG under $HEARTHLINE_SHOTS (when set) for a person to look at.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -15,7 +15,7 @@ import { dictionary } from '../../src/i18n';
 import { signInThroughForm } from '../support/signIn';
 import type { PortalChoice } from '../../src/islands/forms/RequestForm';
 
-const SHOTS = process.env.PORTAL_SCREENSHOTS;
+const SHOTS = process.env.HEARTHLINE_SHOTS;
 let site: Site;
 let browser: Browser;
 

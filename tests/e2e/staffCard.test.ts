@@ -6,7 +6,7 @@
  * and slots, the appointment's date and slot), with the customer archive beside it; the timeline
  * names the resident and the staff member by display name (never the login), and an internal
  * note is marked internal. Screenshots of the card in both languages land in
- * $HEARTHLINE_SCREENSHOTS (when set) to be looked at.
+ * $HEARTHLINE_SHOTS (when set) to be looked at.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
@@ -26,7 +26,7 @@ const zh = dictionary('zh-CN');
 const en = dictionary('en');
 const ADMIN_PASSWORD = 'e2e staff card admin 1';
 const STATION = 'demo';
-const SHOTS = process.env.HEARTHLINE_SCREENSHOTS;
+const SHOTS = process.env.HEARTHLINE_SHOTS;
 
 let site: Site;
 const contexts: LaunchedContext[] = [];
