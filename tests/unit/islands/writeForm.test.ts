@@ -33,7 +33,7 @@ describe('createWrite: busy, issues at fields, the saved notice, what was typed 
   it('a refused write: false, its issues at their fields, the saved notice gone', async () => {
     const w = createWrite({ t });
     w.succeed('saved before');
-    const ok = await w.record(async () => refused([atField, { path: 'payload.rooms[0].areaM2', id: 'number.tooSmall', message: 'Too small.' }]), 'saved');
+    const ok = await w.record(async () => refused([atField, { path: 'payload.rooms[0].areaM2', id: 'value.number', message: 'Too small.' }]), 'saved');
     expect(ok).toBe(false);
     expect(w.saved()).toBeNull();
     expect(w.busy()).toBe(false);
