@@ -563,6 +563,7 @@ export const en: Dictionary = {
     'quota-open': 'You have the most open requests allowed at once. Withdraw one you no longer need, or wait until one is done; for anything urgent, call the hotline.',
     'temperature-record': 'A temperature test is finished only on a record the resident signed, with every point measured (a record without the resident\'s signature is invalid).',
     'dispatch-technician': 'The technician is not one of this station’s: choose one from the station’s list.',
+    'callback-next-try': 'The next call is not inside the callback hours (07:00–22:00, not at meal or midday-rest times): record the call again.',
     'dispatch-time': 'The visit time is before the order was written: choose the visit time again.',
   },
   staff: {
