@@ -204,6 +204,8 @@ describe.each(VIEWPORTS)('a temperature test on the technician’s device (%s)',
     await measure.getByRole('button', { name: sc.saveCorrection }).click();
     await measure.locator('[data-record="valid"]').waitFor();
     expect(await measure.locator('[data-record="valid"]').textContent()).toContain(fill(sc.recordCorrected, { n: 1 }));
+    // Under the record just saved, signed, no verdict of the empty signature pad as if it were invalid.
+    expect(await measure.locator('.notice[data-valid]').count()).toBe(0);
     // One measurement in the staff's timeline, with the corrected value; the form keeps it.
     const staffMeasured = row.locator('.staff-timeline li[data-type="measured"]');
     await expect.poll(() => staffMeasured.count()).toBe(1);
