@@ -193,7 +193,7 @@ describe.each(VIEWPORTS)('a temperature test on the technician’s device (%s)',
     await waitForDevice(page);
     await page.getByRole('tab', { name: sc.tabs.queue }).click();
     await openRequest(page, test.requestId, wide, sc.open);
-    await measure.locator('[data-record="draft"]').waitFor();
+    await measure.locator('[data-record="draft"]').waitFor({ timeout: 60_000 }); // the device reopens its database after the reload: slow on a loaded machine
     expect(await readings.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(['18.6', '18.8', '16']);
 
     // The correction: the bedroom read again, the resident signs (typed name: the keyboard path), saved.
@@ -201,7 +201,7 @@ describe.each(VIEWPORTS)('a temperature test on the technician’s device (%s)',
     await measure.getByLabel(zh.completion.signature.typed).fill('张三');
     await measure.getByRole('button', { name: zh.completion.signature.useTyped }).click();
     await expect.poll(() => measure.locator('.notice[data-valid]').textContent()).toBe(sc.recordCompliant);
-    await measure.getByRole('button', { name: sc.saveCorrection }).click();
+    await measure.getByRole('button', { name: sc.saveCorrection }).click({ timeout: 60_000 });
     await measure.locator('[data-record="valid"]').waitFor();
     expect(await measure.locator('[data-record="valid"]').textContent()).toContain(fill(sc.recordCorrected, { n: 1 }));
     // Under the record just saved, signed, no verdict of the empty signature pad as if it were invalid.
@@ -224,7 +224,7 @@ describe.each(VIEWPORTS)('a temperature test on the technician’s device (%s)',
     await waitForDevice(page);
     await page.getByRole('tab', { name: en.staffConsole.tabs.queue }).click();
     const { row: enRow, status: enStatus } = await openRequest(page, test.requestId, wide, en.staffConsole.open);
-    await expect.poll(enStatus, { timeout: 30_000 }).toBe('resolved');
+    await expect.poll(enStatus, { timeout: 60_000 }).toBe('resolved');
     await expect.poll(() => enRow.locator('.staff-timeline li[data-type="measured"]').textContent()).toContain(fill(en.staffConsole.recordCorrected, { n: 1 }));
     await shot(enRow, `temperature-staff-en-${label}`);
     const a11y = await checkAccessibility(page);
