@@ -46,7 +46,8 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
   const [remoteTried, setRemoteTried] = createSignal(false);
   const [account, setAccount] = createSignal('');
   const [kind, setKind] = createSignal<WalkInKind>('repair');
-  const [channel, setChannel] = createSignal<'hall' | 'phone'>('hall');
+  // A station's hall registers walk-ins; the customer centre (no station: the hotline) registers calls.
+  const [channel, setChannel] = createSignal<'hall' | 'phone'>(props.device.session.station ? 'hall' : 'phone');
   const [name, setName] = createSignal('');
   const [phone, setPhone] = createSignal('');
   const [address, setAddress] = createSignal('');
@@ -140,7 +141,7 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
                       <For each={c.requests}>
                         {(r) => (
                           <li>
-                            {props.t.requestKinds[r.kind]} #{shortRequestNumber(r.requestId)} · {r.status ? props.t.requestStatus[r.status] : '—'}
+                            {props.t.requestKinds[r.kind]} #{shortRequestNumber(r.requestId)} · {r.status ? props.t.staffConsole.requestStatus[r.status] : '—'}
                             <Show when={r.submittedAt}> · {formatMoment(props.lang, r.submittedAt!)}</Show>
                           </li>
                         )}
