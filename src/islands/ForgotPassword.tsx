@@ -23,6 +23,7 @@ export default function ForgotPassword(props: { lang: Lang; t: AppStrings; hotli
   const [errors, setErrors] = createSignal<Partial<Record<Field | 'form', string>>>({});
   const [busy, setBusy] = createSignal(false);
   const [done, setDone] = createSignal(false);
+  const labels: Record<Field, string> = { accountNumber: t.signup.accountNumber, phone: t.signup.phone, code: t.phoneCode.label, password: t.forgot.newPassword };
   const set = (key: Field, value: string) => setValues({ ...values(), [key]: value });
 
   onMount(async () => {
@@ -33,7 +34,11 @@ export default function ForgotPassword(props: { lang: Lang; t: AppStrings; hotli
 
   const showIssues = (issues: readonly v.BaseIssue<unknown>[]) => {
     const found: Partial<Record<Field, string>> = {};
-    for (const issue of describeAccountIssues(issues).issues) found[issue.field as Field] ??= messages[issue.messageId];
+    for (const issue of describeAccountIssues(issues).issues) {
+      const field = issue.field as Field;
+      // Left empty: asked to fill it, by its label (the schema's message says what a well-formed value looks like).
+      found[field] ??= labels[field] !== undefined && values()[field]?.trim() === '' ? fill(t.session.required, { field: labels[field] }) : messages[issue.messageId];
+    }
     setErrors(found);
     queueMicrotask(() => (document.querySelector('.forgot-password [aria-invalid="true"]') as HTMLElement | null)?.focus());
   };

@@ -37,6 +37,12 @@ export default function SignUpForm(props: { lang: Lang; t: AppStrings; noticeVer
   const [errors, setErrors] = createSignal<Partial<Record<Field | 'form', string>>>({});
   const [notConfirmed, setNotConfirmed] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
+  // A field left empty asks to be filled, by its label (the schema's message says what a well-formed value looks like).
+  const labels: Partial<Record<Field, string>> = { accountNumber: t.signup.accountNumber, phone: t.signup.phone, password: t.signup.password };
+  const emptyOr = (field: Field, message: string) => {
+    const value = values()[field as keyof ReturnType<typeof values>];
+    return labels[field] && typeof value === 'string' && value.trim() === '' ? fill(t.session.required, { field: labels[field]! }) : message;
+  };
   const set = <K extends keyof ReturnType<typeof values>>(key: K, value: ReturnType<typeof values>[K]) => setValues({ ...values(), [key]: value });
 
   onMount(async () => {
@@ -58,7 +64,7 @@ export default function SignUpForm(props: { lang: Lang; t: AppStrings; noticeVer
     const missingCode = codes() && phoneCode.trim() === '';
     if (!parsed.success || missingCode) {
       const found: Partial<Record<Field, string>> = missingCode ? { phoneCode: messages['phoneCode.required'] } : {};
-      if (!parsed.success) for (const issue of describeAccountIssues(parsed.issues).issues) found[issue.field as Field] ??= messages[issue.messageId];
+      if (!parsed.success) for (const issue of describeAccountIssues(parsed.issues).issues) found[issue.field as Field] ??= emptyOr(issue.field as Field, messages[issue.messageId]);
       setErrors(found);
       queueMicrotask(() => (document.querySelector('.sign-up [aria-invalid="true"]') as HTMLElement | null)?.focus());
       return;
@@ -94,7 +100,7 @@ export default function SignUpForm(props: { lang: Lang; t: AppStrings; noticeVer
       return parsed.output;
     }
     const found: Partial<Record<Field, string>> = {};
-    for (const issue of describeAccountIssues(parsed.issues).issues) found[issue.field as Field] ??= messages[issue.messageId];
+    for (const issue of describeAccountIssues(parsed.issues).issues) found[issue.field as Field] ??= emptyOr(issue.field as Field, messages[issue.messageId]);
     setErrors(found);
     queueMicrotask(() => (document.querySelector('.sign-up [aria-invalid="true"]') as HTMLElement | null)?.focus());
     return null;

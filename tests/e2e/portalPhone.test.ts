@@ -262,14 +262,14 @@ const EXPECTED_MESSAGES: Record<string, unknown> = {
   },
   "en complaint": {
     "summary": [
-      "The subject of the complaint is required.",
-      "Your demand is required.",
+      "What the complaint is about is required.",
+      "What you want us to do is required.",
       "Address is required.",
       "Contact name is required."
     ],
     "atFields": [
-      "What is it about? → The subject of the complaint is required.",
-      "What you want → Your demand is required.",
+      "What the complaint is about → What the complaint is about is required.",
+      "What you want us to do → What you want us to do is required.",
       "Address → Address is required.",
       "Contact name → Contact name is required."
     ]
