@@ -17,14 +17,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startSite, type Site } from '../integration/support/site';
 import { startAliyunSms, type FakeAliyunSms } from '../integration/support/aliyunSms';
-import { admin, newResident, request, signIn, type Resident } from '../integration/backend/client';
+import { admin, signIn, type Resident } from '../integration/backend/client';
+import { newResidentBySms, requestWithSteps } from './support/station';
 import { PHONE, launchBrowser } from './support/browser';
 import { openRequestForm } from './support/portal';
 import { dictionary, fill, type Lang } from '../../src/i18n';
 import { asLabel, formatDayWithWeekday } from '../../src/islands/forms/fieldValues';
-import { SUBMISSIONS, anEvent, asCouchDoc } from '../unit/builders/events';
-import { newRequestId } from '../../src/db/schema/events/ids';
-import type { EventRecord, EventType } from '../../src/db/schema/events/event';
 import { REQUEST_KINDS } from '../../src/db/schema/requestKind';
 import { REPAIR_FAULTS, DAY_SLOTS } from '../../src/db/schema/events/payloads';
 import { VIEWS } from '../../src/db/schema/events/fields';
@@ -60,13 +58,6 @@ afterAll(async () => {
   await sms?.close();
 });
 
-async function resident(): Promise<Resident> {
-  return newResident(site.url, { community: 'demo-garden' }, async (phone, ask) => {
-    const since = sms.messages.length;
-    expect((await ask()).status).toBe(202);
-    return (await sms.waitForMessage(phone, since)).code;
-  });
-}
 
 /** Each message shown at a field of `scope`, with the label (or legend) it stands under: "label → message". */
 async function atFields(scope: Locator): Promise<string[]> {
@@ -289,26 +280,19 @@ async function requestFormPass(page: Page, pass: FormPass, t: ReturnType<typeof 
 }
 
 /** A repair of the resident's, worked by the station up to "resolved": the finish form waits. */
-async function repairAwaitingFinish(who: Resident): Promise<string> {
-  const requestId = newRequestId(Date.now());
-  const envelope = { requestId, requestKind: 'repair' as const, resident: who.name, station: 'demo' };
-  const submitted = anEvent('submitted', { ...envelope, payload: SUBMISSIONS.repair, at: new Date().toISOString(), author: { name: who.name, role: 'resident', device: 'phone-e2e' } } as never);
-  expect((await request(site.url, 'PUT', `/db/${who.db}/${submitted.id}`, asCouchDoc(submitted), { cookie: who.cookie })).status).toBe(201);
-  // The router copies the submission to the station; the station's steps follow it there.
-  await expect
-    .poll(async () => (await request(site.url, 'GET', `/db/station-demo/${submitted.id}`, undefined, { cookie: cookies[DISPATCHER.name]! })).status, { timeout: 30_000 })
-    .toBe(200);
-  let tick = 0;
-  const staff = async (type: EventType, by: { name: string }, role: string, payload: Record<string, unknown> = {}) => {
-    const event: EventRecord = anEvent(type, { ...envelope, at: new Date(Date.now() + ++tick).toISOString(), visibility: 'resident', author: { name: by.name, role, device: `${role}-device` }, payload } as never);
-    const put = await request(site.url, 'PUT', `/db/station-demo/${event.id}`, asCouchDoc(event), { cookie: cookies[by.name]! });
-    expect(put.status, put.text).toBe(201);
-  };
-  await staff('accepted', DISPATCHER, 'dispatcher');
-  await staff('dispatched', DISPATCHER, 'dispatcher', { technician: TECHNICIAN.name, technicianName: '张师傅', visitAt: new Date(Date.now() + 3_600_000).toISOString() });
-  await staff('arrived', TECHNICIAN, 'technician');
-  await staff('resolved', TECHNICIAN, 'technician', { summary: '排气后恢复正常' });
-  return requestId;
+function repairAwaitingFinish(who: Resident): Promise<string> {
+  return requestWithSteps(
+    site,
+    who,
+    'repair',
+    [
+      ['accepted', DISPATCHER.name, 'dispatcher'],
+      ['dispatched', DISPATCHER.name, 'dispatcher', { technician: TECHNICIAN.name, technicianName: '张师傅', visitAt: new Date(Date.now() + 3_600_000).toISOString() }],
+      ['arrived', TECHNICIAN.name, 'technician'],
+      ['resolved', TECHNICIAN.name, 'technician', { summary: '排气后恢复正常' }],
+    ],
+    (login) => cookies[login]!,
+  );
 }
 
 async function everyMessage(lang: Lang, who: Resident, finishRequestId: string): Promise<Record<string, Shown>> {
@@ -457,7 +441,7 @@ async function everyMessage(lang: Lang, who: Resident, finishRequestId: string):
 
 describe('every message of every portal form field', () => {
   it('in Chinese and English, at its field, read against the labels on screen, in field order, no internal words', async () => {
-    const who = await resident();
+    const who = await newResidentBySms(site, sms);
     const shown: Record<string, Record<string, Shown>> = {};
     for (const lang of ['zh-CN', 'en'] as const) shown[lang] = await everyMessage(lang, who, await repairAwaitingFinish(who));
     // No field id or internal word in any message.

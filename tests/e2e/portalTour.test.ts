@@ -15,15 +15,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startSite, type Site } from '../integration/support/site';
 import { startAliyunSms, type FakeAliyunSms } from '../integration/support/aliyunSms';
-import { admin, newResident, request, signIn, type Resident } from '../integration/backend/client';
+import { admin, signIn, type Resident } from '../integration/backend/client';
+import { newResidentBySms, requestWithSteps } from './support/station';
 import { PHONE, checkAccessibility, formatViolations, launchBrowser } from './support/browser';
 import { openRequestForm } from './support/portal';
 import { dictionary, type Lang } from '../../src/i18n';
 import { asLabel } from '../../src/islands/forms/fieldValues';
-import { SUBMISSIONS, anEvent, asCouchDoc } from '../unit/builders/events';
-import { newRequestId } from '../../src/db/schema/events/ids';
-import type { EventRecord, EventType } from '../../src/db/schema/events/event';
-import type { RequestKind } from '../../src/db/schema/requestKind';
 import type { PortalChoice } from '../../src/islands/forms/RequestForm';
 
 const SHOTS = process.env.HEARTHLINE_SHOTS;
@@ -56,32 +53,6 @@ afterAll(async () => {
   await sms?.close();
 });
 
-async function resident(): Promise<Resident> {
-  return newResident(site.url, { community: 'demo-garden' }, async (phone, ask) => {
-    const since = sms.messages.length;
-    expect((await ask()).status).toBe(202);
-    return (await sms.waitForMessage(phone, since)).code;
-  });
-}
-
-/** A request of the resident's (through the server's checks), and the station's steps on it. */
-async function requestOf(who: Resident, kind: RequestKind, steps: [EventType, typeof DISPATCHER, string, Record<string, unknown>?][] = []): Promise<string> {
-  const requestId = newRequestId(Date.now());
-  const envelope = { requestId, requestKind: kind, resident: who.name, station: 'demo' };
-  const submitted = anEvent('submitted', { ...envelope, payload: SUBMISSIONS[kind as keyof typeof SUBMISSIONS], at: new Date().toISOString(), author: { name: who.name, role: 'resident', device: 'phone-e2e' } } as never);
-  expect((await request(site.url, 'PUT', `/db/${who.db}/${submitted.id}`, asCouchDoc(submitted), { cookie: who.cookie })).status).toBe(201);
-  // The router copies the submission to the station; the station's steps follow it there.
-  await expect
-    .poll(async () => (await request(site.url, 'GET', `/db/station-demo/${submitted.id}`, undefined, { cookie: cookies[DISPATCHER.name]! })).status, { timeout: 30_000 })
-    .toBe(200);
-  let tick = 0;
-  for (const [type, by, role, payload] of steps) {
-    const event: EventRecord = anEvent(type, { ...envelope, at: new Date(Date.now() + ++tick).toISOString(), visibility: 'resident', author: { name: by.name, role, device: `${role}-device` }, payload: payload ?? {} } as never);
-    const put = await request(site.url, 'PUT', `/db/station-demo/${event.id}`, asCouchDoc(event), { cookie: cookies[by.name]! });
-    expect(put.status, put.text).toBe(201);
-  }
-  return requestId;
-}
 
 function screens(lang: Lang, who: Resident) {
   const looked: string[] = [];
@@ -107,18 +78,25 @@ describe('every portal screen at 390×844', () => {
   for (const lang of ['zh-CN', 'en'] as const) {
     it(`${lang}: signed out, each form, my requests, a timeline, the finish form, my account`, async () => {
       const t = dictionary(lang);
-      const who = await resident();
+      const who = await newResidentBySms(site, sms);
       // What a resident has after some weeks: a repair the station resolved (to finish), an
       // answered consultation, a complaint just filed.
-      const repair = await requestOf(who, 'repair', [
-        ['accepted', DISPATCHER, 'dispatcher'],
-        ['dispatched', DISPATCHER, 'dispatcher', { technician: TECHNICIAN.name, technicianName: TECHNICIAN.display, visitAt: new Date(Date.now() + 3_600_000).toISOString() }],
-        ['arrived', TECHNICIAN, 'technician'],
-        ['diagnosed', TECHNICIAN, 'technician', { finding: '暖气片内有空气' }],
-        ['resolved', TECHNICIAN, 'technician', { summary: '排气后恢复正常' }],
-      ]);
-      await requestOf(who, 'consultation', [['reply', DISPATCHER, 'dispatcher', { text: '本供暖季 11 月 15 日开始供暖。', channel: 'portal' }]]);
-      await requestOf(who, 'complaint');
+      const cookieOf = (login: string) => cookies[login]!;
+      const repair = await requestWithSteps(
+        site,
+        who,
+        'repair',
+        [
+          ['accepted', DISPATCHER.name, 'dispatcher'],
+          ['dispatched', DISPATCHER.name, 'dispatcher', { technician: TECHNICIAN.name, technicianName: TECHNICIAN.display, visitAt: new Date(Date.now() + 3_600_000).toISOString() }],
+          ['arrived', TECHNICIAN.name, 'technician'],
+          ['diagnosed', TECHNICIAN.name, 'technician', { finding: '暖气片内有空气' }],
+          ['resolved', TECHNICIAN.name, 'technician', { summary: '排气后恢复正常' }],
+        ],
+        cookieOf,
+      );
+      await requestWithSteps(site, who, 'consultation', [['reply', DISPATCHER.name, 'dispatcher', { text: '本供暖季 11 月 15 日开始供暖。', channel: 'portal' }]], cookieOf);
+      await requestWithSteps(site, who, 'complaint', [], cookieOf);
 
       const { look, looked } = screens(lang, who);
       const context = await browser.newContext({ viewport: PHONE, locale: lang });
