@@ -115,7 +115,7 @@ export const MESSAGES = {
     'zh-CN': `{field}不能超过 ${MAX_PHOTO_BYTES / 1024} KB。`,
   },
   'signature.tooLarge': { en: `{field} must be at most ${MAX_SIGNATURE_KB} KB.`, 'zh-CN': `{field}不能超过 ${MAX_SIGNATURE_KB} KB。` },
-  'repair.details': { en: '{field} is required when the fault is "other".', 'zh-CN': '故障类型为“其他”时须填写{field}。' },
+  'repair.details': { en: 'When the fault is “Other”, {field} must be filled in.', 'zh-CN': '故障类型为“其他”时须填写{field}。' },
   'routed.target': {
     en: '{field} must name a station, a department or an owner to route to.',
     'zh-CN': '{field}须指明转往的供热所、部门或负责人。',

@@ -56,9 +56,20 @@ export default function FinishRequest(props: { lang: Lang; t: AppStrings; device
       props.onDone(t.thanks);
       return;
     }
-    const found = checkFollowUps(props.device, props.lang, props.state, records).map((i) =>
+    const found = checkFollowUps(props.device, props.lang, props.state, records)
+      // The view of attitude and skill is read from the scores, never asked: a missing score is named at its own question.
+      .filter((i) => i.path !== 'payload.view.attitude' && i.path !== 'payload.view.skill')
+      .map((i) =>
       // No signature yet: say how to sign rather than the schema's "signature is required".
-      i.path === 'payload.signature' && !signature() ? { ...i, message: t.signature.required } : i,
+      i.path === 'payload.signature' && !signature()
+        ? { ...i, message: t.signature.required }
+        : // The schema's "reason" is the question on screen ("what is still wrong?").
+          i.path === 'payload.reason'
+          ? { ...i, message: t.reasonRequired }
+          : // A rating half given: named by its question on screen, and that it is all or nothing.
+            i.path in RATING_QUESTIONS
+            ? { ...i, message: fill(r.partial, { field: RATING_QUESTIONS[i.path]!(r) }) }
+            : i,
     );
     if (found.length) return write.refuse(found);
     if (await write.record(() => recordFollowUps(props.device, props.lang, props.state, records), null)) props.onDone(solved() === 'no' ? t.reopened : t.saved);
@@ -109,3 +120,11 @@ export default function FinishRequest(props: { lang: Lang; t: AppStrings; device
     </form>
   );
 }
+
+/** The rating's questions as the form asks them, by the path of their answer. */
+const RATING_QUESTIONS: Record<string, (r: AppStrings['rating']) => string> = {
+  'payload.attitude': (r) => r.attitude,
+  'payload.ability': (r) => r.ability,
+  'payload.view.arrival': (r) => r.points.arrival,
+  'payload.view.promises': (r) => r.points.promises,
+};

@@ -24,6 +24,8 @@ export default function ForgotPassword(props: { lang: Lang; t: AppStrings; hotli
   const [values, setValues] = createSignal({ accountNumber: '', phone: '', code: '', password: '' });
   // Problems at their fields ('' the whole form), the first invalid field focused on a refusal (writeForm.ts).
   const write = createWrite({ t, focus: () => document.querySelector('.forgot-password [aria-invalid="true"]') });
+  // A field left empty asks to be filled, by its label.
+  const empty = () => ({ labels: { accountNumber: t.signup.accountNumber, phone: t.signup.phone, code: t.phoneCode.label, password: t.forgot.newPassword }, values: values(), required: t.session.required });
   const set = (key: Field, value: string) => setValues({ ...values(), [key]: value });
 
   onMount(async () => {
@@ -32,9 +34,9 @@ export default function ForgotPassword(props: { lang: Lang; t: AppStrings; hotli
     setAvailable(answer?.available ?? null);
   });
 
-  const showIssues = (issues: readonly v.BaseIssue<unknown>[]) => write.refuse(accountIssues(issues, messages));
+  const showIssues = (issues: readonly v.BaseIssue<unknown>[]) => write.refuse(accountIssues(issues, messages, empty()));
 
-  const codeRequest = () => codeRequestOf(write, messages, values());
+  const codeRequest = () => codeRequestOf(write, messages, values(), empty());
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();

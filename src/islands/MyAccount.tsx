@@ -3,7 +3,7 @@ import type { AppStrings } from '../i18n';
 import type { BrowserDevice } from '../db/device/browserDevice';
 import { DEFAULT_RESIDENT_CHANNELS, NOTIFY_CHANNELS, type AccountMessageId, type NotifyChannel } from '../db/schema/accounts';
 import { MAX_ADDRESS, MAX_NAME } from '../db/schema/events/limits';
-import TextField from './TextField';
+import TextField, { counterLabels } from './TextField';
 import { maskPhone } from './privacy';
 import { communityName } from './placeNames';
 import { createWrite } from './writeForm';
@@ -99,8 +99,8 @@ export default function MyAccount(props: { t: AppStrings; device: BrowserDevice 
             <p id="account-error" class="form-error" role="alert" tabindex="-1">{error()!.message}</p>
           </Show>
           <TextField id="account-phone" label={t.phone} type="tel" inputMode="tel" autocomplete="tel" value={phone()} onInput={setPhone} error={fieldError('phone')} />
-          <TextField id="account-contact-name" label={t.contactName} autocomplete="name" value={contactName()} onInput={setContactName} error={fieldError('contactName')} maxLength={MAX_NAME} />
-          <TextField id="account-address" label={t.address} autocomplete="street-address" value={address()} onInput={setAddress} error={fieldError('address')} maxLength={MAX_ADDRESS} />
+          <TextField id="account-contact-name" label={t.contactName} autocomplete="name" value={contactName()} onInput={setContactName} error={fieldError('contactName')} maxLength={MAX_NAME} {...counterLabels(props.t.forms)} />
+          <TextField id="account-address" label={t.address} autocomplete="street-address" value={address()} onInput={setAddress} error={fieldError('address')} maxLength={MAX_ADDRESS} {...counterLabels(props.t.forms)} />
           <fieldset class="field" aria-describedby="account-channels-hint">
             <legend>{t.channels}</legend>
             <For each={NOTIFY_CHANNELS}>
@@ -116,7 +116,7 @@ export default function MyAccount(props: { t: AppStrings; device: BrowserDevice 
               <p class="field-error">{fieldError('channels') ?? fieldError('channels.0') ?? fieldError('channels.1')}</p>
             </Show>
           </fieldset>
-          <TextField id="account-email" label={t.email} type="email" autocomplete="email" value={email()} onInput={setEmail} error={fieldError('email')} maxLength={254} />
+          <TextField id="account-email" label={t.email} type="email" autocomplete="email" value={email()} onInput={setEmail} error={fieldError('email')} maxLength={254} {...counterLabels(props.t.forms)} />
           <div class="actions">
             <button type="submit" class="button" disabled={write.busy()}>{t.save}</button>
             <button type="button" class="button secondary" onClick={() => setEditing(false)}>{t.cancel}</button>

@@ -12,6 +12,7 @@ import { seenMarks, type SeenMarks } from './seenMarks';
 import RequestTimeline from './RequestTimeline';
 import RequestPhotos from './RequestPhotos';
 import { photoDataUrl } from '../db/schema/photos';
+import { asLabel } from './forms/fieldValues';
 
 /**
  * The resident's requests as this device knows them: each with its state, whether it still
@@ -84,7 +85,7 @@ function RequestRow(props: { lang: Lang; t: AppStrings; device: BrowserDevice; i
   return (
     <li class="request" data-request={props.item.requestId} data-waiting={props.item.waiting > 0 ? 'yes' : 'no'} data-refused={props.item.refused.length ? 'yes' : 'no'}>
       <p class="request-title">
-        <strong>{t.requestKinds[props.item.kind]}</strong> <span class="request-number">#{shortRequestNumber(props.item.requestId)}</span>
+        <strong>{asLabel(t.requestKinds[props.item.kind])}</strong> <span class="request-number">#{shortRequestNumber(props.item.requestId)}</span>
         <Show when={unseen().length}>
           {' '}
           <span class="badge new-update" data-unseen={unseen().length}>

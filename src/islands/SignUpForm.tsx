@@ -40,6 +40,8 @@ export default function SignUpForm(props: { lang: Lang; t: AppStrings; noticeVer
   // Problems at their fields ('' the whole form), the first invalid field focused on a refusal (writeForm.ts).
   const write = createWrite({ t, focus: () => document.querySelector('.sign-up [aria-invalid="true"]') });
   const [notConfirmed, setNotConfirmed] = createSignal(false);
+  // A field left empty asks to be filled, by its label.
+  const empty = () => ({ labels: { accountNumber: t.signup.accountNumber, phone: t.signup.phone, password: t.signup.password }, values: values(), required: t.session.required });
   const set = <K extends keyof ReturnType<typeof values>>(key: K, value: ReturnType<typeof values>[K]) => setValues({ ...values(), [key]: value });
 
   onMount(async () => {
@@ -60,7 +62,7 @@ export default function SignUpForm(props: { lang: Lang; t: AppStrings; noticeVer
     const parsed = v.safeParse(SignupInput, input);
     const missingCode = codes() && phoneCode.trim() === '';
     if (!parsed.success || missingCode) {
-      return write.refuse([...(missingCode ? [{ path: 'phoneCode', message: messages['phoneCode.required'] }] : []), ...(parsed.success ? [] : accountIssues(parsed.issues, messages))]);
+      return write.refuse([...(missingCode ? [{ path: 'phoneCode', message: messages['phoneCode.required'] }] : []), ...(parsed.success ? [] : accountIssues(parsed.issues, messages, empty()))]);
     }
     setNotConfirmed(false);
     write.show([]);
@@ -85,7 +87,7 @@ export default function SignUpForm(props: { lang: Lang; t: AppStrings; noticeVer
   };
 
   /** The account number and phone a code is asked for, checked here first (errors at their fields). */
-  const codeRequest = () => codeRequestOf(write, messages, values());
+  const codeRequest = () => codeRequestOf(write, messages, values(), empty());
 
   const errorOf = (field: Field) => write.issueOf(field);
   const described = (field: Field) => (errorOf(field) ? `sign-up-${field}-error` : undefined);

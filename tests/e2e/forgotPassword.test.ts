@@ -14,7 +14,7 @@ import { REPO_ROOT, startSite, type Site } from '../integration/support/site';
 import { startAliyunSms, type FakeAliyunSms } from '../integration/support/aliyunSms';
 import { registerCustomer, request, signupBody } from '../integration/backend/client';
 import { PHONE, checkAccessibility, formatViolations, launchBrowser } from './support/browser';
-import { dictionary } from '../../src/i18n';
+import { dictionary, fill } from '../../src/i18n';
 
 const zh = dictionary('zh-CN');
 const en = dictionary('en');
@@ -76,8 +76,8 @@ describe('forgotten password on a phone', () => {
     // Asking for a code with nothing typed: the device says what is wrong, at the fields, in Chinese.
     await tabTo(page, '.forgot-password .phone-code-send button');
     await page.keyboard.press('Enter');
-    await expect.poll(() => screen.locator('#forgot-accountNumber-error').textContent()).toBe(zh.signup.messages['signup.accountNumber.format']);
-    expect(await screen.locator('#forgot-phone-error').textContent()).toBe(zh.signup.messages['signup.phone.format']);
+    await expect.poll(() => screen.locator('#forgot-accountNumber-error').textContent()).toBe(fill(zh.session.required, { field: zh.signup.accountNumber }));
+    expect(await screen.locator('#forgot-phone-error').textContent()).toBe(fill(zh.session.required, { field: zh.signup.phone }));
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('forgot-accountNumber');
 
     await page.keyboard.type(r.accountNumber);
@@ -126,7 +126,7 @@ describe('forgotten password on a phone', () => {
     const screen = page.locator('.forgot-password');
     await screen.getByRole('heading', { name: en.forgot.title }).waitFor();
     await screen.getByRole('button', { name: en.forgot.submit }).click();
-    await expect.poll(() => screen.locator('#forgot-code-error').textContent()).toBe(en.signup.messages['phoneCode.format']);
+    await expect.poll(() => screen.locator('#forgot-code-error').textContent()).toBe(fill(en.session.required, { field: en.phoneCode.label }));
     // nothing wider than the phone
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     await page.screenshot({ path: path.join(SHOTS, 'forgot-password-en.png'), fullPage: true });

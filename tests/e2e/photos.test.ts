@@ -80,6 +80,29 @@ async function bytesOf(urlPath: string, headers: Record<string, string> = {}) {
   return { status: res.status, type: res.headers.get('content-type'), bytes: new Uint8Array(await res.arrayBuffer()) };
 }
 
+/** The draft photos kept on the page's device (src/db/device/draftPhotos.ts): form and count per entry. */
+async function draftPhotoEntries(page: Page): Promise<{ form: string; photos: number }[]> {
+  return page.evaluate(
+    () =>
+      new Promise<{ form: string; photos: number }[]>((resolve, reject) => {
+        const open = indexedDB.open('hearthline-draft-photos');
+        // Not made yet: not made here either (an empty database would keep the app from making its store).
+        open.onupgradeneeded = () => open.transaction!.abort();
+        open.onerror = () => (open.error?.name === 'AbortError' ? resolve([]) : reject(open.error));
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('drafts')) return resolve([]);
+          const all = db.transaction('drafts').objectStore('drafts').getAll();
+          all.onsuccess = () => {
+            db.close();
+            resolve((all.result as { form: string; photos: unknown[] }[]).map((e) => ({ form: e.form, photos: e.photos.length })));
+          };
+          all.onerror = () => reject(all.error);
+        };
+      }),
+  );
+}
+
 describe('photos of the fault', () => {
   it('a photo taken offline arrives with its request once online, resized and without GPS tags; staff of the station see it, another resident cannot', async () => {
     const resident = await newResident(site.url, { community: 'demo-garden' });
@@ -174,6 +197,68 @@ describe('photos of the fault', () => {
     await row.locator('.request-card').scrollIntoViewIfNeeded();
     await row.locator('.request-card').screenshot({ path: SHOTS ? path.join(SHOTS, 'photo-staff-card-zh.png') : path.join('/tmp', 'photo-staff-card-zh.png') });
     await staff.close();
+  }, 240_000);
+
+  it('photos picked for an unsent request stay in its draft over an offline reload and go with it; sent or signed out, the draft keeps none', async () => {
+    const resident = await newResident(site.url, { community: 'demo-garden' });
+    const context = await browser.newContext({ viewport: PHONE });
+    const page = await context.newPage();
+    await signInAs(page, resident);
+    // The service worker holds the page, so it opens again with no network.
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+    await openRequestForm(page, 'repair');
+    const panel = page.locator('#new-request-panel');
+    await panel.getByLabel(zh.forms.repair.faults.valve).check();
+    await panel.getByLabel(zh.forms.address).fill('暖园小区 5 号楼 201');
+    await panel.getByLabel(zh.forms.contactName).fill('孙阿姨');
+    await panel.locator('input[data-photo="take"]').setInputFiles({ name: 'IMG_valve.jpg', mimeType: 'image/jpeg', buffer: cameraJpeg });
+    await panel.locator('.photo-picker .photo-list img').waitFor();
+    // Kept on the device (IndexedDB, not localStorage: a photo is up to 1 MB).
+    await expect.poll(() => draftPhotoEntries(page), { timeout: 15_000 }).toEqual([{ form: 'repair', photos: 1 }]);
+    expect(await page.evaluate(() => Object.values(localStorage).some((v) => v.includes('/9j/')))).toBe(false);
+
+    // The phone loses the network and the page is opened again.
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole('button', { name: zh.session.signOut }).waitFor();
+    await openRequestForm(page, 'repair');
+    const thumb = panel.locator('.photo-picker .photo-list img');
+    await thumb.waitFor({ timeout: 15_000 });
+    expect(await thumb.count()).toBe(1);
+    expect(await panel.locator('.photo-picker .counter').textContent()).toBe(fill(zh.photos.count, { n: 1 }));
+    expect(await thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+    expect(await panel.getByLabel(zh.forms.repair.faults.valve).isChecked()).toBe(true);
+    expect(await panel.getByLabel(zh.forms.contactName).inputValue()).toBe('孙阿姨');
+    await panel.locator('.photo-picker').scrollIntoViewIfNeeded();
+    await shot(page, 'photo-draft-after-reload-zh');
+
+    await panel.getByRole('button', { name: zh.forms.repair.submit }).click();
+    await panel.locator('.notice[role="status"]').waitFor();
+    expect(await panel.locator('.form-error').count()).toBe(0);
+    // Sent: the form starts again empty, and its draft holds no photo.
+    expect(await panel.locator('.photo-picker .photo-list img').count()).toBe(0);
+    await expect.poll(() => draftPhotoEntries(page)).toEqual([]);
+    const item = page.locator('li.request').first();
+    await item.waitFor();
+    const requestId = (await item.getAttribute('data-request'))!;
+    await context.setOffline(false);
+    await expect.poll(() => page.locator('.sync-status .sync-headline').textContent(), { timeout: 60_000 }).toBe(zh.sync.synced);
+    const all = await request(site.url, 'GET', `/db/${resident.db}/_all_docs?include_docs=true`, undefined, adminAuth());
+    const submission = all.json.rows.map((r: { doc: any }) => r.doc).find((d: any) => d.docType === 'event' && d.requestId === requestId);
+    expect(submission.payload.photos).toEqual([photoId(requestId, 1)]);
+    const stored = await bytesOf(`/db/${resident.db}/${photoId(requestId, 1)}/image`, { authorization: `Basic ${Buffer.from(`${site.adminUser}:${ADMIN_PASSWORD}`).toString('base64')}` });
+    expect(stored.status).toBe(200);
+    expect(exifGps(stored.bytes)).toBeNull();
+    expect(hasPhotoMetadata(stored.bytes)).toBe(false);
+
+    // A photo picked for a complaint and not sent: signing out of the (shared) phone leaves none.
+    await openRequestForm(page, 'complaint');
+    await panel.locator('input[data-photo="choose"]').setInputFiles({ name: 'stairs.jpg', mimeType: 'image/jpeg', buffer: cameraJpeg });
+    await expect.poll(() => draftPhotoEntries(page), { timeout: 15_000 }).toEqual([{ form: 'complaint', photos: 1 }]);
+    await page.getByRole('button', { name: zh.session.signOut }).click();
+    await page.getByLabel(zh.session.login).waitFor();
+    await expect.poll(() => draftPhotoEntries(page)).toEqual([]);
+    await context.close();
   }, 240_000);
 
   it('in English: chosen from the library, up to three, each removable; a non-picture is named at the field', async () => {

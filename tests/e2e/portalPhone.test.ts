@@ -16,7 +16,7 @@ import { waitForDevice } from './support/device';
 import { fill, dictionary } from '../../src/i18n';
 import { signInThroughForm } from '../support/signIn';
 import { addCalendarDays, chinaDay, weekdayOf } from '../../src/rules/chinaTime';
-import { formatDayWithWeekday } from '../../src/islands/forms/fieldValues';
+import { asLabel, formatDayWithWeekday } from '../../src/islands/forms/fieldValues';
 import { formatDay } from '../../src/islands/format';
 import { appointmentDays } from '../../src/rules/bookingWindows';
 
@@ -132,7 +132,7 @@ async function emptyFormMessages(page: Page, lang: 'zh-CN' | 'en', choice: 'repa
     if (await field.count()) await field.fill('');
   }
   // The service is a choice before the form's fields: chosen, so the fields' own messages show.
-  if (choice === 'appointment') await panel.getByLabel(t.requestKinds['appointment-repair'], { exact: true }).check();
+  if (choice === 'appointment') await panel.getByLabel(asLabel(t.requestKinds['appointment-repair']), { exact: true }).check();
   const submitLabel = choice === 'temperature-test' ? t.forms.temperatureTest.submit : t.forms[choice].submit;
   await panel.getByRole('button', { name: submitLabel }).click();
   await panel.locator('.form-error, .notice[role="status"]').first().waitFor();
@@ -262,14 +262,14 @@ const EXPECTED_MESSAGES: Record<string, unknown> = {
   },
   "en complaint": {
     "summary": [
-      "The subject of the complaint is required.",
-      "Your demand is required.",
+      "What the complaint is about is required.",
+      "What you want us to do is required.",
       "Address is required.",
       "Contact name is required."
     ],
     "atFields": [
-      "What is it about? → The subject of the complaint is required.",
-      "What you want → Your demand is required.",
+      "What the complaint is about → What the complaint is about is required.",
+      "What you want us to do → What you want us to do is required.",
       "Address → Address is required.",
       "Contact name → Contact name is required."
     ]

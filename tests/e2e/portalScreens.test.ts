@@ -12,6 +12,7 @@ import { newResident, type Resident } from '../integration/backend/client';
 import { PHONE, checkAccessibility, formatViolations, launchBrowser } from './support/browser';
 import { openRequestForm } from './support/portal';
 import { dictionary } from '../../src/i18n';
+import { asLabel } from '../../src/islands/forms/fieldValues';
 import { signInThroughForm } from '../support/signIn';
 import type { PortalChoice } from '../../src/islands/forms/RequestForm';
 
@@ -59,7 +60,7 @@ describe('the portal screens on a phone', () => {
         const choices: PortalChoice[] = ['repair', 'appointment', 'complaint', 'temperature-test', 'consultation'];
         for (const [i, choice] of choices.entries()) {
           await openRequestForm(page, choice);
-          if (choice === 'appointment') await page.locator('#new-request-panel').getByLabel(t.requestKinds['appliance-repair'], { exact: true }).check();
+          if (choice === 'appointment') await page.locator('#new-request-panel').getByLabel(asLabel(t.requestKinds['appliance-repair']), { exact: true }).check();
           await page.locator('#new-request-panel form').scrollIntoViewIfNeeded();
           await check(page, `${tag}-${String(i + 3).padStart(2, '0')}-${choice}`);
         }

@@ -1,4 +1,5 @@
 import { clearDraftsOf } from './drafts';
+import { draftPhotoStore } from './draftPhotos';
 import { cachedStaffDirectory } from './staffDirectory';
 import { stationTechnicians } from '../../rules/dispatch';
 import { BehaviorSubject, type Observable } from 'rxjs';
@@ -371,7 +372,10 @@ export async function signOutOfDevice(): Promise<void> {
   const user = currentSession()?.name;
   await closeDevice();
   await signOutOfServer();
-  if (user) clearDraftsOf(user);
+  if (user) {
+    clearDraftsOf(user);
+    await draftPhotoStore().clearOf(user);
+  }
   forgetDeviceSession(localStorage);
   setCurrentSession(null);
 }

@@ -6,10 +6,11 @@ import { MAX_TEXT } from '../../db/schema/events/limits';
 import { BOOKING_HORIZON_DAYS, DAY_SLOT_HOURS, appointmentDays, commitmentLastDay, servedOnAnyDay } from '../../rules/bookingWindows';
 import { ANSWER_LIMITS } from '../../rules/requestState';
 import TextField, { counterLabels } from '../TextField';
-import { formatDayWithWeekday } from './fieldValues';
+import { asLabel, formatDayWithWeekday } from './fieldValues';
 import ContactFieldset, { contactFromPayload, contactFromProfile, contactPayload, type ContactFields } from './ContactFields';
 import { ChoiceField, FormFrame } from './FormParts';
 import { compact, createRequestForm, optionalText, type RequestForm, type RequestFormProps } from './requestForm';
+import type { DescribedIssue } from '../../i18n/issues';
 
 type AppointmentKind = (typeof APPOINTMENT_KINDS)[number];
 type DaySlot = (typeof DAY_SLOTS)[number];
@@ -105,13 +106,16 @@ export default function AppointmentForm(props: RequestFormProps & { initialKind?
   };
 
   return (
-    <FormFrame form={{ ...form, submit: async (e) => submit(e) }} class="appointment-form" t={props.t} title={props.correcting ? props.t.requests.correct : ta.title} intro={props.correcting ? undefined : ta.intro} submitLabel={ta.submit}>
+    <FormFrame
+      // The summary says of the date what its field says (the days offered, not the rule's general
+      // words), also when another field's problem stopped the check before the booking rule.
+      form={{ ...form, issues: () => withDateIssue(form.issues(), dateError()), submit: async (e) => submit(e) }} class="appointment-form" t={props.t} title={props.correcting ? props.t.requests.correct : ta.title} intro={props.correcting ? undefined : ta.intro} submitLabel={ta.submit}>
       <Show when={!props.correcting}>
         <ChoiceField
           id={`${form.idBase}-kind`}
           legend={ta.kind}
           options={APPOINTMENT_KINDS}
-          labelOf={(k) => props.t.requestKinds[k]}
+          labelOf={(k) => asLabel(props.t.requestKinds[k])}
           value={form.fields.kind}
           onChange={(k) => form.setFields('kind', k)}
           error={form.issueOf('kind')}
@@ -152,4 +156,12 @@ export default function AppointmentForm(props: RequestFormProps & { initialKind?
       <ContactFieldset form={form} t={props.t} withAddress />
     </FormFrame>
   );
+}
+
+/** A form's issues with the date's as its field shows it, in the date's place (the first field after the service). */
+function withDateIssue(issues: DescribedIssue[], dateMessage: string | undefined): DescribedIssue[] {
+  if (!issues.length || !dateMessage) return issues;
+  const rest = issues.filter((i) => i.path !== 'payload.preferredDate');
+  const kind = rest.filter((i) => i.path === 'kind');
+  return [...kind, { path: 'payload.preferredDate', id: 'booking.appointmentDay', message: dateMessage }, ...rest.filter((i) => i.path !== 'kind')];
 }

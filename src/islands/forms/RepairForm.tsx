@@ -1,7 +1,7 @@
 import { For, Show } from 'solid-js';
 import PhotoPicker from './PhotoPicker';
 import { REPAIR_FAULTS } from '../../db/schema/events/payloads';
-import { MAX_TEXT } from '../../db/schema/events/limits';
+import { MAX_CONTACT_TIMES, MAX_TEXT } from '../../db/schema/events/limits';
 import TextField, { counterLabels } from '../TextField';
 import ContactFieldset, { contactFromPayload, contactFromProfile, contactPayload, type ContactFields } from './ContactFields';
 import { ChoiceField, FormFrame } from './FormParts';
@@ -76,7 +76,13 @@ export default function RepairForm(props: RequestFormProps) {
         <For each={CONTACT_TIME_CHOICES}>
           {(c) => (
             <label class="choice">
-              <input type="checkbox" checked={form.fields.contactTimes.includes(c)} onChange={(e) => toggleTime(c, e.currentTarget.checked)} />
+              {/* At most MAX_CONTACT_TIMES, held as they are chosen (like a text's limit as it is typed): the rest cannot be ticked. */}
+              <input
+                type="checkbox"
+                checked={form.fields.contactTimes.includes(c)}
+                disabled={!form.fields.contactTimes.includes(c) && form.fields.contactTimes.length >= MAX_CONTACT_TIMES}
+                onChange={(e) => toggleTime(c, e.currentTarget.checked)}
+              />
               {timeWords(c)}
             </label>
           )}

@@ -74,9 +74,24 @@ export function createRequestForm<F extends object>(
     ? { ...spec.empty(), ...(spec.fromPayload?.(refused.event.payload as Record<string, unknown>) ?? {}) }
     : { ...spec.empty(), ...(loadDraft<F>(user, spec.formId) ?? {}) };
   const [fields, setFields] = createStore<F>(start as F);
-  // Not in the draft (localStorage holds a few MB, a photo up to 1): kept until submit or reload.
-  const [photos, setPhotos] = createSignal<readonly PreparedPhoto[]>([]);
+  const [photos, setPhotoList] = createSignal<readonly PreparedPhoto[]>([]);
   const idBase = refused ? `${spec.formId}-fix-${refused.event.id}` : spec.formId;
+  // The photos are kept with the draft too, in IndexedDB (binaries: src/db/device/draftPhotos.ts,
+  // loaded on first need so the form's first script stays small); a correction takes none.
+  const draftPhotos = () => import('../../db/device/draftPhotos').then((m) => m.draftPhotoStore());
+  const setPhotos = (list: readonly PreparedPhoto[]) => {
+    setPhotoList(list);
+    if (!refused) void draftPhotos().then((store) => store.save(user, spec.formId, list));
+  };
+  if (!refused) {
+    void draftPhotos()
+      .then((store) => store.load(user, spec.formId))
+      .then((kept) => {
+        // Photos picked while they were read are newer than the kept ones.
+        if (kept.length && !photos().length) setPhotoList(kept);
+      })
+      .catch(() => undefined);
+  }
   // Issues in field order with the focus on the summary, busy, the saved notice (writeForm.ts).
   const write = createWrite({ t: props.t, summaryId: () => `${idBase}-errors` });
 
@@ -136,6 +151,7 @@ export function createRequestForm<F extends object>(
       write.succeed(fill(online ? props.t.forms.submittedOnline : props.t.forms.submitted, { id: shortRequestNumber(result.event.requestId) }), photoProblem ? [photoProblem] : []);
       if (!refused) {
         clearDraft(user, spec.formId);
+        setPhotos([]);
         setFields(reconcile(spec.empty()));
       }
       props.onDone?.();

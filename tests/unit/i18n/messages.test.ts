@@ -155,6 +155,6 @@ describe('a field left empty (issue 21: the words on screen)', () => {
     expect(blank.success).toBe(false);
     if (blank.success) return;
     expect(describeEventIssues(blank.issues, 'zh-CN').map((i) => i.message)).toContain('请填写投诉事项。');
-    expect(describeEventIssues(blank.issues, 'en').map((i) => i.message)).toContain('The subject of the complaint is required.');
+    expect(describeEventIssues(blank.issues, 'en').map((i) => i.message)).toContain('What the complaint is about is required.');
   });
 });
