@@ -10,7 +10,7 @@ import { asLabel, formatDayWithWeekday } from './fieldValues';
 import ContactFieldset, { contactFromPayload, contactFromProfile, contactPayload, type ContactFields } from './ContactFields';
 import { ChoiceField, FormFrame } from './FormParts';
 import { compact, createRequestForm, optionalText, type RequestForm, type RequestFormProps } from './requestForm';
-import type { DescribedIssue } from '../../i18n/issues';
+import type { FieldIssue } from '../writeForm';
 
 type AppointmentKind = (typeof APPOINTMENT_KINDS)[number];
 type DaySlot = (typeof DAY_SLOTS)[number];
@@ -159,9 +159,9 @@ export default function AppointmentForm(props: RequestFormProps & { initialKind?
 }
 
 /** A form's issues with the date's as its field shows it, in the date's place (the first field after the service). */
-function withDateIssue(issues: DescribedIssue[], dateMessage: string | undefined): DescribedIssue[] {
+function withDateIssue(issues: readonly FieldIssue[], dateMessage: string | undefined): readonly FieldIssue[] {
   if (!issues.length || !dateMessage) return issues;
   const rest = issues.filter((i) => i.path !== 'payload.preferredDate');
   const kind = rest.filter((i) => i.path === 'kind');
-  return [...kind, { path: 'payload.preferredDate', id: 'booking.appointmentDay', message: dateMessage }, ...rest.filter((i) => i.path !== 'kind')];
+  return [...kind, { path: 'payload.preferredDate', message: dateMessage }, ...rest.filter((i) => i.path !== 'kind')];
 }
