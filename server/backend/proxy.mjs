@@ -12,6 +12,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { parseCouchUrl } from './remote.mjs';
 import { readCookie } from './identity.mjs';
+import { databaseNamespace } from '../couch/namespace.mjs';
 
 const HOP_BY_HOP = new Set([
   'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'trailers',
@@ -19,11 +20,13 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /**
- * @param {{ couchUrl: string, timeoutMs?: number }} options
+ * @param {{ couchUrl: string, timeoutMs?: number, dbPrefix?: string }} options dbPrefix: the
+ *   namespace on a shared CouchDB (../couch/namespace.mjs): /db/operations reaches <prefix>operations
  * @returns {import('express').RequestHandler}
  */
-export function createProxy({ couchUrl, timeoutMs = 120_000 }) {
+export function createProxy({ couchUrl, timeoutMs = 120_000, dbPrefix = '' }) {
   const { base } = parseCouchUrl(couchUrl);
+  const namespace = databaseNamespace(dbPrefix);
   const target = new URL(base);
   const client = target.protocol === 'https:' ? https : http;
   const agent = new client.Agent({ keepAlive: true, maxSockets: 64 });
@@ -54,7 +57,7 @@ export function createProxy({ couchUrl, timeoutMs = 120_000 }) {
         hostname: target.hostname,
         port: target.port,
         method: req.method,
-        path: prefix + req.url, // req.url is relative to the /db mount
+        path: prefix + namespace.path(req.url), // req.url is relative to the /db mount
         headers,
         agent,
         timeout: timeoutMs,

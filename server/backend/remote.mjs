@@ -19,14 +19,15 @@ const enc = (name) => encodeURIComponent(name);
 const docPath = (/** @type {string} */ id) => (/^_(design|local)\//.test(id) ? id.replace(/^(_\w+\/)(.*)$/, (_, p, rest) => p + enc(rest)) : enc(id));
 
 /**
- * @param {{ url: string | URL, timeoutMs?: number, mode?: 'proxy' | 'remote', personalShards?: number | null }} options
+ * @param {{ url: string | URL, timeoutMs?: number, mode?: 'proxy' | 'remote', personalShards?: number | null, dbPrefix?: string }} options
  *   personalShards: the shards (CouchDB's `q`) of each resident's and station's database (1: they
  *   are small, and CouchDB's default of 2 doubles the shard files per resident for nothing;
- *   null: CouchDB's default); other databases (operations, _users, router-state) keep the default
+ *   null: CouchDB's default); other databases (operations, _users, router-state) keep the default;
+ *   dbPrefix: the namespace on a shared CouchDB (proxy mode, ../couch/namespace.mjs)
  * @returns {Store & { request: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number, json: any, headers: Headers }>, display: string }}
  */
-export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy', personalShards = 1 }) {
-  const { request, display } = createCouchRequest({ url, timeoutMs });
+export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy', personalShards = 1, dbPrefix = '' }) {
+  const { request, display, namespace } = createCouchRequest({ url, timeoutMs, dbPrefix });
 
   /**
    * @param {Awaited<ReturnType<typeof request>>} res
@@ -98,7 +99,7 @@ export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy', per
     async listDatabases() {
       const res = await request('GET', '/_all_dbs');
       if (res.status !== 200) throw fail(res, 'GET /_all_dbs');
-      return res.json;
+      return namespace.prefix ? res.json.map(namespace.logical).filter((/** @type {string | null} */ n) => n !== null) : res.json;
     },
     async allDocs(db, opts) {
       const res = await request('POST', `/${enc(db)}/_all_docs`, opts);

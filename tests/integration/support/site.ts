@@ -20,9 +20,16 @@
  *     let the server run its own build check)
  *   - resolves once GET /healthz answers { ok: true }; rejects with the server's output if it
  *     exits or is not healthy within 60 s
+ *   - the checkout is never written: unless opts.env.HEARTHLINE_CONTENT names a folder, the
+ *     publisher writes into a copy of content/ in the data folder
+ *   - with the suite's COUCHDB_URL (a shared Apache CouchDB), every server of one test
+ *     file works in that file's namespace of databases (HEARTHLINE_DB_PREFIX = testNamespace,
+ *     unless opts.env names one): files never read each other's operations or stations, and
+ *     two servers of one file share their databases
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +52,13 @@ export interface Site {
   /** What the server printed so far. */
   output(): string;
 }
+
+/**
+ * This test file's namespace of databases on a shared CouchDB: t<run><file>- (globalSetup names
+ * the run, HEARTHLINE_TEST_RUN, and drops its databases at the end; vitest evaluates this module
+ * once per test file). Tests that talk to CouchDB directly put it in front of a name.
+ */
+export const testNamespace = `t${process.env.HEARTHLINE_TEST_RUN ?? randomBytes(3).toString('hex')}${randomBytes(3).toString('hex')}-`;
 
 /** The line main.mjs prints once, on the first start of an embedded backend without a given password. */
 const ADMIN_PASSWORD_LINE = /Hearthline admin password \(shown only this once\): (\S+)/;
@@ -108,6 +122,14 @@ export async function startSite(opts: { env?: Record<string, string>; dataDir?: 
     ...opts.env,
     HEARTHLINE_DATA: dataDir,
   };
+  // The suite's shared CouchDB only: a test's own upstream server is a namespace of its own.
+  if (env.COUCHDB_URL && env.COUCHDB_URL === process.env.COUCHDB_URL && !env.HEARTHLINE_DB_PREFIX) env.HEARTHLINE_DB_PREFIX = testNamespace;
+  if (!opts.env?.HEARTHLINE_CONTENT) {
+    // The publisher writes published commitments into its content folder: a copy, never the checkout's.
+    const content = path.join(dataDir, 'content');
+    if (!existsSync(content)) cpSync(path.join(REPO_ROOT, 'content'), content, { recursive: true });
+    env.HEARTHLINE_CONTENT = content;
+  }
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server/main.mjs')], {
     cwd: REPO_ROOT,
     env,
