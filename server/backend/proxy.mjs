@@ -51,6 +51,10 @@ export function createProxy({ couchUrl, timeoutMs = 120_000, dbPrefix = '' }) {
     else if (req.headers['content-length'] !== undefined) headers['content-length'] = req.headers['content-length'];
     else if (req.headers['transfer-encoding']) headers['transfer-encoding'] = 'chunked';
 
+    // In a namespace, the answers that list databases are read whole and told in our names.
+    const listing = namespace.prefix !== '' && /^\/(_all_dbs|_db_updates)(?:[?/]|$)/.test(req.url ?? '') && !/[?&]feed=(continuous|eventsource)/.test(req.url ?? '');
+    if (listing) delete headers['accept-encoding'];
+
     const upstream = client.request(
       {
         protocol: target.protocol,
@@ -64,6 +68,24 @@ export function createProxy({ couchUrl, timeoutMs = 120_000, dbPrefix = '' }) {
       },
       (upRes) => {
         res.statusCode = upRes.statusCode ?? 502;
+        if (listing && upRes.statusCode === 200) {
+          /** @type {Buffer[]} */
+          const chunks = [];
+          upRes.on('data', (c) => chunks.push(c));
+          upRes.on('error', () => res.destroy());
+          upRes.on('end', () => {
+            let body;
+            try {
+              body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+            } catch {
+              res.destroy();
+              return;
+            }
+            res.setHeader('Content-Type', 'application/json');
+            res.end(JSON.stringify(inNamespace(namespace, body)) + '\n');
+          });
+          return;
+        }
         for (const [name, value] of Object.entries(upRes.headers)) {
           if (value === undefined || HOP_BY_HOP.has(name)) continue;
           res.setHeader(name, value);
@@ -93,4 +115,22 @@ export function createProxy({ couchUrl, timeoutMs = 120_000, dbPrefix = '' }) {
     if (raw) upstream.end(raw);
     else req.pipe(upstream);
   };
+}
+
+/**
+ * An answer of _all_dbs (names) or _db_updates ({ results: [{ db_name }] }) with only this
+ * namespace's databases, in the names of databaseNames.ts.
+ * @param {import('../couch/namespace.mjs').DatabaseNamespace} namespace
+ * @param {any} body
+ */
+function inNamespace(namespace, body) {
+  if (Array.isArray(body)) return body.map((n) => (typeof n === 'string' ? namespace.logical(n) : null)).filter((n) => n !== null);
+  if (body && Array.isArray(body.results)) {
+    const results = body.results.flatMap((/** @type {any} */ r) => {
+      const name = typeof r?.db_name === 'string' ? namespace.logical(r.db_name) : null;
+      return name === null ? [] : [{ ...r, db_name: name }];
+    });
+    return { ...body, results };
+  }
+  return body;
 }

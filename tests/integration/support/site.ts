@@ -88,6 +88,26 @@ const STARTUP_TIMEOUT_MS = 60_000;
  */
 const adminsByUrl = new Map<string, { adminUser: string; adminPassword: string | undefined }>();
 
+/**
+ * Proxy mode on the suite's CouchDB: the admin password a test gave its server
+ * (HEARTHLINE_ADMIN_PASSWORD, which proxy mode ignores) stands for CouchDB's admin, by URL.
+ */
+const givenAdminPasswords = new Map<string, string>();
+
+/**
+ * The credentials to send for the server admin a test names: as given, except that `admin` with
+ * the password the test gave a server in proxy mode becomes the admin in COUCHDB_URL, so a test
+ * written for the embedded backend signs in as CouchDB's admin when the suite runs against one.
+ * Any other name or password (a wrong one, on purpose) is sent as it is.
+ */
+export function adminCredentials(url: string, name: string, password: string): { name: string; password: string } {
+  const key = url.replace(/\/+$/, '');
+  const given = givenAdminPasswords.get(key);
+  const admin = adminsByUrl.get(key);
+  if (given !== undefined && name === 'admin' && password === given && admin?.adminPassword !== undefined) return { name: admin.adminUser, password: admin.adminPassword };
+  return { name, password };
+}
+
 /** Remembers the admin of a server a test started itself (in process), for siteAdmin(url). */
 export function rememberSiteAdmin(url: string, admin: { adminUser: string; adminPassword: string }): void {
   adminsByUrl.set(url.replace(/\/+$/, ''), admin);
@@ -214,6 +234,7 @@ export async function startSite(opts: { env?: Record<string, string>; dataDir?: 
       : env.HEARTHLINE_ADMIN_PASSWORD || output.match(ADMIN_PASSWORD_LINE)?.[1];
     const adminUser = (env.COUCHDB_URL && userInCouchUrl(env.COUCHDB_URL)) || 'admin';
     adminsByUrl.set(url, { adminUser, adminPassword });
+    if (env.COUCHDB_URL && opts.env?.HEARTHLINE_ADMIN_PASSWORD) givenAdminPasswords.set(url, opts.env.HEARTHLINE_ADMIN_PASSWORD);
     return { url, stop, kill, dataDir, adminUser, adminPassword, output: () => output };
   } catch (err) {
     await stop();
