@@ -6,6 +6,7 @@
  */
 import { CouchError } from './errors.mjs';
 import { createCouchRequest } from '../couch/index.mjs';
+import { markAccount, ownAccounts } from '../couch/namespace.mjs';
 import { parseDatabaseName } from '../../src/db/databaseNames.ts';
 
 // Where the URL is read (server/couch/url.mjs); proxy.mjs and index.mjs import it from here.
@@ -79,7 +80,7 @@ export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy', per
       throw fail(res, `GET /${db}/${id}`);
     },
     async put(db, doc) {
-      const res = await request('PUT', `/${enc(db)}/${docPath(String(doc._id))}`, doc);
+      const res = await request('PUT', `/${enc(db)}/${docPath(String(doc._id))}`, db === '_users' ? markAccount(namespace, doc) : doc);
       if (res.status === 201 || res.status === 202) return { id: res.json.id, rev: res.json.rev };
       throw fail(res, `PUT /${db}/${doc._id}`);
     },
@@ -104,7 +105,7 @@ export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy', per
     async allDocs(db, opts) {
       const res = await request('POST', `/${enc(db)}/_all_docs`, opts);
       if (res.status !== 200) throw fail(res, `POST /${db}/_all_docs`);
-      return res.json.rows;
+      return db === '_users' ? ownAccounts(namespace, res.json.rows) : res.json.rows;
     },
     async changes(db, { since, limit, include_docs = true }) {
       // No `filter=_selector`: PouchDB Server (our own /db, in tests and the admin CLI) dies on it.

@@ -27,7 +27,7 @@
 import { createRequire } from 'node:module';
 import { CouchError } from '../backend/errors.mjs';
 import { parseCouchUrl } from './url.mjs';
-import { databaseNamespace } from './namespace.mjs';
+import { databaseNamespace, ownAccounts } from './namespace.mjs';
 
 export { parseCouchUrl } from './url.mjs';
 export { databaseNamespace, dbPrefixFromEnv } from './namespace.mjs';
@@ -203,6 +203,14 @@ export function createHttpCouch({ url, timeoutMs = 60_000, dbPrefix = '' }) {
             return fetch(u, { ...opts, signal: opts?.signal ?? AbortSignal.timeout(timeoutMs) });
           },
         });
+        if (name === '_users' && namespace.prefix) {
+          // the accounts of this namespace only (./namespace.mjs): the notifier lists staff from here
+          const allDocs = db.allDocs.bind(db);
+          db.allDocs = async (/** @type {any} */ opts) => {
+            const res = await allDocs(opts);
+            return opts?.include_docs ? { ...res, rows: ownAccounts(namespace, res.rows) } : res;
+          };
+        }
         cache.set(name, db);
       }
       return db;

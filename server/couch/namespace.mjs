@@ -10,9 +10,38 @@
  *
  * Why: the integration suite runs every test file in its own namespace on one shared CouchDB
  * (tests/integration/support/site.ts), and a staging deployment may share a cluster with
- * production. It separates databases only: CouchDB has one `_users`, so user names stay
- * global and a namespace is not a security boundary between deployments.
+ * production. CouchDB has one `_users`: user names stay global, and a namespace is not a
+ * security boundary between deployments. So that a server lists only its own staff and
+ * residents (the notifier's recipients, list-staff, the customer directory), the accounts it
+ * writes carry its namespace (NAMESPACE_FIELD) and its reads of `_users` with their documents
+ * leave out the others' (ownAccounts).
  */
+
+/** The field of a `_users` document naming the namespace of the server that wrote it last. */
+export const NAMESPACE_FIELD = 'hearthlineNamespace';
+
+/**
+ * A user document as a server of this namespace writes it.
+ * @param {DatabaseNamespace} namespace
+ * @param {Record<string, any>} doc
+ */
+export function markAccount(namespace, doc) {
+  if (!namespace.prefix || doc._deleted || !String(doc._id ?? '').startsWith('org.couchdb.user:')) return doc;
+  return { ...doc, [NAMESPACE_FIELD]: namespace.prefix };
+}
+
+/**
+ * The rows of an _all_docs of `_users` read with their documents, without other namespaces'
+ * accounts (rows without a document are kept: nothing tells whose they are).
+ * @template {{ doc?: Record<string, any> | null }} R
+ * @param {DatabaseNamespace} namespace
+ * @param {R[]} rows
+ * @returns {R[]}
+ */
+export function ownAccounts(namespace, rows) {
+  if (!namespace.prefix) return rows;
+  return rows.filter((r) => !r.doc || !String(r.doc._id ?? '').startsWith('org.couchdb.user:') || r.doc[NAMESPACE_FIELD] === namespace.prefix);
+}
 
 /** A prefix CouchDB accepts at the start of a database name, without '/' (kept out of paths). */
 const PREFIX = /^[a-z][a-z0-9_$()+-]{0,63}$/;

@@ -4,7 +4,7 @@
  * CouchDB's own databases and endpoints keep theirs; another namespace's names are not ours.
  */
 import { describe, expect, it } from 'vitest';
-import { databaseNamespace, dbPrefixFromEnv } from '../../../../server/couch/namespace.mjs';
+import { NAMESPACE_FIELD, databaseNamespace, dbPrefixFromEnv, markAccount, ownAccounts } from '../../../../server/couch/namespace.mjs';
 import { OPERATIONS_DB, ROUTER_STATE_DB, residentDbName, stationDbName } from '../../../../src/db/databaseNames';
 
 describe('databaseNamespace', () => {
@@ -45,5 +45,29 @@ describe('databaseNamespace', () => {
   it('applies with COUCHDB_URL only (an embedded data folder is a namespace of its own)', () => {
     expect(dbPrefixFromEnv({ HEARTHLINE_DB_PREFIX: 'x-' })).toBe('');
     expect(dbPrefixFromEnv({ HEARTHLINE_DB_PREFIX: 'x-', COUCHDB_URL: 'http://a:b@127.0.0.1:5984' })).toBe('x-');
+  });
+});
+
+describe('accounts in one _users shared by namespaces', () => {
+  const ns = databaseNamespace('t1a2b-');
+  const user = (name: string, extra: Record<string, unknown> = {}) => ({ _id: `org.couchdb.user:${name}`, name, type: 'user', roles: ['staff'], ...extra });
+
+  it('marks the accounts a server writes with its namespace (not deletions, not other documents)', () => {
+    expect(markAccount(ns, user('mg-1'))).toEqual({ ...user('mg-1'), [NAMESPACE_FIELD]: 't1a2b-' });
+    expect(markAccount(ns, user('mg-1', { [NAMESPACE_FIELD]: 'old-' }))[NAMESPACE_FIELD]).toBe('t1a2b-');
+    expect(markAccount(ns, { ...user('mg-1'), _deleted: true })).not.toHaveProperty(NAMESPACE_FIELD);
+    expect(markAccount(ns, { _id: '_design/_auth' })).toEqual({ _id: '_design/_auth' });
+    expect(markAccount(databaseNamespace(''), user('mg-1'))).toEqual(user('mg-1'));
+  });
+
+  it("lists only this namespace's accounts when the documents are read", () => {
+    const rows = [
+      { id: 'org.couchdb.user:a', doc: user('a', { [NAMESPACE_FIELD]: 't1a2b-' }) },
+      { id: 'org.couchdb.user:b', doc: user('b', { [NAMESPACE_FIELD]: 't9f9f-' }) },
+      { id: 'org.couchdb.user:c', doc: user('c') },
+      { id: 'org.couchdb.user:d' },
+    ];
+    expect(ownAccounts(ns, rows).map((r) => r.id)).toEqual(['org.couchdb.user:a', 'org.couchdb.user:d']);
+    expect(ownAccounts(databaseNamespace(''), rows)).toHaveLength(4);
   });
 });
