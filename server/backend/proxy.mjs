@@ -12,7 +12,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { parseCouchUrl } from './remote.mjs';
 import { readCookie } from './identity.mjs';
-import { databaseNamespace } from '../couch/namespace.mjs';
+import { databaseNamespace, markAccount } from '../couch/namespace.mjs';
 
 const HOP_BY_HOP = new Set([
   'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'trailers',
@@ -32,7 +32,8 @@ export function createProxy({ couchUrl, timeoutMs = 120_000, dbPrefix = '' }) {
   const agent = new client.Agent({ keepAlive: true, maxSockets: 64 });
   const prefix = target.pathname.replace(/\/+$/, '');
 
-  return (req, res) => {
+  /** @type {import('express').RequestHandler} */
+  const forward = (req, res) => {
     /** @type {Record<string, string | string[]>} */
     const headers = {};
     for (const [name, value] of Object.entries(req.headers)) {
@@ -115,6 +116,64 @@ export function createProxy({ couchUrl, timeoutMs = 120_000, dbPrefix = '' }) {
     if (raw) upstream.end(raw);
     else req.pipe(upstream);
   };
+
+  // In a namespace, the accounts written through /db (the admin CLI's create-staff, …) carry it
+  // like those the server writes itself (../couch/namespace.mjs): their bodies are small.
+  return (req, res, next) => {
+    if (!namespace.prefix || (req.method !== 'PUT' && req.method !== 'POST') || !/^\/_users(?:[/?]|$)/.test(req.url ?? '')) return forward(req, res, next);
+    const given = /** @type {{ rawBody?: Buffer }} */ (req).rawBody;
+    (given ? Promise.resolve(given) : readAll(req)).then(
+      (bytes) => {
+        Object.assign(req, { rawBody: markAccountsIn(namespace, req.url ?? '', bytes) });
+        forward(req, res, next);
+      },
+      () => res.destroy(),
+    );
+  };
+}
+
+/** @param {import('node:http').IncomingMessage} req @returns {Promise<Buffer>} */
+function readAll(req) {
+  return new Promise((resolve, reject) => {
+    /** @type {Buffer[]} */
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * A write to _users (PUT /_users/<id>, POST /_users, POST /_users/_bulk_docs) with every account
+ * in it marked with the namespace; anything else, or what is not JSON, as it came.
+ * @param {import('../couch/namespace.mjs').DatabaseNamespace} namespace
+ * @param {string} url
+ * @param {Buffer} bytes
+ */
+function markAccountsIn(namespace, url, bytes) {
+  let body;
+  try {
+    body = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return bytes;
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return bytes;
+  const path = url.split('?')[0] ?? '';
+  if (path === '/_users/_bulk_docs' && Array.isArray(body.docs)) {
+    body = { ...body, docs: body.docs.map((/** @type {any} */ d) => (d && typeof d === 'object' ? markAccount(namespace, d) : d)) };
+  } else if (path === '/_users' || path === '/_users/') {
+    body = markAccount(namespace, body);
+  } else {
+    let id;
+    try {
+      id = decodeURIComponent(path.slice('/_users/'.length));
+    } catch {
+      return bytes;
+    }
+    if (!id.startsWith('org.couchdb.user:')) return bytes;
+    body = markAccount(namespace, { ...body, _id: body._id ?? id });
+  }
+  return Buffer.from(JSON.stringify(body));
 }
 
 /**

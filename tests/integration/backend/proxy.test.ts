@@ -279,6 +279,12 @@ describe('the proxy module against a bare HTTP server', () => {
     expect(await (await fetch(`${namespacedUrl}/db/_all_dbs`)).json()).toEqual(['_users', 'operations', 'station-demo']);
     const updates = await (await fetch(`${namespacedUrl}/db/_db_updates?feed=longpoll&since=now`)).json();
     expect(updates).toEqual({ results: [{ db_name: 'station-demo', type: 'updated', seq: '2-g1' }, { db_name: '_users', type: 'updated', seq: '3-g1' }], last_seq: '3-g1' });
+    // an account written through /db (the admin CLI's create-staff) carries the namespace, as the server's own do
+    seen = [];
+    await fetch(`${namespacedUrl}/db/_users/org.couchdb.user:dp-1`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'dp-1', type: 'user', roles: ['staff'], password: 'pw' }) });
+    await fetch(`${namespacedUrl}/db/_users/_bulk_docs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ docs: [{ _id: 'org.couchdb.user:dp-2', name: 'dp-2' }, { _id: '_design/x' }] }) });
+    expect(JSON.parse(seen[0]!.body)).toEqual({ _id: 'org.couchdb.user:dp-1', name: 'dp-1', type: 'user', roles: ['staff'], password: 'pw', hearthlineNamespace: 'tns-' });
+    expect(JSON.parse(seen[1]!.body).docs).toEqual([{ _id: 'org.couchdb.user:dp-2', name: 'dp-2', hearthlineNamespace: 'tns-' }, { _id: '_design/x' }]);
     // without a namespace the same answer passes untouched
     expect(await (await fetch(`${frontUrl}/db/_all_dbs`)).json()).toEqual(['_users', 'other-operations', 'tns-operations', 'tns-station-demo']);
   });
