@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { residentDbName } from '../src/db/databaseNames';
+import { designDocFor } from '../src/db/designDocs';
 import { parseCouchUrl } from '../server/couch/url.mjs';
 import { newResident, request } from '../tests/integration/backend/client';
 import { residentSubmission } from '../tests/integration/backend/events';
@@ -71,10 +72,14 @@ export async function benchOnCouch(opts: { couchUrl: string; residents: number; 
           if (made.status !== 201 && made.status !== 202) throw new Error(`PUT /${db}: ${made.status} ${JSON.stringify(made.json)}`);
           const sec = await couch('PUT', `/${db}/_security`, { admins: { names: [], roles: [] }, members: { names: [`r-bench${100000 + i}`], roles: [] } });
           if (sec.status !== 200) throw new Error(`PUT /${db}/_security: ${sec.status}`);
+          // the write rules, as sign-up installs them (else the server's start installs them in every database, in the idle minute)
+          const ddoc = designDocFor({ kind: 'resident', owner: `r-bench${100000 + i}` });
+          const put = await couch('PUT', `/${db}/${ddoc._id}`, ddoc);
+          if (put.status !== 201 && put.status !== 202) throw new Error(`PUT /${db}/${ddoc._id}: ${put.status}`);
         }
       }),
     );
-    console.log(`${residents.toLocaleString('en')} resident databases (q=1, _security set) made in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${load()}`);
+    console.log(`${residents.toLocaleString('en')} resident databases (q=1, _security and the write rules as sign-up leaves them) made in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${load()}`);
 
     const baseline = await idleWindow(Math.min(idleSeconds, 30));
     console.log(`baseline, no server: CouchDB ${baseline.cpu.toFixed(2)} CPU-seconds a minute, ${baseline.requests.toFixed(0)} requests a minute; ${load()}`);
