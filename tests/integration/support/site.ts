@@ -19,7 +19,7 @@
  *     once for the whole run; opts.env is merged over that (pass HEARTHLINE_NO_BUILD: '0' to
  *     let the server run its own build check)
  *   - resolves once GET /healthz answers { ok: true }; rejects with the server's output if it
- *     exits or is not healthy within 60 s
+ *     exits or is not healthy within 120 s
  *   - the checkout is never written: unless opts.env.HEARTHLINE_CONTENT names a folder, the
  *     publisher writes into a copy of content/ in the data folder
  *   - with the suite's COUCHDB_URL (a shared Apache CouchDB), every server of one test
@@ -80,7 +80,8 @@ function passwordInCouchUrl(couchUrl: string | undefined): string | undefined {
   }
 }
 
-const STARTUP_TIMEOUT_MS = 60_000;
+// Generous: a start on a shared CouchDB runs setup over HTTP, on 2 cores shared by many.
+const STARTUP_TIMEOUT_MS = 120_000;
 
 /**
  * The admin of every site started in this process, by URL: helpers given only a URL (newResident
