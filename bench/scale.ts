@@ -1,7 +1,17 @@
 /**
- * The router and the server at N resident databases (issue 22 item 6), on the embedded backend.
+ * The router and the server at N resident databases (issue 22 item 6), on the embedded backend,
+ * or on Apache CouchDB when COUCHDB_URL is set.
  *
  *   npm run bench:scale [-- --residents 1000 --idle-seconds 60 --events 20]
+ *   COUCHDB_URL=http://admin:pw@127.0.0.1:5984 npm run bench:scale [-- --residents 1000 --couch-pid <beam.smp>]
+ *
+ * On CouchDB the databases are made directly as its admin, in a namespace of their own
+ * (HEARTHLINE_DB_PREFIX b<random>-, deleted at the end), each with q=1 and its _security as
+ * sign-up leaves it (a PUT _security raises update_seq with no change row: the router's lag must
+ * still return to 0). It prints besides: CouchDB's CPU-seconds a minute at idle (beam.smp, found
+ * by its port or --couch-pid), CouchDB's own count of HTTP requests a minute at idle
+ * (/_node/_local/_stats, our two reads of it taken off), the lag after PUT _security on live
+ * databases, and the shard files per resident database (/<db>/_shards).
  *
  * Makes N resident databases (empty, as after sign-up) in a temporary data folder, then starts
  * the REAL server on it and prints, in one run:
@@ -26,8 +36,18 @@ import { residentSubmission } from '../tests/integration/backend/events';
 import { startSite } from '../tests/integration/support/site';
 
 const { values } = parseArgs({
-  options: { residents: { type: 'string', default: '1000' }, 'idle-seconds': { type: 'string', default: '60' }, events: { type: 'string', default: '20' } },
+  options: {
+    residents: { type: 'string', default: '1000' },
+    'idle-seconds': { type: 'string', default: '60' },
+    events: { type: 'string', default: '20' },
+    'couch-pid': { type: 'string' },
+  },
 });
+const couchUrl = process.env.COUCHDB_URL || '';
+if (couchUrl) {
+  await import('./scaleCouch').then((m) => m.benchOnCouch({ couchUrl, residents: Number(values.residents), idleSeconds: Number(values['idle-seconds']), events: Number(values.events), couchPid: values['couch-pid'] }));
+  process.exit(0);
+}
 const residents = Number(values.residents);
 const idleSeconds = Number(values['idle-seconds']);
 const eventCount = Number(values.events);

@@ -15,6 +15,9 @@
  *   HEARTHLINE_DATA      the embedded database's folder (default <repo>/data)
  *   HEARTHLINE_DB_ADAPTER leveldb (default) or memory (tests only: nothing survives a restart)
  *   COUCHDB_URL          proxy mode: http://admin:password@host:5984 (Apache CouchDB 3.x)
+ *   HEARTHLINE_DB_PREFIX proxy mode: the namespace of this server's databases on a shared CouchDB
+ *                        (each name of src/db/databaseNames.ts is <prefix><name> there; the suite
+ *                        gives every test file its own; server/couch/namespace.mjs)
  *   HEARTHLINE_ADMIN_PASSWORD  embedded mode: the server admin's password; without it the first
  *                        start generates one and prints it once
  *   HEARTHLINE_DEMO      '0': do not seed the demo station into an empty operations database
@@ -153,8 +156,8 @@ async function main() {
 
   // One admin client of the database server for the followers (router, publisher, outage feed).
   const { startRouter, routerHealthHandler, routerOptionsFromEnv } = await import('./router/index.mjs');
-  const { createHttpCouch, createPouchCouch } = await import('./couch/index.mjs');
-  const couch = backend.mode === 'embedded' ? createPouchCouch({ PouchDB: backend.PouchDB }) : createHttpCouch({ url: /** @type {string} */ (process.env.COUCHDB_URL) });
+  const { createHttpCouch, createPouchCouch, dbPrefixFromEnv } = await import('./couch/index.mjs');
+  const couch = backend.mode === 'embedded' ? createPouchCouch({ PouchDB: backend.PouchDB }) : createHttpCouch({ url: /** @type {string} */ (process.env.COUCHDB_URL), dbPrefix: dbPrefixFromEnv(process.env) });
   const routerTuning = routerOptionsFromEnv(process.env);
 
   // The public outage notices (GET /api/outages): the outage records of operations, kept in

@@ -29,6 +29,7 @@ import { createOwnership } from './ownership.mjs';
 import { SUBMISSION_LIMITS } from '../../src/rules/submissionQuota.ts';
 import { createProxy } from './proxy.mjs';
 import { createRemoteStore, parseCouchUrl } from './remote.mjs';
+import { dbPrefixFromEnv } from '../couch/namespace.mjs';
 import { responseHeaders } from './responseHeaders.mjs';
 import { listStations, setup } from './setup.mjs';
 import { SignInLimiter } from './signinLimiter.mjs';
@@ -44,6 +45,7 @@ export { residentDbName, stationDbName, databaseKind } from './names.mjs';
  * @property {string} [dataDir] embedded mode: where LevelDB files, pouchdb-config.json and the log live
  * @property {'leveldb' | 'memory'} [adapter] embedded mode storage (memory: tests only)
  * @property {string} [couchUrl] proxy mode: http://admin:password@host:5984
+ * @property {string} [dbPrefix] proxy mode: the namespace of databases on a shared CouchDB (HEARTHLINE_DB_PREFIX, server/couch/namespace.mjs)
  * @property {number | null} [personalShards] proxy mode: CouchDB's q of each resident's and station's database (1; null: CouchDB's default)
  * @property {string} [adminPassword] embedded mode: the server admin's password (else generated on first start)
  * @property {boolean} [demo] seed a demo station when the operations database is empty
@@ -87,6 +89,7 @@ export function backendOptionsFromEnv(env) {
     dataDir: path.resolve(env.HEARTHLINE_DATA || path.join(ROOT, 'data')),
     adapter,
     couchUrl: env.COUCHDB_URL || undefined,
+    dbPrefix: dbPrefixFromEnv(env),
     personalShards: env.HEARTHLINE_COUCH_Q === 'default' ? null : int('HEARTHLINE_COUCH_Q', 1),
     adminPassword: env.HEARTHLINE_ADMIN_PASSWORD || undefined,
     demo: env.HEARTHLINE_DEMO !== '0',
@@ -169,6 +172,7 @@ export async function createBackend({
   dataDir = path.join(ROOT, 'data'),
   adapter = 'leveldb',
   couchUrl,
+  dbPrefix = '',
   personalShards = 1,
   adminPassword,
   demo = true,
@@ -198,11 +202,11 @@ export async function createBackend({
   if (couchUrl) {
     const parsed = parseCouchUrl(couchUrl);
     if (!parsed.authorization) throw new Error('COUCHDB_URL needs the admin credentials: http://admin:password@host:5984');
-    store = createRemoteStore({ url: couchUrl, mode: 'proxy', personalShards });
+    store = createRemoteStore({ url: couchUrl, mode: 'proxy', personalShards, dbPrefix });
     cacheSessions(store);
-    dbHandler = createProxy({ couchUrl });
+    dbHandler = createProxy({ couchUrl, dbPrefix });
     upstreamBase = parsed.base;
-    description = `proxy to Apache CouchDB at ${parsed.display}`;
+    description = `proxy to Apache CouchDB at ${parsed.display}${dbPrefix ? ` (databases named ${dbPrefix}…)` : ''}`;
     const who = await retryWhileUnreachable(() => store.verifyPassword(parsed.user, decodeURIComponent(new URL(couchUrl).password)), log);
     if (!who?.roles.includes('_admin')) throw new Error(`COUCHDB_URL: ${parsed.user} is not a server admin of ${parsed.display} (or the password is wrong)`);
   } else {

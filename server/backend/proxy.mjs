@@ -12,6 +12,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { parseCouchUrl } from './remote.mjs';
 import { readCookie } from './identity.mjs';
+import { databaseNamespace, markAccount } from '../couch/namespace.mjs';
 
 const HOP_BY_HOP = new Set([
   'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'trailers',
@@ -19,17 +20,20 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /**
- * @param {{ couchUrl: string, timeoutMs?: number }} options
+ * @param {{ couchUrl: string, timeoutMs?: number, dbPrefix?: string }} options dbPrefix: the
+ *   namespace on a shared CouchDB (../couch/namespace.mjs): /db/operations reaches <prefix>operations
  * @returns {import('express').RequestHandler}
  */
-export function createProxy({ couchUrl, timeoutMs = 120_000 }) {
+export function createProxy({ couchUrl, timeoutMs = 120_000, dbPrefix = '' }) {
   const { base } = parseCouchUrl(couchUrl);
+  const namespace = databaseNamespace(dbPrefix);
   const target = new URL(base);
   const client = target.protocol === 'https:' ? https : http;
   const agent = new client.Agent({ keepAlive: true, maxSockets: 64 });
   const prefix = target.pathname.replace(/\/+$/, '');
 
-  return (req, res) => {
+  /** @type {import('express').RequestHandler} */
+  const forward = (req, res) => {
     /** @type {Record<string, string | string[]>} */
     const headers = {};
     for (const [name, value] of Object.entries(req.headers)) {
@@ -48,19 +52,41 @@ export function createProxy({ couchUrl, timeoutMs = 120_000 }) {
     else if (req.headers['content-length'] !== undefined) headers['content-length'] = req.headers['content-length'];
     else if (req.headers['transfer-encoding']) headers['transfer-encoding'] = 'chunked';
 
+    // In a namespace, the answers that list databases are read whole and told in our names.
+    const listing = namespace.prefix !== '' && /^\/(_all_dbs|_db_updates)(?:[?/]|$)/.test(req.url ?? '') && !/[?&]feed=(continuous|eventsource)/.test(req.url ?? '');
+    if (listing) delete headers['accept-encoding'];
+
     const upstream = client.request(
       {
         protocol: target.protocol,
         hostname: target.hostname,
         port: target.port,
         method: req.method,
-        path: prefix + req.url, // req.url is relative to the /db mount
+        path: prefix + namespace.path(req.url), // req.url is relative to the /db mount
         headers,
         agent,
         timeout: timeoutMs,
       },
       (upRes) => {
         res.statusCode = upRes.statusCode ?? 502;
+        if (listing && upRes.statusCode === 200) {
+          /** @type {Buffer[]} */
+          const chunks = [];
+          upRes.on('data', (c) => chunks.push(c));
+          upRes.on('error', () => res.destroy());
+          upRes.on('end', () => {
+            let body;
+            try {
+              body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+            } catch {
+              res.destroy();
+              return;
+            }
+            res.setHeader('Content-Type', 'application/json');
+            res.end(JSON.stringify(inNamespace(namespace, body)) + '\n');
+          });
+          return;
+        }
         for (const [name, value] of Object.entries(upRes.headers)) {
           if (value === undefined || HOP_BY_HOP.has(name)) continue;
           res.setHeader(name, value);
@@ -90,4 +116,80 @@ export function createProxy({ couchUrl, timeoutMs = 120_000 }) {
     if (raw) upstream.end(raw);
     else req.pipe(upstream);
   };
+
+  // In a namespace, the accounts written through /db (the admin CLI's create-staff, …) carry it
+  // like those the server writes itself (../couch/namespace.mjs): their bodies are small.
+  return (req, res, next) => {
+    if (!namespace.prefix || (req.method !== 'PUT' && req.method !== 'POST') || !/^\/_users(?:[/?]|$)/.test(req.url ?? '')) return forward(req, res, next);
+    const given = /** @type {{ rawBody?: Buffer }} */ (req).rawBody;
+    (given ? Promise.resolve(given) : readAll(req)).then(
+      (bytes) => {
+        Object.assign(req, { rawBody: markAccountsIn(namespace, req.url ?? '', bytes) });
+        forward(req, res, next);
+      },
+      () => res.destroy(),
+    );
+  };
+}
+
+/** @param {import('node:http').IncomingMessage} req @returns {Promise<Buffer>} */
+function readAll(req) {
+  return new Promise((resolve, reject) => {
+    /** @type {Buffer[]} */
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * A write to _users (PUT /_users/<id>, POST /_users, POST /_users/_bulk_docs) with every account
+ * in it marked with the namespace; anything else, or what is not JSON, as it came.
+ * @param {import('../couch/namespace.mjs').DatabaseNamespace} namespace
+ * @param {string} url
+ * @param {Buffer} bytes
+ */
+function markAccountsIn(namespace, url, bytes) {
+  let body;
+  try {
+    body = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return bytes;
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return bytes;
+  const path = url.split('?')[0] ?? '';
+  if (path === '/_users/_bulk_docs' && Array.isArray(body.docs)) {
+    body = { ...body, docs: body.docs.map((/** @type {any} */ d) => (d && typeof d === 'object' ? markAccount(namespace, d) : d)) };
+  } else if (path === '/_users' || path === '/_users/') {
+    body = markAccount(namespace, body);
+  } else {
+    let id;
+    try {
+      id = decodeURIComponent(path.slice('/_users/'.length));
+    } catch {
+      return bytes;
+    }
+    if (!id.startsWith('org.couchdb.user:')) return bytes;
+    body = markAccount(namespace, { ...body, _id: body._id ?? id });
+  }
+  return Buffer.from(JSON.stringify(body));
+}
+
+/**
+ * An answer of _all_dbs (names) or _db_updates ({ results: [{ db_name }] }) with only this
+ * namespace's databases, in the names of databaseNames.ts.
+ * @param {import('../couch/namespace.mjs').DatabaseNamespace} namespace
+ * @param {any} body
+ */
+function inNamespace(namespace, body) {
+  if (Array.isArray(body)) return body.map((n) => (typeof n === 'string' ? namespace.logical(n) : null)).filter((n) => n !== null);
+  if (body && Array.isArray(body.results)) {
+    const results = body.results.flatMap((/** @type {any} */ r) => {
+      const name = typeof r?.db_name === 'string' ? namespace.logical(r.db_name) : null;
+      return name === null ? [] : [{ ...r, db_name: name }];
+    });
+    return { ...body, results };
+  }
+  return body;
 }

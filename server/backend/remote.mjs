@@ -6,6 +6,7 @@
  */
 import { CouchError } from './errors.mjs';
 import { createCouchRequest } from '../couch/index.mjs';
+import { markAccount, ownAccounts } from '../couch/namespace.mjs';
 import { parseDatabaseName } from '../../src/db/databaseNames.ts';
 
 // Where the URL is read (server/couch/url.mjs); proxy.mjs and index.mjs import it from here.
@@ -19,14 +20,15 @@ const enc = (name) => encodeURIComponent(name);
 const docPath = (/** @type {string} */ id) => (/^_(design|local)\//.test(id) ? id.replace(/^(_\w+\/)(.*)$/, (_, p, rest) => p + enc(rest)) : enc(id));
 
 /**
- * @param {{ url: string | URL, timeoutMs?: number, mode?: 'proxy' | 'remote', personalShards?: number | null }} options
+ * @param {{ url: string | URL, timeoutMs?: number, mode?: 'proxy' | 'remote', personalShards?: number | null, dbPrefix?: string }} options
  *   personalShards: the shards (CouchDB's `q`) of each resident's and station's database (1: they
  *   are small, and CouchDB's default of 2 doubles the shard files per resident for nothing;
- *   null: CouchDB's default); other databases (operations, _users, router-state) keep the default
+ *   null: CouchDB's default); other databases (operations, _users, router-state) keep the default;
+ *   dbPrefix: the namespace on a shared CouchDB (proxy mode, ../couch/namespace.mjs)
  * @returns {Store & { request: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number, json: any, headers: Headers }>, display: string }}
  */
-export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy', personalShards = 1 }) {
-  const { request, display } = createCouchRequest({ url, timeoutMs });
+export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy', personalShards = 1, dbPrefix = '' }) {
+  const { request, display, namespace } = createCouchRequest({ url, timeoutMs, dbPrefix });
 
   /**
    * @param {Awaited<ReturnType<typeof request>>} res
@@ -78,7 +80,7 @@ export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy', per
       throw fail(res, `GET /${db}/${id}`);
     },
     async put(db, doc) {
-      const res = await request('PUT', `/${enc(db)}/${docPath(String(doc._id))}`, doc);
+      const res = await request('PUT', `/${enc(db)}/${docPath(String(doc._id))}`, db === '_users' ? markAccount(namespace, doc) : doc);
       if (res.status === 201 || res.status === 202) return { id: res.json.id, rev: res.json.rev };
       throw fail(res, `PUT /${db}/${doc._id}`);
     },
@@ -98,12 +100,12 @@ export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy', per
     async listDatabases() {
       const res = await request('GET', '/_all_dbs');
       if (res.status !== 200) throw fail(res, 'GET /_all_dbs');
-      return res.json;
+      return namespace.prefix ? res.json.map(namespace.logical).filter((/** @type {string | null} */ n) => n !== null) : res.json;
     },
     async allDocs(db, opts) {
       const res = await request('POST', `/${enc(db)}/_all_docs`, opts);
       if (res.status !== 200) throw fail(res, `POST /${db}/_all_docs`);
-      return res.json.rows;
+      return db === '_users' ? ownAccounts(namespace, res.json.rows) : res.json.rows;
     },
     async changes(db, { since, limit, include_docs = true }) {
       // No `filter=_selector`: PouchDB Server (our own /db, in tests and the admin CLI) dies on it.

@@ -181,7 +181,23 @@ export async function saveStation(store, station) {
  *   runs it after it listens: with thousands of residents the pass opens every database, and the
  *   guard checks every write meanwhile all the same)
  */
-export async function setup(store, { demo = true, log = console.log, deferResidents = false } = {}) {
+export async function setup(store, opts = {}) {
+  // Several servers starting together on a new CouchDB run this at once: the one that loses a
+  // race for a document (a design document, the demo station) runs it again and finds it done.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await setupOnce(store, opts);
+    } catch (err) {
+      if (/** @type {{ status?: number }} */ (err).status !== 409 || attempt >= 3) throw err;
+    }
+  }
+}
+
+/**
+ * @param {Store} store
+ * @param {{ demo?: boolean, log?: (msg: string) => void, deferResidents?: boolean }} [opts]
+ */
+async function setupOnce(store, { demo = true, log = console.log, deferResidents = false } = {}) {
   if (store.mode !== 'embedded') {
     // Apache CouchDB leaves the system databases to its setup; make sure _users is there.
     if (!(await store.dbExists('_users'))) await store.createDb('_users');

@@ -27,8 +27,10 @@
 import { createRequire } from 'node:module';
 import { CouchError } from '../backend/errors.mjs';
 import { parseCouchUrl } from './url.mjs';
+import { databaseNamespace, ownAccounts } from './namespace.mjs';
 
 export { parseCouchUrl } from './url.mjs';
+export { databaseNamespace, dbPrefixFromEnv } from './namespace.mjs';
 export { streamAllDocs } from './stream.mjs';
 
 const require = createRequire(import.meta.url);
@@ -43,10 +45,13 @@ function httpPouchDB() {
 
 /**
  * JSON requests to the database server with the admin credentials of its URL.
- * @param {{ url: string | URL, timeoutMs?: number }} options
+ * @param {{ url: string | URL, timeoutMs?: number, dbPrefix?: string }} options
+ *   dbPrefix: the namespace of databases on a shared CouchDB (./namespace.mjs): a request's
+ *   database is renamed on the way out ('' or absent: none)
  */
-export function createCouchRequest({ url, timeoutMs = 30_000 }) {
+export function createCouchRequest({ url, timeoutMs = 30_000, dbPrefix = '' }) {
   const { base, authorization, display } = parseCouchUrl(url);
+  const namespace = databaseNamespace(dbPrefix);
   /**
    * @param {string} method
    * @param {string} path starts with '/'
@@ -64,7 +69,7 @@ export function createCouchRequest({ url, timeoutMs = 30_000 }) {
     const timeout = AbortSignal.timeout(opts.timeoutMs ?? timeoutMs);
     let res;
     try {
-      res = await fetch(base + path, {
+      res = await fetch(base + namespace.path(path), {
         method,
         headers: h,
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -86,7 +91,7 @@ export function createCouchRequest({ url, timeoutMs = 30_000 }) {
     }
     return { status: res.status, json, headers: res.headers };
   }
-  return { base, display, authorization, request };
+  return { base, display, authorization, request, namespace };
 }
 
 /**
@@ -168,11 +173,12 @@ export function createPouchCouch({ PouchDB }) {
 }
 
 /**
- * @param {{ url: string, timeoutMs?: number }} options
+ * @param {{ url: string, timeoutMs?: number, dbPrefix?: string }} options dbPrefix: see
+ *   createCouchRequest; names in and out are those of databaseNames.ts
  * @returns {Couch}
  */
-export function createHttpCouch({ url, timeoutMs = 60_000 }) {
-  const { base, authorization, request } = createCouchRequest({ url, timeoutMs });
+export function createHttpCouch({ url, timeoutMs = 60_000, dbPrefix = '' }) {
+  const { base, authorization, request, namespace } = createCouchRequest({ url, timeoutMs, dbPrefix });
   if (!authorization) throw new Error('COUCHDB_URL needs the server admin credentials: http://admin:password@host:port');
   const PouchDB = httpPouchDB();
   /** @type {Map<string, any>} */
@@ -185,18 +191,26 @@ export function createHttpCouch({ url, timeoutMs = 60_000 }) {
       if (res.status !== 200 || !Array.isArray(res.json)) {
         throw Object.assign(new Error(`GET ${base}/_all_dbs: HTTP ${res.status} ${res.json?.reason ?? ''}`.trim()), { status: res.status });
       }
-      return res.json;
+      return namespace.prefix ? res.json.map(namespace.logical).filter((/** @type {string | null} */ n) => n !== null) : res.json;
     },
     async db(name) {
       let db = cache.get(name);
       if (!db) {
-        db = new PouchDB(`${base}/${encodeURIComponent(name)}`, {
+        db = new PouchDB(`${base}/${encodeURIComponent(namespace.physical(name))}`, {
           skip_setup: true,
           fetch: (/** @type {any} */ u, /** @type {any} */ opts) => {
             opts.headers.set('Authorization', authorization);
             return fetch(u, { ...opts, signal: opts?.signal ?? AbortSignal.timeout(timeoutMs) });
           },
         });
+        if (name === '_users' && namespace.prefix) {
+          // the accounts of this namespace only (./namespace.mjs): the notifier lists staff from here
+          const allDocs = db.allDocs.bind(db);
+          db.allDocs = async (/** @type {any} */ opts) => {
+            const res = await allDocs(opts);
+            return opts?.include_docs ? { ...res, rows: ownAccounts(namespace, res.rows) } : res;
+          };
+        }
         cache.set(name, db);
       }
       return db;
@@ -206,7 +220,14 @@ export function createHttpCouch({ url, timeoutMs = 60_000 }) {
       if (res.status !== 200 || !res.json || !Array.isArray(res.json.results)) {
         throw Object.assign(new Error(`GET ${base}/_db_updates: HTTP ${res.status} ${res.json?.reason ?? res.json?.error ?? ''}`.trim()), { status: res.status });
       }
-      return { results: res.json.results, last_seq: res.json.last_seq };
+      // Another namespace's databases are not ours to follow.
+      const results = namespace.prefix
+        ? res.json.results.flatMap((/** @type {{ db_name: string }} */ r) => {
+            const name = namespace.logical(r.db_name);
+            return name === null ? [] : [{ ...r, db_name: name }];
+          })
+        : res.json.results;
+      return { results, last_seq: res.json.last_seq };
     },
     async close() {
       const dbs = [...cache.values()];

@@ -65,13 +65,14 @@ export function routerOptionsFromEnv(env) {
  * follows notify(), the `_db_updates` feed (HTTP) and the backstop.
  * Give exactly one of PouchDB (embedded: the backend's constructor), couchUrl (admin URL of
  * Apache CouchDB or of a Hearthline server's /db) or couch (server/couch/).
- * @param {RouterTuning & { PouchDB?: any, couchUrl?: string, couch?: import('../couch/index.mjs').Couch }} options
+ * @param {RouterTuning & { PouchDB?: any, couchUrl?: string, couch?: import('../couch/index.mjs').Couch, dbPrefix?: string }} options
+ *   dbPrefix: with couchUrl, the namespace of the databases on a shared CouchDB (HEARTHLINE_DB_PREFIX)
  * @returns {Promise<Router & { couch: import('../couch/index.mjs').Couch }>}
  */
-export async function startRouter({ PouchDB, couchUrl, couch, ...tuning }) {
+export async function startRouter({ PouchDB, couchUrl, couch, dbPrefix = '', ...tuning }) {
   const given = [PouchDB, couchUrl, couch].filter((x) => x !== undefined && x !== null && x !== '').length;
   if (given !== 1) throw new TypeError('startRouter: give exactly one of PouchDB, couchUrl or couch');
-  const c = couch ?? (couchUrl ? createHttpCouch({ url: couchUrl }) : createPouchCouch({ PouchDB }));
+  const c = couch ?? (couchUrl ? createHttpCouch({ url: couchUrl, dbPrefix }) : createPouchCouch({ PouchDB }));
   const router = createRouter({ couch: c, ...tuning });
   await router.start();
   return Object.assign(router, { couch: c });

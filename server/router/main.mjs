@@ -9,6 +9,7 @@
  *   COUCHDB_URL   required: the server admin's URL, either Apache CouchDB
  *                 (http://admin:pw@127.0.0.1:5984) or a Hearthline server's /db
  *                 (http://admin:pw@127.0.0.1:4321/db)
+ *   HEARTHLINE_DB_PREFIX  with Apache CouchDB: the servers' namespace of databases (../couch/namespace.mjs)
  *   ROUTER_PORT   port of the health endpoint (default 4322; 0 picks a free one)
  *   ROUTER_HOST   address it binds (default 127.0.0.1)
  *   ROUTER_BACKSTOP_ROUND_MS, ROUTER_BACKSTOP_PER_SECOND, ROUTER_CATCH_UP_PER_SECOND,
@@ -25,6 +26,7 @@ import { realpathSync } from 'node:fs';
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { routerHealthHandler, routerOptionsFromEnv, startRouter } from './index.mjs';
+import { dbPrefixFromEnv } from '../couch/namespace.mjs';
 
 export { startRouter, routerHealthHandler, routerOptionsFromEnv } from './index.mjs';
 
@@ -45,7 +47,7 @@ async function main() {
   let router;
   for (let attempt = 1; ; attempt++) {
     try {
-      router = await startRouter({ couchUrl, ...routerOptionsFromEnv(process.env) });
+      router = await startRouter({ couchUrl, dbPrefix: dbPrefixFromEnv(process.env), ...routerOptionsFromEnv(process.env) });
       break;
     } catch (err) {
       const e = /** @type {Error & { status?: number }} */ (err);

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listBuiltPages } from './support/pages';
-import { DIST_DIR, startSite, type Site } from './support/site';
+import { DIST_DIR, startSite, testNamespace, type Site } from './support/site';
 
 let site: Site;
 const pages = listBuiltPages();
@@ -346,7 +346,8 @@ describe('the server process', () => {
   it('stops cleanly on SIGTERM with exit code 0', async () => {
     const { spawn } = await import('node:child_process');
     const child = spawn(process.execPath, [path.join(DIST_DIR, '../server/main.mjs')], {
-      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', HEARTHLINE_NO_BUILD: '1' },
+      // on the suite's CouchDB: in this file's namespace; its publisher never writes into the checkout's content/
+      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', HEARTHLINE_NO_BUILD: '1', HEARTHLINE_DB_PREFIX: testNamespace, HEARTHLINE_PUBLISHER: '0' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

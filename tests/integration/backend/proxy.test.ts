@@ -166,6 +166,8 @@ describe('the proxy module against a bare HTTP server', () => {
   let upstream: http.Server;
   let front: http.Server;
   let frontUrl: string;
+  let namespaced: http.Server;
+  let namespacedUrl: string;
   let seen: { method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
 
   beforeAll(async () => {
@@ -174,6 +176,17 @@ describe('the proxy module against a bare HTTP server', () => {
       req.on('data', (c) => (body += c));
       req.on('end', () => {
         seen.push({ method: req.method, url: req.url, headers: req.headers, body });
+        if (req.url?.startsWith('/couch/_all_dbs')) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(['_users', 'other-operations', 'tns-operations', 'tns-station-demo']));
+          return;
+        }
+        if (req.url?.startsWith('/couch/_db_updates')) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          const results = ['other-operations', 'tns-station-demo', '_users'].map((db_name, i) => ({ db_name, type: 'updated', seq: `${i + 1}-g1` }));
+          res.end(JSON.stringify({ results, last_seq: '3-g1' }));
+          return;
+        }
         if (req.url?.startsWith('/couch/stream')) {
           // Three chunks 300 ms apart: the client must get the first before the last is sent.
           res.writeHead(200, { 'content-type': 'text/plain', connection: 'keep-alive', 'keep-alive': 'timeout=5' });
@@ -206,8 +219,15 @@ describe('the proxy module against a bare HTTP server', () => {
     front = app.listen(0, '127.0.0.1');
     await new Promise((r) => front.once('listening', r));
     frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+    // the same upstream seen by a server with a namespace of databases (HEARTHLINE_DB_PREFIX)
+    const spaced = express();
+    spaced.use('/db', createProxy({ couchUrl, dbPrefix: 'tns-' }));
+    namespaced = spaced.listen(0, '127.0.0.1');
+    await new Promise((r) => namespaced.once('listening', r));
+    namespacedUrl = `http://127.0.0.1:${(namespaced.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
+    await new Promise((r) => namespaced?.close(r));
     await new Promise((r) => front?.close(r));
     await new Promise((r) => upstream?.close(r));
   });
@@ -242,6 +262,31 @@ describe('the proxy module against a bare HTTP server', () => {
     const anonymous = await fetch(`${frontUrl}/db/db1`);
     await anonymous.text();
     expect(seen[1]!.headers.authorization).toBeUndefined();
+  });
+
+  it('in a namespace: our databases carry its prefix upstream, CouchDB\u2019s own do not, and the lists name only ours, in our names', async () => {
+    seen = [];
+    for (const p of ['/db/operations/doc1?rev=1-a', '/db/resident-722d31/_changes?since=0', '/db/_users/org.couchdb.user:r-1', '/db/_session', '/db/']) {
+      await (await fetch(namespacedUrl + p)).text();
+    }
+    expect(seen.map((x) => x.url)).toEqual([
+      '/couch/tns-operations/doc1?rev=1-a',
+      '/couch/tns-resident-722d31/_changes?since=0',
+      '/couch/_users/org.couchdb.user:r-1',
+      '/couch/_session',
+      '/couch/',
+    ]);
+    expect(await (await fetch(`${namespacedUrl}/db/_all_dbs`)).json()).toEqual(['_users', 'operations', 'station-demo']);
+    const updates = await (await fetch(`${namespacedUrl}/db/_db_updates?feed=longpoll&since=now`)).json();
+    expect(updates).toEqual({ results: [{ db_name: 'station-demo', type: 'updated', seq: '2-g1' }, { db_name: '_users', type: 'updated', seq: '3-g1' }], last_seq: '3-g1' });
+    // an account written through /db (the admin CLI's create-staff) carries the namespace, as the server's own do
+    seen = [];
+    await fetch(`${namespacedUrl}/db/_users/org.couchdb.user:dp-1`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'dp-1', type: 'user', roles: ['staff'], password: 'pw' }) });
+    await fetch(`${namespacedUrl}/db/_users/_bulk_docs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ docs: [{ _id: 'org.couchdb.user:dp-2', name: 'dp-2' }, { _id: '_design/x' }] }) });
+    expect(JSON.parse(seen[0]!.body)).toEqual({ _id: 'org.couchdb.user:dp-1', name: 'dp-1', type: 'user', roles: ['staff'], password: 'pw', hearthlineNamespace: 'tns-' });
+    expect(JSON.parse(seen[1]!.body).docs).toEqual([{ _id: 'org.couchdb.user:dp-2', name: 'dp-2', hearthlineNamespace: 'tns-' }, { _id: '_design/x' }]);
+    // without a namespace the same answer passes untouched
+    expect(await (await fetch(`${frontUrl}/db/_all_dbs`)).json()).toEqual(['_users', 'other-operations', 'tns-operations', 'tns-station-demo']);
   });
 
   it('streams the answer as it comes', async () => {

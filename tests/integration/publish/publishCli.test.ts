@@ -27,7 +27,8 @@ function publish(args: string[]): Promise<{ code: number | null; stderr: string 
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server/cli/publish.mjs'), '--url', site.url, '--content', content, '--out', out, ...args], {
       cwd: REPO_ROOT,
-      env: { ...process.env, HEARTHLINE_ADMIN_PASSWORD: ADMIN_PASSWORD },
+      // the server admin: ours, or the one in COUCHDB_URL when the suite runs against a CouchDB
+      env: { ...process.env, HEARTHLINE_ADMIN_USER: site.adminUser, HEARTHLINE_ADMIN_PASSWORD: site.adminPassword },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

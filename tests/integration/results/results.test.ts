@@ -28,7 +28,8 @@ function cli(script: 'import' | 'results', args: string[]) {
   const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, `server/cli/${script}.mjs`), ...args, '--url', site.url], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
-    env: { ...process.env, HEARTHLINE_ADMIN_PASSWORD: ADMIN_PASSWORD },
+    // the server admin: ours, or the one in COUCHDB_URL when the suite runs against a CouchDB
+    env: { ...process.env, HEARTHLINE_ADMIN_USER: site.adminUser, HEARTHLINE_ADMIN_PASSWORD: site.adminPassword },
     timeout: 120_000,
   });
   return { status: run.status, out: `${run.stdout}\n${run.stderr}` };
@@ -75,7 +76,7 @@ describe('npm run import', () => {
     expect(r.out).toContain('line 4: startedAt "2024-05-01T10:00:00" has no zone');
     // Nothing of the file reached the database, not even its good rows.
     const res = await fetch(`${site.url}/db/operations/_all_docs?include_docs=true`, {
-      headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}` },
+      headers: { authorization: `Basic ${Buffer.from(`${site.adminUser}:${site.adminPassword}`).toString('base64')}` },
     });
     const all = (await res.json()) as { rows: { doc?: { source?: { system?: string } } }[] };
     expect(res.status).toBe(200);
@@ -185,13 +186,13 @@ describe("the results command's reader (server/couch/stream.mjs)", () => {
   it('hands out every document once, in id order, whether ranges are read one at a time or several at once', async () => {
     const { openHttpDatabase, streamAllDocs } = await import('../../../server/couch/index.mjs');
     const ids = async (pageSize: number, concurrency: number, compress: boolean) => {
-      const db = openHttpDatabase(`${site.url}/db/operations`, { username: 'admin', password: ADMIN_PASSWORD }, { compress });
+      const db = openHttpDatabase(`${site.url}/db/operations`, { username: site.adminUser, password: site.adminPassword! }, { compress });
       const out: string[] = [];
       for await (const doc of streamAllDocs(db, { pageSize, concurrency })) out.push(doc._id as string);
       return out;
     };
     const all = await fetch(`${site.url}/db/operations/_all_docs`, {
-      headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}` },
+      headers: { authorization: `Basic ${Buffer.from(`${site.adminUser}:${site.adminPassword}`).toString('base64')}` },
     }).then((r) => r.json() as Promise<{ rows: { id: string }[] }>);
     const expected = all.rows.map((r) => r.id).filter((id) => !id.startsWith('_design/'));
     expect(expected.length).toBeGreaterThan(50); // the season imported above

@@ -43,13 +43,14 @@ const signInFrom = (address: string, name: string, password: string) =>
 describe('sign-in limits that cannot be turned against staff', () => {
   it("an attacker's wrong passwords for a dispatcher do not keep the dispatcher out; they slow the attacker down", async () => {
     for (let i = 0; i < 10; i++) expect((await signInFrom('203.0.113.7', dispatcher.name, `guess-${i}`)).status).toBe(401);
-    // the dispatcher, at the station's network, signs in at once
-    const own = await signInFrom('198.51.100.20', dispatcher.name, dispatcher.password);
-    expect(own.status, own.text).toBe(200);
-    // the attacker's network waits now, even with the right password
+    // the attacker's network waits now, even with the right password (asked first: the first
+    // wait is a second, and a password check on Apache CouchDB alone can take longer)
     const attacker = await signInFrom('203.0.113.7', dispatcher.name, dispatcher.password);
     expect(attacker.status).toBe(401);
     expect(Number(attacker.headers.get('retry-after'))).toBeGreaterThan(0);
+    // the dispatcher, at the station's network, signs in at once
+    const own = await signInFrom('198.51.100.20', dispatcher.name, dispatcher.password);
+    expect(own.status, own.text).toBe(200);
   });
 
   it('a network is paused after too many failures whatever the accounts and addresses in it (a /24)', async () => {

@@ -1,7 +1,7 @@
 /**
- * Two servers on one database (COUCHDB_URL): no Apache CouchDB is installed here, so a third
- * REAL server in embedded mode plays it (its own router and publisher off), as in
- * backend/proxy.test.ts. Both servers take requests; the router runs in the one that holds its
+ * Two servers on one database (COUCHDB_URL): the suite's Apache CouchDB when it runs with
+ * COUCHDB_URL (both servers in this file's namespace of databases); else a third REAL server in
+ * embedded mode plays it (its own router and publisher off), as in backend/proxy.test.ts. Both servers take requests; the router runs in the one that holds its
  * lease (server/followers/lease.mjs), the other answers its health as a standby; when the
  * leader is killed (SIGKILL: no release), the other takes the router over within a minute and
  * routes what was written meanwhile. Every copy keeps its original's revision and no conflict.
@@ -13,11 +13,18 @@ import { residentSubmission } from '../backend/events';
 
 const UPSTREAM_PASSWORD = 'upstream-admin-Secret-77';
 
-let upstream: Site;
+/** The suite's Apache CouchDB, when it runs against one. */
+const external = process.env.COUCHDB_URL;
+
+let upstream: Site | undefined;
 let servers: Site[] = [];
 let resident: Resident;
 
-const upstreamAdmin = () => ({ basic: { name: 'admin', password: UPSTREAM_PASSWORD } });
+/** The database server's admin: the embedded upstream's, or the one in COUCHDB_URL. */
+const upstreamAdmin = () =>
+  external ? { basic: { name: servers[0]!.adminUser, password: servers[0]!.adminPassword! } } : { basic: { name: 'admin', password: UPSTREAM_PASSWORD } };
+/** Where the test reads operations as that admin: the upstream, or a server still running (names as the servers see them). */
+const readerUrl = () => upstream?.url ?? servers[servers.length - 1]!.url;
 
 async function routerHealth(site: Site): Promise<any> {
   const res = await request(site.url, 'GET', '/api/router/health', undefined, upstreamAdmin());
@@ -36,13 +43,16 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false>, 
 
 /** The document in operations (as the upstream's admin), or null. */
 async function inOperations(id: string): Promise<any> {
-  const res = await request(upstream.url, 'GET', `/db/operations/${encodeURIComponent(id)}?conflicts=true`, undefined, upstreamAdmin());
+  const res = await request(readerUrl(), 'GET', `/db/operations/${encodeURIComponent(id)}?conflicts=true`, undefined, upstreamAdmin());
   return res.status === 200 ? res.json : null;
 }
 
 beforeAll(async () => {
-  upstream = await startSite({ env: { COUCHDB_URL: '', HEARTHLINE_ADMIN_PASSWORD: UPSTREAM_PASSWORD, HEARTHLINE_ROUTER: '0', HEARTHLINE_PUBLISHER: '0' } });
-  const couchUrl = `http://admin:${encodeURIComponent(UPSTREAM_PASSWORD)}@${new URL(upstream.url).host}/db`;
+  let couchUrl = external;
+  if (!couchUrl) {
+    upstream = await startSite({ env: { COUCHDB_URL: '', HEARTHLINE_ADMIN_PASSWORD: UPSTREAM_PASSWORD, HEARTHLINE_ROUTER: '0', HEARTHLINE_PUBLISHER: '0' } });
+    couchUrl = `http://admin:${encodeURIComponent(UPSTREAM_PASSWORD)}@${new URL(upstream.url).host}/db`;
+  }
   servers = await Promise.all([0, 1].map(() => startSite({ env: { COUCHDB_URL: couchUrl, HEARTHLINE_ADMIN_PASSWORD: '', HEARTHLINE_PUBLISHER: '0' } })));
   resident = await newResident(servers[0]!.url);
 }, 120_000);
@@ -77,6 +87,7 @@ describe('two servers on one database', () => {
 
     // the leader dies without a word
     await leader.kill();
+    servers = servers.filter((s) => s !== leader);
     const t0 = Date.now();
     const second = residentSubmission(resident);
     const put2 = await request(standby.url, 'PUT', `/db/${resident.db}/${second._id}`, second, { cookie: resident.cookie });
@@ -89,7 +100,6 @@ describe('two servers on one database', () => {
     expect(await routerHealth(standby)).toMatchObject({ status: 200, running: true });
     // the first was not copied again: still its one revision, no conflict
     expect((await inOperations(first._id))._conflicts ?? []).toEqual([]);
-    servers = servers.filter((s) => s !== leader);
     console.log(`[two servers] the standby routed a write made after the leader's kill in ${(tookOverMs / 1000).toFixed(1)} s`);
   }, 180_000);
 });

@@ -19,10 +19,17 @@
  *     once for the whole run; opts.env is merged over that (pass HEARTHLINE_NO_BUILD: '0' to
  *     let the server run its own build check)
  *   - resolves once GET /healthz answers { ok: true }; rejects with the server's output if it
- *     exits or is not healthy within 60 s
+ *     exits or is not healthy within 120 s
+ *   - the checkout is never written: unless opts.env.HEARTHLINE_CONTENT names a folder, the
+ *     publisher writes into a copy of content/ in the data folder
+ *   - with the suite's COUCHDB_URL (a shared Apache CouchDB), every server of one test
+ *     file works in that file's namespace of databases (HEARTHLINE_DB_PREFIX = testNamespace,
+ *     unless opts.env names one): files never read each other's operations or stations, and
+ *     two servers of one file share their databases
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +53,13 @@ export interface Site {
   output(): string;
 }
 
+/**
+ * This test file's namespace of databases on a shared CouchDB: t<run><file>- (globalSetup names
+ * the run, HEARTHLINE_TEST_RUN, and drops its databases at the end; vitest evaluates this module
+ * once per test file). Tests that talk to CouchDB directly put it in front of a name.
+ */
+export const testNamespace = `t${process.env.HEARTHLINE_TEST_RUN ?? randomBytes(3).toString('hex')}${randomBytes(3).toString('hex')}-`;
+
 /** The line main.mjs prints once, on the first start of an embedded backend without a given password. */
 const ADMIN_PASSWORD_LINE = /Hearthline admin password \(shown only this once\): (\S+)/;
 
@@ -66,13 +80,34 @@ function passwordInCouchUrl(couchUrl: string | undefined): string | undefined {
   }
 }
 
-const STARTUP_TIMEOUT_MS = 60_000;
+// Generous: a start on a shared CouchDB runs setup over HTTP, on 2 cores shared by many.
+const STARTUP_TIMEOUT_MS = 120_000;
 
 /**
  * The admin of every site started in this process, by URL: helpers given only a URL (newResident
  * puts the resident into the customer register first) act as that admin.
  */
 const adminsByUrl = new Map<string, { adminUser: string; adminPassword: string | undefined }>();
+
+/**
+ * Proxy mode on the suite's CouchDB: the admin password a test gave its server
+ * (HEARTHLINE_ADMIN_PASSWORD, which proxy mode ignores) stands for CouchDB's admin, by URL.
+ */
+const givenAdminPasswords = new Map<string, string>();
+
+/**
+ * The credentials to send for the server admin a test names: as given, except that `admin` with
+ * the password the test gave a server in proxy mode becomes the admin in COUCHDB_URL, so a test
+ * written for the embedded backend signs in as CouchDB's admin when the suite runs against one.
+ * Any other name or password (a wrong one, on purpose) is sent as it is.
+ */
+export function adminCredentials(url: string, name: string, password: string): { name: string; password: string } {
+  const key = url.replace(/\/+$/, '');
+  const given = givenAdminPasswords.get(key);
+  const admin = adminsByUrl.get(key);
+  if (given !== undefined && name === 'admin' && password === given && admin?.adminPassword !== undefined) return { name: admin.adminUser, password: admin.adminPassword };
+  return { name, password };
+}
 
 /** Remembers the admin of a server a test started itself (in process), for siteAdmin(url). */
 export function rememberSiteAdmin(url: string, admin: { adminUser: string; adminPassword: string }): void {
@@ -108,6 +143,14 @@ export async function startSite(opts: { env?: Record<string, string>; dataDir?: 
     ...opts.env,
     HEARTHLINE_DATA: dataDir,
   };
+  // The suite's shared CouchDB only: a test's own upstream server is a namespace of its own.
+  if (env.COUCHDB_URL && env.COUCHDB_URL === process.env.COUCHDB_URL && !env.HEARTHLINE_DB_PREFIX) env.HEARTHLINE_DB_PREFIX = testNamespace;
+  if (!opts.env?.HEARTHLINE_CONTENT) {
+    // The publisher writes published commitments into its content folder: a copy, never the checkout's.
+    const content = path.join(dataDir, 'content');
+    if (!existsSync(content)) cpSync(path.join(REPO_ROOT, 'content'), content, { recursive: true });
+    env.HEARTHLINE_CONTENT = content;
+  }
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server/main.mjs')], {
     cwd: REPO_ROOT,
     env,
@@ -192,6 +235,7 @@ export async function startSite(opts: { env?: Record<string, string>; dataDir?: 
       : env.HEARTHLINE_ADMIN_PASSWORD || output.match(ADMIN_PASSWORD_LINE)?.[1];
     const adminUser = (env.COUCHDB_URL && userInCouchUrl(env.COUCHDB_URL)) || 'admin';
     adminsByUrl.set(url, { adminUser, adminPassword });
+    if (env.COUCHDB_URL && opts.env?.HEARTHLINE_ADMIN_PASSWORD) givenAdminPasswords.set(url, opts.env.HEARTHLINE_ADMIN_PASSWORD);
     return { url, stop, kill, dataDir, adminUser, adminPassword, output: () => output };
   } catch (err) {
     await stop();

@@ -1,0 +1,166 @@
+/**
+ * bench:scale on Apache CouchDB (COUCHDB_URL): see bench/scale.ts for what it prints and why.
+ * Its figures are the server's and CouchDB's over the same minutes, with the same run's
+ * baseline: CouchDB's CPU and requests in the idle minute before the server starts.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { residentDbName } from '../src/db/databaseNames';
+import { designDocFor } from '../src/db/designDocs';
+import { parseCouchUrl } from '../server/couch/url.mjs';
+import { newResident, request } from '../tests/integration/backend/client';
+import { residentSubmission } from '../tests/integration/backend/events';
+import { startSite } from '../tests/integration/support/site';
+
+const TICK = 100; // USER_HZ of /proc/<pid>/stat
+const load = () => `load ${loadavg()[0]!.toFixed(2)} on ${availableParallelism()} cores`;
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICK;
+};
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The process listening on the URL's port (beam.smp), from `ss -ltnp`. */
+function listenerPid(port: string): number {
+  const out = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
+  const m = /pid=(\d+)/.exec(out);
+  if (!m) throw new Error(`no process listens on port ${port} (give --couch-pid)`);
+  return Number(m[1]);
+}
+
+export async function benchOnCouch(opts: { couchUrl: string; residents: number; idleSeconds: number; events: number; couchPid?: string }): Promise<void> {
+  const { couchUrl, residents, idleSeconds, events } = opts;
+  const { base, authorization } = parseCouchUrl(couchUrl);
+  const port = new URL(base).port || '5984';
+  const couchPid = opts.couchPid ? Number(opts.couchPid) : listenerPid(port);
+  const prefix = `b${randomBytes(3).toString('hex')}-`;
+  const couch = async (method: string, p: string, body?: unknown) => {
+    const res = await fetch(base + p, {
+      method,
+      headers: { authorization: authorization!, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : null };
+  };
+  const requestsSoFar = async () => (await couch('GET', '/_node/_local/_stats/couchdb/httpd/requests')).json.value as number;
+  /** CouchDB's CPU-seconds and HTTP requests a minute over `seconds` (our own two stats reads taken off). */
+  const idleWindow = async (seconds: number) => {
+    const cpu0 = cpuSeconds(couchPid);
+    const req0 = await requestsSoFar();
+    const t0 = performance.now();
+    await sleep(seconds * 1000);
+    const minutes = (performance.now() - t0) / 60_000;
+    const req1 = await requestsSoFar();
+    return { cpu: (cpuSeconds(couchPid) - cpu0) / minutes, requests: (req1 - req0 - 1) / minutes, minutes };
+  };
+  const names = Array.from({ length: residents }, (_, i) => residentDbName(`r-bench${100000 + i}`));
+  console.log(`Apache CouchDB at ${base} (pid ${couchPid}), namespace ${prefix}; ${load()}`);
+
+  try {
+    const t0 = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < names.length) {
+          const i = next++;
+          const db = prefix + names[i]!;
+          const made = await couch('PUT', `/${db}?q=1`);
+          if (made.status !== 201 && made.status !== 202) throw new Error(`PUT /${db}: ${made.status} ${JSON.stringify(made.json)}`);
+          const sec = await couch('PUT', `/${db}/_security`, { admins: { names: [], roles: [] }, members: { names: [`r-bench${100000 + i}`], roles: [] } });
+          if (sec.status !== 200) throw new Error(`PUT /${db}/_security: ${sec.status}`);
+          // the write rules, as sign-up installs them (else the server's start installs them in every database, in the idle minute)
+          const ddoc = designDocFor({ kind: 'resident', owner: `r-bench${100000 + i}` });
+          const put = await couch('PUT', `/${db}/${ddoc._id}`, ddoc);
+          if (put.status !== 201 && put.status !== 202) throw new Error(`PUT /${db}/${ddoc._id}: ${put.status}`);
+        }
+      }),
+    );
+    console.log(`${residents.toLocaleString('en')} resident databases (q=1, _security and the write rules as sign-up leaves them) made in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${load()}`);
+
+    const baseline = await idleWindow(Math.min(idleSeconds, 30));
+    console.log(`baseline, no server: CouchDB ${baseline.cpu.toFixed(2)} CPU-seconds a minute, ${baseline.requests.toFixed(0)} requests a minute; ${load()}`);
+
+    const spawned = performance.now();
+    const site = await startSite({ env: { COUCHDB_URL: couchUrl, HEARTHLINE_DB_PREFIX: prefix, HEARTHLINE_PUBLISHER: '0', HEARTHLINE_ADMIN_PASSWORD: '' } });
+    const listening = performance.now();
+    try {
+      const admin = { basic: { name: site.adminUser, password: site.adminPassword! } };
+      const health = async () => (await request(site.url, 'GET', '/api/router/health', undefined, admin)).json;
+      let h = await health();
+      while (!(h?.caughtUp && h.lagDatabases === 0)) {
+        await sleep(100);
+        h = await health();
+      }
+      const caughtUp = performance.now();
+      console.log(`startup: listening ${((listening - spawned) / 1000).toFixed(1)} s after the spawn, router caught up after ${((caughtUp - spawned) / 1000).toFixed(1)} s (${h.sources} source databases; ${load()})`);
+
+      const serverPid = Number(execFileSync('ss', ['-ltnpH', `sport = :${new URL(site.url).port}`], { encoding: 'utf8' }).match(/pid=(\d+)/)![1]);
+      const serverCpu0 = cpuSeconds(serverPid);
+      const checks0 = h.checks;
+      const idle = await idleWindow(idleSeconds);
+      const h1 = await health();
+      const serverCpu = (cpuSeconds(serverPid) - serverCpu0) / idle.minutes;
+      const cpuGoal = idle.cpu / 60 < 0.02;
+      console.log(
+        `idle ${idleSeconds} s: CouchDB ${idle.cpu.toFixed(2)} CPU-seconds a minute (${((idle.cpu / 60) * 100).toFixed(2)} % of a core; goal < 2 %: ${cpuGoal ? 'PASS' : 'MISS'}), ` +
+          `${idle.requests.toFixed(0)} requests a minute to CouchDB; server ${serverCpu.toFixed(2)} CPU-seconds a minute, router ${((h1.checks - checks0) / idle.minutes).toFixed(0)} database checks a minute; lagDatabases ${h1.lagDatabases}; ${load()}`,
+      );
+
+      // The lag returns to 0 after PUT _security (update_seq moves, no change row).
+      const touched = names.slice(0, Math.min(10, names.length));
+      const tSec = performance.now();
+      for (const [i, name] of touched.entries()) {
+        await couch('PUT', `/${prefix}${name}/_security`, { admins: { names: [], roles: [] }, members: { names: [`r-bench${100000 + i}`, 'x-touched'], roles: [] } });
+      }
+      let lagSeen = 0;
+      for (;;) {
+        const hs = await health();
+        lagSeen = Math.max(lagSeen, hs.lagDatabases);
+        if (hs.lagDatabases === 0 && performance.now() - tSec > 2_000) break;
+        if (performance.now() - tSec > 120_000) throw new Error(`the lag did not return to 0 within 2 minutes: ${JSON.stringify(hs)}`);
+        await sleep(200);
+      }
+      console.log(`PUT _security on ${touched.length} resident databases: lagDatabases at most ${lagSeen}, back to 0 (checked ${((performance.now() - tSec) / 1000).toFixed(1)} s after)`);
+
+      const resident = await newResident(site.url);
+      const times: number[] = [];
+      for (let i = 0; i < events; i++) {
+        const doc = residentSubmission(resident);
+        const start = performance.now();
+        const put = await request(site.url, 'PUT', `/db/${resident.db}/${doc._id}`, doc, { cookie: resident.cookie });
+        if (put.status !== 201) throw new Error(`PUT: ${put.status} ${put.text}`);
+        for (;;) {
+          const got = await request(site.url, 'GET', `/db/operations/${doc._id}`, undefined, admin);
+          if (got.status === 200) break;
+          await sleep(10);
+        }
+        times.push(performance.now() - start);
+      }
+      const p95 = pct(times, 95);
+      console.log(
+        `propagation of a resident's submission to operations, the rest idle (${events} events): p50 ${pct(times, 50).toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (goal ≤ 1,000 ms: ${p95 <= 1000 ? 'PASS' : 'MISS'}); ${load()}`,
+      );
+
+      // Shard files per resident database (q): CouchDB's own map of each.
+      let shards = 0;
+      const sample = [...names.slice(0, 50), resident.db];
+      for (const name of sample) shards += Object.keys((await couch('GET', `/${prefix}${name}/_shards`)).json.shards).length;
+      console.log(`shard files per resident database: ${(shards / sample.length).toFixed(2)} (${sample.length} databases, the signed-up resident's included)`);
+    } finally {
+      await site.stop();
+    }
+  } finally {
+    const all = ((await couch('GET', '/_all_dbs')).json as string[]).filter((n) => n.startsWith(prefix));
+    let i = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (i < all.length) await couch('DELETE', `/${all[i++]}`);
+      }),
+    );
+    console.log(`deleted the bench's ${all.length} databases (${prefix}…)`);
+  }
+}
