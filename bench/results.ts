@@ -4,7 +4,7 @@
  *
  *   npm run bench:results [-- --sizes 100000,1000000 --backend 100000 --page 500 --concurrency 16 --rounds 1 --baseline yes]
  *
- * 1. compute: events generated into an NDJSON file (tests/unit/builders/season.ts: a heating
+ * 1. compute: events generated into an NDJSON file (tests/support/builders/season.ts: a heating
  *    season of repairs, complaints, consultations, temperature tests, with callbacks and
  *    replies; plus hotline calls), then read and folded (src/rules/results) in a child
  *    process of its own: first the fast path (server/couch/leanDocs.ts reads only what the
@@ -45,7 +45,7 @@ import { parseEvent } from '../src/db/schema/index';
 import { ResultsFold, type DocumentReader } from '../src/rules/results/engine';
 import { openHttpDatabase, streamAllDocs } from '../server/couch/index.mjs';
 import { leanReader, ndjsonDocBatches } from '../server/couch/leanDocs';
-import { documents } from '../tests/unit/builders/season';
+import { documents } from '../tests/support/builders/season';
 import { fixtureCommitments } from '../tests/support/commitments';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -206,7 +206,7 @@ function cpuSecondsOf(pids: number[]): number {
 }
 
 async function backendBench(n: number): Promise<void> {
-  const { startSite } = await import('../tests/integration/support/site');
+  const { startSite } = await import('../tests/support/server');
   const password = 'bench-results-admin';
   const site = await startSite({ env: { HEARTHLINE_ADMIN_PASSWORD: password, HEARTHLINE_ROUTER: '0' } });
   try {

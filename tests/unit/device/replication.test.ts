@@ -3,7 +3,7 @@ import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { openDeviceDatabase, type DeviceDatabase } from '../../../src/db/device/database';
 import { firstValueFrom, filter, timeout } from 'rxjs';
 import { isEventRow, isRefusal, keepEventRows, makePushModifier, pullModifier, startReplication, type DeviceReplication } from '../../../src/db/device/replication';
-import { RESIDENT, aSubmittedRepair, asCouchDoc, couchUser } from '../builders/events';
+import { RESIDENT, aSubmittedRepair, asCouchDoc, couchUser } from '../../support/builders/events';
 
 let db: DeviceDatabase | undefined;
 let n = 0;

@@ -5,7 +5,7 @@ import { openDeviceDatabase, recordEvent, recordRejection, type DeviceDatabase }
 import { requestList, type RequestListItem } from '../../../src/db/device/requestList';
 import { composeCorrection, composeFollowUp, composeSubmission } from '../../../src/db/device/compose';
 import { validateWrite } from '../../../src/db/validateWrite';
-import { PEOPLE, RESIDENT, STATION, T0, couchUser } from '../builders/events';
+import { PEOPLE, RESIDENT, STATION, T0, couchUser } from '../../support/builders/events';
 
 const residentContext = { database: { kind: 'resident' as const, owner: RESIDENT }, user: couchUser('resident') };
 const residentWriter = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Results } from '../../../src/db/schema/results';
 import { breakdownOf, countOutcomes, formatFigure, monthlyVerdicts, previousYear, resultsAgainstCommitments, resultsCsv, resultsForHome } from '../../../src/site/resultsTable';
-import { commitmentsOf, only } from './builders';
+import { commitmentsOf, only } from '../../support/builders/records';
 
 const HEAT = only(commitmentsOf(2025), 'repair-on-site-1h', 'service-attitude', 'hotline-3-rings');
 const headings = {

@@ -3,8 +3,8 @@ import { validateDocumentWrite, type DocumentVerdict } from '../../../src/db/val
 import type { OperationsRecord } from '../../../src/db/schema/records';
 import type { WriteDatabase } from '../../../src/db/validateWrite';
 import { startFrom } from '../../../src/rules/committee';
-import { couchUser, type PersonKey } from '../builders/events';
-import { approval, asJson, committeeRecord, draft, outcome, publishRequest, publishedCommitments, resetCommittee } from '../builders/committee';
+import { couchUser, type PersonKey } from '../../support/builders/events';
+import { approval, asJson, committeeRecord, draft, outcome, publishRequest, publishedCommitments, resetCommittee } from '../../support/builders/committee';
 
 beforeEach(() => resetCommittee());
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { designDocFor, validateDocUpdateSource } from '../../../src/db/designDocs';
 import { validateWrite, type WriteDatabase } from '../../../src/db/validateWrite';
 import { EVENT_TYPES, type EventType } from '../../../src/db/schema/events/event';
-import { OTHER_RESIDENT, OTHER_STATION, PEOPLE, RESIDENT, STATION, aSubmittedRepair, anEvent, asCouchDoc, couchUser, type PersonKey } from '../builders/events';
+import { OTHER_RESIDENT, OTHER_STATION, PEOPLE, RESIDENT, STATION, aSubmittedRepair, anEvent, asCouchDoc, couchUser, type PersonKey } from '../../support/builders/events';
 import type { EventDatabase } from '../../../src/db/databaseNames';
 
 type Verdict = { ok: true } | { ok: false; rule: string; message: string };

@@ -13,7 +13,7 @@ import {
 } from '../../../src/db/rxdbSchema';
 import { EventRecord, SCHEMA_VERSION } from '../../../src/db/schema/index';
 import * as v from 'valibot';
-import { aRequestHistory, aSubmittedRepair, anEvent, resetIds } from '../builders/events';
+import { aRequestHistory, aSubmittedRepair, anEvent, resetIds } from '../../support/builders/events';
 
 // Dev mode checks the schema thoroughly (field names, indexes, maxLength); the app does not load it.
 beforeAll(() => {

@@ -16,7 +16,7 @@ import {
   resetIds,
   SUBMISSIONS,
   type PersonKey,
-} from '../builders/events';
+} from '../../support/builders/events';
 
 beforeEach(() => resetIds());
 

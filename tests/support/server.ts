@@ -14,6 +14,7 @@
  *     'admin' with opts.env.HEARTHLINE_ADMIN_PASSWORD or the password the server printed on its
  *     first start (undefined when it printed none: a restart on an existing data folder)
  *   - output(): what the server printed so far (the last 20 kB)
+ *   - pid: the server process's id (the benches read its CPU time and memory from /proc)
  *   - the server gets HOST=127.0.0.1, PORT=0 (it picks a free port and prints it) and
  *     HEARTHLINE_NO_BUILD=1, because the test projects' globalSetup has already built dist/
  *     once for the whole run; opts.env is merged over that (pass HEARTHLINE_NO_BUILD: '0' to
@@ -27,7 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST_DIR = path.join(REPO_ROOT, 'dist');
 
 export interface Site {
@@ -44,6 +45,8 @@ export interface Site {
   adminPassword: string | undefined;
   /** What the server printed so far. */
   output(): string;
+  /** The server process's id. */
+  pid: number;
 }
 
 /** The line main.mjs prints once, on the first start of an embedded backend without a given password. */
@@ -192,7 +195,7 @@ export async function startSite(opts: { env?: Record<string, string>; dataDir?: 
       : env.HEARTHLINE_ADMIN_PASSWORD || output.match(ADMIN_PASSWORD_LINE)?.[1];
     const adminUser = (env.COUCHDB_URL && userInCouchUrl(env.COUCHDB_URL)) || 'admin';
     adminsByUrl.set(url, { adminUser, adminPassword });
-    return { url, stop, kill, dataDir, adminUser, adminPassword, output: () => output };
+    return { url, stop, kill, dataDir, adminUser, adminPassword, output: () => output, pid: child.pid! };
   } catch (err) {
     await stop();
     throw new Error(`startSite: ${(err as Error).message}\n--- server output ---\n${output}`);

@@ -4,10 +4,10 @@
  */
 import * as v from 'valibot';
 import type { Commitments } from '../../../src/db/schema/commitments';
-import { fixtureCommitments } from '../../support/commitments';
+import { fixtureCommitments } from '../commitments';
 import { OperationsRecord, type RecordType } from '../../../src/db/schema/records';
 import { seededRandom, ulid } from '../../../src/db/schema/events/ids';
-import { authorOf } from '../builders/events';
+import { authorOf } from './events';
 
 /** The commitments of `year` (the fixture copies in tests/support, which no publisher rewrites). */
 export function commitmentsOf(year: number): Commitments {

@@ -4,7 +4,7 @@
  */
 import * as v from 'valibot';
 import type { Commitments } from '../../../src/db/schema/commitments';
-import { fixtureCommitments } from '../../support/commitments';
+import { fixtureCommitments } from '../commitments';
 import { OperationsRecord, type RecordOf } from '../../../src/db/schema/records';
 import { seededRandom, ulid } from '../../../src/db/schema/events/ids';
 import { authorOf, type PersonKey } from './events';

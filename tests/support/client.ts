@@ -5,8 +5,8 @@
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
-import { REPO_ROOT, siteAdmin } from '../support/site';
-import { residentDbName } from '../../../src/db/databaseNames';
+import { REPO_ROOT, siteAdmin } from './server';
+import { residentDbName } from '../../src/db/databaseNames';
 
 export interface Reply {
   status: number;
