@@ -27,7 +27,7 @@
  * `payload` read alone) is skipped by its brackets and quotes, not checked, so a document
  * damaged only inside such a value is read where JSON.parse would refuse the whole document.
  * Documents from CouchDB are always well-formed JSON.
- * tests/unit/results/leanDocs.test.ts checks that the fold gives the same figures either way.
+ * tests/unit/server/couch/leanDocs.test.ts checks that the fold gives the same figures either way.
  */
 import { open } from 'node:fs/promises';
 import { instantMs, isoInstant, plainReader, READ_FIELDS, type DocumentReader } from '../../src/rules/results/engine.ts';

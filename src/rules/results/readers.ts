@@ -26,7 +26,7 @@ export type Doc = Record<string, unknown>;
  * Date.parse, with a fast path for the one form every stored instant has
  * (`2025-12-01T08:00:00.000Z`, Date#toISOString): Date.parse was a tenth of the fold's time.
  * Anything else (another form, hour 24, a year before 100, not a string) goes to Date.parse,
- * so the result is always Date.parse's (tests/unit/results/leanDocs.test.ts compares them).
+ * so the result is always Date.parse's (tests/unit/server/couch/leanDocs.test.ts compares them).
  */
 export function instantMs(text: string): number {
   if (typeof text !== 'string' || text.length !== 24) return Date.parse(text);

@@ -13,9 +13,9 @@ import {
   storageRisk,
   type StorageManagerLike,
   type StorageRiskInput,
-} from '../../../src/db/device/storage';
-import { openDeviceDatabase, recordEvent, type DeviceDatabase } from '../../../src/db/device/database';
-import { RESIDENT, aSubmittedRepair, couchUser } from '../../support/builders/events';
+} from '../../../../src/db/device/storage';
+import { openDeviceDatabase, recordEvent, type DeviceDatabase } from '../../../../src/db/device/database';
+import { RESIDENT, aSubmittedRepair, couchUser } from '../../../support/builders/events';
 
 /** A fake of navigator.storage: each method given is a spy. */
 function fakeStorage(answers: { persisted?: boolean | Error; persist?: boolean | Error; estimate?: { usage?: number; quota?: number } | Error }) {

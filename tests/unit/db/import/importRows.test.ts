@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRows, parseZonedInstant, rowToDocs, splitCsvLine } from '../../../src/db/import/importRows';
+import { parseRows, parseZonedInstant, rowToDocs, splitCsvLine } from '../../../../src/db/import/importRows';
 
 const ctx = { system: 'old-crm', importer: 'admin' };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as v from 'valibot';
-import { EventRecord, MIGRATIONS, SCHEMA_VERSION, migrateEventDoc, versionOf, type StoredDoc } from '../../../src/db/schema/index';
-import { aSubmittedRepair, anEvent } from '../../support/builders/events';
+import { EventRecord, MIGRATIONS, SCHEMA_VERSION, migrateEventDoc, versionOf, type StoredDoc } from '../../../../../src/db/schema/index';
+import { aSubmittedRepair, anEvent } from '../../../../support/builders/events';
 
 /** The pre-release v0 shape of an event: `kind` instead of `requestKind`, no schemaVersion. */
 function asV0(event: Record<string, unknown>): StoredDoc {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { fillWithDefaultSettings, getChangedDocumentsSince, type RxJsonSchema, type RxStorageDefaultCheckpoint, type RxStorageInstance } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { withKeyedChangesSince } from '../../../src/db/device/dexieStorage';
+import { withKeyedChangesSince } from '../../../../src/db/device/dexieStorage';
 
 /**
  * The keyed `getChangedDocumentsSince` (src/db/device/dexieStorage.ts) must give exactly what

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INITIAL_SYNC_STATUS, createSyncStatusStore, syncReducer, type SyncAction, type SyncStatus } from '../../../src/db/device/syncStatus';
+import { INITIAL_SYNC_STATUS, createSyncStatusStore, syncReducer, type SyncAction, type SyncStatus } from '../../../../src/db/device/syncStatus';
 
 const run = (actions: SyncAction[], from: SyncStatus = INITIAL_SYNC_STATUS) => actions.reduce(syncReducer, from);
 

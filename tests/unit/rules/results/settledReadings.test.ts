@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as v from 'valibot';
-import { computeResults, toResultsFile, type ComputedFigure } from '../../../src/rules/results';
-import { Results } from '../../../src/db/schema/results';
-import type { Commitments } from '../../../src/db/schema/commitments';
-import { OTHER_STATION, resetIds, STATION } from '../../support/builders/events';
-import { cst, hours, minutes, plus } from '../../support/builders/rules';
-import { aRecord, commitmentsOf, only, outageId, resetRecordIds } from '../../support/builders/records';
+import { computeResults, toResultsFile, type ComputedFigure } from '../../../../src/rules/results';
+import { Results } from '../../../../src/db/schema/results';
+import type { Commitments } from '../../../../src/db/schema/commitments';
+import { OTHER_STATION, resetIds, STATION } from '../../../support/builders/events';
+import { cst, hours, minutes, plus } from '../../../support/builders/rules';
+import { aRecord, commitmentsOf, only, outageId, resetRecordIds } from '../../../support/builders/records';
 
 /**
  * The published figures as domain.md's "Settled readings" decide them (issue 20), each on a

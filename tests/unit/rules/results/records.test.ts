@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as v from 'valibot';
-import { OperationsRecord, OperationsRecordDoc } from '../../../src/db/schema/records';
+import { OperationsRecord, OperationsRecordDoc } from '../../../../src/db/schema/records';
 
 const author = { name: 'ops-1', role: 'hotline', device: 'desk-1' } as const;
 const base = { id: 'rc-01JD0000000000000000000000', docType: 'record', schemaVersion: 1, at: '2025-12-01T00:00:00.000Z', author } as const;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as v from 'valibot';
-import { OperationsRecord } from '../../../src/db/schema/records/record';
-import { aRecord, outageId } from '../../support/builders/records';
+import { OperationsRecord } from '../../../../../src/db/schema/records/record';
+import { aRecord, outageId } from '../../../../support/builders/records';
 
 // An outage is always of a station (its notices, its figures, its staff's list are by station).
 describe('outage records', () => {

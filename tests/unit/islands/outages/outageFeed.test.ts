@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { PublicOutageNotice } from '../../../src/rules/outages';
-import { COPY_MAX_AGE_MS, LAST_FEED_KEY, noticeState, rememberFeed, usableCopy } from '../../../src/islands/outages/outageFeed';
-import { lastFeed, parseOutageFeed } from '../../../src/islands/outages/feedReader';
+import type { PublicOutageNotice } from '../../../../src/rules/outages';
+import { COPY_MAX_AGE_MS, LAST_FEED_KEY, noticeState, rememberFeed, usableCopy } from '../../../../src/islands/outages/outageFeed';
+import { lastFeed, parseOutageFeed } from '../../../../src/islands/outages/feedReader';
 
 /** The residents' outage page's handling of GET /api/outages: shape check, kept copy, states. */
 

@@ -19,10 +19,10 @@ import {
   seededRandom,
   toCouchDoc,
   type EventType,
-} from '../../../src/db/schema/index';
-import { describeEventIssues } from '../../../src/i18n/issues';
-import { MAX_ROOM_AREA_M2 } from '../../../src/rules/index';
-import { PNG_SIGNATURE, T0, aSubmitted, aSubmittedRepair, anEvent, asCouchDoc, resetIds } from '../../support/builders/events';
+} from '../../../../src/db/schema/index';
+import { describeEventIssues } from '../../../../src/i18n/issues';
+import { MAX_ROOM_AREA_M2 } from '../../../../src/rules/index';
+import { PNG_SIGNATURE, T0, aSubmitted, aSubmittedRepair, anEvent, asCouchDoc, resetIds } from '../../../support/builders/events';
 
 beforeEach(() => resetIds());
 

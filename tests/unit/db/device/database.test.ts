@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { firstValueFrom, filter } from 'rxjs';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { correctEvent, eventsOfRequest, openDeviceDatabase, openRequests, recordEvent, recordRejection, type DeviceDatabase } from '../../../src/db/device/database';
-import { newRequestId } from '../../../src/db/schema/events/ids';
-import { PEOPLE, RESIDENT, aRequestHistory, aSubmittedRepair, anEvent, couchUser } from '../../support/builders/events';
+import { correctEvent, eventsOfRequest, openDeviceDatabase, openRequests, recordEvent, recordRejection, type DeviceDatabase } from '../../../../src/db/device/database';
+import { newRequestId } from '../../../../src/db/schema/events/ids';
+import { PEOPLE, RESIDENT, aRequestHistory, aSubmittedRepair, anEvent, couchUser } from '../../../support/builders/events';
 
 const resident = { database: { kind: 'resident' as const, owner: RESIDENT }, user: couchUser('resident') };
 const dispatcher = { database: { kind: 'station' as const, station: PEOPLE.dispatcher.station }, user: couchUser('dispatcher') };

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { openDeviceDatabase, recordRejection, type DeviceDatabase } from '../../../src/db/device/database';
-import { provisionalResults } from '../../../src/db/device/provisional';
-import { computeResults } from '../../../src/rules/results/engine';
-import { aRequestHistory, resetIds } from '../../support/builders/events';
-import { aRecord, commitmentsOf, resetRecordIds } from '../../support/builders/records';
+import { openDeviceDatabase, recordRejection, type DeviceDatabase } from '../../../../src/db/device/database';
+import { provisionalResults } from '../../../../src/db/device/provisional';
+import { computeResults } from '../../../../src/rules/results/engine';
+import { aRequestHistory, resetIds } from '../../../support/builders/events';
+import { aRecord, commitmentsOf, resetRecordIds } from '../../../support/builders/records';
 
 let db: DeviceDatabase | undefined;
 let n = 0;

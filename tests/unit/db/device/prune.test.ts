@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { openDeviceDatabase, recordRejection, type DeviceDatabase } from '../../../src/db/device/database';
-import { DEFAULT_PRUNE_WINDOW_DAYS, pruneClosedRequests } from '../../../src/db/device/prune';
-import { makePushModifier } from '../../../src/db/device/replication';
-import type { EventRecord } from '../../../src/db/schema/events/event';
-import { PEOPLE, RESIDENT, aRequestHistory, anEvent, couchUser, type Step } from '../../support/builders/events';
+import { openDeviceDatabase, recordRejection, type DeviceDatabase } from '../../../../src/db/device/database';
+import { DEFAULT_PRUNE_WINDOW_DAYS, pruneClosedRequests } from '../../../../src/db/device/prune';
+import { makePushModifier } from '../../../../src/db/device/replication';
+import type { EventRecord } from '../../../../src/db/schema/events/event';
+import { PEOPLE, RESIDENT, aRequestHistory, anEvent, couchUser, type Step } from '../../../support/builders/events';
 
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = Date.parse('2026-06-01T04:00:00.000Z');

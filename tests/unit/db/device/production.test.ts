@@ -4,8 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { openDeviceDatabase, recordEvent, type DeviceDatabase } from '../../../src/db/device/database';
-import { RESIDENT, aSubmittedRepair, couchUser } from '../../support/builders/events';
+import { openDeviceDatabase, recordEvent, type DeviceDatabase } from '../../../../src/db/device/database';
+import { RESIDENT, aSubmittedRepair, couchUser } from '../../../support/builders/events';
 
 const resident = { database: { kind: 'resident' as const, owner: RESIDENT }, user: couchUser('resident') };
 let db: DeviceDatabase | undefined;

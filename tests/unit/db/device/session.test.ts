@@ -13,8 +13,8 @@ import {
   signIn,
   userNameFor,
   type DeviceSession,
-} from '../../../src/db/device/session';
-import { residentDbName } from '../../../src/db/databaseNames';
+} from '../../../../src/db/device/session';
+import { residentDbName } from '../../../../src/db/databaseNames';
 
 /** A Storage in memory (localStorage's three methods). */
 function memoryStorage() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readCookie } from '../../../server/backend/identity.mjs';
+import { readCookie } from '../../../../server/backend/identity.mjs';
 
 // The session cookie read from a Cookie header by the `cookie` package (identity.mjs, proxy.mjs).
 describe('readCookie', () => {

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { openDeviceDatabase, type DeviceDatabase } from '../../../src/db/device/database';
+import { openDeviceDatabase, type DeviceDatabase } from '../../../../src/db/device/database';
 import { firstValueFrom, filter, timeout } from 'rxjs';
-import { isEventRow, isRefusal, keepEventRows, makePushModifier, pullModifier, startReplication, type DeviceReplication } from '../../../src/db/device/replication';
-import { RESIDENT, aSubmittedRepair, asCouchDoc, couchUser } from '../../support/builders/events';
+import { isEventRow, isRefusal, keepEventRows, makePushModifier, pullModifier, startReplication, type DeviceReplication } from '../../../../src/db/device/replication';
+import { RESIDENT, aSubmittedRepair, asCouchDoc, couchUser } from '../../../support/builders/events';
 
 let db: DeviceDatabase | undefined;
 let n = 0;

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as v from 'valibot';
-import { Indicator, type Commitments } from '../../../src/db/schema/commitments';
-import { checkIndicator, computeResults, ResultsFold, type ComputedFigure } from '../../../src/rules/results';
-import { aRequestHistory, OTHER_STATION, PNG_SIGNATURE, resetIds, STATION, type Step } from '../../support/builders/events';
-import { cst, hours, minutes, plus } from '../../support/builders/rules';
-import { aRecord, commitmentsOf, only, outageId, resetRecordIds } from '../../support/builders/records';
+import { Indicator, type Commitments } from '../../../../src/db/schema/commitments';
+import { checkIndicator, computeResults, ResultsFold, type ComputedFigure } from '../../../../src/rules/results';
+import { aRequestHistory, OTHER_STATION, PNG_SIGNATURE, resetIds, STATION, type Step } from '../../../support/builders/events';
+import { cst, hours, minutes, plus } from '../../../support/builders/rules';
+import { aRecord, commitmentsOf, only, outageId, resetRecordIds } from '../../../support/builders/records';
 
 /**
  * Every formula of domain.md ("Published figures"), each against a small example worked out

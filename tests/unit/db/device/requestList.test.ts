@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { firstValueFrom, filter } from 'rxjs';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { openDeviceDatabase, recordEvent, recordRejection, type DeviceDatabase } from '../../../src/db/device/database';
-import { requestList, type RequestListItem } from '../../../src/db/device/requestList';
-import { composeCorrection, composeFollowUp, composeSubmission } from '../../../src/db/device/compose';
-import { validateWrite } from '../../../src/db/validateWrite';
-import { PEOPLE, RESIDENT, STATION, T0, couchUser } from '../../support/builders/events';
+import { openDeviceDatabase, recordEvent, recordRejection, type DeviceDatabase } from '../../../../src/db/device/database';
+import { requestList, type RequestListItem } from '../../../../src/db/device/requestList';
+import { composeCorrection, composeFollowUp, composeSubmission } from '../../../../src/db/device/compose';
+import { validateWrite } from '../../../../src/db/validateWrite';
+import { PEOPLE, RESIDENT, STATION, T0, couchUser } from '../../../support/builders/events';
 
 const residentContext = { database: { kind: 'resident' as const, owner: RESIDENT }, user: couchUser('resident') };
 const residentWriter = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROLES, STATION_ROLES, couchRolesFor, userFromCouch } from '../../../src/db/schema/index';
+import { ROLES, STATION_ROLES, couchRolesFor, userFromCouch } from '../../../../src/db/schema/index';
 
 describe('couchRolesFor', () => {
   it('a resident is a resident', () => {

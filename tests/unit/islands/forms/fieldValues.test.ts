@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chinaLocalToInstant, formatDayWithWeekday, instantToChinaLocal } from '../../../src/islands/forms/fieldValues';
-import { maskPhone } from '../../../src/islands/privacy';
+import { chinaLocalToInstant, formatDayWithWeekday, instantToChinaLocal } from '../../../../src/islands/forms/fieldValues';
+import { maskPhone } from '../../../../src/islands/privacy';
 
 describe('maskPhone: no display shows a whole phone number', () => {
   it('hides the middle four digits of a mobile number', () => {
