@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 /**
  * Three projects, run in this order (sequence.groupOrder):
  *   unit         tests/unit/**        pure functions, node environment, parallel files
- *   integration  tests/integration/** the real server process (tests/integration/support/site.ts)
+ *   integration  tests/integration/** the real server process (tests/support/server.ts)
  *   e2e          tests/e2e/**         real Chromium against the real server, one file at a time
  *
  * integration and e2e share a globalSetup that builds dist/ once if it is missing or stale

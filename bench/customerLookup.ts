@@ -24,8 +24,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { admin, registerCustomer, request, signIn, signupBody } from '../tests/integration/backend/client';
-import { startSite } from '../tests/integration/support/site';
+import { admin, registerCustomer, request, signIn, signupBody } from '../tests/support/client';
+import { startSite } from '../tests/support/server';
 
 const { values } = parseArgs({
   options: {

@@ -5,11 +5,11 @@
  *   npm run bench:lighthouse [-- --runs 3 --pages /portal/,/staff/,/ --no-build]
  *
  * 1. Builds dist/ once if the sources changed (as the tests do), serves a private copy of it
- *    with the real server (tests/integration/support/site.ts: embedded backend, temporary data
+ *    with the real server (tests/support/server.ts: embedded backend, temporary data
  *    folder, free loopback port).
  * 2. Runs Lighthouse `--runs` times on each page (default mobile form factor: Moto G power
  *    emulation, simulated slow 4G, 4× CPU slowdown), each in a fresh Chromium profile with the
- *    flags known to work here (tests/e2e/support/chromium.ts). Lighthouse comes from
+ *    flags known to work here (tests/support/chromium.ts). Lighthouse comes from
  *    node_modules/.bin when installed, else `npx -y lighthouse@12`.
  * 3. Prints, per page, the median of each category's score, TBT, CLS, LCP and FCP, and the
  *    1-minute load average beside each run (the machine is shared: 2 cores, and Lighthouse's
@@ -38,9 +38,9 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/support/chromium';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/support/chromium';
 import { buildSiteOnce } from '../tests/integration/support/globalSetup';
-import { DIST_DIR, REPO_ROOT, startSite } from '../tests/integration/support/site';
+import { DIST_DIR, REPO_ROOT, startSite } from '../tests/support/server';
 
 const { values } = parseArgs({
   options: {

@@ -4,7 +4,7 @@
  *
  *   npm run bench:results [-- --sizes 100000,1000000 --backend 100000 --page 500 --concurrency 16 --rounds 1 --baseline yes]
  *
- * 1. compute: events generated into an NDJSON file (tests/unit/builders/season.ts: a heating
+ * 1. compute: events generated into an NDJSON file (tests/support/builders/season.ts: a heating
  *    season of repairs, complaints, consultations, temperature tests, with callbacks and
  *    replies; plus hotline calls), then read and folded (src/rules/results) in a child
  *    process of its own: first the fast path (server/couch/leanDocs.ts reads only what the
@@ -16,7 +16,7 @@
  *    Last measured (2026-11-23, 2 cores, no other test run, load 1.3-1.5 from the bench
  *    itself): 1,000,000 events at 214,000-266,000 events/s wall in 5 runs (190,000-230,000 per
  *    CPU-second), peak RSS 205-217 MB; the baseline 123,000-143,000/s. Runs interleaved with
- *    the code before server/couch/leanDocs.ts's AT_MS and FIELD_OF, the read-ahead and the
+ *    the code before server/couch/leanDocs.ts's instant and field shortcuts, the read-ahead and the
  *    engine's milestone arrays and Date-free deadlines: 156,000-182,000/s wall, 146,000-166,000
  *    per CPU-second, peak RSS 260-267 MB. Figures taken while other test runs load the
  *    machine are lower and scattered: compare figures taken at the same load. At 100,000
@@ -42,10 +42,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseEvent } from '../src/db/schema/index';
-import { ResultsFold } from '../src/rules/results/engine';
+import { ResultsFold, type DocumentReader } from '../src/rules/results/engine';
 import { openHttpDatabase, streamAllDocs } from '../server/couch/index.mjs';
-import { ndjsonDocBatches } from '../server/couch/leanDocs';
-import { documents } from '../tests/unit/builders/season';
+import { leanReader, ndjsonDocBatches } from '../server/couch/leanDocs';
+import { documents } from '../tests/support/builders/season';
 import { fixtureCommitments } from '../tests/support/commitments';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -116,11 +116,11 @@ interface ComputeRun {
   figures: string;
 }
 
-async function computeRun(batches: AsyncGenerator<unknown[]>): Promise<ComputeRun> {
+async function computeRun(batches: AsyncGenerator<unknown[]>, reader?: DocumentReader): Promise<ComputeRun> {
   gc?.();
   const started = performance.now();
   const cpu0 = process.cpuUsage();
-  const fold = new ResultsFold(commitments, { asOf: AS_OF });
+  const fold = new ResultsFold(commitments, { asOf: AS_OF, ...(reader ? { reader } : {}) });
   let n = 0;
   for await (const batch of batches) {
     for (const doc of batch) fold.add(doc);
@@ -142,7 +142,7 @@ async function computeRun(batches: AsyncGenerator<unknown[]>): Promise<ComputeRu
  * it is the fast run's alone.
  */
 async function computeChild(file: string): Promise<void> {
-  const fast = await computeRun(ndjsonDocBatches(file));
+  const fast = await computeRun(ndjsonDocBatches(file), leanReader);
   const maxRssBytes = process.resourceUsage().maxRSS * 1024;
   const base = values.baseline === 'no' ? undefined : await computeRun(plainDocBatches(file));
   if (base && base.figures !== fast.figures) throw new Error('the fast path and the baseline computed different results');
@@ -206,7 +206,7 @@ function cpuSecondsOf(pids: number[]): number {
 }
 
 async function backendBench(n: number): Promise<void> {
-  const { startSite } = await import('../tests/integration/support/site');
+  const { startSite } = await import('../tests/support/server');
   const password = 'bench-results-admin';
   const site = await startSite({ env: { HEARTHLINE_ADMIN_PASSWORD: password, HEARTHLINE_ROUTER: '0' } });
   try {

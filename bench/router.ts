@@ -18,7 +18,7 @@ import { createRouter } from '../server/router/router.mjs';
 import { routeTargets, originDatabase } from '../src/rules/routing';
 import { parseDatabaseName } from '../src/db/databaseNames';
 import type { EventRecord } from '../src/db/schema/index';
-import { aRequestHistory, asCouchDoc } from '../tests/unit/builders/events';
+import { aRequestHistory, asCouchDoc } from '../tests/support/builders/events';
 import { createDatabases, openWorld, quiet, type World } from '../tests/integration/router/support/world';
 
 const { values } = parseArgs({

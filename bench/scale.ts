@@ -25,15 +25,14 @@
  * 10000), propagation p95 ≤ 1 s. The same run's baseline for propagation is the first event's
  * time with no other database in the folder: not measured here; run with --residents 0.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { residentDbName } from '../src/db/databaseNames';
-import { newResident, request } from '../tests/integration/backend/client';
-import { residentSubmission } from '../tests/integration/backend/events';
-import { startSite } from '../tests/integration/support/site';
+import { newResident, request } from '../tests/support/client';
+import { residentSubmission } from '../tests/support/builders/backendEvents';
+import { startSite } from '../tests/support/server';
 
 const { values } = parseArgs({
   options: {
@@ -83,8 +82,7 @@ try {
   const site = await startSite({ dataDir, env: { HEARTHLINE_ADMIN_PASSWORD: ADMIN_PASSWORD, HEARTHLINE_PUBLISHER: '0' } });
   const listening = performance.now();
   try {
-    const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(process.pid)], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
-    const pid = pids.find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('server/main.mjs'))!;
+    const pid = site.pid; // the server process (tests/support/server.ts)
     const admin = { basic: { name: 'admin', password: ADMIN_PASSWORD } };
     const health = async () => (await request(site.url, 'GET', '/api/router/health', undefined, admin)).json;
     let h = await health();

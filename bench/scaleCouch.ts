@@ -10,9 +10,9 @@ import { availableParallelism, loadavg } from 'node:os';
 import { residentDbName } from '../src/db/databaseNames';
 import { designDocFor } from '../src/db/designDocs';
 import { parseCouchUrl } from '../server/couch/url.mjs';
-import { newResident, request } from '../tests/integration/backend/client';
+import { newResident, request } from '../tests/support/client';
 import { residentSubmission } from '../tests/integration/backend/events';
-import { startSite } from '../tests/integration/support/site';
+import { startSite } from '../tests/support/server';
 
 const TICK = 100; // USER_HZ of /proc/<pid>/stat
 const load = () => `load ${loadavg()[0]!.toFixed(2)} on ${availableParallelism()} cores`;

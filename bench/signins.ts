@@ -16,7 +16,6 @@
  * a full collection: the heap after 1,000 and after `heap-total` sign-ins (RSS also counts what
  * V8 and the allocator keep in reserve, which moves by tens of MB either way).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,8 +23,8 @@ import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createBackend } from '../server/backend/index.mjs';
-import { newResident } from '../tests/integration/backend/client';
-import { startSite } from '../tests/integration/support/site';
+import { newResident } from '../tests/support/client';
+import { startSite } from '../tests/support/server';
 
 const { values } = parseArgs({ options: { total: { type: 'string', default: '100000' }, concurrency: { type: 'string', default: '8' }, 'heap-total': { type: 'string', default: '20000' } } });
 const heapTotal = Number(values['heap-total']);
@@ -39,9 +38,7 @@ const load = () => `load ${loadavg()[0]!.toFixed(2)} on ${availableParallelism()
 const dataDir = mkdtempSync(path.join(tmpdir(), 'hearthline-bench-signins-'));
 const site = await startSite({ dataDir, env: { HEARTHLINE_ADMIN_PASSWORD: 'bench-signins-admin', HEARTHLINE_ROUTER: '0', HEARTHLINE_PUBLISHER: '0', HEARTHLINE_SIGNUP_ANSWER_MS: '1' } });
 try {
-  // the server: the node child of this process running server/main.mjs
-  const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(process.pid)], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
-  const pid = pids.find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('server/main.mjs'))!;
+  const pid = site.pid; // the server process (tests/support/server.ts)
   const resident = await newResident(site.url);
   const body = JSON.stringify({ name: resident.name, password: resident.password });
   const signIn = async () => {

@@ -4,7 +4,7 @@
  *
  *   npm run bench:sync [-- --events 50000 --open 2000 --batches 1000 --pouch-batches 100,250,500,1000 --runs 1 --diagnose]
  *
- * 1. Starts the real server (tests/integration/support/site.ts: embedded PouchDB Server, a
+ * 1. Starts the real server (tests/support/server.ts: embedded PouchDB Server, a
  *    temporary data folder, a free loopback port; the in-process router off, so nothing else
  *    reads or writes while we measure), creates a dispatcher of station `demo` with the admin
  *    CLI and writes `--events` valid events into `station-demo` as server admin (_bulk_docs):
@@ -90,12 +90,12 @@ import { parseArgs } from 'node:util';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launchContext } from '../tests/e2e/support/browser';
-import { CHROMIUM_ARGS } from '../tests/e2e/support/chromium';
-import { DIST_DIR, REPO_ROOT, startSite, type Site } from '../tests/integration/support/site';
+import { launchContext } from '../tests/support/browser';
+import { CHROMIUM_ARGS } from '../tests/support/chromium';
+import { DIST_DIR, REPO_ROOT, startSite, type Site } from '../tests/support/server';
 import { buildSiteOnce } from '../tests/integration/support/globalSetup';
-import { admin, request } from '../tests/integration/backend/client';
-import { aRequestHistory, asCouchDoc } from '../tests/unit/builders/events';
+import { admin, request } from '../tests/support/client';
+import { aRequestHistory, asCouchDoc } from '../tests/support/builders/events';
 import type { EventRecord } from '../src/db/schema/index';
 import { DEFAULT_PULL_BATCH_SIZE } from '../src/db/device/replication';
 import type { RunOptions, RunResult } from './sync/browser';

@@ -10,9 +10,10 @@
  * scans a document's bytes once, keeps only the fields the engine reads
  * (READ_FIELDS in src/rules/results/engine.ts) and leaves `author` and `payload` as byte
  * ranges that are parsed with JSON.parse only when the engine asks for them — or not at
- * all when it asks for one field of them (FIELD_OF: a submission's author is read for its
- * role alone). `_id`, `id` and `at` stay bytes too until read; `at` is handed over as a
- * number already (AT_MS), read from its bytes.
+ * all when it asks for one field of them (`LeanDoc#fieldOf`: a submission's author is read for
+ * its role alone). `_id`, `id` and `at` stay bytes too until read; `at` is handed over as a
+ * number already (`LeanDoc#atMs`), read from its bytes. The engine reads them through
+ * `leanReader` (its `DocumentReader`, src/rules/results/readers.ts).
  *
  * Exactness: every value handed out is the value JSON.parse gives for that field.
  *  - a string with no escape and no byte ≥ 0x80 (ids, instants, slugs) is the bytes as they are;
@@ -26,10 +27,10 @@
  * `payload` read alone) is skipped by its brackets and quotes, not checked, so a document
  * damaged only inside such a value is read where JSON.parse would refuse the whole document.
  * Documents from CouchDB are always well-formed JSON.
- * tests/unit/results/leanDocs.test.ts checks that the fold gives the same figures either way.
+ * tests/unit/server/couch/leanDocs.test.ts checks that the fold gives the same figures either way.
  */
 import { open } from 'node:fs/promises';
-import { AT_MS, FIELD_OF, instantMs, isoInstant, READ_FIELDS } from '../../src/rules/results/engine.ts';
+import { instantMs, isoInstant, plainReader, READ_FIELDS, type DocumentReader } from '../../src/rules/results/engine.ts';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -44,9 +45,9 @@ type Field = (typeof READ_FIELDS)[number];
 
 /**
  * A document as the engine reads it: the top-level fields it reads; `_id`, `id` and `at` made
- * into strings only when read (the engine reads `at` as AT_MS, already a number, and an id
+ * into strings only when read (the engine reads `at` as `atMs`, already a number, and an id
  * only for a few record types: making the strings was a tenth of the scan); `author` and
- * `payload` parsed on first use, or one field of them read alone (FIELD_OF).
+ * `payload` parsed on first use, or one field of them read alone (`fieldOf`).
  */
 export class LeanDoc {
   docType: unknown;
@@ -54,8 +55,8 @@ export class LeanDoc {
   requestId: unknown;
   requestKind: unknown;
   station: unknown;
-  /** `instantMs(at)`, when `at` was read from the bytes (see AT_MS in the engine). */
-  [AT_MS]: number | undefined;
+  /** `instantMs(at)`, when `at` was read from the bytes (undefined: not read, use `at`). */
+  atMs: number | undefined;
   #bytes: Buffer;
   // A lazy value: bytes[start, end) (a plain string's content, or a JSON value), start -1
   // once made (or when the field is absent), then #value holds it.
@@ -82,7 +83,7 @@ export class LeanDoc {
     this.requestId = undefined;
     this.requestKind = undefined;
     this.station = undefined;
-    this[AT_MS] = undefined;
+    this.atMs = undefined;
     this.#bytes = bytes;
   }
 
@@ -131,7 +132,7 @@ export class LeanDoc {
    * object when it has not been parsed yet. Whatever objectField does not read plainly (not
    * an object, a key with an escape, a name that is not ASCII) is left to the parsed value.
    */
-  [FIELD_OF](container: 'author' | 'payload', name: string): unknown {
+  fieldOf(container: 'author' | 'payload', name: string): unknown {
     const start = container === 'author' ? this.#authorStart : this.#payloadStart;
     if (start >= 0) {
       const value = objectField(this.#bytes, start, container === 'author' ? this.#authorEnd : this.#payloadEnd, name);
@@ -145,7 +146,7 @@ export class LeanDoc {
     this.#atStart = start;
     this.#atEnd = end;
     this.#at = undefined;
-    this[AT_MS] = ms;
+    this.atMs = ms;
   }
 
   /**
@@ -170,11 +171,11 @@ export class LeanDoc {
         this.#atEnd = end;
         this.#at = value;
         // Read straight from the bytes when it is a plain string; a repeated `at` replaces it.
-        if (start < 0) this[AT_MS] = undefined;
+        if (start < 0) this.atMs = undefined;
         else if (end - start === 24) {
           const ms = isoInstant(this.#bytes, start);
-          this[AT_MS] = Number.isNaN(ms) ? instantMs(this.at as string) : ms;
-        } else this[AT_MS] = instantMs(this.at as string);
+          this.atMs = Number.isNaN(ms) ? instantMs(this.at as string) : ms;
+        } else this.atMs = instantMs(this.at as string);
         break;
       case F.author:
         this.#authorStart = start;
@@ -189,6 +190,18 @@ export class LeanDoc {
     }
   }
 }
+
+/**
+ * The engine's reader (EngineOptions.reader) for documents from `leanDoc`, `docFromBytes` and
+ * `ndjsonDocBatches`: a LeanDoc's instant and its author's or payload's fields read from the
+ * bytes, any other document (a line the scanner left to JSON.parse) read plainly. Gives what
+ * `plainReader` gives (tests/unit/server/couch/leanDocs.test.ts).
+ */
+export const leanReader: DocumentReader = {
+  instantOf: (d) => (d instanceof LeanDoc && d.atMs !== undefined ? d.atMs : plainReader.instantOf(d)),
+  fieldOf: (d, container, name) => (d instanceof LeanDoc ? d.fieldOf(container, name) : plainReader.fieldOf(d, container, name)),
+  payloadOf: plainReader.payloadOf,
+};
 
 // Buffer's own latin1Slice and utf8Slice: toString(encoding, start, end) checks its
 // arguments and looks the encoding up on every call, a fifth of the scanner's time.

@@ -9,7 +9,7 @@
  * followers keep the names of databaseNames.ts, so a device never learns the prefix.
  *
  * Why: the integration suite runs every test file in its own namespace on one shared CouchDB
- * (tests/integration/support/site.ts), and a staging deployment may share a cluster with
+ * (tests/support/server.ts), and a staging deployment may share a cluster with
  * production. CouchDB has one `_users`: user names stay global, and a namespace is not a
  * security boundary between deployments. So that a server lists only its own staff and
  * residents (the notifier's recipients, list-staff, the customer directory), the accounts it

@@ -12,11 +12,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startSite, type Site } from '../integration/support/site';
-import { admin, newResident, request, signIn, type Resident } from '../integration/backend/client';
-import { PHONE, checkAccessibility, collectConsoleErrors, formatViolations, launchBrowser } from './support/browser';
+import { startSite, type Site } from '../support/server';
+import { admin, newResident, request, signIn, type Resident } from '../support/client';
+import { PHONE, checkAccessibility, collectConsoleErrors, formatViolations, launchBrowser } from '../support/browser';
 import { dictionary, fill } from '../../src/i18n';
-import { SUBMISSIONS, anEvent, asCouchDoc } from '../unit/builders/events';
+import { SUBMISSIONS, anEvent, asCouchDoc } from '../support/builders/events';
 import { appointmentDays, temperatureTestDays } from '../../src/rules/bookingWindows';
 import { formatDay } from '../../src/islands/format';
 import { fromCouchDoc, type EventDoc, type EventRecord, type EventType } from '../../src/db/schema/events/event';

@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startSite, type Site } from '../integration/support/site';
-import { admin, newResident, type Resident } from '../integration/backend/client';
-import { PHONE, checkAccessibility, formatViolations, launchContext, type LaunchedContext } from './support/browser';
+import { startSite, type Site } from '../support/server';
+import { admin, newResident, type Resident } from '../support/client';
+import { PHONE, checkAccessibility, formatViolations, launchContext, type LaunchedContext } from '../support/browser';
 import { waitForDevice } from './support/device';
 import { dictionary } from '../../src/i18n';
 

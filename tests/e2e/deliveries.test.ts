@@ -11,13 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { startSite, type Site } from '../integration/support/site';
+import { startSite, type Site } from '../support/server';
 import { startSmtp, type LoopbackSmtp } from '../integration/support/smtp';
-import { admin, newResident, request, signIn, type Resident } from '../integration/backend/client';
-import { PHONE, checkAccessibility, formatViolations, launchContext, type LaunchedContext, type Viewport } from './support/browser';
+import { admin, newResident, request, signIn, type Resident } from '../support/client';
+import { PHONE, checkAccessibility, formatViolations, launchContext, type LaunchedContext, type Viewport } from '../support/browser';
 import { waitForDevice } from './support/device';
 import { dictionary, type Lang } from '../../src/i18n';
-import { aSubmittedRepair, anEvent, asCouchDoc } from '../unit/builders/events';
+import { aSubmittedRepair, anEvent, asCouchDoc } from '../support/builders/events';
 import { newRequestId } from '../../src/db/schema/events/ids';
 import { maskAddress } from '../../src/rules/notifications';
 

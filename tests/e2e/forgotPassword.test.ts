@@ -10,10 +10,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { REPO_ROOT, startSite, type Site } from '../integration/support/site';
+import { REPO_ROOT, startSite, type Site } from '../support/server';
 import { startAliyunSms, type FakeAliyunSms } from '../integration/support/aliyunSms';
-import { registerCustomer, request, signupBody } from '../integration/backend/client';
-import { PHONE, checkAccessibility, formatViolations, launchBrowser } from './support/browser';
+import { registerCustomer, request, signupBody } from '../support/client';
+import { PHONE, checkAccessibility, formatViolations, launchBrowser } from '../support/browser';
 import { dictionary, fill } from '../../src/i18n';
 
 const zh = dictionary('zh-CN');

@@ -13,13 +13,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page, Route } from 'playwright-core';
-import { startSite, type Site } from '../integration/support/site';
-import { admin, newResident, request } from '../integration/backend/client';
-import { launchContext, checkAccessibility, collectConsoleErrors, formatViolations, type LaunchedContext } from './support/browser';
+import { startSite, type Site } from '../support/server';
+import { admin, newResident, request } from '../support/client';
+import { launchContext, checkAccessibility, collectConsoleErrors, formatViolations, type LaunchedContext } from '../support/browser';
 import { openRequestForm } from './support/portal';
 import { dictionary, fill } from '../../src/i18n';
 import { signInThroughForm as signInWithForm } from '../support/signIn';
-import { aSubmittedRepair, asCouchDoc } from '../unit/builders/events';
+import { aSubmittedRepair, asCouchDoc } from '../support/builders/events';
 import { newRequestId } from '../../src/db/schema/events/ids';
 import { deviceEvents, recordOnDevice, waitForDevice } from './support/device';
 

@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from '../../src/db/schema/events/ids';
 import { dictionary, fill } from '../../src/i18n';
 import { formatMoment } from '../../src/islands/format';
-import { startSite, type Site } from '../integration/support/site';
-import { admin, request, signIn } from '../integration/backend/client';
+import { startSite, type Site } from '../support/server';
+import { admin, request, signIn } from '../support/client';
 import { DEMO_STATION } from '../../server/backend/setup.mjs';
-import { checkAccessibility, collectConsoleErrors, formatViolations, launchContext, type LaunchedContext } from './support/browser';
+import { checkAccessibility, collectConsoleErrors, formatViolations, launchContext, type LaunchedContext } from '../support/browser';
 
 const zh = dictionary('zh-CN');
 const t = zh.outageNotices;

@@ -7,9 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startSite, type Site } from '../integration/support/site';
-import { newAccountNumber, newPhone, newResident, request, type Resident, registerCustomer } from '../integration/backend/client';
-import { PHONE, checkAccessibility, formatViolations, launchBrowser } from './support/browser';
+import { startSite, type Site } from '../support/server';
+import { newAccountNumber, newPhone, newResident, request, type Resident, registerCustomer } from '../support/client';
+import { PHONE, checkAccessibility, formatViolations, launchBrowser } from '../support/browser';
 import { openRequestForm } from './support/portal';
 import { fill, dictionary } from '../../src/i18n';
 import { signInThroughForm } from '../support/signIn';

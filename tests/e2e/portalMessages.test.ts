@@ -15,11 +15,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { startSite, type Site } from '../integration/support/site';
+import { startSite, type Site } from '../support/server';
 import { startAliyunSms, type FakeAliyunSms } from '../integration/support/aliyunSms';
-import { admin, signIn, type Resident } from '../integration/backend/client';
+import { admin, signIn, type Resident } from '../support/client';
 import { newResidentBySms, requestWithSteps } from './support/station';
-import { PHONE, launchBrowser } from './support/browser';
+import { PHONE, launchBrowser } from '../support/browser';
 import { openRequestForm } from './support/portal';
 import { dictionary, fill, type Lang } from '../../src/i18n';
 import { asLabel, formatDayWithWeekday } from '../../src/islands/forms/fieldValues';

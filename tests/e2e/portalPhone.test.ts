@@ -8,9 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startSite, type Site } from '../integration/support/site';
-import { admin, newResident, type Resident } from '../integration/backend/client';
-import { PHONE, launchBrowser } from './support/browser';
+import { startSite, type Site } from '../support/server';
+import { admin, newResident, type Resident } from '../support/client';
+import { PHONE, launchBrowser } from '../support/browser';
 import { openRequestForm } from './support/portal';
 import { waitForDevice } from './support/device';
 import { fill, dictionary } from '../../src/i18n';

@@ -16,9 +16,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { startSite, DIST_DIR, REPO_ROOT, type Site } from '../integration/support/site';
+import { startSite, DIST_DIR, REPO_ROOT, type Site } from '../support/server';
 import { listBuiltPages, expectedLang } from '../integration/support/pages';
-import { launchContext, checkAccessibility, collectConsoleErrors, formatViolations, type LaunchedContext } from './support/browser';
+import { launchContext, checkAccessibility, collectConsoleErrors, formatViolations, type LaunchedContext } from '../support/browser';
 import { dictionary } from '../../src/i18n';
 
 const zh = dictionary('zh-CN');

@@ -10,12 +10,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { startSite, type Site } from '../integration/support/site';
-import { admin, newResident, request, signIn } from '../integration/backend/client';
-import { PHONE, checkAccessibility, formatViolations, launchContext, type LaunchedContext } from './support/browser';
+import { startSite, type Site } from '../support/server';
+import { admin, newResident, request, signIn } from '../support/client';
+import { PHONE, checkAccessibility, formatViolations, launchContext, type LaunchedContext } from '../support/browser';
 import { waitForDevice } from './support/device';
 import { dictionary } from '../../src/i18n';
-import { aSubmitted, aSubmittedRepair, anEvent, asCouchDoc } from '../unit/builders/events';
+import { aSubmitted, aSubmittedRepair, anEvent, asCouchDoc } from '../support/builders/events';
 import { newRequestId } from '../../src/db/schema/events/ids';
 
 const zh = dictionary('zh-CN');

@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { startSite, type Site } from '../integration/support/site';
-import { newAccountNumber, newPhone, newResident, registerCustomer, request } from '../integration/backend/client';
-import { PHONE, checkAccessibility, formatViolations, launchBrowser } from './support/browser';
+import { startSite, type Site } from '../support/server';
+import { newAccountNumber, newPhone, newResident, registerCustomer, request } from '../support/client';
+import { PHONE, checkAccessibility, formatViolations, launchBrowser } from '../support/browser';
 import { openRequestForm } from './support/portal';
 import { dictionary, fill } from '../../src/i18n';
 import { residentDbName } from '../../src/db/databaseNames';

@@ -7,8 +7,8 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { counterpartPath, listBuiltPages } from '../integration/support/pages';
-import { DIST_DIR, startSite, type Site } from '../integration/support/site';
-import { PHONE, checkAccessibility, collectConsoleErrors, formatViolations, launchBrowser } from './support/browser';
+import { DIST_DIR, startSite, type Site } from '../support/server';
+import { PHONE, checkAccessibility, collectConsoleErrors, formatViolations, launchBrowser } from '../support/browser';
 
 const pages = listBuiltPages().filter((p) => !p.redirect);
 const known = new Set(pages.map((p) => p.path));

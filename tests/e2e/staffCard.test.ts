@@ -11,11 +11,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { startSite, type Site } from '../integration/support/site';
-import { admin, newResident, request, type Resident } from '../integration/backend/client';
-import { checkAccessibility, formatViolations, launchContext, type LaunchedContext, type Viewport } from './support/browser';
+import { startSite, type Site } from '../support/server';
+import { admin, newResident, request, type Resident } from '../support/client';
+import { checkAccessibility, formatViolations, launchContext, type LaunchedContext, type Viewport } from '../support/browser';
 import { dictionary } from '../../src/i18n';
-import { aSubmitted, asCouchDoc } from '../unit/builders/events';
+import { aSubmitted, asCouchDoc } from '../support/builders/events';
 import { waitForDevice } from './support/device';
 import { newRequestId } from '../../src/db/schema/events/ids';
 import { appointmentDays, temperatureTestDays } from '../../src/rules/bookingWindows';

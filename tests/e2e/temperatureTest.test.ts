@@ -11,12 +11,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { startSite, type Site } from '../integration/support/site';
-import { admin, newResident, request, signIn, type Resident } from '../integration/backend/client';
-import { PHONE, checkAccessibility, formatViolations, launchContext, type LaunchedContext, type Viewport } from './support/browser';
+import { startSite, type Site } from '../support/server';
+import { admin, newResident, request, signIn, type Resident } from '../support/client';
+import { PHONE, checkAccessibility, formatViolations, launchContext, type LaunchedContext, type Viewport } from '../support/browser';
 import { deviceEvents, recordOnDevice, waitForDevice } from './support/device';
 import { dictionary, fill } from '../../src/i18n';
-import { aSubmitted, aSubmittedRepair, anEvent, asCouchDoc } from '../unit/builders/events';
+import { aSubmitted, aSubmittedRepair, anEvent, asCouchDoc } from '../support/builders/events';
 import { newRequestId } from '../../src/db/schema/events/ids';
 import { composeFollowUp } from '../../src/db/device/compose';
 

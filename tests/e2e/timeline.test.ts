@@ -7,12 +7,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { startSite, type Site } from '../integration/support/site';
-import { admin, newResident, request, signIn } from '../integration/backend/client';
-import { PHONE, collectConsoleErrors, launchBrowser } from './support/browser';
+import { startSite, type Site } from '../support/server';
+import { admin, newResident, request, signIn } from '../support/client';
+import { PHONE, collectConsoleErrors, launchBrowser } from '../support/browser';
 import { openRequestForm } from './support/portal';
 import { dictionary, fill } from '../../src/i18n';
-import { anEvent, asCouchDoc } from '../unit/builders/events';
+import { anEvent, asCouchDoc } from '../support/builders/events';
 import { formatMoment } from '../../src/islands/format';
 
 const zh = dictionary('zh-CN');

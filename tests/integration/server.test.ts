@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listBuiltPages } from './support/pages';
-import { DIST_DIR, startSite, testNamespace, type Site } from './support/site';
+import { DIST_DIR, startSite, testNamespace, type Site } from '../support/server';
 
 let site: Site;
 const pages = listBuiltPages();

@@ -23,7 +23,7 @@ export function deviceStorage() {
  * Here the same question is one key range on that index, `(lwt, id)` exclusive upwards, read
  * with `getAll(range, limit)`: each page reads exactly its own documents. The answer is the
  * one RxDB's query gives (the same index order: `lwt`, then the primary key; deleted documents
- * included), so the protocol sees no difference (tests/unit/device/dexieStorage.test.ts compares
+ * included), so the protocol sees no difference (tests/unit/db/device/dexieStorage.test.ts compares
  * the two). Storages that are not Dexie, or instances without the index, keep RxDB's query.
  */
 export function withKeyedChangesSince<Internals, Options>(storage: RxStorage<Internals, Options>): RxStorage<Internals, Options> {

@@ -10,10 +10,10 @@ import { roomCompliant, temperatureTestOutcome } from '../temperatureTest';
 import { inPeriod, monthSegments, overlapMs, periodBounds, toHours, toMinutes, type PeriodBounds } from './period';
 import { MI, MARKS_OF_EVENT, NO_MILESTONES, checkIndicator, setMilestone, type RequestMilestone } from './milestones';
 import { RequestSubject, Tally, activeBetween, bump, lastDayOf, monthOf, type HouseholdAcc, type OutageAcc, type RequestAcc, type Subject, type Verdict } from './accumulators';
-import { DAY, fieldOf, instantOf, payloadOf, type Doc, type TopDoc } from './readers';
+import { DAY, plainReader, type Doc, type DocumentReader, type TopDoc } from './readers';
 
 // The parts the callers name (server/couch/leanDocs.ts, bench/, the tests) stay importable from here.
-export { AT_MS, FIELD_OF, READ_FIELDS, instantMs, isoInstant, type LeanShortcuts } from './readers';
+export { READ_FIELDS, instantMs, isoInstant, plainReader, type DocumentReader, type TopDoc } from './readers';
 export { MILESTONE_OF_EVENT, checkIndicator } from './milestones';
 
 /**
@@ -39,7 +39,7 @@ export { MILESTONE_OF_EVENT, checkIndicator } from './milestones';
  * - outages: `announced`, `started`, `restored` from their records.
  * - households: `inspected`, `nobody-home` from inspection visits inside the period.
  *
- * The engine in four files: readers.ts (how a document is read, the fast path's shortcuts),
+ * The engine in four files: readers.ts (how a document is read: `DocumentReader`),
  * milestones.ts (which instants are measured, which indicators can be), accumulators.ts (what
  * is kept per request, outage and household, and the tallies), and this file, the fold. Over
  * 500 lines because the fold is one class: its `add` and `finish` share the accumulators and
@@ -62,6 +62,11 @@ export interface EngineOptions {
   readonly calendar?: WorkingDayCalendar;
   /** Breakdown cells with fewer records than this publish no numbers (default 5). */
   readonly minCellRecords?: number;
+  /**
+   * How documents are read (default `plainReader`, field by field); server/couch/leanDocs.ts's
+   * `leanReader` reads the documents it made from JSON bytes without parsing what the fold skips.
+   */
+  readonly reader?: DocumentReader;
 }
 
 // ------------------------------------------------------------------ outputs
@@ -139,6 +144,8 @@ export class ResultsFold {
   private readonly calendar: WorkingDayCalendar;
   private readonly station: string | undefined;
   private readonly minCell: number;
+  /** How a document's instant and author and payload fields are read (EngineOptions.reader). */
+  private readonly read: DocumentReader;
 
   private readonly requests = new Map<string, RequestAcc>();
   private readonly outages = new Map<string, OutageAcc>();
@@ -168,6 +175,7 @@ export class ResultsFold {
     this.calendar = options.calendar ?? CN_CALENDAR;
     this.station = options.station;
     this.minCell = options.minCellRecords ?? 5;
+    this.read = options.reader ?? plainReader;
     for (const ind of commitments.indicators) {
       const m = ind.measure;
       if (m.shape === 'mean' || (m.shape === 'ratio' && (m.of.records === 'calls' || m.of.records === 'callbacks'))) {
@@ -196,7 +204,7 @@ export class ResultsFold {
 
   private addEvent(d: TopDoc): void {
     const requestId = d.requestId as string;
-    const at = instantOf(d);
+    const at = this.read.instantOf(d);
     if (typeof requestId !== 'string' || Number.isNaN(at)) {
       this.ignored += 1;
       return;
@@ -232,19 +240,19 @@ export class ResultsFold {
       case 'submitted': {
         acc.station = d.station as string; // the submission's station wins over a later event's
         acc.kind = d.requestKind as RequestKind;
-        if (fieldOf(d, 'author', 'role') !== 'resident') setMilestone(acc.t, MI.accepted, at, false);
+        if (this.read.fieldOf(d, 'author', 'role') !== 'resident') setMilestone(acc.t, MI.accepted, at, false);
         if (acc.kind === 'repair') {
-          const fault = fieldOf(d, 'payload', 'fault');
+          const fault = this.read.fieldOf(d, 'payload', 'fault');
           if (typeof fault === 'string') acc.fault = fault;
         }
-        const bookedDay = fieldOf(d, 'payload', 'preferredDate');
+        const bookedDay = this.read.fieldOf(d, 'payload', 'preferredDate');
         if (typeof bookedDay === 'string') acc.bookedDay = bookedDay;
         break;
       }
       case 'callback': {
         // Callbacks and calls are read field by field (fieldOf): a lean document then reads
         // those few fields from its bytes, where parsing each payload whole was a tenth of the fold.
-        const reached = fieldOf(d, 'payload', 'outcome') !== 'unreachable';
+        const reached = this.read.fieldOf(d, 'payload', 'outcome') !== 'unreachable';
         if (reached) setMilestone(acc.t, MI.callback, at, false);
         this.addCallback(d, reached, at);
         break;
@@ -253,7 +261,7 @@ export class ResultsFold {
         acc.withdrawn = true;
         break;
       case 'measured':
-        this.addMeasured(acc, d, payloadOf(d), at);
+        this.addMeasured(acc, d, this.read.payloadOf(d), at);
         break;
       case 'signed-off':
         if (acc.lastSignOffAt === undefined || at > acc.lastSignOffAt) acc.lastSignOffAt = at;
@@ -284,7 +292,7 @@ export class ResultsFold {
       const m = ind.measure;
       if (m.shape === 'mean') {
         if (m.of.kinds && !m.of.kinds.includes(kind as RequestKind)) continue;
-        const score = fieldOf(d, 'payload', m.score);
+        const score = this.read.fieldOf(d, 'payload', m.score);
         if (!reached || typeof score !== 'number') {
           this.directExcluded.set(ind.id, this.directExcluded.get(ind.id)! + 1);
           continue;
@@ -307,11 +315,11 @@ export class ResultsFold {
   private fieldVerdict(where: Condition, d: TopDoc): Verdict {
     switch (where.test) {
       case 'field-at-most': {
-        const v = fieldOf(d, 'payload', where.field);
-        return fieldOf(d, 'payload', 'answered') === true && typeof v === 'number' && v <= where.value ? 'met' : 'missed';
+        const v = this.read.fieldOf(d, 'payload', where.field);
+        return this.read.fieldOf(d, 'payload', 'answered') === true && typeof v === 'number' && v <= where.value ? 'met' : 'missed';
       }
       case 'field-one-of': {
-        const v = fieldOf(d, 'payload', where.field);
+        const v = this.read.fieldOf(d, 'payload', where.field);
         return typeof v === 'string' && where.values.includes(v) ? 'met' : 'missed';
       }
       default:
@@ -320,14 +328,14 @@ export class ResultsFold {
   }
 
   private addRecord(d: TopDoc): void {
-    const at = instantOf(d);
+    const at = this.read.instantOf(d);
     if (Number.isNaN(at)) {
       this.ignored += 1;
       return;
     }
     this.records += 1;
     // A call's payload is read field by field (see the callbacks in addEvent); the rarer records parse theirs.
-    const payload = d.type === 'call' ? {} : payloadOf(d);
+    const payload = d.type === 'call' ? {} : this.read.payloadOf(d);
     const station = typeof d.station === 'string' ? d.station : undefined;
     switch (d.type) {
       case 'outage-announced':
@@ -357,7 +365,7 @@ export class ResultsFold {
       case 'call': {
         if (!inPeriod(at, this.period)) return;
         if (this.station !== undefined && station !== this.station) return;
-        const line = fieldOf(d, 'payload', 'line');
+        const line = this.read.fieldOf(d, 'payload', 'line');
         for (const ind of this.commitments.indicators) {
           const m = ind.measure;
           if (m.shape !== 'ratio' || m.of.records !== 'calls' || m.of.line !== line) continue;

@@ -1,9 +1,10 @@
 /**
- * How the results engine reads a document: the fast path's readers, in one place. The fold
- * (engine.ts) reads a document only through `instantOf`, `fieldOf` and `payloadOf`, so a
- * document read from bytes (server/couch/leanDocs.ts) and one made by JSON.parse give the same
- * figures: the former offers the shortcuts `LeanShortcuts` describes, the latter has none and
- * is read field by field.
+ * How the results engine reads a document. The fold (engine.ts) reads a document's own fields
+ * (READ_FIELDS) directly, and its instant, one field of its author or payload, and its payload
+ * only through a `DocumentReader`: `plainReader` reads any document field by field (one made
+ * by JSON.parse, a device's); a faster reader for documents of its own making
+ * (server/couch/leanDocs.ts's `leanReader` for documents read from JSON bytes) gives exactly
+ * the same values, so the figures are the same whichever reader is used.
  */
 
 /** One day in milliseconds. */
@@ -17,23 +18,7 @@ export const DAY = 86_400_000;
  */
 export const READ_FIELDS = ['_id', 'id', 'docType', 'type', 'at', 'requestId', 'requestKind', 'station', 'author', 'payload'] as const;
 
-/**
- * Two shortcuts a document read from bytes may offer (server/couch/leanDocs.ts does), each
- * giving exactly what the engine would compute from the plain fields; a document parsed by
- * JSON.parse has neither (symbols, so no JSON field can pose as one):
- * - `[AT_MS]`: `instantMs(at)`, read from the bytes without making the string (undefined: not
- *   read, use `at`);
- * - `[FIELD_OF](container, name)`: `(doc[container] ?? {})[name]` for `author` and `payload`,
- *   reading that one field without parsing the rest (a submission's author is read for its
- *   role alone, its payload for the fault alone).
- */
-export const AT_MS = Symbol('hearthline.results.atMs');
-export const FIELD_OF = Symbol('hearthline.results.fieldOf');
-export interface LeanShortcuts {
-  readonly [AT_MS]?: number;
-  [FIELD_OF]?(container: 'author' | 'payload', name: string): unknown;
-}
-export type TopDoc = { readonly [F in (typeof READ_FIELDS)[number]]?: unknown } & LeanShortcuts;
+export type TopDoc = { readonly [F in (typeof READ_FIELDS)[number]]?: unknown };
 /** A payload or an author: any field. */
 export type Doc = Record<string, unknown>;
 
@@ -41,7 +26,7 @@ export type Doc = Record<string, unknown>;
  * Date.parse, with a fast path for the one form every stored instant has
  * (`2025-12-01T08:00:00.000Z`, Date#toISOString): Date.parse was a tenth of the fold's time.
  * Anything else (another form, hour 24, a year before 100, not a string) goes to Date.parse,
- * so the result is always Date.parse's (tests/unit/results/leanDocs.test.ts compares them).
+ * so the result is always Date.parse's (tests/unit/server/couch/leanDocs.test.ts compares them).
  */
 export function instantMs(text: string): number {
   if (typeof text !== 'string' || text.length !== 24) return Date.parse(text);
@@ -110,19 +95,23 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146_097 + dayOfEra - 719_468;
 }
 
-/** A document's `at` in epoch ms (NaN when it is not an instant). */
-export function instantOf(d: TopDoc): number {
-  const ms = d[AT_MS];
-  return ms !== undefined ? ms : instantMs(d.at as string);
+/**
+ * How the fold reads what it does not take straight from a document's fields. Every method
+ * answers what the plain reading below answers for the same document; a reader may only be
+ * faster (the fold calls these a few million times a run).
+ */
+export interface DocumentReader {
+  /** The document's `at` in epoch ms, `instantMs(d.at)` (NaN when it is not an instant). */
+  instantOf(d: TopDoc): number;
+  /** `(d[container] ?? {})[name]`: one field of a document's author or payload. */
+  fieldOf(d: TopDoc, container: 'author' | 'payload', name: string): unknown;
+  /** The document's payload, {} when it has none. */
+  payloadOf(d: TopDoc): Doc;
 }
 
-/** `(d[container] ?? {})[name]`: one field of a document's author or payload. */
-export function fieldOf(d: TopDoc, container: 'author' | 'payload', name: string): unknown {
-  const read = d[FIELD_OF];
-  return read !== undefined ? read.call(d, container, name) : ((d[container] ?? {}) as Doc)[name];
-}
-
-/** A document's payload, {} when it has none. */
-export function payloadOf(d: TopDoc): Doc {
-  return (d.payload ?? {}) as Doc;
-}
+/** Reads any document field by field: the default, and what every other reader must equal. */
+export const plainReader: DocumentReader = {
+  instantOf: (d) => instantMs(d.at as string),
+  fieldOf: (d, container, name) => ((d[container] ?? {}) as Doc)[name],
+  payloadOf: (d) => (d.payload ?? {}) as Doc,
+};

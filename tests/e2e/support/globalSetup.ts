@@ -3,7 +3,7 @@
  * makes sure Debian's Chromium is installed (installing it with apt-get when running as root).
  */
 import { buildSiteOnce } from '../../integration/support/globalSetup';
-import { ensureChromium } from './chromium';
+import { ensureChromium } from '../../support/chromium';
 
 export default async function setup(): Promise<void> {
   ensureChromium();

@@ -10,10 +10,10 @@
  *                                                  submission there); the request id
  */
 import { expect } from 'vitest';
-import type { Site } from '../../integration/support/site';
+import type { Site } from '../../support/server';
 import type { FakeAliyunSms } from '../../integration/support/aliyunSms';
-import { newResident, request, type Resident } from '../../integration/backend/client';
-import { SUBMISSIONS, anEvent, asCouchDoc } from '../../unit/builders/events';
+import { newResident, request, type Resident } from '../../support/client';
+import { SUBMISSIONS, anEvent, asCouchDoc } from '../../support/builders/events';
 import { newRequestId } from '../../../src/db/schema/events/ids';
 import type { EventRecord, EventType } from '../../../src/db/schema/events/event';
 

@@ -14,8 +14,8 @@ import { createBackend, databaseKind, residentDbName } from '../../../server/bac
 import { classify } from '../../../server/backend/guard/classifyRequest.mjs';
 import { hardenSessionCookie } from '../../../server/backend/responseHeaders.mjs';
 import { SignInLimiter, networkOf } from '../../../server/backend/signinLimiter.mjs';
-import { DIST_DIR, rememberSiteAdmin } from '../support/site';
-import { newResident, request, type Resident } from './client';
+import { DIST_DIR, rememberSiteAdmin } from '../../support/server';
+import { newResident, request, type Resident } from '../../support/client';
 
 type Input = { database: any; doc: any; user: { name: string | null; roles: string[] }; existing: boolean };
 type Verdict = { ok: true; event?: unknown } | { ok: false; status: number; rule: string; reason: string };

@@ -11,9 +11,9 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProxy } from '../../../server/backend/proxy.mjs';
 import { responseHeaders } from '../../../server/backend/responseHeaders.mjs';
-import { startSite, type Site } from '../support/site';
-import { admin, newResident, request, signIn, type Resident } from './client';
-import { residentSubmission } from './events';
+import { startSite, type Site } from '../../support/server';
+import { admin, newResident, request, signIn, type Resident } from '../../support/client';
+import { residentSubmission } from '../../support/builders/backendEvents';
 
 const UPSTREAM_PASSWORD = 'upstream-admin-Secret-42';
 

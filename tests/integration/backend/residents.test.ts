@@ -9,9 +9,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
-import { newResident, registerCustomer, request, signIn, signupBody, type Auth, type Resident } from './client';
-import { residentSubmission } from './events';
+import { startSite, type Site } from '../../support/server';
+import { newResident, registerCustomer, request, signIn, signupBody, type Auth, type Resident } from '../../support/client';
+import { residentSubmission } from '../../support/builders/backendEvents';
 
 let site: Site;
 let a: Resident;

@@ -4,9 +4,9 @@
  * note never does. The router runs inside the server (server/router), woken by each write.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
-import { admin, newResident, request, signIn, type Resident } from './client';
-import { PEOPLE, aSubmittedRepair, anEvent, asCouchDoc } from '../../unit/builders/events';
+import { startSite, type Site } from '../../support/server';
+import { admin, newResident, request, signIn, type Resident } from '../../support/client';
+import { PEOPLE, aSubmittedRepair, anEvent, asCouchDoc } from '../../support/builders/events';
 import { stationDbName } from '../../../src/db/databaseNames';
 
 const STATION = 'demo'; // the demo station seeded on first start; community demo-garden belongs to it

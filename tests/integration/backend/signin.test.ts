@@ -5,8 +5,8 @@
  * and that the counters outlive a restart: tests/integration/security/signinLimits.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
-import { newResident, request, signIn, type Resident } from './client';
+import { startSite, type Site } from '../../support/server';
+import { newResident, request, signIn, type Resident } from '../../support/client';
 
 const REFUSED = {
   error: 'unauthorized',

@@ -5,9 +5,9 @@
  * every station, residents none, and station writes go through the same write check.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
-import { admin, newResident, request, signIn, type Auth } from './client';
-import { submissionOf, technicianArrival } from './events';
+import { startSite, type Site } from '../../support/server';
+import { admin, newResident, request, signIn, type Auth } from '../../support/client';
+import { submissionOf, technicianArrival } from '../../support/builders/backendEvents';
 
 let site: Site;
 const staff: Record<string, { name: string; password: string }> = {};

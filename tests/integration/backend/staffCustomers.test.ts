@@ -6,8 +6,8 @@
  * first lookup, then kept current by sign-ups and the residents' own changes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
-import { admin, newPhone, newResident, request, signIn, type Resident } from './client';
+import { startSite, type Site } from '../../support/server';
+import { admin, newPhone, newResident, request, signIn, type Resident } from '../../support/client';
 
 let site: Site;
 const suffix = Date.now().toString(36);

@@ -6,8 +6,8 @@
  * secret (hash, salt) is ever answered.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
-import { admin, newResident, request, signIn } from './client';
+import { startSite, type Site } from '../../support/server';
+import { admin, newResident, request, signIn } from '../../support/client';
 
 let site: Site;
 const suffix = Date.now().toString(36);

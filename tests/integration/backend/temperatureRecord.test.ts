@@ -6,9 +6,9 @@
  * dispatch). Station staff made with the admin CLI, writing through /db like their devices.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
-import { newStaff, request, type Auth } from './client';
-import { PNG_SIGNATURE, anEvent, asCouchDoc } from '../../unit/builders/events';
+import { startSite, type Site } from '../../support/server';
+import { newStaff, request, type Auth } from '../../support/client';
+import { PNG_SIGNATURE, anEvent, asCouchDoc } from '../../support/builders/events';
 import { newRequestId } from '../../../src/db/schema/events/ids';
 import type { EventType, RequestKind } from '../../../src/db/schema/index';
 

@@ -5,9 +5,9 @@
  * no SMS configured, where sign-up works as before and a reset by SMS is not available.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
+import { startSite, type Site } from '../../support/server';
 import { startAliyunSms, type FakeAliyunSms } from '../support/aliyunSms';
-import { newAccountNumber, newPhone, registerCustomer, request, signIn, signupBody } from './client';
+import { newAccountNumber, newPhone, registerCustomer, request, signIn, signupBody } from '../../support/client';
 
 const OTP_TEMPLATE = 'SMS_300000001';
 const LOCK_SECONDS = 3;

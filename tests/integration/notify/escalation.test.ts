@@ -9,11 +9,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
+import { startSite, type Site } from '../../support/server';
 import { until } from './until';
-import { admin, newResident, request, type Resident } from '../backend/client';
+import { admin, newResident, request, type Resident } from '../../support/client';
 import { startSmtp, type LoopbackSmtp } from '../support/smtp';
-import { residentRepairReport } from '../backend/events';
+import { residentRepairReport } from '../../support/builders/backendEvents';
 import { escalationEventId } from '../../../server/deadlines/watcher.mjs';
 
 const HOUR = 3_600_000;

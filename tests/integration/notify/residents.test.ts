@@ -15,12 +15,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newEventId, ulid } from '../../../src/db/schema/events/ids';
-import { startSite, type Site } from '../support/site';
+import { startSite, type Site } from '../../support/server';
 import { until } from './until';
 import { startSmtp, type LoopbackSmtp } from '../support/smtp';
 import { startAliyunSms, type FakeAliyunSms } from '../support/aliyunSms';
-import { newResident as signUpResident, newStaff, request, type Resident } from '../backend/client';
-import { residentRepairReport, type Doc } from '../backend/events';
+import { newResident as signUpResident, newStaff, request, type Resident } from '../../support/client';
+import { residentRepairReport, type Doc } from '../../support/builders/backendEvents';
 
 const HOUR = 3_600_000;
 const CN = 8 * HOUR;

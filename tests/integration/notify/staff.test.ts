@@ -11,11 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newEventId } from '../../../src/db/schema/events/ids';
-import { startSite, type Site } from '../support/site';
+import { startSite, type Site } from '../../support/server';
 import { until } from './until';
 import { startSmtp, type LoopbackSmtp } from '../support/smtp';
-import { admin, newResident, newStaff, request, type Resident } from '../backend/client';
-import { residentSubmission, type Doc } from '../backend/events';
+import { admin, newResident, newStaff, request, type Resident } from '../../support/client';
+import { residentSubmission, type Doc } from '../../support/builders/backendEvents';
 
 const HOUR = 3_600_000;
 const CN = 8 * HOUR;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS_DB } from '../../../src/db/databaseNames';
 import { createPouchCouch } from '../../../server/couch/index.mjs';
 import { createDeadlineWatcher, escalationEventId } from '../../../server/deadlines/watcher.mjs';
-import { aRequestHistory, asCouchDoc } from '../../unit/builders/events';
+import { aRequestHistory, asCouchDoc } from '../../support/builders/events';
 import { openWorld, quiet, type World } from '../router/support/world';
 
 const HOUR = 3_600_000;

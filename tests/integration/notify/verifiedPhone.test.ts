@@ -10,11 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newEventId } from '../../../src/db/schema/events/ids';
-import { startSite, type Site } from '../support/site';
+import { startSite, type Site } from '../../support/server';
 import { until } from './until';
 import { startAliyunSms, type FakeAliyunSms } from '../support/aliyunSms';
-import { newPhone, newResident, newStaff, registerCustomer, request, signIn, signupBody, type Resident } from '../backend/client';
-import { residentRepairReport } from '../backend/events';
+import { newPhone, newResident, newStaff, registerCustomer, request, signIn, signupBody, type Resident } from '../../support/client';
+import { residentRepairReport } from '../../support/builders/backendEvents';
 import { residentDbName } from '../../../src/db/databaseNames';
 
 const HOUR = 3_600_000;

@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from '../../../src/db/schema/events/ids';
-import { startSite, type Site } from '../support/site';
-import { admin, request, signIn } from '../backend/client';
+import { startSite, type Site } from '../../support/server';
+import { admin, request, signIn } from '../../support/client';
 import { DEMO_STATION } from '../../../server/backend/setup.mjs';
 
 const HOUR = 3_600_000;

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { createOutageFeed } from '../../../server/outages/feed.mjs';
 import type { OperationsRecord } from '../../../src/db/schema/records';
-import { aRecord, outageId, resetRecordIds } from '../../unit/results/builders';
+import { aRecord, outageId, resetRecordIds } from '../../support/builders/records';
 
 const require = createRequire(import.meta.url);
 const PouchDB = require('pouchdb-core').plugin(require('pouchdb-adapter-memory'));

@@ -10,9 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { ulid } from '../../../src/db/schema/events/ids';
 import { startFrom } from '../../../src/rules/committee/startFrom';
-import { REPO_ROOT, startSite, type Site } from '../support/site';
-import { admin, request, signIn } from '../backend/client';
-import { publishedCommitments } from '../../unit/builders/committee';
+import { REPO_ROOT, startSite, type Site } from '../../support/server';
+import { admin, request, signIn } from '../../support/client';
+import { publishedCommitments } from '../../support/builders/committee';
 
 const suffix = Date.now().toString(36);
 const ADMIN_PASSWORD = 'admin pass 2';

@@ -12,8 +12,8 @@ import path from 'node:path';
 import { createPublisher } from '../../../server/publish/publisher.mjs';
 import { PublishFailure } from '../../../server/publish/publication.mjs';
 import { startFrom } from '../../../src/rules/committee/startFrom';
-import { REPO_ROOT } from '../support/site';
-import { approval, asJson, draft, publishRequest, publishedCommitments, resetCommittee } from '../../unit/builders/committee';
+import { REPO_ROOT } from '../../support/server';
+import { approval, asJson, draft, publishRequest, publishedCommitments, resetCommittee } from '../../support/builders/committee';
 import type { OperationsRecord } from '../../../src/db/schema/records';
 
 const require = createRequire(import.meta.url);

@@ -2,7 +2,7 @@
  * A season of history in the import format (docs/import-format.md), about 300 rows, with the
  * 2025-26 figures it must give worked out by hand in EXPECTED_2025.
  */
-import { PNG_SIGNATURE } from '../../unit/builders/events';
+import { PNG_SIGNATURE } from '../../support/builders/events';
 
 const CST = (day: string, hm: string) => new Date(`${day}T${hm}:00+08:00`);
 const iso = (d: Date) => d.toISOString();

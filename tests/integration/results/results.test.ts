@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { stripHtml } from './html';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT, startSite, type Site } from '../support/site';
+import { REPO_ROOT, startSite, type Site } from '../../support/server';
 import { EXPECTED_2025, seasonRows } from './fixture';
 
 let site: Site;

@@ -15,8 +15,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { OPERATIONS_DB, ROUTER_STATE_DB, residentDbName, stationDbName } from '../../../src/db/databaseNames';
 import type { Author, EventRecord } from '../../../src/db/schema/index';
 import { originDatabase } from '../../../src/rules/routing';
-import { OTHER_RESIDENT, OTHER_STATION, RESIDENT, STATION, aSubmitted, anEvent, asCouchDoc, resetIds } from '../../unit/builders/events';
-import { REPO_ROOT } from '../support/site';
+import { OTHER_RESIDENT, OTHER_STATION, RESIDENT, STATION, aSubmitted, anEvent, asCouchDoc, resetIds } from '../../support/builders/events';
+import { REPO_ROOT } from '../../support/server';
 import { expectedPlacement, openWorld, type Doc } from './support/world';
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support/routerChild.mjs');

@@ -7,10 +7,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newEventId, newRequestId } from '../../../src/db/schema/events/ids';
-import { admin, newResident, request, signIn, type Auth, type Resident } from '../backend/client';
-import { residentRepairReport, residentSubmission, technicianArrival, type Doc } from '../backend/events';
-import { REPO_ROOT, startSite, type Site } from '../support/site';
+import { admin, newResident, request, signIn, type Auth, type Resident } from '../../support/client';
+import { eventAt, residentRepairReport, residentSubmission, technicianArrival, type Doc } from '../../support/builders/backendEvents';
+import { REPO_ROOT, startSite, type Site } from '../../support/server';
 
 const ADMIN_PASSWORD = 'admin-pw-for-router-test';
 const suffix = Date.now().toString(36).slice(-6);
@@ -29,22 +28,8 @@ const adminAuth = (): Auth => ({ basic: { name: site.adminUser, password: site.a
 const get = (p: string, auth: Auth) => request(site.url, 'GET', p, undefined, auth);
 const put = (db: string, doc: Doc, auth: Auth) => request(site.url, 'PUT', `/db/${db}/${encodeURIComponent(doc._id)}`, doc, auth);
 
-function event(author: { name: string; role: string }, type: string, fields: Record<string, unknown>): Doc {
-  const now = Date.now();
-  return {
-    _id: newEventId(now),
-    docType: 'event',
-    schemaVersion: 1,
-    requestId: newRequestId(now),
-    requestKind: 'repair',
-    at: new Date(now).toISOString(),
-    author: { ...author, device: 'test-pc' },
-    resident: resident.name,
-    station: 'demo',
-    type,
-    ...fields,
-  };
-}
+const event = (author: { name: string; role: string }, type: string, fields: Record<string, unknown>): Doc =>
+  eventAt({ ...author, device: 'test-pc' }, type, { resident: resident.name, station: 'demo', ...fields });
 
 async function health(detail = false): Promise<any> {
   const res = await fetch(`${healthUrl}${detail ? '?detail=1' : ''}`);

@@ -10,7 +10,7 @@ import { OPERATIONS_DB, ROUTER_STATE_DB, residentDbName, stationDbName } from '.
 import { createPouchCouch } from '../../../server/couch/index.mjs';
 import { createLease } from '../../../server/followers/lease.mjs';
 import { createRouter } from '../../../server/router/router.mjs';
-import { RESIDENT, STATION, aSubmittedRepair, resetIds } from '../../unit/builders/events';
+import { RESIDENT, STATION, aSubmittedRepair, resetIds } from '../../support/builders/events';
 import { createDatabases, openWorld, quiet, type World } from './support/world';
 
 let world: World;

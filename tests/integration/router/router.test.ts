@@ -22,7 +22,7 @@ import {
   anEvent,
   asCouchDoc,
   resetIds,
-} from '../../unit/builders/events';
+} from '../../support/builders/events';
 import { createDatabases, expectedPlacement, openWorld, quiet, type World } from './support/world';
 
 const RESIDENT_DB = residentDbName(RESIDENT);

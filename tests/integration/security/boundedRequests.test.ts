@@ -9,9 +9,9 @@
  * stored; what a device really sends (batches of 250) still works.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
-import { newResident, request, type Resident } from '../backend/client';
-import { residentSubmission } from '../backend/events';
+import { startSite, type Site } from '../../support/server';
+import { newResident, request, type Resident } from '../../support/client';
+import { residentSubmission } from '../../support/builders/backendEvents';
 
 let site: Site;
 let resident: Resident;

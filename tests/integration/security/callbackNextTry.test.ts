@@ -6,9 +6,9 @@
  * console's card records is stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
-import { admin, newResident, request, signIn, type Resident } from '../backend/client';
-import { aSubmittedRepair, anEvent, asCouchDoc } from '../../unit/builders/events';
+import { startSite, type Site } from '../../support/server';
+import { admin, newResident, request, signIn, type Resident } from '../../support/client';
+import { aSubmittedRepair, anEvent, asCouchDoc } from '../../support/builders/events';
 import { callbackPayload } from '../../../src/rules/callbacks';
 
 const suffix = Date.now().toString(36);

@@ -7,8 +7,8 @@
  * are refused to non-admins. The server stays up.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
-import { newResident, request, type Resident } from '../backend/client';
+import { startSite, type Site } from '../../support/server';
+import { newResident, request, type Resident } from '../../support/client';
 
 let site: Site;
 let resident: Resident;

@@ -7,8 +7,8 @@
  * reads; lookups are limited per member of staff.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
-import { admin, newResident, newStaff, request, type Resident } from '../backend/client';
+import { startSite, type Site } from '../../support/server';
+import { admin, newResident, newStaff, request, type Resident } from '../../support/client';
 
 let site: Site;
 const suffix = Date.now().toString(36);

@@ -11,8 +11,8 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
-import { newResident, request } from '../backend/client';
+import { startSite, type Site } from '../../support/server';
+import { newResident, request } from '../../support/client';
 
 const external = Boolean(process.env.COUCHDB_URL);
 const ADMIN_PASSWORD = 'admin pass for the data folder';

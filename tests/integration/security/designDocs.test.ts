@@ -21,8 +21,8 @@ import { createPouchCouch } from '../../../server/couch/index.mjs';
 import { createRouter } from '../../../server/router/router.mjs';
 import { DESIGN_DOC_ID, designDocFor } from '../../../src/db/designDocs';
 import { residentDbName, stationDbName } from '../../../src/db/databaseNames';
-import { aSubmittedRepair, anEvent, asCouchDoc } from '../../unit/builders/events';
-import { request } from '../backend/client';
+import { aSubmittedRepair, anEvent, asCouchDoc } from '../../support/builders/events';
+import { request } from '../../support/client';
 import { newRequestId } from '../../../src/db/schema/events/ids';
 
 const RESIDENT = 'r-55501234';

@@ -9,9 +9,9 @@
  * every view, given or refused, is in the access log.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
-import { admin, newResident, request, signIn, type Resident } from '../backend/client';
-import { aSubmittedRepair, anEvent, asCouchDoc } from '../../unit/builders/events';
+import { startSite, type Site } from '../../support/server';
+import { admin, newResident, request, signIn, type Resident } from '../../support/client';
+import { aSubmittedRepair, anEvent, asCouchDoc } from '../../support/builders/events';
 import { stationDbName } from '../../../src/db/databaseNames';
 
 const STATION = 'demo';

@@ -12,9 +12,9 @@
  * The honest flows (A's submission, the station's dispatch reaching A) still pass.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
-import { admin, newAccountNumber, newResident, request, signIn, type Resident } from '../backend/client';
-import { PEOPLE, aSubmittedRepair, anEvent, asCouchDoc } from '../../unit/builders/events';
+import { startSite, type Site } from '../../support/server';
+import { admin, newAccountNumber, newResident, request, signIn, type Resident } from '../../support/client';
+import { PEOPLE, aSubmittedRepair, anEvent, asCouchDoc } from '../../support/builders/events';
 import { residentDbName, stationDbName } from '../../../src/db/databaseNames';
 import { newRequestId } from '../../../src/db/schema/events/ids';
 

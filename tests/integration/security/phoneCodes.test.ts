@@ -14,9 +14,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
+import { startSite, type Site } from '../../support/server';
 import { startAliyunSms, type FakeAliyunSms } from '../support/aliyunSms';
-import { newAccountNumber, newPhone, registerCustomer, request, signIn, signupBody, type Reply } from '../backend/client';
+import { newAccountNumber, newPhone, registerCustomer, request, signIn, signupBody, type Reply } from '../../support/client';
 
 const OTP_TEMPLATE = 'SMS_200000001';
 const FLOOR_MS = 300;

@@ -12,9 +12,9 @@
  *   /db/_account/photos when their database holds the request, and each view is logged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
-import { admin, newResident, request, signIn, type Resident } from '../backend/client';
-import { aSubmitted, aSubmittedRepair, asCouchDoc } from '../../unit/builders/events';
+import { startSite, type Site } from '../../support/server';
+import { admin, newResident, request, signIn, type Resident } from '../../support/client';
+import { aSubmitted, aSubmittedRepair, asCouchDoc } from '../../support/builders/events';
 import { stationDbName } from '../../../src/db/databaseNames';
 import { newRequestId } from '../../../src/db/schema/events/ids';
 import { MAX_PHOTO_BYTES, photoId } from '../../../src/db/schema/photos';

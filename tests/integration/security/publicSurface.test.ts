@@ -10,8 +10,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from '../../../src/db/schema/events/ids';
 import { DEMO_STATION } from '../../../server/backend/setup.mjs';
-import { startSite, type Site } from '../support/site';
-import { admin, newResident, request, signIn, type Resident } from '../backend/client';
+import { startSite, type Site } from '../../support/server';
+import { admin, newResident, request, signIn, type Resident } from '../../support/client';
 
 const ADMIN_PASSWORD = 'admin pass for public surface';
 const suffix = Date.now().toString(36);

@@ -9,9 +9,9 @@
  *   server's `receivedAt`; a client cannot send its own `receivedAt`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
-import { newResident, request, type Resident } from '../backend/client';
-import { aSubmitted, anEvent, asCouchDoc } from '../../unit/builders/events';
+import { startSite, type Site } from '../../support/server';
+import { newResident, request, type Resident } from '../../support/client';
+import { aSubmitted, anEvent, asCouchDoc } from '../../support/builders/events';
 import { stationDbName } from '../../../src/db/databaseNames';
 import { SUBMISSION_LIMITS } from '../../../src/rules/submissionQuota';
 import { newRequestId } from '../../../src/db/schema/events/ids';

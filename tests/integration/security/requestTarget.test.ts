@@ -7,8 +7,8 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
-import { newResident, type Resident } from '../backend/client';
+import { startSite, type Site } from '../../support/server';
+import { newResident, type Resident } from '../../support/client';
 
 let site: Site;
 let resident: Resident;

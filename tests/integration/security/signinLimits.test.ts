@@ -12,8 +12,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
-import { admin, request } from '../backend/client';
+import { startSite, type Site } from '../../support/server';
+import { admin, request } from '../../support/client';
 
 const external = Boolean(process.env.COUCHDB_URL);
 const ADMIN_PASSWORD = 'admin pass for sign-in limits';

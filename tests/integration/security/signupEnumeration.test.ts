@@ -6,8 +6,8 @@
  * create nothing are limited per client address and per account number.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
-import { newAccountNumber, newPhone, newResident, registerCustomer, request, signupBody, type Reply } from '../backend/client';
+import { startSite, type Site } from '../../support/server';
+import { newAccountNumber, newPhone, newResident, registerCustomer, request, signupBody, type Reply } from '../../support/client';
 
 let site: Site;
 /** The answer floor this test gives the server (HEARTHLINE_SIGNUP_ANSWER_MS). */

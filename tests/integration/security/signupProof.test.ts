@@ -8,8 +8,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
-import { admin, newAccountNumber, newPhone, newStaff, registerCustomer, request, runCli, signupBody } from '../backend/client';
+import { startSite, type Site } from '../../support/server';
+import { admin, newAccountNumber, newPhone, newStaff, registerCustomer, request, runCli, signupBody } from '../../support/client';
 
 let site: Site;
 const ADMIN = 'proof admin pass 1';

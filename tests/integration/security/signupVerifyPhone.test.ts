@@ -13,8 +13,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../server/app.mjs';
 import { createBackend } from '../../../server/backend/index.mjs';
-import { DIST_DIR, rememberSiteAdmin } from '../support/site';
-import { newAccountNumber, newPhone, registerCustomer, request, signupBody } from '../backend/client';
+import { DIST_DIR, rememberSiteAdmin } from '../../support/server';
+import { newAccountNumber, newPhone, registerCustomer, request, signupBody } from '../../support/client';
 
 let server: Server;
 let base: string;

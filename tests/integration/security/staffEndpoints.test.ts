@@ -5,8 +5,8 @@
  * log, the staff directory, a staff device's working set and a request's message deliveries.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
-import { newResident, request, type Resident } from '../backend/client';
+import { startSite, type Site } from '../../support/server';
+import { newResident, request, type Resident } from '../../support/client';
 import { newRequestId } from '../../../src/db/schema/events/ids';
 
 let site: Site;

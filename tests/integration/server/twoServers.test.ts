@@ -7,9 +7,9 @@
  * routes what was written meanwhile. Every copy keeps its original's revision and no conflict.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
-import { newResident, request, type Resident } from '../backend/client';
-import { residentSubmission } from '../backend/events';
+import { startSite, type Site } from '../../support/server';
+import { newResident, request, type Resident } from '../../support/client';
+import { residentSubmission } from '../../support/builders/backendEvents';
 
 const UPSTREAM_PASSWORD = 'upstream-admin-Secret-77';
 

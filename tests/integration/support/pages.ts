@@ -12,7 +12,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DIST_DIR } from './site';
+import { DIST_DIR } from '../../support/server';
 
 export type Lang = 'zh-CN' | 'en';
 

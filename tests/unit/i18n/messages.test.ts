@@ -4,7 +4,7 @@ import { EVENT_TYPES, EventDoc, EventRecord, REQUEST_KINDS } from '../../../src/
 import { MESSAGES } from '../../../src/i18n/messages';
 import { FIELD_LABELS, fieldLabel, formatPath } from '../../../src/i18n/fieldLabels';
 import { describeEventIssues } from '../../../src/i18n/issues';
-import { aSubmitted, anEvent, asCouchDoc } from '../builders/events';
+import { aSubmitted, anEvent, asCouchDoc } from '../../support/builders/events';
 
 function describe1(candidate: unknown, lang: 'en' | 'zh-CN') {
   const result = v.safeParse(EventRecord, candidate);
@@ -141,7 +141,7 @@ describe('every check carries a message id', () => {
 describe('a field left empty (issue 21: the words on screen)', () => {
   it('asks to choose a date, a time of day, a choice; asks to fill in a text', async () => {
     const { parseEvent } = await import('../../../src/db/schema/events/event');
-    const { aSubmitted, SUBMISSIONS } = await import('../builders/events');
+    const { aSubmitted, SUBMISSIONS } = await import('../../support/builders/events');
     const e = aSubmitted('appointment-repair');
     const parsed = parseEvent({ ...e, payload: { ...SUBMISSIONS['appointment-repair'], preferredDate: '', slot: undefined } });
     expect(parsed.success).toBe(false);

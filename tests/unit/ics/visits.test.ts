@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { requestState } from '../../../src/rules/requestState';
 import { VISIT_LENGTH_MS, calendarUid, isToCome, visitCalendarEvent, visitTime } from '../../../src/ics/visits';
-import { T0, aRequestHistory, resetIds } from '../builders/events';
+import { T0, aRequestHistory, resetIds } from '../../support/builders/events';
 
 beforeEach(() => resetIds());
 const state = (events: Parameters<typeof requestState>[0]) => requestState(events, { now: Date.parse(T0) });

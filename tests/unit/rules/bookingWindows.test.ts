@@ -14,8 +14,8 @@ import {
   BOOKING_HORIZON_DAYS,
 } from '../../../src/rules/bookingWindows';
 import { ANSWER_LIMITS } from '../../../src/rules/requestState';
-import { aSubmitted } from '../builders/events';
-import { cst } from './builders';
+import { aSubmitted } from '../../support/builders/events';
+import { cst } from '../../support/builders/rules';
 
 describe('appointmentDays: any day the utility serves, from tomorrow to the horizon (domain.md, "Appointments the resident dates")', () => {
   it(`installation (working days) from Tue 30 Sep 2025: working days only, National Day skipped, up to ${BOOKING_HORIZON_DAYS} days ahead`, () => {

@@ -12,7 +12,7 @@ import {
   weekdayOf,
   type CalendarYear,
 } from '../../../src/rules/index';
-import { calendarYear } from './builders';
+import { calendarYear } from '../../support/builders/rules';
 
 const isWeekend = (day: string) => [0, 6].includes(weekdayOf(day));
 

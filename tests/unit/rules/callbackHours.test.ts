@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CALLBACK_HOURS, callbackWindows, mayCallAt, nextCallbackSlot, type CallbackHours } from '../../../src/rules/index';
-import { cst } from './builders';
+import { cst } from '../../support/builders/rules';
 
 // 002 ch.4 §7: not before 07:00, not after 22:00, not at meal or midday-rest times.
 // All times China time; windows are half-open [from, to).

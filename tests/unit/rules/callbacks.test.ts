@@ -5,8 +5,8 @@ import { describeEventIssues } from '../../../src/i18n/issues';
 import { callbackPayload, nextCallbackTry, nextTryProblem } from '../../../src/rules/callbacks';
 import { mayCallAt } from '../../../src/rules/callbackHours';
 import { callbackScores, dueCallbacks, repairCallbackRate, requestState, REPAIR_CALLBACK_TARGET } from '../../../src/rules/index';
-import { aRequestHistory, resetIds, T0 } from '../builders/events';
-import { cst, hours } from './builders';
+import { aRequestHistory, resetIds, T0 } from '../../support/builders/events';
+import { cst, hours } from '../../support/builders/rules';
 
 beforeEach(() => resetIds());
 

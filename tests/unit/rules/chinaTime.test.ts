@@ -10,7 +10,7 @@ import {
   toEpochMs,
   weekdayOf,
 } from '../../../src/rules/index';
-import { cst, hours, minutes } from './builders';
+import { cst, hours, minutes } from '../../support/builders/rules';
 
 describe('China time (UTC+8, no daylight saving)', () => {
   it('puts 23:59 China time on the China day, though it is the afternoon in UTC', () => {

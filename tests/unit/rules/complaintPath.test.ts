@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { complaintProgress, mayEmit, requestState, COMPLAINT_STEPS } from '../../../src/rules/index';
-import { aRequestHistory, anEvent, resetIds, T0 } from '../builders/events';
+import { aRequestHistory, anEvent, resetIds, T0 } from '../../support/builders/events';
 
 beforeEach(() => resetIds());
 

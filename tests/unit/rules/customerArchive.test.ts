@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { customerArchive, findCustomers, requestState } from '../../../src/rules/index';
-import { aRequestHistory, resetIds, OTHER_RESIDENT, RESIDENT, T0, type Step } from '../builders/events';
+import { aRequestHistory, resetIds, OTHER_RESIDENT, RESIDENT, T0, type Step } from '../../support/builders/events';
 
 beforeEach(() => resetIds());
 

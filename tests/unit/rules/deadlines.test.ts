@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { calendarFor, deadlineMs, deadlineOf, metDeadline, noticeGiven, type Duration } from '../../../src/rules/index';
-import { cst, hours, minutes, plus } from './builders';
+import { cst, hours, minutes, plus } from '../../support/builders/rules';
 
 const within = (value: number, unit: Duration['unit']): Duration => ({ value, unit });
 

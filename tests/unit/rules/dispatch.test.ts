@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkVisitTime, communityOfAddress, dispatchBoard, dispatchProblem, technicianChoices, technicianDay, visitDeadline, visitMissed, withinVisitingHoursAt } from '../../../src/rules/dispatch';
 import { requestState } from '../../../src/rules/requestState';
 import type { StaffEntry } from '../../../src/rules/peopleNames';
-import { PEOPLE, STATION, aRequestHistory, anEvent } from '../builders/events';
+import { PEOPLE, STATION, aRequestHistory, anEvent } from '../../support/builders/events';
 
 /** 2025-12-01 in China: 08:00 is 00:00 UTC. */
 const china = (hhmm: string, day = '2025-12-01') => Date.parse(`${day}T${hhmm}:00+08:00`);

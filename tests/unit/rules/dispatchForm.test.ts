@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { dispatchForm } from '../../../src/rules/index';
-import { aRequestHistory, resetIds } from '../builders/events';
+import { aRequestHistory, resetIds } from '../../support/builders/events';
 
 beforeEach(() => resetIds());
 

@@ -7,7 +7,7 @@ import {
   type EscalationRung,
 } from '../../../src/rules/index';
 import { ESCALATION_LEVELS } from '../../../src/db/schema/vocabulary';
-import { cst, hours, minutes, plus } from './builders';
+import { cst, hours, minutes, plus } from '../../support/builders/rules';
 
 // 002 ch.1 §12: unhandled 24 h → station head; 48 h → company manager;
 // 72 h → deputy manager in charge; 96 h → general manager.

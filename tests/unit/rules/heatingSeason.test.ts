@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HEATING_SEASON, heatingSeasonOf, inHeatingSeason } from '../../../src/rules/index';
-import { cst } from './builders';
+import { cst } from '../../support/builders/rules';
 
 // 002 §5: "采暖期为每年的11月15日至次年3月20日", both days included, China calendar.
 describe('inHeatingSeason', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formRecord, measurementFormRooms, measurementPayload, pointsForArea, withArea } from '../../../src/rules/measurementForm';
 import { parseEvent } from '../../../src/db/schema/events/event';
 import { describeEventIssues } from '../../../src/i18n/issues';
-import { anEvent } from '../builders/events';
+import { anEvent } from '../../support/builders/events';
 
 describe('the measurement form', () => {
   it('has as many reading fields as the area needs (domain.md: <16 m² one, 16–30 two, 30–60 three, 60+ five)', () => {

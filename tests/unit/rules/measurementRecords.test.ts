@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { currentMeasurement, finishProblem, mayFinishTemperatureTest, measurementRecords, supersededMeasurementIds } from '../../../src/rules/measurementRecords';
-import { PNG_SIGNATURE, aRequestHistory, resetIds, type Step } from '../builders/events';
+import { PNG_SIGNATURE, aRequestHistory, resetIds, type Step } from '../../support/builders/events';
 import { indexRequests, requestFacts } from '../../../src/rules/requestLinkage';
 
 beforeEach(() => resetIds());

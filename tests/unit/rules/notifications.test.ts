@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CALLBACK_STAFF_ROLES, REMEDY_APPROVER_ROLES, callbackDueNotice, chinaWhen, noticeOfEvent, noticeText, outageNoticeAt, staffToTell } from '../../../src/rules/notifications';
-import { aRequestHistory, anEvent } from '../builders/events';
+import { aRequestHistory, anEvent } from '../../support/builders/events';
 
 const HOUR = 3_600_000;
 

@@ -17,8 +17,8 @@ import {
   shortNotice,
   type OutageState,
 } from '../../../src/rules/outages';
-import { aRecord, commitmentsOf, only, outageId, resetRecordIds } from '../results/builders';
-import { cst, hours, minutes, plus } from './builders';
+import { aRecord, commitmentsOf, only, outageId, resetRecordIds } from '../../support/builders/records';
+import { cst, hours, minutes, plus } from '../../support/builders/rules';
 
 /**
  * The outage screen's rules (issue 6 item 10) with a controlled clock: the notice of a planned

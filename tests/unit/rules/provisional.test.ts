@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { currentCommitments, provisionalRows } from '../../../src/rules/provisional';
 import { computeResults } from '../../../src/rules/results/engine';
-import { commitmentsOf, only, aRecord } from '../results/builders';
+import { commitmentsOf, only, aRecord } from '../../support/builders/records';
 
 const c2024 = commitmentsOf(2024);
 const c2025 = commitmentsOf(2025);

@@ -6,8 +6,8 @@ import {
   requestState,
   type RequestState,
 } from '../../../src/rules/index';
-import { aRequestHistory, anEvent, resetIds, OTHER_STATION, T0 } from '../builders/events';
-import { hours, minutes } from './builders';
+import { aRequestHistory, anEvent, resetIds, OTHER_STATION, T0 } from '../../support/builders/events';
+import { hours, minutes } from '../../support/builders/rules';
 
 const t0 = Date.parse(T0);
 const at = (ms: number) => new Date(t0 + ms);

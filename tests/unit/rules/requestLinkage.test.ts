@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { copyProblem, indexRequests, linkageProblem, requestFacts } from '../../../src/rules/requestLinkage';
-import { OTHER_RESIDENT, OTHER_STATION, RESIDENT, STATION, aRequestHistory, anEvent } from '../builders/events';
+import { OTHER_RESIDENT, OTHER_STATION, RESIDENT, STATION, aRequestHistory, anEvent } from '../../support/builders/events';
 import { validateWrite } from '../../../src/db/validateWrite';
-import { asCouchDoc, couchUser } from '../builders/events';
+import { asCouchDoc, couchUser } from '../../support/builders/events';
 
 describe('requestLinkage: a follow-up names a request its database holds, with its resident and station', () => {
   const [submitted, accepted] = aRequestHistory({ steps: ['accepted'] });

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EventRecord, EventType } from '../../../src/db/schema/index';
 import { calendarFor, compareEvents, requestState, sortEvents, visibleTimeline, type RequestState } from '../../../src/rules/index';
-import { PEOPLE, PNG_SIGNATURE, STATION, OTHER_STATION, T0, aRequestHistory, anEvent, resetIds, type Step } from '../builders/events';
-import { cst, hours, minutes } from './builders';
+import { PEOPLE, PNG_SIGNATURE, STATION, OTHER_STATION, T0, aRequestHistory, anEvent, resetIds, type Step } from '../../support/builders/events';
+import { cst, hours, minutes } from '../../support/builders/rules';
 
 beforeEach(() => resetIds());
 

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../../src/db/schema/index';
 import { requestState } from '../../../src/rules/requestState';
 import { currentRating, finishRecords, finishStep, mayReopen, maySignOff, ratableVisits, residentActions, residentView, viewOfScore, visitsOf, type FinishAnswers } from '../../../src/rules/residentActions';
-import { T0, aRequestHistory, anEvent, resetIds, type Step } from '../builders/events';
+import { T0, aRequestHistory, anEvent, resetIds, type Step } from '../../support/builders/events';
 
 beforeEach(() => resetIds());
 const fold = (events: readonly EventRecord[]) => requestState(events, { now: Date.parse(T0) + 3_600_000 * 24 });

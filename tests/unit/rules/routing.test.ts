@@ -25,7 +25,7 @@ import {
   couchUser,
   resetIds,
   type PersonKey,
-} from '../builders/events';
+} from '../../support/builders/events';
 
 beforeEach(() => resetIds());
 

@@ -12,7 +12,7 @@ import { REQUEST_KINDS, type RequestKind } from '../../../src/db/schema/requestK
 import { STAFF_ROLES, couchRolesFor, isStationRole, type Role } from '../../../src/db/schema/roles';
 import { requestState } from '../../../src/rules/requestState';
 import { availableSteps, availableTabs, mayTakeStep, queueScope, roleForStep } from '../../../src/rules/steps';
-import { PAYLOADS, STATION, T0, aRequestHistory, anEvent, asCouchDoc, resetIds, type Step } from '../builders/events';
+import { PAYLOADS, STATION, T0, aRequestHistory, anEvent, asCouchDoc, resetIds, type Step } from '../../support/builders/events';
 
 beforeEach(() => resetIds());
 

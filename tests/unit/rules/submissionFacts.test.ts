@@ -3,7 +3,7 @@ import * as P from '../../../src/db/schema/events/payloads';
 import { REQUEST_KINDS, type RequestKind } from '../../../src/db/schema/requestKind';
 import { SUBMISSION_LAYOUT, layoutOf, submissionFacts } from '../../../src/rules/submissionFacts';
 import { authorLabel, directoryNames } from '../../../src/rules/peopleNames';
-import { SUBMISSIONS, aRequestHistory, anEvent, authorOf } from '../builders/events';
+import { SUBMISSIONS, aRequestHistory, anEvent, authorOf } from '../../support/builders/events';
 
 const SCHEMA_OF: Record<ReturnType<typeof layoutOf>, { entries: Record<string, unknown> }> = {
   consultation: P.ConsultationSubmission,

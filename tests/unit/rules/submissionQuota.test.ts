@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SUBMISSION_LIMITS, quotaProblem, submissionUsage, withOneMore } from '../../../src/rules/submissionQuota';
 import { futureProblem, MAX_CLOCK_AHEAD_MS } from '../../../src/rules/eventTime';
-import { RESIDENT, aRequestHistory, aSubmitted } from '../builders/events';
+import { RESIDENT, aRequestHistory, aSubmitted } from '../../support/builders/events';
 import { newRequestId, seededRandom } from '../../../src/db/schema/events/ids';
 
 const random = seededRandom(17);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatCelsius, roomCompliant, roomMean, temperatureTestOutcome } from '../../../src/rules/index';
-import { room, testRecord } from './builders';
+import { room, testRecord } from '../../support/builders/rules';
 
 describe('roomMean: a room\'s figure is the mean of its points', () => {
   it('averages the readings exactly', () => {

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { seenMarkOf, unseenUpdates } from '../../../src/rules/updates';
-import { RESIDENT, aRequestHistory, resetIds } from '../builders/events';
+import { RESIDENT, aRequestHistory, resetIds } from '../../support/builders/events';
 
 beforeEach(() => resetIds());
 

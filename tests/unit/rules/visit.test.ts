@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { arrivalVerdict, needsLateNotice } from '../../../src/rules/index';
-import { cst } from './builders';
+import { cst } from '../../support/builders/rules';
 
 // 002 ch.2 §13: at the booked time or up to 10 minutes early; if late, phone and re-book.
 describe('arrivalVerdict', () => {

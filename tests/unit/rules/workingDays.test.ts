@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addWorkingDays, calendarFor, chinaDay, isWorkingDay, nthWorkingDayAfter } from '../../../src/rules/index';
-import { cst } from './builders';
+import { cst } from '../../support/builders/rules';
 
 describe('isWorkingDay', () => {
   it('has Monday to Friday on and the weekend off', () => {

@@ -2,7 +2,7 @@
  * A small world of databases for the router tests: the REAL embedded storage of the backend
  * (server/backend/embedded.mjs: PouchDB on LevelDB in a temporary folder, express-pouchdb's
  * constructor and instance cache), in this process, no HTTP. Events come from the unit
- * builders (tests/unit/builders/events.ts), so every one is valid.
+ * builders (tests/support/builders/events.ts), so every one is valid.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,7 +12,7 @@ import { OPERATIONS_DB, ROUTER_STATE_DB, residentDbName, stationDbName } from '.
 import type { EventRecord } from '../../../../src/db/schema/index';
 import { eventDatabases, originDatabase } from '../../../../src/rules/routing';
 import { createEmbedded } from '../../../../server/backend/embedded.mjs';
-import { aSubmitted, asCouchDoc } from '../../../unit/builders/events';
+import { aSubmitted, asCouchDoc } from '../../../support/builders/events';
 
 const require = createRequire(import.meta.url);
 const { getOrCreateDB } = require('express-pouchdb/lib/create-or-delete-dbs') as { getOrCreateDB: (PouchDB: any, name: string) => Promise<any> };

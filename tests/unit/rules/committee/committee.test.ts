@@ -4,7 +4,7 @@ import { Commitments } from '../../../../src/db/schema/commitments';
 import { describeCommitteeProblems } from '../../../../src/i18n/issues';
 import { OperationsRecord } from '../../../../src/db/schema/records';
 import { validateDocumentWrite } from '../../../../src/db/validateRecordWrite';
-import { authorOf, couchUser } from '../../builders/events';
+import { authorOf, couchUser } from '../../../support/builders/events';
 import {
   composeApproval,
   composeComment,
@@ -18,7 +18,7 @@ import {
   shiftYearsInText,
   startFrom,
 } from '../../../../src/rules/committee';
-import { approval, asJson, committeeRecord, draft, outcome, publishRequest, publishedCommitments, resetCommittee } from '../../builders/committee';
+import { approval, asJson, committeeRecord, draft, outcome, publishRequest, publishedCommitments, resetCommittee } from '../../../support/builders/committee';
 
 beforeEach(() => resetCommittee());
 

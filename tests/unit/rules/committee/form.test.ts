@@ -18,7 +18,7 @@ import {
   startingSet,
   targetChanges,
 } from '../../../../src/rules/committeeForm';
-import { publishedCommitments } from '../../builders/committee';
+import { publishedCommitments } from '../../../support/builders/committee';
 
 const c2024 = publishedCommitments(2024);
 const c2025 = publishedCommitments(2025);

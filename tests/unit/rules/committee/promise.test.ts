@@ -4,7 +4,7 @@ import { approvalProblems } from '../../../../src/rules/committee/approvable';
 import { contradictingNumbers, fillTarget, promiseProblems, targetPlaceholders, tieWordsToTarget } from '../../../../src/rules/committee/promise';
 import { generatedPromise, promiseText } from '../../../../src/rules/committee/promiseSentence';
 import { startFrom } from '../../../../src/rules/committee/startFrom';
-import { asJson, publishedCommitments } from '../../builders/committee';
+import { asJson, publishedCommitments } from '../../../support/builders/committee';
 
 const zh = dictionary('zh-CN');
 const en = dictionary('en');

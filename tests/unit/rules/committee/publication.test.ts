@@ -5,7 +5,7 @@ import { publicationStamp, stampedCommitments, startFrom } from '../../../../src
 import { glanceAtResults } from '../../../../src/site/resultsTable';
 import type { Results } from '../../../../src/db/schema/results';
 import { buildFailureReason } from '../../../../server/publish/publication.mjs';
-import { publishedCommitments } from '../../builders/committee';
+import { publishedCommitments } from '../../../support/builders/committee';
 
 // Approvers as the approval record names them: with their account name, which the stamp must drop.
 const manager = { name: 'mg-sun', role: 'manager' } as const;

@@ -7,7 +7,7 @@ import { Measure } from '../../../../src/db/schema/commitments';
 import { REQUEST_KINDS } from '../../../../src/db/schema/requestKind';
 import type { Results } from '../../../../src/db/schema/results';
 import * as v from 'valibot';
-import { approval, asJson, draft, publishRequest, publishedCommitments, resetCommittee } from '../../builders/committee';
+import { approval, asJson, draft, publishRequest, publishedCommitments, resetCommittee } from '../../../support/builders/committee';
 
 beforeEach(() => resetCommittee());
 const c2025 = publishedCommitments(2025);

@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AT_MS, computeResults, FIELD_OF, instantMs, isoInstant, READ_FIELDS, type EngineOptions } from '../../../../src/rules/results';
-import { leanDoc, ndjsonDocBatches } from '../../../../server/couch/leanDocs';
+import { computeResults, instantMs, isoInstant, plainReader, READ_FIELDS, type EngineOptions, type TopDoc } from '../../../../src/rules/results';
+import { leanDoc, leanReader, ndjsonDocBatches } from '../../../../server/couch/leanDocs';
 import { seededRandom } from '../../../../src/db/schema/index';
-import { aRequestHistory, resetIds, STATION, OTHER_STATION } from '../../builders/events';
-import { documents } from '../../builders/season';
-import { cst } from '../../rules/builders';
-import { aRecord, commitmentsOf, outageId, resetRecordIds } from '../../results/builders';
+import { aRequestHistory, resetIds, STATION, OTHER_STATION } from '../../../support/builders/events';
+import { documents } from '../../../support/builders/season';
+import { cst } from '../../../support/builders/rules';
+import { aRecord, commitmentsOf, outageId, resetRecordIds } from '../../../support/builders/records';
 
 let dir: string;
 beforeAll(() => {
@@ -66,7 +66,7 @@ describe('instantMs', () => {
       const text = new Date(Math.floor(rnd() * 4_102_444_800_000)).toISOString(); // 1970 to 2100
       expect(instantMs(text)).toBe(Date.parse(text));
     }
-  });
+  }, 60_000); // 20,000 comparisons: over vitest's 5 s on a loaded 2-core machine; no speed asserted
 
   it('counts days as Date.UTC does: leap years of every kind, days 28-31 of every month rolled over alike', () => {
     for (const year of [100, 399, 400, 1600, 1899, 1900, 1969, 1970, 2000, 2023, 2024, 2025, 2100, 2400, 9999]) {
@@ -136,14 +136,21 @@ describe('leanDoc', () => {
       for (const container of ['author', 'payload'] as const) {
         for (const name of names) {
           const doc = lean(text)!; // a fresh one: nothing parsed yet
-          const value = doc[FIELD_OF](container, name);
+          const value = doc.fieldOf(container, name);
           const expected = ((plain[container] ?? {}) as Record<string, unknown>)[name];
           expect([text, container, name, value]).toEqual([text, container, name, expected]);
           if (typeof expected === 'number') expect(Object.is(value, expected), `${text} ${name}: -0 stays -0`).toBe(true);
+          // the engine's readers: the lean one on a lean and on a parsed document, as the plain one
+          const viaReader = leanReader.fieldOf(lean(text)!, container, name);
+          expect([text, container, name, viaReader]).toEqual([text, container, name, plainReader.fieldOf(plain, container, name)]);
+          expect(Object.is(leanReader.fieldOf(plain, container, name), expected)).toBe(true);
         }
       }
-      const at = lean(text)![AT_MS];
+      const at = lean(text)!.atMs;
       expect([text, at ?? instantMs(plain.at as string)]).toEqual([text, instantMs(plain.at as string)]);
+      expect([text, leanReader.instantOf(lean(text)!)]).toEqual([text, plainReader.instantOf(plain as TopDoc)]);
+      expect([text, leanReader.instantOf(plain as TopDoc)]).toEqual([text, instantMs(plain.at as string)]);
+      expect(leanReader.payloadOf(lean(text)!)).toEqual(plainReader.payloadOf(plain as TopDoc));
     }
   });
 
@@ -162,10 +169,12 @@ describe('the fold over documents read lean equals the fold over JSON.parse', ()
     const plain = computeResults(commitmentsOf(2025), docs.map((d) => JSON.parse(JSON.stringify(d))), options);
     const leanDocs = await readLean(docs, 'season.ndjson');
     expect(leanDocs).toHaveLength(12_000);
+    expect(computeResults(commitmentsOf(2025), leanDocs, { ...options, reader: leanReader })).toEqual(plain);
+    // the plain reader reads lean documents too (slower), with the same figures
     expect(computeResults(commitmentsOf(2025), leanDocs, options)).toEqual(plain);
     // and one station's figures over another period
     const narrow: EngineOptions = { ...options, station: 'south-2', period: { from: '2025-12-01', to: '2026-01-31' } };
-    expect(computeResults(commitmentsOf(2025), leanDocs, narrow)).toEqual(computeResults(commitmentsOf(2025), docs, narrow));
+    expect(computeResults(commitmentsOf(2025), leanDocs, { ...narrow, reader: leanReader })).toEqual(computeResults(commitmentsOf(2025), docs, narrow));
   }, 60_000); // no speed asserted: a shared machine can be slow
 
   it('on records of every kind, temperature tests, withdrawals and blank lines (CRLF line ends)', async () => {
@@ -187,11 +196,11 @@ describe('the fold over documents read lean equals the fold over JSON.parse', ()
     expect(plain.read.records).toBe(12);
     const leanDocs = await readLean(docs, 'records.ndjson', '\r\n\r\n');
     expect(leanDocs).toHaveLength(docs.length);
-    expect(computeResults(commitmentsOf(2025), leanDocs, options)).toEqual(plain);
+    expect(computeResults(commitmentsOf(2025), leanDocs, { ...options, reader: leanReader })).toEqual(plain);
     // chunks shorter than a line: every line runs over two chunks or more
     const inSmallChunks = await readLean(docs, 'records-small-chunks.ndjson', '\r\n\r\n', 97);
     expect(inSmallChunks).toHaveLength(docs.length);
-    expect(computeResults(commitmentsOf(2025), inSmallChunks, options)).toEqual(plain);
+    expect(computeResults(commitmentsOf(2025), inSmallChunks, { ...options, reader: leanReader })).toEqual(plain);
   });
 
   it('names the line of a document that is not JSON', async () => {
