@@ -11,7 +11,7 @@ import { residentDbName } from '../src/db/databaseNames';
 import { designDocFor } from '../src/db/designDocs';
 import { parseCouchUrl } from '../server/couch/url.mjs';
 import { newResident, request } from '../tests/support/client';
-import { residentSubmission } from '../tests/integration/backend/events';
+import { residentSubmission } from '../tests/support/builders/backendEvents';
 import { startSite } from '../tests/support/server';
 
 const TICK = 100; // USER_HZ of /proc/<pid>/stat
