@@ -371,7 +371,14 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
       }
       if (path === '_changes') {
         const first = (await response.json()) as ChangesPage;
-        const json = docType === 'event' ? await eventsPageOf(first, input, init) : await fullPageOf(first, input, init, docType);
+        const json =
+          docType === 'event'
+            ? await eventsPageOf(first, input, init).catch((err: unknown) => {
+                // A page of the catch-up failed (RxDB tries again from its checkpoint).
+                if (!stopped) status.dispatch({ type: 'error', id: 'sync.error.network', detail: String(err) });
+                throw err;
+              })
+            : await fullPageOf(first, input, init, docType);
         succeeded();
         return jsonResponse(json, response.status);
       }
