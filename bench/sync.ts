@@ -172,9 +172,18 @@ async function seed(site: Site): Promise<{ events: number; docs: number; openReq
   // 500 a request: each answers well inside the client's 15 s on a loaded machine.
   for (let i = 0; i < events.length; i += 500) {
     const docs = events.slice(i, i + 500).map((e) => asCouchDoc(e));
-    const res = await request(site.url, 'POST', `/db/${DB}/_bulk_docs`, { docs }, auth);
-    const failed = Array.isArray(res.json) ? res.json.filter((r: { ok?: boolean }) => !r.ok) : [res.text];
-    if (res.status !== 201 || failed.length) throw new Error(`_bulk_docs: ${res.status} ${JSON.stringify(failed.slice(0, 3))}`);
+    // Tried again when the connection drops (at load 46 a reused socket was closed under a
+    // request): rows stored by the lost try come back as conflicts, which are then stored too.
+    for (let attempt = 1; ; attempt += 1) {
+      const res = await request(site.url, 'POST', `/db/${DB}/_bulk_docs`, { docs }, auth).catch((err: unknown) => {
+        if (attempt >= 3) throw err;
+        return null;
+      });
+      if (!res) continue;
+      const failed = Array.isArray(res.json) ? res.json.filter((r: { ok?: boolean; error?: string }) => !r.ok && !(attempt > 1 && r.error === 'conflict')) : [res.text];
+      if (res.status !== 201 || failed.length) throw new Error(`_bulk_docs: ${res.status} ${JSON.stringify(failed.slice(0, 3))}`);
+      break;
+    }
   }
   const info = await request(site.url, 'GET', `/db/${DB}`, undefined, auth);
   return { events: seeded + events.length, docs: Number(info.json.doc_count), openRequests };
