@@ -73,9 +73,13 @@ export async function catchUp(o: CatchUpOptions): Promise<ChangesPage> {
       },
     );
   };
+  // A function, not an inline test: the writes set `failure` in their callbacks.
+  const throwIfFailed = () => {
+    if (failure) throw failure.error;
+  };
   const drain = async () => {
     while (running) await running;
-    if (failure) throw failure.error;
+    throwIfFailed();
   };
   const answerWritten = async (): Promise<ChangesPage> => {
     await drain();
@@ -100,7 +104,7 @@ export async function catchUp(o: CatchUpOptions): Promise<ChangesPage> {
     if (handed >= o.chunk && recent.length >= o.limit) return answerWritten();
     const next = o.nextPage(page.last_seq); // read while the storage writes
     while (running && pending.length >= o.maxPending) await running;
-    if (failure) throw failure.error;
+    throwIfFailed();
     try {
       page = await next;
     } catch (err) {

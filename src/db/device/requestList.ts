@@ -1,4 +1,5 @@
 import { combineLatest, map, type Observable } from 'rxjs';
+import type { MangoQuerySortPart } from 'rxdb';
 import { isOpen, requestState, type RequestState } from '../../rules/requestState';
 import type { Instant } from '../../rules/chinaTime';
 import type { EventRecord } from '../schema/events/event';
@@ -46,7 +47,7 @@ export interface RequestListOptions {
 export function requestList(db: DeviceDatabase, options: RequestListOptions): Observable<RequestListItem[]> {
   // Read in the one index's order, [requestId, at] (rxdbSchema.ts): a device holds one
   // resident's or one station's database, so the selector keeps (nearly) every event anyway.
-  const sort = [{ requestId: 'asc' as const }, { at: 'asc' as const }];
+  const sort: MangoQuerySortPart<EventRecord>[] = [{ requestId: 'asc' }, { at: 'asc' }];
   const query =
     options.resident !== undefined
       ? db.events.find({ selector: { resident: options.resident }, sort })
