@@ -32,6 +32,13 @@
  *   A single /staff/ run at load 23.2 (04:52): 99, TBT 106 ms, CLS 0.000 (0.166 before its island
  *   got the reserved box). Every accessibility, best-practices and SEO score is 100; performance
  *   misses the goals at this load, by TBT alone.
+ *
+ * /staff/ after its strings moved from the island's props to a JSON data block (pageData.ts:
+ * Astro revived 47.8 kB of props before the island ran; the HTML 90 → 67 kB), 07:45 UTC,
+ * `--pages /staff/,/en/staff/ --runs 3 --no-build`, load 47–52:
+ *   /staff/         84   100  100  100    616  0.000  84 (47.6), 71 (48.4), 100 (47.9)
+ *   /en/staff/      96   100  100  100    225  0.000  72 (51.5), 96 (52.1), 98 (50.4)
+ *   at twice the load of the runs above; still bimodal with the load (100 and 71 a minute apart).
  */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { AnyPayload, Author, EventEnvelope, type EventRecord } from './schema/events/event';
 import { IsoInstant, StationId } from './schema/events/fields';
 import { RECORD_SCHEMA_VERSION, RecordId, RecordSource, type OperationsRecord } from './schema/records/record';
-import { MIGRATIONS, SCHEMA_VERSION } from './schema/events/migrations';
+import { MIGRATIONS } from './schema/events/migrations';
 
 /**
  * The RxDB schema of the device's `events` collection, derived from the valibot envelope
@@ -21,20 +21,35 @@ import { MIGRATIONS, SCHEMA_VERSION } from './schema/events/migrations';
  * - Picklists become `{ type: 'string', enum, maxLength }`: RxDB needs a type and a
  *   maxLength on every indexed string.
  * - Every top-level field is `final`: RxDB itself refuses to change an event once stored.
- * - Indexes serve the four ways records are listed: a request's timeline, a station's
- *   queue, a resident's requests, every event of a type (callbacks, ratings) — each in
- *   time order. RxDB appends the primary key to each index, so ties on `at` sort by `id`,
- *   the same order requestState uses.
+ * - One index, [requestId, at]: a request's timeline (and the write check's look at the
+ *   request) reads it. RxDB appends the primary key, so ties on `at` sort by `id`, the same
+ *   order requestState uses. The lists (requestList: a station's queue, a resident's
+ *   requests) read every event the device holds anyway — a device holds one station's or one
+ *   resident's database — in this index's order and fold them by request. Every index is
+ *   one more IndexedDB entry written per event (besides the Dexie storage's own three):
+ *   [station, at], [resident, at] and [type, at] cost a new staff device's history load
+ *   more than any query gained from them (bench/sync.ts; collection version 2 dropped them).
  */
 
 export const EVENTS_COLLECTION = 'events';
 
-export const EVENT_INDEXES = [
-  ['requestId', 'at'],
-  ['station', 'at'],
-  ['resident', 'at'],
-  ['type', 'at'],
-] as const;
+export const EVENT_INDEXES = [['requestId', 'at']] as const;
+
+/**
+ * The RxDB version of the events collection: the event document's versions (SCHEMA_VERSION,
+ * MIGRATIONS in src/db/schema/events/migrations.ts), then the collection's own changes that
+ * leave every document as it is:
+ *   2  the indexes [station, at], [resident, at], [type, at] dropped (documents unchanged).
+ * RxDB copies a device's stored events into the new version's storage once, when the app
+ * first opens with it.
+ */
+export const EVENTS_COLLECTION_VERSION = 2;
+const COLLECTION_ONLY_MIGRATIONS: MigrationStrategies = { 2: (doc: Record<string, unknown>) => doc };
+// A new document version takes the collection's next version (its strategy runs MIGRATIONS[n]):
+// the two numberings part at 2, so a document step keyed on a collection step would be skipped.
+for (const version of Object.keys(MIGRATIONS)) {
+  if (version in COLLECTION_ONLY_MIGRATIONS) throw new Error(`events collection version ${version} is both a document and a collection migration`);
+}
 
 function longest(options: readonly unknown[]): number {
   return Math.max(...options.map((o) => String(o).length));
@@ -65,7 +80,7 @@ export function deriveEventsRxSchema(): RxJsonSchema<EventRecord> {
   return {
     title: 'Hearthline events',
     description: 'Append-only events of customer-service requests; the state of a request is derived from them.',
-    version: SCHEMA_VERSION,
+    version: EVENTS_COLLECTION_VERSION,
     primaryKey: 'id',
     type: 'object',
     properties: finalProperties as RxJsonSchema<EventRecord>['properties'],
@@ -78,8 +93,8 @@ export function deriveEventsRxSchema(): RxJsonSchema<EventRecord> {
 /** The schema of the events collection. */
 export const EVENTS_RX_SCHEMA: RxJsonSchema<EventRecord> = deriveEventsRxSchema();
 
-/** RxDB migration strategies of the events collection (see src/db/schema/events/migrations.ts). */
-export const EVENTS_MIGRATION_STRATEGIES: MigrationStrategies = { ...MIGRATIONS };
+/** RxDB migration strategies of the events collection: the documents' (src/db/schema/events/migrations.ts), then the collection's. */
+export const EVENTS_MIGRATION_STRATEGIES: MigrationStrategies = { ...MIGRATIONS, ...COLLECTION_ONLY_MIGRATIONS };
 
 /** What `db.addCollections({ events: EVENTS_COLLECTION_CREATOR })` needs. */
 export const EVENTS_COLLECTION_CREATOR = {

@@ -378,9 +378,9 @@ export function eventsOfRequest(db: DeviceDatabase, requestId: string): Observab
 }
 
 export interface OpenRequestsOptions {
-  /** Only this station's requests (index [station, at]). */
+  /** Only this station's requests. */
   station?: string;
-  /** Only this resident's requests (index [resident, at]). */
+  /** Only this resident's requests. */
   resident?: string;
   /** The moment the state is read at (default: now). */
   now?: () => Instant;

@@ -11,6 +11,7 @@ import { recordRejection, type DeviceDatabase } from './database';
 import { createSyncStatusStore, type SyncStatusStore } from './syncStatus';
 import { isPhotoId, photoDocOf, type DevicePhoto } from '../schema/photos';
 import type { PhotoStore } from './photoStore';
+import { catchUp, type ChangesPage } from './catchUp';
 
 /**
  * Live CouchDB replication of the device's `events` with one database on the server (`/db/…`).
@@ -109,6 +110,11 @@ export const DEFAULT_BATCH_SIZE = 250;
  */
 export const DEFAULT_PULL_BATCH_SIZE = 1000;
 
+/** A catch-up hands RxDB a checkpoint every this many events (catchUp.ts): what a closed tab loses at most. */
+export const CATCH_UP_CHUNK = 10_000;
+/** Events read but not yet stored before the catch-up waits for the storage (its memory bound). */
+export const CATCH_UP_PENDING = 4_000;
+
 export interface DeviceReplication {
   /** The replication of the events. */
   readonly state: RxCouchDBReplicationState<EventRecord>;
@@ -134,7 +140,6 @@ function defaultFetch(input: string, init?: RequestInit): Promise<Response> {
 }
 
 type ChangesRow = { id?: string; deleted?: boolean; doc?: Record<string, unknown> | null };
-type ChangesPage = { results?: ChangesRow[]; last_seq?: unknown };
 
 /** What a replication carries: the requests' events, or the operations records (operations devices only). */
 export type ReplicatedDocType = 'event' | 'record';
@@ -297,6 +302,45 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
   };
 
   /**
+   * A `_changes` page of events for RxDB's downstream. A catch-up page (`feed=normal`: a new
+   * device's history, a day offline) starts the catch-up (catchUp.ts): the pages are read one
+   * ahead and written straight into the storage in large writes with the downstream's write
+   * flag, and RxDB gets a page it takes as its own (its checkpoint moves every CATCH_UP_CHUNK
+   * events). The live long-poll's pages go to RxDB as before.
+   */
+  const eventsPageOf = async (first: ChangesPage, input: string, init: RequestInit | undefined): Promise<ChangesPage> => {
+    const request = new URL(input, 'http://device.invalid');
+    const limit = Number(request.searchParams.get('limit'));
+    const flag = eventsState?.internalReplicationState?.downstreamBulkWriteFlag;
+    if (request.searchParams.get('feed') !== 'normal' || !(limit > 0) || !flag) return fullPageOf(first, input, init, 'event');
+    const context = await flag;
+    return catchUp({
+      first,
+      limit,
+      chunk: Math.max(limit, CATCH_UP_CHUNK),
+      maxPending: Math.max(limit, CATCH_UP_PENDING),
+      keep: (page) => keepRowsOf(page, 'event'),
+      stopped: () => stopped,
+      async nextPage(since) {
+        request.searchParams.set('since', typeof since === 'string' ? since : JSON.stringify(since));
+        const res = await baseFetch(input.startsWith('http') ? request.toString() : request.pathname + request.search, { ...init, signal: init?.signal ?? stopping.signal });
+        if (!res.ok) throw new Error(`the server answered ${res.status} to _changes`);
+        const page = (await res.json()) as ChangesPage;
+        if (!Array.isArray(page.results)) throw new Error('_changes answered without results');
+        return page;
+      },
+      async write(rows) {
+        const docs = rows.map((row) => ({ document: { ...pullModifier(row.doc!), _attachments: {} } }));
+        // An event the device holds already (its own, pushed; the working set's) is a conflict: left as it is.
+        const result = await db.events.storageInstance.bulkWrite(docs as never, context);
+        const failed = result.error.filter((e) => e.status !== 409);
+        if (failed.length) throw new Error(`the device could not store ${failed.length} pulled events: ${failed[0]!.status}`);
+        acknowledge(docs.map((d) => d.document.id as string));
+      },
+    });
+  };
+
+  /**
    * The fetch of one replication: status facts, rows of other kinds dropped from `_changes`,
    * refused rows of `_bulk_docs` recorded. `succeeded` resets that replication's back-off.
    */
@@ -326,7 +370,15 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
         throw new Error(`the server answered ${response.status} to ${path}`);
       }
       if (path === '_changes') {
-        const json = await fullPageOf((await response.json()) as ChangesPage, input, init, docType);
+        const first = (await response.json()) as ChangesPage;
+        const json =
+          docType === 'event'
+            ? await eventsPageOf(first, input, init).catch((err: unknown) => {
+                // A page of the catch-up failed (RxDB tries again from its checkpoint).
+                if (!stopped) status.dispatch({ type: 'error', id: 'sync.error.network', detail: String(err) });
+                throw err;
+              })
+            : await fullPageOf(first, input, init, docType);
         succeeded();
         return jsonResponse(json, response.status);
       }

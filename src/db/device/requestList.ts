@@ -1,4 +1,5 @@
 import { combineLatest, map, type Observable } from 'rxjs';
+import type { MangoQuerySortPart } from 'rxdb';
 import { isOpen, requestState, type RequestState } from '../../rules/requestState';
 import type { Instant } from '../../rules/chinaTime';
 import type { EventRecord } from '../schema/events/event';
@@ -34,9 +35,9 @@ export interface RequestListItem {
 }
 
 export interface RequestListOptions {
-  /** A resident's own requests (index [resident, at]) … */
+  /** A resident's own requests … */
   resident?: string;
-  /** … or a station's (index [station, at]); neither: every request on the device (operations). */
+  /** … or a station's; neither: every request on the device (operations). */
   station?: string;
   /** Leave out closed and withdrawn requests (a staff queue). */
   openOnly?: boolean;
@@ -44,12 +45,15 @@ export interface RequestListOptions {
 }
 
 export function requestList(db: DeviceDatabase, options: RequestListOptions): Observable<RequestListItem[]> {
+  // Read in the one index's order, [requestId, at] (rxdbSchema.ts): a device holds one
+  // resident's or one station's database, so the selector keeps (nearly) every event anyway.
+  const sort: MangoQuerySortPart<EventRecord>[] = [{ requestId: 'asc' }, { at: 'asc' }];
   const query =
     options.resident !== undefined
-      ? db.events.find({ selector: { resident: options.resident }, sort: [{ resident: 'asc' }, { at: 'asc' }] })
+      ? db.events.find({ selector: { resident: options.resident }, sort })
       : options.station !== undefined
-        ? db.events.find({ selector: { station: options.station }, sort: [{ station: 'asc' }, { at: 'asc' }] })
-        : db.events.find({ sort: [{ requestId: 'asc' }, { at: 'asc' }] });
+        ? db.events.find({ selector: { station: options.station }, sort })
+        : db.events.find({ sort });
   const now = options.now ?? (() => Date.now());
   return combineLatest([query.$, db.outbox.find().$, db.outbox_rejections.find().$]).pipe(
     map(([docs, outbox, rejections]) => {

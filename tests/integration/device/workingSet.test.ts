@@ -113,3 +113,57 @@ describe.sequential('the working set of a station', () => {
     }
   });
 });
+
+describe.sequential('the catch-up of a new device (catchUp.ts), page by page against the real server', () => {
+  it('brings every event once in pages of 7, keeps its checkpoint for the next start, and then follows live', async () => {
+    const more = Array.from({ length: 6 }, (_, i) => aRequestHistory({ station: STATION, start: iso(Date.UTC(2025, 10, 1) + i * HOUR) })).flat();
+    await write(more);
+    const all = await request(site.url, 'GET', `/db/${DB}/_all_docs?include_docs=true`, undefined, { basic: { name: site.adminUser, password: ADMIN_PASSWORD } });
+    const eventIds = (all.json.rows as { id: string; doc: { docType?: string } }[]).filter((r) => r.doc.docType === 'event').map((r) => r.id);
+    expect(eventIds.length).toBeGreaterThan(40);
+    const name = `catch-up-${process.pid}`;
+    const db = await openDeviceDatabase({ name, storage: getRxStorageMemory(), multiInstance: false });
+    const urls: string[] = [];
+    const start = (workingSet?: false) =>
+      startReplication({
+        db,
+        url: `${site.url}/db/${DB}/`,
+        fetch: (input, init = {}) => {
+          urls.push(input);
+          return fetch(input, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), cookie } });
+        },
+        user: { name: DISPATCHER.name, roles: ['dispatcher', `station:${STATION}`] },
+        database: parseDatabaseName(DB),
+        pullBatchSize: 7,
+        retryTime: 200,
+        maxRetryTime: 1_000,
+        ...(workingSet === false ? { workingSet } : {}),
+      });
+    let sync = start();
+    try {
+      await sync.awaitInSync();
+      const held = await db.events.findByIds(eventIds).exec();
+      expect(held.size, 'every event of the station').toBe(eventIds.length);
+      expect(await db.events.count().exec(), 'and nothing else').toBe(eventIds.length);
+      expect(await db.outbox.count().exec(), 'nothing pulled waits to be sent').toBe(0);
+      expect(urls.filter((u) => u.includes('_changes') && u.includes('feed=normal')).length, 'read in pages').toBeGreaterThan(eventIds.length / 7);
+      const revs = await request(site.url, 'POST', `/db/${DB}/_all_docs`, { keys: eventIds }, { basic: { name: site.adminUser, password: ADMIN_PASSWORD } });
+      expect((revs.json.rows as { value: { rev: string } }[]).every((r) => r.value.rev.startsWith('1-')), 'no event was written again').toBe(true);
+      await sync.stop();
+
+      // The next start reads on from the checkpoint the catch-up handed RxDB, not from the beginning.
+      urls.length = 0;
+      sync = start(false);
+      await sync.awaitInSync();
+      const since = urls.filter((u) => u.includes('_changes') && u.includes('feed=normal')).map((u) => new URL(u).searchParams.get('since'));
+      expect(since.length).toBeGreaterThan(0);
+      expect(since[0], 'from its checkpoint').not.toBe('0');
+      const late = aRequestHistory({ station: STATION, start: iso(Date.now() - HOUR), steps: [] });
+      await write(late);
+      await expect.poll(async () => (await db.events.findByIds(late.map((e) => e.id)).exec()).size, { timeout: 30_000, interval: 200 }).toBe(late.length);
+    } finally {
+      await sync.stop();
+      await db.remove();
+    }
+  }, 120_000);
+});

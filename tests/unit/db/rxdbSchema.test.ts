@@ -43,7 +43,7 @@ async function openDb(name = `events-test-${process.pid}-${++dbCounter}`): Promi
 describe('the derived RxDB schema', () => {
   it('has the primary key, version, indexes and every envelope field required and final', () => {
     expect(EVENTS_RX_SCHEMA.primaryKey).toBe('id');
-    expect(EVENTS_RX_SCHEMA.version).toBe(SCHEMA_VERSION);
+    expect(EVENTS_RX_SCHEMA.version).toBeGreaterThanOrEqual(SCHEMA_VERSION);
     expect(EVENTS_RX_SCHEMA.indexes).toEqual(EVENT_INDEXES.map((i) => [...i]));
     const fields = ['id', 'docType', 'schemaVersion', 'requestId', 'requestKind', 'at', 'author', 'resident', 'station', 'visibility', 'type', 'payload'];
     expect([...(EVENTS_RX_SCHEMA.required ?? [])].sort()).toEqual([...fields].sort());
@@ -68,7 +68,7 @@ describe('the derived RxDB schema', () => {
   });
 
   it('gives RxDB a strategy for every version from 1 up', () => {
-    for (let version = 1; version <= SCHEMA_VERSION; version += 1) expect(typeof EVENTS_MIGRATION_STRATEGIES[version]).toBe('function');
+    for (let version = 1; version <= EVENTS_RX_SCHEMA.version; version += 1) expect(typeof EVENTS_MIGRATION_STRATEGIES[version]).toBe('function');
   });
 });
 
@@ -108,6 +108,32 @@ describe('the events collection in RxDB (memory storage, ajv validation, dev mod
     const note = anEvent('note');
     const doc = await events!.insert(note);
     await expect(doc.incrementalPatch({ at: '2025-12-02T00:00:00.000Z' })).rejects.toThrow(/final|DOC9/i);
+  });
+
+  it('keeps every stored event, unchanged, when the collection moves from version 1 (four indexes) to the current one', async () => {
+    const name = `events-migrate-v1-${process.pid}-${++dbCounter}`;
+    const v1Schema = {
+      ...EVENTS_RX_SCHEMA,
+      version: 1,
+      indexes: [
+        ['requestId', 'at'],
+        ['station', 'at'],
+        ['resident', 'at'],
+        ['type', 'at'],
+      ],
+    };
+    const history = aRequestHistory();
+    const before = await openDb(name);
+    const { events: oldEvents } = await before.addCollections({ [EVENTS_COLLECTION]: { schema: v1Schema as never, migrationStrategies: { 1: (d: unknown) => d } } });
+    await oldEvents!.bulkInsert(history);
+    await before.close();
+    dbs = dbs.filter((d) => d !== before);
+
+    const after = await openDb(name);
+    const { events } = await after.addCollections({ [EVENTS_COLLECTION]: EVENTS_COLLECTION_CREATOR });
+    expect(EVENTS_RX_SCHEMA.version).toBe(2);
+    const found = await events!.find({ selector: { requestId: history[0]!.requestId }, sort: [{ requestId: 'asc' }, { at: 'asc' }] }).exec();
+    expect(found.map((d) => d.toJSON())).toEqual(history);
   });
 
   it('migrates a stored v0 document to the current version through migrationStrategies', async () => {

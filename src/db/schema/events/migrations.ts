@@ -1,12 +1,14 @@
 /**
  * Versions of the event document and how to bring an old one up to date.
  *
- * SCHEMA_VERSION is written into every event (`schemaVersion`) and is the RxDB schema
- * version of the `events` collection. When the shape changes:
+ * SCHEMA_VERSION is written into every event (`schemaVersion`). The RxDB version of the
+ * device's `events` collection (EVENTS_COLLECTION_VERSION in src/db/rxdbSchema.ts) was the same
+ * up to 1 and is ahead of it since (2: indexes dropped, documents unchanged). When the shape changes:
  *   1. raise SCHEMA_VERSION;
  *   2. add `MIGRATIONS[n]`: a pure function from a version n−1 document to a version n one
- *      (the form of RxDB's `migrationStrategies`, which the collection is given as is);
- *   3. add a test that migrates a document of the old shape.
+ *      (the form of RxDB's `migrationStrategies`);
+ *   3. raise EVENTS_COLLECTION_VERSION and give its strategy MIGRATIONS[n] (rxdbSchema.ts);
+ *   4. add a test that migrates a document of the old shape.
  * RxDB runs the strategies on the device's stored documents when the app opens with the new
  * schema; `migrateEventDoc` does the same for a single document anywhere else (an old
  * device's push reaching the server, a backup being restored).
