@@ -261,7 +261,17 @@ async function main() {
     distDir: () => served,
     // the router's health (server admins only: it counts databases and events held for accounts
     // that do not exist yet) and the outage notices go before '/api', which would otherwise answer them
-    mounts: { '/api/router/health': express.Router().use(backend.adminOnly, routerHealthHandler(() => router ?? standbyRouter())), '/api/outages': outagesHandler(feed), '/db': backend.db, '/api': backend.api },
+    // and the embedded backend's open databases and operations (server admins: the scale bench reads them)
+    mounts: {
+      '/api/router/health': express.Router().use(backend.adminOnly, routerHealthHandler(() => router ?? standbyRouter())),
+      '/api/database/stats': express.Router().use(backend.adminOnly, (_req, res) => {
+        res.setHeader('Cache-Control', 'no-store');
+        res.json({ mode: backend.mode, ...(backend.openDatabases?.stats() ?? {}) });
+      }),
+      '/api/outages': outagesHandler(feed),
+      '/db': backend.db,
+      '/api': backend.api,
+    },
     trustProxy: trustProxySetting(process.env.HEARTHLINE_TRUST_PROXY),
   });
   const server = app.listen(port, host);

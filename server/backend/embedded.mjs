@@ -21,6 +21,7 @@ import path from 'node:path';
 import { CouchError, toCouchError } from './errors.mjs';
 import { generatePassword } from './passwords.mjs';
 import { tryPidLock } from '../processes.mjs';
+import { installOpenDatabaseLru } from './openDatabases.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -98,9 +99,10 @@ export function makePrivate(dir) {
 /** @typedef {import('./store.mjs').UserCtx} UserCtx */
 
 /**
- * @param {{ dataDir: string, adapter?: 'leveldb' | 'memory', sessionSeconds?: number }} options
+ * @param {{ dataDir: string, adapter?: 'leveldb' | 'memory', sessionSeconds?: number, openDatabases?: { maxOpen?: number, idleMs?: number } }} options
+ *   openDatabases: how many databases stay open when idle, and for how long (leveldb only: ./openDatabases.mjs)
  */
-export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeconds }) {
+export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeconds, openDatabases = {} }) {
   const dir = path.resolve(dataDir);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   makePrivate(dir);
@@ -124,6 +126,10 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
   });
   await pouchApp.setPouchDB(PouchDB);
   pouchApp.disable('x-powered-by');
+  // Idle databases closed (file handles bounded), existence read from a Set, not a listing per
+  // request. Memory databases hold no handles (and may not survive a close): never closed.
+  const lru = installOpenDatabaseLru(PouchDB, adapter === 'leveldb' ? openDatabases : { maxOpen: Infinity, idleMs: Infinity });
+  installCachedDiskSize(PouchDB);
 
   const cfg = pouchApp.couchConfig;
   /** @type {(section: string, key: string, value: unknown) => Promise<void>} */
@@ -183,7 +189,7 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
 
   /** @param {string} name */
   async function dbExists(name) {
-    return /** @type {string[]} */ (await PouchDB.allDbs()).includes(name);
+    return lru.exists(name);
   }
 
   /** @param {string} name */
@@ -284,6 +290,7 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
       }
     },
     async close() {
+      lru.stop();
       const cache = PouchDB.__dbCacheMap;
       const dbs = cache ? [...cache.values()] : [];
       await Promise.allSettled(dbs.map((/** @type {any} */ db) => db.close()));
@@ -312,7 +319,57 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
     return { name, created: false, updated: false };
   }
 
-  return { handler: pouchApp, store, ensureAdmin, PouchDB };
+  return { handler: pouchApp, store, ensureAdmin, PouchDB, openDatabases: lru };
+}
+
+/**
+ * PouchDB Server's `disk_size` in a database's info (pouchdb-size) listed every file of the
+ * database's folder on every info read, and the sign-in code reads `_users`' info on every
+ * request that carries a cookie or none (pouchdb-auth's multiUserSession): a directory listing
+ * per request. The size is now measured at most once a minute per database, in the background;
+ * an info read answers the last measure (none yet: measured now, once).
+ * @param {any} PouchDB after setPouchDB (the disk-size plug-in installed)
+ */
+function installCachedDiskSize(PouchDB) {
+  const measure = PouchDB.prototype.getDiskSize;
+  if (typeof measure !== 'function') return;
+  const wrappers = require('pouchdb-wrappers');
+  /** @type {Map<string, { size: number | undefined, at: number, pending: Promise<void> | null }>} */
+  const sizes = new Map();
+  /** @param {any} db */
+  const refresh = (db) => {
+    let entry = sizes.get(db.name);
+    if (!entry) sizes.set(db.name, (entry = { size: undefined, at: 0, pending: null }));
+    const e = entry;
+    e.pending ??= Promise.resolve(measure.call(db))
+      .then((size) => {
+        e.size = Number(size);
+      })
+      .catch(() => {})
+      .finally(() => {
+        e.at = Date.now();
+        e.pending = null;
+      });
+    return e;
+  };
+  PouchDB.prototype.installSizeWrapper = function () {
+    const db = this;
+    wrappers.installWrapperMethods(db, {
+      info(/** @type {() => Promise<any>} */ orig) {
+        return orig().then(async (/** @type {any} */ info) => {
+          let e = sizes.get(db.name);
+          if (!e || Date.now() - e.at > 60_000) {
+            const first = !e;
+            e = refresh(db);
+            if (first) await e.pending;
+          }
+          if (e.size !== undefined) info.disk_size = e.size;
+          return info;
+        });
+      },
+    });
+  };
+  PouchDB.on('destroyed', (/** @type {string} */ name) => sizes.delete(name));
 }
 
 

@@ -45,6 +45,7 @@ export { residentDbName, stationDbName, databaseKind } from './names.mjs';
  * @property {'leveldb' | 'memory'} [adapter] embedded mode storage (memory: tests only)
  * @property {string} [couchUrl] proxy mode: http://admin:password@host:5984
  * @property {number | null} [personalShards] proxy mode: CouchDB's q of each resident's and station's database (1; null: CouchDB's default)
+ * @property {{ maxOpen?: number, idleMs?: number }} [openDatabases] embedded mode (leveldb): databases kept open when idle (200) and how long an idle one stays open (60 s): ./openDatabases.mjs
  * @property {string} [adminPassword] embedded mode: the server admin's password (else generated on first start)
  * @property {boolean} [demo] seed a demo station when the operations database is empty
  * @property {number} [sessionSeconds] how long a sign-in lasts unused (cookie Max-Age; embedded: also the server's session timeout)
@@ -89,6 +90,7 @@ export function backendOptionsFromEnv(env) {
     couchUrl: env.COUCHDB_URL || undefined,
     personalShards: env.HEARTHLINE_COUCH_Q === 'default' ? null : int('HEARTHLINE_COUCH_Q', 1),
     adminPassword: env.HEARTHLINE_ADMIN_PASSWORD || undefined,
+    openDatabases: { maxOpen: int('HEARTHLINE_OPEN_DATABASES', 200), idleMs: int('HEARTHLINE_DATABASE_IDLE_SECONDS', 60) * 1000 },
     demo: env.HEARTHLINE_DEMO !== '0',
     sessionSeconds: int('HEARTHLINE_SESSION_SECONDS', DEFAULT_SESSION_SECONDS),
     signIn: {
@@ -171,6 +173,7 @@ export async function createBackend({
   couchUrl,
   personalShards = 1,
   adminPassword,
+  openDatabases,
   demo = true,
   sessionSeconds = DEFAULT_SESSION_SECONDS,
   validateWrite = defaultValidateWrite,
@@ -194,6 +197,8 @@ export async function createBackend({
   let description;
   /** embedded mode: the PouchDB constructor, for the in-process router */
   let PouchDB;
+  /** @type {import('./openDatabases.mjs').OpenDatabases | undefined} */
+  let embeddedOpen;
 
   if (couchUrl) {
     const parsed = parseCouchUrl(couchUrl);
@@ -206,11 +211,12 @@ export async function createBackend({
     const who = await retryWhileUnreachable(() => store.verifyPassword(parsed.user, decodeURIComponent(new URL(couchUrl).password)), log);
     if (!who?.roles.includes('_admin')) throw new Error(`COUCHDB_URL: ${parsed.user} is not a server admin of ${parsed.display} (or the password is wrong)`);
   } else {
-    const embedded = await createEmbedded({ dataDir, adapter, sessionSeconds });
+    const embedded = await createEmbedded({ dataDir, adapter, sessionSeconds, openDatabases });
     store = embedded.store;
     dbHandler = embedded.handler;
     admin = await embedded.ensureAdmin(adminPassword);
     PouchDB = embedded.PouchDB;
+    embeddedOpen = embedded.openDatabases;
     description = `embedded PouchDB Server (${adapter}) in ${path.resolve(dataDir)}`;
   }
 
@@ -278,6 +284,8 @@ export async function createBackend({
     adminOnly: requireAdmin,
     sessions,
     PouchDB,
+    /** embedded mode: the open databases (figures for the benches: stats()) */
+    openDatabases: embeddedOpen,
     /** embedded mode: whether the admin was created now, and the generated password to print once */
     admin,
     setup: setupResult,
