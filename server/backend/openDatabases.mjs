@@ -94,6 +94,8 @@ export function installOpenDatabaseLru(PouchDB, { maxOpen = 200, idleMs = 60_000
   /** @type {Map<string, Entry>} in least recently used order */
   const open = new Map();
   const totals = { opened: 0, closed: 0, operations: 0 };
+  /** @type {Record<string, number>} operations by method, for the benches */
+  const byMethod = {};
 
   /** @param {string} name @param {Entry} entry */
   function touch(name, entry) {
@@ -133,6 +135,7 @@ export function installOpenDatabaseLru(PouchDB, { maxOpen = 200, idleMs = 60_000
           if (fresh) return fresh[method](...args);
         }
         totals.operations++;
+        byMethod[method] = (byMethod[method] ?? 0) + 1;
         entry.inFlight++;
         touch(name, entry);
         let done = false;
@@ -239,7 +242,7 @@ export function installOpenDatabaseLru(PouchDB, { maxOpen = 200, idleMs = 60_000
   return {
     exists,
     /** Figures for the benches: open now, opened and closed so far, operations counted. */
-    stats: () => ({ open: open.size, maxOpen, ...totals }),
+    stats: () => ({ open: open.size, maxOpen, ...totals, byMethod: { ...byMethod } }),
     evict,
     stop: () => clearInterval(timer),
   };
