@@ -3,7 +3,7 @@
  * item 5: "a write costs 7–9 ms of server CPU; 50 residents writing at once got 61–102 writes/s
  * and a median write of 392–732 ms").
  *
- *   npm run bench:writes [-- --writers 50 --writes 20 --profile]
+ *   npm run bench:writes [-- --writers 50 --writes 20 --profile --verbose]
  *
  * Starts the REAL server (embedded backend, a temporary data folder, the router on as in
  * production), signs up `writers` residents, then each writes `writes` new requests (a
@@ -12,6 +12,7 @@
  * server process's CPU-seconds (user + system, /proc) per write: for the writes alone, and until
  * the router has copied every one to operations and the station (the whole cost of an event).
  * The same run's baseline: one writer alone, before the crowd.
+ * `--verbose`: the database operations per write by method and database.
  * `--profile`: the server runs with `node --cpu-prof` and leaves its .cpuprofile in the folder
  * printed at the end (open it in Chrome's DevTools, or read it with bench/profileTop.ts).
  */
@@ -25,7 +26,7 @@ import { residentSubmission } from '../tests/integration/backend/events';
 import { startSite } from '../tests/integration/support/site';
 
 const { values } = parseArgs({
-  options: { writers: { type: 'string', default: '50' }, writes: { type: 'string', default: '20' }, profile: { type: 'boolean', default: false } },
+  options: { writers: { type: 'string', default: '50' }, writes: { type: 'string', default: '20' }, profile: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } },
 });
 const writerCount = Number(values.writers);
 const writesEach = Number(values.writes);
@@ -91,7 +92,10 @@ try {
     const n = times.length;
     const stats1 = (await request(site.url, 'GET', '/api/database/stats', undefined, admin)).json;
     const ops1 = stats1?.operations;
-    if (process.env.BENCH_VERBOSE) console.log(Object.fromEntries(Object.entries(stats1?.byMethod ?? {}).map(([k, v]) => [k, ((Number(v) - (stats0?.byMethod?.[k] ?? 0)) / times.length).toFixed(2)])));
+    if (values.verbose) {
+      const perWrite = Object.entries(stats1?.byMethod ?? {}).map(([k, v]) => [k, (Number(v) - (stats0?.byMethod?.[k] ?? 0)) / times.length] as const);
+      console.log(perWrite.filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', '));
+    }
     return { n, opsPerWrite: typeof ops0 === 'number' ? (ops1 - ops0) / n : NaN, perSecond: n / seconds, p50: pct(times, 50), p95: pct(times, 95), cpuWriteMs: (cpuWrites * 1000) / n, cpuEventMs: (cpuAll * 1000) / n };
   };
   const line = (label: string, r: Awaited<ReturnType<typeof run>>) =>

@@ -184,6 +184,23 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
   cfg.on('admins', () => (usersDbPromise = undefined));
   cfg.on('couch_httpd_auth', () => (usersDbPromise = undefined));
 
+  // Every request to a database reads its _security (the guard's membership check): kept here,
+  // forgotten whenever anyone writes one (this Store, an admin's PUT /db/<db>/_security) or the
+  // database goes.
+  /** @type {Map<string, any>} */
+  const securityOf = new Map();
+  const putSecurity = PouchDB.prototype.putSecurity;
+  PouchDB.prototype.putSecurity = function (/** @type {unknown[]} */ ...args) {
+    securityOf.delete(this.name);
+    const result = putSecurity.apply(this, args);
+    Promise.resolve(result).then(
+      () => securityOf.delete(this.name),
+      () => securityOf.delete(this.name),
+    );
+    return result;
+  };
+  PouchDB.on('destroyed', (/** @type {string} */ name) => securityOf.delete(name));
+
   /** @param {string} name */
   const open = async (name) => (name === '_users' ? usersDb() : getOrCreateDB(PouchDB, name));
 
@@ -221,7 +238,15 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
     async deleteDb(name) {
       await couch(async () => deleteDB(PouchDB, name));
     },
-    getSecurity: (name) => couch(async () => (await openExisting(name)).getSecurity()),
+    getSecurity: (name) =>
+      couch(async () => {
+        const hit = securityOf.get(name);
+        if (hit) return structuredClone(hit);
+        const sec = await (await openExisting(name)).getSecurity();
+        if (securityOf.size >= 10_000) securityOf.delete(/** @type {string} */ (securityOf.keys().next().value));
+        securityOf.set(name, sec);
+        return structuredClone(sec);
+      }),
     putSecurity: (name, sec) =>
       couch(async () => {
         await (await openExisting(name)).putSecurity(sec);
@@ -291,6 +316,7 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
     },
     async close() {
       lru.stop();
+      for (const stop of closeFeeds.splice(0)) stop();
       const cache = PouchDB.__dbCacheMap;
       const dbs = cache ? [...cache.values()] : [];
       await Promise.allSettled(dbs.map((/** @type {any} */ db) => db.close()));
@@ -319,7 +345,24 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
     return { name, created: false, updated: false };
   }
 
-  return { handler: pouchApp, store, ensureAdmin, PouchDB, openDatabases: lru };
+  /**
+   * Calls `listener` after every change to an account (`_users`), for caches of who a cookie is.
+   * @param {() => void} listener
+   */
+  function onUsersChange(listener) {
+    usersDb()
+      .then((/** @type {any} */ db) => {
+        const feed = db.changes({ live: true, since: 'now' });
+        feed.on('change', () => listener());
+        feed.on('error', () => {});
+        closeFeeds.push(() => feed.cancel());
+      })
+      .catch(() => {});
+  }
+  /** @type {(() => void)[]} */
+  const closeFeeds = [];
+
+  return { handler: pouchApp, store, ensureAdmin, PouchDB, openDatabases: lru, onUsersChange };
 }
 
 /**

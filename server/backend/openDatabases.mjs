@@ -29,6 +29,9 @@ const COUNTED = [
   'deleteIndex', 'explain', 'getSecurity', 'putSecurity', 'changes', 'purge',
 ];
 
+/** A database's kind for the figures (resident names carry account numbers: never shown). @param {string} name */
+const kindOf = (name) => (name.startsWith('resident-') ? 'resident-*' : name.startsWith('station-') ? 'station-*' : name);
+
 /** pouchdb-all-dbs leaves these out of its list. @param {string} name */
 const unlisted = (name) => name === 'pouch__all_dbs__' || name.includes('-mrview-') || /^https?:\/\//.test(name);
 
@@ -94,7 +97,7 @@ export function installOpenDatabaseLru(PouchDB, { maxOpen = 200, idleMs = 60_000
   /** @type {Map<string, Entry>} in least recently used order */
   const open = new Map();
   const totals = { opened: 0, closed: 0, operations: 0 };
-  /** @type {Record<string, number>} operations by method, for the benches */
+  /** @type {Record<string, number>} operations by method and database (kind), for the benches */
   const byMethod = {};
 
   /** @param {string} name @param {Entry} entry */
@@ -135,7 +138,8 @@ export function installOpenDatabaseLru(PouchDB, { maxOpen = 200, idleMs = 60_000
           if (fresh) return fresh[method](...args);
         }
         totals.operations++;
-        byMethod[method] = (byMethod[method] ?? 0) + 1;
+        const key = `${method} ${kindOf(name)}`;
+        byMethod[key] = (byMethod[key] ?? 0) + 1;
         entry.inFlight++;
         touch(name, entry);
         let done = false;
