@@ -78,7 +78,7 @@ try {
   /** `writers` residents, each `each` writes one after another, all at once. */
   const run = async (writers: Resident[], each: number) => {
     const times: number[] = [];
-    const stats0 = (await request(site.url, 'GET', '/api/database/stats', undefined, admin)).json;
+    const stats0 = (await request(site.url, 'GET', '/api/server/stats', undefined, admin)).json;
     const ops0 = stats0?.operations;
     const cpu0 = cpuSeconds(pid);
     const t0 = performance.now();
@@ -90,7 +90,7 @@ try {
     await routed();
     const cpuAll = cpuSeconds(pid) - cpu0;
     const n = times.length;
-    const stats1 = (await request(site.url, 'GET', '/api/database/stats', undefined, admin)).json;
+    const stats1 = (await request(site.url, 'GET', '/api/server/stats', undefined, admin)).json;
     const ops1 = stats1?.operations;
     if (values.verbose) {
       const perWrite = Object.entries(stats1?.byMethod ?? {}).map(([k, v]) => [k, (Number(v) - (stats0?.byMethod?.[k] ?? 0)) / times.length] as const);

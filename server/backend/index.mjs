@@ -31,7 +31,7 @@ import { createProxy } from './proxy.mjs';
 import { createRemoteStore, parseCouchUrl } from './remote.mjs';
 import { responseHeaders } from './responseHeaders.mjs';
 import { listStations, setup } from './setup.mjs';
-import { SignInLimiter } from './signinLimiter.mjs';
+import { createSharedSignInLimiter } from './signinLimiter.mjs';
 import { createSessionEnds } from './sessions.mjs';
 import { createPhoneCodes } from './phoneCodes.mjs';
 import { createPhoneVerificationRoutes, verifyPhoneByCode } from './phoneVerification.mjs';
@@ -51,7 +51,7 @@ export { residentDbName, stationDbName, databaseKind } from './names.mjs';
  * @property {number} [sessionSeconds] how long a sign-in lasts unused (cookie Max-Age; embedded: also the server's session timeout)
  * @property {import('./domain.mjs').ValidateWrite} [validateWrite] the write check (default: src/db/validateWrite.ts)
  * @property {{ freeFailures?: number, maxDelayMs?: number, maxNetworkFailures?: number, forgetMs?: number }} [signIn]
- *   sign-in limits (signinLimiter.mjs); the counters are kept in <dataDir>/signin-limits.json
+ *   sign-in limits (signinLimiter.mjs); the counters are kept in the database signin-limits, shared by every server
  * @property {(msg: string) => void} [log] progress messages (default console.log)
  * @property {(msg: string) => void} [logError] failures inside requests (default console.error)
  * @property {(dbName: string) => void} [onWrite] called after documents were stored in a database (wakes the router)
@@ -232,8 +232,10 @@ export async function createBackend({
   const sessions = createSessionEnds({ store });
   // From here on, the cookie of an ended session is refused wherever a cookie is read.
   sessions.refuseEndedCookies(store);
-  // Kept across restarts, in the data folder (private to the server's user).
-  const limiter = new SignInLimiter({ ...signIn, file: path.join(dataDir, 'signin-limits.json'), log: logError });
+  // In the database: shared by every server on it, kept across restarts (an older version's
+  // file in the data folder is moved in once).
+  const limiter = createSharedSignInLimiter({ store, ...signIn, legacyFile: path.join(dataDir, 'signin-limits.json'), log: logError });
+  await limiter.start();
   const requireAdmin = adminOnly({ store, limiter });
   const customers = createCustomerDirectory({ store, log: logError });
   const accessLog = createAccessLog(store);
