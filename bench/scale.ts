@@ -72,7 +72,7 @@ async function runAt(residents: number): Promise<Result> {
     const first = await startSite({ dataDir, env: { HEARTHLINE_ADMIN_PASSWORD: ADMIN_PASSWORD, HEARTHLINE_PUBLISHER: '0', HEARTHLINE_ROUTER: '0' } });
     let next = 0;
     await Promise.all(
-      Array.from({ length: 4 }, async () => {
+      Array.from({ length: 16 }, async () => {
         while (next < residents) {
           const name = residentDbName(`bench-${100000 + next++}`);
           const res = await request(first.url, 'PUT', `/db/${name}`, undefined, admin);

@@ -128,7 +128,7 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
   pouchApp.disable('x-powered-by');
   // Idle databases closed (file handles bounded), existence read from a Set, not a listing per
   // request. Memory databases hold no handles (and may not survive a close): never closed.
-  const lru = installOpenDatabaseLru(PouchDB, adapter === 'leveldb' ? openDatabases : { maxOpen: Infinity, idleMs: Infinity });
+  const lru = installOpenDatabaseLru(PouchDB, adapter === 'leveldb' ? { ...openDatabases, folder: dir } : { maxOpen: Infinity, idleMs: Infinity });
   installCachedDiskSize(PouchDB);
 
   const cfg = pouchApp.couchConfig;
@@ -316,6 +316,7 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
     },
     async close() {
       lru.stop();
+      await lru.flush().catch(() => {});
       for (const stop of closeFeeds.splice(0)) stop();
       const cache = PouchDB.__dbCacheMap;
       const dbs = cache ? [...cache.values()] : [];

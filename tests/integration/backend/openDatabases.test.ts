@@ -17,6 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../../../server/backend/index.mjs';
 import { createPouchCouch } from '../../../server/couch/index.mjs';
 import { residentDbName } from '../../../src/db/databaseNames';
+import { startSite } from '../support/site';
+import { request } from './client';
 
 const PASSWORD = 'admin-pw-for-open-databases';
 const MAX_OPEN = 5;
@@ -106,6 +108,28 @@ describe('open databases on the embedded backend', () => {
     feed.cancel();
     expect(seen).toContain('while-open');
   });
+
+  it('lists a database that is on disk whatever pouchdb-all-dbs recorded (it records some time after a creation: a crash lost them)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hearthline-open-databases-list-'));
+    const env = { HEARTHLINE_ADMIN_PASSWORD: PASSWORD, HEARTHLINE_ROUTER: '0', HEARTHLINE_PUBLISHER: '0', HEARTHLINE_DEMO: '0' };
+    const basic = { name: 'admin', password: PASSWORD };
+    try {
+      let site = await startSite({ dataDir: dir, env });
+      expect((await request(site.url, 'PUT', `/db/${name(99)}`, undefined, { basic })).status).toBe(201);
+      await site.stop();
+      // the record of which databases exist, lost (as when the process died before its queue ran)
+      rmSync(path.join(dir, 'pouch__all_dbs__'), { recursive: true, force: true });
+      site = await startSite({ dataDir: dir, env });
+      try {
+        expect((await request(site.url, 'GET', `/db/${name(99)}`, undefined, { basic })).status).toBe(200);
+        expect((await request(site.url, 'GET', '/db/_all_dbs', undefined, { basic })).json).toContain(name(99));
+      } finally {
+        await site.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('answers the disk size in the database info', async () => {
     const info = (await admin('GET', `/${name(2)}`)).json;
