@@ -23,7 +23,13 @@
  */
 
 import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const { getOrCreateDB } = require('express-pouchdb/lib/create-or-delete-dbs');
+/** The key that makes express-pouchdb's queue run an eviction (no database has this name). */
+const EVICT = '\u0000evict-idle';
 
 /** Methods of a PouchDB instance that read or write its storage (counted while in flight). */
 const COUNTED = [
@@ -152,6 +158,9 @@ export function installOpenDatabaseLru(PouchDB, { maxOpen = 200, idleMs = 60_000
       if (typeof orig !== 'function') continue;
       db[method] = function (/** @type {unknown[]} */ ...args) {
         if (entry.closedHere) {
+          // promises: opened again through the queue (after any close under way); a changes
+          // feed must be returned at once
+          if (method !== 'changes' && names?.has(name)) return getOrCreateDB(PouchDB, name).then((/** @type {any} */ fresh) => fresh[method](...args));
           const fresh = current(name);
           if (fresh) return fresh[method](...args);
         }
@@ -192,11 +201,27 @@ export function installOpenDatabaseLru(PouchDB, { maxOpen = 200, idleMs = 60_000
     open.delete(name);
     entry.closedHere = true;
     totals.closed++;
-    Promise.resolve(entry.db.close()).catch(() => {});
+    return Promise.resolve(entry.db.close()).catch(() => {});
   }
 
-  /** Closes idle databases: the least recently used first while over the bound, and any idle for `idleMs`. */
+  /**
+   * Closes idle databases: the least recently used first while over the bound, and any idle for
+   * `idleMs`. It runs inside express-pouchdb's one queue of opens and deletes (its
+   * getOrCreateDB) and holds it until the closes are done: a database opened again while its old
+   * instance was still closing would share LevelDB's handle being closed (pouchdb-adapter-leveldb
+   * reuses an open handle by name) and hang.
+   */
   function evict() {
+    if (!evicting) evicting = getOrCreateDB(PouchDB, EVICT).finally(() => (evicting = null));
+    return evicting;
+  }
+  /** @type {Promise<unknown> | null} */
+  let evicting = null;
+
+  /** The closes, inside the queue (cache.get(EVICT) returns their promise: the queue waits for it). */
+  function closeIdle() {
+    /** @type {Promise<unknown>[]} */
+    const closes = [];
     const t = now();
     let over = open.size - maxOpen;
     for (const [name, entry] of open) {
@@ -204,10 +229,11 @@ export function installOpenDatabaseLru(PouchDB, { maxOpen = 200, idleMs = 60_000
       const idle = t - entry.lastUsed;
       // over the bound: anything not used in the last second; else what has been idle for idleMs
       if ((over > 0 && idle >= 1_000) || idle >= idleMs) {
-        close(name, entry);
+        closes.push(close(name, entry));
         over--;
       }
     }
+    return Promise.allSettled(closes);
   }
 
   // A Map-like object in place of express-pouchdb's cache (create-or-delete-dbs.js reads and
@@ -215,6 +241,7 @@ export function installOpenDatabaseLru(PouchDB, { maxOpen = 200, idleMs = 60_000
   const cache = {
     /** @param {string} name */
     get(name) {
+      if (name === EVICT) return closeIdle();
       const entry = open.get(name);
       if (!entry) return undefined;
       touch(name, entry);
