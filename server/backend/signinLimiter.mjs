@@ -295,8 +295,11 @@ export function createSharedSignInLimiter({ store, dbName = SIGNIN_LIMITS_DB, le
     for (let attempt = 0; ; attempt++) {
       const current = await store.get(dbName, id);
       const value = next(current);
-      if (value === null && !current) return;
-      const doc = value === null ? { _id: id, _rev: current._rev, _deleted: true } : { _id: id, ...(current?._rev ? { _rev: current._rev } : {}), ...value };
+      /** @type {Record<string, unknown>} */
+      let doc;
+      if (value !== null) doc = { _id: id, ...(current?._rev ? { _rev: current._rev } : {}), ...value };
+      else if (current) doc = { _id: id, _rev: current._rev, _deleted: true };
+      else return;
       try {
         await store.put(dbName, doc);
         return;
