@@ -6,6 +6,8 @@ import { OperationsRecordDoc } from './schema/records/record';
 import { COUCH_ADMIN, COUCH_RESIDENT, COUCH_ROLE_PREFIX, COUCH_STATION_PREFIX, STATION_ROLES } from './schema/roles';
 import { PERMISSIONS } from '../rules/permissions';
 import { MAX_CLOCK_AHEAD_MS } from '../rules/eventTime';
+import { callbackWindows } from '../rules/callbackHours';
+import { CHINA_UTC_OFFSET_MS, parseClock } from '../rules/chinaTime';
 import { OPERATIONS_WRITERS } from './validateWrite';
 import { databaseName, type EventDatabase } from './databaseNames';
 import { MAX_PHOTOS, MAX_PHOTO_BYTES, PHOTO_ATTACHMENT, PHOTO_TYPES, PhotoDoc } from './schema/photos';
@@ -142,6 +144,8 @@ export function validateDocUpdateSource(database: EventDatabase): string {
     },
     // The kinds each staff step belongs to (src/rules/stepKinds.ts): no consultation's dispatch.
     stepKinds: Object.fromEntries(EVENT_TYPES.map((type) => [type, REQUEST_KINDS.filter((kind) => stepFitsKind(type, kind))])),
+    // src/rules/callbacks.ts nextTryProblem: the callback hours as [from, to) in ms of the China day.
+    callback: { offsetMs: CHINA_UTC_OFFSET_MS, spans: callbackWindows().map((w) => [parseClock(w.from), parseClock(w.to)]) },
   };
   return `function (newDoc, oldDoc, userCtx, secObj) {
   var D = ${JSON.stringify(data)};
@@ -208,6 +212,12 @@ export function validateDocUpdateSource(database: EventDatabase): string {
   if (role !== 'resident' && (D.stepKinds[doc.type] || []).indexOf(doc.requestKind) < 0) refuse('may-emit', doc.type + ' is not a step of a ' + doc.requestKind + ' request');
   // src/rules/dispatch.ts dispatchProblem: a visit not before the minute the order was written.
   if (doc.type === 'dispatched' && Date.parse(doc.payload.visitAt) < Math.floor(Date.parse(doc.at) / 60000) * 60000) refuse('dispatch-time', 'the visit time is before the moment the order was written');
+  // src/rules/callbacks.ts nextTryProblem: a resident not reached is tried again after the call, inside the callback hours.
+  if (doc.type === 'callback' && doc.payload.outcome === 'unreachable' && doc.payload.nextTryAt !== undefined) {
+    var next = Date.parse(doc.payload.nextTryAt), tod = ((next + D.callback.offsetMs) % 86400000 + 86400000) % 86400000, inside = false;
+    for (i = 0; i < D.callback.spans.length; i++) if (D.callback.spans[i][0] <= tod && tod < D.callback.spans[i][1]) inside = true;
+    if (!(next > Date.parse(doc.at)) || !inside) refuse('callback-next-try', 'the next try is after the call and inside the callback hours');
+  }
   if (D.db.kind === 'resident') {
     if (role !== 'resident' || D.db.owner !== userCtx.name || doc.resident !== userCtx.name) refuse('resident-database', 'a resident writes only their own events into their own database');
   } else if (D.db.kind === 'station') {

@@ -4,6 +4,7 @@ import { isStationRole, userFromCouch, type Role } from './schema/roles';
 import { mayEmit } from '../rules/permissions';
 import { stepFitsKind } from '../rules/steps';
 import { bookingProblems } from '../rules/bookingWindows';
+import { nextTryProblem } from '../rules/callbacks';
 import { ownershipProblem, type OwnershipContext } from './writeOwnership';
 
 /**
@@ -51,6 +52,8 @@ export const WRITE_RULES = [
   'author-role',
   'may-emit',
   'booking-window',
+  // src/rules/callbacks.ts: a resident not reached is tried again inside the callback hours
+  'callback-next-try',
   'resident-database',
   'resident-station',
   'station-database',
@@ -165,6 +168,8 @@ export function validateWrite(input: WriteInput): WriteVerdict {
   // calendars, and a stored event must always stay well formed.
   const [booking] = describeBookingProblems(bookingProblems(event), 'en');
   if (booking) return refuse('booking-window', `${booking.path}: ${booking.message}`);
+  const nextTry = nextTryProblem(event);
+  if (nextTry) return refuse('callback-next-try', `payload.nextTryAt: ${nextTry}`);
 
   const placed = placeInDatabase(database, event, user.name, role, user.station);
   if (!placed.ok || !input.context) return placed;

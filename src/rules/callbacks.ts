@@ -44,6 +44,22 @@ export function nextCallbackTry(calledAt: Instant, hours: CallbackHours = CALLBA
   return nextCallbackSlot(toEpochMs(calledAt) + CALLBACK_RETRY_MS, hours);
 }
 
+/**
+ * Why a callback's recorded next try breaks the callback hours, or null: a resident not reached is
+ * tried again inside the allowed hours (002 ch.4 §7) and after the call. The write check (device
+ * and server; the databases' validate_doc_update too) refuses such a record, so a tampered or
+ * stale device cannot schedule a call at night.
+ */
+export function nextTryProblem(event: Pick<EventRecord, 'type' | 'at' | 'payload'>, hours: CallbackHours = CALLBACK_HOURS): string | null {
+  if (event.type !== 'callback') return null;
+  const payload = event.payload as { outcome?: string; nextTryAt?: string };
+  if (payload.outcome !== 'unreachable' || payload.nextTryAt === undefined) return null;
+  const next = Date.parse(payload.nextTryAt);
+  if (!(next > Date.parse(event.at))) return 'the next try is not after the call';
+  if (!mayCallAt(next, hours)) return 'the next try is outside the callback hours';
+  return null;
+}
+
 /** What staff chose on the callback card; '' where nothing is chosen yet (nothing is chosen for them). */
 export interface CallbackChoice {
   readonly outcome: (typeof CALLBACK_OUTCOMES)[number] | '';

@@ -3,7 +3,7 @@ import type { RequestKind } from '../db/schema/requestKind';
 import { stepFitsKind } from './stepKinds';
 import { mayFinishTemperatureTest } from './measurementRecords';
 import type { Role } from '../db/schema/roles';
-import { CALLBACK_KINDS, callbackSummary } from './callbacks';
+import { dueCallbacks } from './callbacks';
 import { complaintProgress } from './complaintPath';
 import { mayEmit } from './permissions';
 import { isOpen, type RequestState } from './requestState';
@@ -72,7 +72,9 @@ export function availableSteps(request: StepRequest, roles: readonly Role[], now
     if (next && next !== 'callback') wanted.push(next);
   }
   if (active) wanted.push('reply');
-  if (CALLBACK_KINDS.includes(kind) && (state.status === 'resolved' || state.status === 'closed') && callbackSummary(events).reached === null) wanted.push('callback');
+  // A callback when one is due and may be made now: inside the callback hours and not before the
+  // next try a call that did not reach the resident recorded (callbacks.ts; 002 ch.4 §7).
+  if (dueCallbacks([{ state, events }], now)[0]?.mayCallNow) wanted.push('callback');
   if (state.status === 'resolved') wanted.push('closed');
   return wanted.flatMap((type) => {
     const role = roleForStep(roles, type, kind);

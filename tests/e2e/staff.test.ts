@@ -464,14 +464,22 @@ describe('the staff console', () => {
     const rows = devices.map((d) => queueRow(d.page, complaint.requestId));
     for (const row of rows) await row.waitFor({ timeout: 30_000 });
     for (const d of devices) await d.context.setOffline(true);
+    const assessedOn = async (page: Page) => (await deviceEvents(page, complaint.requestId)).filter((e) => e.type === 'assessed');
     for (const [i, row] of rows.entries()) {
       await row.getByRole('button', { name: sc.open }).click();
       const step = row.locator('form[id$="-assessed"]');
       await step.getByLabel(sc.stepFields.assessed[0]!).fill(`核实属实（${i + 1}）`);
+      // Nothing is judged for the handler: a save before choosing whether it holds is refused at that choice.
+      expect(await step.locator('input[type="radio"]:checked').count()).toBe(0);
+      if (i === 0) {
+        await step.getByRole('button', { name: sc.save }).click();
+        await expect.poll(() => step.locator('[id$="-holds-error"]').count()).toBe(1);
+        expect(await assessedOn(devices[0]!.page)).toHaveLength(0);
+      }
+      await step.getByLabel(sc.holds, { exact: true }).check();
       await step.getByRole('button', { name: sc.save }).click();
       await expect.poll(() => row.locator('.path-steps li[data-step="assessed"]').getAttribute('data-done')).toBe('yes');
     }
-    const assessedOn = async (page: Page) => (await deviceEvents(page, complaint.requestId)).filter((e) => e.type === 'assessed');
     for (const d of devices) expect(await assessedOn(d.page)).toHaveLength(1);
 
     for (const d of devices) await d.context.setOffline(false);

@@ -1,4 +1,4 @@
-import { placeList } from '../placeNames';
+import { placeList, stationName } from '../placeNames';
 import { For, Show, createMemo, createSignal, lazy, onCleanup } from 'solid-js';
 import type { BrowserDevice } from '../../db/device/browserDevice';
 import type { RequestListItem } from '../../db/device/requestList';
@@ -160,7 +160,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
             {s.status}
             <select onChange={(e) => setFilterKey('status', e.currentTarget.value as RequestStatus | '')}>
               <option value="">{s.all}</option>
-              <For each={REQUEST_STATUSES.filter(isOpen)}>{(k) => <option value={k}>{t.requestStatus[k]}</option>}</For>
+              <For each={REQUEST_STATUSES.filter(isOpen)}>{(k) => <option value={k}>{s.requestStatus[k]}</option>}</For>
             </select>
           </label>
           <label>
@@ -175,10 +175,12 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
               {s.station}
               <select onChange={(e) => setFilterKey('station', e.currentTarget.value)}>
                 <option value="">{s.all}</option>
-                <For each={stations()}>{(k) => <option value={k}>{k}</option>}</For>
+                <For each={stations()}>{(k) => <option value={k}>{stationName(k, k)}</option>}</For>
               </select>
             </label>
           </Show>
+          {/* A technician's queue holds only their own visits: no filter by technician or owner. */}
+          <Show when={scope === 'station'}>
           <label>
             {s.tableTechnician}
             <select onChange={(e) => setFilterKey('technician', e.currentTarget.value)}>
@@ -186,6 +188,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
               <For each={technicians()}>{([login, name]) => <option value={login}>{name}</option>}</For>
             </select>
           </label>
+          </Show>
           <label>
             {s.tableEscalation}
             <select onChange={(e) => setFilterKey('escalated', e.currentTarget.value as 'yes' | 'no' | '')}>
@@ -194,6 +197,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
               <option value="no">{s.escalatedNo}</option>
             </select>
           </label>
+          <Show when={scope === 'station'}>
           <label>
             {s.ownerLabel}
             <select onChange={(e) => setFilterKey('owner', e.currentTarget.value)}>
@@ -201,6 +205,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
               <For each={owners()}>{(k) => <option value={k}>{names().get(k) ?? k}</option>}</For>
             </select>
           </label>
+          </Show>
         </fieldset>
         <Show when={items()} fallback={<p>{t.requests.loading}</p>}>
           <Show when={queue().length} fallback={<p>{t.staff.empty}</p>}>
@@ -241,16 +246,14 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
                         <span class={`urgency urgency-${e().urgency}`}>{s.urgency[e().urgency]}</span>
                       </p>
                       <p class="request-meta">
-                        {t.requestStatus[e().state.status]}
+                        {s.requestStatus[e().state.status]}
                         <Show when={e().state.bookedDay}> · {fill(t.staff.bookedFor, { day: formatDayWithWeekday(props.lang, e().state.bookedDay!) })}</Show>
                         <Show when={e().state.answerDueAt}> · {fill(e().state.bookedDay ? t.staff.visitDue : t.staff.answerDue, { time: formatDeadline(props.lang, e().state.answerDueAt!) })}</Show>
                         <Show when={e().state.owner}> · {fill(t.staff.owner, { name: names().get(e().state.owner!) ?? e().state.owner! })}</Show>
                         <Show when={item().waiting > 0}> · {t.requests.waiting}</Show>
                       </p>
                       <p class="request-due">
-                        {dueText(e())}
-                        <Show when={e().escalationLevel > 0}> · {levelText(e().escalationLevel)}</Show>
-                        <Show when={!station}> · {e().state.station}</Show>
+                        {[dueText(e()), e().escalationLevel > 0 ? levelText(e().escalationLevel) : '', station ? '' : stationName(e().state.station, e().state.station)].filter(Boolean).join(' · ')}
                       </p>
                       <Show when={refusal()?.requestId === id}>
                         <p class="field-error" role="alert">{refusal()!.reason}</p>
@@ -358,7 +361,8 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
                       {due().mayCallNow ? s.callNow : fill(s.callFrom, { time: formatMoment(props.lang, due().offerAt.getTime()) })}
                       <Show when={due().attempts}> · {fill(s.attempts, { n: due().attempts })}</Show>
                     </p>
-                    <Show when={item()?.state}>
+                    {/* The card only when the call may be made now; until then the line above says from when. */}
+                    <Show when={item()?.state && due().mayCallNow}>
                       <CallbackStep
                         lang={props.lang}
                         t={t}

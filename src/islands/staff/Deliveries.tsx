@@ -21,7 +21,9 @@ export default function Deliveries(props: { requestId: string; base: string; t: 
                 <strong>{s().kinds[d.kind]}</strong> · {s().channels[d.channel]} · {d.to} · <span class={d.state === 'failed' ? 'badge failed' : 'badge'}>{s().states[d.state]}</span>
                 <Show when={d.sentAt}>{(at) => <> · <time datetime={at()}>{formatMoment(props.lang, at())}</time></>}</Show>
                 <Show when={d.state === 'failed'}>
-                  <p class="field-error">{fill(s().failed, { attempts: d.attempts })}{d.error ? ` (${d.error})` : ''}</p>
+                  <p class="field-error">{fill(s().failed, { attempts: d.attempts })}</p>
+                  {/* the provider's words are not ours to translate: said to be theirs */}
+                  <Show when={d.error}>{(error) => <p class="hint">{fill(s().reason, { error: error() })}</p>}</Show>
                 </Show>
               </li>
             )}

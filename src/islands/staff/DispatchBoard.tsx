@@ -65,7 +65,7 @@ export default function DispatchBoard(props: {
                                 <li data-request={v.requestId} data-status={v.status}>
                                   {fill(s.visitLine, { time: clock(v.at), kind: props.t.requestKinds[v.kind], number: shortRequestNumber(v.requestId) })}
                                   {' · '}
-                                  {props.t.requestStatus[v.status]}
+                                  {props.t.staffConsole.requestStatus[v.status]}
                                 </li>
                               )}
                             </For>

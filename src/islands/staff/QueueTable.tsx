@@ -75,7 +75,7 @@ export default function QueueTable(props: {
                       </button>
                     </th>
                     <td>{address(id)}</td>
-                    <td>{t.requestStatus[e().state.status]}</td>
+                    <td>{t.staffConsole.requestStatus[e().state.status]}</td>
                     <td>{technician(e())}</td>
                     <td>
                       <Show when={e().due} fallback="—">

@@ -38,7 +38,8 @@ import type { RequestState } from '../../rules/requestState';
 import RevealPhone from './RevealPhone';
 import StaffPhotos from './StaffPhotos';
 import { StepForm, createStep } from './step';
-import { chinaInputToIso, isoToChinaInput, rolesOf, type RequestKeys } from './write';
+import { rolesOf, type RequestKeys } from './write';
+import { chinaLocalToInstant, instantToChinaLocal } from '../../rules/chinaTime';
 
 type Props = {
   lang: Lang;
@@ -196,7 +197,7 @@ function VisitSteps(props: StepProps & { offers: (type: EventType) => boolean })
   const sign = mk();
   const state = () => props.item.state!;
   const verdict = () => (state().visit ? arrivalVerdict(Date.parse(state().visit!.at), props.now()) : 'on-time');
-  const [newTime, setNewTime] = createSignal(isoToChinaInput(props.now() + 3_600_000));
+  const [newTime, setNewTime] = createSignal(instantToChinaLocal(props.now() + 3_600_000));
   const [reason, setReason] = createSignal('');
   const [awayTime, setAwayTime] = createSignal('');
   const [finding, setFinding] = createSignal('');
@@ -214,7 +215,7 @@ function VisitSteps(props: StepProps & { offers: (type: EventType) => boolean })
               step={late}
               t={props.t}
               onSubmit={() => {
-                const at = chinaInputToIso(newTime());
+                const at = chinaLocalToInstant(newTime());
                 late.run('late-notice', { ...(at ? { newVisitAt: at } : {}), reason: reason().trim() });
               }}
             >
@@ -238,7 +239,7 @@ function VisitSteps(props: StepProps & { offers: (type: EventType) => boolean })
           step={away}
           t={props.t}
           onSubmit={() => {
-            const at = awayTime() ? chinaInputToIso(awayTime()) : null;
+            const at = awayTime() ? chinaLocalToInstant(awayTime()) : null;
             away.run('nobody-home', { noteLeft: true, ...(at ? { newVisitAt: at } : {}) });
           }}
         >
@@ -288,11 +289,17 @@ function MeasureStep(props: StepProps & { rooms: { name: string; areaM2: number 
   const [rooms, setRooms] = createSignal<FormRoom[]>(measurementFormRooms((saved()?.event as EventOf<'measured'> | undefined)?.payload.rooms ?? null, props.rooms));
   const [signature, setSignature] = createSignal<string | null>(null);
   const [padKey, setPadKey] = createSignal(0);
-  const update = (i: number, patch: Partial<FormRoom>) =>
+  // Whether the form holds a change not saved yet: the live verdict ("no signature: invalid") is
+  // about the next save, so it is not shown under a record just saved (signed) as if that were invalid.
+  const [edited, setEdited] = createSignal(false);
+  const update = (i: number, patch: Partial<FormRoom>) => {
+    setEdited(true);
     setRooms((all) => all.map((r, j) => (j !== i ? r : patch.area !== undefined ? withArea({ ...r, ...patch }, patch.area) : { ...r, ...patch })));
+  };
   const outcome = () => temperatureTestOutcome({ rooms: formRecord(rooms()), signed: signature() !== null });
   const submit = () =>
     void st.run('measured', measurementPayload(rooms(), signature())).then((ok) => {
+      if (ok) setEdited(false);
       // A saved signature belongs to that save: a later correction is signed again (a fresh pad).
       if (ok && signature()) {
         setSignature(null);
@@ -340,11 +347,13 @@ function MeasureStep(props: StepProps & { rooms: { name: string; areaM2: number 
           </fieldset>
         )}
       </Index>
-      <button type="button" class="button secondary" onClick={() => setRooms((all) => [...all, { name: '', area: '', readings: [''] }])}>{s.addRoom}</button>
+      <button type="button" class="button secondary" onClick={() => { setEdited(true); setRooms((all) => [...all, { name: '', area: '', readings: [''] }]); }}>{s.addRoom}</button>
       <Show when={padKey() + 1} keyed>
-        {(_k: number) => <SignaturePad t={props.t.completion.signature} legend={s.signature} idBase={`${props.base}-measure-signature`} onChange={setSignature} error={st.issueOf('payload.signature')} />}
+        {(_k: number) => <SignaturePad t={props.t.completion.signature} legend={s.signature} idBase={`${props.base}-measure-signature`} onChange={(v) => { setSignature(v); if (v) setEdited(true); }} error={st.issueOf('payload.signature')} />}
       </Show>
-      <p class="notice" data-valid={outcome().valid ? 'yes' : 'no'}>{outcome().valid ? (outcome().allCompliant ? s.recordCompliant : s.recordNotCompliant) : signature() ? s.recordIncomplete : s.recordUnsigned}</p>
+      <Show when={!saved() || edited()}>
+        <p class="notice" data-valid={outcome().valid ? 'yes' : 'no'}>{outcome().valid ? (outcome().allCompliant ? s.recordCompliant : s.recordNotCompliant) : signature() ? s.recordIncomplete : s.recordUnsigned}</p>
+      </Show>
     </StepForm>
   );
 }
@@ -378,13 +387,14 @@ function ComplaintSteps(props: StepProps & { offers: (type: EventType) => boolea
   const st = createStep({ device: props.device, lang: props.lang, t: props.t, request: props.keys });
   const [a, setA] = createSignal('');
   const [b, setB] = createSignal('');
-  const [holds, setHolds] = createSignal(true);
+  // Nothing is judged for the handler: a hurried save must not record that a complaint holds.
+  const [holds, setHolds] = createSignal<boolean | null>(null);
   const [channel, setChannel] = createSignal<(typeof REPLY_CHANNELS)[number]>('phone');
   const submit = (stepType: ComplaintStep) => {
     const text = a().trim();
     const second = b().trim();
     const payloads: Record<Exclude<ComplaintStep, 'callback'>, unknown> = {
-      assessed: { holds: holds(), explanation: text },
+      assessed: { ...(holds() === null ? {} : { holds: holds() }), explanation: text },
       responsible: { department: text, owner: second },
       cause: { cause: text, personResponsible: second },
       'remedy-proposed': { remedy: text },
@@ -401,6 +411,7 @@ function ComplaintSteps(props: StepProps & { offers: (type: EventType) => boolea
       if (ok) {
         setA('');
         setB('');
+        setHolds(null);
       }
     });
   };
@@ -423,9 +434,18 @@ function ComplaintSteps(props: StepProps & { offers: (type: EventType) => boolea
         {(m) => (
           <StepForm id={`${props.base}-${m}`} title={s.complaintSteps[m]} submit={s.save} step={st} t={props.t} onSubmit={() => submit(m)}>
             <Show when={m === 'assessed'}>
-              <label class="choice">
-                <input type="checkbox" checked={holds()} onChange={(e) => setHolds(e.currentTarget.checked)} /> {s.holds}
-              </label>
+              <fieldset class="field" id={`${props.base}-holds`} aria-describedby={st.issueOf('payload.holds') ? `${props.base}-holds-error` : undefined}>
+                <legend>{s.holdsQuestion}</legend>
+                <Show when={st.issueOf('payload.holds')}>
+                  <p class="field-error" id={`${props.base}-holds-error`}>{st.issueOf('payload.holds')}</p>
+                </Show>
+                <label class="choice">
+                  <input type="radio" name={`${props.base}-holds`} checked={holds() === true} onChange={() => setHolds(true)} /> {s.holds}
+                </label>
+                <label class="choice">
+                  <input type="radio" name={`${props.base}-holds`} checked={holds() === false} onChange={() => setHolds(false)} /> {s.holdsNot}
+                </label>
+              </fieldset>
             </Show>
             <Show when={m !== 'remedy-approved' && m !== 'resident-told'}>
               <TextField id={`${props.base}-${m}-a`} label={s.stepFields[m][0] ?? ''} value={a()} onInput={setA} multiline maxLength={MAX_TEXT} error={st.issueOf(`payload.${FIELDS[m]?.[0]}`)} />
@@ -656,7 +676,7 @@ function ArchiveAside(props: { lang: Lang; t: AppStrings; record: CustomerRecord
                     <li>
                       {props.t.requestKinds[q.kind]} #{shortRequestNumber(q.requestId)}
                       <Show when={q.submittedAt}> · {formatDay(props.lang, q.submittedAt!)}</Show>
-                      <Show when={q.status}> · {props.t.requestStatus[q.status!]}</Show>
+                      <Show when={q.status}> · {props.t.staffConsole.requestStatus[q.status!]}</Show>
                     </li>
                   )}
                 </For>

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import * as v from 'valibot';
 import { Callback } from '../../../src/db/schema/events/payloads';
 import { describeEventIssues } from '../../../src/i18n/issues';
-import { callbackPayload, nextCallbackTry } from '../../../src/rules/callbacks';
+import { callbackPayload, nextCallbackTry, nextTryProblem } from '../../../src/rules/callbacks';
 import { mayCallAt } from '../../../src/rules/callbackHours';
 import { callbackScores, dueCallbacks, repairCallbackRate, requestState, REPAIR_CALLBACK_TARGET } from '../../../src/rules/index';
 import { aRequestHistory, resetIds, T0 } from '../builders/events';
@@ -97,6 +97,21 @@ describe('the callback card (issue 16)', () => {
     // 15:00 + 2 h = 17:00, allowed as it is.
     expect(nextCallbackTry(cst('2025-12-01 15:00'))).toEqual(cst('2025-12-01 17:00'));
     expect(mayCallAt(nextCallbackTry(cst('2025-12-01 10:30')))).toBe(true);
+  });
+
+  it('the write check refuses a next try outside the callback hours or not after the call', () => {
+    const at = cst('2025-12-01 21:00').toISOString();
+    const tried = (nextTryAt: string) => ({ type: 'callback' as const, at, payload: { outcome: 'unreachable', nextTryAt } });
+    expect(nextTryProblem(tried(cst('2025-12-02 07:00').toISOString()))).toBeNull();
+    expect(nextTryProblem(tried(cst('2025-12-01 23:00').toISOString()))).toMatch(/outside the callback hours/);
+    expect(nextTryProblem(tried(cst('2025-12-02 12:30').toISOString()))).toMatch(/outside the callback hours/); // the midday rest
+    expect(nextTryProblem(tried(cst('2025-12-01 20:00').toISOString()))).toMatch(/not after the call/);
+    // what the card records is always accepted
+    const card = callbackPayload({ ...blank, outcome: 'unreachable' }, cst('2025-12-01 21:00'));
+    expect(nextTryProblem({ type: 'callback', at, payload: card })).toBeNull();
+    // a reached resident, or no next try at all: nothing to check
+    expect(nextTryProblem({ type: 'callback', at, payload: { outcome: 'satisfied' } })).toBeNull();
+    expect(nextTryProblem({ type: 'callback', at, payload: { outcome: 'unreachable' } })).toBeNull();
   });
 
   it('a resident not reached is offered again from the next try, not at once', () => {

@@ -87,12 +87,22 @@ describe('the generated validate_doc_update', () => {
       ['resident-database', { kind: 'resident', owner: OTHER_RESIDENT }, asCouchDoc(aSubmittedRepair()), 'resident'],
       ['station-database', DBS.otherStation, e, 'dispatcher'],
       ['operations-database', DBS.operations, e, 'dispatcher'],
+      // T0 is 08:00 China time: a next try at 23:30 that night, and one before the call
+      ['callback-next-try', DBS.operations, asCouchDoc(anEvent('callback', { author: 'hotline', payload: { outcome: 'unreachable', attitude: undefined, ability: undefined, satisfaction: undefined, nextTryAt: '2025-12-01T15:30:00.000Z' } } as never)), 'hotline'],
+      ['callback-next-try', DBS.operations, asCouchDoc(anEvent('callback', { author: 'hotline', payload: { outcome: 'unreachable', attitude: undefined, ability: undefined, satisfaction: undefined, nextTryAt: '2025-11-30T23:00:00.000Z' } } as never)), 'hotline'],
     ];
     for (const [rule, database, doc, who, old] of cases) {
       const { design, server } = both(database, doc, who, old ?? null);
       expect(server.ok ? 'ok' : server.rule, `validateWrite, ${rule}`).toBe(rule);
       expect(design.ok ? 'ok' : design.rule, `design document, ${rule}: ${JSON.stringify(design)}`).toBe(rule);
     }
+  });
+
+  it('takes a callback whose next try is after the call and inside the callback hours (10:00 China time)', () => {
+    const doc = asCouchDoc(anEvent('callback', { author: 'hotline', payload: { outcome: 'unreachable', attitude: undefined, ability: undefined, satisfaction: undefined, nextTryAt: '2025-12-01T02:00:00.000Z' } } as never));
+    const { design, server } = both(DBS.operations, doc, 'hotline');
+    expect(server.ok, JSON.stringify(server)).toBe(true);
+    expect(design).toEqual({ ok: true });
   });
 
   it('refuses an event dated more than 24 hours ahead of its own clock (the 2031 of finding 4)', () => {

@@ -309,6 +309,8 @@ describe('the rules', () => {
       write(e, { name: PEOPLE.dispatcher.name, roles: couchUser('technician').roles }, DB.station),
       write(anEvent('remedy-approved', { author: 'technician' }), 'technician', DB.station),
       write(aSubmitted('appointment-repair', { payload: { ...SUBMISSIONS['appointment-repair'], preferredDate: '2025-12-07' } }), 'resident', DB.resident),
+      // T0 is 08:00 China time: a resident not reached, tried again at 23:30 that night
+      write(anEvent('callback', { author: 'hotline', payload: { outcome: 'unreachable', attitude: undefined, ability: undefined, satisfaction: undefined, nextTryAt: '2025-12-01T15:30:00.000Z' } } as never), 'hotline', DB.operations),
       write(e, 'dispatcher', DB.resident),
       write(aSubmittedRepair({ station: OTHER_STATION }), 'resident', { ...DB.resident, station: STATION }),
       write(e, 'dispatcher', DB.otherStation),
