@@ -21,9 +21,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { newResident, request, type Resident } from '../tests/integration/backend/client';
-import { residentSubmission } from '../tests/integration/backend/events';
-import { startSite } from '../tests/integration/support/site';
+import { newResident, request, type Resident } from '../tests/support/client';
+import { residentSubmission } from '../tests/support/builders/backendEvents';
+import { startSite } from '../tests/support/server';
 
 const { values } = parseArgs({
   options: { writers: { type: 'string', default: '50' }, writes: { type: 'string', default: '20' }, profile: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } },

@@ -17,8 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../../../server/backend/index.mjs';
 import { createPouchCouch } from '../../../server/couch/index.mjs';
 import { residentDbName } from '../../../src/db/databaseNames';
-import { startSite } from '../support/site';
-import { request } from './client';
+import { startSite } from '../../support/server';
+import { request } from '../../support/client';
 
 const PASSWORD = 'admin-pw-for-open-databases';
 const MAX_OPEN = 5;

@@ -7,8 +7,8 @@
  * B is paused on A. Signing out on one ends the cookie on the other.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSite, type Site } from '../support/site';
-import { newResident, request, signIn, type Resident } from '../backend/client';
+import { startSite, type Site } from '../../support/server';
+import { newResident, request, signIn, type Resident } from '../../support/client';
 
 const UPSTREAM_PASSWORD = 'upstream-admin-Secret-78';
 const FREE_FAILURES = 3;
