@@ -1,5 +1,5 @@
 import { For, Show, type JSX } from 'solid-js';
-import type { AppStrings } from '../../i18n';
+import type { ResidentStrings } from '../../i18n';
 import type { RequestForm } from './requestForm';
 import ErrorSummary from '../ErrorSummary';
 
@@ -9,7 +9,7 @@ import ErrorSummary from '../ErrorSummary';
  */
 export function FormFrame(props: {
   form: Pick<RequestForm<object>, 'idBase' | 'issues' | 'busy' | 'saved' | 'submit'>;
-  t: AppStrings;
+  t: ResidentStrings;
   title: string;
   intro?: string;
   submitLabel: string;
