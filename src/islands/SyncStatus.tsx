@@ -1,6 +1,6 @@
-import { Show, lazy } from 'solid-js';
+import { Show, Suspense, lazy } from 'solid-js';
 import type { AppStrings, Lang } from '../i18n';
-import { useDevice } from './reactive';
+import { useDevice, useSession } from './reactive';
 
 /** The strings the status signal needs (only these are put into every signed-in page for it). */
 export type SyncStrings = Pick<AppStrings, 'session' | 'sync'>;
@@ -14,9 +14,24 @@ const SyncPanel = lazy(() => import('./SyncPanel'));
  */
 export default function SyncStatus(props: { lang: Lang; t: SyncStrings }) {
   const open = useDevice();
+  const session = useSession();
+  // While a signed-in user's device opens (after the page is idle), an empty box of the panel's
+  // two lines holds its place: the page below does not move when the panel appears.
+  // It stays while the panel's code loads.
+  const opening = () => session() !== null && open() === undefined;
+  const placeholder = () => (
+    <section class="sync-status" aria-hidden="true">
+      <p class="sync-headline">{'\u00a0'}</p>
+      <p class="sync-detail">{'\u00a0'}</p>
+    </section>
+  );
   return (
-    <Show when={open()} keyed>
-      {(device) => <SyncPanel lang={props.lang} t={props.t} device={device} />}
+    <Show when={open()} keyed fallback={<Show when={opening()}>{placeholder()}</Show>}>
+      {(device) => (
+        <Suspense fallback={placeholder()}>
+          <SyncPanel lang={props.lang} t={props.t} device={device} />
+        </Suspense>
+      )}
     </Show>
   );
 }
