@@ -1,4 +1,4 @@
-import { Match, Show, Switch, createSignal, lazy, onCleanup } from 'solid-js';
+import { Match, Show, Switch, createEffect, createSignal, lazy, onCleanup } from 'solid-js';
 import { fill, localeHref, type AppStrings, type Lang, type ResidentStrings } from '../i18n';
 import { displayName, isStaff } from '../db/device/sessionStore';
 import { onStaffDirectory, ownDisplayName } from '../db/device/staffName';
@@ -44,8 +44,24 @@ export default function Portal(
     if (waiting > 0 && !confirm(fill(t.session.signOutWaiting, { n: waiting }))) return;
     await (await loadDeviceLayer()).signOutOfDevice();
   };
+  // The first screen appears whole: until the code of its form has loaded, the page's "loading"
+  // line stands in for all of it. (Drawn in parts, the sign-up button came first and was pushed
+  // down the screen by the sign-in form when it arrived: a layout shift of 0.033.)
+  const [firstScreenReady, setFirstScreenReady] = createSignal(false);
+  createEffect(() => {
+    const s = session();
+    const form = !s ? SignInForm : isStaff(s) ? null : NewRequest;
+    const preload: Promise<unknown> = form ? form.preload() : Promise.resolve();
+    void preload.then(
+      () => setFirstScreenReady(true),
+      () => setFirstScreenReady(true),
+    );
+  });
   return (
     <Switch>
+      <Match when={!firstScreenReady()}>
+        <p>{t.requests.loading}</p>
+      </Match>
       <Match when={!session()}>
         <Show
           when={signingUp()}
