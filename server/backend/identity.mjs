@@ -29,6 +29,34 @@ export function readCookie(header, name) {
  */
 export function createIdentity({ store, limiter }) {
   /**
+   * One sign-in attempt by name and password (Basic credentials or `POST /db/_session`),
+   * rate-limited by the sign-in limiter: refused unchecked while the account (on this network)
+   * or the network is paused, counted when wrong. Every refusal is the same answer (no account
+   * enumeration), answered here; returns null then.
+   * @param {import('express').Response} res
+   * @param {string} name
+   * @param {string} password
+   * @param {string} address
+   * @returns {Promise<UserCtx | null>}
+   */
+  async function attemptSignIn(res, name, password, address) {
+    const wait = limiter.retryAfter(name, address);
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(wait));
+      sendJson(res, 401, SIGN_IN_REFUSED);
+      return null;
+    }
+    const ctx = await store.verifyPassword(name, password);
+    if (!ctx) {
+      limiter.recordFailure(name, address);
+      sendJson(res, 401, SIGN_IN_REFUSED);
+      return null;
+    }
+    limiter.recordSuccess(name, address);
+    return ctx;
+  }
+
+  /**
    * Who is asking: Basic credentials (checked, counted, rate-limited) or the session cookie.
    * Answers the refusal itself and returns null when Basic credentials fail.
    * @param {import('express').Request} req
@@ -38,22 +66,7 @@ export function createIdentity({ store, limiter }) {
    */
   async function resolveUser(req, res, address) {
     const creds = req.headers.authorization ? basicAuth(req) : undefined;
-    if (creds) {
-      const wait = limiter.retryAfter(creds.name, address);
-      if (wait > 0) {
-        res.setHeader('Retry-After', String(wait));
-        sendJson(res, 401, SIGN_IN_REFUSED);
-        return null;
-      }
-      const ctx = await store.verifyPassword(creds.name, creds.pass);
-      if (!ctx) {
-        limiter.recordFailure(creds.name, address);
-        sendJson(res, 401, SIGN_IN_REFUSED);
-        return null;
-      }
-      limiter.recordSuccess(creds.name, address);
-      return ctx;
-    }
+    if (creds) return attemptSignIn(res, creds.name, creds.pass, address);
     const cookie = readCookie(req.headers.cookie, 'AuthSession');
     if (!cookie) return ANONYMOUS;
     const user = await store.sessionFromCookie(cookie);
@@ -68,7 +81,7 @@ export function createIdentity({ store, limiter }) {
     if (req.headers.cookie === '') delete req.headers.cookie;
     return ANONYMOUS;
   }
-  return { resolveUser };
+  return { resolveUser, attemptSignIn };
 }
 
 /**

@@ -23,7 +23,7 @@ import { createWorkingSets } from './workingSet.mjs';
 import { stationDbName } from './names.mjs';
 import { createEmbedded } from './embedded.mjs';
 import { sendJson } from './errors.mjs';
-import { createGuard } from './guard.mjs';
+import { createGuard } from './guard/index.mjs';
 import { adminOnly } from './identity.mjs';
 import { createOwnership } from './ownership.mjs';
 import { SUBMISSION_LIMITS } from '../../src/rules/submissionQuota.ts';

@@ -8,7 +8,7 @@ import { ownershipProblem, type OwnershipContext } from './writeOwnership';
 
 /**
  * The one write check, run by the server for every document written to /db (the guard in
- * server/backend/guard.mjs) and by the device before it pushes (RxDB `push.modifier`), so a
+ * server/backend/guard/) and by the device before it pushes (RxDB `push.modifier`), so a
  * write the server would refuse never leaves the device and never stalls replication.
  * Pure: no I/O, no clock; what it needs to know about the database is passed in.
  */

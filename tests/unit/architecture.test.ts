@@ -156,7 +156,7 @@ describe('the layering', () => {
     const f = (p: string) => join(root, p);
     const bad = new Map<string, string[]>([
       [f('src/db/schema/events/fields.ts'), [f('src/rules/measurementMethod.ts')]],
-      [f('server/backend/guard.mjs'), [f('src/islands/staff/Console.tsx')]],
+      [f('server/backend/guard/index.mjs'), [f('src/islands/staff/Console.tsx')]],
       [f('src/db/device/browserDevice.ts'), [f('src/islands/reactive.ts')]],
     ]);
     expect(layeringViolations(bad)).toHaveLength(3);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../server/app.mjs';
 import { createBackend, databaseKind, residentDbName } from '../../../server/backend/index.mjs';
-import { classify } from '../../../server/backend/guard.mjs';
+import { classify } from '../../../server/backend/guard/classifyRequest.mjs';
 import { hardenSessionCookie } from '../../../server/backend/responseHeaders.mjs';
 import { SignInLimiter, networkOf } from '../../../server/backend/signinLimiter.mjs';
 import { DIST_DIR, rememberSiteAdmin } from '../support/site';

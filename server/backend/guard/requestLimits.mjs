@@ -5,7 +5,7 @@
  * `_bulk_docs`, 7 s (and then for good) with one `$regex` `_find` whose pattern backtracks, and
  * let a member send a 200 MB `_find` body that express-pouchdb parsed whole.
  *
- * The guard (guard.mjs) calls these after it decided the request may be made at all:
+ * The guard (./index.mjs) calls these after it decided the request may be made at all:
  * - `limitRead` for every read with a body or a query that sizes the work (`_all_docs`,
  *   `_changes`, `_find`, `_bulk_get`, `_revs_diff`, `_missing_revs`): the body is read here with
  *   a cap (1 MB) and handed on parsed (express-pouchdb skips a parsed body, the proxy forwards
@@ -23,8 +23,8 @@
  * 413 `too_large` (rules `body-size`, `bulk-docs-count`) or 400 `bad_request` (rules `limit`,
  * `skip`, `keys`, `find-selector`).
  */
-import { CouchError } from './errors.mjs';
-import { readBody } from './guard.mjs';
+import { CouchError } from '../errors.mjs';
+import { isJsonRequest, readLimitedBody } from './requestBody.mjs';
 
 export const REQUEST_LIMITS = Object.freeze({
   /** Bytes of a read's body: 1000 keys of a device's push check are about 40 kB. */
@@ -166,30 +166,6 @@ function checkList(name, list, max) {
 }
 
 /**
- * @param {import('node:http').IncomingMessage} req
- */
-const isJson = (req) => /^application\/(?:[\w.+-]+\+)?json\b/i.test(String(req.headers['content-type'] ?? ''));
-
-/**
- * Reads a body of at most `maxBytes`, answering 413 with the limit in the reason.
- * @param {import('node:http').IncomingMessage} req
- * @param {number} maxBytes
- */
-export async function readLimitedBody(req, maxBytes) {
-  try {
-    return await readBody(req, maxBytes);
-  } catch (err) {
-    if (err instanceof CouchError && err.status === 413) {
-      throw new CouchError(413, 'too_large', `The request body is over ${formatBytes(maxBytes)}, the most this request may send.`, { rule: 'body-size' });
-    }
-    throw err;
-  }
-}
-
-/** @param {number} n */
-const formatBytes = (n) => (n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MB` : `${Math.round(n / 1024)} kB`);
-
-/**
  * Checks (and where needed bounds) a member's read before it goes on to express-pouchdb or the
  * proxied CouchDB. Throws a CouchError to refuse.
  * @param {import('express').Request} req
@@ -207,7 +183,7 @@ export async function limitRead(req, rest, limits = REQUEST_LIMITS) {
   if (req.method === 'POST') {
     const raw = await readLimitedBody(req, limits.maxReadBytes);
     if (raw.length > 0) {
-      if (!isJson(req)) throw new CouchError(415, 'bad_content_type', 'Content-Type must be application/json');
+      if (!isJsonRequest(req)) throw new CouchError(415, 'bad_content_type', 'Content-Type must be application/json');
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch {
