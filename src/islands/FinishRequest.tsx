@@ -4,12 +4,13 @@ import type { BrowserDevice } from '../db/device/browserDevice';
 import type { View } from '../db/schema/events/fields';
 import { ScoreField, ViewField } from './RatingFields';
 import { MAX_TEXT } from '../db/schema/events/limits';
-import type { DescribedIssue } from '../i18n/issues';
 import type { RequestState } from '../rules/requestState';
 import { finishRecords, type FinishStep } from '../rules/residentActions';
 import { checkFollowUps, recordFollowUps } from './followUp';
+import { createWrite } from './writeForm';
 import { formatMoment } from './format';
 import ErrorSummary from './ErrorSummary';
+import FieldError from './FieldError';
 import SignaturePad from './SignaturePad';
 import TextField, { counterLabels } from './TextField';
 
@@ -34,18 +35,14 @@ export default function FinishRequest(props: { lang: Lang; t: ResidentStrings; d
   const [ability, setAbility] = createSignal('');
   const [arrival, setArrival] = createSignal<View | ''>('');
   const [promises, setPromises] = createSignal<View | ''>('');
-  const [issues, setIssues] = createSignal<DescribedIssue[]>([]);
-  const [busy, setBusy] = createSignal(false);
-  const issueOf = (path: string) => issues().find((i) => i.path === path)?.message;
+  // Each problem at its field, listed in field order above the form with the focus there (writeForm.ts).
+  const write = createWrite({ t: props.t, summaryId: () => `${idBase}-errors` });
+  const issueOf = write.issueOf;
   const asksSolved = () => props.step.confirm !== null || props.step.reopen;
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
-    if (asksSolved() && !solved()) {
-      setIssues([{ path: 'solved', id: 'value.required', message: t.solvedRequired }]);
-      queueMicrotask(() => document.getElementById(`${idBase}-errors`)?.focus());
-      return;
-    }
+    if (asksSolved() && !solved()) return write.refuse([{ path: 'solved', message: t.solvedRequired }]);
     const records = finishRecords(props.step, {
       solved: solved(),
       signature: signature(),
@@ -63,28 +60,15 @@ export default function FinishRequest(props: { lang: Lang; t: ResidentStrings; d
       // No signature yet: say how to sign rather than the schema's "signature is required".
       i.path === 'payload.signature' && !signature() ? { ...i, message: t.signature.required } : i,
     );
-    if (found.length) {
-      setIssues(inFieldOrder(found));
-      queueMicrotask(() => document.getElementById(`${idBase}-errors`)?.focus());
-      return;
-    }
-    setBusy(true);
-    const result = await recordFollowUps(props.device, props.lang, props.state, records);
-    setBusy(false);
-    if (!result.ok) {
-      setIssues(result.issues);
-      queueMicrotask(() => document.getElementById(`${idBase}-errors`)?.focus());
-      return;
-    }
-    setIssues([]);
-    props.onDone(solved() === 'no' ? t.reopened : t.saved);
+    if (found.length) return write.refuse(found);
+    if (await write.record(() => recordFollowUps(props.device, props.lang, props.state, records), null)) props.onDone(solved() === 'no' ? t.reopened : t.saved);
   };
 
   const visit = createMemo(() => props.step.visit);
   return (
     <form class="form finish" onSubmit={submit} novalidate aria-labelledby={`${idBase}-title`}>
       <h3 id={`${idBase}-title`}>{test() ? t.signTestTitle : asksSolved() ? t.finishTitle : r.title}</h3>
-      <ErrorSummary id={`${idBase}-errors`} intro={t.fixErrors} issues={issues()} />
+      <ErrorSummary id={`${idBase}-errors`} intro={t.fixErrors} issues={write.issues()} />
       <Show when={asksSolved()}>
         <fieldset class="field" aria-describedby={issueOf('solved') ? `${idBase}-solved-error` : undefined}>
           <legend>{test() ? t.testAgreed : t.solved}</legend>
@@ -98,11 +82,7 @@ export default function FinishRequest(props: { lang: Lang; t: ResidentStrings; d
               {t.notSolved}
             </label>
           </Show>
-          <Show when={issueOf('solved')}>
-            <p id={`${idBase}-solved-error`} class="field-error">
-              {issueOf('solved')}
-            </p>
-          </Show>
+          <FieldError id={`${idBase}-solved-error`} message={issueOf('solved')} />
         </fieldset>
       </Show>
       <Show when={props.step.confirm === 'sign' && solved() !== 'no'}>
@@ -123,20 +103,9 @@ export default function FinishRequest(props: { lang: Lang; t: ResidentStrings; d
           </section>
         )}
       </Show>
-      <button type="submit" class="button" disabled={busy()}>
+      <button type="submit" class="button" disabled={write.busy()}>
         {solved() === 'no' ? t.reopenSubmit : t.finishSubmit}
       </button>
     </form>
   );
-}
-
-/** The order the form shows its fields in: the problems are listed in it (the records are checked rating first). */
-const FIELD_ORDER = ['solved', 'payload.satisfied', 'payload.signature', 'payload.reason', 'payload.attitude', 'payload.ability', 'payload.view.arrival', 'payload.view.promises'];
-
-function inFieldOrder(issues: DescribedIssue[]): DescribedIssue[] {
-  const rank = (i: DescribedIssue) => {
-    const at = FIELD_ORDER.indexOf(i.path);
-    return at < 0 ? FIELD_ORDER.length : at;
-  };
-  return [...issues].sort((a, b) => rank(a) - rank(b));
 }

@@ -1,11 +1,13 @@
 import { Show, createSignal, onMount } from 'solid-js';
 import * as v from 'valibot';
 import { fill, type ResidentStrings, type Lang } from '../i18n';
-import { PasswordResetInput, PhoneCodeRequest, describeAccountIssues, type AccountMessageId } from '../db/schema/accounts';
+import { PasswordResetInput, type AccountMessageId } from '../db/schema/accounts';
 import { phoneVerification, resetPasswordWithCode } from '../db/device/phoneCodes';
 import { loadDeviceLayer } from './reactive';
 import PhoneCodeField from './PhoneCodeField';
 import TextField from './TextField';
+import { accountIssues, codeRequestOf } from './accountIssues';
+import { createWrite } from './writeForm';
 
 type Field = 'accountNumber' | 'phone' | 'code' | 'password';
 
@@ -20,55 +22,38 @@ export default function ForgotPassword(props: { lang: Lang; t: ResidentStrings; 
   const messages: Record<AccountMessageId, string> = t.signup.messages;
   const [available, setAvailable] = createSignal<boolean | null>(null);
   const [values, setValues] = createSignal({ accountNumber: '', phone: '', code: '', password: '' });
-  const [errors, setErrors] = createSignal<Partial<Record<Field | 'form', string>>>({});
-  const [busy, setBusy] = createSignal(false);
-  const [done, setDone] = createSignal(false);
+  // Problems at their fields ('' the whole form), the first invalid field focused on a refusal (writeForm.ts).
+  const write = createWrite({ t, focus: () => document.querySelector('.forgot-password [aria-invalid="true"]') });
   const set = (key: Field, value: string) => setValues({ ...values(), [key]: value });
 
   onMount(async () => {
     const answer = await phoneVerification();
-    if (answer === null) setErrors({ form: t.signup.offline });
+    if (answer === null) write.show([{ path: '', message: t.signup.offline }]);
     setAvailable(answer?.available ?? null);
   });
 
-  const showIssues = (issues: readonly v.BaseIssue<unknown>[]) => {
-    const found: Partial<Record<Field, string>> = {};
-    for (const issue of describeAccountIssues(issues).issues) found[issue.field as Field] ??= messages[issue.messageId];
-    setErrors(found);
-    queueMicrotask(() => (document.querySelector('.forgot-password [aria-invalid="true"]') as HTMLElement | null)?.focus());
-  };
+  const showIssues = (issues: readonly v.BaseIssue<unknown>[]) => write.refuse(accountIssues(issues, messages));
 
-  const codeRequest = () => {
-    const parsed = v.safeParse(PhoneCodeRequest, { accountNumber: values().accountNumber, phone: values().phone });
-    if (parsed.success) {
-      setErrors({});
-      return parsed.output;
-    }
-    showIssues(parsed.issues);
-    return null;
-  };
+  const codeRequest = () => codeRequestOf(write, messages, values());
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     const parsed = v.safeParse(PasswordResetInput, values());
     if (!parsed.success) return showIssues(parsed.issues);
-    setBusy(true);
-    setErrors({});
-    const result = await resetPasswordWithCode(parsed.output);
-    if (!result.ok) {
-      setBusy(false);
-      const message = result.messageId in messages ? messages[result.messageId as AccountMessageId] : t.session[result.messageId as 'session.network' | 'session.server'];
-      setErrors(result.field ? { [result.field]: message } : { form: message });
-      queueMicrotask(() => (document.querySelector('.forgot-password [aria-invalid="true"]') as HTMLElement | null)?.focus());
-      return;
-    }
-    setDone(true);
-    const signedIn = await (await loadDeviceLayer()).signInOnDevice(parsed.output.accountNumber, parsed.output.password);
-    setBusy(false);
-    if (!signedIn.ok) setErrors({ form: t.session[signedIn.messageId] });
+    write.show([]);
+    await write.whileBusy(async () => {
+      const result = await resetPasswordWithCode(parsed.output);
+      if (!result.ok) {
+        const message = result.messageId in messages ? messages[result.messageId as AccountMessageId] : t.session[result.messageId as 'session.network' | 'session.server'];
+        return write.refuse([{ path: result.field ?? '', message }]);
+      }
+      write.succeed(t.forgot.done);
+      const signedIn = await (await loadDeviceLayer()).signInOnDevice(parsed.output.accountNumber, parsed.output.password);
+      if (!signedIn.ok) write.show([{ path: '', message: t.session[signedIn.messageId] }]);
+    });
   };
 
-  const errorOf = (field: Field) => errors()[field];
+  const errorOf = (field: Field) => write.issueOf(field);
 
   return (
     <section class="forgot-password" aria-labelledby="forgot-title">
@@ -99,16 +84,16 @@ export default function ForgotPassword(props: { lang: Lang; t: ResidentStrings; 
             onInput={(x) => set('code', x)}
             error={errorOf('code')}
             request={codeRequest}
-            onRefused={(field, message) => setErrors({ [field]: message })}
+            onRefused={(field, message) => write.show([{ path: field, message }])}
           />
           <TextField id="forgot-newPassword" type="password" label={t.forgot.newPassword} autocomplete="new-password" value={values().password} onInput={(x) => set('password', x)} error={errorOf('password')} />
-          <Show when={errors().form}>
-            <p class="form-error" role="alert">{errors().form}</p>
+          <Show when={write.issueOf('')}>
+            <p class="form-error" role="alert">{write.issueOf('')}</p>
           </Show>
-          <Show when={done()}>
-            <p class="notice" role="status">{t.forgot.done}</p>
+          <Show when={write.saved()}>
+            <p class="notice" role="status">{write.saved()}</p>
           </Show>
-          <button type="submit" class="button" disabled={busy() || available() === null}>{t.forgot.submit}</button>
+          <button type="submit" class="button" disabled={write.busy() || available() === null}>{t.forgot.submit}</button>
         </form>
       </Show>
       <p>

@@ -6,6 +6,7 @@ import { MAX_ADDRESS, MAX_NAME } from '../db/schema/events/limits';
 import TextField from './TextField';
 import { maskPhone } from './privacy';
 import { communityName } from './placeNames';
+import { createWrite } from './writeForm';
 
 /**
  * "My account": the resident's account number, community, and the contact details every form
@@ -26,9 +27,9 @@ export default function MyAccount(props: { t: ResidentStrings; device: BrowserDe
   const chosen = () => profile()?.channels ?? DEFAULT_RESIDENT_CHANNELS;
   const channelName = (c: NotifyChannel) => (c === 'sms' ? t.channelSms : t.channelEmail);
   const toggle = (c: NotifyChannel, on: boolean) => setChannels((now) => NOTIFY_CHANNELS.filter((x) => (x === c ? on : now.includes(x))));
-  const [error, setError] = createSignal<{ field: string; message: string } | null>(null);
-  const [notice, setNotice] = createSignal<string | null>(null);
-  const [busy, setBusy] = createSignal(false);
+  // One problem at a time, at its field and above the form (focused); the saved notice (writeForm.ts).
+  const write = createWrite({ t: props.t, focus: () => document.getElementById('account-error') });
+  const error = () => write.issues()[0];
 
   const startEditing = () => {
     setPhone(profile()?.phone ?? '');
@@ -36,17 +37,15 @@ export default function MyAccount(props: { t: ResidentStrings; device: BrowserDe
     setAddress(profile()?.address ?? '');
     setChannels([...chosen()]);
     setEmail(profile()?.email ?? '');
-    setError(null);
-    setNotice(null);
+    write.clear();
     setEditing(true);
     queueMicrotask(() => document.getElementById('account-phone')?.focus());
   };
 
   const save = async (e: SubmitEvent) => {
     e.preventDefault();
-    setBusy(true);
-    const result = await props.device.updateProfile({ phone: phone(), contactName: contactName(), address: address(), channels: channels(), email: email() });
-    setBusy(false);
+    const result = await write.whileBusy(() => props.device.updateProfile({ phone: phone(), contactName: contactName(), address: address(), channels: channels(), email: email() }));
+    if (!result) return;
     if (!result.ok) {
       const message =
         result.messageId === 'session.network'
@@ -54,15 +53,13 @@ export default function MyAccount(props: { t: ResidentStrings; device: BrowserDe
           : result.messageId === 'session.server'
             ? props.t.session['session.server']
             : props.t.signup.messages[result.messageId as AccountMessageId];
-      setError({ field: result.field, message });
-      queueMicrotask(() => document.getElementById('account-error')?.focus());
-      return;
+      return write.refuse([{ path: result.field, message }]);
     }
     setEditing(false);
-    setNotice(t.saved);
+    write.succeed(t.saved);
   };
 
-  const fieldError = (field: string) => (error()?.field === field ? error()!.message : undefined);
+  const fieldError = write.issueOf;
 
   return (
     <section class="my-account" aria-labelledby="my-account-title">
@@ -91,8 +88,8 @@ export default function MyAccount(props: { t: ResidentStrings; device: BrowserDe
             </dl>
             <p class="hint">{t.hint}</p>
             <button type="button" class="button secondary" onClick={startEditing}>{t.edit}</button>
-            <Show when={notice()}>
-              <p class="notice" role="status">{notice()}</p>
+            <Show when={write.saved()}>
+              <p class="notice" role="status">{write.saved()}</p>
             </Show>
           </>
         }
@@ -121,7 +118,7 @@ export default function MyAccount(props: { t: ResidentStrings; device: BrowserDe
           </fieldset>
           <TextField id="account-email" label={t.email} type="email" autocomplete="email" value={email()} onInput={setEmail} error={fieldError('email')} maxLength={254} />
           <div class="actions">
-            <button type="submit" class="button" disabled={busy()}>{t.save}</button>
+            <button type="submit" class="button" disabled={write.busy()}>{t.save}</button>
             <button type="button" class="button secondary" onClick={() => setEditing(false)}>{t.cancel}</button>
           </div>
         </form>

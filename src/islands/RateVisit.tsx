@@ -4,10 +4,10 @@ import type { BrowserDevice } from '../db/device/browserDevice';
 import type { EventRecord } from '../db/schema/events/event';
 import type { View } from '../db/schema/events/fields';
 import { ScoreField, ViewField } from './RatingFields';
-import type { DescribedIssue } from '../i18n/issues';
 import type { RequestState } from '../rules/requestState';
 import { currentRating, viewOfScore, type RatableVisit } from '../rules/residentActions';
-import { issuesOf, recordFollowUp } from './followUp';
+import { recordFollowUp } from './followUp';
+import { createWrite } from './writeForm';
 import { formatMoment } from './format';
 import ErrorSummary from './ErrorSummary';
 
@@ -29,9 +29,8 @@ export default function RateVisit(props: { lang: Lang; t: ResidentStrings; devic
   const [attitude, setAttitude] = createSignal(start ? String(start.attitude) : '');
   const [ability, setAbility] = createSignal(start ? String(start.ability) : '');
   const [view, setView] = createSignal<Partial<Record<Point, View>>>(start ? { arrival: start.view.arrival, promises: start.view.promises } : {});
-  const [issues, setIssues] = createSignal<DescribedIssue[]>([]);
-  const [busy, setBusy] = createSignal(false);
-  const issueOf = (path: string) => issues().find((i) => i.path === path)?.message;
+  const write = createWrite({ t: props.t, summaryId: () => `${idBase}-errors` });
+  const issueOf = write.issueOf;
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
@@ -45,16 +44,7 @@ export default function RateVisit(props: { lang: Lang; t: ResidentStrings; devic
         ...view(),
       },
     };
-    setBusy(true);
-    const result = await recordFollowUp(props.device, props.lang, props.state, 'rated', payload);
-    setBusy(false);
-    if (!result.ok) {
-      setIssues(issuesOf(result));
-      queueMicrotask(() => document.getElementById(`${idBase}-errors`)?.focus());
-      return;
-    }
-    setIssues([]);
-    props.onDone(t.saved);
+    if (await write.record(() => recordFollowUp(props.device, props.lang, props.state, 'rated', payload), null)) props.onDone(t.saved);
   };
 
   return (
@@ -64,13 +54,13 @@ export default function RateVisit(props: { lang: Lang; t: ResidentStrings; devic
       <p class="current-rating">
         {current() ? fill(t.current, { attitude: current()!.attitude, ability: current()!.ability, time: formatMoment(props.lang, current()!.ratedAt) }) : t.none}
       </p>
-      <ErrorSummary id={`${idBase}-errors`} intro={t.fixErrors} issues={issues()} />
+      <ErrorSummary id={`${idBase}-errors`} intro={t.fixErrors} issues={write.issues()} />
       <ScoreField t={t} idBase={idBase} field="attitude" value={attitude()} onChange={setAttitude} error={issueOf('payload.attitude')} />
       <ScoreField t={t} idBase={idBase} field="ability" value={ability()} onChange={setAbility} error={issueOf('payload.ability')} />
       <For each={POINTS}>
         {(point) => <ViewField t={t} idBase={idBase} point={point} value={view()[point]} onChange={(v) => setView({ ...view(), [point]: v })} error={issueOf(`payload.view.${point}`)} />}
       </For>
-      <button type="submit" class="button" disabled={busy()}>
+      <button type="submit" class="button" disabled={write.busy()}>
         {current() ? t.change : t.submit}
       </button>
     </form>

@@ -1,6 +1,7 @@
-import { For, Show } from 'solid-js';
+import { For } from 'solid-js';
 import { fill, type ResidentStrings } from '../i18n';
 import { VIEWS, type View } from '../db/schema/events/fields';
+import FieldError from './FieldError';
 
 /** Highest first: the usual answer is one or two presses away. */
 const SCORES = [10, 9, 8, 7, 6, 5, 4, 3, 2, 1] as const;
@@ -19,11 +20,7 @@ export function ScoreField(props: { t: ResidentStrings['rating']; idBase: string
         <option value="">{props.t.choose}</option>
         <For each={SCORES}>{(n) => <option value={String(n)} selected={props.value === String(n)}>{fill(props.t.scoreOption, { n })}</option>}</For>
       </select>
-      <Show when={props.error}>
-        <p id={`${id()}-error`} class="field-error">
-          {props.error}
-        </p>
-      </Show>
+      <FieldError id={`${id()}-error`} message={props.error} />
     </div>
   );
 }
@@ -43,11 +40,7 @@ export function ViewField(props: { t: ResidentStrings['rating']; idBase: string;
           )}
         </For>
       </div>
-      <Show when={props.error}>
-        <p id={`${id()}-error`} class="field-error">
-          {props.error}
-        </p>
-      </Show>
+      <FieldError id={`${id()}-error`} message={props.error} />
     </fieldset>
   );
 }

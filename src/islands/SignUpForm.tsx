@@ -1,11 +1,14 @@
 import { For, Show, createSignal, onMount } from 'solid-js';
 import * as v from 'valibot';
 import { fill, type ResidentStrings, type Lang } from '../i18n';
-import { PhoneCodeRequest, SignupInput, describeAccountIssues, type AccountMessageId } from '../db/schema/accounts';
+import { SignupInput, type AccountMessageId } from '../db/schema/accounts';
 import { phoneVerification } from '../db/device/phoneCodes';
 import { loadDeviceLayer } from './reactive';
 import PhoneCodeField from './PhoneCodeField';
 import TextField from './TextField';
+import FieldError from './FieldError';
+import { accountIssues, codeRequestOf } from './accountIssues';
+import { createWrite } from './writeForm';
 
 interface Community {
   id: string;
@@ -34,9 +37,9 @@ export default function SignUpForm(props: { lang: Lang; t: ResidentStrings; noti
   const [communities, setCommunities] = createSignal<Community[] | null>(null);
   const [values, setValues] = createSignal({ accountNumber: '', phone: '', phoneCode: '', password: '', community: '', consent: false });
   const [codes, setCodes] = createSignal(false);
-  const [errors, setErrors] = createSignal<Partial<Record<Field | 'form', string>>>({});
+  // Problems at their fields ('' the whole form), the first invalid field focused on a refusal (writeForm.ts).
+  const write = createWrite({ t, focus: () => document.querySelector('.sign-up [aria-invalid="true"]') });
   const [notConfirmed, setNotConfirmed] = createSignal(false);
-  const [busy, setBusy] = createSignal(false);
   const set = <K extends keyof ReturnType<typeof values>>(key: K, value: ReturnType<typeof values>[K]) => setValues({ ...values(), [key]: value });
 
   onMount(async () => {
@@ -46,7 +49,7 @@ export default function SignUpForm(props: { lang: Lang; t: ResidentStrings; noti
       const body = (await res.json()) as { communities: Community[] };
       setCommunities(body.communities);
     } catch {
-      setErrors({ form: t.signup.offline });
+      write.show([{ path: '', message: t.signup.offline }]);
     }
   });
 
@@ -57,56 +60,36 @@ export default function SignUpForm(props: { lang: Lang; t: ResidentStrings; noti
     const parsed = v.safeParse(SignupInput, input);
     const missingCode = codes() && phoneCode.trim() === '';
     if (!parsed.success || missingCode) {
-      const found: Partial<Record<Field, string>> = missingCode ? { phoneCode: messages['phoneCode.required'] } : {};
-      if (!parsed.success) for (const issue of describeAccountIssues(parsed.issues).issues) found[issue.field as Field] ??= messages[issue.messageId];
-      setErrors(found);
-      queueMicrotask(() => (document.querySelector('.sign-up [aria-invalid="true"]') as HTMLElement | null)?.focus());
-      return;
+      return write.refuse([...(missingCode ? [{ path: 'phoneCode', message: messages['phoneCode.required'] }] : []), ...(parsed.success ? [] : accountIssues(parsed.issues, messages))]);
     }
-    setBusy(true);
     setNotConfirmed(false);
-    setErrors({});
-    try {
-      const res = await fetch('/api/signup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(parsed.output) });
-      if (res.status !== 202) {
-        const body = (await res.json().catch(() => ({}))) as { field?: string; messageId?: AccountMessageId };
-        const message = (body.messageId && messages[body.messageId]) || t.session['session.server'];
-        setErrors(body.field ? { [body.field]: message } : { form: message });
-        return;
+    write.show([]);
+    await write.whileBusy(async () => {
+      try {
+        const res = await fetch('/api/signup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(parsed.output) });
+        if (res.status !== 202) {
+          const body = (await res.json().catch(() => ({}))) as { field?: string; messageId?: AccountMessageId };
+          const message = (body.messageId && messages[body.messageId]) || t.session['session.server'];
+          write.show([{ path: body.field ?? '', message }]);
+          return;
+        }
+        const signedIn = await (await loadDeviceLayer()).signInOnDevice(parsed.output.accountNumber, parsed.output.password);
+        // Refused: the details did not match the register (or the account is someone's with
+        // another password): one message for both, with what to check and whom to ask.
+        if (!signedIn.ok && signedIn.messageId === 'session.wrongPassword') setNotConfirmed(true);
+        else if (!signedIn.ok) write.show([{ path: '', message: t.session[signedIn.messageId] }]);
+      } catch {
+        write.show([{ path: '', message: t.signup.offline }]);
       }
-      const signedIn = await (await loadDeviceLayer()).signInOnDevice(parsed.output.accountNumber, parsed.output.password);
-      // Refused: the details did not match the register (or the account is someone's with
-      // another password): one message for both, with what to check and whom to ask.
-      if (!signedIn.ok && signedIn.messageId === 'session.wrongPassword') setNotConfirmed(true);
-      else if (!signedIn.ok) setErrors({ form: t.session[signedIn.messageId] });
-    } catch {
-      setErrors({ form: t.signup.offline });
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   /** The account number and phone a code is asked for, checked here first (errors at their fields). */
-  const codeRequest = () => {
-    const parsed = v.safeParse(PhoneCodeRequest, { accountNumber: values().accountNumber, phone: values().phone });
-    if (parsed.success) {
-      setErrors({});
-      return parsed.output;
-    }
-    const found: Partial<Record<Field, string>> = {};
-    for (const issue of describeAccountIssues(parsed.issues).issues) found[issue.field as Field] ??= messages[issue.messageId];
-    setErrors(found);
-    queueMicrotask(() => (document.querySelector('.sign-up [aria-invalid="true"]') as HTMLElement | null)?.focus());
-    return null;
-  };
+  const codeRequest = () => codeRequestOf(write, messages, values());
 
-  const errorOf = (field: Field) => errors()[field];
+  const errorOf = (field: Field) => write.issueOf(field);
   const described = (field: Field) => (errorOf(field) ? `sign-up-${field}-error` : undefined);
-  const FieldError = (p: { field: Field }) => (
-    <Show when={errorOf(p.field)}>
-      <p id={`sign-up-${p.field}-error`} class="field-error">{errorOf(p.field)}</p>
-    </Show>
-  );
+  const FieldErrorOf = (p: { field: Field }) => <FieldError id={`sign-up-${p.field}-error`} message={errorOf(p.field)} />;
 
   return (
     <form class="form sign-up" onSubmit={submit} novalidate aria-labelledby="sign-up-title">
@@ -123,7 +106,7 @@ export default function SignUpForm(props: { lang: Lang; t: ResidentStrings; noti
           onInput={(v) => set('phoneCode', v)}
           error={errorOf('phoneCode')}
           request={codeRequest}
-          onRefused={(field, message) => setErrors({ [field]: message })}
+          onRefused={(field, message) => write.show([{ path: field, message }])}
         />
       </Show>
       <TextField id="sign-up-password" type="password" label={t.signup.password} autocomplete="new-password" value={values().password} onInput={(v) => set('password', v)} error={errorOf('password')} />
@@ -135,7 +118,7 @@ export default function SignUpForm(props: { lang: Lang; t: ResidentStrings; noti
             <For each={communities()}>{(c) => <option value={c.id}>{c.name}</option>}</For>
           </select>
         </Show>
-        <FieldError field="community" />
+        <FieldErrorOf field="community" />
       </div>
       <div class="field">
         <label class="choice">
@@ -144,10 +127,10 @@ export default function SignUpForm(props: { lang: Lang; t: ResidentStrings; noti
             {t.signup.consent} <a href={props.privacyHref}>{t.signup.privacy}</a>
           </span>
         </label>
-        <FieldError field="consent" />
+        <FieldErrorOf field="consent" />
       </div>
-      <Show when={errors().form}>
-        <p class="form-error" role="alert">{errors().form}</p>
+      <Show when={write.issueOf('')}>
+        <p class="form-error" role="alert">{write.issueOf('')}</p>
       </Show>
       <Show when={notConfirmed()}>
         <div class="form-error not-confirmed" role="alert">
@@ -160,7 +143,7 @@ export default function SignUpForm(props: { lang: Lang; t: ResidentStrings; noti
           </p>
         </div>
       </Show>
-      <button type="submit" class="button" disabled={busy()}>{t.signup.submit}</button>
+      <button type="submit" class="button" disabled={write.busy()}>{t.signup.submit}</button>
     </form>
   );
 }

@@ -1,4 +1,5 @@
 import { Show, createSignal } from 'solid-js';
+import FieldError from './FieldError';
 
 /**
  * A labelled text field with its hint and its error, tied together for screen readers
@@ -110,9 +111,7 @@ export default function TextField(props: {
           {count()}
         </p>
       </Show>
-      <Show when={props.error}>
-        <p id={`${props.id}-error`} class="field-error">{props.error}</p>
-      </Show>
+      <FieldError id={`${props.id}-error`} message={props.error} />
     </div>
   );
 }

@@ -34,21 +34,16 @@ export function checkFollowUps(device: BrowserDevice, lang: Lang, state: Request
   });
 }
 
-/** Records several events in order; stops at the first refusal and returns it. */
+/** Records several events in order; stops at the first refusal and returns it (writeForm.ts shows it). */
 export async function recordFollowUps(
   device: BrowserDevice,
   lang: Lang,
   state: RequestState,
   records: readonly { type: EventType; payload: unknown }[],
-): Promise<{ ok: true } | { ok: false; issues: DescribedIssue[] }> {
+): Promise<{ ok: true } | Extract<RecordResult, { ok: false }>> {
   for (const r of records) {
     const result = await recordFollowUp(device, lang, state, r.type, r.payload);
-    if (!result.ok) return { ok: false, issues: issuesOf(result) };
+    if (!result.ok) return result;
   }
   return { ok: true };
-}
-
-/** The issues of a refused record, or the whole reason when none is about a field. */
-export function issuesOf(result: Extract<RecordResult, { ok: false }>): DescribedIssue[] {
-  return result.issues.length ? [...result.issues] : [{ path: '', id: 'value.invalid', message: result.reason }];
 }

@@ -1,4 +1,5 @@
 import type { HearthlineUser, Role } from '../db/schema/roles';
+import { ACCOUNT_NUMBER_PATTERN } from '../db/schema/vocabulary';
 
 /**
  * Who may look customers up, how, and who sees what (domain.md, Privacy: only authorised staff,
@@ -42,7 +43,7 @@ export function customerLookupScope(user: HearthlineUser): LookupScope {
 /** A query the scope allows: 'whole' takes a whole account number (8–12 digits) or a whole mobile (11 digits). */
 export function lookupQueryAllowed(scope: LookupScope, digits: string): boolean {
   if (scope.kind === 'none') return false;
-  if (scope.kind === 'all') return /^\d{8,12}$/.test(digits);
+  if (scope.kind === 'all') return ACCOUNT_NUMBER_PATTERN.test(digits);
   return /^\d{4,12}$/.test(digits);
 }
 

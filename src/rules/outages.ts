@@ -296,6 +296,25 @@ export function checkAnnouncement(
 }
 
 /**
+ * What is wrong with the place of a new outage (announced or a fault) before it is saved: the
+ * station must be chosen (the record envelope's station is optional in the schema, an outage's
+ * is not) and, where the station's communities are known on the device, at least one of them
+ * (the public notices name communities, never the internal area note). `communities`: the ids of
+ * the station's communities as known (none when the list could not be read: then the outage is
+ * recorded without them).
+ */
+export function checkOutagePlace(place: { station: string; communities: readonly string[]; chosen: readonly string[] }): OutagePlaceProblem[] {
+  const problems: OutagePlaceProblem[] = [];
+  if (!place.station.trim()) problems.push({ path: 'station', problem: 'station-missing' });
+  if (place.communities.length > 0 && !place.communities.some((c) => place.chosen.includes(c))) problems.push({ path: 'payload.communities', problem: 'communities-missing' });
+  return problems;
+}
+export interface OutagePlaceProblem {
+  readonly path: 'station' | 'payload.communities';
+  readonly problem: 'station-missing' | 'communities-missing';
+}
+
+/**
  * What is wrong with the time given for a start or a restoration (null: now): not in the
  * future (beyond the clock skew); a restoration not before the start.
  */

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { OPERATIONS_DB, residentDbName, stationDbName } from '../databaseNames';
 import { ACCOUNT_MESSAGES, ProfileDoc, type AccountMessageId, type NotifyChannel } from '../schema/accounts';
 import { OPERATIONS_ROLES, Role, userFromCouch } from '../schema/roles';
+import { ACCOUNT_NUMBER_PATTERN } from '../schema/vocabulary';
 import { DEVICE_SESSION_KEY } from './sessionStore';
 
 /**
@@ -49,7 +50,7 @@ const sameOrigin: FetchLike = (input, init) => fetch(input, { ...init, credentia
 export function userNameFor(login: string): string {
   const trimmed = login.trim();
   const digits = trimmed.replace(/\s+/g, '');
-  return /^\d{8,12}$/.test(digits) ? `r-${digits}` : trimmed;
+  return ACCOUNT_NUMBER_PATTERN.test(digits) ? `r-${digits}` : trimmed;
 }
 
 /**

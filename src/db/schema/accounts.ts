@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 // The profile's contact name and address fill the events' `contact.name` and `address`: same bounds.
 import { MAX_ADDRESS, MAX_NAME } from './events/limits';
-import { SLUG_PATTERN } from './vocabulary';
+import { ACCOUNT_NUMBER_PATTERN, SLUG_PATTERN } from './vocabulary';
 
 /**
  * Accounts: what a resident sends to sign up (POST /api/signup), the profile document the server
@@ -61,7 +61,7 @@ export type AccountMessageId = keyof typeof ACCOUNT_MESSAGES;
 export const AccountNumber = v.pipe(
   v.string('signup.accountNumber.format'),
   v.transform((s) => s.replace(/\s+/g, '')),
-  v.regex(/^\d{8,12}$/, 'signup.accountNumber.format'),
+  v.regex(ACCOUNT_NUMBER_PATTERN, 'signup.accountNumber.format'),
 );
 
 /** A mainland China mobile number, normalised to its 11 digits (+86, spaces and hyphens dropped). */

@@ -27,6 +27,9 @@ export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** Station ids are slugs (a part of database names). */
 export const STATION_ID = SLUG_PATTERN;
 
+/** 户号, the account number on a resident's bill: 8–12 digits (spaces dropped before the check). */
+export const ACCOUNT_NUMBER_PATTERN = /^\d{8,12}$/;
+
 /** The years a set of commitments (and its results) may be for. */
 export const YEAR_MIN = 2000;
 export const YEAR_MAX = 2100;

@@ -2,7 +2,7 @@ import { Show } from 'solid-js';
 import PhotoPicker from './PhotoPicker';
 import { MAX_ADDRESS, MAX_TEXT } from '../../db/schema/events/limits';
 import TextField, { counterLabels } from '../TextField';
-import { chinaLocalToInstant, instantToChinaLocal } from './fieldValues';
+import { chinaLocalToInstant, instantToChinaLocal } from '../../rules/chinaTime';
 import ContactFieldset, { contactFromPayload, contactFromProfile, contactPayload, type ContactFields } from './ContactFields';
 import { FormFrame } from './FormParts';
 import { compact, createRequestForm, optionalText, type RequestFormProps } from './requestForm';

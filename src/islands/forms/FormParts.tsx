@@ -2,6 +2,7 @@ import { For, Show, type JSX } from 'solid-js';
 import type { ResidentStrings } from '../../i18n';
 import type { RequestForm } from './requestForm';
 import ErrorSummary from '../ErrorSummary';
+import FieldError from '../FieldError';
 
 /**
  * The frame every request form shares: its title, the error summary (focused and announced
@@ -60,9 +61,7 @@ export function ChoiceField<V extends string>(props: {
           </label>
         )}
       </For>
-      <Show when={props.error}>
-        <p id={`${props.id}-error`} class="field-error">{props.error}</p>
-      </Show>
+      <FieldError id={`${props.id}-error`} message={props.error} />
     </fieldset>
   );
 }

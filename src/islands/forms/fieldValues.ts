@@ -1,13 +1,10 @@
 import type { Lang } from '../../i18n';
 
 /**
- * Values as form fields hold them and as people read them: China wall-clock times typed in a
- * datetime-local field, and calendar days with their weekday. Kept out of format.ts, which is
- * in the page's first script (the 20 kB budget); the forms load after it.
+ * Values as people read them in forms: calendar days with their weekday. Kept out of format.ts,
+ * which is in the page's first script (the 20 kB budget); the forms load after it. Typed China
+ * times: chinaLocalToInstant and instantToChinaLocal of src/rules/chinaTime.ts, the one pair.
  */
-
-/** Typed China times: one pair of converters for every form (src/rules/chinaTime.ts). */
-export { chinaLocalToInstant, instantToChinaLocal } from '../../rules/chinaTime';
 
 /** A calendar day (`YYYY-MM-DD`) with its weekday, in the page's language: "12月2日 周二". */
 export function formatDayWithWeekday(lang: Lang, day: string): string {

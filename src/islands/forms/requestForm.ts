@@ -10,6 +10,7 @@ import type { DescribedIssue } from '../../i18n/issues';
 import type { RequestKind } from '../../db/schema/requestKind';
 import { loadDeviceLayer } from '../reactive';
 import { refusalReason, shortRequestNumber } from '../format';
+import { createWrite, refusalIssues, type FieldIssue } from '../writeForm';
 import { photoId, type DevicePhoto } from '../../db/schema/photos';
 import type { PreparedPhoto } from '../photoPrep';
 
@@ -32,7 +33,7 @@ export interface RequestForm<F extends object> {
   issueOf(path: string): string | undefined;
   /** Whether any issue lies at or under `path` (a list of rooms, a slot). */
   hasIssueUnder(path: string): boolean;
-  readonly issues: Accessor<DescribedIssue[]>;
+  readonly issues: Accessor<readonly FieldIssue[]>;
   /** Shows problems found before the event is made (a choice that is not a payload field), in field order. */
   showIssues(list: DescribedIssue[]): void;
   readonly busy: Accessor<boolean>;
@@ -42,7 +43,7 @@ export interface RequestForm<F extends object> {
   /** Photos of the fault chosen so far (kinds that take photos: repair, complaint, temperature test). */
   readonly photos: Accessor<readonly PreparedPhoto[]>;
   setPhotos(list: PreparedPhoto[]): void;
-  submit(e: SubmitEvent): Promise<void>;
+  submit(e: SubmitEvent): Promise<void | undefined>;
 }
 
 /**
@@ -73,12 +74,11 @@ export function createRequestForm<F extends object>(
     ? { ...spec.empty(), ...(spec.fromPayload?.(refused.event.payload as Record<string, unknown>) ?? {}) }
     : { ...spec.empty(), ...(loadDraft<F>(user, spec.formId) ?? {}) };
   const [fields, setFields] = createStore<F>(start as F);
-  const [issues, setIssues] = createSignal<DescribedIssue[]>([]);
-  const [saved, setSaved] = createSignal<string | null>(null);
-  const [busy, setBusy] = createSignal(false);
   // Not in the draft (localStorage holds a few MB, a photo up to 1): kept until submit or reload.
   const [photos, setPhotos] = createSignal<readonly PreparedPhoto[]>([]);
   const idBase = refused ? `${spec.formId}-fix-${refused.event.id}` : spec.formId;
+  // Issues in field order with the focus on the summary, busy, the saved notice (writeForm.ts).
+  const write = createWrite({ t: props.t, summaryId: () => `${idBase}-errors` });
 
   // Every change is kept on the device (not for a correction: the refused event is its draft).
   if (!refused) {
@@ -91,27 +91,11 @@ export function createRequestForm<F extends object>(
     );
   }
 
-  const issueOf = (path: string) => issues().find((i) => i.path === path)?.message;
-  const hasIssueUnder = (path: string) => issues().some((i) => i.path === path || i.path.startsWith(`${path}.`) || i.path.startsWith(`${path}[`));
+  const showIssues = (list: DescribedIssue[]) => void write.refuse(list);
 
-  const showIssues = (list: DescribedIssue[]) => {
-    setIssues(list);
-    setSaved(null);
-    // Listed in the order of the fields on screen, top to bottom (the schema reports them in its
-    // own order): each field now shows its message, so the summary follows those.
-    const form = document.getElementById(`${idBase}-errors`)?.closest('form');
-    if (form) {
-      const onScreen = [...form.querySelectorAll('.field-error')].map((e) => e.textContent);
-      setIssues([...list].sort((a, b) => onScreen.indexOf(a.message) - onScreen.indexOf(b.message)));
-    }
-    queueMicrotask(() => document.getElementById(`${idBase}-errors`)?.focus());
-  };
-
-  const submit = async (e: SubmitEvent) => {
+  const submit = (e: SubmitEvent) => {
     e.preventDefault();
-    if (busy()) return;
-    setBusy(true);
-    try {
+    return write.whileBusy(async () => {
       const payload = spec.toPayload(unwrap(fields));
       // Typed before the device database finished opening: the submit waits for it, not the form.
       const device = props.device() ?? (await (await loadDeviceLayer()).device());
@@ -144,23 +128,21 @@ export function createRequestForm<F extends object>(
       if (!result.ok) {
         // A refusal that is not about a field (no station on the profile, the resident's limit of
         // requests reached) is shown whole, in the user's language; the draft stays as typed.
-        showIssues(result.issues.length ? result.issues : [{ path: '', id: 'value.invalid', message: refusalReason(props.t, result.rule, result.reason) }]);
+        showIssues(refusalIssues(props.t, result));
         return;
       }
-      setIssues(photoProblem ? [photoProblem] : []);
       // "Sent when online" only when it is not: online, the list below says when it has gone.
       const online = typeof navigator === 'undefined' || navigator.onLine;
-      setSaved(fill(online ? props.t.forms.submittedOnline : props.t.forms.submitted, { id: shortRequestNumber(result.event.requestId) }));
+      write.succeed(fill(online ? props.t.forms.submittedOnline : props.t.forms.submitted, { id: shortRequestNumber(result.event.requestId) }), photoProblem ? [photoProblem] : []);
       if (!refused) {
         clearDraft(user, spec.formId);
         setFields(reconcile(spec.empty()));
       }
       props.onDone?.();
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
+  const { issueOf, hasIssueUnder, issues, busy, saved } = write;
   return { fields, setFields, issueOf, hasIssueUnder, issues, busy, saved, idBase, submit, showIssues, photos, setPhotos: (list) => setPhotos(list) };
 }
 

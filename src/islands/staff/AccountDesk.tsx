@@ -6,6 +6,8 @@ import { mayConfirmInPerson, mayReadAccessLog } from '../../rules/customerPrivac
 import { fill, type AppStrings, type Lang } from '../../i18n';
 import { formatMoment } from '../format';
 import TextField from '../TextField';
+import FieldError from '../FieldError';
+import { createWrite } from '../writeForm';
 
 /** The console user as the privacy rules read them. */
 export const consoleUser = (device: BrowserDevice) => ({
@@ -26,23 +28,21 @@ export default function AccountDesk(props: { lang: Lang; t: AppStrings; device: 
   const [account, setAccount] = createSignal('');
   const [phone, setPhone] = createSignal('');
   const [evidence, setEvidence] = createSignal('');
-  const [errors, setErrors] = createSignal<Record<string, string>>({});
-  const [done, setDone] = createSignal('');
+  // The server's refusal at its field ('' the whole form), busy, the confirmation (writeForm.ts).
+  const write = createWrite({ t: props.t });
   const [log, setLog] = createSignal<AccessLogRow[] | null>(null);
   const [next, setNext] = createSignal<string | null>(null);
   const [logError, setLogError] = createSignal('');
 
   const confirm = async (e: SubmitEvent) => {
     e.preventDefault();
-    setDone('');
-    const r = await confirmResident({ accountNumber: account(), phone: phone(), evidence: evidence() });
+    const r = await write.whileBusy(() => confirmResident({ accountNumber: account(), phone: phone(), evidence: evidence() }));
+    if (!r) return;
     if (!r.ok) {
       const message = (r.messageId && props.t.signup.messages[r.messageId]) || (r.status === 0 ? props.t.signup.offline : r.reason);
-      setErrors({ [r.field ?? 'form']: message });
-      return;
+      return write.refuse([{ path: r.field ?? '', message }]);
     }
-    setErrors({});
-    setDone(fill(c.confirmed, { account: r.accountNumber, phone: r.phoneMasked, until: formatMoment(props.lang, r.validUntil) }));
+    write.succeed(fill(c.confirmed, { account: r.accountNumber, phone: r.phoneMasked, until: formatMoment(props.lang, r.validUntil) }));
     setPhone('');
   };
 
@@ -64,24 +64,22 @@ export default function AccountDesk(props: { lang: Lang; t: AppStrings; device: 
         <form class="form confirm-in-person" onSubmit={confirm} novalidate aria-labelledby="confirm-title">
           <h3 id="confirm-title">{c.confirmTitle}</h3>
           <p>{c.confirmIntro}</p>
-          <TextField id="confirm-account" label={props.t.signup.accountNumber} inputMode="numeric" value={account()} onInput={setAccount} error={errors().accountNumber} />
-          <TextField id="confirm-phone" type="tel" label={props.t.signup.phone} value={phone()} onInput={setPhone} error={errors().phone} />
+          <TextField id="confirm-account" label={props.t.signup.accountNumber} inputMode="numeric" value={account()} onInput={setAccount} error={write.issueOf('accountNumber')} />
+          <TextField id="confirm-phone" type="tel" label={props.t.signup.phone} value={phone()} onInput={setPhone} error={write.issueOf('phone')} />
           <div class="field">
             <label for="confirm-evidence">{c.evidence}</label>
-            <select id="confirm-evidence" value={evidence()} onChange={(e) => setEvidence(e.currentTarget.value)} aria-invalid={errors().evidence ? 'true' : undefined} aria-describedby={errors().evidence ? 'confirm-evidence-error' : undefined}>
+            <select id="confirm-evidence" value={evidence()} onChange={(e) => setEvidence(e.currentTarget.value)} aria-invalid={write.issueOf('evidence') ? 'true' : undefined} aria-describedby={write.issueOf('evidence') ? 'confirm-evidence-error' : undefined}>
               <option value="">{c.choose}</option>
               <For each={CONFIRMATION_EVIDENCE}>{(k) => <option value={k}>{c.evidenceKinds[k]}</option>}</For>
             </select>
-            <Show when={errors().evidence}>
-              <p id="confirm-evidence-error" class="field-error">{errors().evidence}</p>
-            </Show>
+            <FieldError id="confirm-evidence-error" message={write.issueOf('evidence')} />
           </div>
-          <Show when={errors().form}>
-            <p class="form-error" role="alert">{errors().form}</p>
+          <Show when={write.issueOf('')}>
+            <p class="form-error" role="alert">{write.issueOf('')}</p>
           </Show>
-          <button type="submit" class="button">{c.confirm}</button>
-          <Show when={done()}>
-            <p class="notice" role="status">{done()}</p>
+          <button type="submit" class="button" disabled={write.busy()}>{c.confirm}</button>
+          <Show when={write.saved()}>
+            <p class="notice" role="status">{write.saved()}</p>
           </Show>
         </form>
       </Show>

@@ -12,7 +12,8 @@ import { formatMoment } from '../format';
 import { communityName, placeList } from '../placeNames';
 import TextField from '../TextField';
 import { StepForm, createStep } from './step';
-import { chinaInputToIso, isoToChinaInput, type RequestKeys } from './write';
+import type { RequestKeys } from './write';
+import { chinaLocalToInstant, instantToChinaLocal } from '../../rules/chinaTime';
 
 type Props = {
   lang: Lang;
@@ -49,12 +50,12 @@ export default function DispatchPicker(props: Props) {
   const choiceOf = createMemo(() => new Map(choices().map((c) => [c.name, c])));
   const current = () => state().visit;
   const [technician, setTechnician] = createSignal('');
-  const [visitAt, setVisitAt] = createSignal(isoToChinaInput(props.now() + 3_600_000));
+  const [visitAt, setVisitAt] = createSignal(instantToChinaLocal(props.now() + 3_600_000));
   const [confirmed, setConfirmed] = createSignal(false);
   const [supervisor, setSupervisor] = createSignal('');
   const deadline = () => visitDeadline(state());
   const check = createMemo(() => {
-    const at = chinaInputToIso(visitAt());
+    const at = chinaLocalToInstant(visitAt());
     return at ? checkVisitTime(Date.parse(at), { now: props.now(), kind: state().kind, deadline: deadline() }) : null;
   });
   const deadlineText = () => (check()?.afterDeadline ? formatMoment(props.lang, check()!.afterDeadline!) : '');
@@ -65,7 +66,7 @@ export default function DispatchPicker(props: Props) {
     const chosen = choices().find((c) => c.name === technician());
     if (!technician()) issues.push({ path: 'payload.technician', id: 'value.invalid', message: s.chooseTechnician });
     else if (!chosen) issues.push({ path: 'payload.technician', id: 'value.invalid', message: fill(s.unknownTechnician, { name: technician() }) });
-    const at = chinaInputToIso(visitAt());
+    const at = chinaLocalToInstant(visitAt());
     const verdict = check();
     if (!at || !verdict) issues.push({ path: 'payload.visitAt', id: 'value.invalid', message: s.visitMissing });
     else if (verdict.problem === 'past') issues.push({ path: 'payload.visitAt', id: 'value.invalid', message: s.visitPast });

@@ -6,13 +6,16 @@ import type { DescribedIssue } from '../../i18n/issues';
 import { OUTAGE_ID_PREFIX, type RecordType } from '../../db/schema/records/record';
 import { OPERATIONS_WRITERS } from '../../db/validateWrite';
 import { fill, type AppStrings, type Lang } from '../../i18n';
-import { checkAnnouncement, checkEventTime, OUTAGE_RECORD_TYPES, outageStates, type OutageFormProblem, type OutageState } from '../../rules/outages';
+import { checkAnnouncement, checkEventTime, checkOutagePlace, OUTAGE_RECORD_TYPES, outageStates, type OutageFormProblem, type OutageState } from '../../rules/outages';
 import ErrorSummary from '../ErrorSummary';
-import { formatMoment, refusalReason } from '../format';
+import { formatMoment } from '../format';
 import { fromObservable } from '../reactive';
 import TextField from '../TextField';
+import FieldError from '../FieldError';
+import { createWrite as createFormWrite } from '../writeForm';
 import { placeList } from '../placeNames';
-import { chinaInputToIso, roleOf } from './write';
+import { roleOf } from './write';
+import { chinaLocalToInstant } from '../../rules/chinaTime';
 
 /**
  * Outage notices (issue 6 item 10), on an operations device: announce a planned outage (the
@@ -72,53 +75,29 @@ function countOf(raw: string): number {
 /** A datetime-local value as epoch ms; null when empty, NaN when not a time. */
 function instantOf(raw: string): number | null {
   if (!raw) return null;
-  const iso = chinaInputToIso(raw);
+  const iso = chinaLocalToInstant(raw);
   return iso === null ? NaN : Date.parse(iso);
 }
 
 /**
- * One write of an outage record: the rules' problems and the write check's issues at their
- * fields (`issueOf('payload.affectedCustomers')`), a refusal as a whole-form issue. Nothing
- * typed is cleared unless the record is saved.
+ * One write of an outage record (writeForm.ts): the rules' problems and the write check's issues
+ * at their fields (`issueOf('payload.affectedCustomers')`), a refusal as a whole-form issue.
+ * Nothing typed is cleared unless the record is saved.
  */
 function createWrite(props: Props) {
-  const [issues, setIssues] = createSignal<DescribedIssue[]>([]);
-  const [saved, setSaved] = createSignal(false);
-  const [busy, setBusy] = createSignal(false);
+  const w = createFormWrite({ t: props.t });
   const problemIssues = (problems: readonly OutageFormProblem[]): DescribedIssue[] =>
     problems.map((p) => ({ path: p.path, id: 'value.invalid', message: props.t.outages.problems[p.problem] }));
-  const write = async (type: RecordType, payload: unknown, options: { station?: string; at?: number }): Promise<boolean> => {
-    setBusy(true);
-    try {
+  const write = (type: RecordType, payload: unknown, options: { station?: string; at?: number }): Promise<boolean> =>
+    w.record(() => {
       const role = roleOf(props.device);
       const record = composeOperationsRecord({ session: props.device.session, deviceId: props.device.deviceId, ...(role ? { role } : {}) }, type, payload, {
         ...(options.station !== undefined ? { station: options.station } : {}),
         ...(options.at !== undefined ? { now: new Date(options.at) } : {}),
       });
-      const result = await props.device.writeRecord(record, props.lang);
-      if (!result.ok) {
-        setIssues(result.issues.length ? result.issues : [{ path: '', id: 'value.invalid', message: refusalReason(props.t, result.rule, result.reason) }]);
-        setSaved(false);
-        return false;
-      }
-      setIssues([]);
-      setSaved(true);
-      return true;
-    } finally {
-      setBusy(false);
-    }
-  };
-  const refuse = (problems: DescribedIssue[]) => {
-    setIssues(problems);
-    setSaved(false);
-  };
-  const issueOf = (path: string) => issues().find((i) => i.path === path)?.message;
-  return { issues, saved, busy, write, refuse, issueOf, problemIssues };
-}
-
-/** The station field's own check: the envelope's station is optional in the schema, an outage's is not. */
-function stationIssue(t: AppStrings, station: string): DescribedIssue[] {
-  return station.trim() ? [] : [{ path: 'station', id: 'value.invalid', message: t.outages.stationRequired }];
+      return props.device.writeRecord(record, props.lang);
+    }, props.t.outages.saved);
+  return { issues: w.issues, saved: w.saved, busy: w.busy, write, refuse: w.refuse, issueOf: w.issueOf, problemIssues };
 }
 
 /** The station, chosen from the stations' display names (never a typed id). */
@@ -137,9 +116,7 @@ function StationField(props: { t: AppStrings; id: string; value: string; onChang
         <option value="">{o.chooseStation}</option>
         <For each={placeList()}>{(p) => <option value={p.id} selected={p.id === props.value}>{p.name}</option>}</For>
       </select>
-      <Show when={props.error}>
-        <p class="field-error" id={`${props.id}-error`}>{props.error}</p>
-      </Show>
+      <FieldError id={`${props.id}-error`} message={props.error} />
     </div>
   );
 }
@@ -171,7 +148,7 @@ function createCommunities(): Accessor<Community[] | null> {
   return list;
 }
 
-/** The station's communities to choose from, and the form's check of the choice. */
+/** The station's communities to choose from. */
 function createCommunityChoice(list: Accessor<Community[] | null>, station: Accessor<string>) {
   const [chosen, setChosen] = createSignal<string[]>([]);
   const options = createMemo(() => (list() ?? []).filter((c) => c.station === station().trim()));
@@ -180,12 +157,45 @@ function createCommunityChoice(list: Accessor<Community[] | null>, station: Acce
     const ids = chosen().filter((id) => options().some((c) => c.id === id));
     return ids.length ? { communities: ids } : {};
   };
-  const issues = (t: AppStrings): DescribedIssue[] =>
-    options().length > 0 && !options().some((c) => chosen().includes(c.id))
-      ? [{ path: 'payload.communities', id: 'list.tooShort', message: t.outages.communitiesRequired }]
-      : [];
   const toggle = (id: string, on: boolean) => setChosen((now) => (on ? [...new Set([...now, id])] : now.filter((x) => x !== id)));
-  return { chosen, options, payload, issues, toggle, reset: () => setChosen([]) };
+  return { chosen, options, payload, toggle, reset: () => setChosen([]) };
+}
+
+/**
+ * Where a new outage is, as both forms ask it (an announcement, a fault): the station, its
+ * communities, the internal area note and the households; the rule's check of the place
+ * (src/rules/outages.ts checkOutagePlace) and the fields' part of the record.
+ */
+function createPlace(props: Props) {
+  const [station, setStation] = createSignal(props.device.session.station ?? '');
+  const list = createCommunities();
+  const communities = createCommunityChoice(list, station);
+  const [area, setArea] = createSignal('');
+  const [households, setHouseholds] = createSignal('');
+  const words = { 'station-missing': props.t.outages.stationRequired, 'communities-missing': props.t.outages.communitiesRequired };
+  const problems = (): DescribedIssue[] =>
+    checkOutagePlace({ station: station(), communities: communities.options().map((c) => c.id), chosen: communities.chosen() }).map((p) => ({ path: p.path, id: 'value.invalid', message: words[p.problem] }));
+  const payload = () => ({ affectedCustomers: countOf(households()), area: area().trim(), ...communities.payload() });
+  const reset = () => {
+    setArea('');
+    communities.reset();
+    setHouseholds('');
+  };
+  return { station, setStation, list, communities, area, setArea, households, setHouseholds, problems, payload, reset };
+}
+
+/** The place's fields (`oa-…` in the announcement, `of-…` in the fault form), each with its error. */
+function PlaceFields(props: { t: AppStrings; prefix: string; place: ReturnType<typeof createPlace>; issueOf: (path: string) => string | undefined }) {
+  const o = props.t.outages;
+  const p = props.place;
+  return (
+    <>
+      <StationField t={props.t} id={`${props.prefix}-station`} value={p.station()} onChange={p.setStation} error={props.issueOf('station')} />
+      <CommunityField t={props.t} idPrefix={props.prefix} list={p.list} choice={p.communities} error={props.issueOf('payload.communities')} />
+      <TextField id={`${props.prefix}-area`} label={o.area} hint={o.areaHint} value={p.area()} onInput={p.setArea} maxLength={200} error={props.issueOf('payload.area')} />
+      <TextField id={`${props.prefix}-households`} label={o.households} inputMode="numeric" value={p.households()} onInput={p.setHouseholds} error={props.issueOf('payload.affectedCustomers')} />
+    </>
+  );
 }
 
 function CommunityField(props: {
@@ -204,11 +214,7 @@ function CommunityField(props: {
       <p class="hint" id={hintId}>
         {o.communitiesHint}
       </p>
-      <Show when={props.error}>
-        <p class="field-error" id={errorId}>
-          {props.error}
-        </p>
-      </Show>
+      <FieldError id={errorId} message={props.error} />
       <Show when={props.choice.options().length > 0} fallback={<p class="hint">{props.list() === null ? o.communitiesUnavailable : o.communitiesNone}</p>}>
         <For each={props.choice.options()}>
           {(c) => (
@@ -225,11 +231,7 @@ function CommunityField(props: {
 function AnnounceForm(props: Props) {
   const o = props.t.outages;
   const w = createWrite(props);
-  const [station, setStation] = createSignal(props.device.session.station ?? '');
-  const communityList = createCommunities();
-  const communities = createCommunityChoice(communityList, station);
-  const [area, setArea] = createSignal('');
-  const [households, setHouseholds] = createSignal('');
+  const place = createPlace(props);
   const [start, setStart] = createSignal('');
   const [end, setEnd] = createSignal('');
   const [confirmed, setConfirmed] = createSignal(false);
@@ -242,21 +244,17 @@ function AnnounceForm(props: Props) {
     const plannedStart = instantOf(start());
     const plannedEnd = instantOf(end());
     const checked = checkAnnouncement({ plannedStart, plannedEnd }, now);
-    const problems = [...stationIssue(props.t, station()), ...communities.issues(props.t), ...w.problemIssues(checked.problems)];
+    const problems = [...place.problems(), ...w.problemIssues(checked.problems)];
     if (problems.length) return w.refuse(problems);
     if (checked.shortNotice && !confirmed()) return; // the warning is on screen; its checkbox must be ticked
     const payload = {
       outage: OUTAGE_ID_PREFIX + ulid(now),
       plannedStart: new Date(plannedStart!).toISOString(),
       ...(plannedEnd !== null ? { plannedEnd: new Date(plannedEnd).toISOString() } : {}),
-      affectedCustomers: countOf(households()),
-      area: area().trim(),
-      ...communities.payload(),
+      ...place.payload(),
     };
-    if (await w.write('outage-announced', payload, { station: station().trim(), at: now })) {
-      setArea('');
-      communities.reset();
-      setHouseholds('');
+    if (await w.write('outage-announced', payload, { station: place.station().trim(), at: now })) {
+      place.reset();
       setStart('');
       setEnd('');
       setConfirmed(false);
@@ -267,10 +265,7 @@ function AnnounceForm(props: Props) {
     <form class="form step-form" id="outage-announce" aria-labelledby="outage-announce-title" novalidate onSubmit={submit}>
       <h3 id="outage-announce-title">{o.announceTitle}</h3>
       <ErrorSummary intro={props.t.forms.fixErrors} issues={w.issues()} />
-      <StationField t={props.t} id="oa-station" value={station()} onChange={setStation} error={w.issueOf('station')} />
-      <CommunityField t={props.t} idPrefix="oa" list={communityList} choice={communities} error={w.issueOf('payload.communities')} />
-      <TextField id="oa-area" label={o.area} hint={o.areaHint} value={area()} onInput={setArea} maxLength={200} error={w.issueOf('payload.area')} />
-      <TextField id="oa-households" label={o.households} inputMode="numeric" value={households()} onInput={setHouseholds} error={w.issueOf('payload.affectedCustomers')} />
+      <PlaceFields t={props.t} prefix="oa" place={place} issueOf={w.issueOf} />
       <TextField
         id="oa-start"
         label={o.plannedStart}
@@ -304,11 +299,7 @@ function AnnounceForm(props: Props) {
 function FaultForm(props: Props) {
   const o = props.t.outages;
   const w = createWrite(props);
-  const [station, setStation] = createSignal(props.device.session.station ?? '');
-  const communityList = createCommunities();
-  const communities = createCommunityChoice(communityList, station);
-  const [area, setArea] = createSignal('');
-  const [households, setHouseholds] = createSignal('');
+  const place = createPlace(props);
   const [startedAt, setStartedAt] = createSignal('');
   const [atHeatSource, setAtHeatSource] = createSignal(false);
 
@@ -316,20 +307,16 @@ function FaultForm(props: Props) {
     e.preventDefault();
     const now = Date.now();
     const at = instantOf(startedAt());
-    const problems = [...stationIssue(props.t, station()), ...communities.issues(props.t), ...w.problemIssues(checkEventTime(at, now))];
+    const problems = [...place.problems(), ...w.problemIssues(checkEventTime(at, now))];
     if (problems.length) return w.refuse(problems);
     const payload = {
       outage: OUTAGE_ID_PREFIX + ulid(now),
       planned: false,
       atHeatSource: atHeatSource(),
-      affectedCustomers: countOf(households()),
-      area: area().trim(),
-      ...communities.payload(),
+      ...place.payload(),
     };
-    if (await w.write('outage-started', payload, { station: station().trim(), at: Math.min(at ?? now, now) })) {
-      setArea('');
-      communities.reset();
-      setHouseholds('');
+    if (await w.write('outage-started', payload, { station: place.station().trim(), at: Math.min(at ?? now, now) })) {
+      place.reset();
       setStartedAt('');
       setAtHeatSource(false);
     }
@@ -339,10 +326,7 @@ function FaultForm(props: Props) {
     <form class="form step-form" id="outage-fault" aria-labelledby="outage-fault-title" novalidate onSubmit={submit}>
       <h3 id="outage-fault-title">{o.faultTitle}</h3>
       <ErrorSummary intro={props.t.forms.fixErrors} issues={w.issues()} />
-      <StationField t={props.t} id="of-station" value={station()} onChange={setStation} error={w.issueOf('station')} />
-      <CommunityField t={props.t} idPrefix="of" list={communityList} choice={communities} error={w.issueOf('payload.communities')} />
-      <TextField id="of-area" label={o.area} hint={o.areaHint} value={area()} onInput={setArea} maxLength={200} error={w.issueOf('payload.area')} />
-      <TextField id="of-households" label={o.households} inputMode="numeric" value={households()} onInput={setHouseholds} error={w.issueOf('payload.affectedCustomers')} />
+      <PlaceFields t={props.t} prefix="of" place={place} issueOf={w.issueOf} />
       <TextField id="of-started" label={o.startedAt} type="datetime-local" value={startedAt()} onInput={setStartedAt} error={w.issueOf('at')} />
       <div class="field">
         <label class="choice">

@@ -5,10 +5,12 @@ import type { RequestListItem } from '../../db/device/requestList';
 import { newRequestId } from '../../db/schema/events/ids';
 import { REPAIR_FAULTS } from '../../db/schema/events/payloads';
 import { MAX_ADDRESS, MAX_TEXT } from '../../db/schema/events/limits';
-import type { DescribedIssue } from '../../i18n/issues';
 import { fill, type AppStrings, type Lang } from '../../i18n';
-import { formatMoment, refusalReason, shortRequestNumber } from '../format';
+import { formatMoment, shortRequestNumber } from '../format';
 import TextField from '../TextField';
+import FieldError from '../FieldError';
+import { createWrite } from '../writeForm';
+import { ACCOUNT_NUMBER_PATTERN } from '../../db/schema/vocabulary';
 import { customerArchive, findCustomers, type CustomerRecord } from '../../rules/customerArchive';
 import { rolesOf } from './write';
 import { roleForStep } from '../../rules/steps';
@@ -55,10 +57,9 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
   const [roomName, setRoomName] = createSignal('');
   const [roomArea, setRoomArea] = createSignal('');
   const [slotDate, setSlotDate] = createSignal('');
-  const [issues, setIssues] = createSignal<DescribedIssue[]>([]);
+  const write = createWrite({ t: props.t });
   const [accountError, setAccountError] = createSignal<string | undefined>();
-  const [saved, setSaved] = createSignal<string | null>(null);
-  const issueOf = (path: string) => issues().find((i) => i.path === path)?.message;
+  const issueOf = write.issueOf;
 
   const choose = (c: CustomerRecord) => {
     setAccount(c.accountNumber);
@@ -92,7 +93,7 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     const acct = account().replace(/\s+/g, '');
-    if (!/^\d{8,12}$/.test(acct)) {
+    if (!ACCOUNT_NUMBER_PATTERN.test(acct)) {
       setAccountError(s.accountFormat);
       return;
     }
@@ -102,17 +103,10 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
     const now = new Date();
     const request = { requestId: newRequestId(now), requestKind: kind(), resident: `r-${acct}`, station: station().trim() };
     const event = composeFollowUp({ session: props.device.session, deviceId: props.device.deviceId, ...(role ? { role } : {}) }, request, 'submitted', payload(), 'resident', now);
-    const result = await props.device.record(event, props.lang);
-    if (!result.ok) {
-      setIssues(result.issues.length ? result.issues : [{ path: '', id: 'value.invalid', message: refusalReason(props.t, result.rule, result.reason) }]);
-      setSaved(null);
-      return;
-    }
-    setIssues([]);
-    setSaved(fill(s.registered, { id: shortRequestNumber(result.event.requestId) }));
+    if (!(await write.record(() => props.device.record(event, props.lang), fill(s.registered, { id: shortRequestNumber(request.requestId) })))) return;
     setText('');
     setDemand('');
-    props.onRegistered(result.event.requestId);
+    props.onRegistered(request.requestId);
   };
 
   return (
@@ -183,7 +177,7 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
 
       <form class="form" onSubmit={submit} novalidate aria-labelledby="register-form-title">
         <h3 id="register-form-title">{s.newRequest}</h3>
-        <ErrorSummary intro={props.t.forms.fixErrors} issues={issues()} />
+        <ErrorSummary intro={props.t.forms.fixErrors} issues={write.issues()} />
         <TextField id="reg-account" label={s.accountNumber} hint={s.accountHint} inputMode="numeric" value={account()} onInput={setAccount} error={accountError()} />
         <Show when={!props.device.session.station}>
           {/* Chosen from the stations' and communities' display names, never a typed id. */}
@@ -205,9 +199,7 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
                 <option value={station()}>{station()}</option>
               </Show>
             </select>
-            <Show when={issueOf('station')}>
-              <p class="field-error" id="reg-station-error">{issueOf('station')}</p>
-            </Show>
+            <FieldError id="reg-station-error" message={issueOf('station')} />
           </div>
           <div class="field">
             <label for="reg-community">{s.community}</label>
@@ -277,9 +269,9 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
           <TextField id="reg-area" label={s.roomArea} inputMode="numeric" value={roomArea()} onInput={setRoomArea} error={issueOf('payload.rooms.0.areaM2')} />
           <TextField id="reg-slot" label={s.preferredDate} type="date" value={slotDate()} onInput={setSlotDate} error={issueOf('payload.preferredSlots.0.date')} />
         </Show>
-        <button type="submit" class="button">{s.register}</button>
-        <Show when={saved()}>
-          <p class="notice" role="status">{saved()}</p>
+        <button type="submit" class="button" disabled={write.busy()}>{s.register}</button>
+        <Show when={write.saved()}>
+          <p class="notice" role="status">{write.saved()}</p>
         </Show>
       </form>
     </section>

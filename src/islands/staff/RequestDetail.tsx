@@ -38,7 +38,8 @@ import type { RequestState } from '../../rules/requestState';
 import RevealPhone from './RevealPhone';
 import StaffPhotos from './StaffPhotos';
 import { StepForm, createStep } from './step';
-import { chinaInputToIso, isoToChinaInput, rolesOf, type RequestKeys } from './write';
+import { rolesOf, type RequestKeys } from './write';
+import { chinaLocalToInstant, instantToChinaLocal } from '../../rules/chinaTime';
 
 type Props = {
   lang: Lang;
@@ -196,7 +197,7 @@ function VisitSteps(props: StepProps & { offers: (type: EventType) => boolean })
   const sign = mk();
   const state = () => props.item.state!;
   const verdict = () => (state().visit ? arrivalVerdict(Date.parse(state().visit!.at), props.now()) : 'on-time');
-  const [newTime, setNewTime] = createSignal(isoToChinaInput(props.now() + 3_600_000));
+  const [newTime, setNewTime] = createSignal(instantToChinaLocal(props.now() + 3_600_000));
   const [reason, setReason] = createSignal('');
   const [awayTime, setAwayTime] = createSignal('');
   const [finding, setFinding] = createSignal('');
@@ -214,7 +215,7 @@ function VisitSteps(props: StepProps & { offers: (type: EventType) => boolean })
               step={late}
               t={props.t}
               onSubmit={() => {
-                const at = chinaInputToIso(newTime());
+                const at = chinaLocalToInstant(newTime());
                 late.run('late-notice', { ...(at ? { newVisitAt: at } : {}), reason: reason().trim() });
               }}
             >
@@ -238,7 +239,7 @@ function VisitSteps(props: StepProps & { offers: (type: EventType) => boolean })
           step={away}
           t={props.t}
           onSubmit={() => {
-            const at = awayTime() ? chinaInputToIso(awayTime()) : null;
+            const at = awayTime() ? chinaLocalToInstant(awayTime()) : null;
             away.run('nobody-home', { noteLeft: true, ...(at ? { newVisitAt: at } : {}) });
           }}
         >

@@ -1,9 +1,8 @@
-import { Show, createSignal, type JSX } from 'solid-js';
+import { Show, type JSX } from 'solid-js';
 import type { BrowserDevice } from '../../db/device/browserDevice';
 import type { EventType, Visibility } from '../../db/schema/events/event';
-import type { DescribedIssue } from '../../i18n/issues';
 import type { AppStrings, Lang } from '../../i18n';
-import { refusalReason } from '../format';
+import { createWrite } from '../writeForm';
 import { recordStep, type RequestKeys } from './write';
 import ErrorSummary from '../ErrorSummary';
 
@@ -13,27 +12,10 @@ import ErrorSummary from '../ErrorSummary';
  * Nothing typed is cleared on a refusal.
  */
 export function createStep(props: { device: BrowserDevice; lang: Lang; t: AppStrings; request: () => RequestKeys }) {
-  const [issues, setIssues] = createSignal<DescribedIssue[]>([]);
-  const [saved, setSaved] = createSignal(false);
-  const [busy, setBusy] = createSignal(false);
-  const run = async (type: EventType, payload: unknown, visibility?: Visibility): Promise<boolean> => {
-    setBusy(true);
-    try {
-      const result = await recordStep(props.device, props.lang, props.request(), type, payload, visibility);
-      if (!result.ok) {
-        setIssues(result.issues.length ? result.issues : [{ path: '', id: 'value.invalid', message: refusalReason(props.t, result.rule, result.reason) }]);
-        setSaved(false);
-        return false;
-      }
-      setIssues([]);
-      setSaved(true);
-      return true;
-    } finally {
-      setBusy(false);
-    }
-  };
-  const issueOf = (path: string) => issues().find((i) => i.path === path)?.message;
-  return { issues, saved, busy, run, issueOf, setIssues };
+  const write = createWrite({ t: props.t });
+  const run = (type: EventType, payload: unknown, visibility?: Visibility): Promise<boolean> =>
+    write.record(() => recordStep(props.device, props.lang, props.request(), type, payload, visibility), props.t.staffConsole.saved);
+  return { issues: write.issues, saved: write.saved, busy: write.busy, run, issueOf: write.issueOf, setIssues: write.show };
 }
 export type Step = ReturnType<typeof createStep>;
 

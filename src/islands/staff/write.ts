@@ -49,6 +49,3 @@ export function recordStep(
   );
   return device.record(event, lang);
 }
-
-/** Typed China times, under the console's names: the converters of src/rules/chinaTime.ts. */
-export { chinaLocalToInstant as chinaInputToIso, instantToChinaLocal as isoToChinaInput } from '../../rules/chinaTime';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chinaLocalToInstant, formatDayWithWeekday, instantToChinaLocal } from '../../../src/islands/forms/fieldValues';
+import { formatDayWithWeekday } from '../../../src/islands/forms/fieldValues';
+import { chinaLocalToInstant, instantToChinaLocal } from '../../../src/rules/chinaTime';
 import { maskPhone } from '../../../src/islands/privacy';
 
 describe('maskPhone: no display shows a whole phone number', () => {

@@ -9,6 +9,7 @@ import {
   type OutagePromises,
   checkAnnouncement,
   checkEventTime,
+  checkOutagePlace,
   outageState,
   outageStates,
   publicOutageNotices,
@@ -163,6 +164,25 @@ describe('restoration: within 24 hours of the start, faults at the heat source e
     expect(checkEventTime(now + minutes(6), now)).toEqual([{ path: 'at', problem: 'in-future' }]);
     expect(checkEventTime(now - hours(3), now, now - hours(2))).toEqual([{ path: 'at', problem: 'before-start' }]);
     expect(checkEventTime(NaN, now)).toEqual([{ path: 'at', problem: 'not-a-time' }]);
+  });
+});
+
+describe('the place of a new outage: a station, and one of its communities where they are known', () => {
+  const known = ['hongqi-1', 'hongqi-2'];
+  it('asks for the station (an outage is always a station’s, though the record envelope may leave it out)', () => {
+    expect(checkOutagePlace({ station: '', communities: [], chosen: [] })).toEqual([{ path: 'station', problem: 'station-missing' }]);
+    expect(checkOutagePlace({ station: '   ', communities: [], chosen: [] })).toEqual([{ path: 'station', problem: 'station-missing' }]);
+    expect(checkOutagePlace({ station: 'hongqi', communities: [], chosen: [] })).toEqual([]);
+  });
+  it('asks for at least one of the station’s communities when the device knows them (the public notice names them)', () => {
+    expect(checkOutagePlace({ station: 'hongqi', communities: known, chosen: [] })).toEqual([{ path: 'payload.communities', problem: 'communities-missing' }]);
+    // A community chosen under another station does not count for this one.
+    expect(checkOutagePlace({ station: 'hongqi', communities: known, chosen: ['xinhua-1'] })).toEqual([{ path: 'payload.communities', problem: 'communities-missing' }]);
+    expect(checkOutagePlace({ station: 'hongqi', communities: known, chosen: ['hongqi-2'] })).toEqual([]);
+  });
+  it('records without communities when their list could not be read (offline), and names both problems at once', () => {
+    expect(checkOutagePlace({ station: 'hongqi', communities: [], chosen: ['hongqi-1'] })).toEqual([]);
+    expect(checkOutagePlace({ station: '', communities: known, chosen: [] }).map((p) => p.problem)).toEqual(['station-missing', 'communities-missing']);
   });
 });
 
