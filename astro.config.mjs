@@ -14,6 +14,15 @@ export default defineConfig({
   // precompress last: it compresses what the others wrote (sw.js included).
   integrations: [solid(), serviceWorker(), precompress()],
   devToolbar: { enabled: false },
+  // Solid's runtime (solid-js, solid-js/web, solid-js/store: every island loads all three) in one
+  // chunk: split by Rollup into two or three, each paid its own gzip header and request.
+  vite: {
+    build: {
+      rollupOptions: {
+        output: { manualChunks: (id) => (/[\\/]node_modules[\\/]solid-js[\\/]/.test(id) ? 'solid' : undefined) },
+      },
+    },
+  },
   // Policies carry no code; Shiki's inline styles would also break the strict CSP.
   markdown: { syntaxHighlight: false },
   // Astro puts a <meta http-equiv="content-security-policy"> with the hashes of its inline

@@ -1,5 +1,5 @@
 import { Show, createMemo, createSignal } from 'solid-js';
-import { fill, type AppStrings, type Lang } from '../i18n';
+import { fill, type ResidentStrings, type Lang } from '../i18n';
 import type { BrowserDevice } from '../db/device/browserDevice';
 import type { View } from '../db/schema/events/fields';
 import { ScoreField, ViewField } from './RatingFields';
@@ -22,7 +22,7 @@ import TextField, { counterLabels } from './TextField';
  * scores, so nothing is asked twice). Every record is checked before any is stored, so a
  * refusal leaves nothing half recorded, and each problem is shown at its field in field order.
  */
-export default function FinishRequest(props: { lang: Lang; t: AppStrings; device: BrowserDevice; state: RequestState; step: FinishStep; onDone: (message: string) => void }) {
+export default function FinishRequest(props: { lang: Lang; t: ResidentStrings; device: BrowserDevice; state: RequestState; step: FinishStep; onDone: (message: string) => void }) {
   const t = props.t.completion;
   const r = props.t.rating;
   const idBase = `finish-${props.state.requestId}`;

@@ -1,6 +1,6 @@
 import { Show, createSignal, onMount } from 'solid-js';
 import * as v from 'valibot';
-import { fill, type AppStrings, type Lang } from '../i18n';
+import { fill, type ResidentStrings, type Lang } from '../i18n';
 import { PasswordResetInput, type AccountMessageId } from '../db/schema/accounts';
 import { phoneVerification, resetPasswordWithCode } from '../db/device/phoneCodes';
 import { loadDeviceLayer } from './reactive';
@@ -17,7 +17,7 @@ type Field = 'accountNumber' | 'phone' | 'code' | 'password';
  * this screen never says more than "if they match, a code is on its way". Where the server sends
  * no texts it says a reset by SMS is not available here, and where to go instead.
  */
-export default function ForgotPassword(props: { lang: Lang; t: AppStrings; hotline: string; hallsHref: string; onBack: () => void }) {
+export default function ForgotPassword(props: { lang: Lang; t: ResidentStrings; hotline: string; hallsHref: string; onBack: () => void }) {
   const t = props.t;
   const messages: Record<AccountMessageId, string> = t.signup.messages;
   const [available, setAvailable] = createSignal<boolean | null>(null);

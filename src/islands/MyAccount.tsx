@@ -1,5 +1,5 @@
 import { For, Show, createSignal } from 'solid-js';
-import type { AppStrings } from '../i18n';
+import type { ResidentStrings } from '../i18n';
 import type { BrowserDevice } from '../db/device/browserDevice';
 import { DEFAULT_RESIDENT_CHANNELS, NOTIFY_CHANNELS, type AccountMessageId, type NotifyChannel } from '../db/schema/accounts';
 import { MAX_ADDRESS, MAX_NAME } from '../db/schema/events/limits';
@@ -15,7 +15,7 @@ import { createWrite } from './writeForm';
  * its own edit field. Changes go to the server at once (the profile is the server's), so they
  * need a network.
  */
-export default function MyAccount(props: { t: AppStrings; device: BrowserDevice }) {
+export default function MyAccount(props: { t: ResidentStrings; device: BrowserDevice }) {
   const t = props.t.account;
   const profile = () => props.device.session.profile;
   const [editing, setEditing] = createSignal(false);

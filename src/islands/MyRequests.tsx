@@ -1,5 +1,5 @@
 import { For, Show, createMemo, createSignal } from 'solid-js';
-import { fill, type AppStrings, type Lang } from '../i18n';
+import { fill, type ResidentStrings, type Lang } from '../i18n';
 import type { RequestListItem } from '../db/device/requestList';
 import type { BrowserDevice } from '../db/device/browserDevice';
 import { unseenUpdates, seenMarkOf } from '../rules/updates';
@@ -20,7 +20,7 @@ import { asLabel } from './forms/fieldValues';
  * for updates the resident has not seen (src/rules/updates.ts; cleared by opening the request's
  * timeline). The number of requests with news is on the heading and announced politely.
  */
-export default function MyRequests(props: { lang: Lang; t: AppStrings; device: BrowserDevice }) {
+export default function MyRequests(props: { lang: Lang; t: ResidentStrings; device: BrowserDevice }) {
   const t = props.t;
   const items = fromObservable<RequestListItem[] | undefined>(props.device.requests({ resident: props.device.session.name }), undefined);
   // Rows are keyed by request id (each emission brings new objects): a row, its open progress
@@ -58,7 +58,7 @@ export default function MyRequests(props: { lang: Lang; t: AppStrings; device: B
   );
 }
 
-function RequestRow(props: { lang: Lang; t: AppStrings; device: BrowserDevice; item: RequestListItem; seen: SeenMarks }) {
+function RequestRow(props: { lang: Lang; t: ResidentStrings; device: BrowserDevice; item: RequestListItem; seen: SeenMarks }) {
   const t = props.t;
   const [correcting, setCorrecting] = createSignal(false);
   const user = props.device.session.name;

@@ -1,5 +1,5 @@
 import { For, Show, createSignal, onCleanup, onMount } from 'solid-js';
-import type { AppStrings, Lang } from '../i18n';
+import type { ResidentStrings, Lang } from '../i18n';
 import type { BrowserDevice } from '../db/device/browserDevice';
 import type { DeviceSession } from '../db/device/session';
 import RequestForm, { PORTAL_CHOICES, type PortalChoice } from './forms/RequestForm';
@@ -19,7 +19,7 @@ function choiceFromHash(): Choice | null {
  */
 export default function NewRequest(props: {
   lang: Lang;
-  t: AppStrings;
+  t: ResidentStrings;
   session: DeviceSession;
   device: () => BrowserDevice | null | undefined;
   emergencyPhone: string;

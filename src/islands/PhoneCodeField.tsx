@@ -1,5 +1,5 @@
 import { Show, createSignal, onCleanup } from 'solid-js';
-import { fill, type AppStrings } from '../i18n';
+import { fill, type ResidentStrings } from '../i18n';
 import type { AccountMessageId } from '../db/schema/accounts';
 import { requestPhoneCode, type CodePurpose } from '../db/device/phoneCodes';
 import TextField from './TextField';
@@ -12,7 +12,7 @@ import TextField from './TextField';
  * until another code may be asked for.
  */
 export default function PhoneCodeField(props: {
-  t: AppStrings;
+  t: ResidentStrings;
   id: string;
   purpose: CodePurpose;
   value: string;

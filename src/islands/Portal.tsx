@@ -1,5 +1,5 @@
-import { Match, Show, Switch, createSignal, lazy, onCleanup } from 'solid-js';
-import { fill, localeHref, type AppStrings, type Lang } from '../i18n';
+import { Match, Show, Switch, createEffect, createSignal, lazy, onCleanup } from 'solid-js';
+import { fill, localeHref, type AppStrings, type Lang, type ResidentStrings } from '../i18n';
 import { displayName, isStaff } from '../db/device/sessionStore';
 import { onStaffDirectory, ownDisplayName } from '../db/device/staffName';
 import { loadDeviceLayer, useDevice, useSession } from './reactive';
@@ -19,8 +19,15 @@ const StaffQueue = lazy(() => import('./StaffQueue'));
  * resident's forms and requests, or a station's queue for staff. Everything is read from and
  * written to the device's own database, so it works with no network after the first sign-in.
  */
-export default function Portal(props: { lang: Lang; t: AppStrings; area: 'resident' | 'staff'; noticeVersion: string; emergencyPhone?: string; hotline?: string }) {
+export default function Portal(
+  props: { lang: Lang; noticeVersion: string; emergencyPhone?: string; hotline?: string } & (
+    | { area: 'resident'; t: ResidentStrings }
+    | { area: 'staff'; t: AppStrings }
+  ),
+) {
   const t = props.t;
+  // The console's strings come only with the staff page: a staff account on /portal/ is sent there.
+  const consoleStrings = (): AppStrings | null => (props.area === 'staff' ? props.t : null);
   const session = useSession();
   const open = useDevice();
   const [signingUp, setSigningUp] = createSignal(false);
@@ -37,8 +44,24 @@ export default function Portal(props: { lang: Lang; t: AppStrings; area: 'reside
     if (waiting > 0 && !confirm(fill(t.session.signOutWaiting, { n: waiting }))) return;
     await (await loadDeviceLayer()).signOutOfDevice();
   };
+  // The first screen appears whole: until the code of its form has loaded, the page's "loading"
+  // line stands in for all of it. (Drawn in parts, the sign-up button came first and was pushed
+  // down the screen by the sign-in form when it arrived: a layout shift of 0.033.)
+  const [firstScreenReady, setFirstScreenReady] = createSignal(false);
+  createEffect(() => {
+    const s = session();
+    const form = !s ? SignInForm : isStaff(s) ? null : NewRequest;
+    const preload: Promise<unknown> = form ? form.preload() : Promise.resolve();
+    void preload.then(
+      () => setFirstScreenReady(true),
+      () => setFirstScreenReady(true),
+    );
+  });
   return (
     <Switch>
+      <Match when={!firstScreenReady()}>
+        <p>{t.requests.loading}</p>
+      </Match>
       <Match when={!session()}>
         <Show
           when={signingUp()}
@@ -91,8 +114,12 @@ export default function Portal(props: { lang: Lang; t: AppStrings; area: 'reside
             </>
           }
         >
-          <Show when={open()} keyed fallback={<p>{t.requests.loading}</p>}>
-            {(device) => <StaffQueue lang={props.lang} t={props.t} device={device} />}
+          <Show when={consoleStrings()} keyed>
+            {(staffT) => (
+              <Show when={open()} keyed fallback={<p>{t.requests.loading}</p>}>
+                {(device) => <StaffQueue lang={props.lang} t={staffT} device={device} />}
+              </Show>
+            )}
           </Show>
         </Show>
       </Match>

@@ -1,5 +1,5 @@
 import { For, createMemo, createSignal } from 'solid-js';
-import { fill, type AppStrings, type Lang } from '../i18n';
+import { fill, type ResidentStrings, type Lang } from '../i18n';
 import type { BrowserDevice } from '../db/device/browserDevice';
 import type { EventRecord } from '../db/schema/events/event';
 import type { View } from '../db/schema/events/fields';
@@ -21,7 +21,7 @@ type Point = (typeof POINTS)[number];
  * skill is read from the scores). Shows the current rating (src/rules/residentActions.ts currentRating) and starts
  * from it; sending again records a new `rated` event, which then becomes the current one.
  */
-export default function RateVisit(props: { lang: Lang; t: AppStrings; device: BrowserDevice; state: RequestState; events: readonly EventRecord[]; visit: RatableVisit; onDone: (message: string) => void }) {
+export default function RateVisit(props: { lang: Lang; t: ResidentStrings; device: BrowserDevice; state: RequestState; events: readonly EventRecord[]; visit: RatableVisit; onDone: (message: string) => void }) {
   const t = props.t.rating;
   const idBase = `rate-${props.visit.id}`;
   const current = createMemo(() => currentRating(props.events, props.visit.id));

@@ -1,5 +1,5 @@
 import { For } from 'solid-js';
-import { fill, type AppStrings } from '../i18n';
+import { fill, type ResidentStrings } from '../i18n';
 import { VIEWS, type View } from '../db/schema/events/fields';
 import FieldError from './FieldError';
 
@@ -11,7 +11,7 @@ const SCORES = [10, 9, 8, 7, 6, 5, 4, 3, 2, 1] as const;
  * 1–10 score (attitude, ability) and a four-point view (arrival, promises), each with its error.
  * The view of attitude and skill is read from the scores (residentActions.ts viewOfScore).
  */
-export function ScoreField(props: { t: AppStrings['rating']; idBase: string; field: 'attitude' | 'ability'; value: string; onChange: (v: string) => void; error?: string | undefined }) {
+export function ScoreField(props: { t: ResidentStrings['rating']; idBase: string; field: 'attitude' | 'ability'; value: string; onChange: (v: string) => void; error?: string | undefined }) {
   const id = () => `${props.idBase}-${props.field}`;
   return (
     <div class="field">
@@ -25,7 +25,7 @@ export function ScoreField(props: { t: AppStrings['rating']; idBase: string; fie
   );
 }
 
-export function ViewField(props: { t: AppStrings['rating']; idBase: string; point: 'arrival' | 'promises'; value: View | '' | undefined; onChange: (v: View) => void; error?: string | undefined }) {
+export function ViewField(props: { t: ResidentStrings['rating']; idBase: string; point: 'arrival' | 'promises'; value: View | '' | undefined; onChange: (v: View) => void; error?: string | undefined }) {
   const id = () => `${props.idBase}-${props.point}`;
   return (
     <fieldset class="field view-point" aria-describedby={props.error ? `${id()}-error` : undefined}>

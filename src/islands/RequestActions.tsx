@@ -1,5 +1,5 @@
 import { For, Show, createMemo } from 'solid-js';
-import type { AppStrings, Lang } from '../i18n';
+import type { ResidentStrings, Lang } from '../i18n';
 import type { BrowserDevice } from '../db/device/browserDevice';
 import type { EventOf, EventRecord } from '../db/schema/events/event';
 import type { RequestState } from '../rules/requestState';
@@ -17,7 +17,7 @@ import TemperatureResult from './TemperatureResult';
  */
 export default function RequestActions(props: {
   lang: Lang;
-  t: AppStrings;
+  t: ResidentStrings;
   device: BrowserDevice;
   state: RequestState;
   events: readonly EventRecord[];

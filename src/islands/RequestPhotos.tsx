@@ -1,8 +1,8 @@
 import { For, Show, createResource, createSignal, onCleanup } from 'solid-js';
-import { fill, type AppStrings } from '../i18n';
+import { fill, type ResidentStrings } from '../i18n';
 
 interface Props {
-  t: AppStrings;
+  t: ResidentStrings;
   /** The photo ids the submission lists. */
   ids: readonly string[];
   /** Where each picture is read from: the device's own copy, or the server. */
@@ -24,7 +24,7 @@ export default function RequestPhotos(props: Props) {
   );
 }
 
-function Photo(props: { t: AppStrings; src: () => string | Promise<string>; n: number }) {
+function Photo(props: { t: ResidentStrings; src: () => string | Promise<string>; n: number }) {
   // Asked again after a failure: a photo just taken is stored a moment after its request is
   // listed, and one taken elsewhere arrives once the network is back.
   const [attempt, setAttempt] = createSignal(0);

@@ -1,5 +1,5 @@
 import { For, Show, createMemo, createSignal, lazy, onCleanup } from 'solid-js';
-import { fill, type AppStrings, type Lang } from '../i18n';
+import { fill, type ResidentStrings, type Lang } from '../i18n';
 import type { BrowserDevice } from '../db/device/browserDevice';
 import type { EventRecord } from '../db/schema/events/event';
 import type { RequestState } from '../rules/requestState';
@@ -24,7 +24,7 @@ const RequestActions = lazy(() => import('./RequestActions'));
  */
 export default function RequestTimeline(props: {
   lang: Lang;
-  t: AppStrings;
+  t: ResidentStrings;
   device: BrowserDevice;
   requestId: string;
   state: RequestState | null;
@@ -129,7 +129,7 @@ export default function RequestTimeline(props: {
 }
 
 /** The visit as an .ics download (a Blob URL, revoked when the visit changes or the timeline goes). */
-function CalendarLink(props: { lang: Lang; t: AppStrings; requestId: string; state: RequestState; time: VisitTime }) {
+function CalendarLink(props: { lang: Lang; t: ResidentStrings; requestId: string; state: RequestState; time: VisitTime }) {
   const t = props.t;
   const kind = () => t.requestKinds[props.state.kind];
   const slot = () => props.time.slot ?? 'morning';

@@ -1,5 +1,5 @@
 import { Show, createSignal } from 'solid-js';
-import { fill, type AppStrings, type Lang } from '../i18n';
+import { fill, type ResidentStrings, type Lang } from '../i18n';
 import { loadDeviceLayer } from './reactive';
 import TextField from './TextField';
 import { createWrite } from './writeForm';
@@ -9,7 +9,7 @@ import { createWrite } from './writeForm';
  * `onForgotPassword` (the residents' portal) a "forgot password" button under the password opens
  * the reset by SMS code (ForgotPassword.tsx); staff ask their administrator.
  */
-export default function SignInForm(props: { lang: Lang; t: AppStrings; onForgotPassword?: () => void }) {
+export default function SignInForm(props: { lang: Lang; t: ResidentStrings; onForgotPassword?: () => void }) {
   const t = props.t;
   const [login, setLogin] = createSignal('');
   const [password, setPassword] = createSignal('');

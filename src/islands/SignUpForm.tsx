@@ -1,6 +1,6 @@
 import { For, Show, createSignal, onMount } from 'solid-js';
 import * as v from 'valibot';
-import { fill, type AppStrings, type Lang } from '../i18n';
+import { fill, type ResidentStrings, type Lang } from '../i18n';
 import { SignupInput, type AccountMessageId } from '../db/schema/accounts';
 import { phoneVerification } from '../db/device/phoneCodes';
 import { loadDeviceLayer } from './reactive';
@@ -30,7 +30,7 @@ type Field = 'accountNumber' | 'phone' | 'phoneCode' | 'password' | 'community' 
  * code texted to it: the code field and its "send code" button appear under the phone. Without
  * SMS the form is as before, and the register alone proves the phone.
  */
-export default function SignUpForm(props: { lang: Lang; t: AppStrings; noticeVersion: string; privacyHref: string; hotline: string; hallsHref: string }) {
+export default function SignUpForm(props: { lang: Lang; t: ResidentStrings; noticeVersion: string; privacyHref: string; hotline: string; hallsHref: string }) {
   const t = props.t;
   // Every message id of the schema has words in both languages (a type error otherwise).
   const messages: Record<AccountMessageId, string> = t.signup.messages;

@@ -1,5 +1,5 @@
 import { Show, createSignal, onCleanup, onMount } from 'solid-js';
-import type { AppStrings } from '../i18n';
+import type { ResidentStrings } from '../i18n';
 import { MAX_NAME, MAX_SIGNATURE_LENGTH } from '../db/schema/events/limits';
 
 /** The height of the pad, CSS pixels; its width follows the screen (a phone's full width). */
@@ -14,7 +14,7 @@ const INK = '#1c1917';
  * drawn. The canvas is drawn at one device pixel per CSS pixel: a few kilobytes of PNG.
  */
 export default function SignaturePad(props: {
-  t: AppStrings['completion']['signature'];
+  t: ResidentStrings['completion']['signature'];
   idBase: string;
   /** The legend, when not the resident's own "签名" (staff: "用户签字"). */
   legend?: string;

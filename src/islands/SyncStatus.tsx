@@ -1,67 +1,37 @@
-import { Show, createMemo, lazy } from 'solid-js';
-import { fill, type AppStrings, type Lang } from '../i18n';
+import { Show, Suspense, lazy } from 'solid-js';
+import type { AppStrings, Lang } from '../i18n';
+import { useDevice, useSession } from './reactive';
 
 /** The strings the status signal needs (only these are put into every signed-in page for it). */
 export type SyncStrings = Pick<AppStrings, 'session' | 'sync'>;
-import type { SyncStatus as Status } from '../db/device/syncStatus';
-import { displayName } from '../db/device/sessionStore';
-import { fromObservable, useDevice } from './reactive';
-import { formatMoment } from './format';
 
-// Shown only when a session has expired: loaded then, so the page's first script stays small.
-const SignInAgain = lazy(() => import('./SignInAgain'));
+// The panel comes with the device database (after the page is idle), not in the page's first script.
+const SyncPanel = lazy(() => import('./SyncPanel'));
 
 /**
- * The sync status signal, on every signed-in page: online or offline, how many records wait,
- * the last successful exchange, the last error in words. When the server session has expired
- * it asks for the password again, in place; the records keep waiting meanwhile.
+ * The sync status signal, on every signed-in page: shown once the device database of a
+ * signed-in user is open (SyncPanel.tsx); nothing for a visitor.
  */
 export default function SyncStatus(props: { lang: Lang; t: SyncStrings }) {
-  const t = props.t;
   const open = useDevice();
+  const session = useSession();
+  // While a signed-in user's device opens (after the page is idle), an empty box of the panel's
+  // two lines holds its place: the page below does not move when the panel appears.
+  // It stays while the panel's code loads.
+  const opening = () => session() !== null && open() === undefined;
+  const placeholder = () => (
+    <section class="sync-status" aria-hidden="true">
+      <p class="sync-headline">{'\u00a0'}</p>
+      <p class="sync-detail">{'\u00a0'}</p>
+    </section>
+  );
   return (
-    <Show when={open()} keyed>
-      {(device) => {
-        const status = fromObservable<Status>(device.status.status$, device.status.get());
-        const storage = fromObservable(device.storage$, null as Parameters<typeof device.storageWords>[0] | null);
-        const storageWords = () => {
-          const risk = storage();
-          return risk ? device.storageWords(risk, props.lang) : null;
-        };
-        // The state in words, and how many records wait whenever any do (never "synced" then).
-        const headline = createMemo(() => {
-          const s = status();
-          if (s.state === 'waiting') return s.waiting > 0 ? fill(t.sync.waiting, { n: s.waiting }) : t.sync.waitingNone;
-          const word = s.state === 'synced' ? t.sync.synced : s.state === 'offline' ? t.sync.offline : s.state === 'error' ? t.sync.error : t.sync['signed-out'];
-          return s.waiting > 0 ? `${word} · ${fill(t.sync.waiting, { n: s.waiting })}` : word;
-        });
-        return (
-          <section class="sync-status" data-state={status().state} data-waiting={status().waiting} aria-label={t.sync.label}>
-            <p class="sync-headline" role="status" aria-live="polite">
-              <span class="sync-dot" aria-hidden="true" />
-              {headline()}
-            </p>
-            <p class="sync-detail">
-              {status().lastExchangeAt ? fill(t.sync.lastExchange, { time: formatMoment(props.lang, status().lastExchangeAt!) }) : t.sync.never}
-            </p>
-            <Show when={status().lastError && status().state !== 'signed-out'}>
-              <p class="sync-detail sync-error">{status().lastError![props.lang]}</p>
-            </Show>
-            <Show when={status().rejected > 0}>
-              <p class="sync-detail sync-error">{fill(t.sync.rejected, { n: status().rejected })}</p>
-            </Show>
-            <Show when={storageWords()}>
-              <p class="sync-detail sync-error storage-risk" role="alert" data-level={storage()?.level}>
-                <strong>{t.sync.storageAtRisk}</strong>
-                {storageWords()}
-              </p>
-            </Show>
-            <Show when={status().state === 'signed-out'}>
-              <SignInAgain lang={props.lang} t={props.t} name={displayName(device.session)} />
-            </Show>
-          </section>
-        );
-      }}
+    <Show when={open()} keyed fallback={<Show when={opening()}>{placeholder()}</Show>}>
+      {(device) => (
+        <Suspense fallback={placeholder()}>
+          <SyncPanel lang={props.lang} t={props.t} device={device} />
+        </Suspense>
+      )}
     </Show>
   );
 }

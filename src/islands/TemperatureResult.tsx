@@ -1,5 +1,5 @@
 import { For, Show } from 'solid-js';
-import { fill, type AppStrings, type Lang } from '../i18n';
+import { fill, type ResidentStrings, type Lang } from '../i18n';
 import type { EventOf } from '../db/schema/events/event';
 import type { TemperatureTestOutcome } from '../rules/temperatureTest';
 import { formatNumber } from './format';
@@ -9,7 +9,7 @@ import { formatNumber } from './format';
  * method requires, the readings, the room's mean and whether it reaches 18 °C, and whether the
  * record is valid (an unsigned record is not yet). The judgement is temperatureTestOutcome's.
  */
-export default function TemperatureResult(props: { lang: Lang; t: AppStrings; outcome: TemperatureTestOutcome; record: EventOf<'measured'> | undefined }) {
+export default function TemperatureResult(props: { lang: Lang; t: ResidentStrings; outcome: TemperatureTestOutcome; record: EventOf<'measured'> | undefined }) {
   const t = props.t.temperature;
   const celsius = (value: number) => `${formatNumber(props.lang, value, 1)} °C`;
   const readingsOf = (i: number) => props.record?.payload.rooms[i]?.readings ?? [];

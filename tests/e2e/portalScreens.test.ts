@@ -1,6 +1,7 @@
 /**
- * Every portal screen of issue 21 at 390×844, in both languages, light and dark, and at 200 %
- * text: no serious or critical axe violation, nothing wider than the phone. Each screen is also
+ * Every portal screen of issue 21 at 390×844, in both languages, light and dark (the browser's
+ * prefers-color-scheme), and at 200 % text (the browser's default font size doubled): no serious
+ * or critical axe violation (contrast included), nothing wider than the phone. Each screen is also
  * saved as a PNG under $HEARTHLINE_SHOTS (when set) for a person to look at.
  */
 import { mkdirSync } from 'node:fs';
@@ -55,6 +56,22 @@ describe('the portal screens on a phone', () => {
         await page.goto(site.url + (lang === 'en' ? '/en/portal/' : '/portal/'));
         await page.getByLabel(t.session.login).waitFor();
         await check(page, `${tag}-01-signed-out`);
+        // The other signed-out screens: sign-up and the forgotten password.
+        await page.getByRole('button', { name: t.signup.noAccount }).click();
+        await page.getByRole('button', { name: t.signup.haveAccount }).waitFor();
+        await check(page, `${tag}-01b-sign-up`);
+        await page.getByRole('button', { name: t.signup.haveAccount }).click();
+        await page.getByRole('button', { name: t.forgot.link }).click();
+        await page.getByRole('button', { name: t.forgot.back }).waitFor();
+        await check(page, `${tag}-01c-forgot-password`);
+        await page.getByRole('button', { name: t.forgot.back }).click();
+        await page.getByLabel(t.session.login).waitFor();
+        // 200 % text as the browser's own text-size setting gives it (its default font size
+        // doubled: Chromium's Page.setFontSizes), on the sign-in screen.
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Page.setFontSizes', { fontSizes: { standard: 32, fixed: 26 } });
+        await check(page, `${tag}-01d-signed-out-200pct`);
+        await cdp.send('Page.setFontSizes', { fontSizes: { standard: 16, fixed: 13 } });
         await signIn(page, lang, resident);
         await check(page, `${tag}-02-signed-in`);
         const choices: PortalChoice[] = ['repair', 'appointment', 'complaint', 'temperature-test', 'consultation'];
@@ -66,13 +83,24 @@ describe('the portal screens on a phone', () => {
         }
         await page.locator('.my-account').scrollIntoViewIfNeeded();
         await check(page, `${tag}-08-account`);
-        // 200 % text: the root font size doubled (what the browser's text-size setting does to rem/em).
-        await page.evaluate(() => {
-          document.documentElement.style.fontSize = '200%';
-        });
+        // 200 % text (the browser's default font size doubled, as its text-size setting does):
+        // the signed-in page, a form, and my account.
+        await cdp.send('Page.setFontSizes', { fontSizes: { standard: 32, fixed: 26 } });
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await check(page, `${tag}-09-signed-in-200pct`);
         await openRequestForm(page, 'repair');
         await page.locator('#new-request-panel form').scrollIntoViewIfNeeded();
-        await check(page, `${tag}-09-repair-200pct`);
+        await check(page, `${tag}-10-repair-200pct`);
+        await page.locator('.my-account').scrollIntoViewIfNeeded();
+        await check(page, `${tag}-11-account-200pct`);
+        // Each fact of the account has the list's width, under its label (in two columns at this
+        // size a phone number broke over three lines, a word a few letters a line).
+        const widths = await page.locator('.my-account .facts').evaluate((dl) => ({
+          list: dl.getBoundingClientRect().width,
+          values: [...dl.querySelectorAll('dd')].map((dd) => dd.getBoundingClientRect().width),
+        }));
+        expect(widths.values.length, tag).toBeGreaterThan(0);
+        for (const w of widths.values) expect(w, tag).toBeGreaterThan(widths.list * 0.9);
         await context.close();
       }, 180_000);
     }

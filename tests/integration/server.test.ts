@@ -281,6 +281,15 @@ describe('compression', () => {
   it('sends identity when not asked', async () => {
     const res = await get('/', { headers: { 'accept-encoding': 'identity' } });
     expect(res.headers.get('content-encoding')).toBeNull();
+    // A shared cache must not give this answer to a browser that takes Brotli, nor the reverse.
+    expect(res.headers.get('vary')).toMatch(/accept-encoding/i);
+    expect(await res.text()).toBe(readFileSync(path.join(DIST_DIR, 'index.html'), 'utf8'));
+  });
+
+  it('falls back to the encoding the browser takes (a refused Brotli, q=0)', async () => {
+    const res = await get('/', { headers: { 'accept-encoding': 'br;q=0, gzip' } });
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    expect(Number(res.headers.get('content-length'))).toBe(readFileSync(path.join(DIST_DIR, 'index.html.gz')).length);
   });
 
   it('sends the copies compressed once at build, with the page\'s own headers (issue 21)', async () => {

@@ -1,6 +1,6 @@
 import { Show } from 'solid-js';
 import type { SetStoreFunction } from 'solid-js/store';
-import type { AppStrings } from '../../i18n';
+import type { ResidentStrings } from '../../i18n';
 import { MAX_ADDRESS, MAX_NAME } from '../../db/schema/events/limits';
 import type { DeviceSession } from '../../db/device/session';
 import TextField, { counterLabels } from '../TextField';
@@ -32,7 +32,7 @@ export function contactFromPayload(p: Record<string, unknown>): Partial<ContactF
   };
 }
 
-export default function ContactFieldset<F extends ContactFields>(props: { form: RequestForm<F>; t: AppStrings; withAddress: boolean; addressLabel?: string }) {
+export default function ContactFieldset<F extends ContactFields>(props: { form: RequestForm<F>; t: ResidentStrings; withAddress: boolean; addressLabel?: string }) {
   const f = props.form;
   const t = props.t.forms;
   const set = f.setFields as unknown as SetStoreFunction<ContactFields>;

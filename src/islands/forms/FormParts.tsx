@@ -1,5 +1,5 @@
 import { For, Show, type JSX } from 'solid-js';
-import type { AppStrings } from '../../i18n';
+import type { ResidentStrings } from '../../i18n';
 import type { RequestForm } from './requestForm';
 import ErrorSummary from '../ErrorSummary';
 import FieldError from '../FieldError';
@@ -10,7 +10,7 @@ import FieldError from '../FieldError';
  */
 export function FormFrame(props: {
   form: Pick<RequestForm<object>, 'idBase' | 'issues' | 'busy' | 'saved' | 'submit'>;
-  t: AppStrings;
+  t: ResidentStrings;
   title: string;
   intro?: string;
   submitLabel: string;

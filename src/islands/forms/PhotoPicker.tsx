@@ -1,10 +1,10 @@
 import { For, Show, createSignal } from 'solid-js';
-import { fill, type AppStrings } from '../../i18n';
+import { fill, type ResidentStrings } from '../../i18n';
 import { MAX_PHOTOS } from '../../db/schema/photos';
 import { preparePhoto, previewOf, type PreparedPhoto } from '../photoPrep';
 
 interface Props {
-  t: AppStrings;
+  t: ResidentStrings;
   idBase: string;
   photos: () => readonly PreparedPhoto[];
   setPhotos: (list: PreparedPhoto[]) => void;

@@ -1,6 +1,6 @@
 import { createEffect, createSignal, on, type Accessor } from 'solid-js';
 import { createStore, reconcile, unwrap, type SetStoreFunction } from 'solid-js/store';
-import { fill, type AppStrings, type Lang } from '../../i18n';
+import { fill, type ResidentStrings, type Lang } from '../../i18n';
 import { composeCorrection, composeSubmission } from '../../db/device/compose';
 import { clearDraft, loadDraft, saveDraft } from '../../db/device/drafts';
 import type { BrowserDevice } from '../../db/device/browserDevice';
@@ -17,7 +17,7 @@ import type { PreparedPhoto } from '../photoPrep';
 /** What every request form is given by the portal. */
 export interface RequestFormProps {
   lang: Lang;
-  t: AppStrings;
+  t: ResidentStrings;
   session: DeviceSession;
   /** The open device, once it is: a form is usable before (its submit waits for it then). */
   device: () => BrowserDevice | null | undefined;
