@@ -37,7 +37,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildSiteOnce } from '../tests/integration/support/globalSetup';
-import { DIST_DIR, startSite, type Site } from '../tests/integration/support/site';
+import { DIST_DIR, startSite, type Site } from '../tests/support/server';
 
 const { values } = parseArgs({
   options: {

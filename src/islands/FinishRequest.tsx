@@ -122,7 +122,7 @@ export default function FinishRequest(props: { lang: Lang; t: ResidentStrings; d
 }
 
 /** The rating's questions as the form asks them, by the path of their answer. */
-const RATING_QUESTIONS: Record<string, (r: AppStrings['rating']) => string> = {
+const RATING_QUESTIONS: Record<string, (r: ResidentStrings['rating']) => string> = {
   'payload.attitude': (r) => r.attitude,
   'payload.ability': (r) => r.ability,
   'payload.view.arrival': (r) => r.points.arrival,
