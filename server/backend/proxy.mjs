@@ -9,6 +9,7 @@
  *   Location, WWW-Authenticate and Access-Control-* the same way as in embedded mode.
  */
 import http from 'node:http';
+import getRawBody from 'raw-body';
 import https from 'node:https';
 import { parseCouchUrl } from './remote.mjs';
 import { readCookie } from './identity.mjs';
@@ -132,15 +133,15 @@ export function createProxy({ couchUrl, timeoutMs = 120_000, dbPrefix = '' }) {
   };
 }
 
-/** @param {import('node:http').IncomingMessage} req @returns {Promise<Buffer>} */
+/**
+ * The body of a write to _users, read whole to mark its accounts: at most 4 MB (an account is a
+ * few hundred bytes; a batch of staff a few hundred kB), read by raw-body, which also refuses a
+ * body cut short of its declared length instead of waiting for it.
+ * @param {import('node:http').IncomingMessage} req @returns {Promise<Buffer>}
+ */
 function readAll(req) {
-  return new Promise((resolve, reject) => {
-    /** @type {Buffer[]} */
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+  const declared = Number(req.headers['content-length']);
+  return getRawBody(req, { length: Number.isFinite(declared) ? declared : undefined, limit: 4 * 1024 * 1024 });
 }
 
 /**

@@ -3,38 +3,34 @@
  * Reading a request's body in the guard: whole into memory, never more than a limit (the guard
  * parses and checks what it then hands on; a stream it did not read is passed through instead).
  */
+import getRawBody from 'raw-body';
 import { CouchError } from '../errors.mjs';
 
 /**
  * Reads a request body into a Buffer, refusing more than `limit` bytes (413 `too_large`): a
- * declared Content-Length over the limit is refused before a byte is read.
+ * declared Content-Length over the limit is refused before a byte is read. raw-body (the reader
+ * body-parser and express-pouchdb already use) does the reading, with its checks of the declared
+ * length and of a request the client aborted (400), in place of a hand-written copy.
  * @param {import('node:http').IncomingMessage} req
  * @param {number} limit
  * @returns {Promise<Buffer>}
  */
-export function readBody(req, limit) {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      reject(new CouchError(413, 'too_large', 'The request entity is too large.'));
-      req.resume();
-      return;
+export async function readBody(req, limit) {
+  const declared = Number(req.headers['content-length']);
+  try {
+    return await getRawBody(req, { length: Number.isFinite(declared) ? declared : undefined, limit });
+  } catch (err) {
+    const type = /** @type {{ type?: string }} */ (err).type;
+    if (type === 'entity.too.large') {
+      // Declared too large: nothing was read; drain it so the 413 reaches the client on a kept
+      // connection. Past the limit while streaming (no or a false length): drop the connection.
+      if (Number.isFinite(declared) && declared > limit) req.resume();
+      else req.destroy();
+      throw new CouchError(413, 'too_large', 'The request entity is too large.');
     }
-    /** @type {Buffer[]} */
-    const chunks = [];
-    let size = 0;
-    req.on('data', (chunk) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new CouchError(413, 'too_large', 'The request entity is too large.'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+    if (type === 'request.aborted' || type === 'request.size.invalid') throw new CouchError(400, 'bad_request', 'The request body ended before its declared length.');
+    throw err;
+  }
 }
 
 /**
