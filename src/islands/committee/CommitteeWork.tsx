@@ -19,7 +19,7 @@ import { readPublishFailure } from '../../rules/committee/failure';
 import { commentTarget, fieldKey, fieldText, firstRevision, getAt, hasUnsavedChanges, indicatorsOf, nextDraftYear, problemsByField, publishBlock, yearShown, type DraftSet } from '../../rules/committeeForm';
 import { provisionalResults } from '../../db/device/provisional';
 import { loadDeviceLayer, fromObservable } from '../reactive';
-import { refusalReason } from '../format';
+import { createWrite, refusalIssues, type FieldIssue } from '../writeForm';
 import TextField from '../TextField';
 import DraftEditor from './DraftEditor';
 import type { CommitteeData, CommitteeStrings } from './types';
@@ -39,7 +39,7 @@ interface FormDraft {
 
 /**
  * (Over 500 lines: the draft form, its review and the publication share the year's fold and the
- * unsaved-edit state; the shared write life cycle of issue 18 item 4 is the way to shrink it.)
+ * unsaved-edit state. Its writes go through the shared life cycle, createWrite of writeForm.ts.)
  *
  * The committee's work on a year (issue 8): the fold of the year's committee records
  * (src/rules/committee/draftState.ts) read live from the device's `records` collection, "start
@@ -120,26 +120,28 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
     return out;
   });
 
-  const [notice, setNotice] = createSignal<string | null>(null);
-  const [failure, setFailure] = createSignal<string | null>(null);
-  const [approvalIssues, setApprovalIssues] = createSignal<{ key: string; message: string }[]>([]);
-  const refused = (result: Extract<RecordWriteResult, { ok: false }>) =>
-    result.rule === 'committee-role' ? fill(c.approverOnly, { role: c.roles[props.approverRole] }) : refusalReason(props.t, result.rule, result.reason);
-  const outcome = async (result: RecordWriteResult, done: string) => {
-    if (result.ok) {
-      setFailure(null);
-      setNotice(done);
-    } else {
-      setNotice(null);
-      setFailure(refused(result));
-    }
-    return result.ok;
+  // The shared write life cycle (writeForm.ts): busy (a second click ignored), the notice, and
+  // the problems in the box above the form (path '' its words, a field's key a link to it).
+  const pageWrite = createWrite({ focus: () => document.getElementById('approval-problems') });
+  const commentWrite = createWrite({ focus: () => document.getElementById('comment-text') });
+  /** A field of the committee's set named by the write check (`payload.commitments.…`): the shown field it belongs to. */
+  const shownKey = (path: string) => {
+    let key = path.startsWith('payload.commitments.') ? path.slice('payload.commitments.'.length) : '';
+    while (key && !editorShows(key)) key = key.replace(/(\.[^.[\]]+|\[\d+\])$/, '');
+    return key;
+  };
+  const refused = (result: Extract<RecordWriteResult, { ok: false }>): FieldIssue[] =>
+    result.rule === 'committee-role' ? [{ path: '', message: fill(c.approverOnly, { role: c.roles[props.approverRole] }) }] : refusalIssues(props.t, result);
+  const outcome = async (attempt: () => Promise<RecordWriteResult>, done: string) => {
+    const result = await pageWrite.whileBusy(attempt);
+    if (!result) return false;
+    return result.ok ? pageWrite.succeed(done) : pageWrite.refuse(refused(result).map((i) => ({ path: shownKey(i.path), message: i.message })));
   };
 
   const start = async () => {
     const first = firstRevision(props.data.commitments, year());
     if (!first) return;
-    const ok = await outcome(await write('commitments-draft', { year: year(), startedFrom: first.startedFrom, commitments: first.commitments }), fill(c.started, { year: year(), from: first.startedFrom }));
+    const ok = await outcome(() => write('commitments-draft', { year: year(), startedFrom: first.startedFrom, commitments: first.commitments }), fill(c.started, { year: year(), from: first.startedFrom }));
     if (ok) {
       dropLocal();
       setYear(year());
@@ -150,7 +152,7 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
     const set = form();
     const base = current();
     if (!set || !base) return;
-    const ok = await outcome(await write('commitments-draft', { year: year(), startedFrom: base.startedFrom, previous: base.id, commitments: set }), c.saved);
+    const ok = await outcome(() => write('commitments-draft', { year: year(), startedFrom: base.startedFrom, previous: base.id, commitments: set }), c.saved);
     if (ok) {
       dropLocal();
       setYear(year());
@@ -159,36 +161,25 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
 
   const approve = async () => {
     const revision = current();
-    if (!revision) return;
-    setApprovalIssues([]);
-    if (ownEdit()) {
-      setNotice(null);
-      setFailure(fill(c.ownEdit, { role: c.roles[props.approverRole] }));
-      return;
-    }
-    if (unsaved()) {
-      setNotice(null);
-      setFailure(c.saveFirst);
-      return;
-    }
+    if (!revision || pageWrite.busy()) return;
+    if (ownEdit()) return void pageWrite.refuse([{ path: '', message: fill(c.ownEdit, { role: c.roles[props.approverRole] }) }]);
+    if (unsaved()) return void pageWrite.refuse([{ path: '', message: c.saveFirst }]);
     const found = approvalProblems(revision.commitments, year(), { languages: props.languages });
     if (found.length) {
       // The reasons, each at its field (the form shows the saved revision) and listed here.
-      setNotice(null);
-      setFailure(c.cannotApprove);
-      setApprovalIssues(
-        describeCommitteeProblems(found, props.lang).map((d, i) => {
+      pageWrite.refuse([
+        { path: '', message: c.cannotApprove },
+        ...describeCommitteeProblems(found, props.lang).map((d, i) => {
           const path = found[i]!.path;
           const name = path[0] === 'indicators' && typeof path[1] === 'number' ? indicatorName(revision.commitments, path[1]) : '';
           let shown = [...path];
           while (shown.length && !editorShows(fieldKey(shown))) shown = shown.slice(0, -1);
-          return { key: fieldKey(shown), message: name ? `${name}${colon()}${d.message}` : d.message };
+          return { path: fieldKey(shown), message: name ? `${name}${colon()}${d.message}` : d.message };
         }),
-      );
-      queueMicrotask(() => document.getElementById('approval-problems')?.focus());
+      ]);
       return;
     }
-    await outcome(await write('commitments-approval', { year: year(), revision: revision.id, commitments: revision.commitments }, props.approverRole), c.approved);
+    await outcome(() => write('commitments-approval', { year: year(), revision: revision.id, commitments: revision.commitments }, props.approverRole), c.approved);
   };
 
   const indicatorName = (set: unknown, index: number) =>
@@ -203,7 +194,7 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
     const approval = state().approval;
     if (!approval || publishBlocked() !== null) return;
     const role = writerRole() ?? (isApprover() ? props.approverRole : undefined);
-    await outcome(await write('publish-request', { year: year(), approval: approval.id }, role), c.asked);
+    await outcome(() => write('publish-request', { year: year(), approval: approval.id }, role), c.asked);
   };
 
   // ---- comments on the current revision
@@ -214,7 +205,8 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
   // The revision a comment is written on: the one shown when its first word was typed (kept
   // with the typed text), so a revision saved meanwhile does not take it over.
   const [commentRevisionId, setCommentRevisionId] = createSignal<string | null>(savedComment?.revision ?? null);
-  const [commentError, setCommentError] = createSignal<string | undefined>();
+  // The text's own problem, else the refusal's words, at the comment field.
+  const commentError = () => commentWrite.issues().find((i) => i.path.startsWith('payload.text'))?.message ?? (commentWrite.issues().map((i) => i.message).join(' ') || undefined);
   const commentRevision = () => state().revisions.find((r) => r.id === commentRevisionId()) ?? current();
   const keepComment = () => {
     if (commentText() === '') setCommentRevisionId(null);
@@ -224,17 +216,14 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
   const addComment = async () => {
     const revision = commentRevision();
     if (!revision) return;
-    const result = await write('commitments-comment', { year: year(), revision: revision.id, ...(commentOn() ? { indicator: commentOn() } : {}), text: commentText() });
-    if (result.ok) {
-      setCommentText('');
-      setCommentRevisionId(null);
-      setCommentError(undefined);
-      clearDraft(device.session.name, commentForm());
-      setNotice(c.commented);
-      setFailure(null);
-    } else {
-      setCommentError(result.issues.find((i) => i.path.startsWith('payload.text'))?.message ?? refused(result));
-    }
+    const result = await commentWrite.whileBusy(() => write('commitments-comment', { year: year(), revision: revision.id, ...(commentOn() ? { indicator: commentOn() } : {}), text: commentText() }));
+    if (!result) return;
+    if (!result.ok) return void commentWrite.refuse(refused(result));
+    setCommentText('');
+    setCommentRevisionId(null);
+    clearDraft(device.session.name, commentForm());
+    commentWrite.clear();
+    pageWrite.succeed(c.commented);
   };
   const indicatorIds = createMemo(() =>
     indicatorsOf(current()?.commitments).flatMap((ind) => {
@@ -243,7 +232,8 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
     }),
   );
 
-  createEffect(on(() => [state().stage, year()], () => setNotice(null), { defer: true }));
+  // A new stage or year takes the notice away; the problems stay until the next attempt.
+  createEffect(on(() => [state().stage, year()], () => void pageWrite.succeed(null, pageWrite.issues()), { defer: true }));
 
   // ---- what changed against the published set of the year before (the approver reads it first)
   const baseSet = createMemo(() => props.data.commitments.find((s) => s.year === year() - 1) ?? null);
@@ -400,7 +390,7 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
             </div>
             <Show when={state().stage === 'approved' || state().stage === 'failed'}>
               <p>
-                <button type="button" class="button" onClick={askToPublish} disabled={publishBlocked() !== null} aria-describedby={publishBlocked() === 'unsaved' ? 'publish-blocked' : undefined}>
+                <button type="button" class="button" onClick={askToPublish} disabled={publishBlocked() !== null || pageWrite.busy()} aria-describedby={publishBlocked() === 'unsaved' ? 'publish-blocked' : undefined}>
                   {state().stage === 'failed' ? c.publishAgain : c.publish}
                 </button>
               </p>
@@ -410,18 +400,18 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
             </Show>
           </div>
 
-          <Show when={notice()}>
-            <p class="notice" role="status">{notice()}</p>
+          <Show when={pageWrite.saved()}>
+            <p class="notice" role="status">{pageWrite.saved()}</p>
           </Show>
-          <Show when={failure()}>
+          <Show when={pageWrite.issues().length}>
             <div class="form-error" role="alert" id="approval-problems" tabindex="-1">
-              <p>{failure()}</p>
-              <Show when={approvalIssues().length}>
+              <For each={pageWrite.issues().filter((i) => i.path === '')}>{(issue) => <p>{issue.message}</p>}</For>
+              <Show when={pageWrite.issues().some((i) => i.path !== '')}>
                 <ul>
-                  <For each={approvalIssues()}>
+                  <For each={pageWrite.issues().filter((i) => i.path !== '')}>
                     {(issue) => (
                       <li>
-                        <a href={`#${fieldId(issue.key)}`}>{issue.message}</a>
+                        <a href={`#${fieldId(issue.path)}`}>{issue.message}</a>
                       </li>
                     )}
                   </For>
@@ -434,7 +424,7 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
             <Show when={firstRevision(props.data.commitments, year())} fallback={<p>{c.noPublished}</p>}>
               {(first) => (
                 <p>
-                  <button type="button" class="button" onClick={start}>
+                  <button type="button" class="button" onClick={start} disabled={pageWrite.busy()}>
                     {fill(c.startFrom, { year: year(), from: first().startedFrom })}
                   </button>
                 </p>
@@ -485,7 +475,7 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
                   <Show when={!state().approval}>
                     <Show when={isApprover()} fallback={<p>{fill(c.approverOnly, { role: c.roles[props.approverRole] })}</p>}>
                       <Show when={!ownEdit()} fallback={<p class="notice own-edit">{fill(c.ownEdit, { role: c.roles[props.approverRole] })}</p>}>
-                        <button type="button" class="button" onClick={approve}>
+                        <button type="button" class="button" onClick={approve} disabled={pageWrite.busy()}>
                           {c.approve}
                         </button>
                       </Show>
@@ -512,7 +502,7 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
                 >
                   <DraftEditor lang={props.lang} c={c} englishOptional={!props.languages.includes('en')} set={form()!} onChange={changeForm} errors={(key) => byField().get(key)} last={lastReadings()} />
                   <div class="row-actions">
-                    <button type="submit" class="button" disabled={!unsaved()}>
+                    <button type="submit" class="button" disabled={!unsaved() || pageWrite.busy()}>
                       {c.save}
                     </button>
                     <Show when={unsaved()}>
@@ -582,7 +572,7 @@ export default function CommitteeWork(props: { lang: Lang; t: AppStrings; c: Com
                         </p>
                       )}
                     </Show>
-                    <button type="submit" class="button secondary">
+                    <button type="submit" class="button secondary" disabled={commentWrite.busy()}>
                       {c.comment}
                     </button>
                   </form>
