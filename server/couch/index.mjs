@@ -156,8 +156,7 @@ export function createPouchCouch({ PouchDB }) {
       // deletes a database. Else open it only if it exists: opening would create it.
       const open = PouchDB.__dbCacheMap?.get(name);
       if (open) return open;
-      const exists = typeof PouchDB.hasDatabase === 'function' ? await PouchDB.hasDatabase(name) : (await PouchDB.allDbs()).includes(name);
-      if (!exists) {
+      if (!(/** @type {string[]} */ (await PouchDB.allDbs()).includes(name))) {
         throw Object.assign(new Error(`the database ${name} does not exist`), { status: 404, name: 'not_found' });
       }
       return getOrCreateDB(PouchDB, name);
