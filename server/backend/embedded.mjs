@@ -237,9 +237,7 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
       }),
     bulkDocs: (dbName, docs) =>
       couch(async () => {
-        // PouchDB's leveldb adapter may answer a batch's rows out of the request's order (seen:
-        // b-4 before b-2 about one run in two); the guard answers its clients by position.
-        const rows = inRequestOrder(docs, await (await openExisting(dbName)).bulkDocs(docs));
+        const rows = await (await openExisting(dbName)).bulkDocs(docs);
         return rows.map((/** @type {any} */ r) =>
           r.ok ? { ok: true, id: r.id, rev: r.rev } : { id: r.id, error: r.name ?? 'error', reason: r.message ?? r.reason ?? '' },
         );
@@ -331,19 +329,4 @@ export function lockDataDir(dir) {
   }
   process.once('exit', lock.release);
   return lock.release;
-}
-
-/**
- * The store's rows in the order of the documents written (a document's row by its id; with the
- * same id twice, the rows in the order the store gave them), or as given when they do not match.
- * @param {any[]} docs
- * @param {any[]} rows
- */
-export function inRequestOrder(docs, rows) {
-  if (rows.length !== docs.length) return rows;
-  /** @type {Map<string, any[]>} */
-  const byId = new Map();
-  for (const r of rows) byId.set(r.id, [...(byId.get(r.id) ?? []), r]);
-  const ordered = docs.map((d) => byId.get(d?._id)?.shift());
-  return ordered.every(Boolean) ? ordered : rows;
 }

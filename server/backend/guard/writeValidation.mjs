@@ -8,7 +8,6 @@
  * `_bulk_docs`.
  */
 import { newDocumentId } from './writeRequest.mjs';
-import { forEachInSlices } from './requestLimits.mjs';
 
 /** @typedef {import('../store.mjs').UserCtx} UserCtx */
 /** @typedef {{ id: string, error: string, reason: string, rule?: string, status: number }} WriteRefusal */
@@ -81,9 +80,7 @@ export function createWriteValidation({ store, validateWrite, ownership, log }) 
     const owned = ownership ? await ownership.prepare(dbName, kind, docs.filter((_, i) => !refusals[i]), user) : null;
     /** @type {unknown[]} */
     const toStore = [...docs];
-    // In slices of 10 ms: a batch of 1,000 documents' checks would otherwise hold the event loop
-    // (and /healthz, and every other request) for their whole time.
-    await forEachInSlices(docs, (d, i) => {
+    docs.forEach((d, i) => {
       if (refusals[i]) return;
       const doc = /** @type {Record<string, unknown>} */ (d);
       const id = String(doc._id);
