@@ -8,7 +8,6 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: a checked .mjs without declarations
 import { readBody } from '../../../../../server/backend/guard/requestBody.mjs';
 
 const LIMIT = 1024;
