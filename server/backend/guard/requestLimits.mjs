@@ -14,9 +14,8 @@
  *   absent `limit` is the maximum (the client pages on, as every CouchDB client does with
  *   `total_rows` / `last_seq`), `_find`'s is CouchDB's 25; `_find` selectors use only the
  *   operators below, within a size and depth; `_changes` takes no filter but `_doc_ids`.
- * - `checkBulkCount` for `_bulk_docs` (at most 1000 documents: a device sends 250) and
- *   `forEachInSlices` to run the write check of a batch in slices of a few milliseconds, so
- *   other requests (and /healthz) are answered in between.
+ * - `checkBulkCount` for `_bulk_docs` (at most 1000 documents: a device sends 250), which also
+ *   bounds how long one batch's write check holds the event loop (it runs in one piece).
  * Server admins are not limited (the CLI, the router and imports act as admin).
  *
  * Every refusal says what was asked and what the limit is, with a `rule` a client can test:
@@ -250,24 +249,5 @@ export function checkBulkCount(docs, limits = REQUEST_LIMITS) {
       `_bulk_docs carries ${docs.length} documents; at most ${limits.maxBulkDocs} documents are accepted per request (send them in batches).`,
       { rule: 'bulk-docs-count' },
     );
-  }
-}
-
-/**
- * Calls `fn` on each item, giving the event loop back every `sliceMs` milliseconds, so a batch
- * being checked never holds up the other requests for longer than a slice.
- * @template T
- * @param {T[]} items
- * @param {(item: T, index: number) => void} fn
- * @param {number} [sliceMs]
- */
-export async function forEachInSlices(items, fn, sliceMs = 10) {
-  let sliceStart = performance.now();
-  for (let i = 0; i < items.length; i++) {
-    fn(/** @type {T} */ (items[i]), i);
-    if (performance.now() - sliceStart > sliceMs && i + 1 < items.length) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
   }
 }
