@@ -30,9 +30,9 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { residentDbName } from '../src/db/databaseNames';
-import { newResident, request } from '../tests/support/client';
-import { residentSubmission } from '../tests/support/builders/backendEvents';
+import { request } from '../tests/support/client';
 import { startSite } from '../tests/support/server';
+import { printPropagation } from './propagation';
 
 const { values } = parseArgs({
   options: {
@@ -58,7 +58,6 @@ const cpuSeconds = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICK; // utime, stime
 };
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'hearthline-bench-scale-'));
 try {
@@ -103,24 +102,7 @@ try {
       `idle ${idleSeconds} s: server ${((cpuSeconds(pid) - cpu0) / minutes).toFixed(2)} CPU-seconds a minute, router ${((h1.checks - checks0) / minutes).toFixed(0)} database checks a minute (backstop ${h1.backstop.perSecond}/s, rounds ${h1.backstop.roundMs / 1000} s apart); ${load()}`,
     );
 
-    const resident = await newResident(site.url);
-    const times: number[] = [];
-    for (let i = 0; i < eventCount; i++) {
-      const doc = residentSubmission(resident);
-      const start = performance.now();
-      const put = await request(site.url, 'PUT', `/db/${resident.db}/${doc._id}`, doc, { cookie: resident.cookie });
-      if (put.status !== 201) throw new Error(`PUT: ${put.status} ${put.text}`);
-      for (;;) {
-        const got = await request(site.url, 'GET', `/db/operations/${doc._id}`, undefined, admin);
-        if (got.status === 200) break;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      times.push(performance.now() - start);
-    }
-    const p95 = pct(times, 95);
-    console.log(
-      `propagation of a resident's submission to operations, the rest idle (${eventCount} events): p50 ${pct(times, 50).toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (goal ≤ 1,000 ms: ${p95 <= 1000 ? 'PASS' : 'MISS'}); ${load()}`,
-    );
+    await printPropagation(site.url, admin, eventCount);
   } finally {
     await site.stop();
   }

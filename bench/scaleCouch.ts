@@ -10,9 +10,9 @@ import { availableParallelism, loadavg } from 'node:os';
 import { residentDbName } from '../src/db/databaseNames';
 import { designDocFor } from '../src/db/designDocs';
 import { parseCouchUrl } from '../server/couch/url.mjs';
-import { newResident, request } from '../tests/support/client';
-import { residentSubmission } from '../tests/support/builders/backendEvents';
+import { request } from '../tests/support/client';
 import { startSite } from '../tests/support/server';
+import { printPropagation } from './propagation';
 
 const TICK = 100; // USER_HZ of /proc/<pid>/stat
 const load = () => `load ${loadavg()[0]!.toFixed(2)} on ${availableParallelism()} cores`;
@@ -20,7 +20,6 @@ const cpuSeconds = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICK;
 };
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The process listening on the URL's port (beam.smp), from `ss -ltnp`. */
@@ -126,24 +125,7 @@ export async function benchOnCouch(opts: { couchUrl: string; residents: number; 
       }
       console.log(`PUT _security on ${touched.length} resident databases: lagDatabases at most ${lagSeen}, back to 0 (checked ${((performance.now() - tSec) / 1000).toFixed(1)} s after)`);
 
-      const resident = await newResident(site.url);
-      const times: number[] = [];
-      for (let i = 0; i < events; i++) {
-        const doc = residentSubmission(resident);
-        const start = performance.now();
-        const put = await request(site.url, 'PUT', `/db/${resident.db}/${doc._id}`, doc, { cookie: resident.cookie });
-        if (put.status !== 201) throw new Error(`PUT: ${put.status} ${put.text}`);
-        for (;;) {
-          const got = await request(site.url, 'GET', `/db/operations/${doc._id}`, undefined, admin);
-          if (got.status === 200) break;
-          await sleep(10);
-        }
-        times.push(performance.now() - start);
-      }
-      const p95 = pct(times, 95);
-      console.log(
-        `propagation of a resident's submission to operations, the rest idle (${events} events): p50 ${pct(times, 50).toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (goal ≤ 1,000 ms: ${p95 <= 1000 ? 'PASS' : 'MISS'}); ${load()}`,
-      );
+      const resident = await printPropagation(site.url, admin, events);
 
       // Shard files per resident database (q): CouchDB's own map of each.
       let shards = 0;

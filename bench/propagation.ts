@@ -1,0 +1,33 @@
+/**
+ * The propagation figure both scale benches print (bench/scale.ts embedded, bench/scaleCouch.ts on
+ * CouchDB): `count` submissions of one new resident through /db, one after another, each timed
+ * from its PUT to its copy readable in `operations` by the admin; p50, p95 and the goal's verdict.
+ * Returns the resident (the CouchDB bench counts its database's shards).
+ */
+import { loadavg, availableParallelism } from 'node:os';
+import { newResident, request } from '../tests/support/client';
+import { residentSubmission } from '../tests/support/builders/backendEvents';
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+export async function printPropagation(siteUrl: string, admin: { basic: { name: string; password: string } }, count: number): Promise<Awaited<ReturnType<typeof newResident>>> {
+  const resident = await newResident(siteUrl);
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const doc = residentSubmission(resident);
+    const start = performance.now();
+    const put = await request(siteUrl, 'PUT', `/db/${resident.db}/${doc._id}`, doc, { cookie: resident.cookie });
+    if (put.status !== 201) throw new Error(`PUT: ${put.status} ${put.text}`);
+    for (;;) {
+      const got = await request(siteUrl, 'GET', `/db/operations/${doc._id}`, undefined, admin);
+      if (got.status === 200) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    times.push(performance.now() - start);
+  }
+  const p95 = pct(times, 95);
+  console.log(
+    `propagation of a resident's submission to operations, the rest idle (${count} events): p50 ${pct(times, 50).toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (goal ≤ 1,000 ms: ${p95 <= 1000 ? 'PASS' : 'MISS'}); load ${loadavg()[0]!.toFixed(2)} on ${availableParallelism()} cores`,
+  );
+  return resident;
+}
