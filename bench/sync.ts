@@ -2,7 +2,7 @@
  * How fast a new staff device is ready to work, and how fast it then holds a station's whole
  * history, against plain PouchDB replication of the same database in the same run.
  *
- *   npm run bench:sync [-- --events 50000 --open 2000 --batches 1000 --pouch-batches 100,250,500,1000 --runs 1 --diagnose]
+ *   npm run bench:sync [-- --events 50000 --open 2000 --batches 1000 --pouch-batches 100,250,500,1000 --runs 1 --diagnose --dist DIR]
  *
  * 1. Starts the real server (tests/support/server.ts: embedded PouchDB Server, a
  *    temporary data folder, a free loopback port; the in-process router off, so nothing else
@@ -137,6 +137,9 @@ const { values } = parseArgs({
     // this folder, and its top functions by self time printed; `--only` runs just these kinds.
     profile: { type: 'string' },
     only: { type: 'string' },
+    // A site already built (a dist/ folder) to serve instead of building this tree's: the pull is
+    // measured from the bench's own bundle, the site only gives it an origin and the /db/ proxy.
+    dist: { type: 'string' },
   },
 });
 const EVENTS = Number(values.events);
@@ -154,7 +157,7 @@ const DB = `station-${STATION}`;
 const ADMIN_PASSWORD = 'bench sync admin 1';
 const STAFF = { name: 'dp-bench', password: 'bench dispatcher 1' };
 
-type Kind = 'hearthline' | 'hearthlineNoSet' | 'pouch' | 'rxdbPull' | 'dexieFloor';
+type Kind = 'hearthline' | 'hearthlineNoSet' | 'hearthlineNoConsole' | 'pouch' | 'rxdbPull' | 'dexieFloor';
 interface Variant {
   kind: Kind;
   label: string;
@@ -253,13 +256,14 @@ async function measure(siteUrl: string, source: string, variant: Variant, expect
       return { name: json.name!, roles: json.roles ?? [] };
     }, STAFF);
     await page.evaluate(source); // CDP evaluation: not subject to the page's CSP, as checkAccessibility does
-    const kind = variant.kind === 'hearthlineNoSet' ? 'hearthline' : variant.kind;
+    const kind = variant.kind === 'hearthlineNoSet' || variant.kind === 'hearthlineNoConsole' ? 'hearthline' : variant.kind;
     const opts: RunOptions = {
       dbName: DB,
       expected,
       user,
       ...(variant.batchSize ? { batchSize: variant.batchSize } : {}),
       ...(variant.kind === 'hearthlineNoSet' ? { workingSet: false } : {}),
+      ...(variant.kind === 'hearthlineNoConsole' ? { console: false } : {}),
     };
     const profiling = values.profile && kind === 'hearthline' ? await startProfile(page) : null;
     const result = await page.evaluate(
@@ -316,9 +320,9 @@ const pad = (s: string, n: number) => s.padEnd(n);
 const lpad = (s: string, n: number) => s.padStart(n);
 
 // The server serves a private copy of dist/, so a rebuild by someone else mid-run changes nothing.
-await buildSiteOnce();
+if (!values.dist) await buildSiteOnce();
 const distCopy = mkdtempSync(path.join(os.tmpdir(), 'hearthline-bench-dist-'));
-cpSync(DIST_DIR, distCopy, { recursive: true });
+cpSync(values.dist ?? DIST_DIR, distCopy, { recursive: true });
 const site = await startSite({ env: { HEARTHLINE_ADMIN_PASSWORD: ADMIN_PASSWORD, HEARTHLINE_ROUTER: '0', HEARTHLINE_DIST: distCopy } });
 try {
   const t0 = performance.now();
@@ -336,6 +340,7 @@ try {
     ...(values.diagnose
       ? [
           { kind: 'hearthlineNoSet', label: 'h. no working set', batchSize: DEFAULT_PULL_BATCH_SIZE } as Variant,
+          { kind: 'hearthlineNoConsole', label: 'h. no console', batchSize: DEFAULT_PULL_BATCH_SIZE } as Variant,
           { kind: 'rxdbPull', label: 'rxdb pull-only (diag)', batchSize: DEFAULT_PULL_BATCH_SIZE } as Variant,
           { kind: 'dexieFloor', label: 'dexie-floor (diag)' } as Variant,
         ]
@@ -355,6 +360,13 @@ try {
       results.get(v)!.push(r);
       const usable = r.usableMs !== undefined ? `, usable ${(r.usableMs / 1000).toFixed(2)} s (${fmt(r.usableCount ?? 0)} events)` : '';
       console.log(`round ${round} ${v.label} ${v.batchSize ?? ''}: ${(r.ms / 1000).toFixed(2)} s${usable}; load ${r.load.toFixed(1)}`);
+      if (r.console) {
+        const c = r.console;
+        const at = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(2)} s`);
+        console.log(
+          `  console list: ${fmt(c.lists)} lists, ${(c.foldMs / 1000).toFixed(2)} s in the console's fold; every open request (${fmt(c.open)} of ${fmt(c.requests)}) listed at ${at(c.openShownMs)}, last list at ${at(c.lastMs)}`,
+        );
+      }
       if (values.diagnose && r.writes?.length) {
         // The storage writes of the pull: how many rows each carried and how long each took.
         const w = r.writes;
