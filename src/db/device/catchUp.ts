@@ -109,8 +109,10 @@ export async function catchUp(o: CatchUpOptions): Promise<ChangesPage> {
     lastSeq = page.last_seq;
     pump();
     const next = o.nextPage(page.last_seq); // read while the storage writes (and while RxDB takes a chunk)
+    // Its failure is taken where it is awaited (below, or by the next catch-up); one failing
+    // while the writer is awaited, or one nobody takes (the replication stopped), is no error.
+    next.catch(() => undefined);
     if (handed >= o.chunk && recent.length >= o.limit) {
-      next.catch(() => undefined); // a read nobody takes (the replication stopped) is no error
       o.ahead?.(page.last_seq, next);
       return answerWritten();
     }

@@ -6,7 +6,7 @@ import { STATE_REUSE_MS, foldedAt, requestList, type RequestListItem } from '../
 import type { EventRecord } from '../../../../src/db/schema/events/event';
 import { composeCorrection, composeFollowUp, composeSubmission } from '../../../../src/db/device/compose';
 import { validateWrite } from '../../../../src/db/validateWrite';
-import { PEOPLE, RESIDENT, STATION, T0, aRequestHistory, anEvent, couchUser } from '../../../support/builders/events';
+import { PEOPLE, RESIDENT, STATION, T0, aRequestHistory, anEvent, couchUser, type Step } from '../../../support/builders/events';
 
 const residentContext = { database: { kind: 'resident' as const, owner: RESIDENT }, user: couchUser('resident') };
 const residentWriter = {
@@ -119,7 +119,7 @@ describe('requestList: kept up to date change by change', () => {
     );
     expect(result.error).toEqual([]);
   };
-  const history = (i: number, steps?: Parameters<typeof aRequestHistory>[0]['steps']) =>
+  const history = (i: number, steps?: readonly Step[]): EventRecord[] =>
     aRequestHistory({ start: new Date(Date.parse(T0) + i * 3_600_000).toISOString(), ...(steps ? { steps } : {}) });
 
   it('follows the pull’s storage writes, and ends equal to a list read afresh', async () => {
@@ -175,7 +175,7 @@ describe('requestList: kept up to date change by change', () => {
     const sub = requestList(d, { station: STATION }).subscribe((items) => seen.push(items));
     try {
       await expect.poll(() => seen.at(-1)?.length, { timeout: 10_000 }).toBe(2);
-      await d.events.bulkRemove(closed.map((e) => e.id));
+      await d.events.bulkRemove(closed.map((e): string => e.id));
       await expect.poll(() => seen.at(-1)?.map((i) => i.requestId), { timeout: 10_000 }).toEqual([open1[0]!.requestId]);
       // A refusal and an outbox entry of a removed event touch nothing.
       await d.outbox.insert({ id: closed[1]!.id, writtenAt: 1 });
