@@ -194,7 +194,9 @@ describe('requestList: kept up to date change by change', () => {
     const sub = requestList(d, { station: STATION }).subscribe((items) => seen.push(items));
     try {
       await expect.poll(() => seen.at(-1)?.length, { timeout: 10_000 }).toBe(2);
-      await d.events.bulkRemove(closed.map((e): string => e.id));
+      // As pruneClosedRequests removes them (prune.ts): the stored documents.
+      const stored = await d.events.find({ selector: { requestId: closed[0]!.requestId } }).exec();
+      await d.events.bulkRemove(stored);
       await expect.poll(() => seen.at(-1)?.map((i) => i.requestId), { timeout: 10_000 }).toEqual([open1[0]!.requestId]);
       // A refusal and an outbox entry of a removed event touch nothing.
       await d.outbox.insert({ id: closed[1]!.id, writtenAt: 1 });
