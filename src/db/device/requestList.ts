@@ -56,9 +56,6 @@ export interface RequestListOptions {
  */
 export const STATE_REUSE_MS = 15_000;
 
-/** The shortest time between two lists while changes keep coming (a burst of writes is one list). */
-export const LIST_EVERY_MS = 100;
-
 /**
  * The requests a screen lists, live.
  *
@@ -92,8 +89,6 @@ export function requestList(db: DeviceDatabase, options: RequestListOptions): Ob
     let loaded = false;
     let buffered: RxChangeEventBulk<EventRecord>[] | null = [];
     let scheduled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let lastEmit = -Infinity;
     let closed = false;
 
     const add = (event: EventRecord) => {
@@ -153,9 +148,7 @@ export function requestList(db: DeviceDatabase, options: RequestListOptions): Ob
 
     const emit = () => {
       scheduled = false;
-      timer = undefined;
       if (closed || !loaded || !waitingIds || !refusalOf) return;
-      lastEmit = Date.now();
       const at = now();
       const atMs = toEpochMs(at);
       for (const [requestId, f] of folded) if (!eventsOf.has(requestId) || Math.abs(atMs - f.at) >= STATE_REUSE_MS) dirty.add(requestId);
@@ -169,16 +162,11 @@ export function requestList(db: DeviceDatabase, options: RequestListOptions): Ob
       // Newest first: the resident's latest request is the one they are looking for.
       subscriber.next(items.sort((a, b) => (a.lastAt < b.lastAt ? 1 : a.lastAt > b.lastAt ? -1 : 0)));
     };
-    // One new list for what changed in the same moment (a write and its outbox entry, a pull's
-    // page), and at most one every LIST_EVERY_MS while changes keep coming: a burst of writes
-    // (hundreds of events recorded at once) is one list, not one per write for every screen
-    // below to render (each card's own live timeline query then followed every later write).
+    // One new list for what changed in the same moment (a write and its outbox entry, a pull's page).
     const schedule = () => {
       if (scheduled) return;
       scheduled = true;
-      const wait = lastEmit + LIST_EVERY_MS - Date.now();
-      if (wait <= 0) queueMicrotask(emit);
-      else timer = setTimeout(emit, wait);
+      queueMicrotask(emit);
     };
     const fail = (err: unknown) => subscriber.error(err);
 
@@ -233,7 +221,6 @@ export function requestList(db: DeviceDatabase, options: RequestListOptions): Ob
 
     return () => {
       closed = true;
-      if (timer !== undefined) clearTimeout(timer);
       for (const sub of subs) sub.unsubscribe();
     };
   });
