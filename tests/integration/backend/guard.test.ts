@@ -15,7 +15,8 @@ import { createBackend, databaseKind, residentDbName } from '../../../server/bac
 import { classify } from '../../../server/backend/guard/classifyRequest.mjs';
 import { hardenSessionCookie } from '../../../server/backend/responseHeaders.mjs';
 import { SignInLimiter, networkOf } from '../../../server/backend/signinLimiter.mjs';
-import { DIST_DIR, rememberSiteAdmin, testNamespace } from '../../support/server';
+import { DIST_DIR, rememberSiteAdmin } from '../../support/server';
+import { inProcessBackend } from '../support/backend';
 import { newResident, request, type Resident } from '../../support/client';
 
 type Input = { database: any; doc: any; user: { name: string | null; roles: string[] }; existing: boolean };
@@ -34,9 +35,9 @@ let base: string;
 let dataDir: string;
 let backend: Awaited<ReturnType<typeof createBackend>>;
 let a: Resident;
-const couchUrl = process.env.COUCHDB_URL;
+const underTest = inProcessBackend('guard-test-admin');
 /** The server admin: ours, or the suite's CouchDB's (proxy mode). */
-const ADMIN = { basic: couchUrl ? { name: decodeURIComponent(new URL(couchUrl).username), password: decodeURIComponent(new URL(couchUrl).password) } : { name: 'admin', password: 'guard-test-admin' } };
+const ADMIN = { basic: underTest.admin };
 // Staff written straight into _users: CouchDB has one for every test file and run.
 const suffix = Math.random().toString(36).slice(2, 8);
 const TECH = `tech-${suffix}`;
@@ -46,9 +47,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearthline-guard-'));
   backend = await createBackend({
     dataDir,
-    adapter: 'memory',
-    adminPassword: 'guard-test-admin',
-    ...(couchUrl ? { couchUrl, dbPrefix: testNamespace } : {}),
+    ...underTest.options,
     validateWrite: injected as any,
     log: () => {},
     logError: () => {},
