@@ -517,6 +517,34 @@ describe('a feed of database updates (CouchDB’s _db_updates)', () => {
     expect((two.health({ detail: true }) as any).totals.checked).toBe(0);
   });
 
+  it('a late "deleted" of a database that is there (CouchDB’s feed, after the name was made again) forgets neither it nor its checkpoint', async () => {
+    const { couch, polls } = feedCouch();
+    const router = newRouter({ couch });
+    await router.start();
+    await router.caughtUp();
+    const first = await until('the first poll', () => polls[0]);
+    const submitted = aSubmittedRepair();
+    await world.writeEvents([submitted]);
+    first.answer({ results: [{ db_name: RESIDENT_DB, type: 'updated' }], last_seq: '3-g1AAAAfeed' });
+    await until('the submission in operations', async () => (await world.events(OPERATIONS_DB)).has(submitted.id));
+    const state = await world.db(ROUTER_STATE_DB);
+    const checkpoint = await until('the checkpoint', async () => (await state.get(`checkpoint:${RESIDENT_DB}`).catch(() => null))?.seq);
+    const copied = router.health().copied;
+
+    await until('the second poll', () => polls[1]).then((p) => p.answer({ results: [{ db_name: RESIDENT_DB, type: 'deleted' }], last_seq: '4-g1AAAAfeed' }));
+    await until('the poll after the late "deleted"', () => polls[2]); // the update was handled before it
+    expect(router.health()).toMatchObject({ sources: ALL_DBS.length, failingSources: 0 });
+    expect((await state.get(`checkpoint:${RESIDENT_DB}`)).seq).toEqual(checkpoint);
+    await router.settle();
+    expect(router.health().copied).toBe(copied); // nothing read again from the start
+
+    // a database that is gone is forgotten, with its checkpoint
+    await world.deleteDb(OTHER_RESIDENT_DB);
+    polls[2]!.answer({ results: [{ db_name: OTHER_RESIDENT_DB, type: 'deleted' }], last_seq: '5-g1AAAAfeed' });
+    await until('the poll after the "deleted"', () => polls[3]);
+    expect(router.health().sources).toBe(ALL_DBS.length - 1);
+  });
+
   it('reports a feed that is not there and leaves the finding to the backstop', async () => {
     const base = world.couch();
     const couch = { ...base, mode: 'http' as const, onDatabaseEvent: undefined, dbUpdates: async () => Promise.reject(Object.assign(new Error('GET /_db_updates: HTTP 400'), { status: 400 })) };

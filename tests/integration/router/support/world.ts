@@ -38,6 +38,7 @@ export interface World {
   /** Opens an existing database (express-pouchdb's cache, as /db does). */
   db(name: string): Promise<any>;
   createDb(name: string): Promise<void>;
+  deleteDb(name: string): Promise<void>;
   /** Deletes every database but the system ones (between tests). */
   deleteAll(): Promise<void>;
   /** Writes documents as the guard does after its check (bulkDocs, new_edits true). */
@@ -80,6 +81,9 @@ export async function openWorld(dataDir = mkdtempSync(path.join(os.tmpdir(), 'he
     db,
     async createDb(name) {
       await store.createDb(name);
+    },
+    async deleteDb(name) {
+      await store.deleteDb(name);
     },
     async deleteAll() {
       const names: string[] = await store.listDatabases();
