@@ -13,7 +13,6 @@
  * Prints events/s and copies/s for both and the router's cost relative to the baseline.
  */
 import { parseArgs } from 'node:util';
-import { createPouchCouch } from '../server/couch/index.mjs';
 import { createRouter } from '../server/router/router.mjs';
 import { routeTargets, originDatabase } from '../src/rules/routing';
 import { parseDatabaseName } from '../src/db/databaseNames';
@@ -69,7 +68,7 @@ try {
   // 1. the router
   await fresh(world);
   await world.writeEvents(events);
-  const router = createRouter({ couch: createPouchCouch({ PouchDB: world.PouchDB }), backstopRoundMs: 0, ...quiet });
+  const router = createRouter({ couch: world.couch(), backstopRoundMs: 0, ...quiet });
   let started = performance.now();
   await router.start();
   const health = await router.settle();
