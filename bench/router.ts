@@ -3,7 +3,9 @@
  *
  *   npm run bench:router [-- --requests 400 --residents 50]
  *
- * On the backend's real embedded storage (PouchDB on LevelDB, a temporary folder, no HTTP):
+ * On the backend's real embedded storage (PouchDB on LevelDB, a temporary folder, no HTTP; with
+ * COUCHDB_URL set, the router tests' world is that CouchDB over HTTP and this bench runs there, in
+ * a namespace of its own that it leaves behind):
  *   1. router: every event written into its origin database, then one router pass
  *      (read _changes from checkpoints, validate, copy with new_edits:false, save checkpoints);
  *   2. baseline: every origin database read whole (allDocs) and the same copies written straight
