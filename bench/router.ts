@@ -3,7 +3,9 @@
  *
  *   npm run bench:router [-- --requests 400 --residents 50]
  *
- * On the backend's real embedded storage (PouchDB on LevelDB, a temporary folder, no HTTP):
+ * On the backend's real embedded storage (PouchDB on LevelDB, a temporary folder, no HTTP; with
+ * COUCHDB_URL set, the router tests' world is that CouchDB over HTTP and this bench runs there, in
+ * a namespace of its own that it leaves behind):
  *   1. router: every event written into its origin database, then one router pass
  *      (read _changes from checkpoints, validate, copy with new_edits:false, save checkpoints);
  *   2. baseline: every origin database read whole (allDocs) and the same copies written straight
@@ -13,7 +15,6 @@
  * Prints events/s and copies/s for both and the router's cost relative to the baseline.
  */
 import { parseArgs } from 'node:util';
-import { createPouchCouch } from '../server/couch/index.mjs';
 import { createRouter } from '../server/router/router.mjs';
 import { routeTargets, originDatabase } from '../src/rules/routing';
 import { parseDatabaseName } from '../src/db/databaseNames';
@@ -69,7 +70,7 @@ try {
   // 1. the router
   await fresh(world);
   await world.writeEvents(events);
-  const router = createRouter({ couch: createPouchCouch({ PouchDB: world.PouchDB }), backstopRoundMs: 0, ...quiet });
+  const router = createRouter({ couch: world.couch(), backstopRoundMs: 0, ...quiet });
   let started = performance.now();
   await router.start();
   const health = await router.settle();

@@ -126,9 +126,15 @@ export function backendOptionsFromEnv(env) {
 }
 
 /**
- * Caches cookie → user for a few seconds (proxy mode: each check is a request to CouchDB).
+ * Caches cookie → user for a few seconds (proxy mode: each check is a request to CouchDB), and
+ * forgets every cached session when an account is written through this server (its store, or
+ * /db/_users through the proxy): a password reset changes the salt, and CouchDB refuses the old
+ * cookies at once, but a cached check had let the guard store a member's write (as admin) and
+ * /db/_account answer for up to 5 s with a cookie CouchDB already refused. Another server's
+ * writes to _users still reach this one's cache only when the entry expires (at most ttlMs).
  * @param {import('./store.mjs').Store} store
  * @param {number} ttlMs
+ * @returns {{ forget: () => void }}
  */
 function cacheSessions(store, ttlMs = 5_000) {
   /** @type {Map<string, { at: number, value: Promise<import('./store.mjs').UserCtx | null> }>} */
@@ -144,6 +150,20 @@ function cacheSessions(store, ttlMs = 5_000) {
     value.catch(() => cache.delete(cookie));
     return value;
   };
+  const forget = () => cache.clear();
+  for (const method of /** @type {const} */ (['put', 'bulkDocs'])) {
+    const write = /** @type {(db: string, ...rest: any[]) => Promise<any>} */ (store[method].bind(store));
+    store[method] = /** @type {any} */ (
+      async (/** @type {string} */ db, /** @type {any[]} */ ...rest) => {
+        try {
+          return await write(db, ...rest);
+        } finally {
+          if (db === '_users') forget();
+        }
+      }
+    );
+  }
+  return { forget };
 }
 
 /**
@@ -203,8 +223,8 @@ export async function createBackend({
     const parsed = parseCouchUrl(couchUrl);
     if (!parsed.authorization) throw new Error('COUCHDB_URL needs the admin credentials: http://admin:password@host:5984');
     store = createRemoteStore({ url: couchUrl, mode: 'proxy', personalShards, dbPrefix });
-    cacheSessions(store);
-    dbHandler = createProxy({ couchUrl, dbPrefix });
+    const sessionCache = cacheSessions(store);
+    dbHandler = createProxy({ couchUrl, dbPrefix, onAccountsWritten: sessionCache.forget });
     upstreamBase = parsed.base;
     description = `proxy to Apache CouchDB at ${parsed.display}${dbPrefix ? ` (databases named ${dbPrefix}…)` : ''}`;
     const who = await retryWhileUnreachable(() => store.verifyPassword(parsed.user, decodeURIComponent(new URL(couchUrl).password)), log);

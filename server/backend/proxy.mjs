@@ -21,11 +21,13 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /**
- * @param {{ couchUrl: string, timeoutMs?: number, dbPrefix?: string }} options dbPrefix: the
- *   namespace on a shared CouchDB (../couch/namespace.mjs): /db/operations reaches <prefix>operations
+ * @param {{ couchUrl: string, timeoutMs?: number, dbPrefix?: string, onAccountsWritten?: () => void }} options
+ *   dbPrefix: the namespace on a shared CouchDB (../couch/namespace.mjs): /db/operations reaches
+ *   <prefix>operations; onAccountsWritten: called when CouchDB has answered a write to _users
+ *   (the admin CLI's reset-password, create-staff), before the answer is passed on
  * @returns {import('express').RequestHandler}
  */
-export function createProxy({ couchUrl, timeoutMs = 120_000, dbPrefix = '' }) {
+export function createProxy({ couchUrl, timeoutMs = 120_000, dbPrefix = '', onAccountsWritten = () => {} }) {
   const { base } = parseCouchUrl(couchUrl);
   const namespace = databaseNamespace(dbPrefix);
   const target = new URL(base);
@@ -56,6 +58,7 @@ export function createProxy({ couchUrl, timeoutMs = 120_000, dbPrefix = '' }) {
     // In a namespace, the answers that list databases are read whole and told in our names.
     const listing = namespace.prefix !== '' && /^\/(_all_dbs|_db_updates)(?:[?/]|$)/.test(req.url ?? '') && !/[?&]feed=(continuous|eventsource)/.test(req.url ?? '');
     if (listing) delete headers['accept-encoding'];
+    const accountsWrite = req.method !== 'GET' && req.method !== 'HEAD' && /^\/_users(?:[/?]|$)/.test(req.url ?? '');
 
     const upstream = client.request(
       {
@@ -69,6 +72,7 @@ export function createProxy({ couchUrl, timeoutMs = 120_000, dbPrefix = '' }) {
         timeout: timeoutMs,
       },
       (upRes) => {
+        if (accountsWrite) onAccountsWritten();
         res.statusCode = upRes.statusCode ?? 502;
         if (listing && upRes.statusCode === 200) {
           /** @type {Buffer[]} */

@@ -414,6 +414,18 @@ export function createRouter({
     if (doc) await db.remove(doc).catch(() => {});
   }
 
+  /** Whether a database is there now. @param {string} name */
+  async function exists(name) {
+    try {
+      const info = await (await couch.db(name)).info();
+      // pouchdb-adapter-http answers for a database that is not there with CouchDB's error body
+      return info?.error !== 'not_found';
+    } catch (err) {
+      if (/** @type {{ status?: number }} */ (err).status === 404) return false;
+      throw err;
+    }
+  }
+
   /** A database appeared: write what was parked for it. @param {string} name */
   function appeared(name) {
     if (known.has(name)) return;
@@ -745,13 +757,25 @@ export function createRouter({
   // ------------------------------------------------------------------ the _db_updates feed
 
   /** @param {{ db_name?: string, type?: string }} update */
-  function onDatabaseUpdate(update) {
+  async function onDatabaseUpdate(update) {
     const name = update.db_name;
     if (typeof name !== 'string') return;
     totals.announced++;
+    // CouchDB's feed is late (it holds updates, and orders them per database name, not per
+    // incarnation): a "deleted" can arrive after the name was created again. Forgetting a
+    // database that is there dropped it from the sources and deleted its checkpoint, so it was
+    // read and copied again from the start. Only a database that is gone is forgotten (a checkpoint
+    // of an earlier incarnation is harmless on CouchDB: its shards' uuids differ, so it reads from 0).
     if (update.type === 'deleted') {
-      forgetSource(name).catch((err) => recordError(name, err));
-      return;
+      try {
+        if (!(await exists(name))) {
+          await forgetSource(name);
+          return;
+        }
+      } catch (err) {
+        recordError(name, err);
+        return;
+      }
     }
     appeared(name);
     const s = sourceFor(name);
@@ -781,7 +805,7 @@ export function createRouter({
         if (feed.state !== 'following') log('[router] following _db_updates');
         feed.state = 'following';
         feed.error = null;
-        for (const update of res.results ?? []) onDatabaseUpdate(update);
+        for (const update of res.results ?? []) await onDatabaseUpdate(update);
         if (since === null || String(res.last_seq) !== String(since)) {
           since = res.last_seq;
           feed.unsaved = since;

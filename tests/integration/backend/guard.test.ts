@@ -1,7 +1,8 @@
 /**
- * The guard's plumbing, in process: createApp + createBackend (memory adapter) with a write
- * check injected as a parameter, so what the guard passes to it and does with its verdicts is
- * visible on its own. Plus the pure pieces: classify, cookies, database names, the limiter.
+ * The guard's plumbing, in process: createApp + createBackend (memory adapter; with the suite's
+ * COUCHDB_URL, proxy mode to that CouchDB in this file's namespace) with a write check injected
+ * as a parameter, so what the guard passes to it and does with its verdicts is visible on its
+ * own. Plus the pure pieces: classify, cookies, database names, the limiter.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,7 @@ import { classify } from '../../../server/backend/guard/classifyRequest.mjs';
 import { hardenSessionCookie } from '../../../server/backend/responseHeaders.mjs';
 import { SignInLimiter, networkOf } from '../../../server/backend/signinLimiter.mjs';
 import { DIST_DIR, rememberSiteAdmin } from '../../support/server';
+import { inProcessBackend } from '../support/backend';
 import { newResident, request, type Resident } from '../../support/client';
 
 type Input = { database: any; doc: any; user: { name: string | null; roles: string[] }; existing: boolean };
@@ -33,14 +35,19 @@ let base: string;
 let dataDir: string;
 let backend: Awaited<ReturnType<typeof createBackend>>;
 let a: Resident;
-const ADMIN = { basic: { name: 'admin', password: 'guard-test-admin' } };
+const underTest = inProcessBackend('guard-test-admin');
+/** The server admin: ours, or the suite's CouchDB's (proxy mode). */
+const ADMIN = { basic: underTest.admin };
+// Staff written straight into _users: CouchDB has one for every test file and run.
+const suffix = Math.random().toString(36).slice(2, 8);
+const TECH = `tech-${suffix}`;
+const DESK = `desk-${suffix}`;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearthline-guard-'));
   backend = await createBackend({
     dataDir,
-    adapter: 'memory',
-    adminPassword: 'guard-test-admin',
+    ...underTest.options,
     validateWrite: injected as any,
     log: () => {},
     logError: () => {},
@@ -49,11 +56,11 @@ beforeAll(async () => {
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  rememberSiteAdmin(base, { adminUser: 'admin', adminPassword: 'guard-test-admin' });
+  rememberSiteAdmin(base, { adminUser: ADMIN.basic.name, adminPassword: ADMIN.basic.password });
   a = await newResident(base);
   // Station staff, written straight into _users through the store.
-  await backend.store.put('_users', { _id: 'org.couchdb.user:tech', name: 'tech', type: 'user', roles: ['staff', 'role:technician', 'station:demo'], password: 'tech-pass-1' });
-  await backend.store.put('_users', { _id: 'org.couchdb.user:desk', name: 'desk', type: 'user', roles: ['staff', 'role:hotline', 'operations'], password: 'desk-pass-1' });
+  await backend.store.put('_users', { _id: `org.couchdb.user:${TECH}`, name: TECH, type: 'user', roles: ['staff', 'role:technician', 'station:demo'], password: 'tech-pass-1' });
+  await backend.store.put('_users', { _id: `org.couchdb.user:${DESK}`, name: DESK, type: 'user', roles: ['staff', 'role:hotline', 'operations'], password: 'desk-pass-1' });
 });
 
 afterAll(async () => {
@@ -94,11 +101,11 @@ describe('what the guard passes to validateWrite', () => {
   });
 
   it('station and operations databases by kind, with the staff roles', async () => {
-    await request(base, 'POST', '/db/station-demo/_bulk_docs', { docs: [{ _id: 's-1' }] }, { basic: { name: 'tech', password: 'tech-pass-1' } });
-    await request(base, 'POST', '/db/operations', { _id: 'o-1' }, { basic: { name: 'desk', password: 'desk-pass-1' } });
+    await request(base, 'POST', '/db/station-demo/_bulk_docs', { docs: [{ _id: 's-1' }] }, { basic: { name: TECH, password: 'tech-pass-1' } });
+    await request(base, 'POST', '/db/operations', { _id: 'o-1' }, { basic: { name: DESK, password: 'desk-pass-1' } });
     expect(calls).toEqual([
-      expect.objectContaining({ database: { kind: 'station', station: 'demo' }, user: { name: 'tech', roles: ['staff', 'role:technician', 'station:demo'] } }),
-      expect.objectContaining({ database: { kind: 'operations' }, user: { name: 'desk', roles: ['staff', 'role:hotline', 'operations'] } }),
+      expect.objectContaining({ database: { kind: 'station', station: 'demo' }, user: { name: TECH, roles: ['staff', 'role:technician', 'station:demo'] } }),
+      expect.objectContaining({ database: { kind: 'operations' }, user: { name: DESK, roles: ['staff', 'role:hotline', 'operations'] } }),
     ]);
   });
 

@@ -2,7 +2,8 @@
  * Each resident's and station's database is created with one shard on CouchDB (`PUT /db?q=1`;
  * CouchDB 3's default of 2 made 2,024 shard files for 1,000 residents), configurable with
  * HEARTHLINE_COUCH_Q; the shared databases keep CouchDB's default. The peer is a real HTTP
- * server on loopback that records what it was asked.
+ * server on loopback that records what it was asked; with the suite's COUCHDB_URL, a real server
+ * in proxy mode also signs a resident up, and CouchDB's own `_shards` is asked.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRemoteStore } from '../../../server/backend/remote.mjs';
 import { backendOptionsFromEnv } from '../../../server/backend/index.mjs';
 import { residentDbName, stationDbName } from '../../../src/db/databaseNames';
+import { parseCouchUrl } from '../../../server/couch/index.mjs';
+import { startSite, testNamespace } from '../../support/server';
+import { newResident } from '../../support/client';
+
+const couchUrl = process.env.COUCHDB_URL;
 
 let server: http.Server;
 let base = '';
@@ -51,5 +57,22 @@ describe('shards of the personal databases on CouchDB', () => {
     await createRemoteStore({ url: base, personalShards: null }).createDb(stationDbName('north'));
     await createRemoteStore({ url: base, personalShards: 4 }).createDb(stationDbName('south'));
     expect(seen).toEqual(['PUT /station-north', 'PUT /station-south?q=4']);
+  });
+
+  it.runIf(couchUrl)('on the suite’s CouchDB: a signed-up resident’s database and the station’s have one shard each', async () => {
+    const site = await startSite();
+    try {
+      const r = await newResident(site.url);
+      const { base: couch, authorization } = parseCouchUrl(couchUrl!);
+      const shards = async (name: string) => {
+        const res = await fetch(`${couch}/${testNamespace}${name}/_shards`, { headers: { authorization: authorization! } });
+        expect(res.status, name).toBe(200);
+        return Object.keys(((await res.json()) as { shards: Record<string, string[]> }).shards).length;
+      };
+      expect(await shards(r.db)).toBe(1);
+      expect(await shards(stationDbName('demo'))).toBe(1);
+    } finally {
+      await site.stop();
+    }
   });
 });

@@ -7,7 +7,6 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NOTIFICATIONS_DB } from '../../../src/db/databaseNames';
-import { createPouchCouch } from '../../../server/couch/index.mjs';
 import { createSender } from '../../../server/notify/sender.mjs';
 import { channelError, createEmailChannel } from '../../../server/notify/channels.mjs';
 import { openWorld, quiet, type World } from '../router/support/world';
@@ -85,7 +84,7 @@ describe('the notification sender', () => {
     const db = await world.db(NOTIFICATIONS_DB);
     const doc = record();
     await db.put(doc);
-    const couch = createPouchCouch({ PouchDB: world.PouchDB });
+    const couch = world.couch();
     const email = createEmailChannel({ url: smtp.url, from: 'Hearthline <service@heat.example.cn>' });
     const { now } = clockAt('2025-12-03T02:00:00Z');
     const first = createSender({ couch, channels: { email }, now, sweepIntervalMs: 0, ...quiet });
@@ -114,7 +113,7 @@ describe('the notification sender', () => {
     smtp.refuse('nobody@example.cn', 550);
     await db.put(doc);
     const email = createEmailChannel({ url: smtp.url, from: 'service@heat.example.cn' });
-    const sender = createSender({ couch: createPouchCouch({ PouchDB: world.PouchDB }), channels: { email }, now: clockAt('2025-12-03T02:00:00Z').now, sweepIntervalMs: 0, ...quiet });
+    const sender = createSender({ couch: world.couch(), channels: { email }, now: clockAt('2025-12-03T02:00:00Z').now, sweepIntervalMs: 0, ...quiet });
     await sender.drain();
     const stored = await db.get(doc._id);
     expect(stored.state).toBe('failed');
@@ -130,7 +129,7 @@ describe('the notification sender', () => {
     const sms = scriptedChannel();
     sms.script.failures = 2;
     const { c, now } = clockAt('2025-12-03T02:00:00Z');
-    const sender = createSender({ couch: createPouchCouch({ PouchDB: world.PouchDB }), channels: { sms: sms.channel }, now, maxAttempts: 3, retryBaseMs: 60_000, sweepIntervalMs: 0, ...quiet });
+    const sender = createSender({ couch: world.couch(), channels: { sms: sms.channel }, now, maxAttempts: 3, retryBaseMs: 60_000, sweepIntervalMs: 0, ...quiet });
     await sender.drain();
     let stored = await db.get(doc._id);
     expect(stored).toMatchObject({ state: 'pending', attempts: 1, lastError: 'provider busy' });
@@ -170,7 +169,7 @@ describe('the notification sender', () => {
     const docs = Array.from({ length: 12 }, (_, i) => record({ channel: 'sms', to: `1380000${String(1000 + i)}`, _id: `nt:ev-two-${i}:r-${i}:sms` }));
     await db.bulkDocs(docs);
     const sms = scriptedChannel();
-    const couch = createPouchCouch({ PouchDB: world.PouchDB });
+    const couch = world.couch();
     const now = clockAt('2025-12-03T02:00:00Z').now;
     const a = createSender({ couch, channels: { sms: sms.channel }, now, sweepIntervalMs: 0, ...quiet });
     const b = createSender({ couch, channels: { sms: sms.channel }, now, sweepIntervalMs: 0, ...quiet });
@@ -189,7 +188,7 @@ describe('the notification sender', () => {
     await db.put(doc);
     const sms = scriptedChannel();
     const { c, now } = clockAt('2025-12-03T02:00:00Z');
-    const sender = createSender({ couch: createPouchCouch({ PouchDB: world.PouchDB }), channels: { sms: sms.channel }, now, claimTimeoutMs: 5 * 60_000, sweepIntervalMs: 0, ...quiet });
+    const sender = createSender({ couch: world.couch(), channels: { sms: sms.channel }, now, claimTimeoutMs: 5 * 60_000, sweepIntervalMs: 0, ...quiet });
     await sender.drain();
     // another process may still be sending it: left alone inside the claim's time
     expect((await db.get(doc._id)).state).toBe('sending');

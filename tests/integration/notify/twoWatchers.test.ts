@@ -7,7 +7,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS_DB } from '../../../src/db/databaseNames';
-import { createPouchCouch } from '../../../server/couch/index.mjs';
 import { createDeadlineWatcher, escalationEventId } from '../../../server/deadlines/watcher.mjs';
 import { aRequestHistory, asCouchDoc } from '../../support/builders/events';
 import { openWorld, quiet, type World } from '../router/support/world';
@@ -32,7 +31,7 @@ describe('two deadline watchers on one database', () => {
     const opened = Date.parse(histories[0]![0]!.at);
 
     let clock = opened;
-    const couch = createPouchCouch({ PouchDB: world.PouchDB });
+    const couch = world.couch();
     const watchers = [0, 1].map(() => createDeadlineWatcher({ couch, now: () => clock, sweepIntervalMs: 0, ...quiet }));
 
     for (const hours of [1, 24, 30, 48, 72, 96, 120]) {
@@ -62,7 +61,7 @@ describe('two deadline watchers on one database', () => {
     await operations.bulkDocs(history.map((e) => asCouchDoc(e)));
     const opened = Date.parse(history[0]!.at);
     let clock = opened + 100 * HOUR;
-    const couch = createPouchCouch({ PouchDB: world.PouchDB });
+    const couch = world.couch();
     // The lagging one reads _changes without the escalations (as a process whose read is behind).
     const lagging = {
       ...couch,

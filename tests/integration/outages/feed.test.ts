@@ -1,17 +1,15 @@
 /**
- * The outage feed of the server (server/outages/feed.mjs) on a real PouchDB (memory adapter)
- * with a controlled clock: it keeps the outage records only, answers from memory, drops a
+ * The outage feed of the server (server/outages/feed.mjs) on a real PouchDB (memory adapter;
+ * with the suite's COUCHDB_URL, a database on that CouchDB: support/database.ts) with a controlled clock: it keeps the outage records only, answers from memory, drops a
  * restoration a day after it, forgets settled outages (and ignores their later records), and
  * a restart reads on from its checkpoint.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRequire } from 'node:module';
 import { createOutageFeed } from '../../../server/outages/feed.mjs';
 import type { OperationsRecord } from '../../../src/db/schema/records';
 import { aRecord, outageId, resetRecordIds } from '../../support/builders/records';
+import { freshDatabase } from '../support/database';
 
-const require = createRequire(import.meta.url);
-const PouchDB = require('pouchdb-core').plugin(require('pouchdb-adapter-memory'));
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2025-12-10T01:00:00.000Z'); // 09:00 China time
@@ -43,10 +41,10 @@ function feed() {
 }
 const shown = (f: ReturnType<typeof createOutageFeed>) => f.notices().notices.map((n) => [n.outage, n.phase]);
 
-beforeEach(() => {
+beforeEach(async () => {
   resetRecordIds();
   clock = T0;
-  operations = new PouchDB(`operations-${Date.now()}-${Math.random()}`, { adapter: 'memory' });
+  operations = await freshDatabase('operations');
 });
 
 afterEach(async () => {

@@ -1,11 +1,11 @@
 /**
- * The publisher's turn-taking with a real PouchDB (memory adapter) and a stand-in for Astro's
+ * The publisher's turn-taking with a real PouchDB (memory adapter; with the suite's COUCHDB_URL,
+ * a database on that CouchDB: support/database.ts) and a stand-in for Astro's
  * build that the test holds and releases: one build at a time, the served folder swapped only
  * after a build succeeded, a failed build changing neither the served folder nor the content.
  * (The real build runs in publish.test.ts.)
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRequire } from 'node:module';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,11 +13,10 @@ import { createPublisher } from '../../../server/publish/publisher.mjs';
 import { PublishFailure } from '../../../server/publish/publication.mjs';
 import { startFrom } from '../../../src/rules/committee/startFrom';
 import { REPO_ROOT } from '../../support/server';
+import { freshDatabase } from '../support/database';
 import { approval, asJson, draft, publishRequest, publishedCommitments, resetCommittee } from '../../support/builders/committee';
 import type { OperationsRecord } from '../../../src/db/schema/records';
 
-const require = createRequire(import.meta.url);
-const PouchDB = require('pouchdb-core').plugin(require('pouchdb-adapter-memory'));
 
 let work: string;
 let content: string;
@@ -73,7 +72,7 @@ beforeEach(async () => {
   content = path.join(work, 'content');
   cpSync(path.join(REPO_ROOT, 'content'), content, { recursive: true });
   served = path.join(work, 'dist');
-  operations = new PouchDB(`operations-${Date.now()}-${Math.random()}`, { adapter: 'memory' });
+  operations = await freshDatabase('operations');
 });
 
 afterEach(async () => {

@@ -7,7 +7,6 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OPERATIONS_DB, ROUTER_STATE_DB, residentDbName, stationDbName } from '../../../src/db/databaseNames';
-import { createPouchCouch } from '../../../server/couch/index.mjs';
 import { createLease } from '../../../server/followers/lease.mjs';
 import { createRouter } from '../../../server/router/router.mjs';
 import { RESIDENT, STATION, aSubmittedRepair, resetIds } from '../../support/builders/events';
@@ -121,7 +120,7 @@ describe('the lease', () => {
 
 describe('two routers behind one lease', () => {
   it('route every event once, by the leader; a killed leader’s work is taken over', async () => {
-    const couch = createPouchCouch({ PouchDB: world.PouchDB });
+    const couch = world.couch();
     const clocks = { a: 0, b: 0 };
     const routers: Record<string, ReturnType<typeof createRouter> | null> = { a: null, b: null };
     const copied = { a: 0, b: 0 };

@@ -9,7 +9,6 @@ import { OPERATIONS_DB, ROUTER_STATE_DB, residentDbName, stationDbName } from '.
 import type { EventRecord } from '../../../src/db/schema/index';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { createPouchCouch } from '../../../server/couch/index.mjs';
 import { routerHealthHandler } from '../../../server/router/index.mjs';
 import { createRouter } from '../../../server/router/router.mjs';
 import {
@@ -35,7 +34,7 @@ let world: World;
 let routers: ReturnType<typeof createRouter>[] = [];
 
 function newRouter(opts: Partial<Parameters<typeof createRouter>[0]> = {}) {
-  const router = createRouter({ couch: createPouchCouch({ PouchDB: world.PouchDB }), backstopRoundMs: 0, ...quiet, ...opts });
+  const router = createRouter({ couch: world.couch(), backstopRoundMs: 0, ...quiet, ...opts });
   routers.push(router);
   return router;
 }
@@ -265,7 +264,7 @@ describe('a target that does not exist yet', () => {
 
 describe('a failing target', () => {
   it('holds its source back until a later sweep succeeds: nothing is lost', async () => {
-    const base = createPouchCouch({ PouchDB: world.PouchDB });
+    const base = world.couch();
     let broken = true;
     const couch = {
       ...base,
@@ -366,7 +365,7 @@ describe('notify and health', () => {
  * change row).
  */
 function heldCouch() {
-  const base = createPouchCouch({ PouchDB: world.PouchDB });
+  const base = world.couch();
   let release: () => void = () => {};
   let gate: Promise<void> | null = null;
   const opaque = new Map<string, number | string>(); // what we handed out → PouchDB's own seq
@@ -478,7 +477,7 @@ describe('lag as the set of databases with unread changes', () => {
 describe('a feed of database updates (CouchDB’s _db_updates)', () => {
   /** A couch with a `dbUpdates` long poll the test answers. */
   function feedCouch() {
-    const base = createPouchCouch({ PouchDB: world.PouchDB });
+    const base = world.couch();
     const polls: { since: string | number; answer: (res: { results: { db_name: string; type: string }[]; last_seq: string }) => void }[] = [];
     const couch = {
       ...base,
@@ -518,8 +517,36 @@ describe('a feed of database updates (CouchDB’s _db_updates)', () => {
     expect((two.health({ detail: true }) as any).totals.checked).toBe(0);
   });
 
+  it('a late "deleted" of a database that is there (CouchDB’s feed, after the name was made again) forgets neither it nor its checkpoint', async () => {
+    const { couch, polls } = feedCouch();
+    const router = newRouter({ couch });
+    await router.start();
+    await router.caughtUp();
+    const first = await until('the first poll', () => polls[0]);
+    const submitted = aSubmittedRepair();
+    await world.writeEvents([submitted]);
+    first.answer({ results: [{ db_name: RESIDENT_DB, type: 'updated' }], last_seq: '3-g1AAAAfeed' });
+    await until('the submission in operations', async () => (await world.events(OPERATIONS_DB)).has(submitted.id));
+    const state = await world.db(ROUTER_STATE_DB);
+    const checkpoint = await until('the checkpoint', async () => (await state.get(`checkpoint:${RESIDENT_DB}`).catch(() => null))?.seq);
+    const copied = router.health().copied;
+
+    await until('the second poll', () => polls[1]).then((p) => p.answer({ results: [{ db_name: RESIDENT_DB, type: 'deleted' }], last_seq: '4-g1AAAAfeed' }));
+    await until('the poll after the late "deleted"', () => polls[2]); // the update was handled before it
+    expect(router.health()).toMatchObject({ sources: ALL_DBS.length, failingSources: 0 });
+    expect((await state.get(`checkpoint:${RESIDENT_DB}`)).seq).toEqual(checkpoint);
+    await router.settle();
+    expect(router.health().copied).toBe(copied); // nothing read again from the start
+
+    // a database that is gone is forgotten, with its checkpoint
+    await world.deleteDb(OTHER_RESIDENT_DB);
+    polls[2]!.answer({ results: [{ db_name: OTHER_RESIDENT_DB, type: 'deleted' }], last_seq: '5-g1AAAAfeed' });
+    await until('the poll after the "deleted"', () => polls[3]);
+    expect(router.health().sources).toBe(ALL_DBS.length - 1);
+  });
+
   it('reports a feed that is not there and leaves the finding to the backstop', async () => {
-    const base = createPouchCouch({ PouchDB: world.PouchDB });
+    const base = world.couch();
     const couch = { ...base, mode: 'http' as const, onDatabaseEvent: undefined, dbUpdates: async () => Promise.reject(Object.assign(new Error('GET /_db_updates: HTTP 400'), { status: 400 })) };
     const router = newRouter({ couch });
     await router.start();

@@ -3,7 +3,8 @@
  * code is checked: it is asked for every well-formed sign-up before the register is read (so a
  * refusal it shows at its field cannot tell whether the account exists); an account is created
  * only when it and the register both say yes; otherwise the answer stays the one answer.
- * In process (createBackend, memory adapter), the hook injected as a parameter.
+ * In process (createBackend, memory adapter; with the suite's COUCHDB_URL, proxy mode to it), the
+ * hook injected as a parameter.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../server/app.mjs';
 import { createBackend } from '../../../server/backend/index.mjs';
 import { DIST_DIR, rememberSiteAdmin } from '../../support/server';
+import { inProcessBackend } from '../support/backend';
 import { newAccountNumber, newPhone, registerCustomer, request, signupBody } from '../../support/client';
 
 let server: Server;
@@ -26,12 +28,13 @@ const proven = new Set<string>();
 /** Account numbers the hook refuses at a field. */
 const refusals = new Map<string, { status: number; field: string; messageId: 'phoneCode.locked' | 'phoneCode.wrong'; retryAfter?: number }>();
 
+const underTest = inProcessBackend('verify-phone-admin');
+
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearthline-verify-phone-'));
   backend = await createBackend({
     dataDir,
-    adapter: 'memory',
-    adminPassword: 'verify-phone-admin',
+    ...underTest.options,
     log: () => {},
     logError: () => {},
     signup: {
@@ -46,7 +49,7 @@ beforeAll(async () => {
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  rememberSiteAdmin(base, { adminUser: 'admin', adminPassword: 'verify-phone-admin' });
+  rememberSiteAdmin(base, { adminUser: underTest.admin.name, adminPassword: underTest.admin.password });
 });
 
 afterAll(async () => {

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureBuilt } from '../../../server/build.mjs';
 import { parseCouchUrl } from '../../../server/couch/url.mjs';
+import { NAMESPACE_FIELD } from '../../../server/couch/namespace.mjs';
 
 export async function buildSiteOnce(): Promise<void> {
   const { built, reason, ms } = await ensureBuilt({ log: (msg) => console.log(msg) });
@@ -43,11 +44,13 @@ async function couchRun(): Promise<() => Promise<void>> {
   process.env.HEARTHLINE_TEST_RUN = run;
   const { base, authorization } = parseCouchUrl(couchUrl);
   const headers: Record<string, string> = authorization ? { authorization } : {};
-  const userIds = async () => {
-    const res = await fetch(`${base}/_users/_all_docs?startkey=%22org.couchdb.user%3A%22&endkey=%22org.couchdb.user%3A%EF%BF%B0%22`, { headers });
-    return new Set(((await res.json()) as { rows: { id: string; value: { rev: string } }[] }).rows.map((r) => `${r.id} ${r.value.rev}`));
+  /** Each account as "<id> <rev>", with the namespace of the server that wrote it last (NAMESPACE_FIELD). */
+  const accounts = async () => {
+    const res = await fetch(`${base}/_users/_all_docs?include_docs=true&startkey=%22org.couchdb.user%3A%22&endkey=%22org.couchdb.user%3A%EF%BF%B0%22`, { headers });
+    const rows = ((await res.json()) as { rows: { id: string; value: { rev: string }; doc?: Record<string, unknown> }[] }).rows;
+    return new Map(rows.map((r) => [`${r.id} ${r.value.rev}`, r.doc?.[NAMESPACE_FIELD]]));
   };
-  const usersBefore = await userIds();
+  const usersBefore = new Set((await accounts()).keys());
   return async () => {
     if (process.env.HEARTHLINE_KEEP_TEST_DATABASES === '1') return;
     try {
@@ -55,8 +58,11 @@ async function couchRun(): Promise<() => Promise<void>> {
       const ours = names.filter((n) => n.startsWith(`t${run}`));
       for (const name of ours) await fetch(`${base}/${encodeURIComponent(name)}`, { method: 'DELETE', headers });
       // CouchDB has one _users: the accounts the run made (or changed) go with it, so a fixed
-      // staff name of a test is free again for the next run. One run at a time per CouchDB.
-      const made = [...(await userIds())].filter((idRev) => !usersBefore.has(idRev));
+      // staff name of a test is free again for the next run. Only this run's: written in one of
+      // its namespaces, or in none (a test's own write); another run's at the same time stay
+      // (deleting every account new since the start took a concurrent run's residents away).
+      const mine = (namespace: unknown) => namespace === undefined || String(namespace).startsWith(`t${run}`);
+      const made = [...(await accounts())].filter(([idRev, namespace]) => !usersBefore.has(idRev) && mine(namespace)).map(([idRev]) => idRev);
       for (const idRev of made) {
         const [id, rev] = idRev.split(' ') as [string, string];
         await fetch(`${base}/_users/${encodeURIComponent(id)}?rev=${rev}`, { method: 'DELETE', headers });

@@ -6,14 +6,20 @@
  * and takes writes from the parent over IPC, storing them as the /db guard does (bulkDocs,
  * new_edits true) and then calling router.notify, as the wired guard will.
  *
+ * With COUCHDB_URL (the suite on an Apache CouchDB) it is the server in proxy mode instead: the
+ * databases are that CouchDB's in the namespace ROUTER_TEST_DB_PREFIX, reached over HTTP as the
+ * server reaches them (the backend's HTTP store and couch client); a kill leaves them to CouchDB.
+ *
  * Run: node --import tsx routerChild.mjs   (forked, with an IPC channel)
  * Env: ROUTER_TEST_DATA (the folder), ROUTER_TEST_DBS (comma-separated databases to create),
+ *      COUCHDB_URL and ROUTER_TEST_DB_PREFIX (proxy mode),
  *      ROUTER_BACKSTOP_ROUND_MS, ROUTER_BATCH_SIZE, ROUTER_CONCURRENCY
  * Messages in:  { id, type: 'write', db, docs } | { id, type: 'health' } | { id, type: 'settle' } | { id, type: 'stop' }
  * Messages out: { type: 'ready' } | { id, ok: true, result } | { id, ok: false, error }
  */
 import { createEmbedded } from '../../../../server/backend/embedded.mjs';
-import { createPouchCouch } from '../../../../server/couch/index.mjs';
+import { createRemoteStore } from '../../../../server/backend/remote.mjs';
+import { createHttpCouch, createPouchCouch } from '../../../../server/couch/index.mjs';
 import { createRouter } from '../../../../server/router/router.mjs';
 
 const send = (/** @type {unknown} */ msg) => process.send?.(msg);
@@ -24,10 +30,13 @@ if (!dataDir || !process.send) {
   process.exit(2);
 }
 
-const embedded = await createEmbedded({ dataDir });
-for (const name of (process.env.ROUTER_TEST_DBS ?? '').split(',').filter(Boolean)) await embedded.store.createDb(name);
+const couchUrl = process.env.COUCHDB_URL;
+const dbPrefix = process.env.ROUTER_TEST_DB_PREFIX ?? '';
+const embedded = couchUrl ? null : await createEmbedded({ dataDir });
+const store = embedded ? embedded.store : createRemoteStore({ url: /** @type {string} */ (couchUrl), dbPrefix });
+for (const name of (process.env.ROUTER_TEST_DBS ?? '').split(',').filter(Boolean)) await store.createDb(name);
 
-const couch = createPouchCouch({ PouchDB: embedded.PouchDB });
+const couch = embedded ? createPouchCouch({ PouchDB: embedded.PouchDB }) : createHttpCouch({ url: /** @type {string} */ (couchUrl), dbPrefix });
 const router = createRouter({
   couch,
   backstopRoundMs: Number(process.env.ROUTER_BACKSTOP_ROUND_MS ?? 100),
@@ -51,7 +60,8 @@ process.on('message', async (/** @type {any} */ msg) => {
       send({ id: msg.id, ok: true, result: await router.settle({ timeoutMs: 40_000 }) });
     } else if (msg.type === 'stop') {
       await router.stop();
-      await embedded.store.close();
+      await couch.close?.();
+      await store.close();
       send({ id: msg.id, ok: true, result: null });
       process.disconnect?.();
       setTimeout(() => process.exit(0), 10).unref();

@@ -3,6 +3,11 @@
  * (server/backend/embedded.mjs: PouchDB on LevelDB in a temporary folder, express-pouchdb's
  * constructor and instance cache), in this process, no HTTP. Events come from the unit
  * builders (tests/support/builders/events.ts), so every one is valid.
+ *
+ * When the suite runs against an Apache CouchDB (COUCHDB_URL, docs/backend.md), the same world
+ * is that CouchDB over HTTP, in the test file's namespace of databases (testNamespace), through
+ * the backend's own HTTP store and couch client: the router, the lease and the followers are then
+ * tested on CouchDB's opaque sequences, its `_security` raising update_seq, its new_edits=false.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,6 +17,11 @@ import { OPERATIONS_DB, ROUTER_STATE_DB, residentDbName, stationDbName } from '.
 import type { EventRecord } from '../../../../src/db/schema/index';
 import { eventDatabases, originDatabase } from '../../../../src/rules/routing';
 import { createEmbedded } from '../../../../server/backend/embedded.mjs';
+import { createRemoteStore } from '../../../../server/backend/remote.mjs';
+import { createHttpCouch, createPouchCouch } from '../../../../server/couch/index.mjs';
+import { testNamespace } from '../../../support/server';
+
+type Couch = ReturnType<typeof createPouchCouch>;
 import { aSubmitted, asCouchDoc } from '../../../support/builders/events';
 
 const require = createRequire(import.meta.url);
@@ -21,10 +31,14 @@ export type Doc = { _id: string; _rev?: string } & Record<string, any>;
 
 export interface World {
   dataDir: string;
-  PouchDB: any;
+  /** 'couchdb': the suite's COUCHDB_URL, in this file's namespace. */
+  backend: 'embedded' | 'couchdb';
+  /** What the router and the followers are given in the server: the storage as a server admin. */
+  couch(): Couch;
   /** Opens an existing database (express-pouchdb's cache, as /db does). */
   db(name: string): Promise<any>;
   createDb(name: string): Promise<void>;
+  deleteDb(name: string): Promise<void>;
   /** Deletes every database but the system ones (between tests). */
   deleteAll(): Promise<void>;
   /** Writes documents as the guard does after its check (bulkDocs, new_edits true). */
@@ -52,23 +66,27 @@ export const quiet = { log: () => {}, logError: () => {} };
  * world and call deleteAll() between them.
  */
 export async function openWorld(dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearthline-router-')), { remove = true } = {}): Promise<World> {
-  const embedded = await createEmbedded({ dataDir });
-  const { PouchDB, store } = embedded as unknown as { PouchDB: any; store: any };
+  const storage = process.env.COUCHDB_URL ? couchStorage(process.env.COUCHDB_URL) : await embeddedStorage(dataDir);
+  const { store, couch } = storage;
   const db = async (name: string) => {
     if (!(await store.dbExists(name))) throw new Error(`no database ${name}`);
-    return getOrCreateDB(PouchDB, name);
+    return storage.db(name);
   };
   /** Submissions writeEvents made up for requests the test gave none of. */
   const seeded = new Set<string>();
   const world: World = {
     dataDir,
-    PouchDB,
+    backend: storage.backend,
+    couch,
     db,
     async createDb(name) {
       await store.createDb(name);
     },
+    async deleteDb(name) {
+      await store.deleteDb(name);
+    },
     async deleteAll() {
-      const names: string[] = await PouchDB.allDbs();
+      const names: string[] = await store.listDatabases();
       for (const name of names) if (!name.startsWith('_') && !name.startsWith('pouch__')) await store.deleteDb(name);
     },
     async write(dbName, docs) {
@@ -124,16 +142,67 @@ export async function openWorld(dataDir = mkdtempSync(path.join(os.tmpdir(), 'he
       return {
         revs: new Map(res.rows.map((r: any) => [r.id, r.value.rev])),
         conflicts: res.rows.filter((r: any) => r.doc?._conflicts?.length).map((r: any) => r.id),
-        updateSeq: Number(info.update_seq),
+        updateSeq: sequenceNumber(info.update_seq),
         docCount: info.doc_count,
       };
     },
     async close() {
-      await store.close();
+      await storage.close();
       if (remove) rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return world;
+}
+
+interface Storage {
+  backend: World['backend'];
+  store: { dbExists(name: string): Promise<boolean>; createDb(name: string): Promise<void>; deleteDb(name: string): Promise<void>; listDatabases(): Promise<string[]> };
+  couch(): Couch;
+  /** A PouchDB instance of an existing database. */
+  db(name: string): Promise<any>;
+  close(): Promise<void>;
+}
+
+async function embeddedStorage(dataDir: string): Promise<Storage> {
+  const embedded = await createEmbedded({ dataDir });
+  const { PouchDB, store } = embedded as unknown as { PouchDB: any; store: any };
+  return {
+    backend: 'embedded',
+    store,
+    couch: () => createPouchCouch({ PouchDB }),
+    db: (name) => getOrCreateDB(PouchDB, name),
+    close: () => store.close(),
+  };
+}
+
+/** The suite's CouchDB in this file's namespace, as the server in proxy mode reaches it. */
+function couchStorage(url: string): Storage {
+  const store = createRemoteStore({ url, dbPrefix: testNamespace });
+  const couches: Couch[] = [];
+  const couch = () => {
+    const c = createHttpCouch({ url, dbPrefix: testNamespace });
+    couches.push(c);
+    return c;
+  };
+  const own = couch();
+  return {
+    backend: 'couchdb',
+    store,
+    couch,
+    db: (name) => own.db(name),
+    async close() {
+      await Promise.allSettled(couches.map((c) => c.close?.()));
+    },
+  };
+}
+
+/**
+ * How many updates a database has had, to compare two snapshots: PouchDB's update_seq is that
+ * number; CouchDB's is opaque, "<n>-<base64>", whose n (the sum over the shards of this one
+ * node) grows with each update. Only ever compared for equality here, never used as a position.
+ */
+function sequenceNumber(seq: unknown): number {
+  return typeof seq === 'number' ? seq : Number.parseInt(String(seq), 10);
 }
 
 /** The databases setup makes (operations, router-state, stations) and the residents'. */

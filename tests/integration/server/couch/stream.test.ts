@@ -1,20 +1,16 @@
 /**
  * The results command's reader (server/couch/stream.mjs) on a real PouchDB (memory
- * adapter, no server: the reader only uses `allDocs`): rounds of ranges, the boundaries
- * between them, and documents written or removed while it reads.
+ * adapter, no server: the reader only uses `allDocs`; with the suite's COUCHDB_URL, a database
+ * on that CouchDB: support/database.ts): rounds of ranges, the boundaries between them, and
+ * documents written or removed while it reads.
  */
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { streamAllDocs } from '../../../../server/couch/stream.mjs';
+import { freshDatabase } from '../../support/database';
 
-const require = createRequire(import.meta.url);
-const PouchDB = require('pouchdb-core').plugin(require('pouchdb-adapter-memory'));
-
-let dbCount = 0;
 /** A fresh database holding `n` documents `doc-000` … plus one design document. */
 async function databaseOf(n: number) {
-  dbCount += 1;
-  const db = new PouchDB(`stream-${dbCount}-${Date.now()}`, { adapter: 'memory' });
+  const db = await freshDatabase('stream');
   const docs: Record<string, unknown>[] = Array.from({ length: n }, (_, i) => ({ _id: `doc-${String(i).padStart(3, '0')}`, i }));
   await db.bulkDocs([...docs, { _id: '_design/x', views: {} }]);
   return db;

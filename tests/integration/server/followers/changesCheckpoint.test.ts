@@ -1,19 +1,15 @@
 /**
  * server/followers/changesCheckpoint.mjs on a real PouchDB (memory adapter: the helper only uses the
- * PouchDB API): the saved state, the records fetched by id, and `_changes` read in batches from
- * a checkpoint, resuming where the last saved batch ended.
+ * PouchDB API; with the suite's COUCHDB_URL, a database on that CouchDB: support/database.ts):
+ * the saved state, the records fetched by id, and `_changes` read in batches from a checkpoint,
+ * resuming where the last saved batch ended.
  */
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { createChangesCheckpoint } from '../../../../server/followers/changesCheckpoint.mjs';
+import { freshDatabase } from '../../support/database';
 
-const require = createRequire(import.meta.url);
-const PouchDB = require('pouchdb-core').plugin(require('pouchdb-adapter-memory'));
-
-let count = 0;
 async function databaseOf(n: number) {
-  count += 1;
-  const database = new PouchDB(`checkpoint-${count}-${Date.now()}`, { adapter: 'memory' });
+  const database = await freshDatabase('checkpoint');
   await database.bulkDocs(Array.from({ length: n }, (_, i) => ({ _id: `rec-${String(i).padStart(2, '0')}`, i })));
   return database;
 }
