@@ -22,8 +22,11 @@ import { CouchError, toCouchError } from './errors.mjs';
 import { generatePassword } from './passwords.mjs';
 import { tryPidLock } from '../processes.mjs';
 import { installOpenDatabaseLru } from './openDatabases.mjs';
+import { useOrderedBulkDocsWrapper } from './bulkDocsOrder.mjs';
 
 const require = createRequire(import.meta.url);
+// Before PouchDB Server's plug-ins load: a batch stored and answered in the request's order.
+useOrderedBulkDocsWrapper();
 
 /**
  * PBKDF2-SHA1 iterations of the server admin's password hash: the count CouchDB 3.4 hashes
