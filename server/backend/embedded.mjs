@@ -125,7 +125,10 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
     mode: 'fullCouchDB',
     configPath: path.join(dir, 'pouchdb-config.json'),
     logPath: path.join(dir, 'pouchdb-log.txt'),
-    overrideMode: { exclude: ['routes/fauxton', 'routes/replicate', 'replicator'] },
+    // compression: its own gzip (every answer, unfiltered) held a continuous _changes feed in its
+    // buffer, so a client that accepts gzip (every browser, fetch) heard nothing; the site's
+    // compression in front of /db leaves streaming feeds alone (app.mjs)
+    overrideMode: { exclude: ['routes/fauxton', 'routes/replicate', 'replicator', 'compression'] },
   });
   await pouchApp.setPouchDB(PouchDB);
   pouchApp.disable('x-powered-by');

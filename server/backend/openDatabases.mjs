@@ -22,6 +22,7 @@
  *    updated by the constructor's `created`/`destroyed` events; `exists(name)` reads it.
  */
 
+import { EventEmitter } from 'node:events';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -134,16 +135,51 @@ export function installOpenDatabaseLru(PouchDB, { maxOpen = 200, idleMs = 60_000
   }
 
   /**
-   * The open instance of `name`, opening it again if it was closed here (and still exists).
+   * A `changes` feed on an instance closed here, returned at once as PouchDB returns one (an
+   * event emitter that is also a promise, with cancel()), started on the database opened again
+   * through express-pouchdb's queue: after any close under way, never on a LevelDB handle being
+   * closed (a feed there would read from a closed handle and hear nothing again).
    * @param {string} name
+   * @param {unknown[]} args
    */
-  function current(name) {
-    const entry = open.get(name);
-    if (entry) return entry.db;
-    if (!names?.has(name)) return null;
-    const db = new PouchDB(name);
-    cache.set(name, db);
-    return db;
+  function changesOnReopened(name, args) {
+    const feed = /** @type {any} */ (new EventEmitter());
+    /** @type {any} */
+    let inner = null;
+    let cancelled = false;
+    /** @type {(value: unknown) => void} */
+    let resolve = () => {};
+    /** @type {(err: unknown) => void} */
+    let reject = () => {};
+    const result = new Promise((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    result.catch(() => {});
+    feed.then = result.then.bind(result);
+    feed.catch = result.catch.bind(result);
+    const complete = (/** @type {unknown} */ info) => {
+      feed.emit('complete', info);
+      resolve(info);
+    };
+    const fail = (/** @type {unknown} */ err) => {
+      if (feed.listenerCount('error') > 0) feed.emit('error', err);
+      reject(err);
+    };
+    feed.cancel = () => {
+      if (cancelled) return;
+      cancelled = true;
+      if (inner) inner.cancel();
+      else complete({ status: 'cancelled' });
+    };
+    getOrCreateDB(PouchDB, name).then((/** @type {any} */ fresh) => {
+      if (cancelled) return;
+      inner = fresh.changes(...args);
+      inner.on('change', (/** @type {unknown[]} */ ...a) => feed.emit('change', ...a));
+      inner.on('complete', complete);
+      inner.on('error', fail);
+    }, fail);
+    return feed;
   }
 
   /**
@@ -157,12 +193,13 @@ export function installOpenDatabaseLru(PouchDB, { maxOpen = 200, idleMs = 60_000
       const orig = db[method];
       if (typeof orig !== 'function') continue;
       db[method] = function (/** @type {unknown[]} */ ...args) {
-        if (entry.closedHere) {
-          // promises: opened again through the queue (after any close under way); a changes
-          // feed must be returned at once
-          if (method !== 'changes' && names?.has(name)) return getOrCreateDB(PouchDB, name).then((/** @type {any} */ fresh) => fresh[method](...args));
-          const fresh = current(name);
-          if (fresh) return fresh[method](...args);
+        if (entry.closedHere && names?.has(name)) {
+          // on the open instance, or opened again through the queue (after any close under way);
+          // a changes feed is returned at once
+          const reopened = open.get(name)?.db;
+          if (reopened) return reopened[method](...args);
+          if (method === 'changes') return changesOnReopened(name, args);
+          return getOrCreateDB(PouchDB, name).then((/** @type {any} */ fresh) => fresh[method](...args));
         }
         totals.operations++;
         const key = `${method} ${kindOf(name)}`;

@@ -136,3 +136,76 @@ describe('open databases on the embedded backend', () => {
     expect(info.disk_size).toBeGreaterThan(0);
   });
 });
+
+/**
+ * Live feeds across evictions (the LRU closing a database must never leave a feed on it deaf):
+ * a device's or follower's feed open on one database while many others are opened and the
+ * least recently used closed, then a write to it.
+ */
+describe('live feeds while databases are closed around them', () => {
+  /** Reads a streamed answer until `done(text)` says enough, or the time runs out. */
+  async function readUntil(path: string, done: (text: string) => boolean, ms = 20_000) {
+    const abort = new AbortController();
+    const res = await fetch(`${base}/db${path}`, { headers: { authorization: auth, accept: 'application/json' }, signal: abort.signal });
+    const reader = res.body!.getReader();
+    let text = '';
+    const until = Date.now() + ms;
+    const timer = setTimeout(() => abort.abort(), ms);
+    try {
+      while (!done(text) && Date.now() < until) {
+        const { value, done: ended } = await reader.read();
+        if (ended) break;
+        text += new TextDecoder().decode(value);
+      }
+    } catch {
+      // aborted: the time ran out
+    } finally {
+      clearTimeout(timer);
+      abort.abort();
+    }
+    return text;
+  }
+  const pushOthersOut = async (except: number) => {
+    for (let i = 0; i < COUNT; i++) if (i !== except) await admin('GET', `/${name(i)}`);
+    await new Promise((r) => setTimeout(r, 1_100)); // idle for the bound's second
+    await backend.openDatabases!.evict();
+  };
+
+  it('a continuous _changes feed over HTTP hears a write made after the others were closed', async () => {
+    const feed = readUntil(`/${name(3)}/_changes?feed=continuous&since=now&heartbeat=1000`, (t) => t.includes('"after-evictions-continuous"'));
+    await new Promise((r) => setTimeout(r, 300));
+    await pushOthersOut(3);
+    expect((await admin('PUT', `/${name(3)}/after-evictions-continuous`, { n: 1 })).status).toBe(201);
+    expect(await feed).toContain('"after-evictions-continuous"');
+  }, 60_000);
+
+  it('a long poll over HTTP hears a write made after the others were closed', async () => {
+    const since = (await admin('GET', `/${name(4)}`)).json.update_seq;
+    const poll = readUntil(`/${name(4)}/_changes?feed=longpoll&since=${since}&heartbeat=1000`, (t) => t.includes('last_seq'));
+    await new Promise((r) => setTimeout(r, 300));
+    await pushOthersOut(4);
+    expect((await admin('PUT', `/${name(4)}/after-evictions-longpoll`, { n: 1 })).status).toBe(201);
+    expect(await poll).toContain('"after-evictions-longpoll"');
+  }, 60_000);
+
+  it("a follower's live feed started on its held instance while that database is being closed hears later writes", async () => {
+    const couch = createPouchCouch({ PouchDB: backend.PouchDB });
+    const held = await couch.db(name(5));
+    for (let i = 6; i < COUNT; i++) await admin('GET', `/${name(i)}`);
+    await new Promise((r) => setTimeout(r, 1_100));
+    const evicting = backend.openDatabases!.evict();
+    // the close has begun (the instance left the open set) but LevelDB has not finished it
+    for (let i = 0; i < 1_000 && backend.PouchDB.__dbCacheMap.has(name(5)); i++) await Promise.resolve();
+    expect(backend.PouchDB.__dbCacheMap.has(name(5))).toBe(false);
+    const seen: string[] = [];
+    const feed = held.changes({ live: true, since: 'now' }).on('change', (c: { id: string }) => seen.push(c.id));
+    await evicting;
+    const put = await admin('PUT', `/${name(5)}/after-close`, { n: 1 });
+    const until = Date.now() + 15_000;
+    while (!seen.includes('after-close') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    feed.cancel();
+    expect(put.status).toBe(201);
+    expect(seen).toContain('after-close');
+    expect((await admin('GET', `/${name(5)}/after-close`)).json).toMatchObject({ n: 1 });
+  }, 60_000);
+});
