@@ -33,6 +33,8 @@ import { dbPrefixFromEnv } from '../couch/namespace.mjs';
 import { responseHeaders } from './responseHeaders.mjs';
 import { listStations, setup } from './setup.mjs';
 import { createSharedSignInLimiter } from './signinLimiter.mjs';
+import { REQUEST_LIMITS_DB } from './rateLimit.mjs';
+import { sweepEvery } from './sharedCounters.mjs';
 import { createSessionEnds } from './sessions.mjs';
 import { createPhoneCodes } from './phoneCodes.mjs';
 import { createPhoneVerificationRoutes, verifyPhoneByCode } from './phoneVerification.mjs';
@@ -240,6 +242,9 @@ export async function createBackend({
   // file in the data folder is moved in once).
   const limiter = createSharedSignInLimiter({ store, ...signIn, legacyFile: path.join(dataDir, 'signin-limits.json'), log: logError });
   await limiter.start();
+  // The other limits a stranger can meet (sign-ups, one-time codes, staff look-ups) are counted
+  // in request-limits, shared the same way (rateLimit.mjs); expired counters swept here.
+  const stopSweepingRequestLimits = sweepEvery({ store, dbName: REQUEST_LIMITS_DB, log: logError });
   const requireAdmin = adminOnly({ store, limiter });
   const customers = createCustomerDirectory({ store, log: logError });
   const accessLog = createAccessLog(store);
@@ -304,6 +309,7 @@ export async function createBackend({
     setup: setupResult,
     async close() {
       limiter.close();
+      stopSweepingRequestLimits();
       workingSets.close();
       await store.close();
     },

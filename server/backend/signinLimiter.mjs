@@ -22,6 +22,7 @@
  */
 import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { sweepEvery, sweepExpired, updateCounter } from './sharedCounters.mjs';
 
 /** The one answer to every failed or refused sign-in (no account enumeration). */
 export const SIGN_IN_REFUSED = Object.freeze({
@@ -286,43 +287,12 @@ export function createSharedSignInLimiter({ store, dbName = SIGNIN_LIMITS_DB, le
     return Math.ceil(Math.max(networkWait, pairWait) / 1000);
   }
 
-  /**
-   * Writes `next(current)` over the document `id`, reading it again after a conflict.
-   * @param {string} id
-   * @param {(current: any) => Record<string, unknown> | null} next null: delete (or nothing to do)
-   */
-  async function update(id, next) {
-    for (let attempt = 0; ; attempt++) {
-      const current = await store.get(dbName, id);
-      const value = next(current);
-      /** @type {Record<string, unknown>} */
-      let doc;
-      if (value !== null) doc = { _id: id, ...(current?._rev ? { _rev: current._rev } : {}), ...value };
-      else if (current) doc = { _id: id, _rev: current._rev, _deleted: true };
-      else return;
-      try {
-        await store.put(dbName, doc);
-        return;
-      } catch (err) {
-        if (/** @type {{ status?: number }} */ (err).status !== 409 || attempt >= 8) throw err;
-      }
-    }
-  }
+  /** @param {string} id @param {(current: any) => Record<string, unknown> | null} next */
+  const update = (id, next) => updateCounter(store, dbName, id, next);
 
-  /** @type {NodeJS.Timeout | undefined} */
-  let sweepTimer;
-  async function sweep() {
-    const t = now();
-    /** @type {string | undefined} */
-    let startkey;
-    for (;;) {
-      const rows = await store.allDocs(dbName, { include_docs: true, limit: 500, ...(startkey ? { startkey, skip: 1 } : {}) });
-      const expired = rows.filter((/** @type {any} */ r) => r.doc && !r.id.startsWith('_') && Number(r.doc.expiresAt) < t);
-      if (expired.length) await store.bulkDocs(dbName, expired.map((/** @type {any} */ r) => ({ _id: r.id, _rev: r.doc._rev, _deleted: true })));
-      if (rows.length < 500) return;
-      startkey = rows[rows.length - 1].id;
-    }
-  }
+  /** @type {(() => void) | undefined} */
+  let stopSweeping;
+  const sweep = () => sweepExpired(store, dbName, now());
 
   async function importLegacy() {
     if (!legacyFile) return;
@@ -352,8 +322,7 @@ export function createSharedSignInLimiter({ store, dbName = SIGNIN_LIMITS_DB, le
     /** Imports an older version's file, then sweeps expired counters every 10 minutes. */
     async start() {
       await importLegacy().catch((err) => log(`[hearthline] ${legacyFile}: ${err?.message ?? err}`));
-      sweepTimer = setInterval(() => void sweep().catch((err) => log(`[hearthline] sweeping ${dbName}: ${err?.message ?? err}`)), 10 * 60_000);
-      sweepTimer.unref();
+      stopSweeping = sweepEvery({ store, dbName, now, log });
     },
     /**
      * How many seconds this attempt must wait (0: it may be checked now).
@@ -390,7 +359,7 @@ export function createSharedSignInLimiter({ store, dbName = SIGNIN_LIMITS_DB, le
     },
     sweep,
     close() {
-      if (sweepTimer) clearInterval(sweepTimer);
+      stopSweeping?.();
     },
   };
 }

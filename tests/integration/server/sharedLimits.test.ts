@@ -4,15 +4,20 @@
  * failures). As in twoServers.test.ts, a third REAL server in embedded mode plays the CouchDB
  * both servers use (COUCHDB_URL). Wrong passwords through server A until A makes the account
  * wait; then server B makes it wait too, even with the right password, and a network paused on
- * B is paused on A. Signing out on one ends the cookie on the other.
+ * B is paused on A. Signing out on one ends the cookie on the other. The other limits a stranger
+ * can run into are shared the same way: sign-ups that created nothing from one address, and
+ * customer look-ups of one account (a resident's count as refused ones), spread over both
+ * servers, add up (before, each server counted its own half in memory).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSite, type Site } from '../../support/server';
-import { newResident, request, signIn, type Resident } from '../../support/client';
+import { newAccountNumber, newResident, request, signIn, signupBody, type Resident } from '../../support/client';
 
 const UPSTREAM_PASSWORD = 'upstream-admin-Secret-78';
 const FREE_FAILURES = 3;
 const NETWORK_FAILURES = 8;
+const SIGNUPS_PER_ADDRESS = 4;
+const LOOKUPS_PER_HOUR = 4;
 
 let upstream: Site;
 let a: Site;
@@ -52,6 +57,9 @@ beforeAll(async () => {
     HEARTHLINE_TRUST_PROXY: 'loopback',
     HEARTHLINE_SIGNIN_FREE_FAILURES: String(FREE_FAILURES),
     HEARTHLINE_SIGNIN_MAX_NETWORK_FAILURES: String(NETWORK_FAILURES),
+    HEARTHLINE_SIGNUP_MAX_PER_ADDRESS: String(SIGNUPS_PER_ADDRESS),
+    HEARTHLINE_SIGNUP_ANSWER_MS: '1',
+    HEARTHLINE_LOOKUPS_PER_HOUR: String(LOOKUPS_PER_HOUR),
   };
   [a, b] = await Promise.all([startSite({ env }), startSite({ env })]);
   resident = await newResident(a!.url);
@@ -102,5 +110,32 @@ describe('two servers on one database', () => {
       if (status === 200) await new Promise((r) => setTimeout(r, 250));
     }
     expect(status).toBe(401);
+  });
+
+  it('share the sign-up limit per address: attempts that created nothing, spread over both, add up', async () => {
+    const signUpFrom = async (site: Site) => {
+      // a well-formed sign-up of an account the register does not have: answered 202, nothing made
+      const res = await fetch(`${site.url}/api/signup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'x-forwarded-for': '192.0.2.77' },
+        body: JSON.stringify(signupBody({ accountNumber: newAccountNumber() })),
+      });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    for (let i = 0; i < SIGNUPS_PER_ADDRESS; i++) expect(await signUpFrom(i % 2 ? a : b)).toBe(202);
+    // each server saw 2 of the 4: only together do they reach the address's limit
+    expect(await signUpFrom(a)).toBe(429);
+    expect(await signUpFrom(b)).toBe(429);
+  });
+
+  it("share the look-up limit per account: a resident's refused look-ups on both servers add up", async () => {
+    const session = await signIn(a.url, resident.name, resident.password);
+    const lookUp = (site: Site) => request(site.url, 'GET', '/db/_account/customers?q=12345678', undefined, { cookie: session.cookie });
+    for (let i = 0; i < LOOKUPS_PER_HOUR; i++) expect((await lookUp(i % 2 ? a : b)).status).toBe(403);
+    const limited = await lookUp(a);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await lookUp(b)).status).toBe(429);
   });
 });
