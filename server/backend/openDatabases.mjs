@@ -124,6 +124,8 @@ export function installOpenDatabaseLru(PouchDB, { maxOpen = 200, idleMs = 60_000
   const totals = { opened: 0, closed: 0, operations: 0 };
   /** @type {Record<string, number>} operations by method and database (kind), for the benches */
   const byMethod = {};
+  /** the operations under way (a live feed stays here while it runs) @type {Set<{ method: string, kind: string, since: number }>} */
+  const inFlight = new Set();
 
   /** @param {string} name @param {Entry} entry */
   function touch(name, entry) {
@@ -206,12 +208,15 @@ export function installOpenDatabaseLru(PouchDB, { maxOpen = 200, idleMs = 60_000
         byMethod[key] = (byMethod[key] ?? 0) + 1;
         entry.inFlight++;
         touch(name, entry);
+        const pending = { method, kind: kindOf(name), since: now() };
+        inFlight.add(pending);
         let done = false;
         const release = () => {
           if (done) return;
           done = true;
           entry.inFlight--;
           entry.lastUsed = now();
+          inFlight.delete(pending);
         };
         let result;
         try {
@@ -249,11 +254,19 @@ export function installOpenDatabaseLru(PouchDB, { maxOpen = 200, idleMs = 60_000
    * reuses an open handle by name) and hang.
    */
   function evict() {
-    if (!evicting) evicting = getOrCreateDB(PouchDB, EVICT).finally(() => (evicting = null));
+    if (!evicting) {
+      evictingSince = now();
+      evicting = getOrCreateDB(PouchDB, EVICT).finally(() => {
+        evicting = null;
+        evictingSince = null;
+      });
+    }
     return evicting;
   }
   /** @type {Promise<unknown> | null} */
   let evicting = null;
+  /** @type {number | null} */
+  let evictingSince = null;
 
   /** The closes, inside the queue (cache.get(EVICT) returns their promise: the queue waits for it). */
   function closeIdle() {
@@ -328,7 +341,13 @@ export function installOpenDatabaseLru(PouchDB, { maxOpen = 200, idleMs = 60_000
   return {
     exists,
     /** Figures for the benches: open now, opened and closed so far, operations counted. */
-    stats: () => ({ open: open.size, maxOpen, ...totals, byMethod: { ...byMethod } }),
+    stats: () => {
+      const t = now();
+      // the oldest operations under way for more than 10 s (a live feed's are long by design;
+      // anything else that old is stuck), and whether an eviction holds the queue of opens
+      const stuck = [...inFlight].filter((p) => t - p.since > 10_000).slice(0, 10).map((p) => ({ method: p.method, kind: p.kind, seconds: Math.round((t - p.since) / 1000) }));
+      return { open: open.size, maxOpen, ...totals, inFlight: inFlight.size, oldestInFlight: stuck, evictingSeconds: evictingSince === null ? null : Math.round((t - evictingSince) / 1000), byMethod: { ...byMethod } };
+    },
     evict,
     stop: () => clearInterval(timer),
     /** Resolves once pouchdb-all-dbs has recorded every database created so far (its queue ran). */
