@@ -43,6 +43,7 @@ const { values } = parseArgs({
     writers: { type: 'string', default: '50' },
     'backstop-round-seconds': { type: 'string', default: '60' },
     'couch-pid': { type: 'string' },
+    'busy-seconds': { type: 'string', default: '60' },
   },
 });
 // On Apache CouchDB (COUCHDB_URL): bench/scaleCouch.ts, one N (the first given) per run.
