@@ -2,16 +2,19 @@
  * The propagation figure both scale benches print (bench/scale.ts embedded, bench/scaleCouch.ts on
  * CouchDB): `count` submissions of one new resident through /db, one after another, each timed
  * from its PUT to its copy readable in `operations` by the admin; p50, p95 and the goal's verdict.
- * Returns the resident (the CouchDB bench counts its database's shards).
+ * Returns the resident (the CouchDB bench counts its database's shards). The embedded bench times
+ * the same loop twice (idle, then with writers) through timePropagation.
  */
 import { loadavg, availableParallelism } from 'node:os';
 import { newResident, request } from '../tests/support/client';
 import { residentSubmission } from '../tests/support/builders/backendEvents';
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+export const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
-export async function printPropagation(siteUrl: string, admin: { basic: { name: string; password: string } }, count: number): Promise<Awaited<ReturnType<typeof newResident>>> {
-  const resident = await newResident(siteUrl);
+type Resident = Awaited<ReturnType<typeof newResident>>;
+
+/** `count` submissions of `resident`, one after another, each from its PUT to its copy in `operations`. */
+export async function timePropagation(siteUrl: string, admin: { basic: { name: string; password: string } }, resident: Resident, count: number): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
     const doc = residentSubmission(resident);
@@ -25,6 +28,12 @@ export async function printPropagation(siteUrl: string, admin: { basic: { name: 
     }
     times.push(performance.now() - start);
   }
+  return times;
+}
+
+export async function printPropagation(siteUrl: string, admin: { basic: { name: string; password: string } }, count: number): Promise<Resident> {
+  const resident = await newResident(siteUrl);
+  const times = await timePropagation(siteUrl, admin, resident, count);
   const p95 = pct(times, 95);
   console.log(
     `propagation of a resident's submission to operations, the rest idle (${count} events): p50 ${pct(times, 50).toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (goal ≤ 1,000 ms: ${p95 <= 1000 ? 'PASS' : 'MISS'}); load ${loadavg()[0]!.toFixed(2)} on ${availableParallelism()} cores`,

@@ -264,7 +264,28 @@ async function main() {
     distDir: () => served,
     // the router's health (server admins only: it counts databases and events held for accounts
     // that do not exist yet) and the outage notices go before '/api', which would otherwise answer them
-    mounts: { '/api/router/health': express.Router().use(backend.adminOnly, routerHealthHandler(() => router ?? standbyRouter())), '/api/outages': outagesHandler(feed), '/db': backend.db, '/api': backend.api },
+    // and the process's memory and the embedded backend's open databases and operations (server
+    // admins: the benches read them)
+    mounts: {
+      '/api/router/health': express.Router().use(backend.adminOnly, routerHealthHandler(() => router ?? standbyRouter())),
+      '/api/server/stats': express.Router().use(backend.adminOnly, (req, res) => {
+        res.setHeader('Cache-Control', 'no-store');
+        // ?gc=1 under node --expose-gc (the sign-in bench): memory after a full collection, so
+        // what is kept can be told from what V8 and the allocator hold in reserve
+        const gc = /** @type {{ gc?: () => void }} */ (globalThis).gc;
+        if (req.query.gc === '1' && typeof gc === 'function') gc();
+        const m = process.memoryUsage();
+        const mb = (/** @type {number} */ n) => Math.round((n / 1048576) * 10) / 10;
+        res.json({
+          mode: backend.mode,
+          memoryMb: { rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) },
+          ...(backend.openDatabases?.stats() ?? {}),
+        });
+      }),
+      '/api/outages': outagesHandler(feed),
+      '/db': backend.db,
+      '/api': backend.api,
+    },
     trustProxy: trustProxySetting(process.env.HEARTHLINE_TRUST_PROXY),
   });
   const server = app.listen(port, host);

@@ -35,7 +35,7 @@ import {
 import { confirmInPerson, registerFacts } from './customerRegister.mjs';
 import { sendJson } from './errors.mjs';
 import { readCookie } from './identity.mjs';
-import { createRateLimit } from './rateLimit.mjs';
+import { createSharedRateLimit } from './rateLimit.mjs';
 
 /** @typedef {import('./store.mjs').Store} Store */
 /** @typedef {import('./customerDirectory.mjs').CustomerDirectory} CustomerDirectory */
@@ -56,8 +56,8 @@ const HOUR = 3_600_000;
  */
 export function createCustomerAccess({ store, customers, accessLog, lookupsPerHour = 120, revealsPerHour = 40 }) {
   const router = express.Router();
-  const lookups = createRateLimit({ limit: lookupsPerHour, windowMs: HOUR });
-  const reveals = createRateLimit({ limit: revealsPerHour, windowMs: HOUR });
+  const lookups = createSharedRateLimit({ store, scope: 'lookups', limit: lookupsPerHour, windowMs: HOUR });
+  const reveals = createSharedRateLimit({ store, scope: 'reveals', limit: revealsPerHour, windowMs: HOUR });
 
   /** The signed-in member of staff (session cookie only), or an answer sent. */
   const staffOf = async (/** @type {import('express').Request} */ req, /** @type {import('express').Response} */ res) => {
@@ -98,9 +98,9 @@ export function createCustomerAccess({ store, customers, accessLog, lookupsPerHo
       const q = String(req.query.q ?? '').replace(/\s+/g, '').slice(0, 40);
       if (scope.kind === 'none') {
         // Refused attempts count against the limit too, so they cannot flood the log.
-        const waitRefused = lookups.retryAfter(who.actor.name);
+        const waitRefused = await lookups.retryAfter(who.actor.name);
         if (waitRefused > 0) return tooMany(res, waitRefused);
-        lookups.hit(who.actor.name);
+        await lookups.hit(who.actor.name);
         if (!who.user.roles.includes('resident')) await accessLog.record({ action: 'lookup-refused', actor: who.actor, query: q, accounts: [], refused: 'role' });
         return sendJson(res, 403, { error: 'forbidden', reason: 'Your role does not look customers up.' });
       }
@@ -111,12 +111,12 @@ export function createCustomerAccess({ store, customers, accessLog, lookupsPerHo
           reason: scope.kind === 'all' ? 'Give a whole account number (8 to 12 digits) or a whole mobile number.' : 'Give 4 to 12 digits of an account number or a phone number.',
         });
       }
-      const wait = lookups.retryAfter(who.actor.name);
+      const wait = await lookups.retryAfter(who.actor.name);
       if (wait > 0) {
         if (firstLimitRefusal(`lookup:${who.actor.name}`, wait)) await accessLog.record({ action: 'lookup-refused', actor: who.actor, query: q, accounts: [], refused: 'limit' });
         return tooMany(res, wait);
       }
-      lookups.hit(who.actor.name);
+      await lookups.hit(who.actor.name);
       const found = await customers.find(q, {
         ...(scope.kind === 'station' ? { station: scope.station } : {}),
         exact: matchesWhole(scope),
@@ -148,9 +148,9 @@ export function createCustomerAccess({ store, customers, accessLog, lookupsPerHo
       const scope = customerLookupScope(who.user);
       const parsed = v.safeParse(RevealInput, Array.isArray(req.body) ? null : req.body);
       if (scope.kind === 'none') {
-        const waitRefused = reveals.retryAfter(who.actor.name);
+        const waitRefused = await reveals.retryAfter(who.actor.name);
         if (waitRefused > 0) return tooMany(res, waitRefused);
-        reveals.hit(who.actor.name);
+        await reveals.hit(who.actor.name);
         if (!who.user.roles.includes('resident')) await accessLog.record({ action: 'reveal-refused', actor: who.actor, accounts: parsed.success ? [parsed.output.accountNumber] : [], refused: 'role' });
         return sendJson(res, 403, { error: 'forbidden', reason: 'Your role does not look customers up.' });
       }
@@ -161,12 +161,12 @@ export function createCustomerAccess({ store, customers, accessLog, lookupsPerHo
         return sendJson(res, 400, { error: 'bad_request', field: field || 'purpose', reason: ACCOUNT_MESSAGES[messageId], messageId });
       }
       const { accountNumber, purpose, note } = parsed.output;
-      const wait = reveals.retryAfter(who.actor.name);
+      const wait = await reveals.retryAfter(who.actor.name);
       if (wait > 0) {
         if (firstLimitRefusal(`reveal:${who.actor.name}`, wait)) await accessLog.record({ action: 'reveal-refused', actor: who.actor, accounts: [accountNumber], purpose, refused: 'limit' });
         return tooMany(res, wait);
       }
-      reveals.hit(who.actor.name);
+      await reveals.hit(who.actor.name);
       const [customer] = await customers.find(accountNumber, { ...(scope.kind === 'station' ? { station: scope.station } : {}), exact: true, accountOnly: true, limit: 1 });
       if (!customer || !inLookupScope(scope, customer.station)) {
         await accessLog.record({ action: 'reveal-refused', actor: who.actor, accounts: [accountNumber], purpose, ...(note ? { note } : {}), refused: 'not-found' });

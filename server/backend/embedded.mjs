@@ -21,8 +21,12 @@ import path from 'node:path';
 import { CouchError, toCouchError } from './errors.mjs';
 import { generatePassword } from './passwords.mjs';
 import { tryPidLock } from '../processes.mjs';
+import { installOpenDatabaseLru } from './openDatabases.mjs';
+import { useOrderedBulkDocsWrapper } from './bulkDocsOrder.mjs';
 
 const require = createRequire(import.meta.url);
+// Before PouchDB Server's plug-ins load: a batch stored and answered in the request's order.
+useOrderedBulkDocsWrapper();
 
 /**
  * PBKDF2-SHA1 iterations of the server admin's password hash: the count CouchDB 3.4 hashes
@@ -63,6 +67,32 @@ function hashPassword(password, salt, iterations) {
 }
 require('pouchdb-auth/lib/utils').hashPassword = hashPassword;
 
+// PouchDB Server's validation plug-in compiles each database's validate_doc_update from its
+// source on every document written (couchdb-eval): about 0.7 ms for our 107 kB design document,
+// once for the resident's write and again for each copy the router makes (issue 22: the write
+// path's CPU). A design document's function is compiled once per revision and source; calls with
+// variables of their own (none of ours) compile as before.
+{
+  // the copy the validation plug-in loads (a dependency of a dependency)
+  const fromValidation = createRequire(createRequire(require.resolve('express-pouchdb')).resolve('pouchdb-validation'));
+  const couchEval = fromValidation('couchdb-eval');
+  const compile = couchEval.evaluate;
+  /** @type {Map<string, unknown>} */
+  const compiled = new Map();
+  couchEval.evaluate = function (/** @type {any} */ designDoc, /** @type {any} */ extraVars, /** @type {string} */ program) {
+    const plain = designDoc && typeof designDoc._id === 'string' && typeof designDoc._rev === 'string' && (!extraVars || Object.keys(extraVars).length === 0);
+    if (!plain || typeof program !== 'string') return compile.call(this, designDoc, extraVars, program);
+    const key = `${designDoc._id}\u0000${designDoc._rev}\u0000${program}`;
+    let fn = compiled.get(key);
+    if (!fn) {
+      fn = compile.call(this, designDoc, extraVars, program);
+      if (compiled.size >= 64) compiled.delete(/** @type {string} */ (compiled.keys().next().value));
+      compiled.set(key, fn);
+    }
+    return fn;
+  };
+}
+
 /**
  * The admin hash PouchDB Server keeps in pouchdb-config.json (CouchDB's [admins] format).
  * @param {string} password
@@ -98,9 +128,10 @@ export function makePrivate(dir) {
 /** @typedef {import('./store.mjs').UserCtx} UserCtx */
 
 /**
- * @param {{ dataDir: string, adapter?: 'leveldb' | 'memory', sessionSeconds?: number }} options
+ * @param {{ dataDir: string, adapter?: 'leveldb' | 'memory', sessionSeconds?: number, openDatabases?: { maxOpen?: number, idleMs?: number } }} options
+ *   openDatabases: how many databases stay open when idle, and for how long (leveldb only: ./openDatabases.mjs)
  */
-export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeconds }) {
+export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeconds, openDatabases = {} }) {
   const dir = path.resolve(dataDir);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   makePrivate(dir);
@@ -120,10 +151,17 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
     mode: 'fullCouchDB',
     configPath: path.join(dir, 'pouchdb-config.json'),
     logPath: path.join(dir, 'pouchdb-log.txt'),
-    overrideMode: { exclude: ['routes/fauxton', 'routes/replicate', 'replicator'] },
+    // compression: its own gzip (every answer, unfiltered) held a continuous _changes feed in its
+    // buffer, so a client that accepts gzip (every browser, fetch) heard nothing; the site's
+    // compression in front of /db leaves streaming feeds alone (app.mjs)
+    overrideMode: { exclude: ['routes/fauxton', 'routes/replicate', 'replicator', 'compression'] },
   });
   await pouchApp.setPouchDB(PouchDB);
   pouchApp.disable('x-powered-by');
+  // Idle databases closed (file handles bounded), existence read from a Set, not a listing per
+  // request. Memory databases hold no handles (and may not survive a close): never closed.
+  const lru = installOpenDatabaseLru(PouchDB, adapter === 'leveldb' ? { ...openDatabases, folder: dir } : { maxOpen: Infinity, idleMs: Infinity });
+  installCachedDiskSize(PouchDB);
 
   const cfg = pouchApp.couchConfig;
   /** @type {(section: string, key: string, value: unknown) => Promise<void>} */
@@ -178,12 +216,29 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
   cfg.on('admins', () => (usersDbPromise = undefined));
   cfg.on('couch_httpd_auth', () => (usersDbPromise = undefined));
 
+  // Every request to a database reads its _security (the guard's membership check): kept here,
+  // forgotten whenever anyone writes one (this Store, an admin's PUT /db/<db>/_security) or the
+  // database goes.
+  /** @type {Map<string, any>} */
+  const securityOf = new Map();
+  const putSecurity = PouchDB.prototype.putSecurity;
+  PouchDB.prototype.putSecurity = function (/** @type {unknown[]} */ ...args) {
+    securityOf.delete(this.name);
+    const result = putSecurity.apply(this, args);
+    Promise.resolve(result).then(
+      () => securityOf.delete(this.name),
+      () => securityOf.delete(this.name),
+    );
+    return result;
+  };
+  PouchDB.on('destroyed', (/** @type {string} */ name) => securityOf.delete(name));
+
   /** @param {string} name */
   const open = async (name) => (name === '_users' ? usersDb() : getOrCreateDB(PouchDB, name));
 
   /** @param {string} name */
   async function dbExists(name) {
-    return /** @type {string[]} */ (await PouchDB.allDbs()).includes(name);
+    return lru.exists(name);
   }
 
   /** @param {string} name */
@@ -215,7 +270,15 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
     async deleteDb(name) {
       await couch(async () => deleteDB(PouchDB, name));
     },
-    getSecurity: (name) => couch(async () => (await openExisting(name)).getSecurity()),
+    getSecurity: (name) =>
+      couch(async () => {
+        const hit = securityOf.get(name);
+        if (hit) return structuredClone(hit);
+        const sec = await (await openExisting(name)).getSecurity();
+        if (securityOf.size >= 10_000) securityOf.delete(/** @type {string} */ (securityOf.keys().next().value));
+        securityOf.set(name, sec);
+        return structuredClone(sec);
+      }),
     putSecurity: (name, sec) =>
       couch(async () => {
         await (await openExisting(name)).putSecurity(sec);
@@ -284,6 +347,9 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
       }
     },
     async close() {
+      lru.stop();
+      await lru.flush().catch(() => {});
+      for (const stop of closeFeeds.splice(0)) stop();
       const cache = PouchDB.__dbCacheMap;
       const dbs = cache ? [...cache.values()] : [];
       await Promise.allSettled(dbs.map((/** @type {any} */ db) => db.close()));
@@ -312,7 +378,74 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
     return { name, created: false, updated: false };
   }
 
-  return { handler: pouchApp, store, ensureAdmin, PouchDB };
+  /**
+   * Calls `listener` after every change to an account (`_users`), for caches of who a cookie is.
+   * @param {() => void} listener
+   */
+  function onUsersChange(listener) {
+    usersDb()
+      .then((/** @type {any} */ db) => {
+        const feed = db.changes({ live: true, since: 'now' });
+        feed.on('change', () => listener());
+        feed.on('error', () => {});
+        closeFeeds.push(() => feed.cancel());
+      })
+      .catch(() => {});
+  }
+  /** @type {(() => void)[]} */
+  const closeFeeds = [];
+
+  return { handler: pouchApp, store, ensureAdmin, PouchDB, openDatabases: lru, onUsersChange };
+}
+
+/**
+ * PouchDB Server's `disk_size` in a database's info (pouchdb-size) listed every file of the
+ * database's folder on every info read, and the sign-in code reads `_users`' info on every
+ * request that carries a cookie or none (pouchdb-auth's multiUserSession): a directory listing
+ * per request. The size is now measured at most once a minute per database, in the background;
+ * an info read answers the last measure (none yet: measured now, once).
+ * @param {any} PouchDB after setPouchDB (the disk-size plug-in installed)
+ */
+function installCachedDiskSize(PouchDB) {
+  const measure = PouchDB.prototype.getDiskSize;
+  if (typeof measure !== 'function') return;
+  const wrappers = require('pouchdb-wrappers');
+  /** @type {Map<string, { size: number | undefined, at: number, pending: Promise<void> | null }>} */
+  const sizes = new Map();
+  /** @param {any} db */
+  const refresh = (db) => {
+    let entry = sizes.get(db.name);
+    if (!entry) sizes.set(db.name, (entry = { size: undefined, at: 0, pending: null }));
+    const e = entry;
+    e.pending ??= Promise.resolve(measure.call(db))
+      .then((size) => {
+        e.size = Number(size);
+      })
+      .catch(() => {})
+      .finally(() => {
+        e.at = Date.now();
+        e.pending = null;
+      });
+    return e;
+  };
+  PouchDB.prototype.installSizeWrapper = function () {
+    const db = this;
+    wrappers.installWrapperMethods(db, {
+      info(/** @type {() => Promise<any>} */ orig) {
+        return orig().then(async (/** @type {any} */ info) => {
+          let e = sizes.get(db.name);
+          if (!e || Date.now() - e.at > 60_000) {
+            const first = !e;
+            e = refresh(db);
+            if (first) await e.pending;
+          }
+          if (e.size !== undefined) info.disk_size = e.size;
+          return info;
+        });
+      },
+    });
+  };
+  PouchDB.on('destroyed', (/** @type {string} */ name) => sizes.delete(name));
 }
 
 

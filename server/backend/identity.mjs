@@ -25,7 +25,7 @@ export function readCookie(header, name) {
 }
 
 /**
- * @param {{ store: Store, limiter: import('./signinLimiter.mjs').SignInLimiter }} deps
+ * @param {{ store: Store, limiter: import('./signinLimiter.mjs').SharedSignInLimiter }} deps
  */
 export function createIdentity({ store, limiter }) {
   /**
@@ -40,7 +40,7 @@ export function createIdentity({ store, limiter }) {
    * @returns {Promise<UserCtx | null>}
    */
   async function attemptSignIn(res, name, password, address) {
-    const wait = limiter.retryAfter(name, address);
+    const wait = await limiter.retryAfter(name, address);
     if (wait > 0) {
       res.setHeader('Retry-After', String(wait));
       sendJson(res, 401, SIGN_IN_REFUSED);
@@ -48,11 +48,11 @@ export function createIdentity({ store, limiter }) {
     }
     const ctx = await store.verifyPassword(name, password);
     if (!ctx) {
-      limiter.recordFailure(name, address);
+      await limiter.recordFailure(name, address);
       sendJson(res, 401, SIGN_IN_REFUSED);
       return null;
     }
-    limiter.recordSuccess(name, address);
+    await limiter.recordSuccess(name, address);
     return ctx;
   }
 
@@ -88,7 +88,7 @@ export function createIdentity({ store, limiter }) {
  * Lets only server admins through (Basic credentials, rate-limited like every sign-in, or an
  * admin's session cookie): for what the public must not read, such as the router's health
  * (database counts, events held for accounts that do not exist yet).
- * @param {{ store: Store, limiter: import('./signinLimiter.mjs').SignInLimiter }} deps
+ * @param {{ store: Store, limiter: import('./signinLimiter.mjs').SharedSignInLimiter }} deps
  * @returns {import('express').RequestHandler}
  */
 export function adminOnly(deps) {

@@ -32,7 +32,9 @@ import { createRemoteStore, parseCouchUrl } from './remote.mjs';
 import { dbPrefixFromEnv } from '../couch/namespace.mjs';
 import { responseHeaders } from './responseHeaders.mjs';
 import { listStations, setup } from './setup.mjs';
-import { SignInLimiter } from './signinLimiter.mjs';
+import { createSharedSignInLimiter } from './signinLimiter.mjs';
+import { REQUEST_LIMITS_DB } from './rateLimit.mjs';
+import { sweepEvery } from './sharedCounters.mjs';
 import { createSessionEnds } from './sessions.mjs';
 import { createPhoneCodes } from './phoneCodes.mjs';
 import { createPhoneVerificationRoutes, verifyPhoneByCode } from './phoneVerification.mjs';
@@ -47,12 +49,13 @@ export { residentDbName, stationDbName, databaseKind } from './names.mjs';
  * @property {string} [couchUrl] proxy mode: http://admin:password@host:5984
  * @property {string} [dbPrefix] proxy mode: the namespace of databases on a shared CouchDB (HEARTHLINE_DB_PREFIX, server/couch/namespace.mjs)
  * @property {number | null} [personalShards] proxy mode: CouchDB's q of each resident's and station's database (1; null: CouchDB's default)
+ * @property {{ maxOpen?: number, idleMs?: number }} [openDatabases] embedded mode (leveldb): databases kept open when idle (200) and how long an idle one stays open (60 s): ./openDatabases.mjs
  * @property {string} [adminPassword] embedded mode: the server admin's password (else generated on first start)
  * @property {boolean} [demo] seed a demo station when the operations database is empty
  * @property {number} [sessionSeconds] how long a sign-in lasts unused (cookie Max-Age; embedded: also the server's session timeout)
  * @property {import('./domain.mjs').ValidateWrite} [validateWrite] the write check (default: src/db/validateWrite.ts)
  * @property {{ freeFailures?: number, maxDelayMs?: number, maxNetworkFailures?: number, forgetMs?: number }} [signIn]
- *   sign-in limits (signinLimiter.mjs); the counters are kept in <dataDir>/signin-limits.json
+ *   sign-in limits (signinLimiter.mjs); the counters are kept in the database signin-limits, shared by every server
  * @property {(msg: string) => void} [log] progress messages (default console.log)
  * @property {(msg: string) => void} [logError] failures inside requests (default console.error)
  * @property {(dbName: string) => void} [onWrite] called after documents were stored in a database (wakes the router)
@@ -92,6 +95,7 @@ export function backendOptionsFromEnv(env) {
     dbPrefix: dbPrefixFromEnv(env),
     personalShards: env.HEARTHLINE_COUCH_Q === 'default' ? null : int('HEARTHLINE_COUCH_Q', 1),
     adminPassword: env.HEARTHLINE_ADMIN_PASSWORD || undefined,
+    openDatabases: { maxOpen: int('HEARTHLINE_OPEN_DATABASES', 200), idleMs: int('HEARTHLINE_DATABASE_IDLE_SECONDS', 60) * 1000 },
     demo: env.HEARTHLINE_DEMO !== '0',
     sessionSeconds: int('HEARTHLINE_SESSION_SECONDS', DEFAULT_SESSION_SECONDS),
     signIn: {
@@ -134,7 +138,7 @@ export function backendOptionsFromEnv(env) {
  * writes to _users still reach this one's cache only when the entry expires (at most ttlMs).
  * @param {import('./store.mjs').Store} store
  * @param {number} ttlMs
- * @returns {{ forget: () => void }}
+ * @returns {{ forget: () => void, clear: () => void }}
  */
 function cacheSessions(store, ttlMs = 5_000) {
   /** @type {Map<string, { at: number, value: Promise<import('./store.mjs').UserCtx | null> }>} */
@@ -163,7 +167,7 @@ function cacheSessions(store, ttlMs = 5_000) {
       }
     );
   }
-  return { forget };
+  return { forget, clear: forget };
 }
 
 /**
@@ -195,6 +199,7 @@ export async function createBackend({
   dbPrefix = '',
   personalShards = 1,
   adminPassword,
+  openDatabases,
   demo = true,
   sessionSeconds = DEFAULT_SESSION_SECONDS,
   validateWrite = defaultValidateWrite,
@@ -218,6 +223,8 @@ export async function createBackend({
   let description;
   /** embedded mode: the PouchDB constructor, for the in-process router */
   let PouchDB;
+  /** @type {import('./openDatabases.mjs').OpenDatabases | undefined} */
+  let embeddedOpen;
 
   if (couchUrl) {
     const parsed = parseCouchUrl(couchUrl);
@@ -230,11 +237,18 @@ export async function createBackend({
     const who = await retryWhileUnreachable(() => store.verifyPassword(parsed.user, decodeURIComponent(new URL(couchUrl).password)), log);
     if (!who?.roles.includes('_admin')) throw new Error(`COUCHDB_URL: ${parsed.user} is not a server admin of ${parsed.display} (or the password is wrong)`);
   } else {
-    const embedded = await createEmbedded({ dataDir, adapter, sessionSeconds });
+    const embedded = await createEmbedded({ dataDir, adapter, sessionSeconds, openDatabases });
     store = embedded.store;
     dbHandler = embedded.handler;
     admin = await embedded.ensureAdmin(adminPassword);
     PouchDB = embedded.PouchDB;
+    embeddedOpen = embedded.openDatabases;
+    // The cookie check costs pouchdb-auth a database info, a read of the account and an HMAC in
+    // JavaScript on every request (issue 22: part of a write's 6–9 ms): cached as in proxy mode,
+    // and forgotten whenever an account changes (a new password, roles), so a reset shuts the
+    // old cookie out at once, not after 5 s.
+    const sessionCache = cacheSessions(store);
+    embedded.onUsersChange(() => sessionCache.clear());
     description = `embedded PouchDB Server (${adapter}) in ${path.resolve(dataDir)}`;
   }
 
@@ -243,8 +257,13 @@ export async function createBackend({
   const sessions = createSessionEnds({ store });
   // From here on, the cookie of an ended session is refused wherever a cookie is read.
   sessions.refuseEndedCookies(store);
-  // Kept across restarts, in the data folder (private to the server's user).
-  const limiter = new SignInLimiter({ ...signIn, file: path.join(dataDir, 'signin-limits.json'), log: logError });
+  // In the database: shared by every server on it, kept across restarts (an older version's
+  // file in the data folder is moved in once).
+  const limiter = createSharedSignInLimiter({ store, ...signIn, legacyFile: path.join(dataDir, 'signin-limits.json'), log: logError });
+  await limiter.start();
+  // The other limits a stranger can meet (sign-ups, one-time codes, staff look-ups) are counted
+  // in request-limits, shared the same way (rateLimit.mjs); expired counters swept here.
+  const stopSweepingRequestLimits = sweepEvery({ store, dbName: REQUEST_LIMITS_DB, log: logError });
   const requireAdmin = adminOnly({ store, limiter });
   const customers = createCustomerDirectory({ store, log: logError });
   const accessLog = createAccessLog(store);
@@ -302,11 +321,14 @@ export async function createBackend({
     adminOnly: requireAdmin,
     sessions,
     PouchDB,
+    /** embedded mode: the open databases (figures for the benches: stats()) */
+    openDatabases: embeddedOpen,
     /** embedded mode: whether the admin was created now, and the generated password to print once */
     admin,
     setup: setupResult,
     async close() {
       limiter.close();
+      stopSweepingRequestLimits();
       workingSets.close();
       await store.close();
     },

@@ -19,13 +19,14 @@
  *     same, and the text goes out in the background.
  * Where: the `phone-codes` database (admin-only, created by setup), so a restart or a second
  * server process sees the same codes, counts and locks; writes carry their revision and are
- * redone on a conflict, so parallel guesses cannot each read "0 failures".
+ * redone on a conflict, so parallel guesses cannot each read "0 failures". The per-peer counts
+ * are in `request-limits` (rateLimit.mjs), shared the same way.
  */
 import { randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { PHONE_CODES_DB } from '../../src/db/databaseNames.ts';
 import { CouchError } from './errors.mjs';
-import { createRateLimit } from './rateLimit.mjs';
+import { createSharedRateLimit } from './rateLimit.mjs';
 
 const scrypt = /** @type {(password: string, salt: Buffer, keylen: number) => Promise<Buffer>} */ (promisify(scryptCb));
 
@@ -89,8 +90,8 @@ export function createPhoneCodes({
   sendsPerPeerPerHour = 20,
   failuresPerPeerPerHour = 30,
 }) {
-  const sendsByPeer = createRateLimit({ limit: sendsPerPeerPerHour, windowMs: HOUR, now });
-  const failuresByPeer = createRateLimit({ limit: failuresPerPeerPerHour, windowMs: HOUR, now });
+  const sendsByPeer = createSharedRateLimit({ store, scope: 'code-sends', limit: sendsPerPeerPerHour, windowMs: HOUR, now });
+  const failuresByPeer = createSharedRateLimit({ store, scope: 'code-failures', limit: failuresPerPeerPerHour, windowMs: HOUR, now });
   /** Checks for an account that never got a code spend the same scrypt work on this. */
   const decoySalt = randomBytes(16);
   /**
@@ -154,7 +155,7 @@ export function createPhoneCodes({
      * @returns {Promise<RequestVerdict>}
      */
     async request({ purpose, accountNumber, phone, peer, mayReceive }) {
-      const peerWait = sendsByPeer.retryAfter(peer);
+      const peerWait = await sendsByPeer.retryAfter(peer);
       if (peerWait > 0) return { sent: false, reason: 'wait', retryAfter: peerWait };
       const t = now();
       /** @type {number} */
@@ -166,7 +167,7 @@ export function createPhoneCodes({
         return { doc: { docType: 'phone-code-sends', phone, times: [...times, t] }, result: 0 };
       });
       if (phoneWait > 0) return { sent: false, reason: 'wait', retryAfter: phoneWait };
-      sendsByPeer.hit(peer);
+      await sendsByPeer.hit(peer);
       const id = codeId(purpose, accountNumber);
       const lock = await store.get(PHONE_CODES_DB, id);
       if (typeof lock?.lockedUntil === 'number' && lock.lockedUntil > t) return { sent: false, reason: 'locked', retryAfter: secondsUntil(lock.lockedUntil) };
@@ -204,7 +205,7 @@ export function createPhoneCodes({
      * @returns {Promise<CheckVerdict>}
      */
     async check({ purpose, accountNumber, phone, code, peer }) {
-      const peerWait = failuresByPeer.retryAfter(peer);
+      const peerWait = await failuresByPeer.retryAfter(peer);
       if (peerWait > 0) return { ok: false, reason: 'tooMany', retryAfter: peerWait };
       /** @type {Map<string, Buffer>} the typed code's hash per salt, kept across a redo */
       const typedBySalt = new Map();
@@ -233,7 +234,7 @@ export function createPhoneCodes({
         }
         return { doc: { ...doc, failures }, result: { ok: false, reason: 'wrong' } };
       }));
-      if (!verdict.ok) failuresByPeer.hit(peer);
+      if (!verdict.ok) await failuresByPeer.hit(peer);
       return verdict;
     },
 

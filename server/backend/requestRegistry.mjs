@@ -29,11 +29,15 @@ export const REQUEST_ANCHORS_SELECTOR = Object.freeze({ docType: 'event', type: 
  */
 
 /**
- * @param {{ readChanges: ReadChanges, useSelector?: boolean, maxDatabases?: number, batchSize?: number }} options
- *   useSelector: only for an in-process PouchDB (see read below)
+ * @param {{ readChanges: ReadChanges, useSelector?: boolean, maxDatabases?: number, batchSize?: number,
+ *   keepEvents?: (name: string) => boolean, toEvent?: (doc: any) => any }} options
+ *   useSelector: only for an in-process PouchDB (see read below);
+ *   keepEvents: for these databases every event is kept too (`events(name)`, as `toEvent` makes
+ *   it), read in the same pass as the index (the guard's quota of a resident's submissions:
+ *   one incremental read serves both)
  */
-export function createRequestRegistry({ readChanges, useSelector = false, maxDatabases = 512, batchSize = 1000 }) {
-  /** @type {Map<string, { index: import('../../src/rules/requestLinkage.ts').RequestIndex, since: string | number, chain: Promise<unknown> }>} */
+export function createRequestRegistry({ readChanges, useSelector = false, maxDatabases = 512, batchSize = 1000, keepEvents = () => false, toEvent = (d) => d }) {
+  /** @type {Map<string, { index: import('../../src/rules/requestLinkage.ts').RequestIndex, since: string | number, chain: Promise<unknown>, events: Map<string, any> | null }>} */
   const databases = new Map();
 
   /**
@@ -44,8 +48,8 @@ export function createRequestRegistry({ readChanges, useSelector = false, maxDat
    * @param {string} name
    * @param {string | number} since
    */
-  function read(name, since) {
-    return readChanges(name, { since, limit: batchSize, include_docs: true, ...(useSelector ? { selector: REQUEST_ANCHORS_SELECTOR } : {}) });
+  function read(name, since, all = false) {
+    return readChanges(name, { since, limit: batchSize, include_docs: true, ...(useSelector && !all ? { selector: REQUEST_ANCHORS_SELECTOR } : {}) });
   }
 
   /** @param {string} name */
@@ -54,7 +58,7 @@ export function createRequestRegistry({ readChanges, useSelector = false, maxDat
     if (entry) {
       databases.delete(name); // most recently used last
     } else {
-      entry = { index: emptyRequestIndex(), since: 0, chain: Promise.resolve() };
+      entry = { index: emptyRequestIndex(), since: 0, chain: Promise.resolve(), events: keepEvents(name) ? new Map() : null };
       while (databases.size >= maxDatabases) databases.delete(/** @type {string} */ (databases.keys().next().value));
     }
     databases.set(name, entry);
@@ -66,18 +70,33 @@ export function createRequestRegistry({ readChanges, useSelector = false, maxDat
    * under way is waited for, then the database is read on once more).
    * @param {string} name
    */
-  function index(name) {
+  function caughtUp(name) {
     const entry = entryOf(name);
+    const events = entry.events;
     const run = entry.chain.then(async () => {
       for (;;) {
-        const res = await read(name, entry.since);
+        // unfiltered where events are kept, so a deletion is seen too
+        const res = await read(name, entry.since, events !== null);
         for (const row of res.results ?? []) {
           const doc = row.doc;
+          if (events && doc && typeof doc._id === 'string') {
+            if (row.deleted || doc._deleted || doc.docType !== 'event' || doc._id.startsWith('_')) events.delete(doc._id);
+            else {
+              let event = null;
+              try {
+                event = toEvent(doc);
+              } catch {
+                event = null; // not an event this version can read (the write checks refuse such writes)
+              }
+              if (event) events.set(doc._id, event);
+              else events.delete(doc._id);
+            }
+          }
           if (!doc || row.deleted || doc._deleted || doc.docType !== 'event' || typeof doc.requestId !== 'string') continue;
           addToRequestIndex(entry.index, doc);
         }
         entry.since = res.last_seq;
-        if ((res.results ?? []).length < batchSize) return entry.index;
+        if ((res.results ?? []).length < batchSize) return entry;
       }
     });
     // A failed read does not block the next one (it starts from the last good `since`).
@@ -85,8 +104,21 @@ export function createRequestRegistry({ readChanges, useSelector = false, maxDat
     return run;
   }
 
+  /** @param {string} name */
+  const index = async (name) => (await caughtUp(name)).index;
+
   return {
     index,
+    /**
+     * Every event of `name` (a database `keepEvents` names), caught up like `index`.
+     * @param {string} name
+     * @returns {Promise<Map<string, any>>} id → toEvent(document)
+     */
+    async events(name) {
+      const entry = await caughtUp(name);
+      if (!entry.events) throw new Error(`the request registry keeps no events of ${name}`);
+      return entry.events;
+    },
     /** Forgets a database (deleted): the next look-up reads it from the start. @param {string} name */
     forget(name) {
       databases.delete(name);

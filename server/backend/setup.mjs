@@ -21,6 +21,8 @@ import { RegisterEntry, registerEntryId } from '../../src/db/schema/customerRegi
 import { STAFF_ROLES, STATION_ROLES, couchRolesFor } from './domain.mjs';
 import { generatePassword } from './passwords.mjs';
 import { SESSIONS_DB } from './sessions.mjs';
+import { SIGNIN_LIMITS_DB } from './signinLimiter.mjs';
+import { REQUEST_LIMITS_DB } from './rateLimit.mjs';
 import { DESIGN_DOC_ID, designDocFor } from '../../src/db/designDocs.ts';
 import { parseDatabaseName } from '../../src/db/databaseNames.ts';
 
@@ -206,6 +208,10 @@ async function setupOnce(store, { demo = true, log = console.log, deferResidents
   await ensureDatabase(store, ROUTER_STATE_DB, adminOnlySecurity());
   // when each account's sessions were last ended (sign-out, sign out everywhere): sessions.mjs
   await ensureDatabase(store, SESSIONS_DB, adminOnlySecurity());
+  // failed sign-ins counted per account and network, shared by every server (signinLimiter.mjs)
+  await ensureDatabase(store, SIGNIN_LIMITS_DB, adminOnlySecurity());
+  // the other limits (sign-ups, one-time codes, staff look-ups), shared the same way (rateLimit.mjs)
+  await ensureDatabase(store, REQUEST_LIMITS_DB, adminOnlySecurity());
   // Personal data only the server reads: the register (phones on file) and who looked at whom.
   await ensureDatabase(store, CUSTOMER_REGISTER_DB, adminOnlySecurity());
   await ensureDatabase(store, CUSTOMER_ACCESS_LOG_DB, adminOnlySecurity());

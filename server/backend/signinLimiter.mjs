@@ -22,6 +22,7 @@
  */
 import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { sweepEvery, sweepExpired, updateCounter } from './sharedCounters.mjs';
 
 /** The one answer to every failed or refused sign-in (no account enumeration). */
 export const SIGN_IN_REFUSED = Object.freeze({
@@ -241,3 +242,126 @@ export class SignInLimiter {
     this.save();
   }
 }
+
+/** Where the shared counters live (admin-only; setup creates it). */
+export const SIGNIN_LIMITS_DB = 'signin-limits';
+
+/**
+ * The same limits, kept in the database (`signin-limits`) rather than in one process's memory:
+ * several servers on one CouchDB count together, so an attacker gets the free failures once,
+ * not once per server (issue 22, item 3), and the counts outlive a restart without a file.
+ * Documents: `pair:<network> <name>` { failures, last } and `network:<network>` { times,
+ * pausedUntil }, each with `expiresAt` (after which it says nothing and is removed by a sweep
+ * every 10 minutes). Every check reads the two documents that concern it (one request each
+ * way, or two); every failure is counted by a revision-checked write (two servers counting at
+ * once: the loser reads again and counts on top). The rules (delays, pauses, networks) are the
+ * SignInLimiter's above.
+ * @param {{ store: import('./store.mjs').Store, dbName?: string, legacyFile?: string,
+ *   freeFailures?: number, baseDelayMs?: number, maxDelayMs?: number, maxNetworkFailures?: number,
+ *   forgetMs?: number, now?: () => number, log?: (msg: string) => void }} options
+ *   legacyFile: the counters an older version kept in the data folder, moved into the database once
+ */
+export function createSharedSignInLimiter({ store, dbName = SIGNIN_LIMITS_DB, legacyFile, log = console.error, ...rules }) {
+  const now = rules.now ?? (() => Date.now());
+  const engine = new SignInLimiter({ ...rules, now, log });
+  clearInterval(engine.timer); // nothing to prune in memory: the database is the state
+  const forgetMs = engine.forgetMs;
+  /** @param {string} name @param {string} address */
+  const pairId = (name, address) => `pair:${SignInLimiter.pairKey(name, address)}`;
+  /** @param {string} address */
+  const networkId = (address) => `network:${networkOf(address)}`;
+
+  /**
+   * How long an attempt waits, from the pair's and the network's documents (the engine's rules,
+   * on fresh state per call: concurrent checks never share it).
+   * @param {string} name @param {string} address
+   */
+  async function wait(name, address) {
+    const [pair, network] = await Promise.all([store.get(dbName, pairId(name, address)), store.get(dbName, networkId(address))]);
+    const t = now();
+    const networkWait = network && Number.isFinite(network.pausedUntil) && network.pausedUntil > t ? network.pausedUntil - t : 0;
+    const pairWait =
+      pair && Number.isInteger(pair.failures) && Number.isFinite(pair.last) && t - pair.last <= forgetMs
+        ? Math.max(0, pair.last + engine.delayAfter(pair.failures) - t)
+        : 0;
+    return Math.ceil(Math.max(networkWait, pairWait) / 1000);
+  }
+
+  /** @param {string} id @param {(current: any) => Record<string, unknown> | null} next */
+  const update = (id, next) => updateCounter(store, dbName, id, next);
+
+  /** @type {(() => void) | undefined} */
+  let stopSweeping;
+  const sweep = () => sweepExpired(store, dbName, now());
+
+  async function importLegacy() {
+    if (!legacyFile) return;
+    let data;
+    try {
+      data = JSON.parse(readFileSync(legacyFile, 'utf8'));
+    } catch {
+      return; // none (or unreadable: the counters start from the database)
+    }
+    const t = now();
+    /** @type {Record<string, unknown>[]} */
+    const docs = [];
+    for (const [k, p] of Object.entries(data.pairs ?? {})) {
+      if (Number.isInteger(p?.failures) && Number.isFinite(p?.last) && t - p.last <= forgetMs) docs.push({ _id: `pair:${k}`, failures: p.failures, last: p.last, expiresAt: p.last + forgetMs });
+    }
+    for (const [k, n] of Object.entries(data.networks ?? {})) {
+      if (!Array.isArray(n?.times) || !Number.isFinite(n?.pausedUntil)) continue;
+      const times = n.times.filter((/** @type {unknown} */ x) => Number.isFinite(x) && t - Number(x) < forgetMs);
+      if (n.pausedUntil > t || times.length) docs.push({ _id: `network:${k}`, times, pausedUntil: n.pausedUntil, expiresAt: Math.max(n.pausedUntil, ...times.map((/** @type {number} */ x) => x + forgetMs)) });
+    }
+    for (let i = 0; i < docs.length; i += 500) await store.bulkDocs(dbName, docs.slice(i, i + 500)); // a count already there (a conflict) is kept
+    renameSync(legacyFile, `${legacyFile}.moved-to-database`);
+    log(`[hearthline] sign-in counters moved from ${legacyFile} into the database ${dbName}`);
+  }
+
+  return {
+    /** Imports an older version's file, then sweeps expired counters every 10 minutes. */
+    async start() {
+      await importLegacy().catch((err) => log(`[hearthline] ${legacyFile}: ${err?.message ?? err}`));
+      stopSweeping = sweepEvery({ store, dbName, now, log });
+    },
+    /**
+     * How many seconds this attempt must wait (0: it may be checked now).
+     * @param {string} name @param {string} address
+     */
+    async retryAfter(name, address) {
+      return wait(name, address);
+    },
+    /** @param {string} name @param {string} address */
+    async isLocked(name, address) {
+      return (await this.retryAfter(name, address)) > 0;
+    },
+    /** @param {string} name @param {string} address */
+    async recordFailure(name, address) {
+      const t = now();
+      await update(pairId(name, address), (cur) => {
+        const fresh = !cur || !Number.isFinite(cur.last) || t - cur.last > forgetMs;
+        const failures = (fresh ? 0 : Number(cur.failures) || 0) + 1;
+        return { failures, last: t, expiresAt: t + forgetMs };
+      });
+      await update(networkId(address), (cur) => {
+        const pausedUntil = Number.isFinite(cur?.pausedUntil) ? cur.pausedUntil : 0;
+        if (pausedUntil > t) return { times: [], pausedUntil, expiresAt: pausedUntil };
+        const times = (Array.isArray(cur?.times) ? cur.times : []).filter((/** @type {unknown} */ x) => Number.isFinite(x) && t - Number(x) < forgetMs);
+        times.push(t);
+        if (times.length >= engine.maxNetworkFailures) return { times: [], pausedUntil: t + forgetMs, expiresAt: t + forgetMs };
+        return { times, pausedUntil, expiresAt: t + forgetMs };
+      });
+    },
+    /** A success resets the pair (not the network). @param {string} name @param {string} [address] */
+    async recordSuccess(name, address) {
+      if (address === undefined) return;
+      await update(pairId(name, address), () => null);
+    },
+    sweep,
+    close() {
+      stopSweeping?.();
+    },
+  };
+}
+
+/** @typedef {ReturnType<typeof createSharedSignInLimiter>} SharedSignInLimiter */

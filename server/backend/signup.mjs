@@ -30,7 +30,7 @@ import { registerFacts } from './customerRegister.mjs';
 import { couchRolesFor } from './domain.mjs';
 import { CouchError, sendJson, toCouchError } from './errors.mjs';
 import { residentDbName, residentUserName, userDocId } from './names.mjs';
-import { createRateLimit } from './rateLimit.mjs';
+import { createSharedRateLimit } from './rateLimit.mjs';
 import { ensureDesignDoc, listStations, residentSecurity } from './setup.mjs';
 
 /** @typedef {import('./store.mjs').Store} Store */
@@ -62,8 +62,8 @@ const HOUR = 3_600_000;
  * @returns {import('express').RequestHandler[]}
  */
 export function createSignup({ store, customers, log = console.error, answerMs = 1000, maxPerAddress = 10, maxPerAccount = 5, verifyPhone = async () => true }) {
-  const byAddress = createRateLimit({ limit: maxPerAddress, windowMs: HOUR });
-  const byAccount = createRateLimit({ limit: maxPerAccount, windowMs: HOUR });
+  const byAddress = createSharedRateLimit({ store, scope: 'signup-address', limit: maxPerAddress, windowMs: HOUR });
+  const byAccount = createSharedRateLimit({ store, scope: 'signup-account', limit: maxPerAccount, windowMs: HOUR });
 
   /** @type {import('express').RequestHandler} */
   const contentType = (req, res, next) => {
@@ -136,7 +136,7 @@ export function createSignup({ store, customers, log = console.error, answerMs =
         return sendJson(res, 400, { error: 'bad_request', field: 'community', reason: ACCOUNT_MESSAGES['signup.community.unknown'], messageId: 'signup.community.unknown' });
       }
       const addressKey = String(req.ip ?? req.socket.remoteAddress ?? '');
-      const wait = Math.max(byAddress.retryAfter(addressKey), byAccount.retryAfter(input.accountNumber));
+      const wait = Math.max(...(await Promise.all([byAddress.retryAfter(addressKey), byAccount.retryAfter(input.accountNumber)])));
       if (wait > 0) {
         res.setHeader('Retry-After', String(wait));
         return sendJson(res, 429, { error: 'too_many_requests', reason: ACCOUNT_MESSAGES['signup.tooMany'], messageId: 'signup.tooMany' });
@@ -161,8 +161,7 @@ export function createSignup({ store, customers, log = console.error, answerMs =
         created = await create(input, proof);
       }
       if (!created) {
-        byAddress.hit(addressKey);
-        byAccount.hit(input.accountNumber);
+        await Promise.all([byAddress.hit(addressKey), byAccount.hit(input.accountNumber)]);
       }
       const rest = answerMs - (Date.now() - started);
       if (rest > 0) await new Promise((r) => setTimeout(r, rest));

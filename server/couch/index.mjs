@@ -156,7 +156,8 @@ export function createPouchCouch({ PouchDB }) {
       // deletes a database. Else open it only if it exists: opening would create it.
       const open = PouchDB.__dbCacheMap?.get(name);
       if (open) return open;
-      if (!(/** @type {string[]} */ (await PouchDB.allDbs()).includes(name))) {
+      const exists = typeof PouchDB.hasDatabase === 'function' ? await PouchDB.hasDatabase(name) : (await PouchDB.allDbs()).includes(name);
+      if (!exists) {
         throw Object.assign(new Error(`the database ${name} does not exist`), { status: 404, name: 'not_found' });
       }
       return getOrCreateDB(PouchDB, name);

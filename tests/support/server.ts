@@ -127,7 +127,7 @@ function waitForExit(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-export async function startSite(opts: { env?: Record<string, string>; dataDir?: string } = {}): Promise<Site> {
+export async function startSite(opts: { env?: Record<string, string>; dataDir?: string; /** node's own flags (a bench's --cpu-prof) */ nodeArgs?: string[] } = {}): Promise<Site> {
   const named = opts.env?.HEARTHLINE_DATA || opts.dataDir;
   const dataDir = named ? path.resolve(named) : mkdtempSync(path.join(os.tmpdir(), 'hearthline-data-'));
   const removeData = () => {
@@ -154,7 +154,7 @@ export async function startSite(opts: { env?: Record<string, string>; dataDir?: 
     if (!existsSync(content)) cpSync(path.join(REPO_ROOT, 'content'), content, { recursive: true });
     env.HEARTHLINE_CONTENT = content;
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server/main.mjs')], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', path.join(REPO_ROOT, 'server/main.mjs')], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -51,7 +51,7 @@ export { classify } from './classifyRequest.mjs';
  * @param {{
  *   store: import('../store.mjs').Store,
  *   validateWrite: import('../domain.mjs').ValidateWrite,
- *   limiter: import('../signinLimiter.mjs').SignInLimiter,
+ *   limiter: import('../signinLimiter.mjs').SharedSignInLimiter,
  *   maxWriteBytes?: number,
  *   limits?: import('./requestLimits.mjs').RequestLimits,
  *   sessions?: import('../sessions.mjs').SessionEnds,

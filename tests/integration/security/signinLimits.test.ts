@@ -8,7 +8,7 @@
  * accounts, and both are kept across restarts. Two networks on loopback are told apart by
  * X-Forwarded-For behind a trusted proxy (HEARTHLINE_TRUST_PROXY=loopback).
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,7 +63,7 @@ describe('sign-in limits that cannot be turned against staff', () => {
     expect((await signInFrom('198.51.100.21', dispatcher.name, dispatcher.password)).status).toBe(200);
   });
 
-  it.skipIf(external)('the limits outlive a crash and restart, in a file only the server can read', async () => {
+  it.skipIf(external)('the limits outlive a crash and restart, in a database only the server admin can read', async () => {
     await site.kill();
     site = await startSite({ dataDir, env });
     expect((await signInFrom('192.0.2.201', dispatcher.name, dispatcher.password)).status).toBe(401);
@@ -76,6 +76,11 @@ describe('sign-in limits that cannot be turned against staff', () => {
     expect(waiting.status).toBe(401);
     expect(Number(waiting.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await signInFrom('198.51.100.22', dispatcher.name, dispatcher.password)).status).toBe(200);
-    expect(statSync(path.join(dataDir, 'signin-limits.json')).mode & 0o077).toBe(0);
+    // kept in the database signin-limits (shared by every server on it), which nobody but the admin reads
+    const asResident = await signInFrom('198.51.100.23', dispatcher.name, dispatcher.password);
+    const cookie = /AuthSession=[^;]+/.exec(asResident.headers.get('set-cookie') ?? '')?.[0];
+    expect(cookie).toBeTruthy();
+    const read = await fetch(`${site.url}/db/signin-limits/_all_docs`, { headers: { cookie: cookie!, accept: 'application/json' } });
+    expect(read.status).toBe(403);
   });
 });
