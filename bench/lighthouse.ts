@@ -60,7 +60,7 @@
  *   performance misses by TBT at this load (the /outages/ island still moves the page).
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -83,6 +83,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '1' },
     pages: { type: 'string', default: DEFAULT_PAGES.join(',') },
     'no-build': { type: 'boolean', default: false },
+    /** A folder to keep each run's JSON report in (to read its main-thread breakdown and long tasks). */
+    reports: { type: 'string' },
   },
 });
 const RUNS = Math.max(1, Number(values.runs));
@@ -160,6 +162,11 @@ async function lighthouse(url: string): Promise<Run> {
       runtimeError?: { message: string };
     };
     if (lhr.runtimeError) throw new Error(`lighthouse ${url}: ${lhr.runtimeError.message}`);
+    if (values.reports) {
+      mkdirSync(values.reports, { recursive: true });
+      const name = `${new URL(url).pathname.replace(/\//g, '_') || '_'}-${new Date().toISOString().replace(/[:.]/g, '')}.json`;
+      cpSync(out, path.join(values.reports, name));
+    }
     const scores = Object.fromEntries(CATEGORIES.map((c) => [c, Math.round((lhr.categories[c]?.score ?? 0) * 100)])) as Run['scores'];
     const num = (id: string) => lhr.audits[id]?.numericValue ?? NaN;
     return {
