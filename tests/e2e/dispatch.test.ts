@@ -152,6 +152,7 @@ describe.each([
     await form.getByLabel(t.forms.contactPhone, { exact: true }).fill(resident.phone);
     await form.getByLabel(t.forms.address, { exact: true }).fill(`示范花园 8 号楼 302 (${label})`);
     await form.getByLabel(t.forms.repair.details, { exact: true }).fill('厨房暖气片漏水');
+    await form.getByLabel(t.forms.repair.fault, { exact: true }).selectOption('leak');
     await form.getByRole('button', { name: sc.register, exact: true }).click();
     await form.locator('.notice[role="status"]').waitFor({ timeout: 30_000 });
     const requestId = await submittedRequest(page, resident.name);

@@ -287,7 +287,14 @@ describe('the staff console', () => {
       await form.getByLabel(zh.forms.contactName, { exact: true }).fill(`住户${i + 1}`);
       await form.getByLabel(zh.forms.contactPhone, { exact: true }).fill(residents[i]!.phone);
       await form.getByLabel(zh.forms.address, { exact: true }).fill(`暖园小区 ${i + 1} 号楼 101`);
-      if (kind === 'repair') await form.getByLabel(zh.forms.repair.details, { exact: true }).fill('客厅暖气片不热');
+      if (kind === 'repair') {
+        await form.getByLabel(zh.forms.repair.details, { exact: true }).fill('客厅暖气片不热');
+        // No fault is pre-chosen: saved without one, the field says so and nothing is registered.
+        await form.getByRole('button', { name: sc.register, exact: true }).click();
+        await expect.poll(() => form.locator('#reg-fault-error').textContent()).toBeTruthy();
+        expect(await form.locator('#reg-fault').getAttribute('aria-invalid')).toBe('true');
+        await form.getByLabel(zh.forms.repair.fault, { exact: true }).selectOption('radiator-not-warm');
+      }
       if (kind === 'complaint') {
         await form.getByLabel(sc.complaintAbout, { exact: true }).fill('维修人员迟到');
         await form.getByLabel(sc.demand, { exact: true }).fill('说明原因');

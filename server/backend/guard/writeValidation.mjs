@@ -7,6 +7,8 @@
  * the request it names (../ownership.mjs). What passed is stored as server admin, in one
  * `_bulk_docs`.
  */
+import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { newDocumentId } from './writeRequest.mjs';
 
 /** @typedef {import('../store.mjs').UserCtx} UserCtx */
@@ -55,6 +57,46 @@ export function verdictRefusal(id, verdict) {
   };
 }
 
+/** Fields the server sets on what it stores (the revision, its receipt time): not the writer's. */
+const SERVER_FIELDS = new Set(['_rev', '_revisions', '_deleted', '_attachments', 'receivedAt']);
+
+/** @param {Record<string, unknown>} doc */
+function writerFields(doc) {
+  return Object.fromEntries(Object.entries(doc).filter(([k]) => !SERVER_FIELDS.has(k)));
+}
+
+/**
+ * The attachments as the store answers them (stubs with an md5 digest) or as sent (inline
+ * base64 data), each reduced to its type and digest.
+ * @param {unknown} attachments
+ */
+function attachmentDigests(attachments) {
+  if (!attachments || typeof attachments !== 'object') return {};
+  return Object.fromEntries(
+    Object.entries(/** @type {Record<string, any>} */ (attachments)).map(([name, a]) => [
+      name,
+      {
+        type: a?.content_type,
+        digest: typeof a?.data === 'string' ? `md5-${createHash('md5').update(Buffer.from(a.data, 'base64')).digest('base64')}` : a?.digest,
+      },
+    ]),
+  );
+}
+
+/**
+ * Whether a document sent without a revision is the very one the database holds: the same
+ * writer's fields and the same attachments (the server's own fields aside). A device sends an
+ * event again when the answer to its first push was lost (the page was closed or navigated away
+ * mid-push); CouchDB answers such a create `conflict`, and the device counts that as delivered.
+ * A different document under a held id is a change, which the write check refuses.
+ * @param {Record<string, unknown> | null | undefined} stored as the store answers it (include_docs)
+ * @param {Record<string, unknown>} sent
+ */
+export function isResentCopy(stored, sent) {
+  if (!stored || stored._deleted === true || sent._rev !== undefined || sent._deleted === true) return false;
+  return isDeepStrictEqual(writerFields(stored), writerFields(sent)) && isDeepStrictEqual(attachmentDigests(stored._attachments), attachmentDigests(sent._attachments));
+}
+
 /**
  * @param {{
  *   store: import('../store.mjs').Store,
@@ -77,6 +119,7 @@ export function createWriteValidation({ store, validateWrite, ownership, log }) 
   async function checkAndStore(dbName, kind, database, user, docs, refusals) {
     const ids = docs.flatMap((d, i) => (refusals[i] ? [] : [String(/** @type {any} */ (d)._id)]));
     const existing = await store.existingIds(dbName, [...new Set(ids)]);
+    await refuseResentCopies(dbName, docs, refusals, existing);
     const owned = ownership ? await ownership.prepare(dbName, kind, docs.filter((_, i) => !refusals[i]), user) : null;
     /** @type {unknown[]} */
     const toStore = [...docs];
@@ -107,5 +150,31 @@ export function createWriteValidation({ store, validateWrite, ownership, log }) 
     const accepted = toStore.filter((_, i) => !refusals[i]);
     return accepted.length ? await store.bulkDocs(dbName, /** @type {any[]} */ (accepted)) : [];
   }
+  /**
+   * A create (no `_rev`) of an id the database holds, whose document equals what it holds, is
+   * answered `conflict` as CouchDB answers it, before the write check: the device's push takes
+   * that row for "the server has it" (src/db/device/replication.ts). The write check would say
+   * `never-changed`, and the device would set its own delivered event aside as refused.
+   * @param {string} dbName
+   * @param {unknown[]} docs
+   * @param {(WriteRefusal | null)[]} refusals
+   * @param {Set<string>} existing
+   */
+  async function refuseResentCopies(dbName, docs, refusals, existing) {
+    const candidates = docs.flatMap((d, i) => {
+      const doc = /** @type {Record<string, unknown>} */ (d);
+      return !refusals[i] && doc._rev === undefined && existing.has(String(doc._id)) ? [i] : [];
+    });
+    if (!candidates.length) return;
+    const keys = [...new Set(candidates.map((i) => String(/** @type {any} */ (docs[i])._id)))];
+    const rows = await store.allDocs(dbName, { keys, include_docs: true });
+    const held = new Map(rows.filter((r) => r?.doc).map((r) => [String(r.id), r.doc]));
+    for (const i of candidates) {
+      const doc = /** @type {Record<string, unknown>} */ (docs[i]);
+      const id = String(doc._id);
+      if (isResentCopy(held.get(id), doc)) refusals[i] = { id, error: 'conflict', reason: 'Document update conflict.', status: 409 };
+    }
+  }
+
   return { checkAndStore };
 }

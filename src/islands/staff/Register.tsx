@@ -52,7 +52,8 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
   const [phone, setPhone] = createSignal('');
   const [address, setAddress] = createSignal('');
   const [station, setStation] = createSignal(props.device.session.station ?? '');
-  const [fault, setFault] = createSignal<(typeof REPAIR_FAULTS)[number]>('radiator-not-warm');
+  // Nothing pre-chosen: a hurried save must not record a fault the resident never named.
+  const [fault, setFault] = createSignal<(typeof REPAIR_FAULTS)[number] | ''>('');
   const [text, setText] = createSignal('');
   const [demand, setDemand] = createSignal('');
   const [roomName, setRoomName] = createSignal('');
@@ -107,6 +108,7 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
     if (!(await write.record(() => props.device.record(event, props.lang), fill(s.registered, { id: shortRequestNumber(request.requestId) })))) return;
     setText('');
     setDemand('');
+    setFault('');
     props.onRegistered(request.requestId);
   };
 
@@ -246,9 +248,17 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
         <Show when={kind() === 'repair'}>
           <div class="field">
             <label for="reg-fault">{props.t.forms.repair.fault}</label>
-            <select id="reg-fault" value={fault()} onChange={(e) => setFault(e.currentTarget.value as (typeof REPAIR_FAULTS)[number])}>
+            <select
+              id="reg-fault"
+              value={fault()}
+              onChange={(e) => setFault(e.currentTarget.value as (typeof REPAIR_FAULTS)[number] | '')}
+              aria-invalid={issueOf('payload.fault') ? 'true' : undefined}
+              aria-describedby={issueOf('payload.fault') ? 'reg-fault-error' : undefined}
+            >
+              <option value="">{s.chooseOne}</option>
               <For each={REPAIR_FAULTS}>{(f) => <option value={f}>{props.t.forms.repair.faults[f]}</option>}</For>
             </select>
+            <FieldError id="reg-fault-error" message={issueOf('payload.fault')} />
           </div>
         </Show>
         <Show when={kind() !== 'temperature-test'}>

@@ -373,6 +373,11 @@ describe('writes in your own database', () => {
     // Without a _rev the id still exists: the validator is told so (existing: true).
     const again = await req('POST', `/db/${a.db}/_bulk_docs`, { docs: [{ ...e, payload: { ...e.payload, question: 'again' } }] }, auth);
     expect(again.json).toEqual([expect.objectContaining({ id: e._id, error: 'forbidden', rule: 'never-changed' })]);
+    // The same event sent again (a push whose answer was lost): a conflict, as CouchDB answers a
+    // create of a held id, which the device counts as delivered; nothing is stored twice.
+    const resent = await req('POST', `/db/${a.db}/_bulk_docs`, { docs: [e] }, auth);
+    expect(resent.json).toEqual([expect.objectContaining({ id: e._id, error: 'conflict' })]);
+    expect((await req('PUT', `/db/${a.db}/${e._id}`, e, auth)).status).toBe(409);
     const del = await req('DELETE', `/db/${a.db}/${e._id}?rev=${first.json.rev}`, undefined, auth);
     expect(del.status).toBe(403);
     expect(del.json).toMatchObject({ rule: 'never-deleted' });

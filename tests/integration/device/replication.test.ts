@@ -228,6 +228,29 @@ describe.sequential('a device replicating with the real server', () => {
     expect(sync.status.get().state).not.toBe('error');
   });
 
+  it('an event the server stored while its answer was lost (the page left mid-push) counts as delivered when sent again, never as refused', async () => {
+    // The device's push is held at the door until the event is on the server: as when the
+    // first push got there and the page navigated away before its answer came back.
+    let stored: () => void = () => undefined;
+    const onServer = new Promise<void>((resolve) => (stored = resolve));
+    const gate: Gate = async (input) => {
+      if (input.includes('/_bulk_docs')) await onServer;
+    };
+    const { db, sync } = await device({ name: resident.name, cookie: resident.cookie, db: resident.db, roles: ['resident'] }, 100, gate);
+    await sync.awaitInSync();
+    const delivered = byResident();
+    const other = byResident();
+    await db.events.bulkInsert([delivered, other]);
+    const first = await request(base, 'PUT', `/db/${resident.db}/${delivered.id}`, { ...delivered, id: undefined, _id: delivered.id }, { cookie: resident.cookie });
+    expect(first.status, first.text).toBe(201);
+    stored();
+    await arrived(resident.db, [other.id]);
+    await sync.awaitInSync();
+    expect(await db.outbox_rejections.findOne(delivered.id).exec()).toBeNull();
+    expect(sync.status.get()).toMatchObject({ rejected: 0, waiting: 0 });
+    expect((await serverDocs(resident.db, [delivered.id]))[0]?.value?.rev).toBe(first.json.rev); // stored once
+  });
+
   it("operations records travel only between operations devices: written offline-first, pushed, pulled into `records` (never `events`); a refused one is held back", async () => {
     const manager = { name: 'mg-device', password: 'manager pass 1' };
     const made = await admin(site, ['create-staff', '--name', manager.name, '--role', 'manager', '--password', manager.password], { password: ADMIN_PASSWORD });
