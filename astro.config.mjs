@@ -3,6 +3,16 @@ import { defineConfig } from 'astro/config';
 import solid from '@astrojs/solid-js';
 import serviceWorker from './src/integrations/serviceWorker.mjs';
 import precompress from './src/integrations/precompress.mjs';
+import { createHash } from 'node:crypto';
+import { generateHydrationScript } from 'solid-js/web';
+import { SESSION_GATE_HASH } from './src/scripts/sessionGate.mjs';
+
+// Solid's hydration script, which Astro puts inline before the first island it renders at build
+// (the portal's and the console's shells) but leaves out of the page's CSP hashes.
+/** @type {`sha256-${string}`} */
+const SOLID_HYDRATION_HASH = `sha256-${createHash('sha256')
+  .update(/<script[^>]*>([\s\S]*?)<\/script>/.exec(generateHydrationScript())?.[1] ?? '')
+  .digest('base64')}`;
 
 // A static site: every page is HTML built ahead of time, served by server/main.mjs,
 // and precached by the service worker so residents can read it offline.
@@ -27,5 +37,7 @@ export default defineConfig({
   markdown: { syntaxHighlight: false },
   // Astro puts a <meta http-equiv="content-security-policy"> with the hashes of its inline
   // scripts and styles in every page; server/csp.mjs sends it as a header too (plus frame-ancestors).
-  security: { csp: true },
+  // The signed-in pages' head script (written by hand) and Solid's hydration script are inline
+  // scripts Astro does not hash itself: their hashes are given here.
+  security: { csp: { scriptDirective: { hashes: [SESSION_GATE_HASH, SOLID_HYDRATION_HASH] } } },
 });

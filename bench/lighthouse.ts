@@ -58,9 +58,29 @@
  *   /results/ 86, /policies/ 99, /policies/indoor-temperature/ 90, /halls/ 97, /outages/ 75
  *   (CLS 0.045), /offline/ 63: every accessibility, best-practices and SEO score 100;
  *   performance misses by TBT at this load (the /outages/ island still moves the page).
+ *
+ * The portal's and the console's shells rendered at build time and hydrated (Portal.tsx), the
+ * residents' strings in a data block, 2026-12-06 (`--reports` kept each run's JSON):
+ *   before, 10:08–10:13 UTC, 3 runs a page, load 6–11:
+ *   /portal/        98   100  100  100    175  0.000  LCP 1.21 s  93 (6.0), 99 (6.6), 98 (7.3)
+ *   /staff/         90   100  100  100    423  0.000  LCP 0.95 s  88 (8.2), 97 (9.6), 90 (10.6)
+ *   /              100   100  100  100     42  0.000              100, 96, 100 (9.6–10.3)
+ *   after, 10:59–11:05 UTC, 3 runs a page, load 15–18 (twice the load: not comparable):
+ *   /portal/        87   100  100  100    518  0.000  LCP 1.43 s  87 (17.8), 73 (18.0), 92 (17.4)
+ *   /staff/         96   100  100  100    236  0.000  LCP 1.65 s  96 (16.2), 100 (15.3), 91 (16.5)
+ *   after, 11:36–11:40 UTC, 2 runs a page, load 6–11 (the load of the "before" runs):
+ *   /portal/      92.5   100  100  100    327  0.000  LCP 1.40 s  94 (9.6), 91 (9.7)
+ *   /en/portal/   96.5   100  100  100    197  0.000  LCP 1.14 s  96 (10.4), 97 (10.9)
+ *   /staff/         96   100  100  100    227  0.000  LCP 0.89 s  96 (11.1), 96 (10.5)
+ *   /en/staff/      95   100  100  100    263  0.000  LCP 1.17 s  95 (9.5), 95 (8.9)
+ *   /               98   100  100  100    146  0.000              100 (8.1), 96 (6.8)
+ *   /results/      100   100  100  100     20  0.000              100 (6.5), 100 (6.4)
+ *   The first paint is now the sign-in form (the LCP element a paragraph of the page either way);
+ *   what is left of TBT is the document's own parse/style/layout tasks and Solid's hydration of
+ *   the form (one task of 80–350 ms at 4× slowdown), both growing with the machine's load.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -83,6 +103,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '1' },
     pages: { type: 'string', default: DEFAULT_PAGES.join(',') },
     'no-build': { type: 'boolean', default: false },
+    /** A folder to keep each run's JSON report in (to read its main-thread breakdown and long tasks). */
+    reports: { type: 'string' },
   },
 });
 const RUNS = Math.max(1, Number(values.runs));
@@ -160,6 +182,11 @@ async function lighthouse(url: string): Promise<Run> {
       runtimeError?: { message: string };
     };
     if (lhr.runtimeError) throw new Error(`lighthouse ${url}: ${lhr.runtimeError.message}`);
+    if (values.reports) {
+      mkdirSync(values.reports, { recursive: true });
+      const name = `${new URL(url).pathname.replace(/\//g, '_') || '_'}-${new Date().toISOString().replace(/[:.]/g, '')}.json`;
+      cpSync(out, path.join(values.reports, name));
+    }
     const scores = Object.fromEntries(CATEGORIES.map((c) => [c, Math.round((lhr.categories[c]?.score ?? 0) * 100)])) as Run['scores'];
     const num = (id: string) => lhr.audits[id]?.numericValue ?? NaN;
     return {

@@ -502,7 +502,7 @@ export const en: Dictionary = {
     offline: 'Offline: records are kept on this device',
     error: 'Sending is held up',
     'signed-out': 'Sign in again to send',
-    lastExchange: 'Last exchange with the server: {time}',
+    lastExchange: 'Last synced: {time}',
     never: 'This device has not reached the server yet',
     rejected: '{n} records were refused; see and correct them',
     storageAtRisk: 'Storage at risk: ',

@@ -1,11 +1,13 @@
-import { Match, Show, Switch, createEffect, createSignal, lazy, onCleanup } from 'solid-js';
+import { Match, Show, Suspense, Switch, createEffect, createSignal, lazy, onCleanup } from 'solid-js';
 import { fill, localeHref, type AppStrings, type Lang, type ResidentStrings } from '../i18n';
 import { displayName, isStaff } from '../db/device/sessionStore';
 import { onStaffDirectory, ownDisplayName } from '../db/device/staffName';
-import { loadDeviceLayer, useDevice, useSession } from './reactive';
+import { loadDeviceLayer, useDevice, useMounted, useSession } from './reactive';
 
-// Split from the page's first script (the 20 kB budget) but fetched at once; the lists are
-// shown once the device database is open.
+// Split from the page's first script (the 20 kB budget); the sign-in form is fetched at once
+// (the page's HTML holds it: the island hydrates it), the lists once the device database is open.
+// Each is drawn in its own Suspense: under the one Astro puts around a hydrated island, a
+// component still loading would blank the whole island (and hide what is typed in its forms).
 const NewRequest = lazy(() => import('./NewRequest'));
 const MyAccount = lazy(() => import('./MyAccount'));
 const SignUpForm = lazy(() => import('./SignUpForm'));
@@ -15,9 +17,25 @@ const MyRequests = lazy(() => import('./MyRequests'));
 const StaffQueue = lazy(() => import('./StaffQueue'));
 
 /**
+ * The build awaits this before it renders the page: with the sign-in form's code loaded, the
+ * build's render draws it at once (no Suspense left pending), so the page carries no inline
+ * script of Solid's resolved data (which the page's CSP would refuse).
+ */
+export function loadShellCode(): Promise<unknown> {
+  return SignInForm.preload();
+}
+
+/**
  * The signed-in part of the site: sign-in when nobody has signed in on this device; else the
  * resident's forms and requests, or a station's queue for staff. Everything is read from and
  * written to the device's own database, so it works with no network after the first sign-in.
+ *
+ * Rendered at build time (the page's first paint is its sign-in form, not a "loading" line),
+ * then hydrated. The build knows nobody, so the build and the hydrating render draw the
+ * visitor's view, and the device's session is read only once the island is mounted. A signed-in
+ * user never sees that sign-in form: a script in the page's head (AppPage.astro) marks a device
+ * with a stored session before the first paint (html[data-session]), and the page's CSS then
+ * shows a neutral "loading" line in the form's place until the island draws their view.
  */
 export default function Portal(
   props: { lang: Lang; noticeVersion: string; emergencyPhone?: string; hotline?: string } & (
@@ -28,7 +46,9 @@ export default function Portal(
   const t = props.t;
   // The console's strings come only with the staff page: a staff account on /portal/ is sent there.
   const consoleStrings = (): AppStrings | null => (props.area === 'staff' ? props.t : null);
-  const session = useSession();
+  const mounted = useMounted();
+  const stored = useSession();
+  const session = () => (mounted() ? stored() : null);
   const open = useDevice();
   const [signingUp, setSigningUp] = createSignal(false);
   const [forgot, setForgot] = createSignal(false);
@@ -44,25 +64,28 @@ export default function Portal(
     if (waiting > 0 && !confirm(fill(t.session.signOutWaiting, { n: waiting }))) return;
     await (await loadDeviceLayer()).signOutOfDevice();
   };
-  // The first screen appears whole: until the code of its form has loaded, the page's "loading"
-  // line stands in for all of it. (Drawn in parts, the sign-up button came first and was pushed
-  // down the screen by the sign-in form when it arrived: a layout shift of 0.033.)
-  const [firstScreenReady, setFirstScreenReady] = createSignal(false);
+  // A signed-in user's first screen appears whole: until the code of its form has loaded, the
+  // "loading" line stands in for all of it. (Drawn in parts, the page moved as they arrived.)
+  const [signedInScreenReady, setSignedInScreenReady] = createSignal(false);
   createEffect(() => {
     const s = session();
-    const form = !s ? SignInForm : isStaff(s) ? null : NewRequest;
-    const preload: Promise<unknown> = form ? form.preload() : Promise.resolve();
+    if (!s) return;
+    const preload: Promise<unknown> = isStaff(s) ? Promise.resolve() : NewRequest.preload();
     void preload.then(
-      () => setFirstScreenReady(true),
-      () => setFirstScreenReady(true),
+      () => setSignedInScreenReady(true),
+      () => setSignedInScreenReady(true),
     );
   });
+  const loading = () => <p>{t.requests.loading}</p>;
   return (
     <Switch>
-      <Match when={!firstScreenReady()}>
-        <p>{t.requests.loading}</p>
-      </Match>
       <Match when={!session()}>
+        {/* Shown (by the page's CSS) only before the island is mounted, on a device with a stored session. */}
+        <Show when={!mounted()}>
+          <p class="signed-in-shell">{t.requests.loading}</p>
+        </Show>
+        <div class="visitor-view">
+        <Suspense fallback={loading()}>
         <Show
           when={signingUp()}
           fallback={
@@ -84,7 +107,10 @@ export default function Portal(
             <button type="button" class="button secondary" onClick={() => setSigningUp(false)}>{t.signup.haveAccount}</button>
           </p>
         </Show>
+        </Suspense>
+        </div>
       </Match>
+      <Match when={!signedInScreenReady()}>{loading()}</Match>
       <Match when={session()}>
         <div class="signed-in-bar">
           <p>{fill(t.session.signedInAs, { name: shownName(session()!) })}</p>
@@ -103,12 +129,12 @@ export default function Portal(
             <>
               {/* The forms load with the page, not with the device database. */}
               <NewRequest lang={props.lang} t={props.t} session={session()!} device={open} emergencyPhone={props.emergencyPhone ?? ''} />
-              <Show when={open()} keyed fallback={<p>{t.requests.loading}</p>}>
+              <Show when={open()} keyed fallback={loading()}>
                 {(device) => (
-                  <>
+                  <Suspense fallback={loading()}>
                     <MyRequests lang={props.lang} t={props.t} device={device} />
                     <MyAccount t={props.t} device={device} />
-                  </>
+                  </Suspense>
                 )}
               </Show>
             </>
@@ -116,8 +142,12 @@ export default function Portal(
         >
           <Show when={consoleStrings()} keyed>
             {(staffT) => (
-              <Show when={open()} keyed fallback={<p>{t.requests.loading}</p>}>
-                {(device) => <StaffQueue lang={props.lang} t={staffT} device={device} />}
+              <Show when={open()} keyed fallback={loading()}>
+                {(device) => (
+                  <Suspense fallback={loading()}>
+                    <StaffQueue lang={props.lang} t={staffT} device={device} />
+                  </Suspense>
+                )}
               </Show>
             )}
           </Show>

@@ -29,6 +29,8 @@ function Photo(props: { t: ResidentStrings; src: () => string | Promise<string>;
   // listed, and one taken elsewhere arrives once the network is back.
   const [attempt, setAttempt] = createSignal(0);
   const [src] = createResource(attempt, async () => props.src());
+  // Read only once loaded: a pending read would suspend the hydrated island's Suspense (the whole portal).
+  const loaded = () => (src.state === 'ready' ? src() : undefined);
   const [failed, setFailed] = createSignal(false);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const retry = () => {
@@ -50,7 +52,7 @@ function Photo(props: { t: ResidentStrings; src: () => string | Promise<string>;
   return (
     <li>
       <Show when={!failed()} fallback={<span class="photo-missing">{alt()} · {props.t.photos.offline}</span>}>
-        <Show when={src()}>
+        <Show when={loaded()}>
           {(url) => {
             const img = <img src={url()} alt={alt()} loading="lazy" onError={onError} />;
             // The server's copy opens in full; a browser does not open a data: URL as a page.

@@ -1,4 +1,4 @@
-import { For, Show, createMemo, createSignal, lazy, onCleanup } from 'solid-js';
+import { For, Show, Suspense, createMemo, createSignal, lazy, onCleanup } from 'solid-js';
 import { fill, type ResidentStrings, type Lang } from '../i18n';
 import type { BrowserDevice } from '../db/device/browserDevice';
 import type { EventRecord } from '../db/schema/events/event';
@@ -119,7 +119,10 @@ export default function RequestTimeline(props: {
       </Show>
       <Show when={visit()}>{(time) => <CalendarLink lang={props.lang} t={t} requestId={props.requestId} state={props.state!} time={time()} />}</Show>
       <Show when={hasPanel()}>
-        <RequestActions lang={props.lang} t={t} device={props.device} state={props.state!} events={events()} step={step()} onDone={done} />
+        {/* Its own Suspense while its code loads: the hydrated portal's would blank the whole island. */}
+        <Suspense>
+          <RequestActions lang={props.lang} t={t} device={props.device} state={props.state!} events={events()} step={step()} onDone={done} />
+        </Suspense>
       </Show>
       <p ref={noticeEl} class="action-notice" role="status" tabindex="-1">
         {notice()}

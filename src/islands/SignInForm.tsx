@@ -1,6 +1,6 @@
 import { Show, createSignal } from 'solid-js';
 import { fill, type ResidentStrings, type Lang } from '../i18n';
-import { loadDeviceLayer } from './reactive';
+import { loadDeviceLayer, useMounted } from './reactive';
 import TextField from './TextField';
 import { createWrite } from './writeForm';
 
@@ -11,8 +11,12 @@ import { createWrite } from './writeForm';
  */
 export default function SignInForm(props: { lang: Lang; t: ResidentStrings; onForgotPassword?: () => void }) {
   const t = props.t;
-  const [login, setLogin] = createSignal('');
-  const [password, setPassword] = createSignal('');
+  // The form is in the page's HTML (Portal.tsx) before its code runs: what was typed or filled in
+  // by the browser's password manager by then is kept when the island takes the fields over.
+  const [login, setLogin] = createSignal(typedBefore('sign-in-login'));
+  const [password, setPassword] = createSignal(typedBefore('sign-in-password'));
+  // Until then the button is disabled: the browser's own submit would send the fields in the URL.
+  const mounted = useMounted();
   // The fields' problems and the refusal ('' the whole form), busy while signing in (writeForm.ts).
   const write = createWrite({});
 
@@ -42,7 +46,14 @@ export default function SignInForm(props: { lang: Lang; t: ResidentStrings; onFo
       <Show when={write.issueOf('')}>
         <p class="form-error" role="alert">{write.issueOf('')}</p>
       </Show>
-      <button type="submit" class="button" disabled={write.busy()}>{write.busy() ? t.session.signingIn : t.session.signIn}</button>
+      <button type="submit" class="button" disabled={write.busy() || !mounted()}>{write.busy() ? t.session.signingIn : t.session.signIn}</button>
     </form>
   );
+}
+
+/** The value of a field of the page's HTML when the island takes it over ('' at build, or when the form is drawn anew). */
+function typedBefore(id: string): string {
+  if (typeof document === 'undefined') return '';
+  const field = document.getElementById(id);
+  return field instanceof HTMLInputElement ? field.value : '';
 }

@@ -1,4 +1,4 @@
-import { createSignal, onCleanup, type Accessor } from 'solid-js';
+import { createSignal, onCleanup, onMount, type Accessor } from 'solid-js';
 import type { Observable } from 'rxjs';
 import type { BrowserDevice } from '../db/device/browserDevice';
 import type { DeviceSession } from '../db/device/session';
@@ -18,6 +18,17 @@ export function fromObservable<T>(source: Observable<T>, initial: T): Accessor<T
   const sub = source.subscribe((v) => setValue(() => v));
   onCleanup(() => sub.unsubscribe());
   return value;
+}
+
+/**
+ * False in the build's render of an island and in the browser's first (hydrating) render of it,
+ * true once it is mounted. What only the device knows (who signed in, what it keeps) is shown
+ * from then on: the hydrating render must draw what the build drew, which knew nobody.
+ */
+export function useMounted(): Accessor<boolean> {
+  const [mounted, setMounted] = createSignal(false);
+  onMount(() => setMounted(true));
+  return mounted;
 }
 
 /** The signed-in user of this device (null: nobody), live. */

@@ -23,7 +23,20 @@ function readStored(): DeviceSession | null {
   }
 }
 
+/**
+ * `<html data-session>` says whether someone is signed in on this device: the page's head script
+ * sets it from the stored session before the first paint (src/scripts/sessionGate.mjs, the same
+ * shape check as readStored), so the CSS draws the right shell before any island runs; from then
+ * on it follows the session here.
+ */
+function markPage(session: DeviceSession | null): void {
+  if (typeof document === 'undefined') return;
+  if (session) document.documentElement.dataset.session = '';
+  else delete document.documentElement.dataset.session;
+}
+
 let current: DeviceSession | null = readStored();
+markPage(current);
 const listeners = new Set<Listener>();
 
 export function currentSession(): DeviceSession | null {
@@ -40,6 +53,7 @@ export function watchSession(listener: Listener): () => void {
 /** Only the device layer sets it (after signing in or out, or refusing a stored session). */
 export function setCurrentSession(session: DeviceSession | null): void {
   current = session;
+  markPage(session);
   for (const l of listeners) l(session);
 }
 

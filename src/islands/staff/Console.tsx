@@ -1,5 +1,5 @@
 import { placeList, stationName } from '../placeNames';
-import { For, Show, createMemo, createSignal, lazy, onCleanup } from 'solid-js';
+import { For, Show, Suspense, createMemo, createSignal, lazy, onCleanup } from 'solid-js';
 import type { BrowserDevice } from '../../db/device/browserDevice';
 import { foldedAt, type RequestListItem } from '../../db/device/requestList';
 import { REQUEST_KINDS, type RequestKind } from '../../db/schema/requestKind';
@@ -313,7 +313,10 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
       <Show when={tabs.includes('outages')}>
         <div id="panel-outages" role="tabpanel" aria-labelledby="tab-outages" hidden={tab() !== 'outages'}>
           <Show when={outagesOpened()}>
-            <Outages lang={props.lang} t={t} device={props.device} now={now} />
+            {/* Its own Suspense while its code loads: the hydrated console's would blank the whole island. */}
+            <Suspense>
+              <Outages lang={props.lang} t={t} device={props.device} now={now} />
+            </Suspense>
           </Show>
         </div>
       </Show>

@@ -9,7 +9,9 @@ import { formatMoment } from '../format';
  */
 export default function Deliveries(props: { requestId: string; base: string; t: AppStrings; lang: Lang }) {
   const s = () => props.t.staffConsole.deliveries;
-  const [list] = createResource(() => props.requestId, (id) => fetchDeliveries(id));
+  const [fetched] = createResource(() => props.requestId, (id) => fetchDeliveries(id));
+  // Read only once loaded: a pending read would suspend the hydrated island's Suspense (the whole console).
+  const list = () => (fetched.state === 'ready' ? fetched() : undefined);
   return (
     <Show when={list()?.length}>
       <section class="deliveries" aria-labelledby={`${props.base}-deliveries`}>

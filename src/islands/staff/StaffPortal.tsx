@@ -11,5 +11,5 @@ export const STAFF_STRINGS_ID = 'staff-strings';
  * (pageData.ts: their revive was one of the page's longest tasks before input).
  */
 export default function StaffPortal(props: { lang: Lang; noticeVersion: string }) {
-  return <Portal lang={props.lang} t={readPageJson<AppStrings>(STAFF_STRINGS_ID)} area="staff" noticeVersion={props.noticeVersion} />;
+  return <Portal lang={props.lang} t={readPageJson<AppStrings>(STAFF_STRINGS_ID, props.lang)} area="staff" noticeVersion={props.noticeVersion} />;
 }
