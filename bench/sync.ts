@@ -2,7 +2,7 @@
  * How fast a new staff device is ready to work, and how fast it then holds a station's whole
  * history, against plain PouchDB replication of the same database in the same run.
  *
- *   npm run bench:sync [-- --events 50000 --open 2000 --batches 1000 --pouch-batches 100,250,500,1000 --runs 1 --diagnose]
+ *   npm run bench:sync [-- --events 50000 --open 2000 --batches 1000 --pouch-batches 100,250,500,1000 --runs 1 --diagnose --dist DIR]
  *
  * 1. Starts the real server (tests/support/server.ts: embedded PouchDB Server, a
  *    temporary data folder, a free loopback port; the in-process router off, so nothing else
@@ -109,6 +109,39 @@
  * builds and browsers, the storage write alone runs 900–1,400 events/s, below the absolute
  * goal; against PouchDB in the same run the device is 1.3–1.75× faster. The goals (≥ 2,000/s,
  * ≥ 2× PouchDB) are not shown met here; the runs above are the evidence either way.
+ *
+ * The staff console during the load (2026-12-06, `--dist DIR --pouch-batches 500,1000 --diagnose
+ * --only hearthline,hearthlineNoConsole,pouch`; since then `hearthline` runs with the console's
+ * list subscribed, as a staff member loads the device, and 'h. no console' without):
+ *
+ *   before (the list a live query, read again and folded whole at each write; 10:11–10:17 UTC,
+ *   load 10–14):
+ *   variant      batch  usable s (events)  full s  events/s  heap MB  load
+ *   hearthline    1000   1.94   (6,000)    37.04     1,350      174  10.2
+ *   pouchdb        500      -               51.84       964       44  10.4
+ *   pouchdb       1000      -               51.92       963       63  11.9
+ *   h. no console 1000   3.25   (6,000)    33.71     1,483       65  13.6
+ *   the console: 30 lists, 3.88 s in its own fold; 1.40× the best PouchDB MISS
+ *
+ *   after (requestList kept change by change, the console folding only changed items; the
+ *   page after a checkpoint read ahead), 10:18–10:23 UTC, load 12–15:
+ *   hearthline    1000   2.78   (6,000)    36.87     1,356      103  12.0
+ *   pouchdb        500      -               58.10       861       45  12.6
+ *   pouchdb       1000      -               58.27       858       63  14.0
+ *   h. no console 1000   2.69   (6,000)    32.93     1,518       59  15.4
+ *   1.58× the best PouchDB MISS (this run's console clock read at every list: the bench's fault,
+ *   fixed; with the console's 30 s clock, `--profile`, load 18.1: full 33.67 s = 1,485/s, usable
+ *   2.88 s, 42 lists, 0.62 s in the console's fold, peak heap 100 MB).
+ *
+ *   That profile (33.9 s sampled): the page's main thread idle 13.5 s; Dexie's put loop
+ *   (IndexedDB's serialisation of each record) 5.8 s, Dexie's getMany (the storage's conflict
+ *   read of every id) 2.3 s, V8 (program) 4.3 s, GC 2.0 s, the lists' folds < 0.5 s. The storage
+ *   writes: 28.5 s of the 30.8 s history pull inside bulkWrite (56,000 rows: the working set's
+ *   6,000 arrive again and are answered as conflicts); the `_changes` pages 0.43 s each, read one
+ *   ahead (22.6 s summed, overlapping the writes). The server's answer is not the bottleneck
+ *   alone; the IndexedDB write is, on the same two cores as the server and the load.
+ *   Tried and dropped: writes of at least 3,000 events (a run at load 15–21: 47.50 s with the
+ *   console, 37.00 s without, PouchDB 61.84 s; no gain shown over the noise).
  */
 import { build } from 'esbuild';
 import { parseArgs } from 'node:util';
@@ -137,6 +170,9 @@ const { values } = parseArgs({
     // this folder, and its top functions by self time printed; `--only` runs just these kinds.
     profile: { type: 'string' },
     only: { type: 'string' },
+    // A site already built (a dist/ folder) to serve instead of building this tree's: the pull is
+    // measured from the bench's own bundle, the site only gives it an origin and the /db/ proxy.
+    dist: { type: 'string' },
   },
 });
 const EVENTS = Number(values.events);
@@ -154,7 +190,7 @@ const DB = `station-${STATION}`;
 const ADMIN_PASSWORD = 'bench sync admin 1';
 const STAFF = { name: 'dp-bench', password: 'bench dispatcher 1' };
 
-type Kind = 'hearthline' | 'hearthlineNoSet' | 'pouch' | 'rxdbPull' | 'dexieFloor';
+type Kind = 'hearthline' | 'hearthlineNoSet' | 'hearthlineNoConsole' | 'pouch' | 'rxdbPull' | 'dexieFloor';
 interface Variant {
   kind: Kind;
   label: string;
@@ -253,13 +289,14 @@ async function measure(siteUrl: string, source: string, variant: Variant, expect
       return { name: json.name!, roles: json.roles ?? [] };
     }, STAFF);
     await page.evaluate(source); // CDP evaluation: not subject to the page's CSP, as checkAccessibility does
-    const kind = variant.kind === 'hearthlineNoSet' ? 'hearthline' : variant.kind;
+    const kind = variant.kind === 'hearthlineNoSet' || variant.kind === 'hearthlineNoConsole' ? 'hearthline' : variant.kind;
     const opts: RunOptions = {
       dbName: DB,
       expected,
       user,
       ...(variant.batchSize ? { batchSize: variant.batchSize } : {}),
       ...(variant.kind === 'hearthlineNoSet' ? { workingSet: false } : {}),
+      ...(variant.kind === 'hearthlineNoConsole' ? { console: false } : {}),
     };
     const profiling = values.profile && kind === 'hearthline' ? await startProfile(page) : null;
     const result = await page.evaluate(
@@ -316,9 +353,9 @@ const pad = (s: string, n: number) => s.padEnd(n);
 const lpad = (s: string, n: number) => s.padStart(n);
 
 // The server serves a private copy of dist/, so a rebuild by someone else mid-run changes nothing.
-await buildSiteOnce();
+if (!values.dist) await buildSiteOnce();
 const distCopy = mkdtempSync(path.join(os.tmpdir(), 'hearthline-bench-dist-'));
-cpSync(DIST_DIR, distCopy, { recursive: true });
+cpSync(values.dist ?? DIST_DIR, distCopy, { recursive: true });
 const site = await startSite({ env: { HEARTHLINE_ADMIN_PASSWORD: ADMIN_PASSWORD, HEARTHLINE_ROUTER: '0', HEARTHLINE_DIST: distCopy } });
 try {
   const t0 = performance.now();
@@ -336,6 +373,7 @@ try {
     ...(values.diagnose
       ? [
           { kind: 'hearthlineNoSet', label: 'h. no working set', batchSize: DEFAULT_PULL_BATCH_SIZE } as Variant,
+          { kind: 'hearthlineNoConsole', label: 'h. no console', batchSize: DEFAULT_PULL_BATCH_SIZE } as Variant,
           { kind: 'rxdbPull', label: 'rxdb pull-only (diag)', batchSize: DEFAULT_PULL_BATCH_SIZE } as Variant,
           { kind: 'dexieFloor', label: 'dexie-floor (diag)' } as Variant,
         ]
@@ -355,6 +393,13 @@ try {
       results.get(v)!.push(r);
       const usable = r.usableMs !== undefined ? `, usable ${(r.usableMs / 1000).toFixed(2)} s (${fmt(r.usableCount ?? 0)} events)` : '';
       console.log(`round ${round} ${v.label} ${v.batchSize ?? ''}: ${(r.ms / 1000).toFixed(2)} s${usable}; load ${r.load.toFixed(1)}`);
+      if (r.console) {
+        const c = r.console;
+        const at = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(2)} s`);
+        console.log(
+          `  console list: ${fmt(c.lists)} lists, ${(c.foldMs / 1000).toFixed(2)} s in the console's fold; every open request (${fmt(c.open)} of ${fmt(c.requests)}) listed at ${at(c.openShownMs)}, last list at ${at(c.lastMs)}`,
+        );
+      }
       if (values.diagnose && r.writes?.length) {
         // The storage writes of the pull: how many rows each carried and how long each took.
         const w = r.writes;

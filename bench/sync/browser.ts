@@ -4,8 +4,10 @@
  *
  * Sets `window.__syncBench`:
  *   hearthline(opts)  the real device code: openDeviceDatabase(Dexie) + startReplication
- *                     (the working set first, then the full pull); `usableMs` when the
- *                     working set is stored, `ms` when every event is
+ *                     (the working set first, then the full pull), with the staff console's
+ *                     list subscribed all along as the console does (device.requests({ station })
+ *                     folded again at the console's clock); `usableMs` when the working set is
+ *                     stored, `ms` when every event is
  *   rxdbPushPull      diagnosis only: RxDB's own replicateCouchDB (pull and push, as the device)
  *                     on the same collection, without our fetch wrapper and subscriptions
  *   rxdbPull          diagnosis only: the same, pull only (RxDB then writes no pull meta)
@@ -21,6 +23,8 @@ import { filter, firstValueFrom } from 'rxjs';
 import PouchDB from 'pouchdb-browser';
 import { deviceStorage } from '../../src/db/device/dexieStorage';
 import { openDeviceDatabase, pullModifier, startReplication, type DeviceDatabase } from '../../src/db/device/index';
+import { foldedAt, requestList, type RequestListItem } from '../../src/db/device/requestList';
+import { isOpen } from '../../src/rules/requestState';
 import { parseDatabaseName } from '../../src/db/databaseNames';
 import type { EventRecord } from '../../src/db/schema/events/event';
 
@@ -34,6 +38,8 @@ export interface RunOptions {
   user: { name: string; roles: string[] };
   /** hearthline: false to pull the whole history with no working set first. */
   workingSet?: boolean;
+  /** hearthline: false to load with no console subscribed (diagnosis). */
+  console?: boolean;
 }
 
 export interface RequestStat {
@@ -67,6 +73,64 @@ export interface RunResult {
   workingSetEvents?: number | null;
   /** hearthline: each storage write of the events collection (rows, duration, end since the start). */
   writes?: { rows: number; ms: number; endMs: number }[];
+  /** hearthline: the console's list during the load (null: not subscribed). */
+  console?: ConsoleStats | null;
+}
+
+export interface ConsoleStats {
+  /** Lists the console received. */
+  lists: number;
+  /** Time spent in the console's own fold of them (ms, the main thread). */
+  foldMs: number;
+  /** When the list first held every open request of the working set (ms since the start). */
+  openShownMs: number | null;
+  /** Requests in the last list, and open ones. */
+  requests: number;
+  open: number;
+  /** When the last list arrived (ms since the start): after the load, the list still catching up. */
+  lastMs: number | null;
+}
+
+/**
+ * The staff console's list, subscribed as Console.tsx does while the device loads: the
+ * station's requests (device.requests({ station })), each list folded again at the console's
+ * clock. What it costs is part of the load a staff member waits for.
+ */
+function watchConsole(db: DeviceDatabase, station: string, t0: () => number) {
+  const stats: ConsoleStats = { lists: 0, foldMs: 0, openShownMs: null, requests: 0, open: 0, lastMs: null };
+  const shown: [number, number][] = []; // [ms since the start, open requests listed]
+  const refold = foldedAt();
+  // The console's clock: read when it opens and every 30 s (Console.tsx), each tick a fold again.
+  let now = Date.now();
+  let latest: RequestListItem[] | null = null;
+  const fold = (items: RequestListItem[]) => {
+    const start = performance.now();
+    const list = refold(items, now);
+    stats.foldMs += performance.now() - start;
+    return list;
+  };
+  const tick = setInterval(() => {
+    now = Date.now();
+    if (latest) fold(latest);
+  }, 30_000);
+  const sub = requestList(db, { station }).subscribe((items) => {
+    latest = items;
+    const list = fold(items);
+    stats.lists += 1;
+    stats.requests = list.length;
+    stats.open = list.filter((i) => i.state && isOpen(i.state.status)).length;
+    shown.push([performance.now() - t0(), stats.open]);
+  });
+  return {
+    /** Once loaded: when the list first held every open request it holds now (the day's work). */
+    stop() {
+      clearInterval(tick);
+      sub.unsubscribe();
+      stats.openShownMs = shown.find(([, open]) => open >= stats.open)?.[0] ?? null;
+      stats.lastMs = shown.at(-1)?.[0] ?? null;
+      return stats;
+    },
+  };
 }
 
 /** Records each bulkWrite into the collection's storage (the pull's writes and the working set's). */
@@ -144,6 +208,8 @@ async function hearthline(opts: RunOptions): Promise<RunResult> {
   let firstRequestMs: number | null = null;
   const t0 = performance.now();
   const writes = recordWrites(db, () => t0);
+  const station = parseDatabaseName(opts.dbName);
+  const consoleList = opts.console !== false && station.kind === 'station' ? watchConsole(db, station.station, () => t0) : null;
   const sync = startReplication({
     db,
     url: `${location.origin}/db/${opts.dbName}/`,
@@ -162,6 +228,7 @@ async function hearthline(opts: RunOptions): Promise<RunResult> {
   const count = await untilCount(db, opts.expected);
   const ms = performance.now() - t0;
   const mem = heap.stop();
+  const consoleStats = consoleList?.stop() ?? null;
   await sync.stop();
   await db.close();
   // Where the time to usable went: the working set's request (server and transfer), then its storage write.
@@ -169,7 +236,7 @@ async function hearthline(opts: RunOptions): Promise<RunResult> {
   const phases = ws
     ? { 'working-set request': ws.headersMs + ws.bodyMs, 'working-set write': usableMs - (ws.endAt - t0), 'history pull': ms - usableMs, 'initial replication done at': replicatedMs, 'last request at': Math.max(...requests.map((r) => r.endAt)) - t0 }
     : undefined;
-  return { ms, count, openMs, firstRequestMs, requests, ...mem, usableMs, usableCount, workingSetEvents, writes, ...(phases ? { phases } : {}) };
+  return { ms, count, openMs, firstRequestMs, requests, ...mem, usableMs, usableCount, workingSetEvents, writes, console: consoleStats, ...(phases ? { phases } : {}) };
 }
 
 /**

@@ -17,7 +17,8 @@
  *   - every `chunk` events it answers with the last `limit` events it wrote and the `last_seq`
  *     of the last page written: a full page, so RxDB stores that checkpoint (those events are
  *     already stored and equal: RxDB skips them) and asks for the next page, where the
- *     catch-up goes on. An interrupted load (a closed tab) starts again from that checkpoint;
+ *     catch-up goes on (that page's read already under way: `ahead`). An interrupted load (a
+ *     closed tab) starts again from that checkpoint;
  *   - the feed's last page (fewer rows than `limit`) is answered as it is, for RxDB to write
  *     and end its catch-up on; an empty one carries the last event written, so RxDB still
  *     stores the checkpoint (RxDB stores none for an empty page).
@@ -44,6 +45,12 @@ export interface CatchUpOptions {
   write(rows: ChangesRow[]): Promise<void>;
   /** True once the replication is stopping: the catch-up ends without answering. */
   stopped(): boolean;
+  /**
+   * Handed the read of the page after a chunk (since its `last_seq`), started before the chunk
+   * goes to RxDB: RxDB stores its checkpoint and asks for exactly that page, which the next
+   * catch-up then takes from here instead of waiting for the server again.
+   */
+  ahead?(since: unknown, page: Promise<ChangesPage>): void;
 }
 
 const rawLength = (page: ChangesPage) => (Array.isArray(page.results) ? page.results.length : 0);
@@ -101,8 +108,14 @@ export async function catchUp(o: CatchUpOptions): Promise<ChangesPage> {
     handed += rows.length;
     lastSeq = page.last_seq;
     pump();
-    if (handed >= o.chunk && recent.length >= o.limit) return answerWritten();
-    const next = o.nextPage(page.last_seq); // read while the storage writes
+    const next = o.nextPage(page.last_seq); // read while the storage writes (and while RxDB takes a chunk)
+    // Its failure is taken where it is awaited (below, or by the next catch-up); one failing
+    // while the writer is awaited, or one nobody takes (the replication stopped), is no error.
+    next.catch(() => undefined);
+    if (handed >= o.chunk && recent.length >= o.limit) {
+      o.ahead?.(page.last_seq, next);
+      return answerWritten();
+    }
     while (running && pending.length >= o.maxPending) await running;
     throwIfFailed();
     try {

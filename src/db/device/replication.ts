@@ -74,6 +74,8 @@ export interface ReplicationOptions {
   batchSize?: number;
   /** Documents per `_changes` page of the pull (default batchSize, else DEFAULT_PULL_BATCH_SIZE). */
   pullBatchSize?: number;
+  /** Events between two checkpoints of a catch-up (default CATCH_UP_CHUNK; at least a page). */
+  catchUpChunk?: number;
   /**
    * Staff devices: load the working set before the full pull. `wanted` says whether this
    * device still lacks its history (default: no event on the device yet); false: never.
@@ -308,6 +310,19 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
    * flag, and RxDB gets a page it takes as its own (its checkpoint moves every CATCH_UP_CHUNK
    * events). The live long-poll's pages go to RxDB as before.
    */
+  /** The catch-up's read of the page after the chunk it handed RxDB, by `since` and `limit` (catchUp.ts, `ahead`). */
+  let ahead: { key: string; page: Promise<ChangesPage> } | null = null;
+  const sinceParam = (since: unknown) => (typeof since === 'string' ? since : JSON.stringify(since));
+  const catchUpKey = (request: URL) =>
+    request.searchParams.get('feed') === 'normal' ? `${request.searchParams.get('since')} ${request.searchParams.get('limit')}` : null;
+  /** That read, when RxDB asks for exactly its page; any other `_changes` request drops it. */
+  const takeAhead = (input: string): Promise<ChangesPage> | undefined => {
+    const found = ahead;
+    ahead = null;
+    const key = catchUpKey(new URL(input, 'http://device.invalid'));
+    return found && key !== null && found.key === key ? found.page : undefined;
+  };
+
   const eventsPageOf = async (first: ChangesPage, input: string, init: RequestInit | undefined): Promise<ChangesPage> => {
     const request = new URL(input, 'http://device.invalid');
     const limit = Number(request.searchParams.get('limit'));
@@ -317,12 +332,18 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
     return catchUp({
       first,
       limit,
-      chunk: Math.max(limit, CATCH_UP_CHUNK),
+      chunk: Math.max(limit, options.catchUpChunk ?? CATCH_UP_CHUNK),
       maxPending: Math.max(limit, CATCH_UP_PENDING),
       keep: (page) => keepRowsOf(page, 'event'),
       stopped: () => stopped,
+      ahead(since, page) {
+        const next = new URL(request);
+        next.searchParams.set('since', sinceParam(since));
+        const key = catchUpKey(next);
+        ahead = key === null ? null : { key, page };
+      },
       async nextPage(since) {
-        request.searchParams.set('since', typeof since === 'string' ? since : JSON.stringify(since));
+        request.searchParams.set('since', sinceParam(since));
         const res = await baseFetch(input.startsWith('http') ? request.toString() : request.pathname + request.search, { ...init, signal: init?.signal ?? stopping.signal });
         if (!res.ok) throw new Error(`the server answered ${res.status} to _changes`);
         const page = (await res.json()) as ChangesPage;
@@ -348,29 +369,12 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
     (docType: ReplicatedDocType, succeededOnce: () => void, beforeChanges?: () => Promise<void>): FetchLike =>
     async (input, init) => {
       if (beforeChanges && input.startsWith(`${url}_changes`)) await beforeChanges();
-      let response: Response;
-      try {
-        response = await baseFetch(input, { ...init, signal: init?.signal ?? stopping.signal });
-      } catch (err) {
-        // A stopped replication aborts its long-poll: not a network failure.
-        if (!stopped) status.dispatch({ type: 'error', id: 'sync.error.network', detail: String(err) });
-        throw err;
-      }
       const path = input.slice(url.length).split('?')[0];
       const succeeded = () => {
         status.dispatch({ type: 'exchange', at: Date.now() });
         succeededOnce();
       };
-      if (!response.ok) {
-        if (response.status === 401) status.dispatch({ type: 'signed-out' });
-        else status.dispatch({ type: 'error', id: 'sync.error.server', detail: `${response.status} ${path}` });
-        // Thrown, not returned: RxDB 17's live pull loop reads `results` of a `_changes` answer
-        // outside its try/catch, so a 401/403/5xx answer there would end the live pull for good.
-        // A thrown request is caught and retried (with backoff) everywhere.
-        throw new Error(`the server answered ${response.status} to ${path}`);
-      }
-      if (path === '_changes') {
-        const first = (await response.json()) as ChangesPage;
+      const answerChanges = async (first: ChangesPage, httpStatus: number): Promise<Response> => {
         const json =
           docType === 'event'
             ? await eventsPageOf(first, input, init).catch((err: unknown) => {
@@ -380,8 +384,29 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
               })
             : await fullPageOf(first, input, init, docType);
         succeeded();
-        return jsonResponse(json, response.status);
+        return jsonResponse(json, httpStatus);
+      };
+      // The catch-up's next page, read while RxDB took the last chunk (a failed read is read again here).
+      const early = path === '_changes' && docType === 'event' ? takeAhead(input) : undefined;
+      const earlyPage = early ? await early.catch(() => null) : null;
+      if (earlyPage) return answerChanges(earlyPage, 200);
+      let response: Response;
+      try {
+        response = await baseFetch(input, { ...init, signal: init?.signal ?? stopping.signal });
+      } catch (err) {
+        // A stopped replication aborts its long-poll: not a network failure.
+        if (!stopped) status.dispatch({ type: 'error', id: 'sync.error.network', detail: String(err) });
+        throw err;
       }
+      if (!response.ok) {
+        if (response.status === 401) status.dispatch({ type: 'signed-out' });
+        else status.dispatch({ type: 'error', id: 'sync.error.server', detail: `${response.status} ${path}` });
+        // Thrown, not returned: RxDB 17's live pull loop reads `results` of a `_changes` answer
+        // outside its try/catch, so a 401/403/5xx answer there would end the live pull for good.
+        // A thrown request is caught and retried (with backoff) everywhere.
+        throw new Error(`the server answered ${response.status} to ${path}`);
+      }
+      if (path === '_changes') return answerChanges((await response.json()) as ChangesPage, response.status);
       if (path === '_bulk_docs' && init?.method === 'POST') {
         const rows = (await response.json()) as BulkRow[];
         if (!Array.isArray(rows)) return jsonResponse(rows, response.status); // RxDB reports it and retries

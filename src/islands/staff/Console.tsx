@@ -1,7 +1,7 @@
 import { placeList, stationName } from '../placeNames';
 import { For, Show, Suspense, createMemo, createSignal, lazy, onCleanup } from 'solid-js';
 import type { BrowserDevice } from '../../db/device/browserDevice';
-import type { RequestListItem } from '../../db/device/requestList';
+import { foldedAt, type RequestListItem } from '../../db/device/requestList';
 import { REQUEST_KINDS, type RequestKind } from '../../db/schema/requestKind';
 import { fill, type AppStrings, type Lang } from '../../i18n';
 import { dueCallbacks, repairCallbackRate, callbackScores } from '../../rules/callbacks';
@@ -9,7 +9,7 @@ import { callbackWindows } from '../../rules/callbackHours';
 import { ESCALATION_LADDER } from '../../rules/escalation';
 import { availableTabs, mayTakeNow, queueScope, type ConsoleTab } from '../../rules/steps';
 import { buildQueue, type QueueEntry, type QueueFilter, type Urgency } from '../../rules/queue';
-import { REQUEST_STATUSES, isOpen, requestState, type RequestState, type RequestStatus } from '../../rules/requestState';
+import { REQUEST_STATUSES, isOpen, type RequestState, type RequestStatus } from '../../rules/requestState';
 import { fromObservable } from '../reactive';
 import { formatDeadline, formatMoment, refusalReason, shortRequestNumber } from '../format';
 import { formatDayWithWeekday } from '../forms/fieldValues';
@@ -57,17 +57,10 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
   onCleanup(() => clearInterval(timer));
   const items = fromObservable<RequestListItem[] | undefined>(props.device.requests(station ? { station } : {}), undefined);
   // The list's states were folded when the records last changed; deadlines and escalation
-  // levels move with the clock, so each request is folded again at the console's `now`.
-  const list = createMemo(() =>
-    (items() ?? []).map((i) => {
-      if (!i.events.length) return i;
-      try {
-        return { ...i, state: requestState(i.events, { now: now() }) };
-      } catch {
-        return i; // a history the fold refuses (events of two kinds) keeps the list's own reading
-      }
-    }),
-  );
+  // levels move with the clock, so each request is folded again at the console's `now` (only
+  // the requests that changed, while a pull fills the device: foldedAt).
+  const refold = foldedAt();
+  const list = createMemo(() => refold(items() ?? [], now()));
   // Colleagues' display names (the staff directory), from the device's copy at once, then the server's.
   const [directory, setDirectory] = createSignal(cachedStaffDirectory(localStorage, props.device.session.name));
   void fetchStaffDirectory(localStorage, props.device.session.name).then((found) => found && setDirectory(found));

@@ -115,7 +115,7 @@ describe.sequential('the working set of a station', () => {
 });
 
 describe.sequential('the catch-up of a new device (catchUp.ts), page by page against the real server', () => {
-  it('brings every event once in pages of 7, keeps its checkpoint for the next start, and then follows live', async () => {
+  it('brings every event once in pages of 7 (a checkpoint every 14), keeps its checkpoint for the next start, and then follows live', async () => {
     const more = Array.from({ length: 6 }, (_, i) => aRequestHistory({ station: STATION, start: iso(Date.UTC(2025, 10, 1) + i * HOUR) })).flat();
     await write(more);
     const all = await request(site.url, 'GET', `/db/${DB}/_all_docs?include_docs=true`, undefined, { basic: { name: site.adminUser, password: ADMIN_PASSWORD } });
@@ -135,6 +135,7 @@ describe.sequential('the catch-up of a new device (catchUp.ts), page by page aga
         user: { name: DISPATCHER.name, roles: ['dispatcher', `station:${STATION}`] },
         database: parseDatabaseName(DB),
         pullBatchSize: 7,
+        catchUpChunk: 14,
         retryTime: 200,
         maxRetryTime: 1_000,
         ...(workingSet === false ? { workingSet } : {}),
@@ -146,7 +147,10 @@ describe.sequential('the catch-up of a new device (catchUp.ts), page by page aga
       expect(held.size, 'every event of the station').toBe(eventIds.length);
       expect(await db.events.count().exec(), 'and nothing else').toBe(eventIds.length);
       expect(await db.outbox.count().exec(), 'nothing pulled waits to be sent').toBe(0);
-      expect(urls.filter((u) => u.includes('_changes') && u.includes('feed=normal')).length, 'read in pages').toBeGreaterThan(eventIds.length / 7);
+      const pages = urls.filter((u) => u.includes('_changes') && u.includes('feed=normal')).map((u) => new URL(u).searchParams.get('since'));
+      expect(pages.length, 'read in pages').toBeGreaterThan(eventIds.length / 7);
+      // At each checkpoint the next page was already being read, and RxDB's request for it took that read.
+      expect(pages.length, 'no page read twice').toBe(new Set(pages).size);
       const revs = await request(site.url, 'POST', `/db/${DB}/_all_docs`, { keys: eventIds }, { basic: { name: site.adminUser, password: ADMIN_PASSWORD } });
       expect((revs.json.rows as { value: { rev: string } }[]).every((r) => r.value.rev.startsWith('1-')), 'no event was written again').toBe(true);
       await sync.stop();

@@ -81,6 +81,28 @@ describe('catch-up', () => {
     expect(new Set(f.written).size, 'nothing written twice').toBe(f.written.length);
   });
 
+  it('at a chunk, the next page’s read is already under way and handed on for RxDB’s next request', async () => {
+    const f = feed(95, 10);
+    const handed: { since: unknown; page: Promise<ChangesPage> }[] = [];
+    const first = await catchUp({ first: f.first, ...f.options(20), ahead: (since, page) => handed.push({ since, page }) });
+    expect(handed).toHaveLength(1);
+    expect(handed[0]!.since, 'the page after the checkpoint RxDB stores').toBe(first.last_seq);
+    expect(await handed[0]!.page).toEqual(f.pageAfter(Number(first.last_seq)));
+    // RxDB's next request takes it: the load goes on with nothing read or written twice.
+    const second = await catchUp({ first: await handed[0]!.page, ...f.options(1_000) });
+    expect(second.last_seq).toBe(95);
+    expect(new Set(f.written).size).toBe(f.written.length);
+    expect([...f.written, ...second.results!.map((r) => r.id!)]).toEqual(Array.from({ length: 95 }, (_, i) => i).filter((i) => i % 5 !== 4).map((i) => `d${i}`));
+  });
+
+  it('a read ahead that fails is no unhandled error (nobody may take it)', async () => {
+    const f = feed(95, 10, 3); // the third read is the one started at the first chunk
+    let handed: Promise<ChangesPage> | undefined;
+    const page = await catchUp({ first: f.first, ...f.options(20), ahead: (_since, p) => (handed = p) });
+    expect(page.results).toHaveLength(10);
+    await expect(handed).rejects.toThrow('network');
+  });
+
   it('a read failing midway: what was written is handed over as a checkpoint; too little of it, the error goes to RxDB', async () => {
     const f = feed(95, 10, 4);
     const page = await catchUp({ first: f.first, ...f.options(1_000) });

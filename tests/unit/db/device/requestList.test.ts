@@ -2,10 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { firstValueFrom, filter } from 'rxjs';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { openDeviceDatabase, recordEvent, recordRejection, type DeviceDatabase } from '../../../../src/db/device/database';
-import { requestList, type RequestListItem } from '../../../../src/db/device/requestList';
+import { STATE_REUSE_MS, foldedAt, requestList, type RequestListItem } from '../../../../src/db/device/requestList';
+import type { EventRecord } from '../../../../src/db/schema/events/event';
 import { composeCorrection, composeFollowUp, composeSubmission } from '../../../../src/db/device/compose';
 import { validateWrite } from '../../../../src/db/validateWrite';
-import { PEOPLE, RESIDENT, STATION, T0, couchUser } from '../../../support/builders/events';
+import { PEOPLE, RESIDENT, STATION, T0, aRequestHistory, anEvent, couchUser, type Step } from '../../../support/builders/events';
 
 const residentContext = { database: { kind: 'resident' as const, owner: RESIDENT }, user: couchUser('resident') };
 const residentWriter = {
@@ -106,5 +107,127 @@ describe('requestList', () => {
     expect(await listOnce(d, { station: STATION, openOnly: true }, () => true)).toEqual([]);
     const all = await listOnce(d, { station: STATION }, (i) => i.length === 1);
     expect(all[0]!.state?.status).toBe('withdrawn');
+  });
+});
+
+describe('requestList: kept up to date change by change', () => {
+  // As the pull's catch-up writes (catchUp.ts): straight into the storage, no collection hooks.
+  const pullWrite = async (d: DeviceDatabase, events: readonly Record<string, unknown>[]) => {
+    const result = await d.events.storageInstance.bulkWrite(
+      events.map((e) => ({ document: { ...e, _deleted: false, _attachments: {}, _meta: { lwt: Date.now() }, _rev: `1-${String(e.id).slice(-8)}` } })) as never,
+      'test-pull',
+    );
+    expect(result.error).toEqual([]);
+  };
+  const history = (i: number, steps?: readonly Step[]): EventRecord[] =>
+    aRequestHistory({ start: new Date(Date.parse(T0) + i * 3_600_000).toISOString(), ...(steps ? { steps } : {}) });
+
+  it('follows the pull’s storage writes, and ends equal to a list read afresh', async () => {
+    const d = await open();
+    const now = () => Date.parse('2025-12-20T00:00:00.000Z');
+    const histories = Array.from({ length: 12 }, (_, i) => history(i, i % 3 ? undefined : ['accepted']));
+    await pullWrite(d, histories.slice(0, 2).flat());
+    const seen: RequestListItem[][] = [];
+    const sub = requestList(d, { station: STATION, now }).subscribe((items) => seen.push(items));
+    try {
+      // Written in pages while the list is live, some of them in the same moment.
+      await Promise.all([pullWrite(d, histories.slice(2, 5).flat()), pullWrite(d, histories.slice(5, 8).flat())]);
+      for (const h of histories.slice(8)) await pullWrite(d, h);
+      await expect.poll(() => seen.at(-1)?.length, { timeout: 10_000 }).toBe(12);
+      const fresh = await listOnce(d, { station: STATION, now }, (i) => i.length === 12);
+      expect(seen.at(-1)).toEqual(fresh);
+      expect(fresh.filter((i) => i.state?.status === 'accepted').map((i) => i.requestId).sort()).toEqual(
+        histories.filter((_, i) => i % 3 === 0).map((h) => h[0]!.requestId).sort(),
+      );
+      // Each request's events in the index's order (at, then id), as stored.
+      for (const item of fresh) expect(item.events.map((e) => e.at)).toEqual([...item.events.map((e) => e.at)].sort());
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+
+  it('folds again only the requests a change touches: the others are the same items', async () => {
+    const d = await open();
+    const now = () => Date.parse('2025-12-20T00:00:00.000Z');
+    const [a, b] = [history(0, ['accepted']), history(1, ['accepted'])];
+    await pullWrite(d, [...a, ...b]);
+    const seen: RequestListItem[][] = [];
+    const sub = requestList(d, { station: STATION, now }).subscribe((items) => seen.push(items));
+    try {
+      await expect.poll(() => seen.at(-1)?.length, { timeout: 10_000 }).toBe(2);
+      const before = seen.at(-1)!;
+      const dispatched = anEvent('dispatched', { requestId: a[0]!.requestId, at: '2025-12-01T03:00:00.000Z' });
+      await pullWrite(d, [dispatched]);
+      await expect.poll(() => seen.at(-1)?.find((i) => i.requestId === a[0]!.requestId)?.state?.status, { timeout: 10_000 }).toBe('dispatched');
+      const after = seen.at(-1)!;
+      expect(after.find((i) => i.requestId === b[0]!.requestId)).toBe(before.find((i) => i.requestId === b[0]!.requestId));
+      expect(after.find((i) => i.requestId === a[0]!.requestId)).not.toBe(before.find((i) => i.requestId === a[0]!.requestId));
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+
+  it('drops what the device removes (old closed requests pruned), and the request with its last event', async () => {
+    const d = await open();
+    const [closed, open1] = [history(0), history(1, ['accepted'])];
+    await pullWrite(d, [...closed, ...open1]);
+    const seen: RequestListItem[][] = [];
+    const sub = requestList(d, { station: STATION }).subscribe((items) => seen.push(items));
+    try {
+      await expect.poll(() => seen.at(-1)?.length, { timeout: 10_000 }).toBe(2);
+      // As pruneClosedRequests removes them (prune.ts): the stored documents.
+      const stored = await d.events.find({ selector: { requestId: closed[0]!.requestId } }).exec();
+      await d.events.bulkRemove(stored);
+      await expect.poll(() => seen.at(-1)?.map((i) => i.requestId), { timeout: 10_000 }).toEqual([open1[0]!.requestId]);
+      // A refusal and an outbox entry of a removed event touch nothing.
+      await d.outbox.insert({ id: closed[1]!.id, writtenAt: 1 });
+      await expect.poll(() => seen.at(-1)?.map((i) => i.requestId), { timeout: 10_000 }).toEqual([open1[0]!.requestId]);
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+
+  it('folds an unchanged request again at the clock once its fold is STATE_REUSE_MS old (a deadline passes)', async () => {
+    const d = await open();
+    const submitted = history(0, []); // a repair nobody answered yet
+    await pullWrite(d, submitted);
+    let clock = Date.parse(T0) + 60_000;
+    const seen: RequestListItem[][] = [];
+    const sub = requestList(d, { station: STATION, now: () => clock }).subscribe((items) => seen.push(items));
+    try {
+      await expect.poll(() => seen.at(-1)?.length, { timeout: 10_000 }).toBe(1);
+      const first = seen.at(-1)![0]!;
+      expect(first.state?.answerOverdue).toBe(false);
+      const due = Date.parse(first.state!.answerDueAt!);
+      // Within the window, a change elsewhere reuses the fold (the same item) …
+      clock += STATE_REUSE_MS - 1;
+      await pullWrite(d, history(1, []));
+      await expect.poll(() => seen.at(-1)?.length, { timeout: 10_000 }).toBe(2);
+      expect(seen.at(-1)!.find((i) => i.requestId === first.requestId)).toBe(first);
+      // … past it, the request is folded at the list's clock: now overdue.
+      clock = due + 60_000;
+      await pullWrite(d, history(2, []));
+      await expect.poll(() => seen.at(-1)?.length, { timeout: 10_000 }).toBe(3);
+      expect(seen.at(-1)!.find((i) => i.requestId === first.requestId)?.state?.answerOverdue).toBe(true);
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+});
+
+describe('foldedAt: the list folded again at a screen’s clock', () => {
+  it('folds each item at the clock, once per item and clock reading', () => {
+    const events = aRequestHistory({ steps: [] }) as EventRecord[];
+    const item: RequestListItem = { requestId: events[0]!.requestId, kind: 'repair', state: null, waiting: 0, refused: [], lastAt: events[0]!.at, events };
+    const refold = foldedAt();
+    const early = Date.parse(T0) + 60_000;
+    const [a] = refold([item], early);
+    expect(a!.state?.answerOverdue).toBe(false);
+    expect(refold([item], early)[0]).toBe(a); // the same item at the same clock: the same fold
+    const late = Date.parse(a!.state!.answerDueAt!) + 60_000;
+    expect(refold([item], late)[0]!.state?.answerOverdue).toBe(true);
+    // An item whose events were all refused has no fold and is kept as it is.
+    const refusedOnly = { ...item, events: [], state: null };
+    expect(refold([refusedOnly], late)[0]).toBe(refusedOnly);
   });
 });
