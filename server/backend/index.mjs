@@ -249,6 +249,14 @@ export async function createBackend({
     // old cookie out at once, not after 5 s.
     const sessionCache = cacheSessions(store);
     embedded.onUsersChange(() => sessionCache.clear());
+    // The changes feed tells of an account written anywhere, but a moment late: a write to _users
+    // through /db (the admin CLI's reset-password) also empties the cache once it is answered,
+    // before the client can send its next request, as the proxy does (onAccountsWritten).
+    const engine = dbHandler;
+    dbHandler = (req, res, next) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD' && /^\/_users(?:[/?]|$)/.test(req.url ?? '')) res.on('finish', () => sessionCache.clear());
+      return engine(req, res, next);
+    };
     description = `embedded PouchDB Server (${adapter}) in ${path.resolve(dataDir)}`;
   }
 
