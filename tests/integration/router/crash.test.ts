@@ -186,8 +186,13 @@ describe('the router under kill -9', () => {
       if (killAfter.length && acknowledged.size >= killAfter[0]!) {
         // Kill only once this incarnation of the router has checkpointed some batches and
         // still has work in hand: mid-routing, with writes in flight.
-        const h = await child.call({ type: 'health' }).catch(() => null);
-        if (h && !(busy(h) && h.totals.batches >= 2) && queue.length > 0) continue;
+        // New writes wait meanwhile (those in flight go on): on a loaded machine the writer can
+        // otherwise finish before a freshly started router has checkpointed two batches.
+        let h: any = null;
+        for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((r) => setTimeout(r, 5))) {
+          h = await child.call({ type: 'health' }).catch(() => null);
+          if (!h || (busy(h) && h.totals.batches >= 2)) break;
+        }
         killAfter.shift();
         atKill.push(h);
         await child.kill();
