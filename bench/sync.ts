@@ -407,6 +407,12 @@ try {
         const busy = w.reduce((a, x) => a + x.ms, 0);
         console.log(`  storage writes: ${w.length}, ${fmt(rows)} rows, ${(busy / 1000).toFixed(2)} s inside bulkWrite; largest ${fmt(Math.max(...w.map((x) => x.rows)))} rows`);
         console.log(`  ${w.map((x) => `${x.rows}r/${(x.ms / 1000).toFixed(2)}s@${(x.endMs / 1000).toFixed(1)}`).join(' ')}`);
+        // The `_changes` pages beside them: when each was asked for, answered and read (s since
+        // the start): a write that waits for a page is the server's time, not the storage's.
+        const t0 = r.requests.length ? Math.min(...r.requests.map((q) => q.endAt - q.bodyMs - q.headersMs)) - (r.firstRequestMs ?? 0) : 0;
+        const pages = r.requests.filter((q) => q.path === '_changes');
+        console.log(`  _changes: ${pages.length} requests, ${(pages.reduce((a, q) => a + q.headersMs + q.bodyMs, 0) / 1000).toFixed(2)} s summed`);
+        console.log(`  ${pages.map((q) => `${((q.endAt - q.bodyMs - q.headersMs - t0) / 1000).toFixed(1)}→${((q.endAt - t0) / 1000).toFixed(1)}`).join(' ')}`);
       }
     }
   }

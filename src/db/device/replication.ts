@@ -12,6 +12,7 @@ import { createSyncStatusStore, type SyncStatusStore } from './syncStatus';
 import { isPhotoId, photoDocOf, type DevicePhoto } from '../schema/photos';
 import type { PhotoStore } from './photoStore';
 import { catchUp, type ChangesPage } from './catchUp';
+import { addWriteOnce } from './dexieStorage';
 
 /**
  * Live CouchDB replication of the device's `events` with one database on the server (`/db/…`).
@@ -351,12 +352,11 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
         return page;
       },
       async write(rows) {
-        const docs = rows.map((row) => ({ document: { ...pullModifier(row.doc!), _attachments: {} } }));
-        // An event the device holds already (its own, pushed; the working set's) is a conflict: left as it is.
-        const result = await db.events.storageInstance.bulkWrite(docs as never, context);
-        const failed = result.error.filter((e) => e.status !== 409);
-        if (failed.length) throw new Error(`the device could not store ${failed.length} pulled events: ${failed[0]!.status}`);
-        acknowledge(docs.map((d) => d.document.id as string));
+        const events = rows.map((row) => pullModifier(row.doc!));
+        // Added, not put: an event the device holds already (its own, sent or not; the working
+        // set's) is left as it is, by IndexedDB's own key check (dexieStorage.ts, addWriteOnce).
+        await addWriteOnce(db.events, events, context);
+        acknowledge(events.map((e) => e.id));
       },
     });
   };
@@ -693,11 +693,10 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
     const body = (await res.json()) as { docs?: Record<string, unknown>[] };
     const docs = (body.docs ?? []).filter((doc) => isEventRow({ id: String(doc._id), doc }));
     if (!docs.length || stopped) return 0;
-    const rows = docs.map((doc) => ({ document: { ...pullModifier(doc), _attachments: {} } }));
     // The storage, not the collection: no preInsert hook (these are not the device's own
     // writes, so they never enter the outbox) and one IndexedDB transaction. An event the
-    // device already holds comes back as a conflict and is left as it is.
-    await db.events.storageInstance.bulkWrite(rows as never, 'hearthline-working-set');
+    // device already holds is left as it is (addWriteOnce).
+    await addWriteOnce(db.events, docs.map(pullModifier), 'hearthline-working-set');
     return docs.length;
   };
   const workingSet = loadWorkingSet()
