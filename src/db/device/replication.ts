@@ -144,6 +144,12 @@ function defaultFetch(input: string, init?: RequestInit): Promise<Response> {
 
 type ChangesRow = { id?: string; deleted?: boolean; doc?: Record<string, unknown> | null };
 
+/** When the pull may read a `_changes` page, and when it may answer RxDB with one (makeFetch). */
+interface ChangesGates {
+  read(): Promise<void>;
+  answer(): Promise<void>;
+}
+
 /** What a replication carries: the requests' events, or the operations records (operations devices only). */
 export type ReplicatedDocType = 'event' | 'record';
 
@@ -353,9 +359,12 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
       },
       async write(rows) {
         const events = rows.map((row) => pullModifier(row.doc!));
-        // Added, not put: an event the device holds already (its own, sent or not; the working
-        // set's) is left as it is, by IndexedDB's own key check (dexieStorage.ts, addWriteOnce).
-        await addWriteOnce(db.events, events, context);
+        // The working set's events come again: stored already, and an event never changes, so
+        // they are not written twice (each comes once, so its id is forgotten here).
+        const fresh = inWorkingSet.size ? events.filter((e) => !inWorkingSet.delete(e.id)) : events;
+        // Added, not put: an event the device holds already (its own, sent or not) is left as
+        // it is, by IndexedDB's own key check (dexieStorage.ts, addWriteOnce).
+        await addWriteOnce(db.events, fresh, context);
         acknowledge(events.map((e) => e.id));
       },
     });
@@ -366,15 +375,19 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
    * refused rows of `_bulk_docs` recorded. `succeeded` resets that replication's back-off.
    */
   const makeFetch =
-    (docType: ReplicatedDocType, succeededOnce: () => void, beforeChanges?: () => Promise<void>): FetchLike =>
+    (docType: ReplicatedDocType, succeededOnce: () => void, gates?: ChangesGates): FetchLike =>
     async (input, init) => {
-      if (beforeChanges && input.startsWith(`${url}_changes`)) await beforeChanges();
+      const isChanges = input.startsWith(`${url}_changes`);
+      // Asked now, awaited once the page is read: the read overlaps what the answer waits for.
+      const mayAnswer = gates && isChanges ? gates.answer() : undefined;
+      if (gates && isChanges) await gates.read();
       const path = input.slice(url.length).split('?')[0];
       const succeeded = () => {
         status.dispatch({ type: 'exchange', at: Date.now() });
         succeededOnce();
       };
       const answerChanges = async (first: ChangesPage, httpStatus: number): Promise<Response> => {
+        await mayAnswer;
         const json =
           docType === 'event'
             ? await eventsPageOf(first, input, init).catch((err: unknown) => {
@@ -460,16 +473,28 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
       });
     });
   };
+  // The working set (below) goes first: the pull reads its first page once the working set's
+  // answer is in, and writes nothing before the working set is stored and the upstream walked.
+  let workingSetRead: Promise<unknown> = Promise.resolve();
+  let workingSetStored: Promise<unknown> = Promise.resolve();
   const replicationFetch = makeFetch(
     'event',
     () => {
       if (eventsState) eventsState.retryTime = baseRetry;
     },
-    upstreamWalked,
+    {
+      read: async () => {
+        await workingSetRead;
+      },
+      answer: async () => {
+        await workingSetStored;
+        await upstreamWalked();
+      },
+    },
   );
   // Pull only: RxDB then keeps no per-document "assumed master state" (skipStoringPullMeta),
   // one meta write per pulled event less; the push is ours, from the outbox (below).
-  // autoStart false: a new staff device first loads its working set (loadWorkingSet).
+  // autoStart false: started below, beside the working set's load (loadWorkingSet).
   eventsState = replicateCouchDB<EventRecord>({
     replicationIdentifier: `hearthline-events-${url}-${options.user.name}`,
     collection: db.events,
@@ -681,9 +706,20 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
   //
   // A staff device with no history yet first asks the server for the day's work (open
   // requests with their events, the last two days' activity: server/backend/workingSet.mjs),
-  // writes it in one storage write and only then starts the full pull, which brings the rest
-  // of the history from its own checkpoint (the working set's events come again and are
-  // skipped as equal). Measured in bench/sync.ts.
+  // writes it in one storage write, and the full pull writes nothing before it is stored: the
+  // pull brings the rest of the history from its own checkpoint (the working set's events come
+  // again and are not written twice: `inWorkingSet`). Measured in bench/sync.ts.
+  //
+  // The replication starts at once, not after the working set: RxDB opens its meta storage and
+  // its upstream walks the collection (empty on a new device) while the working set is asked
+  // for, and the working set is written with the downstream's flag, as pulled documents are,
+  // so the upstream knows them for the server's and never walks them (bench/sync.ts: the walk
+  // of a 6,000-event working set held the pull's first write back by 1.6 s). The pull's first
+  // page is read while the working set is written (ChangesGates).
+  const inWorkingSet = new Set<string>();
+  let workingSetAnswered: () => void = () => undefined;
+  workingSetRead = new Promise<void>((resolve) => (workingSetAnswered = resolve));
+  const started = replication.start().catch(() => undefined); // a failed start is on error$ (RxDB)
   const loadWorkingSet = async (): Promise<number | null> => {
     if (options.database.kind === 'resident' || options.workingSet === false) return null;
     const wanted = options.workingSet?.wanted ? await options.workingSet.wanted() : (await db.events.count().exec()) === 0;
@@ -691,19 +727,24 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
     const res = await baseFetch(new URL('../_account/working-set', url).toString(), { signal: stopping.signal });
     if (!res.ok) return null;
     const body = (await res.json()) as { docs?: Record<string, unknown>[] };
+    workingSetAnswered();
     const docs = (body.docs ?? []).filter((doc) => isEventRow({ id: String(doc._id), doc }));
     if (!docs.length || stopped) return 0;
+    await started;
+    // The downstream's flag when the replication started (it always has, unless it failed or
+    // was stopped: then a write of our own, which the upstream walks at its next start).
+    const flag = await eventsState?.internalReplicationState?.downstreamBulkWriteFlag;
     // The storage, not the collection: no preInsert hook (these are not the device's own
     // writes, so they never enter the outbox) and one IndexedDB transaction. An event the
     // device already holds is left as it is (addWriteOnce).
-    await addWriteOnce(db.events, docs.map(pullModifier), 'hearthline-working-set');
+    const events = docs.map(pullModifier);
+    await addWriteOnce(db.events, events, flag ?? 'hearthline-working-set');
+    for (const e of events) inWorkingSet.add(e.id);
     return docs.length;
   };
-  const workingSet = loadWorkingSet()
-    .catch(() => null) // offline or refused: the full pull brings everything in its own time
-    .finally(() => {
-      if (!stopped) void replication.start();
-    });
+  const workingSet = loadWorkingSet().catch(() => null); // offline or refused: the full pull brings everything in its own time
+  workingSetStored = workingSet;
+  void workingSet.finally(() => workingSetAnswered());
 
   let reconciling: Promise<void> | undefined;
   const reconcile = (): Promise<void> => {
