@@ -7,8 +7,9 @@
  * (a read of the fork's state for every id, a conflict check, a meta row and a revision per
  * document, a `received$` event each), and our fetch had to hand each page to it as a new
  * JSON text that RxDB parsed again. For events none of that is needed: they are written once
- * and never changed, so a pulled event the device already holds is the same event (the
- * storage answers it as a conflict and leaves it). bench/sync.ts measures the difference.
+ * and never changed, so a pulled event the device already holds is the same event (IndexedDB's
+ * add refuses its id and leaves it: addWriteOnce in dexieStorage.ts). bench/sync.ts measures
+ * the difference.
  *
  * How it stays RxDB's replication: the catch-up runs inside the fetch of one `_changes` page
  * RxDB asked for, and answers it with a page RxDB can take as its own:
