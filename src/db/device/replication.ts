@@ -11,7 +11,7 @@ import { recordRejection, type DeviceDatabase } from './database';
 import { createSyncStatusStore, type SyncStatusStore } from './syncStatus';
 import { isPhotoId, photoDocOf, type DevicePhoto } from '../schema/photos';
 import type { PhotoStore } from './photoStore';
-import { catchUp, type ChangesPage } from './catchUp';
+import { createCatchUp, type ChangesPage } from './catchUp';
 import { addWriteOnce } from './dexieStorage';
 
 /**
@@ -312,62 +312,57 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
 
   /**
    * A `_changes` page of events for RxDB's downstream. A catch-up page (`feed=normal`: a new
-   * device's history, a day offline) starts the catch-up (catchUp.ts): the pages are read one
-   * ahead and written straight into the storage in large writes with the downstream's write
-   * flag, and RxDB gets a page it takes as its own (its checkpoint moves every CATCH_UP_CHUNK
-   * events). The live long-poll's pages go to RxDB as before.
+   * device's history, a day offline) starts the catch-up (catchUp.ts): the pages are read ahead
+   * and written straight into the storage in large writes with the downstream's write flag,
+   * and RxDB gets pages it takes as its own (its checkpoint moves every CATCH_UP_CHUNK events
+   * stored), its next requests answered by the same run (`catchUpGoesOn`). The live
+   * long-poll's pages go to RxDB as before.
    */
-  /** The catch-up's read of the page after the chunk it handed RxDB, by `since` and `limit` (catchUp.ts, `ahead`). */
-  let ahead: { key: string; page: Promise<ChangesPage> } | null = null;
+  let catchUpFrom: { input: string; init: RequestInit | undefined; context: string } | null = null;
   const sinceParam = (since: unknown) => (typeof since === 'string' ? since : JSON.stringify(since));
-  const catchUpKey = (request: URL) =>
-    request.searchParams.get('feed') === 'normal' ? `${request.searchParams.get('since')} ${request.searchParams.get('limit')}` : null;
-  /** That read, when RxDB asks for exactly its page; any other `_changes` request drops it. */
-  const takeAhead = (input: string): Promise<ChangesPage> | undefined => {
-    const found = ahead;
-    ahead = null;
-    const key = catchUpKey(new URL(input, 'http://device.invalid'));
-    return found && key !== null && found.key === key ? found.page : undefined;
+  const catchUpRun = createCatchUp({
+    chunk: options.catchUpChunk ?? CATCH_UP_CHUNK,
+    maxPending: CATCH_UP_PENDING,
+    keep: (page) => keepRowsOf(page, 'event'),
+    stopped: () => stopped,
+    async nextPage(since, limit) {
+      const { input, init } = catchUpFrom!;
+      const request = new URL(input, 'http://device.invalid');
+      request.searchParams.set('since', sinceParam(since));
+      request.searchParams.set('limit', String(limit));
+      const res = await baseFetch(input.startsWith('http') ? request.toString() : request.pathname + request.search, { ...init, signal: init?.signal ?? stopping.signal });
+      if (!res.ok) throw new Error(`the server answered ${res.status} to _changes`);
+      const page = (await res.json()) as ChangesPage;
+      if (!Array.isArray(page.results)) throw new Error('_changes answered without results');
+      return page;
+    },
+    async write(rows) {
+      const events = rows.map((row) => pullModifier(row.doc!));
+      // The working set's events come again: stored already, and an event never changes, so
+      // they are not written twice (each comes once, so its id is forgotten here).
+      const fresh = inWorkingSet.size ? events.filter((e) => !inWorkingSet.delete(e.id)) : events;
+      // Added, not put: an event the device holds already (its own, sent or not) is left as
+      // it is, by IndexedDB's own key check (dexieStorage.ts, addWriteOnce).
+      await addWriteOnce(db.events, fresh, catchUpFrom!.context);
+      acknowledge(events.map((e) => e.id));
+    },
+  });
+  /** Whether RxDB's request goes on from the catch-up's last answer (answered by the run, nothing read here). */
+  const catchUpGoesOn = (input: string) => {
+    const request = new URL(input, 'http://device.invalid');
+    return request.searchParams.get('feed') === 'normal' && catchUpRun.continuesFrom(request.searchParams.get('since'), Number(request.searchParams.get('limit')));
   };
 
   const eventsPageOf = async (first: ChangesPage, input: string, init: RequestInit | undefined): Promise<ChangesPage> => {
     const request = new URL(input, 'http://device.invalid');
     const limit = Number(request.searchParams.get('limit'));
     const flag = eventsState?.internalReplicationState?.downstreamBulkWriteFlag;
-    if (request.searchParams.get('feed') !== 'normal' || !(limit > 0) || !flag) return fullPageOf(first, input, init, 'event');
-    const context = await flag;
-    return catchUp({
-      first,
-      limit,
-      chunk: Math.max(limit, options.catchUpChunk ?? CATCH_UP_CHUNK),
-      maxPending: Math.max(limit, CATCH_UP_PENDING),
-      keep: (page) => keepRowsOf(page, 'event'),
-      stopped: () => stopped,
-      ahead(since, page) {
-        const next = new URL(request);
-        next.searchParams.set('since', sinceParam(since));
-        const key = catchUpKey(next);
-        ahead = key === null ? null : { key, page };
-      },
-      async nextPage(since) {
-        request.searchParams.set('since', sinceParam(since));
-        const res = await baseFetch(input.startsWith('http') ? request.toString() : request.pathname + request.search, { ...init, signal: init?.signal ?? stopping.signal });
-        if (!res.ok) throw new Error(`the server answered ${res.status} to _changes`);
-        const page = (await res.json()) as ChangesPage;
-        if (!Array.isArray(page.results)) throw new Error('_changes answered without results');
-        return page;
-      },
-      async write(rows) {
-        const events = rows.map((row) => pullModifier(row.doc!));
-        // The working set's events come again: stored already, and an event never changes, so
-        // they are not written twice (each comes once, so its id is forgotten here).
-        const fresh = inWorkingSet.size ? events.filter((e) => !inWorkingSet.delete(e.id)) : events;
-        // Added, not put: an event the device holds already (its own, sent or not) is left as
-        // it is, by IndexedDB's own key check (dexieStorage.ts, addWriteOnce).
-        await addWriteOnce(db.events, fresh, context);
-        acknowledge(events.map((e) => e.id));
-      },
-    });
+    if (request.searchParams.get('feed') !== 'normal' || !(limit > 0) || !flag) {
+      catchUpRun.stop();
+      return fullPageOf(first, input, init, 'event');
+    }
+    catchUpFrom = { input, init, context: await flag };
+    return catchUpRun.start(request.searchParams.get('since'), limit, first);
   };
 
   /**
@@ -386,23 +381,21 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
         status.dispatch({ type: 'exchange', at: Date.now() });
         succeededOnce();
       };
-      const answerChanges = async (first: ChangesPage, httpStatus: number): Promise<Response> => {
+      const answerChanges = async (first: ChangesPage | null, httpStatus: number): Promise<Response> => {
         await mayAnswer;
         const json =
           docType === 'event'
-            ? await eventsPageOf(first, input, init).catch((err: unknown) => {
+            ? await (first ? eventsPageOf(first, input, init) : catchUpRun.next()).catch((err: unknown) => {
                 // A page of the catch-up failed (RxDB tries again from its checkpoint).
                 if (!stopped) status.dispatch({ type: 'error', id: 'sync.error.network', detail: String(err) });
                 throw err;
               })
-            : await fullPageOf(first, input, init, docType);
+            : await fullPageOf(first!, input, init, docType);
         succeeded();
         return jsonResponse(json, httpStatus);
       };
-      // The catch-up's next page, read while RxDB took the last chunk (a failed read is read again here).
-      const early = path === '_changes' && docType === 'event' ? takeAhead(input) : undefined;
-      const earlyPage = early ? await early.catch(() => null) : null;
-      if (earlyPage) return answerChanges(earlyPage, 200);
+      // The catch-up goes on from its last answer: its run answers, nothing is read here.
+      if (path === '_changes' && docType === 'event' && catchUpGoesOn(input)) return answerChanges(null, 200);
       let response: Response;
       try {
         response = await baseFetch(input, { ...init, signal: init?.signal ?? stopping.signal });
@@ -819,6 +812,7 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
     reconcile,
     async stop() {
       stopped = true;
+      catchUpRun.stop();
       if (pushTimer) clearTimeout(pushTimer);
       for (const s of subs) s.unsubscribe();
       if (onOnline) window.removeEventListener('online', onOnline);
