@@ -50,7 +50,7 @@ type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** What the Dexie storage keeps in `instance.internals` (rxdb/plugins/storage-dexie, dexie-helper). */
 interface DexieInternals {
-  dexieDb: { _options: { IDBKeyRange?: typeof IDBKeyRange }; transaction(mode: 'r', table: unknown, fn: (tx: { idbtrans: IDBTransaction }) => Promise<void>): Promise<void> };
+  dexieDb: { _options: { IDBKeyRange?: typeof IDBKeyRange }; transaction(mode: 'r' | 'rw', table: unknown, fn: (tx: { idbtrans: IDBTransaction }) => Promise<void>): Promise<void> };
   dexieTable: { name: string; schema: { idxByName: Record<string, unknown> } };
   booleanIndexes: string[];
 }
