@@ -176,7 +176,15 @@
  *   pouchdb        500      -               68.71       728  15.4
  *   pouchdb       1000      -               49.48     1,010  16.8
  *   usable 1.23 s PASS; 2,465 events/s PASS; 2.44× PASS (the load rose during PouchDB's runs,
- *   which favours the device: read the two "after" runs together, 1.9–2.4×).
+ *   which favours the device).
+ *
+ *   the same code again (14:11–14:15 UTC, load 14–17):
+ *   hearthline    1000   2.41   (6,000)    25.38     1,970  14.1
+ *   pouchdb        500      -               56.32       888  15.2
+ *   pouchdb       1000      -               60.35       829  16.1
+ *   usable 2.41 s PASS; 1,970 events/s MISS (by 1.5%); 2.22× PASS.
+ *   Read the three "after" runs together: 1,970–2,887 events/s and 1.9–2.4× PouchDB at load
+ *   11–17, against 758 events/s and 1.17× before at load 18–22.
  *   Its profile (load 13.9): 21.49 s, the writes busy 16.1 s of the 19.6 s history pull with
  *   the _changes reads back to back (no gap at the checkpoints), 50,000 rows written (the
  *   working set once); the first history write done 0.4 s after the working set. What is

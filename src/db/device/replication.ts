@@ -113,7 +113,11 @@ export const DEFAULT_BATCH_SIZE = 250;
  */
 export const DEFAULT_PULL_BATCH_SIZE = 1000;
 
-/** A catch-up hands RxDB a checkpoint every this many events (catchUp.ts): what a closed tab loses at most. */
+/**
+ * A catch-up hands RxDB a checkpoint every this many events stored (catchUp.ts): a closed tab
+ * reads again from the last one (at most about three chunks, the run reading up to two past
+ * it; what was stored of them is refused as held).
+ */
 export const CATCH_UP_CHUNK = 10_000;
 /** Events read but not yet stored before the catch-up waits for the storage (its memory bound). */
 export const CATCH_UP_PENDING = 4_000;
