@@ -127,6 +127,10 @@ async function forEachLimit(items, limit, fn) {
  *   per minute are min(perSecond × 60, N × 60 s / roundMs), bounded whatever N
  * @property {number} [backstopRoundMs] least time between the starts of two backstop rounds (600000; without
  *   the feed over HTTP 5000); 0: no backstop (tests call sweep() themselves)
+ * @property {number} [admitBehindMs] `admission()` holds a write back while the router's oldest queued
+ *   announcement has waited longer than this (250)
+ * @property {number} [admitMaxWaitMs] the longest a write is held back (2000): a router that is stuck
+ *   (a target down) slows writes, never stops them
  * @property {number} [maxLagSeconds] health is not ok when an announced change waits longer than this (10)
  * @property {(msg: string) => void} [log] progress (parked copies written, a source read again); resident database names redacted
  * @property {(msg: string) => void} [logError] failures and rejected events; resident database names redacted
@@ -142,6 +146,8 @@ export function createRouter({
   batchSize = 200,
   concurrency = 4,
   sourcesPerRound = 64,
+  admitBehindMs = 250,
+  admitMaxWaitMs = 2_000,
   catchUpPerSecond = couch?.mode === 'embedded' ? 200 : 50,
   backstopPerSecond,
   backstopRoundMs,
@@ -162,6 +168,12 @@ export function createRouter({
   const sources = new Map();
   /** Every database name, from the last listing (or a notify, the feed, a constructor event). */
   let known = new Set(/** @type {string[]} */ ([]));
+  /**
+   * Sources announced and not yet taken by a round (waitingSince set): queued, or running and to
+   * be read again; in about the order of announcement, for admission().
+   * @type {Set<Source>}
+   */
+  const waiting = new Set();
   /** Names of sources waiting for a drain, in order. */
   const queue = new Set(/** @type {string[]} */ ([]));
   let active = 0;
@@ -171,6 +183,8 @@ export function createRouter({
   const unparking = new Set();
   /** @type {(() => void)[]} */
   let idleWaiters = [];
+  /** @type {Set<() => void>} writes held back by admission() */
+  const admissionWaiters = new Set();
 
   let started = false;
   let stopping = false;
@@ -193,7 +207,7 @@ export function createRouter({
   let lastSweepMs = null;
   /** @type {{ at: number, source: string | null, message: string } | null} */
   let lastError = null;
-  const totals = { copied: 0, batches: 0, rejected: 0, parked: 0, unparked: 0, checked: 0, announced: 0 };
+  const totals = { copied: 0, batches: 0, rejected: 0, parked: 0, unparked: 0, checked: 0, announced: 0, heldBack: 0 };
   /** @type {{ source: string, id: string, rev: string, reason: string }[]} */
   const recentRejections = [];
   /** The `_db_updates` feed: its state for health, and the position read but not yet saved. */
@@ -274,6 +288,7 @@ export function createRouter({
    */
   function signal(s, at = now()) {
     s.waitingSince = s.waitingSince === null ? at : Math.min(s.waitingSince, at);
+    waiting.add(s);
     schedule(s);
   }
 
@@ -300,11 +315,24 @@ export function createRouter({
       }
       if (round.length) run(round);
     }
+    if (admissionWaiters.size > 0 && (stopping || !behind())) for (const release of [...admissionWaiters]) release();
     if (active === 0) {
       const waiters = idleWaiters;
       idleWaiters = [];
       for (const w of waiters) w();
     }
+  }
+
+  /**
+   * Whether the router is behind the writes: its oldest announcement not yet taken by a round
+   * (queued, or come while its source was being read) has waited longer than `admitBehindMs`.
+   */
+  function behind() {
+    for (const s of waiting) {
+      if (s.error !== null || s.waitingSince === null) continue; // a failing source is retried on its own clock
+      return now() - s.waitingSince > admitBehindMs;
+    }
+    return false;
   }
 
   /**
@@ -321,6 +349,7 @@ export function createRouter({
       s.again = false;
       s.drainingSince = s.waitingSince;
       s.waitingSince = null;
+      waiting.delete(s);
     }
     readRound(round)
       .catch((err) => new Map(round.map((s) => [s, { error: err }])))
@@ -331,6 +360,7 @@ export function createRouter({
             // Still lagging: retried by the next announcement or the backstop.
             const since = s.drainingSince;
             s.waitingSince = since === null ? s.waitingSince : Math.min(since, s.waitingSince ?? since);
+            if (s.waitingSince !== null) waiting.add(s);
             s.drainingSince = null;
             s.error = { message: messageOf(outcome.error), since: s.error?.since ?? now() };
             recordError(s.name, outcome.error);
@@ -341,6 +371,7 @@ export function createRouter({
               // a full batch: more to read, still announced since then
               const since = s.drainingSince;
               s.waitingSince = since === null ? s.waitingSince : Math.min(since, s.waitingSince ?? since);
+              if (s.waitingSince !== null) waiting.add(s);
               s.again = true;
             }
             s.drainingSince = null;
@@ -477,6 +508,7 @@ export function createRouter({
     const s = sources.get(name);
     if (!s || s.running) return;
     sources.delete(name);
+    waiting.delete(s);
     queue.delete(name);
     requests.forget(name);
     const db = await state();
@@ -1068,6 +1100,7 @@ export function createRouter({
       couch.offDatabaseEvent?.('created', onCreated);
       couch.offDatabaseEvent?.('destroyed', onDestroyed);
       queue.clear();
+      for (const release of [...admissionWaiters]) release();
       await sweeping;
       await feedLoop?.catch(() => {});
       await backstopLoop;
@@ -1090,6 +1123,31 @@ export function createRouter({
       } catch (err) {
         recordError(dbName, err);
       }
+    },
+
+    /**
+     * Resolves when a write may be stored: at once, unless the router is behind (behind()); then
+     * when a round takes the queue, or after `admitMaxWaitMs`. The guard awaits it before it
+     * stores a member's write. Why: every write is a copy or two the router owes, and in one
+     * process they share one thread; 50 residents writing as fast as they were answered outran
+     * the router, whose queue then grew for as long as they wrote (a report reached operations
+     * after 19–25 s at p95 in bench:scale). Held back, the writes go at the pace the router
+     * copies them, and a report waits for a round or two instead of the whole backlog.
+     * @returns {Promise<void>}
+     */
+    admission() {
+      if (!started || stopping || !behind()) return Promise.resolve();
+      totals.heldBack++;
+      return new Promise((resolve) => {
+        const release = () => {
+          clearTimeout(timer);
+          admissionWaiters.delete(release);
+          resolve();
+        };
+        const timer = setTimeout(release, admitMaxWaitMs);
+        timer.unref?.();
+        admissionWaiters.add(release);
+      });
     },
 
     sweep,
