@@ -120,6 +120,14 @@ export function createRequestRegistry({ readChanges, useSelector = false, maxDat
   return {
     index,
     /**
+     * The index and the kept events (null where none are kept) of `name`, caught up by one read.
+     * @param {string} name
+     */
+    async current(name) {
+      const entry = await caughtUp(name);
+      return { index: entry.index, events: entry.events };
+    },
+    /**
      * A batch of `name`'s `_changes` (every change, with documents, from `since` to `lastSeq`)
      * that the caller read for itself (the router, reading a source): folded in when the index
      * stands exactly at `since` (a database not looked up yet stands at 0), which saves reading
