@@ -64,7 +64,6 @@ import { originDatabase, routeTargets } from '../../src/rules/routing.ts';
 import { copyProblem, linkageProblem, requestFacts } from '../../src/rules/requestLinkage.ts';
 import { stationDbName } from '../../src/db/databaseNames.ts';
 import { createRequestRegistry } from '../backend/requestRegistry.mjs';
-import { readChangesInBatches } from '../followers/changes.mjs';
 
 /** @typedef {import('../couch/index.mjs').Couch} Couch */
 /** @typedef {import('../../src/db/databaseNames.ts').EventDatabase} EventDatabase */
