@@ -140,6 +140,8 @@ async function main() {
         deadlines?.notify(dbName);
         notifier?.notify(dbName);
       },
+      // a member's write waits while this process's router is behind the writes (router.admission)
+      admission: () => /** @type {any} */ (router)?.admission?.() ?? Promise.resolve(),
     });
   } catch (err) {
     console.error(`[hearthline] the backend did not start: ${/** @type {Error} */ (err).message}`);

@@ -90,13 +90,17 @@ export function createOwnership({ store, limits = SUBMISSION_LIMITS, now = () =>
     const receivedAt = new Date(t).toISOString();
     const events = docs.filter(isEventDoc);
     const linked = events.length + docs.filter(isPhotoDoc).length;
-    const index = linked && database.kind !== 'other' ? await registry.index(dbName) : emptyRequestIndex();
-    const overlay = emptyRequestIndex(); // what this write adds, as it is accepted
+    const needsIndex = linked > 0 && database.kind !== 'other';
     const residentSubmits =
       database.kind === 'resident' &&
       database.owner === user.name &&
       events.some((d) => /** @type {any} */ (d).type === 'submitted');
-    let usage = residentSubmits ? await usageOf(dbName, /** @type {string} */ (user.name), t) : undefined;
+    // One incremental read serves the requests and the quota (two look-ups read `_changes` twice
+    // a submission, the second for nothing: issue 22, a write's CPU).
+    const current = needsIndex || residentSubmits ? await registry.current(dbName) : null;
+    const index = needsIndex && current ? current.index : emptyRequestIndex();
+    const overlay = emptyRequestIndex(); // what this write adds, as it is accepted
+    let usage = residentSubmits && current?.events ? submissionUsage([...current.events.values()], /** @type {string} */ (user.name), t) : residentSubmits ? await usageOf(dbName, /** @type {string} */ (user.name), t) : undefined;
     // An approval's revision as the database holds it: who saved it decides four eyes
     // (src/db/validateRecordWrite.ts), whatever the approving device believed.
     /** @type {Map<string, { author: string } | null>} */

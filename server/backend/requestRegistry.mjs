@@ -66,6 +66,33 @@ export function createRequestRegistry({ readChanges, useSelector = false, maxDat
   }
 
   /**
+   * Folds rows of `_changes` (with documents) into a database's index (and its events, where kept).
+   * @param {NonNullable<ReturnType<typeof databases.get>>} entry
+   * @param {{ doc?: any, deleted?: boolean }[]} rows
+   */
+  function fold(entry, rows) {
+    const events = entry.events;
+    for (const row of rows) {
+      const doc = row.doc;
+      if (events && doc && typeof doc._id === 'string') {
+        if (row.deleted || doc._deleted || doc.docType !== 'event' || doc._id.startsWith('_')) events.delete(doc._id);
+        else {
+          let event = null;
+          try {
+            event = toEvent(doc);
+          } catch {
+            event = null; // not an event this version can read (the write checks refuse such writes)
+          }
+          if (event) events.set(doc._id, event);
+          else events.delete(doc._id);
+        }
+      }
+      if (!doc || row.deleted || doc._deleted || doc.docType !== 'event' || typeof doc.requestId !== 'string') continue;
+      addToRequestIndex(entry.index, doc);
+    }
+  }
+
+  /**
    * The index of `name`, caught up with every change made before this call (a look-up already
    * under way is waited for, then the database is read on once more).
    * @param {string} name
@@ -77,24 +104,7 @@ export function createRequestRegistry({ readChanges, useSelector = false, maxDat
       for (;;) {
         // unfiltered where events are kept, so a deletion is seen too
         const res = await read(name, entry.since, events !== null);
-        for (const row of res.results ?? []) {
-          const doc = row.doc;
-          if (events && doc && typeof doc._id === 'string') {
-            if (row.deleted || doc._deleted || doc.docType !== 'event' || doc._id.startsWith('_')) events.delete(doc._id);
-            else {
-              let event = null;
-              try {
-                event = toEvent(doc);
-              } catch {
-                event = null; // not an event this version can read (the write checks refuse such writes)
-              }
-              if (event) events.set(doc._id, event);
-              else events.delete(doc._id);
-            }
-          }
-          if (!doc || row.deleted || doc._deleted || doc.docType !== 'event' || typeof doc.requestId !== 'string') continue;
-          addToRequestIndex(entry.index, doc);
-        }
+        fold(entry, res.results ?? []);
         entry.since = res.last_seq;
         if ((res.results ?? []).length < batchSize) return entry;
       }
@@ -109,6 +119,37 @@ export function createRequestRegistry({ readChanges, useSelector = false, maxDat
 
   return {
     index,
+    /**
+     * The index and the kept events (null where none are kept) of `name`, caught up by one read.
+     * @param {string} name
+     */
+    async current(name) {
+      const entry = await caughtUp(name);
+      return { index: entry.index, events: entry.events };
+    },
+    /**
+     * A batch of `name`'s `_changes` (every change, with documents, from `since` to `lastSeq`)
+     * that the caller read for itself (the router, reading a source): folded in when the index
+     * stands exactly at `since` (a database not looked up yet stands at 0), which saves reading
+     * the same changes a second time. Resolves to the index, or null when it stands elsewhere
+     * (the caller then asks `index`, which reads on).
+     * @param {string} name
+     * @param {string | number} since
+     * @param {{ doc?: any, deleted?: boolean }[]} rows
+     * @param {string | number} lastSeq
+     */
+    advance(name, since, rows, lastSeq) {
+      if (!databases.has(name) && String(since) !== '0') return Promise.resolve(null);
+      const entry = entryOf(name);
+      const run = entry.chain.then(() => {
+        if (String(entry.since) !== String(since)) return null;
+        fold(entry, rows);
+        entry.since = lastSeq;
+        return entry.index;
+      });
+      entry.chain = run.catch(() => undefined);
+      return run;
+    },
     /**
      * Every event of `name` (a database `keepEvents` names), caught up like `index`.
      * @param {string} name

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The loop every follower of a database runs (the router per source, the publisher and the
+ * The loop every follower of a database runs (the publisher and the
  * outage feed through ./changesCheckpoint.mjs): read `_changes` from a checkpoint in batches
  * (`limit` = `batch_size`: a batch never holds more than the follower asked for), hand each
  * batch to the follower, which acts on it and saves its checkpoint, and stop when a batch comes

@@ -24,11 +24,12 @@ import { createWriteValidation, shapeRefusal } from './writeValidation.mjs';
  *   ownership?: import('../ownership.mjs').Ownership,
  *   log: (msg: string) => void,
  *   onWrite: (dbName: string) => void,
+ *   admission?: () => Promise<void>,
  *   maxWriteBytes: number,
  *   limits: import('./requestLimits.mjs').RequestLimits,
  * }} deps
  */
-export function createDocumentWrites({ store, validateWrite, ownership, log, onWrite, maxWriteBytes, limits }) {
+export function createDocumentWrites({ store, validateWrite, ownership, log, onWrite, admission = async () => {}, maxWriteBytes, limits }) {
   const { residentStation } = createResidentStations({ store });
   const { checkAndStore } = createWriteValidation({ store, validateWrite, ownership, log });
 
@@ -52,6 +53,9 @@ export function createDocumentWrites({ store, validateWrite, ownership, log, onW
     // Checked and stored one write at a time per database: the ownership and quota rules read
     // what the database holds (../ownership.mjs).
     const run = () => checkAndStore(dbName, kind, database, user, docs, refusals);
+    // While the router is behind the writes, a write waits for it (at most a moment): see
+    // router.admission(). Before the database's lock, so a held write holds up no other.
+    await admission();
     const stored = ownership ? await ownership.exclusive(dbName, run) : await run();
     wakeAfterStored(onWrite, dbName, stored);
     return answerWrite(res, what, docs, refusals, stored);

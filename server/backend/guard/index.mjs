@@ -57,15 +57,16 @@ export { classify } from './classifyRequest.mjs';
  *   sessions?: import('../sessions.mjs').SessionEnds,
  *   log?: (msg: string) => void,
  *   onWrite?: (dbName: string) => void,
+ *   admission?: () => Promise<void>,
  *   ownership?: import('../ownership.mjs').Ownership,
  * }} options
  * @returns {import('express').RequestHandler}
  */
-export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 * 1024 * 1024, limits = REQUEST_LIMITS, sessions, log = console.error, onWrite = () => {}, ownership }) {
+export function createGuard({ store, validateWrite, limiter, maxWriteBytes = 8 * 1024 * 1024, limits = REQUEST_LIMITS, sessions, log = console.error, onWrite = () => {}, admission, ownership }) {
   const { resolveUser, attemptSignIn } = createIdentity({ store, limiter });
   const sessionRoute = createSessionRoute({ attemptSignIn, sessions });
   const { membership } = createDatabaseAccess({ store });
-  const { write } = createDocumentWrites({ store, validateWrite, ownership, log, onWrite, maxWriteBytes, limits });
+  const { write } = createDocumentWrites({ store, validateWrite, ownership, log, onWrite, admission, maxWriteBytes, limits });
 
   return function guard(req, res, next) {
     (async () => {

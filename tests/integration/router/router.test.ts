@@ -474,6 +474,60 @@ describe('lag as the set of databases with unread changes', () => {
   });
 });
 
+describe('admission: writes held back while the router is behind', () => {
+  it('holds a write while an announcement waits longer than admitBehindMs for a round, and lets it through when a round takes it', async () => {
+    const held = heldCouch();
+    let clock = Date.parse('2026-01-05T08:00:00.000Z');
+    const router = newRouter({ couch: held.couch, now: () => clock, concurrency: 1, admitBehindMs: 250, admitMaxWaitMs: 60_000 });
+    await router.start();
+    await router.caughtUp();
+    await expect(router.admission()).resolves.toBeUndefined(); // nothing waiting: at once
+    held.hold();
+    const first = aSubmittedRepair();
+    const second = aSubmittedRepair({ requestId: 'rq-01KB0000000000000000000002', resident: OTHER_RESIDENT, station: OTHER_STATION, author: 'otherResident' });
+    await world.writeEvents([first, second]);
+    router.notify(RESIDENT_DB); // its round waits on operations
+    await until('the round to wait on operations', () => router.health().lagDatabases === 1);
+    router.notify(OTHER_RESIDENT_DB); // queued behind it (one round at a time)
+    await expect(router.admission()).resolves.toBeUndefined(); // announced just now: not behind yet
+    clock += 1_000;
+    let admitted = false;
+    const admission = router.admission().then(() => (admitted = true));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(admitted).toBe(false);
+    expect((router.health({ detail: true }) as any).totals.heldBack).toBe(1);
+    held.release();
+    await admission;
+    await router.idle();
+    expect((await world.events(OPERATIONS_DB)).has(second.id)).toBe(true);
+    await expect(router.admission()).resolves.toBeUndefined();
+  });
+
+  it('holds a write at most admitMaxWaitMs while the router is stuck, and lets every held write go when it stops', async () => {
+    const held = heldCouch();
+    let clock = Date.parse('2026-01-05T08:00:00.000Z');
+    const router = newRouter({ couch: held.couch, now: () => clock, concurrency: 1, admitMaxWaitMs: 300 });
+    await router.start();
+    await router.caughtUp();
+    held.hold();
+    await world.writeEvents([aSubmittedRepair(), aSubmittedRepair({ resident: OTHER_RESIDENT, station: OTHER_STATION, author: 'otherResident' })]);
+    router.notify(RESIDENT_DB);
+    await until('the round to wait on operations', () => router.health().lagDatabases === 1);
+    router.notify(OTHER_RESIDENT_DB);
+    clock += 5_000;
+    const t0 = Date.now();
+    await router.admission();
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+    let admitted = false;
+    const admission = router.admission().then(() => (admitted = true));
+    const stopping = router.stop();
+    await admission;
+    expect(admitted).toBe(true);
+    held.release();
+    await stopping;
+  });
+});
+
 describe('a feed of database updates (CouchDB’s _db_updates)', () => {
   /** A couch with a `dbUpdates` long poll the test answers. */
   function feedCouch() {
