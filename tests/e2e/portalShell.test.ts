@@ -1,9 +1,10 @@
 /**
  * The portal's and the console's shells, rendered at build time (issue 21 item 6): the first
  * paint is the real page, before any of its code has run, and it is the right page for the
- * device. A visitor sees the sign-in form; a signed-in resident never sees it, not even for a
- * frame (a neutral line stands in until their own view is drawn); what a visitor types before
- * the island runs is kept; the pages' inline scripts pass their CSP (no console error).
+ * device. A visitor sees the sign-in form, whose code is loaded at their first interaction
+ * (client:need); a signed-in resident never sees it, not even for a frame (a neutral line stands
+ * in until their own view is drawn); what a visitor types before the island runs is kept; the
+ * pages' inline scripts pass their CSP (no console error).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -66,6 +67,8 @@ describe('the shells rendered at build time', () => {
       const context = await phone();
       const page = await context.newPage();
       const errors = pageErrors(page);
+      const requested: string[] = [];
+      page.on('request', (request) => requested.push(new URL(request.url()).pathname));
       const release = await holdScripts(page);
       await page.goto(site.url + pagePath, { waitUntil: 'commit' });
       await page.locator('footer.site-footer').waitFor({ state: 'attached' });
@@ -75,7 +78,15 @@ describe('the shells rendered at build time', () => {
       // Until the island runs its button is disabled: the browser's own submit would put the password in the URL.
       await expect(page.getByRole('button', { name: t.session.signIn, exact: true }).isDisabled()).resolves.toBe(true);
       release();
+      await page.waitForLoadState('load');
+      // A visitor's island is hydrated at their first interaction (client:need): until then none of its code is fetched.
+      const island = await page.locator('astro-island[client="need"]').getAttribute('component-url');
+      expect(island).toBeTruthy();
+      expect(requested).not.toContain(island);
+      await expect(page.getByRole('button', { name: t.session.signIn, exact: true }).isDisabled()).resolves.toBe(true);
+      await page.getByLabel(t.session.login).focus();
       await page.getByRole('button', { name: t.session.signIn, exact: true }).and(page.locator(':enabled')).waitFor({ timeout: 60_000 });
+      expect(requested).toContain(island);
       expect(page.url()).not.toContain('password');
       expect(errors(), pagePath).toEqual([]);
       await context.close();
