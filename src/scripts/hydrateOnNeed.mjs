@@ -19,52 +19,38 @@
  *
  * @type {import('astro').ClientDirective}
  */
-const hydrateOnNeed = (load, _options, island) => {
-  if (document.documentElement.hasAttribute('data-session')) {
-    void hydrated(load);
+const hydrateOnNeed = async (load, _options, island) => {
+  if (!('session' in document.documentElement.dataset)) {
+    // 'click' too: a screen reader's activation of a button is a click with no pointer or key before it.
+    const events = 'pointerdown keydown focusin click'.split(' ');
+    // A button works once Solid has attached its click handler (its delegated `$$click`, set when
+    // the part of the island holding it is hydrated, after its lazy code has loaded) or once it
+    // is a submit button (SignInForm.tsx, once mounted).
+    const works = (/** @type {HTMLButtonElement} */ button) => '$$click' in button || button.type === 'submit';
+    /** The button pressed before it worked, to press again; `done` once a press found its button working. */
+    const pressed = { button: /** @type {HTMLButtonElement | null} */ (null), done: false };
+    const remember = (/** @type {Event} */ event) => {
+      const button = event.target instanceof Element ? event.target.closest('button') : null;
+      if (button && works(button)) pressed.done = true;
+      else if (button) pressed.button = button;
+    };
+    island.addEventListener('click', remember, true);
+    await new Promise((interacted) => {
+      for (const type of events) addEventListener(type, interacted, { capture: true, once: true });
+    });
+    await (await load())();
+    // A minute at most (a phone under load can take seconds to load the island's lazy parts).
+    for (let tries = 1200; !pressed.done && tries > 0; tries -= 1) {
+      const button = pressed.button;
+      if (button?.isConnected && works(button)) {
+        button.click();
+        break;
+      }
+      await new Promise((wait) => setTimeout(wait, 50));
+    }
+    island.removeEventListener('click', remember, true);
     return;
   }
-  /** @type {HTMLButtonElement | null} */
-  let tapped = null;
-  const remember = (/** @type {Event} */ event) => {
-    const button = event.target instanceof Element ? event.target.closest('button') : null;
-    if (button && button.type === 'button') tapped = button;
-  };
-  island.addEventListener('click', remember, true);
-  // 'click' too: a screen reader's activation of a button is a click with no pointer or key before it.
-  const events = ['pointerdown', 'pointermove', 'touchstart', 'keydown', 'focusin', 'click'];
-  const once = () => {
-    for (const type of events) removeEventListener(type, once, true);
-    void hydrated(load).then(async () => {
-      island.removeEventListener('click', remember, true);
-      const button = tapped;
-      if (button && (await handlerAttached(button))) button.click();
-    });
-  };
-  for (const type of events) addEventListener(type, once, { capture: true, passive: true });
-};
-
-/** @param {Parameters<import('astro').ClientDirective>[0]} load */
-async function hydrated(load) {
   await (await load())();
-}
-
-/**
- * Resolves true once the button works: Solid has attached its click handler (its delegated
- * `$$click`, set when the part of the island holding the button is hydrated, after its lazy code
- * has loaded), or it has become a submit button (SignInForm.tsx, once mounted); false if that
- * does not happen within 10 s or the button left the page.
- * @param {HTMLButtonElement} button
- */
-function handlerAttached(button) {
-  const until = Date.now() + 10_000;
-  return new Promise((resolve) => {
-    const look = () => {
-      if ('$$click' in button || button.type === 'submit') resolve(true);
-      else if (!button.isConnected || Date.now() > until) resolve(false);
-      else setTimeout(look, 50);
-    };
-    look();
-  });
-}
+};
 export default hydrateOnNeed;
