@@ -3,6 +3,7 @@ import { defineConfig } from 'astro/config';
 import solid from '@astrojs/solid-js';
 import serviceWorker from './src/integrations/serviceWorker.mjs';
 import precompress from './src/integrations/precompress.mjs';
+import hydrateOnNeed from './src/integrations/hydrateOnNeed.mjs';
 import { createHash } from 'node:crypto';
 import { generateHydrationScript } from 'solid-js/web';
 import { SESSION_GATE_HASH } from './src/scripts/sessionGate.mjs';
@@ -22,7 +23,7 @@ export default defineConfig({
   trailingSlash: 'always',
   build: { format: 'directory', inlineStylesheets: 'always' },
   // precompress last: it compresses what the others wrote (sw.js included).
-  integrations: [solid(), serviceWorker(), precompress()],
+  integrations: [solid(), hydrateOnNeed(), serviceWorker(), precompress()],
   devToolbar: { enabled: false },
   // Solid's runtime (solid-js, solid-js/web, solid-js/store: every island loads all three) in one
   // chunk: split by Rollup into two or three, each paid its own gzip header and request.

@@ -78,6 +78,35 @@
  *   The first paint is now the sign-in form (the LCP element a paragraph of the page either way);
  *   what is left of TBT is the document's own parse/style/layout tasks and Solid's hydration of
  *   the form (one task of 80–350 ms at 4× slowdown), both growing with the machine's load.
+ *
+ * The portal's and the console's islands hydrated when needed (client:need,
+ * src/scripts/hydrateOnNeed.mjs: at a visitor's first interaction, at once on a signed-in
+ * device), 2026-12-06, `npm run bench:lighthouse -- --runs 2 --reports DIR` (before: fa06c51,
+ * 13:16–13:36 UTC, 1-minute load 8–24; after: f787651, 13:44–14:04 UTC, load 7–32; both runs
+ * shared the machine with builds and e2e tests). Every accessibility, best-practices and SEO
+ * score was 100 in both; performance (median of 2, runs with their load):
+ *   page              before                      after
+ *   /portal/           89  98 (7.7), 80 (9.5)     100  100 (6.8), 100 (8.1)    TBT 483 → 34 ms
+ *   /en/portal/        83  77 (10.2), 89 (13.0)   99.5 100 (9.0), 99 (7.7)     TBT 777 → 62 ms
+ *   /staff/          79.5  85 (17.0), 74 (19.2)   100  100 (8.3), 100 (10.4)   TBT 979 → 71 ms
+ *   /en/staff/         76  77 (20.4), 75 (23.9)   83.5  87 (11.6), 80 (12.8)   TBT 1276 → 653 ms
+ *   /committee/      84.5  86 (23.6), 83 (20.6)   92.5  93 (13.6), 92 (13.1)   (unchanged: client:only)
+ *   /en/committee/   88.5  78 (19.9), 99 (19.7)   77.5  75 (12.8), 80 (13.1)   (unchanged: client:only)
+ *   content pages (unchanged HTML; their spread is the load's): /, /en/, /commitments/,
+ *   /commitments/2025/, /results/, /results/2024/, /en/results/2024/, /policies/,
+ *   /policies/indoor-temperature/, /halls/, /outages/, /offline/ before 98, 95.5, 98.5, 100,
+ *   98.5, 90, 100, 98.5, 99, 100, 89, 100; after 99, 99.5, 99.5, 100, 96.5, 100, 99.5, 89, 97.5,
+ *   91.5, 86.5, 98.5.
+ *   The final build (99d528e: the same load as f787651; a press kept until its button works),
+ *   14:13–14:17 UTC, `--runs 2 --no-build --pages /portal/,/en/portal/,/staff/,/en/staff/`, load 12–16:
+ *   /portal/ 92 (87 at 15.1, TBT 480 ms; 97 at 15.5), /en/portal/ 98, /staff/ 99, /en/staff/ 99;
+ *   accessibility, best practices, SEO 100. The page now fetches no code of its island before an
+ *   interaction: SyncStatus's chain (solid, reactive, client) and the service worker's registration.
+ *   What is left on every page is the document's first layout in a fresh Chromium: text shaping
+ *   through fontconfig's CJK fallback (trace at 4× slowdown: /portal/'s first layout 669 ms cold,
+ *   66 ms in a second tab of the same browser), which Lighthouse's fresh profile always pays and
+ *   which grows with the load. Naming the installed fallback font (WenQuanYi) halved it but drew
+ *   every Chinese heading without bold (fontconfig emboldens the fallback): not done.
  */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';

@@ -15,7 +15,9 @@ export default function SignInForm(props: { lang: Lang; t: ResidentStrings; onFo
   // by the browser's password manager by then is kept when the island takes the fields over.
   const [login, setLogin] = createSignal(typedBefore('sign-in-login'));
   const [password, setPassword] = createSignal(typedBefore('sign-in-password'));
-  // Until then the button is disabled: the browser's own submit would send the fields in the URL.
+  // Until then the button is a plain button, not a submit button: the browser's own submit would
+  // send the fields in the URL (and with two fields and no submit button, Enter submits nothing).
+  // A press on it then is given to it again once it is one (src/scripts/hydrateOnNeed.mjs).
   const mounted = useMounted();
   // The fields' problems and the refusal ('' the whole form), busy while signing in (writeForm.ts).
   const write = createWrite({});
@@ -46,7 +48,7 @@ export default function SignInForm(props: { lang: Lang; t: ResidentStrings; onFo
       <Show when={write.issueOf('')}>
         <p class="form-error" role="alert">{write.issueOf('')}</p>
       </Show>
-      <button type="submit" class="button" disabled={write.busy() || !mounted()}>{write.busy() ? t.session.signingIn : t.session.signIn}</button>
+      <button type={mounted() ? 'submit' : 'button'} class="button" disabled={write.busy()}>{write.busy() ? t.session.signingIn : t.session.signIn}</button>
     </form>
   );
 }

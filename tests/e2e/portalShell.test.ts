@@ -1,9 +1,10 @@
 /**
  * The portal's and the console's shells, rendered at build time (issue 21 item 6): the first
  * paint is the real page, before any of its code has run, and it is the right page for the
- * device. A visitor sees the sign-in form; a signed-in resident never sees it, not even for a
- * frame (a neutral line stands in until their own view is drawn); what a visitor types before
- * the island runs is kept; the pages' inline scripts pass their CSP (no console error).
+ * device. A visitor sees the sign-in form, whose code is loaded at their first interaction
+ * (client:need); a signed-in resident never sees it, not even for a frame (a neutral line stands
+ * in until their own view is drawn); what a visitor types before the island runs is kept; the
+ * pages' inline scripts pass their CSP (no console error).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -66,16 +67,26 @@ describe('the shells rendered at build time', () => {
       const context = await phone();
       const page = await context.newPage();
       const errors = pageErrors(page);
+      const requested: string[] = [];
+      page.on('request', (request) => requested.push(new URL(request.url()).pathname));
       const release = await holdScripts(page);
       await page.goto(site.url + pagePath, { waitUntil: 'commit' });
       await page.locator('footer.site-footer').waitFor({ state: 'attached' });
       await expect(page.getByRole('heading', { name: t.session.signInTitle }).isVisible()).resolves.toBe(true);
       await expect(page.getByLabel(t.session.login).isVisible()).resolves.toBe(true);
       await expect(page.locator('.signed-in-shell').isVisible()).resolves.toBe(false);
-      // Until the island runs its button is disabled: the browser's own submit would put the password in the URL.
-      await expect(page.getByRole('button', { name: t.session.signIn, exact: true }).isDisabled()).resolves.toBe(true);
+      // Until the island runs its button is not a submit button: the browser's own submit would put the password in the URL.
+      await expect(page.getByRole('button', { name: t.session.signIn, exact: true }).getAttribute('type')).resolves.toBe('button');
       release();
-      await page.getByRole('button', { name: t.session.signIn, exact: true }).and(page.locator(':enabled')).waitFor({ timeout: 60_000 });
+      await page.waitForLoadState('load');
+      // A visitor's island is hydrated at their first interaction (client:need): until then none of its code is fetched.
+      const island = await page.locator('astro-island[client="need"]').getAttribute('component-url');
+      expect(island).toBeTruthy();
+      expect(requested).not.toContain(island);
+      await expect(page.getByRole('button', { name: t.session.signIn, exact: true }).getAttribute('type')).resolves.toBe('button');
+      await page.getByLabel(t.session.login).focus();
+      await page.locator('form.sign-in button[type="submit"]').waitFor({ timeout: 60_000 });
+      expect(requested).toContain(island);
       expect(page.url()).not.toContain('password');
       expect(errors(), pagePath).toEqual([]);
       await context.close();
@@ -98,6 +109,23 @@ describe('the shells rendered at build time', () => {
     expect(errors()).toEqual([]);
     await context.close();
   }, 180_000);
+
+  for (const [how, press] of [
+    ['a tap', (button: ReturnType<Page['getByRole']>) => button.tap()],
+    ["a screen reader's activation (a click with no pointer or key before it)", (button: ReturnType<Page['getByRole']>) => button.dispatchEvent('click')],
+  ] as const) {
+    it(`a visitor's first interaction, ${how} on the island's button, hydrates it and the button does what it says`, async () => {
+      const t = dictionary('zh-CN');
+      const context = await browser.newContext({ viewport: PHONE, serviceWorkers: 'block', hasTouch: true, isMobile: true });
+      const page = await context.newPage();
+      const errors = pageErrors(page);
+      await page.goto(`${site.url}/portal/`, { waitUntil: 'load' });
+      await press(page.getByRole('button', { name: t.signup.noAccount }));
+      await page.getByRole('heading', { name: t.signup.title }).waitFor({ timeout: 60_000 });
+      expect(errors()).toEqual([]);
+      await context.close();
+    }, 120_000);
+  }
 
   for (const lang of ['zh-CN', 'en'] as const) {
     it(`${lang}: a signed-in resident never sees the sign-in form; a neutral line stands in until their page is drawn`, async () => {
