@@ -112,13 +112,17 @@ async function openRow(row: ReturnType<Page['locator']>, sc: { open: string; hid
     .toBe(true);
 }
 
+/** The requests of the resident the device holds a submission of. */
+function submittedOnDevice(page: Page, resident: string): Promise<string[]> {
+  return page.evaluate(async (res) => {
+    const dev = await (window as unknown as { hearthline: { device: () => Promise<{ db: { events: { find: (q: object) => { exec: () => Promise<{ toJSON: () => { requestId: string } }[]> } } } }> } }).hearthline.device();
+    return (await dev.db.events.find({ selector: { type: 'submitted', resident: res } }).exec()).map((x) => x.toJSON().requestId);
+  }, resident);
+}
+
 /** The request id of the resident's walk-in, once the device holds it. */
 async function submittedRequest(page: Page, resident: string): Promise<string> {
-  const read = () =>
-    page.evaluate(async (res) => {
-      const dev = await (window as unknown as { hearthline: { device: () => Promise<{ db: { events: { find: (q: object) => { exec: () => Promise<{ toJSON: () => { requestId: string } }[]> } } } }> } }).hearthline.device();
-      return (await dev.db.events.find({ selector: { type: 'submitted', resident: res } }).exec()).map((x) => x.toJSON().requestId)[0] ?? '';
-    }, resident);
+  const read = async () => (await submittedOnDevice(page, resident))[0] ?? '';
   await expect.poll(read, { timeout: 30_000 }).not.toBe('');
   return read();
 }
@@ -152,6 +156,14 @@ describe.each([
     await form.getByLabel(t.forms.contactPhone, { exact: true }).fill(resident.phone);
     await form.getByLabel(t.forms.address, { exact: true }).fill(`示范花园 8 号楼 302 (${label})`);
     await form.getByLabel(t.forms.repair.details, { exact: true }).fill('厨房暖气片漏水');
+    // A real clerk often saves too soon: no fault chosen is refused at its field, nothing is
+    // saved, and the focus goes to the list of problems (the busy button used to drop it to <body>).
+    await form.getByRole('button', { name: sc.register, exact: true }).click();
+    await expect.poll(() => form.locator('#reg-fault-error').textContent()).toBeTruthy();
+    expect(await form.locator('#reg-fault').getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('register-errors');
+    expect(await form.locator('#register-errors').innerText()).toContain(await form.locator('#reg-fault-error').textContent());
+    expect(await submittedOnDevice(page, resident.name)).toEqual([]);
     await form.getByLabel(t.forms.repair.fault, { exact: true }).selectOption('leak');
     await form.getByRole('button', { name: sc.register, exact: true }).click();
     await form.locator('.notice[role="status"]').waitFor({ timeout: 30_000 });

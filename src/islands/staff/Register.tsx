@@ -59,8 +59,10 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
   const [roomName, setRoomName] = createSignal('');
   const [roomArea, setRoomArea] = createSignal('');
   const [slotDate, setSlotDate] = createSignal('');
-  const write = createWrite({ t: props.t });
-  const [accountError, setAccountError] = createSignal<string | undefined>();
+  // A refused save moves the focus to the list of problems (and the screen with it): the button
+  // was disabled while the device checked the write, which drops its focus to <body>, and a
+  // keyboard or screen-reader user then started again from the top of the page, nothing said.
+  const write = createWrite({ t: props.t, summaryId: () => 'register-errors' });
   const issueOf = write.issueOf;
 
   const choose = (c: CustomerRecord) => {
@@ -95,11 +97,8 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     const acct = account().replace(/\s+/g, '');
-    if (!ACCOUNT_NUMBER_PATTERN.test(acct)) {
-      setAccountError(s.accountFormat);
-      return;
-    }
-    setAccountError(undefined);
+    // Checked before the device's write check (the resident's database is named by it), shown the same way.
+    if (!ACCOUNT_NUMBER_PATTERN.test(acct)) return void write.refuse([{ path: 'account', message: s.accountFormat }]);
     // The first of the user's roles that may register this kind (src/rules/steps.ts).
     const role = roleForStep(rolesOf(props.device), 'submitted', kind());
     const now = new Date();
@@ -180,8 +179,8 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
 
       <form class="form" onSubmit={submit} novalidate aria-labelledby="register-form-title">
         <h3 id="register-form-title">{s.newRequest}</h3>
-        <ErrorSummary intro={props.t.forms.fixErrors} issues={write.issues()} />
-        <TextField id="reg-account" label={s.accountNumber} hint={s.accountHint} inputMode="numeric" value={account()} onInput={setAccount} error={accountError()} />
+        <ErrorSummary id="register-errors" intro={props.t.forms.fixErrors} issues={write.issues()} />
+        <TextField id="reg-account" label={s.accountNumber} hint={s.accountHint} inputMode="numeric" value={account()} onInput={setAccount} error={issueOf('account')} />
         <Show when={!props.device.session.station}>
           {/* Chosen from the stations' and communities' display names, never a typed id. */}
           <div class="field">
