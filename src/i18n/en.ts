@@ -822,6 +822,8 @@ export const en: Dictionary = {
     searchServer: 'Search on the server',
     serverUnavailable: 'The server cannot be searched now (offline or not allowed). Register by account number.',
     noCustomer: 'No customer found.',
+    noCustomerOnDevice: 'Not found on this device. Search on the server.',
+    searchingServer: 'Searching on the server…',
     useCustomer: 'Register for this customer',
     archiveLine: '{requests} request(s) · {visits} visit(s) · {measurements} measurement(s) · {ratings} rating(s) · heated area {area}',
     newRequest: 'New registration',

@@ -830,6 +830,8 @@ export const zhCN = {
     searchServer: '在服务器上查找',
     serverUnavailable: '暂时无法在服务器上查找（离线或无权限）。可直接按户号登记。',
     noCustomer: '没有找到用户。',
+    noCustomerOnDevice: '本设备上没有找到用户，可在服务器上查找。',
+    searchingServer: '正在服务器上查找…',
     useCustomer: '为此用户登记',
     archiveLine: '申请 {requests} 件 · 上门 {visits} 次 · 测温 {measurements} 次 · 评价 {ratings} 次 · 采暖面积 {area}',
     newRequest: '新登记',

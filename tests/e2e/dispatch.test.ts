@@ -144,9 +144,26 @@ describe.each([
     await page.getByRole('tab', { name: sc.tabs.register }).click();
     const search = page.locator('#panel-register .customer-search');
     await search.getByLabel(sc.findCustomer).fill(resident.accountNumber);
-    // not on this device yet: asked of the server (masked phones)
+    // not on this device yet: asked of the server (masked phones). Its answer is held back here
+    // so the screen can be seen while the search runs: "searching", and no "not found" of the
+    // device's own search above it, then, or once the server's customer is listed.
+    await expect.poll(() => search.innerText()).toContain(sc.noCustomerOnDevice);
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    await page.route('**/db/_account/customers?*', async (route) => {
+      await held;
+      await route.continue();
+    });
     await search.getByRole('button', { name: sc.searchServer, exact: true }).click();
+    await search.getByRole('status').filter({ hasText: sc.searchingServer }).waitFor();
+    expect(await search.innerText()).not.toContain(sc.noCustomerOnDevice);
+    expect(await search.innerText()).not.toContain(sc.serverUnavailable);
+    answer();
     const use = search.locator(`.customer[data-account="${resident.accountNumber}"]`).getByRole('button', { name: sc.useCustomer });
+    await use.waitFor({ timeout: 30_000 });
+    await shot(page, `search-found-${lang}-${label}`);
+    for (const word of [sc.noCustomerOnDevice, sc.noCustomer, sc.searchingServer]) expect(await search.innerText()).not.toContain(word);
+    await page.unroute('**/db/_account/customers?*');
     await use.click({ timeout: 30_000 });
     const form = page.locator('#panel-register form');
     await expect.poll(() => form.getByLabel(sc.accountNumber, { exact: true }).inputValue()).toBe(resident.accountNumber);

@@ -42,8 +42,16 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
   const foundBy = createMemo(() => new Map(found().map((c) => [c.accountNumber, c])));
   const places = createMemo(() => placeList());
   const [community, setCommunity] = createSignal('');
-  const [remote, setRemote] = createSignal<FoundCustomer[] | null>(null);
-  const [remoteTried, setRemoteTried] = createSignal(false);
+  // The server's answer to one query (null customers: it could not be asked), and the query it is
+  // being asked now. Each shows only while that query is the one typed.
+  const [remote, setRemote] = createSignal<{ query: string; customers: FoundCustomer[] | null } | null>(null);
+  const [asking, setAsking] = createSignal<string | null>(null);
+  const typed = () => query().trim();
+  const remoteNow = () => (remote()?.query === typed() ? remote() : null);
+  const searching = () => asking() !== null && asking() === typed();
+  // "Not found" on this device says nothing once the server is asked: while it is searching, or
+  // once it answered (its list, or its own "no customer"); only when the server could not be asked.
+  const noneOnDevice = () => !found().length && !searching() && !remoteNow()?.customers;
   const [account, setAccount] = createSignal('');
   const [kind, setKind] = createSignal<WalkInKind>('repair');
   // A station's hall registers walk-ins; the customer centre (no station: the hotline) registers calls.
@@ -72,8 +80,13 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
     setAddress(c.addresses.at(-1) ?? '');
   };
   const searchServer = async () => {
-    setRemoteTried(true);
-    setRemote(await lookUpCustomers(query().trim()));
+    const q = typed();
+    setAsking(q);
+    try {
+      setRemote({ query: q, customers: await lookUpCustomers(q) });
+    } finally {
+      setAsking((now) => (now === q ? null : now));
+    }
   };
 
   const payload = () => {
@@ -116,9 +129,9 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
       <h2 id="register-title">{s.registerTitle}</h2>
       <div class="form customer-search">
         <TextField id="customer-query" label={s.findCustomer} hint={s.findCustomerHint} value={query()} onInput={setQuery} />
-        <button type="button" class="button secondary" onClick={searchServer} disabled={!query().trim()}>{s.searchServer}</button>
-        <Show when={query().trim()}>
-          <Show when={found().length} fallback={<p>{s.noCustomer}</p>}>
+        <button type="button" class="button secondary" onClick={searchServer} disabled={!typed() || searching()}>{s.searchServer}</button>
+        <Show when={typed()}>
+          <Show when={found().length} fallback={<Show when={noneOnDevice()}><p>{s.noCustomerOnDevice}</p></Show>}>
             <ul class="customer-list">
               <For each={foundAccounts()}>
                 {(acct) => {
@@ -156,10 +169,13 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
             </ul>
           </Show>
         </Show>
-        <Show when={remoteTried()}>
-          <Show when={remote()} fallback={<p class="hint">{s.serverUnavailable}</p>}>
+        <Show when={searching()}>
+          <p class="hint" role="status">{s.searchingServer}</p>
+        </Show>
+        <Show when={!searching() && remoteNow()}>
+          <Show when={remoteNow()?.customers} fallback={<p class="hint">{s.serverUnavailable}</p>}>
             <ul class="customer-list">
-              <For each={remote()!} fallback={<li>{s.noCustomer}</li>}>
+              <For each={remoteNow()?.customers ?? []} fallback={<li>{s.noCustomer}</li>}>
                 {(c) => (
                   <li class="customer" data-account={c.accountNumber}>
                     <p>
