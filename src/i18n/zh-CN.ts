@@ -419,6 +419,23 @@ export const zhCN = {
     praise: '表扬',
     emergency: '抢险',
   },
+  /** A kind as a label (a heading, a list's first word, a choice); requestKinds is the word inside a sentence. */
+  requestKindLabels: {
+    consultation: '咨询',
+    complaint: '投诉',
+    repair: '报修',
+    'temperature-test': '室温检测',
+    'appointment-installation': '预约安装',
+    'appointment-repair': '预约维修',
+    'appointment-safety-inspection': '预约安检',
+    'appointment-meter-reading': '预约抄表',
+    'appliance-installation': '燃气具安装',
+    'appliance-repair': '燃气具维修',
+    'appliance-safety-check': '燃气具安检',
+    suggestion: '建议',
+    praise: '表扬',
+    emergency: '抢险',
+  },
   milestones: {
     submitted: '提交',
     accepted: '受理',

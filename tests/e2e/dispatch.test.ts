@@ -168,6 +168,9 @@ describe.each([
     const form = page.locator('#panel-register form');
     await expect.poll(() => form.getByLabel(sc.accountNumber, { exact: true }).inputValue()).toBe(resident.accountNumber);
     await form.getByLabel(sc.kind, { exact: true }).selectOption('repair');
+    // A kind shown on its own is a label: "Repair" (the dictionary's, not the sentence word "repair").
+    const kindLabel = lang === 'en' ? 'Repair' : '报修';
+    expect(await form.getByLabel(sc.kind, { exact: true }).locator('option:checked').innerText()).toBe(kindLabel);
     await form.getByLabel(sc.channel, { exact: true }).selectOption('hall');
     await form.getByLabel(t.forms.contactName, { exact: true }).fill('赵女士');
     await form.getByLabel(t.forms.contactPhone, { exact: true }).fill(resident.phone);
@@ -202,6 +205,8 @@ describe.each([
       await row.locator('.request-card').waitFor({ timeout: 30_000 });
     };
     await show();
+    const listedRow = wide ? page.locator(`.queue-table tr[data-request="${requestId}"]`) : row;
+    expect(await listedRow.innerText()).toContain(`${kindLabel} #`);
     const picker = row.locator('.technician-picker');
     await picker.waitFor().catch(async (err) => {
       throw new Error(`no picker in the row: ${await row.innerText()}\n${err}`);

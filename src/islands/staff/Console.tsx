@@ -146,7 +146,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
             {s.kind}
             <select onChange={(e) => setFilterKey('kind', e.currentTarget.value as RequestKind | '')}>
               <option value="">{s.all}</option>
-              <For each={REQUEST_KINDS}>{(k) => <option value={k}>{t.requestKinds[k]}</option>}</For>
+              <For each={REQUEST_KINDS}>{(k) => <option value={k}>{t.requestKindLabels[k]}</option>}</For>
             </select>
           </label>
           <label>
@@ -235,7 +235,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
                   return (
                     <li class="request" data-request={id} data-status={e().state.status} data-urgency={e().urgency} data-level={e().escalationLevel} data-waiting={item().waiting > 0 ? 'yes' : 'no'}>
                       <p class="request-title">
-                        <strong>{t.requestKinds[e().state.kind]}</strong> <span class="request-number">#{shortRequestNumber(id)}</span>{' '}
+                        <strong>{t.requestKindLabels[e().state.kind]}</strong> <span class="request-number">#{shortRequestNumber(id)}</span>{' '}
                         <span class={`urgency urgency-${e().urgency}`}>{s.urgency[e().urgency]}</span>
                       </p>
                       <p class="request-meta">
@@ -351,7 +351,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
                 return (
                   <li class="request" data-request={requestId}>
                     <p class="request-title">
-                      <strong>{t.requestKinds[due().kind]}</strong> <span class="request-number">#{shortRequestNumber(requestId)}</span>
+                      <strong>{t.requestKindLabels[due().kind]}</strong> <span class="request-number">#{shortRequestNumber(requestId)}</span>
                     </p>
                     <p class="request-meta">
                       {due().mayCallNow ? s.callNow : fill(s.callFrom, { time: formatMoment(props.lang, due().offerAt.getTime()) })}

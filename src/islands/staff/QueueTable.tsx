@@ -71,7 +71,7 @@ export default function QueueTable(props: {
                   <tr data-request={id} data-status={e().state.status} data-urgency={e().urgency} aria-current={shown() === id ? 'true' : undefined}>
                     <th scope="row">
                       <button type="button" class="row-select" aria-pressed={shown() === id ? 'true' : 'false'} aria-controls="queue-detail" onClick={() => setSelected(shown() === id ? null : id)}>
-                        {t.requestKinds[e().state.kind]} <span class="request-number">#{shortRequestNumber(id)}</span>
+                        {t.requestKindLabels[e().state.kind]} <span class="request-number">#{shortRequestNumber(id)}</span>
                       </button>
                     </th>
                     <td>{address(id)}</td>
@@ -99,7 +99,7 @@ export default function QueueTable(props: {
           {(id: string) => (
             <>
               <h3 class="request-title">
-                {t.requestKinds[entryOf().get(id)!.state.kind]} <span class="request-number">#{shortRequestNumber(id)}</span>
+                {t.requestKindLabels[entryOf().get(id)!.state.kind]} <span class="request-number">#{shortRequestNumber(id)}</span>
               </h3>
               {props.detail(id)}
             </>

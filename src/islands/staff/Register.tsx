@@ -155,7 +155,7 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
                       <For each={c.requests}>
                         {(r) => (
                           <li>
-                            {props.t.requestKinds[r.kind]} #{shortRequestNumber(r.requestId)} · {r.status ? props.t.staffConsole.requestStatus[r.status] : '—'}
+                            {props.t.requestKindLabels[r.kind]} #{shortRequestNumber(r.requestId)} · {r.status ? props.t.staffConsole.requestStatus[r.status] : '—'}
                             <Show when={r.submittedAt}> · {formatMoment(props.lang, r.submittedAt!)}</Show>
                           </li>
                         )}
@@ -247,7 +247,7 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
         <div class="field">
           <label for="reg-kind">{s.kind}</label>
           <select id="reg-kind" value={kind()} onChange={(e) => setKind(e.currentTarget.value as WalkInKind)}>
-            <For each={WALK_IN_KINDS}>{(k) => <option value={k}>{props.t.requestKinds[k]}</option>}</For>
+            <For each={WALK_IN_KINDS}>{(k) => <option value={k}>{props.t.requestKindLabels[k]}</option>}</For>
           </select>
         </div>
         <div class="field">
