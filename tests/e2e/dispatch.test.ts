@@ -256,6 +256,16 @@ describe.each([
 
     // After the deadline (the 1-hour arrival): a warning naming it, to be confirmed at the field.
     await picker.getByRole('radio', { name: new RegExp(`^${staff.garden.display}`) }).check();
+    if (wide) {
+      // A passing size (Chromium sizes the page to 1×1 and back for a full-page screenshot) does
+      // not rebuild the queue: the chosen request and the technician picked stay. Last session's
+      // 30 s time-out on the Dispatch button after the picker's screenshot was this.
+      await page.setViewportSize({ width: 1, height: 1 });
+      await page.setViewportSize(viewport);
+      await page.waitForTimeout(1_000); // longer than the console's settling time (300 ms): a flip would have happened
+      expect(await row.locator('.request-card').count()).toBe(1);
+      expect(await picker.getByRole('radio', { name: new RegExp(`^${staff.garden.display}`) }).isChecked()).toBe(true);
+    }
     const warning = row.locator('.warning[role="status"]');
     await warning.waitFor();
     expect(await warning.innerText()).toMatch(lang === 'en' ? /after the order’s deadline/ : /晚于本单期限/);
@@ -280,6 +290,17 @@ describe.each([
     await row.getByRole('button', { name: d.submitReassign, exact: true }).click();
     await expect.poll(async () => (await deviceEvents(page, requestId)).filter((e) => e.type === 'dispatched').length, { timeout: 15_000 }).toBe(2);
     await expect.poll(() => row.locator('[data-fact="current-visit"]').innerText()).toContain(staff.east.display);
+
+    if (wide) {
+      // A real switch of layout (the window narrowed, the text zoomed) keeps the same request open
+      // (what was typed in its forms and not saved is not kept: they are built again).
+      await page.setViewportSize(PHONE);
+      const card = page.locator(`.staff-queue .request[data-request="${requestId}"]`);
+      await card.getByRole('button', { name: sc.hide, exact: true }).waitFor({ timeout: 10_000 });
+      await page.setViewportSize(viewport);
+      await expect.poll(() => page.locator(`.queue-table tr[data-request="${requestId}"] .row-select`).getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('true');
+      await row.locator('.request-card').waitFor();
+    }
 
     // The board: each technician's visits today and tomorrow with the free hours.
     await page.getByRole('tab', { name: sc.tabs.board }).click();

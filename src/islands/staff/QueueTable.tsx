@@ -18,13 +18,17 @@ export default function QueueTable(props: {
   entries: readonly QueueEntry[];
   item: (requestId: string) => RequestListItem | undefined;
   names: () => ReadonlyMap<string, string | null>;
+  /** The selected request (the console's one open request, kept across a switch to the cards and back). */
+  selected: () => string | null;
+  onSelect: (requestId: string | null) => void;
   /** The selected request's detail. */
   detail: (requestId: string) => JSX.Element;
 }) {
   const t = props.t;
   const s = t.staffConsole;
   const [order, setOrder] = createSignal<QueueOrder>('queue');
-  const [selected, setSelected] = createSignal<string | null>(null);
+  const selected = () => props.selected();
+  const setSelected = (id: string | null) => props.onSelect(id);
   const rows = createMemo(() => orderQueue(props.entries, order()));
   const ids = createMemo(() => rows().map((e) => e.state.requestId), undefined, { equals: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]) });
   const entryOf = createMemo(() => new Map(rows().map((e) => [e.state.requestId, e])));
