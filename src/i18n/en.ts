@@ -1473,4 +1473,18 @@ export const en: Dictionary = {
     noDisplayName: '{login} (no display name: residents read “technician”)',
     phoneOffline: 'Offline: the number cannot be shown now.',
   },
+  notifications: {
+    dispatched: { subject: 'A technician is on the way', text: 'Your request has been dispatched: {technicianName} will visit at {visitTimeEn} (China time).' },
+    'visit-moved': { subject: 'Your visit time has changed', text: 'We are sorry: the visit is now at {visitTimeEn} (China time).' },
+    'nobody-home': { subject: 'Nobody was home', text: 'Our technician found nobody home; the new visit is at {visitTimeEn} (China time).' },
+    measured: { subject: 'Your temperature test result', text: 'The result of your temperature test is ready: see "My requests".' },
+    'awaiting-sign-off': { subject: 'Please confirm the work', text: 'Your request has been dealt with: please confirm it in "My requests".' },
+    reply: { subject: 'Your request has an answer', text: 'Your request has an answer: see "My requests".' },
+    'outage-announced': { subject: 'Planned heating outage', text: 'Heating in {communities} is planned to stop from {startEn} to {endEn} (China time).' },
+    'outage-started': { subject: 'Heating outage', text: 'Heating in {communities} has stopped because of a fault; our crews are working on it.' },
+    'outage-restored': { subject: 'Heating restored', text: 'Heating in {communities} has been restored.' },
+    escalated: { subject: 'Overdue order escalated (level {level})', text: 'A {kindName} order {request} of station {station} has been open {hours} hours: escalated to level {level}.' },
+    'callback-due': { subject: 'A callback is due', text: 'The {kindName} request {request} of station {station} is done: please call the resident back (call {attempt}).' },
+    'remedy-awaiting-approval': { subject: 'A complaint remedy awaits approval', text: 'A remedy has been proposed for complaint {request} of station {station}: please approve it.' },
+  },
 };
