@@ -11,6 +11,24 @@ interface NoticeWords {
   readonly text: string;
 }
 
+/** The kinds of request in Chinese: the word in a sentence and the label alike. */
+const REQUEST_KIND_WORDS = {
+  consultation: '咨询',
+  complaint: '投诉',
+  repair: '报修',
+  'temperature-test': '室温检测',
+  'appointment-installation': '预约安装',
+  'appointment-repair': '预约维修',
+  'appointment-safety-inspection': '预约安检',
+  'appointment-meter-reading': '预约抄表',
+  'appliance-installation': '燃气具安装',
+  'appliance-repair': '燃气具维修',
+  'appliance-safety-check': '燃气具安检',
+  suggestion: '建议',
+  praise: '表扬',
+  emergency: '抢险',
+};
+
 export const zhCN = {
   htmlLang: 'zh-CN',
   colon: '：',
@@ -410,39 +428,9 @@ export const zhCN = {
     quality: '服务质量',
     opinion: '客户意见',
   },
-  requestKinds: {
-    consultation: '咨询',
-    complaint: '投诉',
-    repair: '报修',
-    'temperature-test': '室温检测',
-    'appointment-installation': '预约安装',
-    'appointment-repair': '预约维修',
-    'appointment-safety-inspection': '预约安检',
-    'appointment-meter-reading': '预约抄表',
-    'appliance-installation': '燃气具安装',
-    'appliance-repair': '燃气具维修',
-    'appliance-safety-check': '燃气具安检',
-    suggestion: '建议',
-    praise: '表扬',
-    emergency: '抢险',
-  },
-  /** A kind as a label (a heading, a list's first word, a choice); requestKinds is the word inside a sentence. */
-  requestKindLabels: {
-    consultation: '咨询',
-    complaint: '投诉',
-    repair: '报修',
-    'temperature-test': '室温检测',
-    'appointment-installation': '预约安装',
-    'appointment-repair': '预约维修',
-    'appointment-safety-inspection': '预约安检',
-    'appointment-meter-reading': '预约抄表',
-    'appliance-installation': '燃气具安装',
-    'appliance-repair': '燃气具维修',
-    'appliance-safety-check': '燃气具安检',
-    suggestion: '建议',
-    praise: '表扬',
-    emergency: '抢险',
-  },
+  requestKinds: REQUEST_KIND_WORDS,
+  /** A kind as a label (a heading, a list's first word, a choice); requestKinds is the word inside a sentence. Chinese has no case: the same words. */
+  requestKindLabels: REQUEST_KIND_WORDS,
   milestones: {
     submitted: '提交',
     accepted: '受理',
