@@ -142,6 +142,55 @@
  *   alone; the IndexedDB write is, on the same two cores as the server and the load.
  *   Tried and dropped: writes of at least 3,000 events (a run at load 15–21: 47.50 s with the
  *   console, 37.00 s without, PouchDB 61.84 s; no gain shown over the noise).
+ *
+ * Then (2026-12-06, 13:15–13:55 UTC), `npm run bench:sync -- --dist dist --pouch-batches 500,1000`:
+ *
+ *   before (the storage's own bulkWrite; 13:17–13:25 UTC, load 18–22):
+ *   variant      batch  usable s (events)  full s  events/s  load
+ *   hearthline    1000   5.64   (6,000)    65.97       758  22.5
+ *   pouchdb        500      -               86.89       575  21.4
+ *   pouchdb       1000      -               77.18       648  18.5
+ *   usable 5.64 s MISS; 758 events/s MISS; 1.17× the best PouchDB MISS.
+ *   Its profile (`--only hearthline --diagnose --profile`, load 15.6): 40.19 s; the page's main
+ *   thread idle 20.7 of 40.4 s sampled, Dexie's put loop 5.8 s, Dexie's getMany (the storage's
+ *   read of every id before its write) 1.9 s; 27.6 s inside the writes (56,000 rows: the working
+ *   set's 6,000 again); the first history write 2.4 s after the working set (RxDB's upstream
+ *   walking the working set first), and at each 10,000-event checkpoint the reads and the writes
+ *   stood still while the catch-up drained, answered RxDB and waited for its next request.
+ *
+ *   What changed: pulled events are added under RxDB (addWriteOnce, src/db/device/dexieStorage.ts:
+ *   IndexedDB's add refuses an id the device holds, so no read before the write; RxDB's meta,
+ *   revision and change event as its own insert); the replication starts beside the working set,
+ *   which is written with the downstream's flag (the upstream never walks it) and never written
+ *   twice; the pull reads its first page while the working set is written; the catch-up runs on
+ *   across RxDB's checkpoints (catchUp.ts).
+ *
+ *   after addWriteOnce and the working set (13:36–13:39 UTC, load 11–13):
+ *   hearthline    1000   1.91   (6,000)    17.32     2,887  12.7
+ *   pouchdb        500      -               40.61     1,231  12.0
+ *   pouchdb       1000      -               33.13     1,509  10.9
+ *   usable 1.91 s PASS; 2,887 events/s PASS; 1.91× MISS.
+ *
+ *   after the catch-up across checkpoints too (13:47–13:51 UTC, load 12–17):
+ *   hearthline    1000   1.23   (6,000)    20.28     2,465  12.0
+ *   pouchdb        500      -               68.71       728  15.4
+ *   pouchdb       1000      -               49.48     1,010  16.8
+ *   usable 1.23 s PASS; 2,465 events/s PASS; 2.44× PASS (the load rose during PouchDB's runs,
+ *   which favours the device).
+ *
+ *   the same code again (14:11–14:15 UTC, load 14–17):
+ *   hearthline    1000   2.41   (6,000)    25.38     1,970  14.1
+ *   pouchdb        500      -               56.32       888  15.2
+ *   pouchdb       1000      -               60.35       829  16.1
+ *   usable 2.41 s PASS; 1,970 events/s MISS (by 1.5%); 2.22× PASS.
+ *   Read the three "after" runs together: 1,970–2,887 events/s and 1.9–2.4× PouchDB at load
+ *   11–17, against 758 events/s and 1.17× before at load 18–22.
+ *   Its profile (load 13.9): 21.49 s, the writes busy 16.1 s of the 19.6 s history pull with
+ *   the _changes reads back to back (no gap at the checkpoints), 50,000 rows written (the
+ *   working set once); the first history write done 0.4 s after the working set. What is
+ *   left: the IndexedDB write itself (serialising each event and four index entries, on the
+ *   same two cores as the server); hearthline's figure also holds the bench's own count of the
+ *   50,000 events after the initial replication (0.5–1.7 s), which PouchDB's does not.
  */
 import { build } from 'esbuild';
 import { parseArgs } from 'node:util';
@@ -407,6 +456,12 @@ try {
         const busy = w.reduce((a, x) => a + x.ms, 0);
         console.log(`  storage writes: ${w.length}, ${fmt(rows)} rows, ${(busy / 1000).toFixed(2)} s inside bulkWrite; largest ${fmt(Math.max(...w.map((x) => x.rows)))} rows`);
         console.log(`  ${w.map((x) => `${x.rows}r/${(x.ms / 1000).toFixed(2)}s@${(x.endMs / 1000).toFixed(1)}`).join(' ')}`);
+        // The `_changes` pages beside them: when each was asked for, answered and read (s since
+        // the start): a write that waits for a page is the server's time, not the storage's.
+        const t0 = r.requests.length ? Math.min(...r.requests.map((q) => q.endAt - q.bodyMs - q.headersMs)) - (r.firstRequestMs ?? 0) : 0;
+        const pages = r.requests.filter((q) => q.path === '_changes');
+        console.log(`  _changes: ${pages.length} requests, ${(pages.reduce((a, q) => a + q.headersMs + q.bodyMs, 0) / 1000).toFixed(2)} s summed`);
+        console.log(`  ${pages.map((q) => `${((q.endAt - q.bodyMs - q.headersMs - t0) / 1000).toFixed(1)}→${((q.endAt - t0) / 1000).toFixed(1)}`).join(' ')}`);
       }
     }
   }

@@ -133,20 +133,28 @@ function watchConsole(db: DeviceDatabase, station: string, t0: () => number) {
   };
 }
 
-/** Records each bulkWrite into the collection's storage (the pull's writes and the working set's). */
-function recordWrites(db: DeviceDatabase, t0: () => number) {
+/**
+ * Records each write into the events' storage: RxDB's bulkWrite (the pull's last page) and the
+ * catch-up's and the working set's adds straight into the Dexie table (addWriteOnce).
+ */
+async function recordWrites(db: DeviceDatabase, t0: () => number) {
   const writes: { rows: number; ms: number; endMs: number }[] = [];
-  const instance = db.events.storageInstance as { bulkWrite: (rows: unknown[], context: string) => Promise<unknown> };
-  const original = instance.bulkWrite.bind(instance);
-  instance.bulkWrite = async (rows, context) => {
-    const start = performance.now();
-    try {
-      return await original(rows, context);
-    } finally {
-      const end = performance.now();
-      writes.push({ rows: rows.length, ms: end - start, endMs: end - t0() });
-    }
+  type Write = (rows: unknown[], ...rest: unknown[]) => Promise<unknown>;
+  const record = (target: Record<string, unknown>, method: string) => {
+    const original = (target[method] as Write).bind(target);
+    target[method] = (async (rows, ...rest) => {
+      const start = performance.now();
+      try {
+        return await original(rows, ...rest);
+      } finally {
+        const end = performance.now();
+        writes.push({ rows: rows.length, ms: end - start, endMs: end - t0() });
+      }
+    }) as Write;
   };
+  record(db.events.storageInstance as unknown as Record<string, unknown>, 'bulkWrite');
+  const internals = (await (db.events.storageInstance.internals as Promise<{ dexieTable?: Record<string, unknown> }>)) ?? {};
+  if (internals.dexieTable) record(internals.dexieTable, 'bulkAdd');
   return writes;
 }
 
@@ -207,7 +215,7 @@ async function hearthline(opts: RunOptions): Promise<RunResult> {
   const openMs = performance.now() - o0;
   let firstRequestMs: number | null = null;
   const t0 = performance.now();
-  const writes = recordWrites(db, () => t0);
+  const writes = await recordWrites(db, () => t0);
   const station = parseDatabaseName(opts.dbName);
   const consoleList = opts.console !== false && station.kind === 'station' ? watchConsole(db, station.station, () => t0) : null;
   const sync = startReplication({

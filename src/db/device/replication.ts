@@ -11,7 +11,8 @@ import { recordRejection, type DeviceDatabase } from './database';
 import { createSyncStatusStore, type SyncStatusStore } from './syncStatus';
 import { isPhotoId, photoDocOf, type DevicePhoto } from '../schema/photos';
 import type { PhotoStore } from './photoStore';
-import { catchUp, type ChangesPage } from './catchUp';
+import { createCatchUp, type ChangesPage } from './catchUp';
+import { addWriteOnce } from './dexieStorage';
 
 /**
  * Live CouchDB replication of the device's `events` with one database on the server (`/db/…`).
@@ -112,7 +113,11 @@ export const DEFAULT_BATCH_SIZE = 250;
  */
 export const DEFAULT_PULL_BATCH_SIZE = 1000;
 
-/** A catch-up hands RxDB a checkpoint every this many events (catchUp.ts): what a closed tab loses at most. */
+/**
+ * A catch-up hands RxDB a checkpoint every this many events stored (catchUp.ts): a closed tab
+ * reads again from the last one (at most about three chunks, the run reading up to two past
+ * it; what was stored of them is refused as held).
+ */
 export const CATCH_UP_CHUNK = 10_000;
 /** Events read but not yet stored before the catch-up waits for the storage (its memory bound). */
 export const CATCH_UP_PENDING = 4_000;
@@ -142,6 +147,12 @@ function defaultFetch(input: string, init?: RequestInit): Promise<Response> {
 }
 
 type ChangesRow = { id?: string; deleted?: boolean; doc?: Record<string, unknown> | null };
+
+/** When the pull may read a `_changes` page, and when it may answer RxDB with one (makeFetch). */
+interface ChangesGates {
+  read(): Promise<void>;
+  answer(): Promise<void>;
+}
 
 /** What a replication carries: the requests' events, or the operations records (operations devices only). */
 export type ReplicatedDocType = 'event' | 'record';
@@ -305,60 +316,57 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
 
   /**
    * A `_changes` page of events for RxDB's downstream. A catch-up page (`feed=normal`: a new
-   * device's history, a day offline) starts the catch-up (catchUp.ts): the pages are read one
-   * ahead and written straight into the storage in large writes with the downstream's write
-   * flag, and RxDB gets a page it takes as its own (its checkpoint moves every CATCH_UP_CHUNK
-   * events). The live long-poll's pages go to RxDB as before.
+   * device's history, a day offline) starts the catch-up (catchUp.ts): the pages are read ahead
+   * and written straight into the storage in large writes with the downstream's write flag,
+   * and RxDB gets pages it takes as its own (its checkpoint moves every CATCH_UP_CHUNK events
+   * stored), its next requests answered by the same run (`catchUpGoesOn`). The live
+   * long-poll's pages go to RxDB as before.
    */
-  /** The catch-up's read of the page after the chunk it handed RxDB, by `since` and `limit` (catchUp.ts, `ahead`). */
-  let ahead: { key: string; page: Promise<ChangesPage> } | null = null;
+  let catchUpFrom: { input: string; init: RequestInit | undefined; context: string } | null = null;
   const sinceParam = (since: unknown) => (typeof since === 'string' ? since : JSON.stringify(since));
-  const catchUpKey = (request: URL) =>
-    request.searchParams.get('feed') === 'normal' ? `${request.searchParams.get('since')} ${request.searchParams.get('limit')}` : null;
-  /** That read, when RxDB asks for exactly its page; any other `_changes` request drops it. */
-  const takeAhead = (input: string): Promise<ChangesPage> | undefined => {
-    const found = ahead;
-    ahead = null;
-    const key = catchUpKey(new URL(input, 'http://device.invalid'));
-    return found && key !== null && found.key === key ? found.page : undefined;
+  const catchUpRun = createCatchUp({
+    chunk: options.catchUpChunk ?? CATCH_UP_CHUNK,
+    maxPending: CATCH_UP_PENDING,
+    keep: (page) => keepRowsOf(page, 'event'),
+    stopped: () => stopped,
+    async nextPage(since, limit) {
+      const { input, init } = catchUpFrom!;
+      const request = new URL(input, 'http://device.invalid');
+      request.searchParams.set('since', sinceParam(since));
+      request.searchParams.set('limit', String(limit));
+      const res = await baseFetch(input.startsWith('http') ? request.toString() : request.pathname + request.search, { ...init, signal: init?.signal ?? stopping.signal });
+      if (!res.ok) throw new Error(`the server answered ${res.status} to _changes`);
+      const page = (await res.json()) as ChangesPage;
+      if (!Array.isArray(page.results)) throw new Error('_changes answered without results');
+      return page;
+    },
+    async write(rows) {
+      const events = rows.map((row) => pullModifier(row.doc!));
+      // The working set's events come again: stored already, and an event never changes, so
+      // they are not written twice (each comes once, so its id is forgotten here).
+      const fresh = inWorkingSet.size ? events.filter((e) => !inWorkingSet.delete(e.id)) : events;
+      // Added, not put: an event the device holds already (its own, sent or not) is left as
+      // it is, by IndexedDB's own key check (dexieStorage.ts, addWriteOnce).
+      await addWriteOnce(db.events, fresh, catchUpFrom!.context);
+      acknowledge(events.map((e) => e.id));
+    },
+  });
+  /** Whether RxDB's request goes on from the catch-up's last answer (answered by the run, nothing read here). */
+  const catchUpGoesOn = (input: string) => {
+    const request = new URL(input, 'http://device.invalid');
+    return request.searchParams.get('feed') === 'normal' && catchUpRun.continuesFrom(request.searchParams.get('since'), Number(request.searchParams.get('limit')));
   };
 
   const eventsPageOf = async (first: ChangesPage, input: string, init: RequestInit | undefined): Promise<ChangesPage> => {
     const request = new URL(input, 'http://device.invalid');
     const limit = Number(request.searchParams.get('limit'));
     const flag = eventsState?.internalReplicationState?.downstreamBulkWriteFlag;
-    if (request.searchParams.get('feed') !== 'normal' || !(limit > 0) || !flag) return fullPageOf(first, input, init, 'event');
-    const context = await flag;
-    return catchUp({
-      first,
-      limit,
-      chunk: Math.max(limit, options.catchUpChunk ?? CATCH_UP_CHUNK),
-      maxPending: Math.max(limit, CATCH_UP_PENDING),
-      keep: (page) => keepRowsOf(page, 'event'),
-      stopped: () => stopped,
-      ahead(since, page) {
-        const next = new URL(request);
-        next.searchParams.set('since', sinceParam(since));
-        const key = catchUpKey(next);
-        ahead = key === null ? null : { key, page };
-      },
-      async nextPage(since) {
-        request.searchParams.set('since', sinceParam(since));
-        const res = await baseFetch(input.startsWith('http') ? request.toString() : request.pathname + request.search, { ...init, signal: init?.signal ?? stopping.signal });
-        if (!res.ok) throw new Error(`the server answered ${res.status} to _changes`);
-        const page = (await res.json()) as ChangesPage;
-        if (!Array.isArray(page.results)) throw new Error('_changes answered without results');
-        return page;
-      },
-      async write(rows) {
-        const docs = rows.map((row) => ({ document: { ...pullModifier(row.doc!), _attachments: {} } }));
-        // An event the device holds already (its own, pushed; the working set's) is a conflict: left as it is.
-        const result = await db.events.storageInstance.bulkWrite(docs as never, context);
-        const failed = result.error.filter((e) => e.status !== 409);
-        if (failed.length) throw new Error(`the device could not store ${failed.length} pulled events: ${failed[0]!.status}`);
-        acknowledge(docs.map((d) => d.document.id as string));
-      },
-    });
+    if (request.searchParams.get('feed') !== 'normal' || !(limit > 0) || !flag) {
+      catchUpRun.stop();
+      return fullPageOf(first, input, init, 'event');
+    }
+    catchUpFrom = { input, init, context: await flag };
+    return catchUpRun.start(request.searchParams.get('since'), limit, first);
   };
 
   /**
@@ -366,30 +374,32 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
    * refused rows of `_bulk_docs` recorded. `succeeded` resets that replication's back-off.
    */
   const makeFetch =
-    (docType: ReplicatedDocType, succeededOnce: () => void, beforeChanges?: () => Promise<void>): FetchLike =>
+    (docType: ReplicatedDocType, succeededOnce: () => void, gates?: ChangesGates): FetchLike =>
     async (input, init) => {
-      if (beforeChanges && input.startsWith(`${url}_changes`)) await beforeChanges();
+      const isChanges = input.startsWith(`${url}_changes`);
+      // Asked now, awaited once the page is read: the read overlaps what the answer waits for.
+      const mayAnswer = gates && isChanges ? gates.answer() : undefined;
+      if (gates && isChanges) await gates.read();
       const path = input.slice(url.length).split('?')[0];
       const succeeded = () => {
         status.dispatch({ type: 'exchange', at: Date.now() });
         succeededOnce();
       };
-      const answerChanges = async (first: ChangesPage, httpStatus: number): Promise<Response> => {
+      const answerChanges = async (first: ChangesPage | null, httpStatus: number): Promise<Response> => {
+        await mayAnswer;
         const json =
           docType === 'event'
-            ? await eventsPageOf(first, input, init).catch((err: unknown) => {
+            ? await (first ? eventsPageOf(first, input, init) : catchUpRun.next()).catch((err: unknown) => {
                 // A page of the catch-up failed (RxDB tries again from its checkpoint).
                 if (!stopped) status.dispatch({ type: 'error', id: 'sync.error.network', detail: String(err) });
                 throw err;
               })
-            : await fullPageOf(first, input, init, docType);
+            : await fullPageOf(first!, input, init, docType);
         succeeded();
         return jsonResponse(json, httpStatus);
       };
-      // The catch-up's next page, read while RxDB took the last chunk (a failed read is read again here).
-      const early = path === '_changes' && docType === 'event' ? takeAhead(input) : undefined;
-      const earlyPage = early ? await early.catch(() => null) : null;
-      if (earlyPage) return answerChanges(earlyPage, 200);
+      // The catch-up goes on from its last answer: its run answers, nothing is read here.
+      if (path === '_changes' && docType === 'event' && catchUpGoesOn(input)) return answerChanges(null, 200);
       let response: Response;
       try {
         response = await baseFetch(input, { ...init, signal: init?.signal ?? stopping.signal });
@@ -460,16 +470,28 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
       });
     });
   };
+  // The working set (below) goes first: the pull reads its first page once the working set's
+  // answer is in, and writes nothing before the working set is stored and the upstream walked.
+  let workingSetRead: Promise<unknown> = Promise.resolve();
+  let workingSetStored: Promise<unknown> = Promise.resolve();
   const replicationFetch = makeFetch(
     'event',
     () => {
       if (eventsState) eventsState.retryTime = baseRetry;
     },
-    upstreamWalked,
+    {
+      read: async () => {
+        await workingSetRead;
+      },
+      answer: async () => {
+        await workingSetStored;
+        await upstreamWalked();
+      },
+    },
   );
   // Pull only: RxDB then keeps no per-document "assumed master state" (skipStoringPullMeta),
   // one meta write per pulled event less; the push is ours, from the outbox (below).
-  // autoStart false: a new staff device first loads its working set (loadWorkingSet).
+  // autoStart false: started below, beside the working set's load (loadWorkingSet).
   eventsState = replicateCouchDB<EventRecord>({
     replicationIdentifier: `hearthline-events-${url}-${options.user.name}`,
     collection: db.events,
@@ -681,9 +703,20 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
   //
   // A staff device with no history yet first asks the server for the day's work (open
   // requests with their events, the last two days' activity: server/backend/workingSet.mjs),
-  // writes it in one storage write and only then starts the full pull, which brings the rest
-  // of the history from its own checkpoint (the working set's events come again and are
-  // skipped as equal). Measured in bench/sync.ts.
+  // writes it in one storage write, and the full pull writes nothing before it is stored: the
+  // pull brings the rest of the history from its own checkpoint (the working set's events come
+  // again and are not written twice: `inWorkingSet`). Measured in bench/sync.ts.
+  //
+  // The replication starts at once, not after the working set: RxDB opens its meta storage and
+  // its upstream walks the collection (empty on a new device) while the working set is asked
+  // for, and the working set is written with the downstream's flag, as pulled documents are,
+  // so the upstream knows them for the server's and never walks them (bench/sync.ts: the walk
+  // of a 6,000-event working set held the pull's first write back by 1.6 s). The pull's first
+  // page is read while the working set is written (ChangesGates).
+  const inWorkingSet = new Set<string>();
+  let workingSetAnswered: () => void = () => undefined;
+  workingSetRead = new Promise<void>((resolve) => (workingSetAnswered = resolve));
+  const started = replication.start().catch(() => undefined); // a failed start is on error$ (RxDB)
   const loadWorkingSet = async (): Promise<number | null> => {
     if (options.database.kind === 'resident' || options.workingSet === false) return null;
     const wanted = options.workingSet?.wanted ? await options.workingSet.wanted() : (await db.events.count().exec()) === 0;
@@ -691,20 +724,24 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
     const res = await baseFetch(new URL('../_account/working-set', url).toString(), { signal: stopping.signal });
     if (!res.ok) return null;
     const body = (await res.json()) as { docs?: Record<string, unknown>[] };
+    workingSetAnswered();
     const docs = (body.docs ?? []).filter((doc) => isEventRow({ id: String(doc._id), doc }));
     if (!docs.length || stopped) return 0;
-    const rows = docs.map((doc) => ({ document: { ...pullModifier(doc), _attachments: {} } }));
+    await started;
+    // The downstream's flag when the replication started (it always has, unless it failed or
+    // was stopped: then a write of our own, which the upstream walks at its next start).
+    const flag = await eventsState?.internalReplicationState?.downstreamBulkWriteFlag;
     // The storage, not the collection: no preInsert hook (these are not the device's own
     // writes, so they never enter the outbox) and one IndexedDB transaction. An event the
-    // device already holds comes back as a conflict and is left as it is.
-    await db.events.storageInstance.bulkWrite(rows as never, 'hearthline-working-set');
+    // device already holds is left as it is (addWriteOnce).
+    const events = docs.map(pullModifier);
+    await addWriteOnce(db.events, events, flag ?? 'hearthline-working-set');
+    for (const e of events) inWorkingSet.add(e.id);
     return docs.length;
   };
-  const workingSet = loadWorkingSet()
-    .catch(() => null) // offline or refused: the full pull brings everything in its own time
-    .finally(() => {
-      if (!stopped) void replication.start();
-    });
+  const workingSet = loadWorkingSet().catch(() => null); // offline or refused: the full pull brings everything in its own time
+  workingSetStored = workingSet;
+  void workingSet.finally(() => workingSetAnswered());
 
   let reconciling: Promise<void> | undefined;
   const reconcile = (): Promise<void> => {
@@ -779,6 +816,7 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
     reconcile,
     async stop() {
       stopped = true;
+      catchUpRun.stop();
       if (pushTimer) clearTimeout(pushTimer);
       for (const s of subs) s.unsubscribe();
       if (onOnline) window.removeEventListener('online', onOnline);

@@ -1,13 +1,14 @@
 /**
  * The pull's catch-up (src/db/device/catchUp.ts) over a feed held in memory: what it writes,
- * and the page it answers RxDB with (a full page at each checkpoint, the feed's last page at
- * the end), including a failed read in the middle.
+ * and the pages it answers RxDB with (a full page of stored events at each checkpoint, the
+ * feed's last page at the end), RxDB's next requests answered by the same run, and failed
+ * reads and writes.
  */
 import { describe, expect, it } from 'vitest';
-import { catchUp, type ChangesPage, type ChangesRow } from '../../../../src/db/device/catchUp';
+import { createCatchUp, type ChangesPage, type ChangesRow } from '../../../../src/db/device/catchUp';
 
 /** A feed of `n` rows (every 5th not an event), in pages of `limit`; seq = position. */
-function feed(n: number, limit: number, failAt?: number) {
+function feed(n: number, limit: number, opts: { failReadAt?: number; failWriteAt?: number; writeMs?: number } = {}) {
   const rows: ChangesRow[] = Array.from({ length: n }, (_, i) => ({ id: `d${i}`, seq: i + 1, doc: { _id: `d${i}`, docType: i % 5 === 4 ? 'profile' : 'event' } }));
   const pageAfter = (since: number): ChangesPage => {
     const results = rows.slice(since, since + limit);
@@ -15,100 +16,143 @@ function feed(n: number, limit: number, failAt?: number) {
   };
   const written: string[] = [];
   const writes: number[] = [];
-  let reads = 0;
-  return {
-    written,
-    writes,
-    first: pageAfter(0),
-    options: (chunk: number, maxPending = limit) => ({
-      limit,
-      chunk,
-      maxPending,
-      keep: (page: ChangesPage) => ({ ...page, results: (page.results ?? []).filter((r) => r.doc?.docType === 'event') }),
-      async nextPage(since: unknown) {
-        reads += 1;
-        if (failAt !== undefined && reads === failAt) throw new Error('network');
-        return pageAfter(Number(since));
-      },
-      async write(rs: ChangesRow[]) {
-        await new Promise((r) => setTimeout(r, 1));
-        writes.push(rs.length);
-        written.push(...rs.map((r) => r.id!));
-      },
-      stopped: () => false,
-    }),
-    pageAfter,
+  const reads: number[] = [];
+  let stopped = false;
+  const catchUp = createCatchUp({
+    chunk: 20,
+    maxPending: limit,
+    keep: (page: ChangesPage) => ({ ...page, results: (page.results ?? []).filter((r) => r.doc?.docType === 'event') }),
+    async nextPage(since: unknown) {
+      reads.push(Number(since));
+      if (opts.failReadAt !== undefined && reads.length === opts.failReadAt) throw new Error('network');
+      return pageAfter(Number(since));
+    },
+    async write(rs: ChangesRow[]) {
+      await new Promise((r) => setTimeout(r, opts.writeMs ?? 1));
+      if (opts.failWriteAt !== undefined && writes.length + 1 === opts.failWriteAt) throw new Error('disk');
+      writes.push(rs.length);
+      written.push(...rs.map((r) => r.id!));
+    },
+    stopped: () => stopped,
+  });
+  const events = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i).filter((i) => i % 5 !== 4).map((i) => `d${i}`);
+  /** RxDB's requests, as its downstream makes them: from `since`, again from each answer, until a short page. */
+  const rxdb = async (since = 0) => {
+    const answers: ChangesPage[] = [];
+    let page = await catchUp.start(String(since), limit, pageAfter(since));
+    answers.push(page);
+    while ((page.results ?? []).length >= limit) {
+      const next = String(page.last_seq);
+      expect(catchUp.continuesFrom(next, limit), `the run goes on from ${next}`).toBe(true);
+      page = await catchUp.next();
+      answers.push(page);
+    }
+    return answers;
   };
+  return { written, writes, reads, pageAfter, catchUp, events, rxdb, stop: () => (stopped = true) };
 }
 
 describe('catch-up', () => {
   it('a first page shorter than the limit goes to RxDB as it is (its kind only)', async () => {
     const f = feed(6, 10);
-    const page = await catchUp({ first: f.first, ...f.options(100) });
+    const page = await f.catchUp.start('0', 10, f.pageAfter(0));
     expect(page.results!.map((r) => r.id)).toEqual(['d0', 'd1', 'd2', 'd3', 'd5']);
     expect(f.written).toEqual([]);
+    expect(f.catchUp.continuesFrom(String(page.last_seq), 10)).toBe(false);
   });
 
-  it('writes every event once up to the feed’s end and hands RxDB the last page with its last_seq', async () => {
+  it('writes every event once up to the feed’s end; RxDB gets a checkpoint of stored events every chunk, then the last page', async () => {
     const f = feed(95, 10);
-    const page = await catchUp({ first: f.first, ...f.options(1_000) });
-    expect(page.last_seq).toBe(95);
+    const answers = await f.rxdb();
+    const last = answers.at(-1)!;
+    expect(last.last_seq).toBe(95);
     // The last page (rows 91-95) is RxDB's to write; everything before it was written here, once.
-    expect(page.results!.map((r) => r.id)).toEqual(['d90', 'd91', 'd92', 'd93']);
-    const events = Array.from({ length: 90 }, (_, i) => i).filter((i) => i % 5 !== 4).map((i) => `d${i}`);
-    expect(f.written).toEqual(events);
-    expect(Math.max(...f.writes), 'pages read during a write go into the next one').toBeGreaterThanOrEqual(8);
+    expect(last.results!.map((r) => r.id)).toEqual(['d90', 'd91', 'd92', 'd93']);
+    expect(f.written).toEqual(f.events(0, 90));
+    for (const checkpoint of answers.slice(0, -1)) {
+      expect(checkpoint.results).toHaveLength(10);
+      // Only stored events are ever answered: the checkpoint's page ends at the last one stored then.
+      expect(checkpoint.results!.every((r) => f.written.includes(r.id!)), 'already stored: RxDB skips them').toBe(true);
+      expect(checkpoint.results!.at(-1)!.id).toBe(f.events(0, Number(checkpoint.last_seq)).at(-1));
+    }
+    expect(answers.length, 'a checkpoint every 20 events stored').toBeGreaterThanOrEqual(3);
+    expect(f.reads, 'each page read once').toEqual([...new Set(f.reads)]);
   });
 
   it('an empty last page carries the last event written, so RxDB keeps the checkpoint', async () => {
     const f = feed(100, 10);
-    const page = await catchUp({ first: f.first, ...f.options(1_000) });
-    expect(page.last_seq).toBe(100);
-    expect(page.results!.map((r) => r.id)).toEqual(['d98']);
+    const last = (await f.rxdb()).at(-1)!;
+    expect(last.last_seq).toBe(100);
+    expect(last.results!.map((r) => r.id)).toEqual(['d98']);
     expect(f.written.at(-1)).toBe('d98');
   });
 
-  it('every chunk: a full page of events already written, with the last_seq written, and RxDB asks on from there', async () => {
-    const f = feed(95, 10);
-    const first = await catchUp({ first: f.first, ...f.options(20) });
+  it('goes on reading and writing while RxDB stores a checkpoint, and stops two chunks past one RxDB never follows', async () => {
+    const f = feed(400, 10);
+    const first = await f.catchUp.start('0', 10, f.pageAfter(0));
     expect(first.results).toHaveLength(10);
-    expect(first.results!.every((r) => f.written.includes(r.id!)), 'already stored: RxDB skips them').toBe(true);
-    const upTo = Number(first.last_seq);
-    expect(f.written.at(-1)).toBe(first.results!.at(-1)!.id);
-    // RxDB's next request starts after that checkpoint.
-    const second = await catchUp({ first: f.pageAfter(upTo), ...f.options(20) });
-    expect(Number(second.last_seq)).toBeGreaterThan(upTo);
-    expect(new Set(f.written).size, 'nothing written twice').toBe(f.written.length);
+    const answeredAt = f.events(0, Number(first.last_seq)).length;
+    // RxDB does not ask on: the run reads and writes on to its bound (two chunks: 40 events,
+    // 8 a page here) and waits there.
+    await expect.poll(() => f.written.length - answeredAt, { timeout: 10_000, interval: 20 }).toBeGreaterThanOrEqual(40);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(f.written.length - answeredAt, 'at most two chunks past it').toBeLessThanOrEqual(2 * 20 + 8);
+    expect(f.written.length).toBeLessThan(f.events(0, 400).length);
+    // RxDB asks on from the checkpoint: the run answers from what it already holds.
+    expect(f.catchUp.continuesFrom(String(first.last_seq), 10)).toBe(true);
+    const second = await f.catchUp.next();
+    expect(Number(second.last_seq)).toBeGreaterThan(Number(first.last_seq));
+    // Another since (RxDB restarted from an older checkpoint) is not this run's.
+    expect(f.catchUp.continuesFrom('0', 10)).toBe(false);
+    f.catchUp.stop();
+    expect(f.catchUp.continuesFrom(String(second.last_seq), 10)).toBe(false);
   });
 
-  it('at a chunk, the next page’s read is already under way and handed on for RxDB’s next request', async () => {
-    const f = feed(95, 10);
-    const handed: { since: unknown; page: Promise<ChangesPage> }[] = [];
-    const first = await catchUp({ first: f.first, ...f.options(20), ahead: (since, page) => handed.push({ since, page }) });
-    expect(handed).toHaveLength(1);
-    expect(handed[0]!.since, 'the page after the checkpoint RxDB stores').toBe(first.last_seq);
-    expect(await handed[0]!.page).toEqual(f.pageAfter(Number(first.last_seq)));
-    // RxDB's next request takes it: the load goes on with nothing read or written twice.
-    const second = await catchUp({ first: await handed[0]!.page, ...f.options(1_000) });
-    expect(second.last_seq).toBe(95);
-    expect(new Set(f.written).size).toBe(f.written.length);
-    expect([...f.written, ...second.results!.map((r) => r.id!)]).toEqual(Array.from({ length: 95 }, (_, i) => i).filter((i) => i % 5 !== 4).map((i) => `d${i}`));
+  /** RxDB's requests until the run answers no more (the last answer, or the error it ended with). */
+  const follow = async (f: ReturnType<typeof feed>) => {
+    const answers: ChangesPage[] = [];
+    try {
+      let page = await f.catchUp.start('0', 10, f.pageAfter(0));
+      answers.push(page);
+      while (f.catchUp.continuesFrom(String(page.last_seq), 10)) {
+        page = await f.catchUp.next();
+        answers.push(page);
+      }
+      return { answers, error: null };
+    } catch (error) {
+      return { answers, error: error as Error };
+    }
+  };
+
+  it('a read failing midway: what was read before is written and handed over as a checkpoint; too little of it, the error goes to RxDB', async () => {
+    const f = feed(95, 10, { failReadAt: 4 }); // pages 1-4 read (the first by RxDB), the 5th fails
+    const { answers, error } = await follow(f);
+    expect(error).toBeNull();
+    expect(answers.at(-1)!.last_seq, 'the last page stored before the failure').toBe(40);
+    expect(answers.every((a) => a.results!.length === 10)).toBe(true);
+    expect(f.written).toEqual(f.events(0, 40));
+    expect(f.catchUp.continuesFrom('40', 10), 'RxDB reads afresh from there').toBe(false);
+    const g = feed(95, 10, { failReadAt: 1 });
+    await expect(g.catchUp.start('0', 10, g.pageAfter(0))).rejects.toThrow('network');
   });
 
-  it('a read ahead that fails is no unhandled error (nobody may take it)', async () => {
-    const f = feed(95, 10, 3); // the third read is the one started at the first chunk
-    let handed: Promise<ChangesPage> | undefined;
-    const page = await catchUp({ first: f.first, ...f.options(20), ahead: (_since, p) => (handed = p) });
-    expect(page.results).toHaveLength(10);
-    await expect(handed).rejects.toThrow('network');
+  it('a write failing: every checkpoint answered is stored, and the error goes to RxDB', async () => {
+    const f = feed(200, 10, { failWriteAt: 3, writeMs: 20 });
+    const { answers, error } = await follow(f);
+    expect(error?.message).toBe('disk');
+    expect(answers.length).toBeGreaterThan(0);
+    for (const a of answers) expect(f.events(0, Number(a.last_seq)).every((id) => f.written.includes(id)), `stored up to ${a.last_seq}`).toBe(true);
+    const g = feed(200, 10, { failWriteAt: 1 });
+    await expect(g.catchUp.start('0', 10, g.pageAfter(0))).rejects.toThrow('disk');
   });
 
-  it('a read failing midway: what was written is handed over as a checkpoint; too little of it, the error goes to RxDB', async () => {
-    const f = feed(95, 10, 4);
-    const page = await catchUp({ first: f.first, ...f.options(1_000) });
-    expect(page.results).toHaveLength(10);
-    expect(page.last_seq).toBe(40);
-    const g = feed(95, 10, 1);
-    await expect(catchUp({ first: g.first, ...g.options(1_000) })).rejects.toThrow('network');
+  it('a stopped replication gets no answer and reads no more', async () => {
+    const f = feed(400, 10, { writeMs: 20 });
+    const answer = f.catchUp.start('0', 10, f.pageAfter(0));
+    f.stop();
+    await expect(answer).rejects.toThrow('stopped');
+    const reads = f.reads.length;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(f.reads.length).toBeLessThanOrEqual(reads + 1);
   });
 });

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { fillWithDefaultSettings, getChangedDocumentsSince, type RxJsonSchema, type RxStorageDefaultCheckpoint, type RxStorageInstance } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { withKeyedChangesSince } from '../../../../src/db/device/dexieStorage';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { filter, firstValueFrom, timer } from 'rxjs';
+import { addWriteOnce, withKeyedChangesSince } from '../../../../src/db/device/dexieStorage';
+import { openDeviceDatabase } from '../../../../src/db/device/database';
+import { pullModifier } from '../../../../src/db/device/replication';
+import type { EventRecord } from '../../../../src/db/schema/events/event';
+import { aRequestHistory, aSubmittedRepair, asCouchDoc } from '../../../support/builders/events';
 
 /**
  * The keyed `getChangedDocumentsSince` (src/db/device/dexieStorage.ts) must give exactly what
@@ -92,4 +98,84 @@ describe('withKeyedChangesSince: the Dexie storage answers changes-since from on
     await plain.remove();
     await keyed.remove();
   }, 60_000);
+});
+
+describe('addWriteOnce: pulled events added under RxDB, the device’s own left as they are', () => {
+  const dexie = () => withKeyedChangesSince(getRxStorageDexie({ indexedDB: new IDBFactory(), IDBKeyRange }));
+  const storages = [
+    { name: 'Dexie, straight into IndexedDB', storage: dexie, dev: false },
+    { name: 'memory (the storage’s own bulkWrite)', storage: () => getRxStorageMemory(), dev: false },
+    // Last: RxDB's dev-mode, once added, refuses every later database without a validator.
+    { name: 'Dexie under the dev-mode validator (the storage’s own bulkWrite)', storage: dexie, dev: true },
+  ];
+  const open = (s: (typeof storages)[number]) =>
+    openDeviceDatabase({ name: `write-once-${process.pid}-${dbNumber++}`, storage: s.storage(), dev: s.dev, multiInstance: false });
+  const pulled = (event: EventRecord) => pullModifier(asCouchDoc(event, { _rev: '1-server' }) as unknown as Record<string, unknown>);
+
+  it('a write that fails for another reason than a held id fails whole (nothing announced)', async () => {
+    const db = await open(storages[0]!);
+    try {
+      const [a, b] = aRequestHistory({ steps: ['accepted'] });
+      const broken = { ...pulled(b!), id: undefined } as unknown as EventRecord & { _deleted: false }; // no key: IndexedDB refuses it
+      await expect(addWriteOnce(db.events, [pulled(a!), broken], 'pull-flag')).rejects.toThrow();
+      expect(await db.events.count().exec()).toBe(0);
+    } finally {
+      await db.remove();
+    }
+  }, 60_000);
+
+  for (const s of storages) {
+    it(`stores new events as RxDB would, announces them, and never overwrites an event it holds: ${s.name}`, async () => {
+      const db = await open(s);
+      try {
+        const own = aSubmittedRepair();
+        await db.events.insert(own); // the device's own, waiting in the outbox
+        const history = aRequestHistory({ steps: ['accepted', 'dispatched'] });
+        const bulks: { context: string; ids: string[]; checkpoint: unknown }[] = [];
+        const sub = db.events.eventBulks$.subscribe((b) => bulks.push({ context: b.context, ids: b.events.map((e) => e.documentId), checkpoint: b.checkpoint }));
+        const live: string[][] = [];
+        const liveSub = db.events.find({ selector: { requestId: history[0]!.requestId }, sort: [{ at: 'asc' }] }).$.subscribe((docs) => live.push(docs.map((d) => d.id)));
+        const before = await getChangedDocumentsSince(db.events.storageInstance, 100);
+
+        // The server's copy of the device's own event, changed (it must never replace the device's).
+        const theirs = { ...pulled(own), payload: { ...own.payload, details: 'not the device’s words' } } as typeof own & { _deleted: false };
+        const { existing } = await addWriteOnce(db.events, [...history.map(pulled), theirs], 'pull-flag');
+        expect(existing).toEqual([own.id]);
+        expect((await db.events.findOne(own.id).exec())!.toJSON()).toEqual(own);
+        expect(await db.outbox.findOne(own.id).exec()).not.toBeNull(); // still waiting to be sent
+
+        // Stored as events: read by id, by the timeline's index, counted.
+        const stored = await db.events.find({ selector: { requestId: history[0]!.requestId }, sort: [{ at: 'asc' }] }).exec();
+        expect(stored.map((d) => d.toJSON())).toEqual(history);
+        expect(await db.events.count().exec()).toBe(history.length + 1);
+        // With RxDB's meta: an insert's revision and a write time after every earlier write's.
+        const [raw] = await db.events.storageInstance.findDocumentsById([history[0]!.id], false);
+        expect(raw!._rev).toBe(`1-${db.token}`);
+        expect(raw!._meta.lwt).toBeGreaterThan(before.checkpoint ? (before.checkpoint as RxStorageDefaultCheckpoint).lwt : 0);
+
+        // Announced with the write's context (the replication knows its own), held ids not.
+        await firstValueFrom(timer(0));
+        const announced = bulks.find((b) => b.context === 'pull-flag');
+        expect(announced?.ids).toEqual(history.map((e) => e.id));
+        expect(announced?.checkpoint).toEqual({ id: history.at(-1)!.id, lwt: raw!._meta.lwt });
+        // The live query saw them.
+        await firstValueFrom(db.events.find({ selector: { requestId: history[0]!.requestId } }).$.pipe(filter((d) => d.length === history.length)));
+        expect(live.at(-1)).toEqual(history.map((e) => e.id));
+        // RxDB's changes-since (the upstream's walk) finds them after what was there.
+        const after = await getChangedDocumentsSince(db.events.storageInstance, 100, before.checkpoint);
+        expect(after.documents.map((d) => d.id).sort()).toEqual(history.map((e) => e.id).sort());
+
+        // Again: every id is held now, nothing is announced, nothing changes.
+        const count = bulks.length;
+        expect((await addWriteOnce(db.events, history.map(pulled), 'pull-flag')).existing).toEqual(history.map((e) => e.id));
+        await firstValueFrom(timer(0));
+        expect(bulks.length).toBe(count);
+        sub.unsubscribe();
+        liveSub.unsubscribe();
+      } finally {
+        await db.remove();
+      }
+    }, 60_000);
+  }
+
 });
