@@ -59,6 +59,7 @@ export function appStrings(lang: Lang) {
     sync: t.sync,
     requests: t.requests,
     requestKinds: t.requestKinds,
+    requestKindLabels: t.requestKindLabels,
     requestStatus: t.requestStatus,
     timeline: t.timeline,
     completion: t.completion,

@@ -1,9 +1,34 @@
+import type { NotificationKind } from '../db/schema/notifications';
 /**
  * Every string of the interface in Chinese. `en.ts` must have exactly the same keys
  * (the type check enforces it), so no page can fall back to a hard-coded string.
  * Over 500 lines on purpose: one dictionary per language is what a translator reviews side by
  * side with en.ts, and the `Dictionary` type is this object's type.
  */
+/** The words of one message: its e-mail subject and its text (the SMS). */
+interface NoticeWords {
+  readonly subject: string;
+  readonly text: string;
+}
+
+/** The kinds of request in Chinese: the word in a sentence and the label alike. */
+const REQUEST_KIND_WORDS = {
+  consultation: '咨询',
+  complaint: '投诉',
+  repair: '报修',
+  'temperature-test': '室温检测',
+  'appointment-installation': '预约安装',
+  'appointment-repair': '预约维修',
+  'appointment-safety-inspection': '预约安检',
+  'appointment-meter-reading': '预约抄表',
+  'appliance-installation': '燃气具安装',
+  'appliance-repair': '燃气具维修',
+  'appliance-safety-check': '燃气具安检',
+  suggestion: '建议',
+  praise: '表扬',
+  emergency: '抢险',
+};
+
 export const zhCN = {
   htmlLang: 'zh-CN',
   colon: '：',
@@ -403,22 +428,9 @@ export const zhCN = {
     quality: '服务质量',
     opinion: '客户意见',
   },
-  requestKinds: {
-    consultation: '咨询',
-    complaint: '投诉',
-    repair: '报修',
-    'temperature-test': '室温检测',
-    'appointment-installation': '预约安装',
-    'appointment-repair': '预约维修',
-    'appointment-safety-inspection': '预约安检',
-    'appointment-meter-reading': '预约抄表',
-    'appliance-installation': '燃气具安装',
-    'appliance-repair': '燃气具维修',
-    'appliance-safety-check': '燃气具安检',
-    suggestion: '建议',
-    praise: '表扬',
-    emergency: '抢险',
-  },
+  requestKinds: REQUEST_KIND_WORDS,
+  /** A kind as a label (a heading, a list's first word, a choice); requestKinds is the word inside a sentence. Chinese has no case: the same words. */
+  requestKindLabels: REQUEST_KIND_WORDS,
   milestones: {
     submitted: '提交',
     accepted: '受理',
@@ -830,6 +842,8 @@ export const zhCN = {
     searchServer: '在服务器上查找',
     serverUnavailable: '暂时无法在服务器上查找（离线或无权限）。可直接按户号登记。',
     noCustomer: '没有找到用户。',
+    noCustomerOnDevice: '本设备上没有找到用户，可在服务器上查找。',
+    searchingServer: '正在服务器上查找…',
     useCustomer: '为此用户登记',
     archiveLine: '申请 {requests} 件 · 上门 {visits} 次 · 测温 {measurements} 次 · 评价 {ratings} 次 · 采暖面积 {area}',
     newRequest: '新登记',
@@ -1467,4 +1481,19 @@ export const zhCN = {
     noDisplayName: '{login}（未设显示名，住户将看到“维修师傅”）',
     phoneOffline: '未联网，暂时无法显示号码。',
   },
+  /** Messages by SMS and e-mail, one per notification kind (src/rules/notifications.ts fills the {values}: display names and times only, never free text). */
+  notifications: {
+    dispatched: { subject: '维修人员已派出', text: '您的诉求已派单，{technicianName}将于{visitTime}上门服务。' },
+    'visit-moved': { subject: '上门时间有变', text: '抱歉，上门时间改为{visitTime}。' },
+    'nobody-home': { subject: '上门时家中无人', text: '维修人员上门时家中无人，新的上门时间为{visitTime}。' },
+    measured: { subject: '室温检测结果', text: '您的室温检测结果已出，请在"我的诉求"中查看。' },
+    'awaiting-sign-off': { subject: '请确认完工', text: '您的诉求已处理完毕，请在"我的诉求"中确认。' },
+    reply: { subject: '您的{kindName}有了答复', text: '您的{kindName}有了答复，请在"我的诉求"中查看。' },
+    'outage-announced': { subject: '计划停暖通知', text: '{communities}计划于{start}至{end}停止供热，请提前做好准备。' },
+    'outage-started': { subject: '供热故障通知', text: '{communities}因故障暂停供热，我们正在抢修。' },
+    'outage-restored': { subject: '恢复供热', text: '{communities}已恢复供热。' },
+    escalated: { subject: '工单超时升级（{rung}）', text: '{station}的{kindName}工单{request}已{hours}小时未处理完毕，按规定升级至{rung}。' },
+    'callback-due': { subject: '待回访', text: '{station}的{kindName}诉求{request}已处理完毕，请回访居民（第{attempt}次）。' },
+    'remedy-awaiting-approval': { subject: '投诉处理措施待审批', text: '{station}的投诉{request}已提出处理措施，请审批。' },
+  } satisfies Record<NotificationKind, NoticeWords>,
 };

@@ -12,7 +12,6 @@ import { seenMarks, type SeenMarks } from './seenMarks';
 import RequestTimeline from './RequestTimeline';
 import RequestPhotos from './RequestPhotos';
 import { photoDataUrl } from '../db/schema/photos';
-import { asLabel } from './forms/fieldValues';
 
 /**
  * The resident's requests as this device knows them: each with its state, whether it still
@@ -85,7 +84,7 @@ function RequestRow(props: { lang: Lang; t: ResidentStrings; device: BrowserDevi
   return (
     <li class="request" data-request={props.item.requestId} data-waiting={props.item.waiting > 0 ? 'yes' : 'no'} data-refused={props.item.refused.length ? 'yes' : 'no'}>
       <p class="request-title">
-        <strong>{asLabel(t.requestKinds[props.item.kind])}</strong> <span class="request-number">#{shortRequestNumber(props.item.requestId)}</span>
+        <strong>{t.requestKindLabels[props.item.kind]}</strong> <span class="request-number">#{shortRequestNumber(props.item.requestId)}</span>
         <Show when={unseen().length}>
           {' '}
           <span class="badge new-update" data-unseen={unseen().length}>

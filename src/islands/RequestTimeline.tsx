@@ -134,7 +134,7 @@ export default function RequestTimeline(props: {
 /** The visit as an .ics download (a Blob URL, revoked when the visit changes or the timeline goes). */
 function CalendarLink(props: { lang: Lang; t: ResidentStrings; requestId: string; state: RequestState; time: VisitTime }) {
   const t = props.t;
-  const kind = () => t.requestKinds[props.state.kind];
+  const kind = () => t.requestKindLabels[props.state.kind];
   const slot = () => props.time.slot ?? 'morning';
   const url = createMemo(() => {
     const time = props.time;

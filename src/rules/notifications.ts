@@ -6,6 +6,8 @@ import { SIGN_OFF_KINDS } from './requestState';
 import { rolesMayEmit } from './permissions';
 import type { Role } from '../db/schema/roles';
 import type { DueCallback } from './callbacks';
+import { zhCN } from '../i18n/zh-CN';
+import { en } from '../i18n/en';
 
 /**
  * Which events and records are worth a message, to whom, and its words (issue 19, item 3;
@@ -187,75 +189,16 @@ export function outageNoticeAt(announcedAt: Instant, plannedStart: Instant | str
   return new Date(Math.max(toEpochMs(announcedAt), start - OUTAGE_NOTICE_AHEAD_MS));
 }
 
-const TEMPLATES: Record<NotificationKind, { subject: { zh: string; en: string }; zh: string; en: string }> = {
-  dispatched: {
-    subject: { zh: '维修人员已派出', en: 'A technician is on the way' },
-    zh: '您的诉求已派单，{technicianName}将于{visitTime}上门服务。',
-    en: 'Your request has been dispatched: {technicianName} will visit at {visitTimeEn} (China time).',
-  },
-  'visit-moved': {
-    subject: { zh: '上门时间有变', en: 'Your visit time has changed' },
-    zh: '抱歉，上门时间改为{visitTime}。',
-    en: 'We are sorry: the visit is now at {visitTimeEn} (China time).',
-  },
-  'nobody-home': {
-    subject: { zh: '上门时家中无人', en: 'Nobody was home' },
-    zh: '维修人员上门时家中无人，新的上门时间为{visitTime}。',
-    en: 'Our technician found nobody home; the new visit is at {visitTimeEn} (China time).',
-  },
-  measured: {
-    subject: { zh: '室温检测结果', en: 'Your temperature test result' },
-    zh: '您的室温检测结果已出，请在"我的诉求"中查看。',
-    en: 'The result of your temperature test is ready: see "My requests".',
-  },
-  'awaiting-sign-off': {
-    subject: { zh: '请确认完工', en: 'Please confirm the work' },
-    zh: '您的诉求已处理完毕，请在"我的诉求"中确认。',
-    en: 'Your request has been dealt with: please confirm it in "My requests".',
-  },
-  reply: {
-    subject: { zh: '您的{kindName}有了答复', en: 'Your request has an answer' },
-    zh: '您的{kindName}有了答复，请在"我的诉求"中查看。',
-    en: 'Your request has an answer: see "My requests".',
-  },
-  'outage-announced': {
-    subject: { zh: '计划停暖通知', en: 'Planned heating outage' },
-    zh: '{communities}计划于{start}至{end}停止供热，请提前做好准备。',
-    en: 'Heating in {communities} is planned to stop from {startEn} to {endEn} (China time).',
-  },
-  'outage-started': {
-    subject: { zh: '供热故障通知', en: 'Heating outage' },
-    zh: '{communities}因故障暂停供热，我们正在抢修。',
-    en: 'Heating in {communities} has stopped because of a fault; our crews are working on it.',
-  },
-  'outage-restored': {
-    subject: { zh: '恢复供热', en: 'Heating restored' },
-    zh: '{communities}已恢复供热。',
-    en: 'Heating in {communities} has been restored.',
-  },
-  escalated: {
-    subject: { zh: '工单超时升级（{rung}）', en: 'Overdue order escalated (level {level})' },
-    zh: '{station}的{kindName}工单{request}已{hours}小时未处理完毕，按规定升级至{rung}。',
-    en: 'A {kindName} order {request} of station {station} has been open {hours} hours: escalated to level {level}.',
-  },
-  'callback-due': {
-    subject: { zh: '待回访', en: 'A callback is due' },
-    zh: '{station}的{kindName}诉求{request}已处理完毕，请回访居民（第{attempt}次）。',
-    en: 'The {kindName} request {request} of station {station} is done: please call the resident back (call {attempt}).',
-  },
-  'remedy-awaiting-approval': {
-    subject: { zh: '投诉处理措施待审批', en: 'A complaint remedy awaits approval' },
-    zh: '{station}的投诉{request}已提出处理措施，请审批。',
-    en: 'A remedy has been proposed for complaint {request} of station {station}: please approve it.',
-  },
-};
+/** The words of each kind, in the dictionaries (src/i18n: zh-CN's checked against the kinds, English's against zh-CN's). */
+const WORDS = { zh: zhCN.notifications, en: en.notifications };
 
 const fill = (text: string, params: Readonly<Record<string, string>>) => text.replace(/\{(\w+)\}/g, (_, key: string) => params[key] ?? '');
 
 /** The words of a message: zh-CN first (the SMS text), English second (the e-mail's second half). */
 export function noticeText(kind: NotificationKind, params: Readonly<Record<string, string>>): { subject: string; text: string; textEn: string } {
-  const t = TEMPLATES[kind];
-  return { subject: `${fill(t.subject.zh, params)} / ${fill(t.subject.en, params)}`, text: fill(t.zh, params), textEn: fill(t.en, params) };
+  const zh = WORDS.zh[kind];
+  const english = WORDS.en[kind];
+  return { subject: `${fill(zh.subject, params)} / ${fill(english.subject, params)}`, text: fill(zh.text, params), textEn: fill(english.text, params) };
 }
 
 /**

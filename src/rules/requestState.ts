@@ -138,7 +138,10 @@ export interface RequestState {
 /**
  * The order of a request's events: the `submitted` event first (a request starts with it,
  * even when a device clock put a later event before it), then by `at`, then by `id` (ids
- * are unique, so the order is total and the same on every device).
+ * are unique, so the order is total and the same on every device). Events of one instant from
+ * one device keep the order it made them in: its ids are monotonic within a millisecond
+ * (src/db/schema/events/ids.ts), so a technician's `arrived` and `resolved` saved together never
+ * fold the wrong way round; events of one instant from two devices have no order but this one.
  */
 export function compareEvents(a: EventRecord, b: EventRecord): number {
   const sa = a.type === 'submitted' ? 0 : 1;

@@ -2,7 +2,7 @@ import type { Condition, Duration, Measure, Population, Target } from '../db/sch
 import { fill, type Dictionary } from '../i18n';
 
 /** The words these sentences are made of (the committee's form carries only these). */
-export type MeasureWords = Pick<Dictionary, 'measure' | 'requestKinds' | 'milestones' | 'duration' | 'units'>;
+export type MeasureWords = Pick<Dictionary, 'measure' | 'requestKinds' | 'requestKindLabels' | 'milestones' | 'duration' | 'units'>;
 
 /**
  * Turns an indicator's machine-readable definition into the sentence the public reads,

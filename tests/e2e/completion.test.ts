@@ -174,7 +174,7 @@ describe('completing a repair', () => {
     const unfolded = file.replace(/\r\n /g, '');
     expect(file).toContain('\r\nDTSTART:20271201T020000Z\r\nDTEND:20271201T040000Z\r\n');
     expect(file).toContain(`\r\nUID:${requestId}.visit@hearthline\r\n`);
-    expect(unfolded).toContain(`SUMMARY:${fill(zh.timeline.icsBooked, { kind: zh.requestKinds.repair, name: '张师傅' })}\r\n`);
+    expect(unfolded).toContain(`SUMMARY:${fill(zh.timeline.icsBooked, { kind: zh.requestKindLabels.repair, name: '张师傅' })}\r\n`);
     expect(unfolded).toContain('北京时间 12月1日 10:00');
 
     const arrived = staffEvent('arrived', 'technician', envelope);
@@ -371,7 +371,7 @@ describe('an appointment in the calendar', () => {
     };
     const appointment = await download();
     expect(appointment).toContain(`\r\nDTSTART:${day}T000000Z\r\nDTEND:${day}T040000Z\r\nSEQUENCE:0\r\n`); // 08:00–12:00 Beijing
-    expect(appointment).toContain(`SUMMARY:${fill(en.timeline.icsAppointment, { kind: en.requestKinds['appointment-installation'], slot: en.timeline.slots.morning })}\r\n`);
+    expect(appointment).toContain(`SUMMARY:${fill(en.timeline.icsAppointment, { kind: en.requestKindLabels['appointment-installation'], slot: en.timeline.slots.morning })}\r\n`);
     expect(appointment).toContain(`LOCATION:${((await serverEvents('station-demo', requestId))[0]!.payload as { address: string }).address}`);
     await expectNoAxeViolations(page);
 

@@ -22,7 +22,7 @@ import { newResidentBySms, requestWithSteps } from './support/station';
 import { PHONE, launchBrowser } from '../support/browser';
 import { openRequestForm } from './support/portal';
 import { dictionary, fill, type Lang } from '../../src/i18n';
-import { asLabel, formatDayWithWeekday } from '../../src/islands/forms/fieldValues';
+import { formatDayWithWeekday } from '../../src/islands/forms/fieldValues';
 import { REQUEST_KINDS } from '../../src/db/schema/requestKind';
 import { REPAIR_FAULTS, DAY_SLOTS } from '../../src/db/schema/events/payloads';
 import { VIEWS } from '../../src/db/schema/events/fields';
@@ -194,7 +194,7 @@ const PASSES: FormPass[] = [
     choice: 'appointment',
     submit: (t) => t.forms.appointment.submit,
     fill: async (p, t) => {
-      await p.getByLabel(asLabel(t.requestKinds['appointment-repair']), { exact: true }).check();
+      await p.getByLabel(t.requestKindLabels['appointment-repair'], { exact: true }).check();
       await contact(p, t, EMPTY_CONTACT);
     },
   },
@@ -203,7 +203,7 @@ const PASSES: FormPass[] = [
     choice: 'appointment',
     submit: (t) => t.forms.appointment.submit,
     fill: async (p, t) => {
-      await p.getByLabel(asLabel(t.requestKinds['appointment-repair']), { exact: true }).check();
+      await p.getByLabel(t.requestKindLabels['appointment-repair'], { exact: true }).check();
       await p.getByLabel(t.forms.appointment.date, { exact: true }).fill(nextSunday());
       await p.getByLabel(fill(t.forms.appointment.slots.morning, { from: '08:00', to: '12:00' })).check();
       await contact(p, t, WRONG_PHONE);
@@ -357,7 +357,7 @@ async function everyMessage(lang: Lang, who: Resident, finishRequestId: string):
   const limits: string[] = [];
   for (const choice of ['repair', 'complaint', 'appointment', 'temperature-test', 'consultation', 'suggestion', 'praise'] as const) {
     await openRequestForm(page, choice);
-    if (choice === 'appointment') await page.locator('#new-request-panel').getByLabel(asLabel(t.requestKinds['appointment-repair']), { exact: true }).check();
+    if (choice === 'appointment') await page.locator('#new-request-panel').getByLabel(t.requestKindLabels['appointment-repair'], { exact: true }).check();
     if (choice === 'repair') await page.locator('#new-request-panel').getByLabel(t.forms.repair.faults.other, { exact: true }).check();
     limits.push(...(await limitsHold(page, page.locator('#new-request-panel'), t)));
   }

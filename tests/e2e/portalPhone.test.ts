@@ -16,7 +16,7 @@ import { waitForDevice } from './support/device';
 import { fill, dictionary } from '../../src/i18n';
 import { signInThroughForm } from '../support/signIn';
 import { addCalendarDays, chinaDay, weekdayOf } from '../../src/rules/chinaTime';
-import { asLabel, formatDayWithWeekday } from '../../src/islands/forms/fieldValues';
+import { formatDayWithWeekday } from '../../src/islands/forms/fieldValues';
 import { formatDay } from '../../src/islands/format';
 import { appointmentDays } from '../../src/rules/bookingWindows';
 
@@ -132,7 +132,7 @@ async function emptyFormMessages(page: Page, lang: 'zh-CN' | 'en', choice: 'repa
     if (await field.count()) await field.fill('');
   }
   // The service is a choice before the form's fields: chosen, so the fields' own messages show.
-  if (choice === 'appointment') await panel.getByLabel(asLabel(t.requestKinds['appointment-repair']), { exact: true }).check();
+  if (choice === 'appointment') await panel.getByLabel(t.requestKindLabels['appointment-repair'], { exact: true }).check();
   const submitLabel = choice === 'temperature-test' ? t.forms.temperatureTest.submit : t.forms[choice].submit;
   await panel.getByRole('button', { name: submitLabel }).click();
   await panel.locator('.form-error, .notice[role="status"]').first().waitFor();

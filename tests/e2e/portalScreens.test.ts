@@ -13,7 +13,6 @@ import { newResident, type Resident } from '../support/client';
 import { PHONE, checkAccessibility, formatViolations, launchBrowser } from '../support/browser';
 import { openRequestForm } from './support/portal';
 import { dictionary } from '../../src/i18n';
-import { asLabel } from '../../src/islands/forms/fieldValues';
 import { signInThroughForm } from '../support/signIn';
 import type { PortalChoice } from '../../src/islands/forms/RequestForm';
 
@@ -77,7 +76,7 @@ describe('the portal screens on a phone', () => {
         const choices: PortalChoice[] = ['repair', 'appointment', 'complaint', 'temperature-test', 'consultation'];
         for (const [i, choice] of choices.entries()) {
           await openRequestForm(page, choice);
-          if (choice === 'appointment') await page.locator('#new-request-panel').getByLabel(asLabel(t.requestKinds['appliance-repair']), { exact: true }).check();
+          if (choice === 'appointment') await page.locator('#new-request-panel').getByLabel(t.requestKindLabels['appliance-repair'], { exact: true }).check();
           await page.locator('#new-request-panel form').scrollIntoViewIfNeeded();
           await check(page, `${tag}-${String(i + 3).padStart(2, '0')}-${choice}`);
         }

@@ -20,7 +20,6 @@ import { newResidentBySms, requestWithSteps } from './support/station';
 import { PHONE, checkAccessibility, formatViolations, launchBrowser } from '../support/browser';
 import { openRequestForm } from './support/portal';
 import { dictionary, type Lang } from '../../src/i18n';
-import { asLabel } from '../../src/islands/forms/fieldValues';
 import type { PortalChoice } from '../../src/islands/forms/RequestForm';
 
 const SHOTS = process.env.HEARTHLINE_SHOTS;
@@ -122,7 +121,7 @@ describe('every portal screen at 390×844', () => {
       await look(page, 'signed-in');
       for (const choice of ['repair', 'temperature-test', 'appointment', 'complaint', 'consultation', 'suggestion', 'praise'] satisfies PortalChoice[]) {
         await openRequestForm(page, choice);
-        if (choice === 'appointment') await page.locator('#new-request-panel').getByLabel(asLabel(t.requestKinds['appointment-installation']), { exact: true }).check();
+        if (choice === 'appointment') await page.locator('#new-request-panel').getByLabel(t.requestKindLabels['appointment-installation'], { exact: true }).check();
         await look(page, `form-${choice}`, page.locator('#new-request-panel form'));
       }
       await openRequestForm(page, 'praise');

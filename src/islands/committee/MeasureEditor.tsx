@@ -107,7 +107,7 @@ export default function MeasureEditor(props: {
   );
 
   const milestone = (o: string) => (w().milestones as Record<string, string>)[o] ?? o;
-  const kindName = (o: string) => (w().requestKinds as Record<string, string>)[o] ?? o;
+  const kindName = (o: string) => (w().requestKindLabels as Record<string, string>)[o] ?? o;
 
   const population = (): JSX.Element => (
     <>

@@ -6,7 +6,7 @@ import { MAX_TEXT } from '../../db/schema/events/limits';
 import { BOOKING_HORIZON_DAYS, DAY_SLOT_HOURS, appointmentDays, commitmentLastDay, servedOnAnyDay } from '../../rules/bookingWindows';
 import { ANSWER_LIMITS } from '../../rules/requestState';
 import TextField, { counterLabels } from '../TextField';
-import { asLabel, formatDayWithWeekday } from './fieldValues';
+import { formatDayWithWeekday } from './fieldValues';
 import ContactFieldset, { contactFromPayload, contactFromProfile, contactPayload, type ContactFields } from './ContactFields';
 import { ChoiceField, FormFrame } from './FormParts';
 import { compact, createRequestForm, optionalText, type RequestForm, type RequestFormProps } from './requestForm';
@@ -115,7 +115,7 @@ export default function AppointmentForm(props: RequestFormProps & { initialKind?
           id={`${form.idBase}-kind`}
           legend={ta.kind}
           options={APPOINTMENT_KINDS}
-          labelOf={(k) => asLabel(props.t.requestKinds[k])}
+          labelOf={(k) => props.t.requestKindLabels[k]}
           value={form.fields.kind}
           onChange={(k) => form.setFields('kind', k)}
           error={form.issueOf('kind')}

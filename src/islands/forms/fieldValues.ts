@@ -11,8 +11,3 @@ export function formatDayWithWeekday(lang: Lang, day: string): string {
   return new Intl.DateTimeFormat(lang, { timeZone: 'UTC', month: 'short', day: 'numeric', weekday: 'short' }).format(new Date(`${day}T00:00:00Z`));
 }
 
-
-/** A word that begins a label or a line, as it begins one: "repair" → "Repair" (Chinese is unchanged). */
-export function asLabel(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1);
-}

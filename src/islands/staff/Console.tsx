@@ -27,6 +27,9 @@ import { customerArchive } from '../../rules/customerArchive';
 
 type Tab = ConsoleTab;
 
+/** How long a new width must hold before the queue changes layout (table ↔ cards). */
+const LAYOUT_SETTLE_MS = 300;
+
 // Outage notices: only on operations devices, in their own chunk (the /staff/ JS budget).
 const Outages = lazy(() => import('./Outages'));
 
@@ -92,13 +95,25 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
   // open row and what is typed in it survive list updates and the clock's ticks.
   const queueIds = createMemo(() => queue().map((e) => e.state.requestId), undefined, { equals: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]) });
   const entryOf = createMemo(() => new Map(queue().map((e) => [e.state.requestId, e])));
+  // The request open: the phone's open card and the desk table's chosen row are one choice, so
+  // a switch of layout (a window resized, the text zoomed to 200 %) keeps the same request open.
   const [open, setOpen] = createSignal<string | null>(null);
   // Wide screens (≥ 1024 px) get the dense table with the detail beside it; phones keep the cards.
+  // The layout follows the width once it has held for a moment: a passing size (Chromium sizes
+  // the page to 1×1 and back for a full-page screenshot; a window dragged across 1024 px) would
+  // otherwise rebuild the queue and the open request's form under the user.
   const wideQuery = typeof matchMedia === 'function' ? matchMedia('(min-width: 1024px)') : null;
   const [wide, setWide] = createSignal(wideQuery?.matches ?? false);
-  const onWide = (e: MediaQueryListEvent) => setWide(e.matches);
+  let settling: ReturnType<typeof setTimeout> | undefined;
+  const onWide = () => {
+    clearTimeout(settling);
+    settling = setTimeout(() => setWide(wideQuery?.matches ?? false), LAYOUT_SETTLE_MS);
+  };
   wideQuery?.addEventListener('change', onWide);
-  onCleanup(() => wideQuery?.removeEventListener('change', onWide));
+  onCleanup(() => {
+    clearTimeout(settling);
+    wideQuery?.removeEventListener('change', onWide);
+  });
   // The technicians of the listed visits, by the display name their dispatch gave (never a login on screen when a name is known).
   const technicians = createMemo(() =>
     [...new Map(withState().flatMap((i) => (i.state.visit ? [[i.state.visit.technician, i.state.visit.technicianName] as const] : i.state.assignee ? [[i.state.assignee, names().get(i.state.assignee) ?? i.state.assignee] as const] : []))).entries()].sort((a, b) => a[1].localeCompare(b[1])),
@@ -146,7 +161,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
             {s.kind}
             <select onChange={(e) => setFilterKey('kind', e.currentTarget.value as RequestKind | '')}>
               <option value="">{s.all}</option>
-              <For each={REQUEST_KINDS}>{(k) => <option value={k}>{t.requestKinds[k]}</option>}</For>
+              <For each={REQUEST_KINDS}>{(k) => <option value={k}>{t.requestKindLabels[k]}</option>}</For>
             </select>
           </label>
           <label>
@@ -209,6 +224,8 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
                   lang={props.lang}
                   t={t}
                   entries={queue()}
+                  selected={open}
+                  onSelect={setOpen}
                   item={(id) => byId().get(id)}
                   names={names}
                   detail={(id) => (
@@ -235,7 +252,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
                   return (
                     <li class="request" data-request={id} data-status={e().state.status} data-urgency={e().urgency} data-level={e().escalationLevel} data-waiting={item().waiting > 0 ? 'yes' : 'no'}>
                       <p class="request-title">
-                        <strong>{t.requestKinds[e().state.kind]}</strong> <span class="request-number">#{shortRequestNumber(id)}</span>{' '}
+                        <strong>{t.requestKindLabels[e().state.kind]}</strong> <span class="request-number">#{shortRequestNumber(id)}</span>{' '}
                         <span class={`urgency urgency-${e().urgency}`}>{s.urgency[e().urgency]}</span>
                       </p>
                       <p class="request-meta">
@@ -351,7 +368,7 @@ export default function Console(props: { lang: Lang; t: AppStrings; device: Brow
                 return (
                   <li class="request" data-request={requestId}>
                     <p class="request-title">
-                      <strong>{t.requestKinds[due().kind]}</strong> <span class="request-number">#{shortRequestNumber(requestId)}</span>
+                      <strong>{t.requestKindLabels[due().kind]}</strong> <span class="request-number">#{shortRequestNumber(requestId)}</span>
                     </p>
                     <p class="request-meta">
                       {due().mayCallNow ? s.callNow : fill(s.callFrom, { time: formatMoment(props.lang, due().offerAt.getTime()) })}

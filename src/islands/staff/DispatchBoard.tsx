@@ -63,7 +63,7 @@ export default function DispatchBoard(props: {
                             <For each={d.visits}>
                               {(v) => (
                                 <li data-request={v.requestId} data-status={v.status}>
-                                  {fill(s.visitLine, { time: clock(v.at), kind: props.t.requestKinds[v.kind], number: shortRequestNumber(v.requestId) })}
+                                  {fill(s.visitLine, { time: clock(v.at), kind: props.t.requestKindLabels[v.kind], number: shortRequestNumber(v.requestId) })}
                                   {' · '}
                                   {props.t.staffConsole.requestStatus[v.status]}
                                 </li>

@@ -19,7 +19,7 @@ export default function DispatchSheet(props: { t: AppStrings; form: DispatchForm
   const content = () => {
     const c = f().content;
     const fault = c.fault ? ((props.t.forms.repair.faults as Record<string, string>)[c.fault] ?? c.fault) : null;
-    return [props.t.requestKinds[c.kind], fault, c.text].filter(Boolean).join('：');
+    return [props.t.requestKindLabels[c.kind], fault, c.text].filter(Boolean).join('：');
   };
   const callbackResult = () => {
     const r = f().callbackResult;

@@ -18,13 +18,17 @@ export default function QueueTable(props: {
   entries: readonly QueueEntry[];
   item: (requestId: string) => RequestListItem | undefined;
   names: () => ReadonlyMap<string, string | null>;
+  /** The selected request (the console's one open request, kept across a switch to the cards and back). */
+  selected: () => string | null;
+  onSelect: (requestId: string | null) => void;
   /** The selected request's detail. */
   detail: (requestId: string) => JSX.Element;
 }) {
   const t = props.t;
   const s = t.staffConsole;
   const [order, setOrder] = createSignal<QueueOrder>('queue');
-  const [selected, setSelected] = createSignal<string | null>(null);
+  const selected = () => props.selected();
+  const setSelected = (id: string | null) => props.onSelect(id);
   const rows = createMemo(() => orderQueue(props.entries, order()));
   const ids = createMemo(() => rows().map((e) => e.state.requestId), undefined, { equals: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]) });
   const entryOf = createMemo(() => new Map(rows().map((e) => [e.state.requestId, e])));
@@ -71,7 +75,7 @@ export default function QueueTable(props: {
                   <tr data-request={id} data-status={e().state.status} data-urgency={e().urgency} aria-current={shown() === id ? 'true' : undefined}>
                     <th scope="row">
                       <button type="button" class="row-select" aria-pressed={shown() === id ? 'true' : 'false'} aria-controls="queue-detail" onClick={() => setSelected(shown() === id ? null : id)}>
-                        {t.requestKinds[e().state.kind]} <span class="request-number">#{shortRequestNumber(id)}</span>
+                        {t.requestKindLabels[e().state.kind]} <span class="request-number">#{shortRequestNumber(id)}</span>
                       </button>
                     </th>
                     <td>{address(id)}</td>
@@ -99,7 +103,7 @@ export default function QueueTable(props: {
           {(id: string) => (
             <>
               <h3 class="request-title">
-                {t.requestKinds[entryOf().get(id)!.state.kind]} <span class="request-number">#{shortRequestNumber(id)}</span>
+                {t.requestKindLabels[entryOf().get(id)!.state.kind]} <span class="request-number">#{shortRequestNumber(id)}</span>
               </h3>
               {props.detail(id)}
             </>

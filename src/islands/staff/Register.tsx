@@ -42,8 +42,16 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
   const foundBy = createMemo(() => new Map(found().map((c) => [c.accountNumber, c])));
   const places = createMemo(() => placeList());
   const [community, setCommunity] = createSignal('');
-  const [remote, setRemote] = createSignal<FoundCustomer[] | null>(null);
-  const [remoteTried, setRemoteTried] = createSignal(false);
+  // The server's answer to one query (null customers: it could not be asked), and the query it is
+  // being asked now. Each shows only while that query is the one typed.
+  const [remote, setRemote] = createSignal<{ query: string; customers: FoundCustomer[] | null } | null>(null);
+  const [asking, setAsking] = createSignal<string | null>(null);
+  const typed = () => query().trim();
+  const remoteNow = () => (remote()?.query === typed() ? remote() : null);
+  const searching = () => asking() !== null && asking() === typed();
+  // "Not found" on this device says nothing once the server is asked: while it is searching, or
+  // once it answered (its list, or its own "no customer"); only when the server could not be asked.
+  const noneOnDevice = () => !found().length && !searching() && !remoteNow()?.customers;
   const [account, setAccount] = createSignal('');
   const [kind, setKind] = createSignal<WalkInKind>('repair');
   // A station's hall registers walk-ins; the customer centre (no station: the hotline) registers calls.
@@ -59,8 +67,10 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
   const [roomName, setRoomName] = createSignal('');
   const [roomArea, setRoomArea] = createSignal('');
   const [slotDate, setSlotDate] = createSignal('');
-  const write = createWrite({ t: props.t });
-  const [accountError, setAccountError] = createSignal<string | undefined>();
+  // A refused save moves the focus to the list of problems (and the screen with it): the button
+  // was disabled while the device checked the write, which drops its focus to <body>, and a
+  // keyboard or screen-reader user then started again from the top of the page, nothing said.
+  const write = createWrite({ t: props.t, summaryId: () => 'register-errors' });
   const issueOf = write.issueOf;
 
   const choose = (c: CustomerRecord) => {
@@ -70,8 +80,13 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
     setAddress(c.addresses.at(-1) ?? '');
   };
   const searchServer = async () => {
-    setRemoteTried(true);
-    setRemote(await lookUpCustomers(query().trim()));
+    const q = typed();
+    setAsking(q);
+    try {
+      setRemote({ query: q, customers: await lookUpCustomers(q) });
+    } finally {
+      setAsking((now) => (now === q ? null : now));
+    }
   };
 
   const payload = () => {
@@ -95,11 +110,8 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     const acct = account().replace(/\s+/g, '');
-    if (!ACCOUNT_NUMBER_PATTERN.test(acct)) {
-      setAccountError(s.accountFormat);
-      return;
-    }
-    setAccountError(undefined);
+    // Checked before the device's write check (the resident's database is named by it), shown the same way.
+    if (!ACCOUNT_NUMBER_PATTERN.test(acct)) return void write.refuse([{ path: 'account', message: s.accountFormat }]);
     // The first of the user's roles that may register this kind (src/rules/steps.ts).
     const role = roleForStep(rolesOf(props.device), 'submitted', kind());
     const now = new Date();
@@ -117,9 +129,9 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
       <h2 id="register-title">{s.registerTitle}</h2>
       <div class="form customer-search">
         <TextField id="customer-query" label={s.findCustomer} hint={s.findCustomerHint} value={query()} onInput={setQuery} />
-        <button type="button" class="button secondary" onClick={searchServer} disabled={!query().trim()}>{s.searchServer}</button>
-        <Show when={query().trim()}>
-          <Show when={found().length} fallback={<p>{s.noCustomer}</p>}>
+        <button type="button" class="button secondary" onClick={searchServer} disabled={!typed() || searching()}>{s.searchServer}</button>
+        <Show when={typed()}>
+          <Show when={found().length} fallback={<Show when={noneOnDevice()}><p>{s.noCustomerOnDevice}</p></Show>}>
             <ul class="customer-list">
               <For each={foundAccounts()}>
                 {(acct) => {
@@ -143,7 +155,7 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
                       <For each={c.requests}>
                         {(r) => (
                           <li>
-                            {props.t.requestKinds[r.kind]} #{shortRequestNumber(r.requestId)} · {r.status ? props.t.staffConsole.requestStatus[r.status] : '—'}
+                            {props.t.requestKindLabels[r.kind]} #{shortRequestNumber(r.requestId)} · {r.status ? props.t.staffConsole.requestStatus[r.status] : '—'}
                             <Show when={r.submittedAt}> · {formatMoment(props.lang, r.submittedAt!)}</Show>
                           </li>
                         )}
@@ -157,10 +169,13 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
             </ul>
           </Show>
         </Show>
-        <Show when={remoteTried()}>
-          <Show when={remote()} fallback={<p class="hint">{s.serverUnavailable}</p>}>
+        <Show when={searching()}>
+          <p class="hint" role="status">{s.searchingServer}</p>
+        </Show>
+        <Show when={!searching() && remoteNow()}>
+          <Show when={remoteNow()?.customers} fallback={<p class="hint">{s.serverUnavailable}</p>}>
             <ul class="customer-list">
-              <For each={remote()!} fallback={<li>{s.noCustomer}</li>}>
+              <For each={remoteNow()?.customers ?? []} fallback={<li>{s.noCustomer}</li>}>
                 {(c) => (
                   <li class="customer" data-account={c.accountNumber}>
                     <p>
@@ -180,8 +195,8 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
 
       <form class="form" onSubmit={submit} novalidate aria-labelledby="register-form-title">
         <h3 id="register-form-title">{s.newRequest}</h3>
-        <ErrorSummary intro={props.t.forms.fixErrors} issues={write.issues()} />
-        <TextField id="reg-account" label={s.accountNumber} hint={s.accountHint} inputMode="numeric" value={account()} onInput={setAccount} error={accountError()} />
+        <ErrorSummary id="register-errors" intro={props.t.forms.fixErrors} issues={write.issues()} />
+        <TextField id="reg-account" label={s.accountNumber} hint={s.accountHint} inputMode="numeric" value={account()} onInput={setAccount} error={issueOf('account')} />
         <Show when={!props.device.session.station}>
           {/* Chosen from the stations' and communities' display names, never a typed id. */}
           <div class="field">
@@ -232,7 +247,7 @@ export default function Register(props: { lang: Lang; t: AppStrings; device: Bro
         <div class="field">
           <label for="reg-kind">{s.kind}</label>
           <select id="reg-kind" value={kind()} onChange={(e) => setKind(e.currentTarget.value as WalkInKind)}>
-            <For each={WALK_IN_KINDS}>{(k) => <option value={k}>{props.t.requestKinds[k]}</option>}</For>
+            <For each={WALK_IN_KINDS}>{(k) => <option value={k}>{props.t.requestKindLabels[k]}</option>}</For>
           </select>
         </div>
         <div class="field">

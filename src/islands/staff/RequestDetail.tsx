@@ -674,7 +674,7 @@ function ArchiveAside(props: { lang: Lang; t: AppStrings; record: CustomerRecord
                 <For each={earlier()}>
                   {(q) => (
                     <li>
-                      {props.t.requestKinds[q.kind]} #{shortRequestNumber(q.requestId)}
+                      {props.t.requestKindLabels[q.kind]} #{shortRequestNumber(q.requestId)}
                       <Show when={q.submittedAt}> · {formatDay(props.lang, q.submittedAt!)}</Show>
                       <Show when={q.status}> · {props.t.staffConsole.requestStatus[q.status!]}</Show>
                     </li>

@@ -46,7 +46,7 @@ export default function TechnicianDay(props: {
               const todo = () => {
                 const c = form().content;
                 const fault = c.fault ? ((props.t.forms.repair.faults as Record<string, string>)[c.fault] ?? c.fault) : null;
-                return [props.t.requestKinds[c.kind], fault, c.text].filter(Boolean).join(props.lang === 'en' ? ': ' : '：');
+                return [props.t.requestKindLabels[c.kind], fault, c.text].filter(Boolean).join(props.lang === 'en' ? ': ' : '：');
               };
               const at = () => item().state.visit!.at;
               const missed = () => visitMissed(item().state, props.now());
@@ -54,7 +54,7 @@ export default function TechnicianDay(props: {
               return (
                 <li class="request day-visit" data-request={id} data-status={item().state.status}>
                   <p class="request-title">
-                    <time datetime={at()}>{formatMoment(props.lang, at())}</time> <strong>{props.t.requestKinds[item().kind]}</strong>{' '}
+                    <time datetime={at()}>{formatMoment(props.lang, at())}</time> <strong>{props.t.requestKindLabels[item().kind]}</strong>{' '}
                     <span class="request-number">#{shortRequestNumber(id)}</span>{' '}
                     <Show when={missed()}>
                       <span class="urgency urgency-overdue">{s.missed}</span>

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CALLBACK_STAFF_ROLES, REMEDY_APPROVER_ROLES, callbackDueNotice, chinaWhen, noticeOfEvent, noticeText, outageNoticeAt, staffToTell } from '../../../src/rules/notifications';
 import { aRequestHistory, anEvent } from '../../support/builders/events';
+import { NOTIFICATION_KINDS } from '../../../src/db/schema/notifications';
+import { dictionary } from '../../../src/i18n';
 
 const HOUR = 3_600_000;
 
@@ -82,5 +84,24 @@ describe('staff told by role: a callback due, a remedy awaiting approval (issue 
     expect(staffToTell(staff, first.roles, common.station)).toEqual(['ch1', 'hot1']);
     expect(noticeText('callback-due', first.params).text).toBe(`${common.station}的报修诉求${common.requestId}已处理完毕，请回访居民（第1次）。`);
     expect(noticeText('callback-due', first.params).textEn).toContain('please call the resident back (call 1)');
+  });
+});
+
+describe('the words of the messages', () => {
+  it('are the dictionaries’ (src/i18n): a subject and a text per kind in each language', () => {
+    const zh = dictionary('zh-CN').notifications;
+    const en = dictionary('en').notifications;
+    expect(Object.keys(zh).sort()).toEqual([...NOTIFICATION_KINDS].sort());
+    expect(Object.keys(en).sort()).toEqual([...NOTIFICATION_KINDS].sort());
+    for (const kind of NOTIFICATION_KINDS) {
+      const words = noticeText(kind, {});
+      expect(words.text, kind).toBe(zh[kind].text.replace(/\{\w+\}/g, ''));
+      expect(words.textEn, kind).toBe(en[kind].text.replace(/\{\w+\}/g, ''));
+    }
+    expect(noticeText('outage-restored', { communities: '示范花园' })).toEqual({
+      subject: '恢复供热 / Heating restored',
+      text: '示范花园已恢复供热。',
+      textEn: 'Heating in 示范花园 has been restored.',
+    });
   });
 });

@@ -3,6 +3,12 @@
  * characters of milliseconds since the epoch, then 16 of randomness). Ids made later sort
  * later as plain strings, so a database ordered by id is ordered by creation time, and two
  * offline devices never make the same id (80 random bits).
+ *
+ * Ids one device makes are monotonic within a millisecond (the ULID spec's monotonic mode): a
+ * second id of the same millisecond is the previous one's random part plus one, not fresh
+ * randomness. A request's events of one instant are folded in id order (requestState's
+ * compareEvents), so a technician's `arrived` and `resolved` saved in the same millisecond fold
+ * in the order the device made them, not by chance.
  */
 
 import { EVENT_ID_PREFIX, REQUEST_ID_PREFIX, ULID_ALPHABET } from '../vocabulary';
@@ -44,19 +50,71 @@ function encodeRandom(random: RandomSource): string {
   return out;
 }
 
-/** A ULID for the instant `now` (Date or epoch ms). */
-export function ulid(now: Date | number, random: RandomSource = defaultRandom): string {
+/** The random part plus one, in base32 (carrying leftwards); null past ZZZ…Z. */
+function incrementRandom(part: string): string | null {
+  const digits = [...part];
+  for (let i = digits.length - 1; i >= 0; i -= 1) {
+    const d = ULID_ALPHABET.indexOf(digits[i]!);
+    if (d < ULID_ALPHABET.length - 1) {
+      digits[i] = ULID_ALPHABET[d + 1]!;
+      return digits.join('');
+    }
+    digits[i] = ULID_ALPHABET[0]!;
+  }
+  return null;
+}
+
+/** Makes ULIDs, each later than the one before within a millisecond (see monotonicUlids). */
+export type UlidFactory = (now: Date | number) => string;
+
+/**
+ * A factory of ULIDs monotonic within a millisecond: an id of the same millisecond as the last
+ * one is the last one's random part plus one (it still sorts after it as a string); a new
+ * millisecond draws fresh randomness. An earlier millisecond (a clock set back, an event composed
+ * for an earlier instant) also draws fresh randomness and keeps its own time: the id's time is
+ * always the instant it was made for, which the fold compares first anyway. Increments never
+ * overflow in practice (2^80 values from a random start); one that would throws, as a clock
+ * that cannot move must not make an id that sorts before its predecessor.
+ */
+export function monotonicUlids(random: RandomSource = defaultRandom): UlidFactory {
+  let lastMs = -1;
+  let lastRandom = '';
+  return (now) => {
+    const ms = now instanceof Date ? now.getTime() : now;
+    const time = encodeTime(ms);
+    if (ms === lastMs) {
+      const next = incrementRandom(lastRandom);
+      if (next === null) throw new RangeError(`no more monotonic ULIDs in the millisecond ${ms}`);
+      lastRandom = next;
+    } else {
+      lastMs = ms;
+      lastRandom = encodeRandom(random);
+    }
+    return time + lastRandom;
+  };
+}
+
+/** This device's (this page's, this process's) one factory: every id it makes by default. */
+const deviceUlids = monotonicUlids();
+
+/**
+ * A ULID for the instant `now` (Date or epoch ms). Without `random`, from this device's
+ * monotonic factory (ids of one millisecond in the order made); with it, pure (fixtures,
+ * imports that derive ids from their rows).
+ */
+export function ulid(now: Date | number, random?: RandomSource): string {
+  if (!random) return deviceUlids(now);
   const ms = now instanceof Date ? now.getTime() : now;
   return encodeTime(ms) + encodeRandom(random);
 }
 
-/** A new event id, `ev-` + ULID; pure when `random` is given. */
-export function newEventId(now: Date | number, random: RandomSource = defaultRandom): string {
+/** A new event id, `ev-` + ULID; pure when `random` is given, else monotonic on this device. */
+export function newEventId(now: Date | number, random?: RandomSource): string {
   return EVENT_ID_PREFIX + ulid(now, random);
 }
 
-/** A new request id, `rq-` + ULID; pure when `random` is given. */
-export function newRequestId(now: Date | number, random: RandomSource = defaultRandom): string {
+/** A new request id, `rq-` + ULID; pure when `random` is given, else monotonic on this device. */
+export function newRequestId(now: Date | number, random?: RandomSource): string {
   return REQUEST_ID_PREFIX + ulid(now, random);
 }
 

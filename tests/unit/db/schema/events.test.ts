@@ -12,6 +12,7 @@ import {
   SIGNATURE_PREFIX,
   fromCouchDoc,
   idTime,
+  monotonicUlids,
   mustBeInternal,
   newEventId,
   newRequestId,
@@ -70,6 +71,37 @@ describe('ids', () => {
   it('differ between calls at the same millisecond with the default randomness', () => {
     const ids = new Set(Array.from({ length: 100 }, () => newEventId(0)));
     expect(ids.size).toBe(100);
+  });
+
+  it('one device makes are monotonic within a millisecond: made later, sorted later', () => {
+    const ms = Date.parse('2025-12-01T08:00:00.123Z');
+    const made = Array.from({ length: 500 }, (_, i) => (i % 2 ? newEventId(ms) : newRequestId(ms)).slice(3));
+    expect([...made].sort()).toEqual(made);
+    expect(new Set(made).size).toBe(500);
+    for (const id of made) expect(idTime(`ev-${id}`)).toBe(ms);
+    // a new millisecond starts from fresh randomness, still after the last
+    const next = newEventId(ms + 1).slice(3);
+    expect(next > made.at(-1)!).toBe(true);
+  });
+
+  it('a monotonic factory adds one to the random part, carrying, and keeps each id at its own time', () => {
+    const ids = monotonicUlids(() => 31 / 32); // every fresh random part ZZZ…Z
+    const first = ids(1_764_547_200_000);
+    expect(first).toBe('01KBBKB100ZZZZZZZZZZZZZZZZ');
+    // ZZZ…Z cannot be increased: never an id that sorts before its predecessor
+    expect(() => ids(1_764_547_200_000)).toThrow(RangeError);
+    const carry = monotonicUlids(seededRandom(3));
+    const a = carry(5);
+    const b = carry(5);
+    expect(b > a).toBe(true);
+    const counting = monotonicUlids(() => 0);
+    expect(counting(0)).toBe('00000000000000000000000000');
+    expect(counting(0)).toBe('00000000000000000000000001');
+    for (let i = 0; i < 30; i += 1) counting(0);
+    expect(counting(0)).toBe('00000000000000000000000010'); // 32 = "10" in base 32
+    // an earlier instant (a clock set back) keeps its own time and draws fresh randomness
+    expect(counting(100)).toBe('0000000034' + '0000000000000000');
+    expect(idTime(`ev-${counting(50)}`)).toBe(50);
   });
 });
 
