@@ -39,7 +39,10 @@
  * - CouchDB's `_db_updates` feed (couch.dbUpdates; admin only, and on a single node it needs the
  *   `_global_changes` database): writes of other server processes, of the admin, of anything
  *   that talks to CouchDB itself. Its position (`db-updates` in router-state, opaque) is saved
- *   only when every database it announced has been read, so a crash re-reads, never skips.
+ *   only when every database it announced has been read, so a crash re-reads, never skips; and
+ *   only when the feed named a source since the last save (or none was saved yet, or the last
+ *   save is `feedSaveMs` old): saving writes router-state, which the feed announces in turn, and
+ *   saving on that announcement kept CouchDB writing twice a second with nothing to route.
  *   CouchDB holds updates up to about 500 ms before the feed says so and may lose them on a crash:
  * - so a backstop sweep stays: at start (what changed while no router ran: every source is
  *   checked once, `catchUpPerSecond` at a time, when there is no saved feed position), and then
@@ -131,6 +134,9 @@ async function forEachLimit(items, limit, fn) {
  * @property {number} [admitMaxWaitMs] the longest a write is held back (2000): a router that is stuck
  *   (a target down) slows writes, never stops them
  * @property {number} [maxLagSeconds] health is not ok when an announced change waits longer than this (10)
+ * @property {number} [feedSaveMs] the feed's position is saved after it named only databases the router
+ *   does not read (its own router-state, the other followers' databases) at most this often (600000):
+ *   a restart replays at most that much of the feed, announcements of databases it then ignores
  * @property {(msg: string) => void} [log] progress (parked copies written, a source read again); resident database names redacted
  * @property {(msg: string) => void} [logError] failures and rejected events; resident database names redacted
  * @property {() => number} [now]
@@ -151,6 +157,7 @@ export function createRouter({
   backstopPerSecond,
   backstopRoundMs,
   maxLagSeconds = 10,
+  feedSaveMs = 600_000,
   log: logRaw = (msg) => console.log(msg),
   logError: logErrorRaw = (msg) => console.error(msg),
   now = () => Date.now(),
@@ -220,6 +227,10 @@ export function createRouter({
     /** @type {string | undefined} */
     rev: undefined,
     saving: false,
+    /** the feed named a source since the last save (or nothing was saved yet): the position is worth a write */
+    saveDue: false,
+    /** @type {number | null} when the position was last saved (or the saved one read), by this process's clock */
+    savedAt: null,
   };
   /** Backstop pace: slow when a feed announces the changes, brisker when nothing does. */
   const backstop = () => {
@@ -536,7 +547,7 @@ export function createRouter({
 
   /** Saves the feed's position once every database it announced has been read through. */
   async function saveFeedPosition() {
-    if (feed.unsaved === null || feed.saving || stopping) return;
+    if (feed.unsaved === null || !feed.saveDue || feed.saving || stopping) return;
     for (const s of sources.values()) if (lagging(s)) return;
     const seq = feed.unsaved;
     feed.saving = true;
@@ -545,7 +556,11 @@ export function createRouter({
       if (feed.rev === undefined) feed.rev = (await db.get(FEED_STATE).catch(() => null))?._rev;
       const res = await db.put({ _id: FEED_STATE, docType: 'router-feed', seq, at: new Date(now()).toISOString(), ...(feed.rev ? { _rev: feed.rev } : {}) });
       feed.rev = res.rev;
-      if (feed.unsaved === seq) feed.unsaved = null;
+      feed.savedAt = now();
+      if (feed.unsaved === seq) {
+        feed.unsaved = null;
+        feed.saveDue = false;
+      }
     } catch (err) {
       feed.rev = undefined; // another router wrote it: read its revision next time
       if (/** @type {any} */ (err).status !== 409) recordError(null, err);
@@ -934,6 +949,7 @@ export function createRouter({
     }
     appeared(name);
     const s = sourceFor(name);
+    if (s) feed.saveDue = true;
     if (s && update.type !== 'created') signal(s);
   }
 
@@ -946,6 +962,7 @@ export function createRouter({
       if (saved) {
         since = saved.seq;
         feed.rev = saved._rev;
+        feed.savedAt = now();
       }
     } catch (err) {
       recordError(null, err);
@@ -964,6 +981,7 @@ export function createRouter({
         if (since === null || String(res.last_seq) !== String(since)) {
           since = res.last_seq;
           feed.unsaved = since;
+          if (feed.savedAt === null || now() - feed.savedAt >= feedSaveMs) feed.saveDue = true;
           void saveFeedPosition();
         }
       } catch (err) {

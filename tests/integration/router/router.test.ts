@@ -571,6 +571,42 @@ describe('a feed of database updates (CouchDB’s _db_updates)', () => {
     expect((two.health({ detail: true }) as any).totals.checked).toBe(0);
   });
 
+  it('saves no position for announcements of databases it does not read (its own save, announced back), so an idle feed writes nothing', async () => {
+    // Each save writes router-state, which CouchDB's feed announces in turn: saving on that
+    // announcement kept CouchDB writing twice a second with nothing to route.
+    const { couch, polls } = feedCouch();
+    let skew = 0;
+    const router = newRouter({ couch, now: () => Date.now() + skew });
+    await router.start();
+    await router.caughtUp();
+    const state = await world.db(ROUTER_STATE_DB);
+    const saved = async () => (await state.get('db-updates').catch(() => null)) as { seq: string; _rev: string } | null;
+    (await until('the first poll', () => polls[0])).answer({ results: [], last_seq: '1-g1AAAAfeed' });
+    await until('the first position saved (none was)', async () => (await saved())?.seq === '1-g1AAAAfeed');
+
+    for (let i = 1; i <= 5; i++) {
+      const poll = await until(`poll ${i + 1}`, () => polls[i]);
+      poll.answer({ results: [{ db_name: ROUTER_STATE_DB, type: 'updated' }, { db_name: 'notifications', type: 'updated' }], last_seq: `${i + 1}-g1AAAAfeed` });
+    }
+    expect((await until('the poll after them', () => polls[6])).since).toBe('6-g1AAAAfeed'); // read on from there
+
+    const submitted = aSubmittedRepair();
+    await world.writeEvents([submitted]);
+    polls[6]!.answer({ results: [{ db_name: ROUTER_STATE_DB, type: 'updated' }, { db_name: RESIDENT_DB, type: 'updated' }], last_seq: '7-g1AAAAfeed' });
+    await until('the position saved once the named source is read', async () => (await saved())?.seq === '7-g1AAAAfeed');
+    expect((await world.events(OPERATIONS_DB)).has(submitted.id)).toBe(true);
+    expect(parseInt((await saved())!._rev, 10)).toBe(2); // saved at 1 and at 7: never for the five in between
+
+    // feedSaveMs (10 min) after the last save, an announcement of router-state alone is saved, once
+    skew = 600_000;
+    (await until('poll 8', () => polls[7])).answer({ results: [{ db_name: ROUTER_STATE_DB, type: 'updated' }], last_seq: '8-g1AAAAfeed' });
+    await until('the position saved after feedSaveMs', async () => (await saved())?.seq === '8-g1AAAAfeed');
+    (await until('poll 9', () => polls[8])).answer({ results: [{ db_name: ROUTER_STATE_DB, type: 'updated' }], last_seq: '9-g1AAAAfeed' });
+    await until('poll 10', () => polls[9]);
+    await router.stop();
+    expect(await saved()).toMatchObject({ seq: '8-g1AAAAfeed', _rev: expect.stringMatching(/^3-/) });
+  });
+
   it('a late "deleted" of a database that is there (CouchDB’s feed, after the name was made again) forgets neither it nor its checkpoint', async () => {
     const { couch, polls } = feedCouch();
     const router = newRouter({ couch });
