@@ -6,7 +6,7 @@
  * the same loop twice (idle, then with writers) through timePropagation.
  */
 import { loadavg, availableParallelism } from 'node:os';
-import { newResident, request } from '../tests/support/client';
+import { newResident, request, type Resident as SignedUp } from '../tests/support/client';
 import { residentSubmission } from '../tests/support/builders/backendEvents';
 
 export const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
@@ -29,6 +29,48 @@ export async function timePropagation(siteUrl: string, admin: { basic: { name: s
     times.push(performance.now() - start);
   }
   return times;
+}
+
+/**
+ * The same timing while `writerCount` other new residents write as fast as they are answered
+ * (for `busySecondsMax` at most): the writers stop when the timing ends. A write not answered
+ * within the client's 15 s, or refused, is counted (and the writer goes on): a figure, not the
+ * end of the run. Both scale benches print it.
+ */
+export async function timeBusyPropagation(
+  siteUrl: string,
+  admin: { basic: { name: string; password: string } },
+  probe: Resident,
+  count: number,
+  writerCount: number,
+  busySecondsMax: number,
+): Promise<{ times: number[]; written: number; busySeconds: number; timeouts: number; refused: number }> {
+  const writers: SignedUp[] = [];
+  for (let i = 0; i < writerCount; i++) writers.push(await newResident(siteUrl));
+  let writing = true;
+  let written = 0;
+  const failed = { timeouts: 0, refused: 0 };
+  const crowd = Promise.all(
+    writers.map(async (w) => {
+      while (writing) {
+        const doc = residentSubmission(w);
+        const res = await request(siteUrl, 'PUT', `/db/${w.db}/${doc._id}`, doc, { cookie: w.cookie }).catch(() => null);
+        if (!res) failed.timeouts++;
+        else if (res.status !== 201) failed.refused++;
+        else written++;
+      }
+    }),
+  );
+  const busy0 = performance.now();
+  // the writers stop after `busySecondsMax` at the latest; the probe's events then wait only
+  // for the router to work off what they left
+  const stopWriters = setTimeout(() => (writing = false), busySecondsMax * 1000);
+  const times = await timePropagation(siteUrl, admin, probe, count);
+  writing = false;
+  clearTimeout(stopWriters);
+  const busySeconds = (performance.now() - busy0) / 1000;
+  await crowd;
+  return { times, written, busySeconds, ...failed };
 }
 
 export async function printPropagation(siteUrl: string, admin: { basic: { name: string; password: string } }, count: number): Promise<Resident> {

@@ -30,9 +30,8 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { residentDbName } from '../src/db/databaseNames';
-import { newResident, request, type Resident } from '../tests/support/client';
-import { residentSubmission } from '../tests/support/builders/backendEvents';
-import { pct, timePropagation } from './propagation';
+import { newResident, request } from '../tests/support/client';
+import { pct, timeBusyPropagation, timePropagation } from './propagation';
 import { startSite } from '../tests/support/server';
 
 const { values } = parseArgs({
@@ -44,12 +43,13 @@ const { values } = parseArgs({
     'backstop-round-seconds': { type: 'string', default: '60' },
     'couch-pid': { type: 'string' },
     'busy-seconds': { type: 'string', default: '60' },
+    'settle-seconds': { type: 'string', default: '180' },
   },
 });
 // On Apache CouchDB (COUCHDB_URL): bench/scaleCouch.ts, one N (the first given) per run.
 const couchUrl = process.env.COUCHDB_URL || '';
 if (couchUrl) {
-  await import('./scaleCouch').then((m) => m.benchOnCouch({ couchUrl, residents: Number(values.residents.split(',')[0]), idleSeconds: Number(values['idle-seconds']), events: Number(values.events), couchPid: values['couch-pid'] }));
+  await import('./scaleCouch').then((m) => m.benchOnCouch({ couchUrl, residents: Number(values.residents.split(',')[0]), idleSeconds: Number(values['idle-seconds']), events: Number(values.events), writers: Number(values.writers), busySeconds: Number(values['busy-seconds']), settleSeconds: Number(values['settle-seconds']), couchPid: values['couch-pid'] }));
   process.exit(0);
 }
 const backstopRoundMs = Number(values['backstop-round-seconds']) * 1000;
@@ -144,33 +144,9 @@ async function runAt(residents: number): Promise<Result> {
       const idleTimes = await propagate();
       console.log(`propagation of a resident's submission to operations, the rest idle (${eventCount} events): p50 ${pct(idleTimes, 50).toFixed(0)} ms, p95 ${pct(idleTimes, 95).toFixed(0)} ms; ${load()}`);
 
-      const writers: Resident[] = [];
-      for (let i = 0; i < writerCount; i++) writers.push(await newResident(site.url));
-      let writing = true;
-      let written = 0;
-      // a write not answered within the client's 15 s, or refused, is counted (and the writer
-      // goes on): a figure, not the end of the run
-      const failed = { timeouts: 0, refused: 0 };
-      const crowd = Promise.all(
-        writers.map(async (w) => {
-          while (writing) {
-            const doc = residentSubmission(w);
-            const res = await request(site.url, 'PUT', `/db/${w.db}/${doc._id}`, doc, { cookie: w.cookie }).catch(() => null);
-            if (!res) failed.timeouts++;
-            else if (res.status !== 201) failed.refused++;
-            else written++;
-          }
-        }),
-      );
-      const busy0 = performance.now();
-      // the writers stop after `busy-seconds` at the latest; the probe's events then wait only
-      // for the router to work off what they left
-      const stopWriters = setTimeout(() => (writing = false), busySecondsMax * 1000);
-      const busyTimes = await propagate();
-      writing = false;
-      clearTimeout(stopWriters);
-      const busySeconds = (performance.now() - busy0) / 1000;
-      await crowd;
+      const busy = await timeBusyPropagation(site.url, admin, probe, eventCount, writerCount, busySecondsMax);
+      const { times: busyTimes, written, busySeconds } = busy;
+      const failed = { timeouts: busy.timeouts, refused: busy.refused };
       const h2 = await healthNow();
       console.log(
         `propagation with ${writerCount} residents writing at once (${eventCount} events; they wrote ${written} events in ${busySeconds.toFixed(0)} s, ${(written / busySeconds).toFixed(0)}/s, ${failed.timeouts} writes unanswered within 15 s, ${failed.refused} refused; the router copied ${h2.copied} in all): p50 ${pct(busyTimes, 50).toFixed(0)} ms, p95 ${pct(busyTimes, 95).toFixed(0)} ms; ${load()}`,
