@@ -49,7 +49,7 @@ const { values } = parseArgs({
 // On Apache CouchDB (COUCHDB_URL): bench/scaleCouch.ts, one N (the first given) per run.
 const couchUrl = process.env.COUCHDB_URL || '';
 if (couchUrl) {
-  await import('./scaleCouch').then((m) => m.benchOnCouch({ couchUrl, residents: Number(values.residents.split(',')[0]), idleSeconds: Number(values['idle-seconds']), events: Number(values.events), writers: Number(values.writers), busySeconds: Number(values['busy-seconds']), settleSeconds: Number(values['settle-seconds']), couchPid: values['couch-pid'] }));
+  await import('./scaleCouch').then((m) => m.benchOnCouch({ couchUrl, residents: Number(values.residents.split(',')[0]), idleSeconds: Number(values['idle-seconds']), events: Number(values.events), writers: Number(values.writers), busySeconds: Number(values['busy-seconds']), settleSeconds: Number(values['settle-seconds']), backstopRoundSeconds: Number(values['backstop-round-seconds']), couchPid: values['couch-pid'] }));
   process.exit(0);
 }
 const backstopRoundMs = Number(values['backstop-round-seconds']) * 1000;
