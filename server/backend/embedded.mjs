@@ -316,6 +316,9 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
         const res = await (await openExisting(dbName)).allDocs(opts);
         return res.rows;
       }),
+    // PouchDB keeps the update sequence in memory: no read of the files (the request registry
+    // skips a `_changes` read when nothing was written since its last).
+    headSeq: (dbName) => couch(async () => Number((await (await openExisting(dbName)).info()).update_seq)),
     // One page of `_changes`; `selector` filters in process (the request registry's anchors).
     changes: (dbName, { since, limit, include_docs = true, selector }) =>
       couch(async () => {
