@@ -475,7 +475,7 @@ describe('lag as the set of databases with unread changes', () => {
 });
 
 describe('admission: writes held back while the router is behind', () => {
-  it('holds a write while an announcement waits longer than admitBehindMs for a round, and lets it through when a round takes it', async () => {
+  it('holds a write while an announcement waits longer than admitBehindMs for a round, and lets it through once the router has caught up', async () => {
     const held = heldCouch();
     let clock = Date.parse('2026-01-05T08:00:00.000Z');
     const router = newRouter({ couch: held.couch, now: () => clock, concurrency: 1, admitBehindMs: 250, admitMaxWaitMs: 60_000 });
@@ -500,6 +500,29 @@ describe('admission: writes held back while the router is behind', () => {
     await admission;
     await router.idle();
     expect((await world.events(OPERATIONS_DB)).has(second.id)).toBe(true);
+    await expect(router.admission()).resolves.toBeUndefined();
+  });
+
+  it('holds a write while the round under way carries an announcement older than admitBehindMs (taken by a round is not delivered), and lets it through once it is', async () => {
+    const held = heldCouch();
+    let clock = Date.parse('2026-01-05T08:00:00.000Z');
+    const router = newRouter({ couch: held.couch, now: () => clock, concurrency: 1, admitBehindMs: 250, admitMaxWaitMs: 60_000 });
+    await router.start();
+    await router.caughtUp();
+    held.hold();
+    const first = aSubmittedRepair();
+    await world.writeEvents([first]);
+    router.notify(RESIDENT_DB);
+    await until('the round to wait on operations', () => router.health().lagDatabases === 1);
+    await expect(router.admission()).resolves.toBeUndefined(); // taken just now: not behind yet
+    clock += 1_000; // nothing waits for a round, but the round under way carries a second-old event
+    let admitted = false;
+    const admission = router.admission().then(() => (admitted = true));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(admitted).toBe(false);
+    held.release();
+    await admission;
+    expect((await world.events(OPERATIONS_DB)).has(first.id)).toBe(true);
     await expect(router.admission()).resolves.toBeUndefined();
   });
 
