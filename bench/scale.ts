@@ -140,9 +140,11 @@ async function runAt(residents: number): Promise<Result> {
       );
 
       const probe = await newResident(site.url);
-      const propagate = () => timePropagation(site.url, admin, probe, eventCount);
-      const idleTimes = await propagate();
-      console.log(`propagation of a resident's submission to operations, the rest idle (${eventCount} events): p50 ${pct(idleTimes, 50).toFixed(0)} ms, p95 ${pct(idleTimes, 95).toFixed(0)} ms; ${load()}`);
+      const putIdle: number[] = [];
+      const putBusy: number[] = [];
+      const propagate = (putTimes: number[]) => timePropagation(site.url, admin, probe, eventCount, putTimes);
+      const idleTimes = await propagate(putIdle);
+      console.log(`propagation of a resident's submission to operations, the rest idle (${eventCount} events): p50 ${pct(idleTimes, 50).toFixed(0)} ms, p95 ${pct(idleTimes, 95).toFixed(0)} ms (the PUT alone: p50 ${pct(putIdle, 50).toFixed(0)} ms, p95 ${pct(putIdle, 95).toFixed(0)} ms); ${load()}`);
 
       const writers: Resident[] = [];
       for (let i = 0; i < writerCount; i++) writers.push(await newResident(site.url));
@@ -166,14 +168,14 @@ async function runAt(residents: number): Promise<Result> {
       // the writers stop after `busy-seconds` at the latest; the probe's events then wait only
       // for the router to work off what they left
       const stopWriters = setTimeout(() => (writing = false), busySecondsMax * 1000);
-      const busyTimes = await propagate();
+      const busyTimes = await propagate(putBusy);
       writing = false;
       clearTimeout(stopWriters);
       const busySeconds = (performance.now() - busy0) / 1000;
       await crowd;
       const h2 = await healthNow();
       console.log(
-        `propagation with ${writerCount} residents writing at once (${eventCount} events; they wrote ${written} events in ${busySeconds.toFixed(0)} s, ${(written / busySeconds).toFixed(0)}/s, ${failed.timeouts} writes unanswered within 15 s, ${failed.refused} refused; the router copied ${h2.copied} in all): p50 ${pct(busyTimes, 50).toFixed(0)} ms, p95 ${pct(busyTimes, 95).toFixed(0)} ms; ${load()}`,
+        `propagation with ${writerCount} residents writing at once (${eventCount} events; they wrote ${written} events in ${busySeconds.toFixed(0)} s, ${(written / busySeconds).toFixed(0)}/s, ${failed.timeouts} writes unanswered within 15 s, ${failed.refused} refused; the router copied ${h2.copied} in all, held ${h2.heldBack ?? '?'} writes back): p50 ${pct(busyTimes, 50).toFixed(0)} ms, p95 ${pct(busyTimes, 95).toFixed(0)} ms (the PUT alone: p50 ${pct(putBusy, 50).toFixed(0)} ms, p95 ${pct(putBusy, 95).toFixed(0)} ms); ${load()}`,
       );
       return { residents, idleRequestsPerMinute, p95Idle: pct(idleTimes, 95), p95Busy: pct(busyTimes, 95) };
     } finally {
