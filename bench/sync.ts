@@ -2,7 +2,7 @@
  * How fast a new staff device is ready to work, and how fast it then holds a station's whole
  * history, against plain PouchDB replication of the same database in the same run.
  *
- *   npm run bench:sync [-- --events 50000 --open 2000 --batches 1000 --pouch-batches 100,250,500,1000 --runs 1 --diagnose --dist DIR]
+ *   npm run bench:sync [-- --events 50000 --open 2000 --batches 1000 --pouch-batches 100,250,500,1000 --runs 1 --diagnose --dist DIR --latency MS]
  *
  * 1. Starts the real server (tests/support/server.ts: embedded PouchDB Server, a
  *    temporary data folder, a free loopback port; the in-process router off, so nothing else
@@ -19,9 +19,16 @@
  *                   full = every event is in db.events. `--batches`: the pull's page sizes.
  *      pouchdb      new PouchDB(name, { adapter: 'idb' }).replicate.from(url), one-shot, at
  *                   each `--pouch-batches` size (PouchDB's default is 100).
- *    --diagnose adds: hearthline without the working set (the whole history in sequence order,
+ *    --diagnose adds: hearthline reading the history as changes from the beginning (no snapshot,
+ *    src/db/device/snapshot.ts), hearthline without the working set (the whole history in sequence order,
  *    as before), RxDB's replicateCouchDB pull-only on the same collection without our fetch
  *    wrapper and subscriptions, and dexie-floor (one _all_docs + one storage bulkWrite).
+ *    `--latency MS` adds a mobile network's round trip to every request of the page (Chromium's
+ *    network emulation), for both sides: on loopback a round trip costs nothing, on a phone
+ *    each serial request pays it. Before the rounds the working set is read once as the
+ *    staff member, so the server has followed the seed's burst of writes (a device signing in
+ *    later never meets a 50,000-event burst written seconds before; it cost the first round up
+ *    to 2.7 s).
  * 3. `--runs` rounds over every variant (interleaved); prints the medians, events/s, peak JS
  *    heap, the machine's load beside each figure (the machine is shared: figures taken under
  *    load are slower), and the verdicts against the goals: usable in ≤ 5 s; full load
@@ -222,8 +229,12 @@ const { values } = parseArgs({
     // A site already built (a dist/ folder) to serve instead of building this tree's: the pull is
     // measured from the bench's own bundle, the site only gives it an origin and the /db/ proxy.
     dist: { type: 'string' },
+    // A mobile network's round trip (ms, Chromium's network emulation, added to every request of
+    // the page after sign-in; 0: loopback as it is). Throughput is left unlimited.
+    latency: { type: 'string', default: '0' },
   },
 });
+const LATENCY_MS = Number(values.latency);
 const EVENTS = Number(values.events);
 const OPEN = Number(values.open);
 // The production default is always measured, so "production default" below is what it says.
@@ -239,7 +250,7 @@ const DB = `station-${STATION}`;
 const ADMIN_PASSWORD = 'bench sync admin 1';
 const STAFF = { name: 'dp-bench', password: 'bench dispatcher 1' };
 
-type Kind = 'hearthline' | 'hearthlineNoSet' | 'hearthlineNoConsole' | 'pouch' | 'rxdbPull' | 'dexieFloor';
+type Kind = 'hearthline' | 'hearthlineChanges' | 'hearthlineNoSet' | 'hearthlineNoConsole' | 'pouch' | 'rxdbPull' | 'dexieFloor';
 interface Variant {
   kind: Kind;
   label: string;
@@ -338,7 +349,12 @@ async function measure(siteUrl: string, source: string, variant: Variant, expect
       return { name: json.name!, roles: json.roles ?? [] };
     }, STAFF);
     await page.evaluate(source); // CDP evaluation: not subject to the page's CSP, as checkAccessibility does
-    const kind = variant.kind === 'hearthlineNoSet' || variant.kind === 'hearthlineNoConsole' ? 'hearthline' : variant.kind;
+    if (LATENCY_MS > 0) {
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: LATENCY_MS, downloadThroughput: -1, uploadThroughput: -1 });
+    }
+    const kind = variant.kind === 'hearthlineNoSet' || variant.kind === 'hearthlineNoConsole' || variant.kind === 'hearthlineChanges' ? 'hearthline' : variant.kind;
     const opts: RunOptions = {
       dbName: DB,
       expected,
@@ -346,6 +362,7 @@ async function measure(siteUrl: string, source: string, variant: Variant, expect
       ...(variant.batchSize ? { batchSize: variant.batchSize } : {}),
       ...(variant.kind === 'hearthlineNoSet' ? { workingSet: false } : {}),
       ...(variant.kind === 'hearthlineNoConsole' ? { console: false } : {}),
+      ...(variant.kind === 'hearthlineChanges' ? { snapshotReaders: 0 } : {}),
     };
     const profiling = values.profile && kind === 'hearthline' ? await startProfile(page) : null;
     const result = await page.evaluate(
@@ -412,15 +429,28 @@ try {
   console.log(
     `${DB}: ${fmt(expected)} events, ${fmt(openRequests)} open requests (${fmt(docs)} documents) written in ${((performance.now() - t0) / 1000).toFixed(1)} s; server ${site.url}`,
   );
+  // The server follows its stations' working sets as they are written (workingSet.mjs); a
+  // burst of 50,000 writes in 40 s leaves it seconds behind, which a device signing in later
+  // never meets. Read it once as the staff member so every round starts with it current.
+  {
+    const t = performance.now();
+    const signedIn = await request(site.url, 'POST', '/db/_session', { name: STAFF.name, password: STAFF.password });
+    const cookie = String(signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const ws = await request(site.url, 'GET', '/db/_account/working-set', undefined, { cookie });
+    if (ws.status !== 200) throw new Error(`working set: ${ws.status} ${ws.text.slice(0, 200)}`);
+    console.log(`the server's working set followed the writes ${((performance.now() - t) / 1000).toFixed(2)} s after the last (${fmt(ws.json.docs.length)} events)`);
+  }
   const source = await bundle();
   console.log(`browser bundle: ${fmt(source.length / 1024)} KiB (production, minified)`);
   console.log(`machine: ${os.availableParallelism()} cores, shared; load (1-min average) is printed with each figure`);
+  if (LATENCY_MS > 0) console.log(`network: ${LATENCY_MS} ms added to every request's round trip (Chromium's emulation), as on a mobile network`);
 
   const variants: Variant[] = [
     ...BATCHES.map((b): Variant => ({ kind: 'hearthline', label: 'hearthline', batchSize: b })),
     ...POUCH_BATCHES.map((b): Variant => ({ kind: 'pouch', label: 'pouchdb', batchSize: b })),
     ...(values.diagnose
       ? [
+          { kind: 'hearthlineChanges', label: 'h. changes only', batchSize: DEFAULT_PULL_BATCH_SIZE } as Variant,
           { kind: 'hearthlineNoSet', label: 'h. no working set', batchSize: DEFAULT_PULL_BATCH_SIZE } as Variant,
           { kind: 'hearthlineNoConsole', label: 'h. no console', batchSize: DEFAULT_PULL_BATCH_SIZE } as Variant,
           { kind: 'rxdbPull', label: 'rxdb pull-only (diag)', batchSize: DEFAULT_PULL_BATCH_SIZE } as Variant,

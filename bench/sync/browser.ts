@@ -40,6 +40,8 @@ export interface RunOptions {
   workingSet?: boolean;
   /** hearthline: false to load with no console subscribed (diagnosis). */
   console?: boolean;
+  /** hearthline: 0 to read the history as changes from the beginning, no snapshot (diagnosis). */
+  snapshotReaders?: number;
 }
 
 export interface RequestStat {
@@ -226,6 +228,7 @@ async function hearthline(opts: RunOptions): Promise<RunResult> {
     database: parseDatabaseName(opts.dbName),
     ...(opts.batchSize ? { pullBatchSize: opts.batchSize } : {}),
     ...(opts.workingSet === false ? { workingSet: false as const } : {}),
+    ...(opts.snapshotReaders !== undefined ? { snapshotReaders: opts.snapshotReaders } : {}),
   });
   // Usable: the working set is stored, so the console's queries answer with the day's work.
   const workingSetEvents = await sync.workingSet;

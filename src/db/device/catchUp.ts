@@ -47,7 +47,18 @@ export interface CatchUpOptions {
   write(rows: ChangesRow[]): Promise<void>;
   /** True once the replication is stopping: the run reads no more and answers nothing. */
   stopped(): boolean;
+  /**
+   * A run from the feed's beginning (a new device) reads the database as it is now instead of
+   * its changes (snapshot.ts): hands its rows to `take` (which waits while `maxPending` are read
+   * and not stored) and resolves to the sequence read before them; the run then reads the
+   * changes from there. Without it, or for a run from a checkpoint, the changes are read from
+   * the start.
+   */
+  snapshot?(limit: number, take: (rows: ChangesRow[]) => Promise<void>): Promise<unknown>;
 }
+
+/** RxDB asks from `0` when it holds no checkpoint yet. */
+const fromStart = (since: unknown) => since === null || since === undefined || since === 0 || since === '0';
 
 export interface CatchUp {
   /** Whether the run under way goes on from RxDB's request after `since` (`limit` rows a page). */
@@ -78,7 +89,7 @@ export function createCatchUp(o: CatchUpOptions): CatchUp {
       run?.drop();
       run = null;
       if (rawLength(first) < limit) return Promise.resolve(o.keep(first)); // one short page: nothing to gain
-      run = new Run(o, limit, first);
+      run = new Run(o, limit, first, fromStart(since));
       return run.answer();
     },
     stop() {
@@ -108,6 +119,12 @@ class Run {
   private failure: { error: unknown } | null = null;
   private readFailure: { error: unknown } | null = null;
   private dropped = false;
+  /**
+   * From the snapshot's start until its last row is stored: no checkpoint is answered (its rows
+   * are in no sequence order); `snapshotRead` once every row of it was read.
+   */
+  private snapshotting = false;
+  private snapshotRead = false;
   private listeners: (() => void)[] = [];
   private readonly chunk: number;
   private readonly maxPending: number;
@@ -116,11 +133,47 @@ class Run {
     private readonly o: CatchUpOptions,
     private readonly limit: number,
     first: ChangesPage,
+    fromStart: boolean,
   ) {
     this.chunk = Math.max(limit, o.chunk);
     this.maxPending = Math.max(limit, o.maxPending);
     this.take(first);
-    void this.readOn(first.last_seq);
+    if (fromStart && o.snapshot) void this.readSnapshot();
+    else void this.readOn(first.last_seq);
+  }
+
+  /**
+   * The database as it is now, then its changes from the sequence read before it. The first
+   * page's rows are stored first and keep their `last_seq` (a valid checkpoint all along); the
+   * snapshot's rows are written with it, and the snapshot's sequence becomes the checkpoint
+   * once the last of them is stored.
+   */
+  private async readSnapshot() {
+    this.snapshotting = true;
+    let seq: unknown;
+    try {
+      seq = await this.o.snapshot!(this.limit, async (rows) => {
+        while (this.pending.length >= this.maxPending && !this.over && !this.failure) await this.changed();
+        if (this.over || this.failure) throw new Error('the catch-up ended');
+        const kept = this.o.keep({ results: rows }).results ?? [];
+        this.pending.push(...kept);
+        this.read += kept.length;
+        this.pump();
+        this.notify();
+      });
+    } catch (error) {
+      this.snapshotting = false;
+      this.readFailure = { error };
+      this.notify();
+      return;
+    }
+    if (this.over) return;
+    // Every row up to `seq` is read: the write that stores the last of them makes it a checkpoint.
+    this.snapshotRead = true;
+    this.pendingSeq = seq;
+    this.pump();
+    this.notify();
+    void this.readOn(seq);
   }
 
   drop() {
@@ -162,10 +215,12 @@ class Run {
     if (this.writing || this.failure || this.dropped) return;
     if (!this.pending.length) {
       this.storedSeq = this.pendingSeq; // pages with nothing of the kind: stored as they are
+      if (this.snapshotRead) this.snapshotting = false;
       return;
     }
     const rows = this.pending;
     const seq = this.pendingSeq;
+    const endsSnapshot = this.snapshotRead;
     this.pending = [];
     this.writing = true;
     this.o.write(rows).then(
@@ -173,6 +228,7 @@ class Run {
         this.writing = false;
         this.stored += rows.length;
         this.storedSeq = seq;
+        if (endsSnapshot) this.snapshotting = false;
         this.recent = rows.length >= this.limit ? rows.slice(-this.limit) : [...this.recent, ...rows].slice(-this.limit);
         this.pump();
         this.notify();
@@ -215,7 +271,7 @@ class Run {
       const idle = !this.writing && !this.pending.length;
       const stored = this.stored - this.answered;
       // (After a failed read, what was read before it is stored first: the checkpoint covers it.)
-      if (stored >= this.chunk && this.recent.length >= this.limit && !(this.readFailure && !idle)) return this.checkpoint();
+      if (stored >= this.chunk && this.recent.length >= this.limit && !this.snapshotting && !(this.readFailure && !idle)) return this.checkpoint();
       if (this.lastPage && idle) {
         // The feed's last page: RxDB writes it and ends its catch-up with this checkpoint.
         const rows = this.lastPage.results ?? [];

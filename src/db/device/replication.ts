@@ -11,8 +11,9 @@ import { recordRejection, type DeviceDatabase } from './database';
 import { createSyncStatusStore, type SyncStatusStore } from './syncStatus';
 import { isPhotoId, photoDocOf, type DevicePhoto } from '../schema/photos';
 import type { PhotoStore } from './photoStore';
-import { createCatchUp, type ChangesPage } from './catchUp';
+import { createCatchUp, type ChangesPage, type ChangesRow as PageRow } from './catchUp';
 import { addWriteOnce } from './dexieStorage';
+import { readSnapshot, SNAPSHOT_READERS } from './snapshot';
 
 /**
  * Live CouchDB replication of the device's `events` with one database on the server (`/db/…`).
@@ -77,6 +78,12 @@ export interface ReplicationOptions {
   pullBatchSize?: number;
   /** Events between two checkpoints of a catch-up (default CATCH_UP_CHUNK; at least a page). */
   catchUpChunk?: number;
+  /**
+   * A new device's first catch-up reads the database as it is now in this many ranges of ids
+   * at once, then its changes from there (snapshot.ts; default SNAPSHOT_READERS); 0: the
+   * changes from the beginning, page after page.
+   */
+  snapshotReaders?: number;
   /**
    * Staff devices: load the working set before the full pull. `wanted` says whether this
    * device still lacks its history (default: no event on the device yet); false: never.
@@ -329,6 +336,21 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
     maxPending: CATCH_UP_PENDING,
     keep: (page) => keepRowsOf(page, 'event'),
     stopped: () => stopped,
+    ...((options.snapshotReaders ?? SNAPSHOT_READERS) > 0
+      ? {
+          snapshot: (limit: number, take: (rows: PageRow[]) => Promise<void>) =>
+            readSnapshot({
+              limit,
+              take,
+              readers: options.snapshotReaders ?? SNAPSHOT_READERS,
+              async getJson(path) {
+                const res = await baseFetch(`${url}${path}`, { signal: stopping.signal });
+                if (!res.ok) throw new Error(`the server answered ${res.status} to ${path.split('?')[0] || 'the database'}`);
+                return res.json();
+              },
+            }),
+        }
+      : {}),
     async nextPage(since, limit) {
       const { input, init } = catchUpFrom!;
       const request = new URL(input, 'http://device.invalid');

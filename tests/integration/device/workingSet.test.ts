@@ -126,6 +126,7 @@ describe.sequential('the catch-up of a new device (catchUp.ts), page by page aga
     const urls: string[] = [];
     const start = (workingSet?: false) =>
       startReplication({
+        snapshotReaders: 0, // the changes page after page (the snapshot: the next test)
         db,
         url: `${site.url}/db/${DB}/`,
         fetch: (input, init = {}) => {
@@ -165,6 +166,54 @@ describe.sequential('the catch-up of a new device (catchUp.ts), page by page aga
       const late = aRequestHistory({ station: STATION, start: iso(Date.now() - HOUR), steps: [] });
       await write(late);
       await expect.poll(async () => (await db.events.findByIds(late.map((e) => e.id)).exec()).size, { timeout: 30_000, interval: 200 }).toBe(late.length);
+    } finally {
+      await sync.stop();
+      await db.remove();
+    }
+  }, 120_000);
+
+  it('a new device reads the station as it is now in ranges at once (snapshot.ts), then the changes from the sequence read before: every event once, events written during the load too', async () => {
+    const more = Array.from({ length: 8 }, (_, i) => aRequestHistory({ station: STATION, start: iso(Date.UTC(2025, 9, 1) + i * 24 * HOUR) })).flat();
+    await write(more);
+    const name = `snapshot-${process.pid}`;
+    const db = await openDeviceDatabase({ name, storage: getRxStorageMemory(), multiInstance: false });
+    const urls: string[] = [];
+    const during = aRequestHistory({ station: STATION, start: iso(Date.now() - 2 * HOUR), steps: [] });
+    let wroteDuring: Promise<void> | null = null;
+    const sync = startReplication({
+      db,
+      url: `${site.url}/db/${DB}/`,
+      fetch: (input, init = {}) => {
+        urls.push(input);
+        // While the ranges are read, a resident's request arrives at the station.
+        if (input.includes('_all_docs?include_docs') && !wroteDuring) wroteDuring = write(during);
+        return fetch(input, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), cookie } });
+      },
+      user: { name: DISPATCHER.name, roles: ['dispatcher', `station:${STATION}`] },
+      database: parseDatabaseName(DB),
+      pullBatchSize: 7,
+      catchUpChunk: 14,
+      snapshotReaders: 3,
+      retryTime: 200,
+      maxRetryTime: 1_000,
+      workingSet: false,
+    });
+    try {
+      await sync.awaitInSync();
+      await wroteDuring;
+      const all = await request(site.url, 'GET', `/db/${DB}/_all_docs?include_docs=true`, undefined, { basic: { name: site.adminUser, password: ADMIN_PASSWORD } });
+      const eventIds = (all.json.rows as { id: string; doc: { docType?: string } }[]).filter((r) => r.doc.docType === 'event').map((r) => r.id);
+      await expect.poll(async () => (await db.events.findByIds(eventIds).exec()).size, { timeout: 30_000, interval: 200 }).toBe(eventIds.length);
+      expect(await db.events.count().exec(), 'and nothing else').toBe(eventIds.length);
+      expect(await db.outbox.count().exec(), 'nothing pulled waits to be sent').toBe(0);
+      const ranges = urls.filter((u) => u.includes('_all_docs?include_docs'));
+      const starts = new Set(ranges.filter((u) => !u.includes('skip=')).map((u) => new URL(u).searchParams.get('startkey')));
+      expect(starts.size, 'three ranges').toBe(3);
+      expect(ranges.length, 'each read in pages').toBeGreaterThan(eventIds.length / 7);
+      const changes = urls.filter((u) => u.includes('_changes') && u.includes('feed=normal')).map((u) => new URL(u).searchParams.get('since'));
+      expect(changes.length, 'the changes: the first page, then from the snapshot on').toBeLessThan(6);
+      const revs = await request(site.url, 'POST', `/db/${DB}/_all_docs`, { keys: eventIds }, { basic: { name: site.adminUser, password: ADMIN_PASSWORD } });
+      expect((revs.json.rows as { value: { rev: string } }[]).every((r) => r.value.rev.startsWith('1-')), 'no event was written again').toBe(true);
     } finally {
       await sync.stop();
       await db.remove();

@@ -156,3 +156,134 @@ describe('catch-up', () => {
     expect(f.reads.length).toBeLessThanOrEqual(reads + 1);
   });
 });
+
+/**
+ * A new device's run from the beginning with a snapshot (catchUp.ts `snapshot`, snapshot.ts):
+ * the database as it is now read in ranges at once, then its changes from the sequence read
+ * before them. Events written while the snapshot is read come in the changes after it.
+ */
+describe('catch-up from the beginning with a snapshot', () => {
+  function withSnapshot(n: number, limit: number, opts: { ranges?: number; addDuring?: number; failSnapshotAt?: number; writeMs?: number } = {}) {
+    const rows: ChangesRow[] = [];
+    const add = (count: number) => {
+      for (let i = 0; i < count; i += 1) {
+        const k = rows.length;
+        rows.push({ id: `d${String(k).padStart(4, '0')}`, seq: k + 1, doc: { _id: `d${String(k).padStart(4, '0')}`, docType: k % 5 === 4 ? 'profile' : 'event' } });
+      }
+    };
+    add(n);
+    const pageAfter = (since: number): ChangesPage => {
+      const results = rows.slice(since, since + limit);
+      return { results, last_seq: since + results.length };
+    };
+    const written: string[] = [];
+    const changesReads: number[] = [];
+    const snapshotPages: number[] = [];
+    const answersSeen: ChangesPage[] = [];
+    let snapshotSeq = -1;
+    const catchUp = createCatchUp({
+      chunk: 20,
+      maxPending: 2 * limit,
+      keep: (page: ChangesPage) => ({ ...page, results: (page.results ?? []).filter((r) => r.doc?.docType === 'event') }),
+      async nextPage(since: unknown) {
+        changesReads.push(Number(since));
+        return pageAfter(Number(since));
+      },
+      async write(rs: ChangesRow[]) {
+        await new Promise((r) => setTimeout(r, opts.writeMs ?? 1));
+        written.push(...rs.map((r) => r.id!));
+      },
+      stopped: () => false,
+      async snapshot(pageSize, take) {
+        snapshotSeq = rows.length; // the sequence first
+        const ranges = opts.ranges ?? 3;
+        const ids = rows.map((r) => r.id!);
+        const cuts = Array.from({ length: ranges - 1 }, (_, i) => ids[Math.floor(((i + 1) * ids.length) / ranges)]!);
+        const bounds = [null, ...cuts, null];
+        let pages = 0;
+        await Promise.all(
+          bounds.slice(0, -1).map(async (start, i) => {
+            const end = bounds[i + 1];
+            let from = 0;
+            for (;;) {
+              // Read as the database is at that moment: rows added meanwhile may be in a range.
+              const inRange = rows.filter((r) => (start === null || r.id! >= start) && (end == null || r.id! < end));
+              const page = inRange.slice(from, from + pageSize);
+              pages += 1;
+              if (opts.failSnapshotAt !== undefined && pages === opts.failSnapshotAt) throw new Error('network');
+              if (opts.addDuring && pages === 2) add(opts.addDuring);
+              snapshotPages.push(page.length);
+              await take(page);
+              if (page.length < pageSize) return;
+              from += pageSize;
+            }
+          }),
+        );
+        return snapshotSeq;
+      },
+    });
+    const events = () => rows.filter((r) => r.doc?.docType === 'event').map((r) => r.id!);
+    const rxdb = async () => {
+      let page = await catchUp.start('0', limit, pageAfter(0));
+      answersSeen.push(page);
+      while ((page.results ?? []).length >= limit && catchUp.continuesFrom(String(page.last_seq), limit)) {
+        page = await catchUp.next();
+        answersSeen.push(page);
+      }
+      return answersSeen;
+    };
+    return { written, changesReads, snapshotPages, events, rxdb, catchUp, pageAfter, seq: () => snapshotSeq, rows };
+  }
+
+  it('reads the database in ranges instead of page after page, stores every event, and hands RxDB the snapshot’s sequence only once all of it is stored', async () => {
+    const f = withSnapshot(95, 10, { writeMs: 5 });
+    const answers = await f.rxdb();
+    expect(new Set(f.written), 'every event').toEqual(new Set(f.events()));
+    expect(f.snapshotPages.length, 'read in pages of the ranges').toBeGreaterThanOrEqual(3);
+    expect(f.changesReads, 'the changes are read only from the snapshot’s sequence on').toEqual([95]);
+    for (const a of answers.slice(0, -1)) {
+      // A checkpoint's sequence is either the first page's (stored first) or the snapshot's, once all of it is stored.
+      expect([10, 95]).toContain(Number(a.last_seq));
+      if (Number(a.last_seq) === 95) expect(f.events().every((id) => f.written.includes(id))).toBe(true);
+    }
+    expect(answers.at(-1)!.last_seq).toBe(95);
+  });
+
+  it('events written while the snapshot is read come with the changes after it (some twice: the device keeps the first)', async () => {
+    const f = withSnapshot(95, 10, { addDuring: 12 });
+    const answers = await f.rxdb();
+    expect(f.seq()).toBe(95);
+    expect(f.rows).toHaveLength(107);
+    expect(new Set(f.written), 'the later ones too').toEqual(new Set(f.events()));
+    expect(f.changesReads[0], 'the changes from the sequence read before the snapshot').toBe(95);
+    expect(answers.at(-1)!.last_seq).toBe(107);
+  });
+
+  it('a run from a checkpoint reads the changes, not a snapshot', async () => {
+    const f = withSnapshot(95, 10);
+    const page = await f.catchUp.start('30', 10, f.pageAfter(30));
+    expect(page.results!.length).toBe(10);
+    expect(f.snapshotPages).toEqual([]);
+    expect(f.changesReads[0]).toBe(40);
+    f.catchUp.stop();
+  });
+
+  it('a failed snapshot read: the first page stays a checkpoint, and RxDB reads afresh from it (page after page)', async () => {
+    const f = withSnapshot(300, 10, { failSnapshotAt: 6 });
+    const answers: ChangesPage[] = [];
+    let error: unknown = null;
+    try {
+      let page = await f.catchUp.start('0', 10, f.pageAfter(0));
+      answers.push(page);
+      while (f.catchUp.continuesFrom(String(page.last_seq), 10)) answers.push((page = await f.catchUp.next()));
+    } catch (err) {
+      error = err;
+    }
+    // Either the error reaches RxDB, or a checkpoint at the first page's end does: both leave
+    // RxDB's checkpoint where every event before it is stored.
+    if (error) expect(String(error)).toContain('network');
+    for (const a of answers) expect(Number(a.last_seq)).toBe(10);
+    expect(f.events().slice(0, 8).every((id) => f.written.includes(id))).toBe(true);
+    expect(f.catchUp.continuesFrom('10', 10), 'a new request starts afresh').toBe(false);
+  });
+});
