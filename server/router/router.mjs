@@ -50,9 +50,10 @@
  *   <checkpoint>&limit=1`: "anything after my checkpoint?", exact with opaque sequences.
  * - Sources are read in rounds of up to `sourcesPerRound` (64), at most `concurrency` (4) rounds at
  *   once; one source is never read twice at once. A round reads one batch of each of its sources,
- *   writes their copies with one `bulkDocs` per target, then saves their checkpoints in one
- *   request (readRound): many residents writing one event each cost a few writes a round, not a
- *   few writes an event. A source with more than a batch goes back in the queue.
+ *   writes their copies with one `bulkDocs` per target (shared with the rounds under way that
+ *   copy into the same target: copyInto), then saves their checkpoints in one request
+ *   (readRound): many residents writing one event each cost a few writes a round, not a few
+ *   writes an event. A source with more than a batch goes back in the queue.
  *
  * Health: the lag is the set of databases with unread changes (announced, not yet read through);
  * it returns to empty. `lagSeconds` is the age of the oldest announcement not yet delivered (the
@@ -126,8 +127,8 @@ async function forEachLimit(items, limit, fn) {
  *   per minute are min(perSecond × 60, N × 60 s / roundMs), bounded whatever N
  * @property {number} [backstopRoundMs] least time between the starts of two backstop rounds (600000; without
  *   the feed over HTTP 5000); 0: no backstop (tests call sweep() themselves)
- * @property {number} [admitBehindMs] `admission()` holds a write back while the router's oldest queued
- *   announcement has waited longer than this (250)
+ * @property {number} [admitBehindMs] `admission()` holds a write back while the router's oldest
+ *   undelivered announcement (queued or in a round under way) has waited longer than this (250)
  * @property {number} [admitMaxWaitMs] the longest a write is held back (2000): a router that is stuck
  *   (a target down) slows writes, never stops them
  * @property {number} [maxLagSeconds] health is not ok when an announced change waits longer than this (10)
@@ -1187,7 +1188,7 @@ export function createRouter({
 
     /**
      * Resolves when a write may be stored: at once, unless the router is behind (behind()); then
-     * when a round takes the queue, or after `admitMaxWaitMs`. The guard awaits it before it
+     * when a round ends with the router no longer behind, or after `admitMaxWaitMs`. The guard awaits it before it
      * stores a member's write. Why: every write is a copy or two the router owes, and in one
      * process they share one thread; 50 residents writing as fast as they were answered outran
      * the router, whose queue then grew for as long as they wrote (a report reached operations
