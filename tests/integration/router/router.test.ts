@@ -526,6 +526,35 @@ describe('admission: writes held back while the router is behind', () => {
     await expect(router.admission()).resolves.toBeUndefined();
   });
 
+  it('lets a write into a database with nothing undelivered go while the router is less than admitFarBehindMs behind, and holds it beyond', async () => {
+    const held = heldCouch();
+    let clock = Date.parse('2026-01-05T08:00:00.000Z');
+    const router = newRouter({ couch: held.couch, now: () => clock, concurrency: 1, admitBehindMs: 250, admitFarBehindMs: 1_000, admitMaxWaitMs: 60_000 });
+    await router.start();
+    await router.caughtUp();
+    held.hold();
+    await world.writeEvents([aSubmittedRepair()]);
+    router.notify(RESIDENT_DB);
+    await until('the round to wait on operations', () => router.health().lagDatabases === 1);
+    // written again while its round is under way: a change that waits for a round
+    await world.writeEvents([aSubmittedRepair({ requestId: 'rq-01KB0000000000000000000003' })]);
+    router.notify(RESIDENT_DB);
+    clock += 500; // behind, not far behind
+    // the database with a change waiting for a round waits; another one, all delivered, does not
+    let ownerAdmitted = false;
+    const owner = router.admission(RESIDENT_DB).then(() => (ownerAdmitted = true));
+    await expect(router.admission(OTHER_RESIDENT_DB)).resolves.toBeUndefined();
+    clock += 1_000; // far behind: every write waits
+    let otherAdmitted = false;
+    const other = router.admission(OTHER_RESIDENT_DB).then(() => (otherAdmitted = true));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(ownerAdmitted).toBe(false);
+    expect(otherAdmitted).toBe(false);
+    held.release();
+    await Promise.all([owner, other]);
+    expect((router.health({ detail: true }) as any).totals.heldBack).toBe(2);
+  });
+
   it('holds a write at most admitMaxWaitMs while the router is stuck, and lets every held write go when it stops', async () => {
     const held = heldCouch();
     let clock = Date.parse('2026-01-05T08:00:00.000Z');
