@@ -13,14 +13,19 @@ export const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Ma
 
 type Resident = Awaited<ReturnType<typeof newResident>>;
 
-/** `count` submissions of `resident`, one after another, each from its PUT to its copy in `operations`. */
-export async function timePropagation(siteUrl: string, admin: { basic: { name: string; password: string } }, resident: Resident, count: number): Promise<number[]> {
+/**
+ * `count` submissions of `resident`, one after another, each from its PUT to its copy in
+ * `operations`; `putTimes`, when given, gets each PUT's own time (the write's answer), so the
+ * router's part is the difference.
+ */
+export async function timePropagation(siteUrl: string, admin: { basic: { name: string; password: string } }, resident: Resident, count: number, putTimes?: number[]): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
     const doc = residentSubmission(resident);
     const start = performance.now();
     const put = await request(siteUrl, 'PUT', `/db/${resident.db}/${doc._id}`, doc, { cookie: resident.cookie });
     if (put.status !== 201) throw new Error(`PUT: ${put.status} ${put.text}`);
+    putTimes?.push(performance.now() - start);
     for (;;) {
       const got = await request(siteUrl, 'GET', `/db/operations/${doc._id}`, undefined, admin);
       if (got.status === 200) break;
@@ -44,6 +49,7 @@ export async function timeBusyPropagation(
   count: number,
   writerCount: number,
   busySecondsMax: number,
+  putTimes?: number[],
 ): Promise<{ times: number[]; written: number; busySeconds: number; timeouts: number; refused: number }> {
   const writers: SignedUp[] = [];
   for (let i = 0; i < writerCount; i++) writers.push(await newResident(siteUrl));
@@ -65,7 +71,7 @@ export async function timeBusyPropagation(
   // the writers stop after `busySecondsMax` at the latest; the probe's events then wait only
   // for the router to work off what they left
   const stopWriters = setTimeout(() => (writing = false), busySecondsMax * 1000);
-  const times = await timePropagation(siteUrl, admin, probe, count);
+  const times = await timePropagation(siteUrl, admin, probe, count, putTimes);
   writing = false;
   clearTimeout(stopWriters);
   const busySeconds = (performance.now() - busy0) / 1000;

@@ -24,6 +24,24 @@
  * Then the goals' verdicts: idle requests independent of N (within 2× from the smallest N to the
  * largest), propagation p95 ≤ 1 s at the largest N. The same run's baseline is the smallest N.
  * The machine is shared: the load average is printed beside every figure.
+ *
+ * Figures (2026-12-06; more in docs/deployment.md):
+ *   before today's write-path work (the last session, `--residents 10000`, load 6.0-8.4): 146
+ *     writes/s, a report with 50 writers p50 858 ms, p95 1,250 ms (MISS).
+ *   the guard reading a resident's database once a write (`--residents 10000 --idle-seconds 20
+ *     --busy-seconds 20`, load 3.0-3.2): 440 writes/s, p50 512 ms, p95 789 ms.
+ *   A/B a minute apart, `--residents 1000 --idle-seconds 5 --busy-seconds 20 --events 30`: that
+ *     code (load 4.5-4.6) 203 writes/s, p50 860 ms, p95 1,785 ms (the PUT alone p95 623 ms); with
+ *     the router's copies shared per target and admission counting rounds under way (load 2.7)
+ *     384 writes/s, p50 547 ms, p95 792 ms (the PUT alone p95 126 ms).
+ *   `--residents 1000,10000` (defaults, load 0.2-1.5): idle 396 / 370 requests a minute (×0.93
+ *     PASS), a report idle p95 51 / 41 ms, with 50 writers 409 / 391 writes/s, p95 858 / 1,020 ms.
+ *   with admission by database, first form (`--residents 1000,10000`, load 2.2-6.5): idle ×0.99
+ *     PASS; 50 writers p95 1,369 ms at 1,000 (load 4.8-5.4), 832 ms at 10,000 (load 2.2-2.4, PASS).
+ *   final form (`--residents 10000`, load 7.6, other engineers' benches running): 129 writes/s,
+ *     p50 752 ms, p95 1,093 ms (the PUT alone p95 402 ms): MISS by a tenth under that load;
+ *     again 10 minutes later (load 1.3-1.4): 436 writes/s, p50 330 ms, p95 522 ms (the PUT alone
+ *     p50 10 ms, p95 354 ms): PASS; idle 399 requests a minute, a report idle p95 19 ms.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -140,16 +158,18 @@ async function runAt(residents: number): Promise<Result> {
       );
 
       const probe = await newResident(site.url);
-      const propagate = () => timePropagation(site.url, admin, probe, eventCount);
-      const idleTimes = await propagate();
-      console.log(`propagation of a resident's submission to operations, the rest idle (${eventCount} events): p50 ${pct(idleTimes, 50).toFixed(0)} ms, p95 ${pct(idleTimes, 95).toFixed(0)} ms; ${load()}`);
+      const putIdle: number[] = [];
+      const putBusy: number[] = [];
+      const propagate = (putTimes: number[]) => timePropagation(site.url, admin, probe, eventCount, putTimes);
+      const idleTimes = await propagate(putIdle);
+      console.log(`propagation of a resident's submission to operations, the rest idle (${eventCount} events): p50 ${pct(idleTimes, 50).toFixed(0)} ms, p95 ${pct(idleTimes, 95).toFixed(0)} ms (the PUT alone: p50 ${pct(putIdle, 50).toFixed(0)} ms, p95 ${pct(putIdle, 95).toFixed(0)} ms); ${load()}`);
 
-      const busy = await timeBusyPropagation(site.url, admin, probe, eventCount, writerCount, busySecondsMax);
+      const busy = await timeBusyPropagation(site.url, admin, probe, eventCount, writerCount, busySecondsMax, putBusy);
       const { times: busyTimes, written, busySeconds } = busy;
       const failed = { timeouts: busy.timeouts, refused: busy.refused };
       const h2 = await healthNow();
       console.log(
-        `propagation with ${writerCount} residents writing at once (${eventCount} events; they wrote ${written} events in ${busySeconds.toFixed(0)} s, ${(written / busySeconds).toFixed(0)}/s, ${failed.timeouts} writes unanswered within 15 s, ${failed.refused} refused; the router copied ${h2.copied} in all): p50 ${pct(busyTimes, 50).toFixed(0)} ms, p95 ${pct(busyTimes, 95).toFixed(0)} ms; ${load()}`,
+        `propagation with ${writerCount} residents writing at once (${eventCount} events; they wrote ${written} events in ${busySeconds.toFixed(0)} s, ${(written / busySeconds).toFixed(0)}/s, ${failed.timeouts} writes unanswered within 15 s, ${failed.refused} refused; the router copied ${h2.copied} in all, held ${h2.heldBack ?? '?'} writes back): p50 ${pct(busyTimes, 50).toFixed(0)} ms, p95 ${pct(busyTimes, 95).toFixed(0)} ms (the PUT alone: p50 ${pct(putBusy, 50).toFixed(0)} ms, p95 ${pct(putBusy, 95).toFixed(0)} ms); ${load()}`,
       );
       return { residents, idleRequestsPerMinute, p95Idle: pct(idleTimes, 95), p95Busy: pct(busyTimes, 95) };
     } finally {

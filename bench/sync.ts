@@ -20,7 +20,8 @@
  *      pouchdb      new PouchDB(name, { adapter: 'idb' }).replicate.from(url), one-shot, at
  *                   each `--pouch-batches` size (PouchDB's default is 100).
  *    --diagnose adds: hearthline reading the history as changes from the beginning (no snapshot,
- *    src/db/device/snapshot.ts), hearthline without the working set (the whole history in sequence order,
+ *    src/db/device/snapshot.ts), hearthline reading the snapshot whatever the round trip (the
+ *    production default reads it only from SNAPSHOT_MIN_ROUND_TRIP_MS), hearthline without the working set (the whole history in sequence order,
  *    as before), RxDB's replicateCouchDB pull-only on the same collection without our fetch
  *    wrapper and subscriptions, and dexie-floor (one _all_docs + one storage bulkWrite).
  *    `--latency MS` adds a mobile network's round trip to every request of the page (Chromium's
@@ -250,7 +251,7 @@ const DB = `station-${STATION}`;
 const ADMIN_PASSWORD = 'bench sync admin 1';
 const STAFF = { name: 'dp-bench', password: 'bench dispatcher 1' };
 
-type Kind = 'hearthline' | 'hearthlineChanges' | 'hearthlineNoSet' | 'hearthlineNoConsole' | 'pouch' | 'rxdbPull' | 'dexieFloor';
+type Kind = 'hearthline' | 'hearthlineChanges' | 'hearthlineSnapshot' | 'hearthlineNoSet' | 'hearthlineNoConsole' | 'pouch' | 'rxdbPull' | 'dexieFloor';
 interface Variant {
   kind: Kind;
   label: string;
@@ -354,7 +355,7 @@ async function measure(siteUrl: string, source: string, variant: Variant, expect
       await cdp.send('Network.enable');
       await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: LATENCY_MS, downloadThroughput: -1, uploadThroughput: -1 });
     }
-    const kind = variant.kind === 'hearthlineNoSet' || variant.kind === 'hearthlineNoConsole' || variant.kind === 'hearthlineChanges' ? 'hearthline' : variant.kind;
+    const kind = variant.kind === 'hearthlineNoSet' || variant.kind === 'hearthlineNoConsole' || variant.kind === 'hearthlineChanges' || variant.kind === 'hearthlineSnapshot' ? 'hearthline' : variant.kind;
     const opts: RunOptions = {
       dbName: DB,
       expected,
@@ -363,6 +364,7 @@ async function measure(siteUrl: string, source: string, variant: Variant, expect
       ...(variant.kind === 'hearthlineNoSet' ? { workingSet: false } : {}),
       ...(variant.kind === 'hearthlineNoConsole' ? { console: false } : {}),
       ...(variant.kind === 'hearthlineChanges' ? { snapshotReaders: 0 } : {}),
+      ...(variant.kind === 'hearthlineSnapshot' ? { snapshotMinRoundTripMs: 0 } : {}),
     };
     const profiling = values.profile && kind === 'hearthline' ? await startProfile(page) : null;
     const result = await page.evaluate(
@@ -451,6 +453,7 @@ try {
     ...(values.diagnose
       ? [
           { kind: 'hearthlineChanges', label: 'h. changes only', batchSize: DEFAULT_PULL_BATCH_SIZE } as Variant,
+          { kind: 'hearthlineSnapshot', label: 'h. snapshot always', batchSize: DEFAULT_PULL_BATCH_SIZE } as Variant,
           { kind: 'hearthlineNoSet', label: 'h. no working set', batchSize: DEFAULT_PULL_BATCH_SIZE } as Variant,
           { kind: 'hearthlineNoConsole', label: 'h. no console', batchSize: DEFAULT_PULL_BATCH_SIZE } as Variant,
           { kind: 'rxdbPull', label: 'rxdb pull-only (diag)', batchSize: DEFAULT_PULL_BATCH_SIZE } as Variant,

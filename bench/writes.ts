@@ -15,6 +15,23 @@
  * `--verbose`: the database operations per write by method and database.
  * `--profile`: the server runs with `node --cpu-prof` and leaves its .cpuprofile in the folder
  * printed at the end (open it in Chrome's DevTools, or read it with bench/profileTop.ts).
+ *
+ * Figures (2026-12-06, `npm run bench:writes -- --verbose`, 50 writers × 20 writes, the same
+ * machine a minute apart, load 0.95-0.96 on 2 cores; the code of the session's start checked out
+ * for the first):
+ *   before (b8df119): 413 writes/s, a write p50 108 ms, p95 188 ms; server CPU 2.58 ms a write,
+ *     2.68 ms an event with the router's copies; per event changes resident-* 1.36, allDocs
+ *     resident-* 1.00, bulkDocs resident-* 1.00 (3.7 operations); one writer 5.0 / 5.5 ms.
+ *   after: 589 writes/s, p50 56 ms, p95 173 ms; 1.70 ms a write, 1.78 ms an event (-34 %; the
+ *     issue's 7-9 ms a write and the team's ≤ 3.1 ms met); changes resident-* 0.36 (the router's
+ *     reads only), allDocs 0, bulkDocs 1.00, info 2.95 (PouchDB's update_seq, from memory: 4.6
+ *     operations, 1.65 that touch the files); one writer 3.0 / 3.5 ms.
+ *   What changed: a resident's write asks the request registry whether an id exists (no allDocs
+ *   of the ids), and in process the registry reads `_changes` only when the database's update_seq
+ *   moved since its last read, folding in what the guard just stored itself (requestRegistry.mjs,
+ *   ownership.mjs). Where the rest goes (--profile, the 50-writer phase): LevelDB's gets and
+ *   batches of bulkDocs and the router's reads (~35 %), HTTP and express (~15 %), garbage
+ *   collection (~6 %), the write check and the quota (src/rules, src/db: ~6 %).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

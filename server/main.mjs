@@ -141,7 +141,7 @@ async function main() {
         notifier?.notify(dbName);
       },
       // a member's write waits while this process's router is behind the writes (router.admission)
-      admission: () => /** @type {any} */ (router)?.admission?.() ?? Promise.resolve(),
+      admission: (/** @type {string} */ dbName) => /** @type {any} */ (router)?.admission?.(dbName) ?? Promise.resolve(),
     });
   } catch (err) {
     console.error(`[hearthline] the backend did not start: ${/** @type {Error} */ (err).message}`);

@@ -42,6 +42,8 @@ export interface RunOptions {
   console?: boolean;
   /** hearthline: 0 to read the history as changes from the beginning, no snapshot (diagnosis). */
   snapshotReaders?: number;
+  /** hearthline: the round trip from which the snapshot is read (0: always; diagnosis). */
+  snapshotMinRoundTripMs?: number;
 }
 
 export interface RequestStat {
@@ -229,6 +231,7 @@ async function hearthline(opts: RunOptions): Promise<RunResult> {
     ...(opts.batchSize ? { pullBatchSize: opts.batchSize } : {}),
     ...(opts.workingSet === false ? { workingSet: false as const } : {}),
     ...(opts.snapshotReaders !== undefined ? { snapshotReaders: opts.snapshotReaders } : {}),
+    ...(opts.snapshotMinRoundTripMs !== undefined ? { snapshotMinRoundTripMs: opts.snapshotMinRoundTripMs } : {}),
   });
   // Usable: the working set is stored, so the console's queries answer with the day's work.
   const workingSetEvents = await sync.workingSet;

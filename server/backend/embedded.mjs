@@ -233,8 +233,13 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
   };
   PouchDB.on('destroyed', (/** @type {string} */ name) => securityOf.delete(name));
 
+  // An open database straight from the cache (the LRU's: it counts the use): getOrCreateDB runs
+  // every call through express-pouchdb's one queue of opens, deletes and the LRU's closes, so each
+  // of the guard's reads and writes waited behind any database being closed (at 10,000 residents
+  // the backstop's opens made the LRU close one every half second). A database the LRU closes
+  // meanwhile is opened again on its next use (openDatabases.mjs), as the router's reads rely on.
   /** @param {string} name */
-  const open = async (name) => (name === '_users' ? usersDb() : getOrCreateDB(PouchDB, name));
+  const open = async (name) => (name === '_users' ? usersDb() : (PouchDB.__dbCacheMap?.get(name) ?? getOrCreateDB(PouchDB, name)));
 
   /** @param {string} name */
   async function dbExists(name) {
@@ -316,6 +321,9 @@ export async function createEmbedded({ dataDir, adapter = 'leveldb', sessionSeco
         const res = await (await openExisting(dbName)).allDocs(opts);
         return res.rows;
       }),
+    // PouchDB keeps the update sequence in memory: no read of the files (the request registry
+    // skips a `_changes` read when nothing was written since its last).
+    headSeq: (dbName) => couch(async () => Number((await (await openExisting(dbName)).info()).update_seq)),
     // One page of `_changes`; `selector` filters in process (the request registry's anchors).
     changes: (dbName, { since, limit, include_docs = true, selector }) =>
       couch(async () => {

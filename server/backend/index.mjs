@@ -59,7 +59,7 @@ export { residentDbName, stationDbName, databaseKind } from './names.mjs';
  * @property {(msg: string) => void} [log] progress messages (default console.log)
  * @property {(msg: string) => void} [logError] failures inside requests (default console.error)
  * @property {(dbName: string) => void} [onWrite] called after documents were stored in a database (wakes the router)
- * @property {() => Promise<void>} [admission] awaited before a member's write is stored (the router holds writes back while it is behind)
+ * @property {(dbName: string) => Promise<void>} [admission] awaited before a member's write into `dbName` is stored (the router holds writes back while it is behind)
  * @property {import('./signup.mjs').SignupOptions} [signup] sign-up: answer time, limits, the phone check after the register's
  * @property {import('./customerAccess.mjs').CustomerAccessOptions} [customerAccess] staff lookups and full views per hour
  * @property {import('../notify/sms/channel.mjs').SmsChannel | null} [sms] the SMS channel (HEARTHLINE_SMS_*, server/notify/sms/); null: no codes by SMS

@@ -42,6 +42,7 @@ export function createOwnership({ store, limits = SUBMISSION_LIMITS, now = () =>
     useSelector: store.mode === 'embedded',
     keepEvents: (dbName) => dbName.startsWith('resident-'),
     toEvent: (d) => ({ ...fromCouchDoc(d), ...(typeof d.receivedAt === 'string' ? { receivedAt: d.receivedAt } : {}) }),
+    ...(store.headSeq ? { headSeq: store.headSeq } : {}),
   });
   /** @type {Map<string, Promise<unknown>>} */
   const queues = new Map();
@@ -65,6 +66,38 @@ export function createOwnership({ store, limits = SUBMISSION_LIMITS, now = () =>
       if (queues.get(dbName) === settled) queues.delete(dbName);
     });
     return run;
+  }
+
+  /**
+   * The ids among `ids` that have any revision in `dbName` (deleted ones too). A resident's
+   * database: from the registry's read, which the write check makes anyway (no `allDocs` of the
+   * ids: one read of the database less a write, issue 22); other databases: asked of the store.
+   * @param {string} dbName
+   * @param {string[]} ids
+   * @returns {Promise<Set<string>>}
+   */
+  async function existingIds(dbName, ids) {
+    if (!ids.length) return new Set();
+    const held = dbName.startsWith('resident-') ? (await registry.current(dbName)).ids : null;
+    if (!held) return store.existingIds(dbName, ids);
+    return new Set(ids.filter((id) => held.has(id)));
+  }
+
+  /**
+   * Stores what the write check accepted. In process (the store tells its update sequence), the
+   * registry takes the stored documents as they are when nothing else was written to the database
+   * since its last look-up, so the next write's check reads nothing (requestRegistry `stored`).
+   * @param {string} dbName
+   * @param {Record<string, unknown>[]} docs
+   * @returns {Promise<import('./store.mjs').BulkRow[]>}
+   */
+  async function store_(dbName, docs) {
+    const rows = await store.bulkDocs(dbName, docs);
+    if (store.headSeq) {
+      const storedDocs = docs.filter((_, i) => /** @type {any} */ (rows[i])?.ok === true);
+      await registry.stored(dbName, storedDocs, await store.headSeq(dbName));
+    }
+    return rows;
   }
 
   /**
@@ -189,7 +222,7 @@ export function createOwnership({ store, limits = SUBMISSION_LIMITS, now = () =>
     return requestFacts(await registry.index(dbName), requestId);
   }
 
-  return { exclusive, prepare, requestOf };
+  return { exclusive, prepare, requestOf, existingIds, store: store_ };
 }
 
 /** @typedef {ReturnType<typeof createOwnership>} Ownership */

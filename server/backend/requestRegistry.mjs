@@ -14,6 +14,11 @@
  *
  * Memory: one small object per request (about 200 bytes); the least recently used databases
  * are forgotten beyond `maxDatabases` (resident databases: read again, they are small).
+ *
+ * In process (embedded), a look-up does not even read `_changes` when the database's update
+ * sequence still stands where the index stands (`headSeq`), and the guard folds in what it has
+ * just stored itself (`advance`) when nothing else was written meanwhile: a resident writing
+ * one event after another costs no read at all (issue 22, the write path's CPU).
  */
 import { addToRequestIndex, emptyRequestIndex } from '../../src/rules/requestLinkage.ts';
 
@@ -30,14 +35,18 @@ export const REQUEST_ANCHORS_SELECTOR = Object.freeze({ docType: 'event', type: 
 
 /**
  * @param {{ readChanges: ReadChanges, useSelector?: boolean, maxDatabases?: number, batchSize?: number,
- *   keepEvents?: (name: string) => boolean, toEvent?: (doc: any) => any }} options
+ *   keepEvents?: (name: string) => boolean, toEvent?: (doc: any) => any,
+ *   headSeq?: (name: string) => Promise<string | number> }} options
  *   useSelector: only for an in-process PouchDB (see read below);
  *   keepEvents: for these databases every event is kept too (`events(name)`, as `toEvent` makes
- *   it), read in the same pass as the index (the guard's quota of a resident's submissions:
- *   one incremental read serves both)
+ *   it), and every id the database has ever held (`current(name).ids`, deleted ones too, as the
+ *   guard's "does this id exist" needs them), read in the same pass as the index (the guard's
+ *   quota of a resident's submissions and its existence check: one incremental read serves all);
+ *   headSeq: only for an in-process PouchDB, the database's update sequence as its `_changes`
+ *   would end (compared for equality only, never counted on)
  */
-export function createRequestRegistry({ readChanges, useSelector = false, maxDatabases = 512, batchSize = 1000, keepEvents = () => false, toEvent = (d) => d }) {
-  /** @type {Map<string, { index: import('../../src/rules/requestLinkage.ts').RequestIndex, since: string | number, chain: Promise<unknown>, events: Map<string, any> | null }>} */
+export function createRequestRegistry({ readChanges, useSelector = false, maxDatabases = 512, batchSize = 1000, keepEvents = () => false, toEvent = (d) => d, headSeq }) {
+  /** @type {Map<string, { index: import('../../src/rules/requestLinkage.ts').RequestIndex, since: string | number, chain: Promise<unknown>, events: Map<string, any> | null, ids: Set<string> | null }>} */
   const databases = new Map();
 
   /**
@@ -58,7 +67,8 @@ export function createRequestRegistry({ readChanges, useSelector = false, maxDat
     if (entry) {
       databases.delete(name); // most recently used last
     } else {
-      entry = { index: emptyRequestIndex(), since: 0, chain: Promise.resolve(), events: keepEvents(name) ? new Map() : null };
+      const keep = keepEvents(name);
+      entry = { index: emptyRequestIndex(), since: 0, chain: Promise.resolve(), events: keep ? new Map() : null, ids: keep ? new Set() : null };
       while (databases.size >= maxDatabases) databases.delete(/** @type {string} */ (databases.keys().next().value));
     }
     databases.set(name, entry);
@@ -74,6 +84,7 @@ export function createRequestRegistry({ readChanges, useSelector = false, maxDat
     const events = entry.events;
     for (const row of rows) {
       const doc = row.doc;
+      if (entry.ids && doc && typeof doc._id === 'string') entry.ids.add(doc._id);
       if (events && doc && typeof doc._id === 'string') {
         if (row.deleted || doc._deleted || doc.docType !== 'event' || doc._id.startsWith('_')) events.delete(doc._id);
         else {
@@ -101,6 +112,8 @@ export function createRequestRegistry({ readChanges, useSelector = false, maxDat
     const entry = entryOf(name);
     const events = entry.events;
     const run = entry.chain.then(async () => {
+      // Nothing written since the last read (in process only): no read.
+      if (headSeq && String(entry.since) !== '0' && String(await headSeq(name)) === String(entry.since)) return entry;
       for (;;) {
         // unfiltered where events are kept, so a deletion is seen too
         const res = await read(name, entry.since, events !== null);
@@ -125,7 +138,7 @@ export function createRequestRegistry({ readChanges, useSelector = false, maxDat
      */
     async current(name) {
       const entry = await caughtUp(name);
-      return { index: entry.index, events: entry.events };
+      return { index: entry.index, events: entry.events, ids: entry.ids };
     },
     /**
      * A batch of `name`'s `_changes` (every change, with documents, from `since` to `lastSeq`)
@@ -146,6 +159,27 @@ export function createRequestRegistry({ readChanges, useSelector = false, maxDat
         fold(entry, rows);
         entry.since = lastSeq;
         return entry.index;
+      });
+      entry.chain = run.catch(() => undefined);
+      return run;
+    },
+    /**
+     * What the caller has just stored in `name` itself (in process only, with `headSeq`): the
+     * documents, and the update sequence after them. Folded when the index stood exactly that
+     * many revisions before it, i.e. nothing else was written meanwhile (PouchDB's sequence is a
+     * count of stored revisions); otherwise left for the next look-up to read.
+     * @param {string} name
+     * @param {Record<string, unknown>[]} docs
+     * @param {number} lastSeq
+     */
+    stored(name, docs, lastSeq) {
+      const entry = databases.get(name);
+      if (!entry || !headSeq) return Promise.resolve(false);
+      const run = entry.chain.then(() => {
+        if (typeof entry.since !== 'number' || lastSeq - entry.since !== docs.length) return false;
+        fold(entry, docs.map((doc) => ({ doc })));
+        entry.since = lastSeq;
+        return true;
       });
       entry.chain = run.catch(() => undefined);
       return run;

@@ -30,6 +30,7 @@
  * @property {(db: string, ids: string[]) => Promise<Set<string>>} existingIds ids with any revision (deleted ones too)
  * @property {(db: string, opts: Record<string, unknown>) => Promise<any[]>} allDocs the rows
  * @property {(db: string, opts: { since: string | number, limit: number, include_docs?: boolean, selector?: object }) => Promise<{ results: any[], last_seq: string | number }>} changes one page of `_changes` (filtered by `selector` in embedded mode only)
+ * @property {(db: string) => Promise<number>} [headSeq] embedded only: the database's update sequence (PouchDB's, an integer each stored revision raises by one), read from memory
  * @property {(name: string, password: string) => Promise<UserCtx | null>} verifyPassword
  * @property {(cookieValue: string) => Promise<UserCtx | null>} sessionFromCookie the AuthSession cookie's value
  * @property {() => Promise<void>} close

@@ -53,9 +53,10 @@
  *   <checkpoint>&limit=1`: "anything after my checkpoint?", exact with opaque sequences.
  * - Sources are read in rounds of up to `sourcesPerRound` (64), at most `concurrency` (4) rounds at
  *   once; one source is never read twice at once. A round reads one batch of each of its sources,
- *   writes their copies with one `bulkDocs` per target, then saves their checkpoints in one
- *   request (readRound): many residents writing one event each cost a few writes a round, not a
- *   few writes an event. A source with more than a batch goes back in the queue.
+ *   writes their copies with one `bulkDocs` per target (shared with the rounds under way that
+ *   copy into the same target: copyInto), then saves their checkpoints in one request
+ *   (readRound): many residents writing one event each cost a few writes a round, not a few
+ *   writes an event. A source with more than a batch goes back in the queue.
  *
  * Health: the lag is the set of databases with unread changes (announced, not yet read through);
  * it returns to empty. `lagSeconds` is the age of the oldest announcement not yet delivered (the
@@ -129,8 +130,10 @@ async function forEachLimit(items, limit, fn) {
  *   per minute are min(perSecond × 60, N × 60 s / roundMs), bounded whatever N
  * @property {number} [backstopRoundMs] least time between the starts of two backstop rounds (600000; without
  *   the feed over HTTP 5000); 0: no backstop (tests call sweep() themselves)
- * @property {number} [admitBehindMs] `admission()` holds a write back while the router's oldest queued
- *   announcement has waited longer than this (250)
+ * @property {number} [admitBehindMs] `admission()` holds a write back while the router's oldest
+ *   undelivered announcement (queued or in a round under way) has waited longer than this (250)
+ * @property {number} [admitFarBehindMs] past this (1000), a write is held back also when its database has
+ *   nothing undelivered (below it, only writes into databases the router still owes copies of wait)
  * @property {number} [admitMaxWaitMs] the longest a write is held back (2000): a router that is stuck
  *   (a target down) slows writes, never stops them
  * @property {number} [maxLagSeconds] health is not ok when an announced change waits longer than this (10)
@@ -153,6 +156,7 @@ export function createRouter({
   sourcesPerRound = 64,
   admitBehindMs = 250,
   admitMaxWaitMs = 2_000,
+  admitFarBehindMs = 1_000,
   catchUpPerSecond = couch?.mode === 'embedded' ? 200 : 50,
   backstopPerSecond,
   backstopRoundMs,
@@ -183,12 +187,16 @@ export function createRouter({
   /** Names of sources waiting for a drain, in order. */
   const queue = new Set(/** @type {string[]} */ ([]));
   let active = 0;
+  /** @type {Set<{ oldest: number | null }>} the rounds under way, with their oldest announcement (for behind()) */
+  const rounds = new Set();
   /** @type {Map<string, number>} target → parked copies */
   const parked = new Map();
   /** @type {Set<string>} targets being unparked */
   const unparking = new Set();
   /** @type {(() => void)[]} */
   let idleWaiters = [];
+  /** @type {Map<string, { waiting: { copies: { doc: any, source: Source }[], resolve: () => void, reject: (err: unknown) => void }[], writing: boolean }>} target → copies waiting for its write (copyInto) */
+  const copyQueues = new Map();
   /** @type {Set<() => void>} writes held back by admission() */
   const admissionWaiters = new Set();
 
@@ -334,16 +342,23 @@ export function createRouter({
   }
 
   /**
-   * Whether the router is behind the writes: its oldest announcement not yet taken by a round
-   * (queued, or come while its source was being read) has waited longer than `admitBehindMs`.
+   * Whether the router is behind the writes: its oldest announcement not yet delivered has
+   * waited longer than `admitBehindMs`, whether it waits for a round (queued, or come while its
+   * source was being read) or is in a round under way. (Counting only those not taken by a round
+   * released every held write at each round's start, 50 at once, while the rounds under way still
+   * carried events 0.5–1 s old: the writes then outran the copies again, bench:scale.)
    */
-  function behind() {
+  function behind(by = admitBehindMs) {
+    const t = now();
+    for (const r of rounds) if (r.oldest !== null && t - r.oldest > by) return true;
     for (const s of waiting) {
       if (s.error !== null || s.waitingSince === null) continue; // a failing source is retried on its own clock
-      return now() - s.waitingSince > admitBehindMs;
+      return t - s.waitingSince > by;
     }
     return false;
   }
+  /** Behind by more than `admitFarBehindMs`: every write waits, also one into a database with nothing undelivered. */
+  const farBehind = () => behind(Math.max(admitBehindMs, admitFarBehindMs));
 
   /**
    * One round: a batch of each source read, their copies written together, their checkpoints
@@ -354,13 +369,18 @@ export function createRouter({
    */
   function run(round) {
     active++;
+    /** @type {number | null} */
+    let oldest = null;
     for (const s of round) {
       s.running = true;
       s.again = false;
       s.drainingSince = s.waitingSince;
       s.waitingSince = null;
       waiting.delete(s);
+      if (s.drainingSince !== null && s.error === null) oldest = oldest === null ? s.drainingSince : Math.min(oldest, s.drainingSince);
     }
+    const under = { oldest };
+    rounds.add(under);
     readRound(round)
       .catch((err) => new Map(round.map((s) => [s, { error: err }])))
       .then((outcomes) => {
@@ -390,6 +410,7 @@ export function createRouter({
       })
       .finally(() => {
         active--;
+        rounds.delete(under);
         for (const s of round) {
           s.running = false;
           if (s.again && !s.error && !stopping) queue.add(s.name);
@@ -624,7 +645,7 @@ export function createRouter({
           for (const [source, docs] of bySource) await park(source, target, docs);
           return;
         }
-        await writeCopies(target, await sameRequests(target, [...copies.values()]));
+        await copyInto(target, [...copies.values()]);
       } catch (err) {
         for (const { source } of copies.values()) if (!('error' in (outcomes.get(source) ?? {}))) outcomes.set(source, { error: err });
       }
@@ -634,6 +655,50 @@ export function createRouter({
     const done = [...read].filter(([s, r]) => r.save && !('error' in (outcomes.get(s) ?? {})));
     await saveCheckpoints(done.map(([s, r]) => ({ s, seq: r.lastSeq })), outcomes);
     return outcomes;
+  }
+
+  /**
+   * Copies into one target, written together with those of the rounds that reach the target
+   * while a write into it is under way: one write (and one check of the target's requests) at a
+   * time per target, each taking everything that waited. Rounds run `concurrency` at once and
+   * mostly copy into the same few databases (operations, a station): each wrote on its own, and
+   * a round of one source (a resident's one new report) queued behind the others' writes into
+   * operations and their re-reads of it, 0.2–0.9 s (bench:scale, 50 residents writing). A failed
+   * write fails every round whose copies were in it (each keeps its announcement and is retried).
+   * @param {string} target
+   * @param {{ doc: any, source: Source }[]} copies
+   * @returns {Promise<void>}
+   */
+  function copyInto(target, copies) {
+    let q = copyQueues.get(target);
+    if (!q) copyQueues.set(target, (q = { waiting: [], writing: false }));
+    const queue = q;
+    return new Promise((resolve, reject) => {
+      queue.waiting.push({ copies, resolve, reject });
+      if (!queue.writing) void writeWaitingCopies(target, queue);
+    });
+  }
+
+  /**
+   * @param {string} target
+   * @param {{ waiting: { copies: { doc: any, source: Source }[], resolve: () => void, reject: (err: unknown) => void }[], writing: boolean }} q
+   */
+  async function writeWaitingCopies(target, q) {
+    q.writing = true;
+    while (q.waiting.length > 0) {
+      const batch = q.waiting.splice(0);
+      /** @type {Map<string, { doc: any, source: Source }>} */
+      const merged = new Map();
+      for (const w of batch) for (const c of w.copies) merged.set(`${c.doc._id}@${c.doc._rev}`, c);
+      try {
+        await writeCopies(target, await sameRequests(target, [...merged.values()]));
+        for (const w of batch) w.resolve();
+      } catch (err) {
+        for (const w of batch) w.reject(err);
+      }
+    }
+    q.writing = false; // nothing waits (and nothing can arrive before this line: no await since the check)
+    copyQueues.delete(target);
   }
 
   /**
@@ -1035,6 +1100,8 @@ export function createRouter({
       parked: { events: parkedEvents, databases: parked.size },
       copied: totals.copied,
       rejected: totals.rejected,
+      /** members' writes admission() held back so far (the router was behind) */
+      heldBack: totals.heldBack,
       /** databases the sweeps checked so far (each one `_changes?limit=1`): the router's idle requests */
       checks: totals.checked,
       updates: { feed: feed.state, ...(feed.error ? { error: named ? feed.error : redact(feed.error) } : {}) },
@@ -1144,16 +1211,26 @@ export function createRouter({
 
     /**
      * Resolves when a write may be stored: at once, unless the router is behind (behind()); then
-     * when a round takes the queue, or after `admitMaxWaitMs`. The guard awaits it before it
+     * when a round ends with the router no longer behind, or after `admitMaxWaitMs`. The guard awaits it before it
      * stores a member's write. Why: every write is a copy or two the router owes, and in one
      * process they share one thread; 50 residents writing as fast as they were answered outran
      * the router, whose queue then grew for as long as they wrote (a report reached operations
      * after 19–25 s at p95 in bench:scale). Held back, the writes go at the pace the router
      * copies them, and a report waits for a round or two instead of the whole backlog.
+     * A write into `dbName` with no change waiting for a round (its earlier ones delivered or in
+     * a round under way: a resident's next report, not one of a crowd writing as fast as
+     * answered, whose last write still waits) goes at once unless the router is more than
+     * `admitFarBehindMs` behind: those who made the backlog wait for it, not the one whose report
+     * it would delay (bench:scale at 10,000, 50 writers: the probe's own write was held 0.7 s at
+     * p95, most of its report's 1.02 s).
+     * @param {string} [dbName] the database written to
      * @returns {Promise<void>}
      */
-    admission() {
+    admission(dbName) {
       if (!started || stopping || !behind()) return Promise.resolve();
+      const s = dbName === undefined ? undefined : sources.get(dbName);
+      const delivered = dbName !== undefined && (!s || (s.waitingSince === null && s.error === null));
+      if (delivered && !farBehind()) return Promise.resolve();
       totals.heldBack++;
       return new Promise((resolve) => {
         const release = () => {

@@ -24,7 +24,7 @@ import { createWriteValidation, shapeRefusal } from './writeValidation.mjs';
  *   ownership?: import('../ownership.mjs').Ownership,
  *   log: (msg: string) => void,
  *   onWrite: (dbName: string) => void,
- *   admission?: () => Promise<void>,
+ *   admission?: (dbName: string) => Promise<void>,
  *   maxWriteBytes: number,
  *   limits: import('./requestLimits.mjs').RequestLimits,
  * }} deps
@@ -55,7 +55,7 @@ export function createDocumentWrites({ store, validateWrite, ownership, log, onW
     const run = () => checkAndStore(dbName, kind, database, user, docs, refusals);
     // While the router is behind the writes, a write waits for it (at most a moment): see
     // router.admission(). Before the database's lock, so a held write holds up no other.
-    await admission();
+    await admission(dbName);
     const stored = ownership ? await ownership.exclusive(dbName, run) : await run();
     wakeAfterStored(onWrite, dbName, stored);
     return answerWrite(res, what, docs, refusals, stored);

@@ -57,7 +57,7 @@ export { classify } from './classifyRequest.mjs';
  *   sessions?: import('../sessions.mjs').SessionEnds,
  *   log?: (msg: string) => void,
  *   onWrite?: (dbName: string) => void,
- *   admission?: () => Promise<void>,
+ *   admission?: (dbName: string) => Promise<void>,
  *   ownership?: import('../ownership.mjs').Ownership,
  * }} options
  * @returns {import('express').RequestHandler}

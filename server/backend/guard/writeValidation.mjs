@@ -118,7 +118,7 @@ export function createWriteValidation({ store, validateWrite, ownership, log }) 
    */
   async function checkAndStore(dbName, kind, database, user, docs, refusals) {
     const ids = docs.flatMap((d, i) => (refusals[i] ? [] : [String(/** @type {any} */ (d)._id)]));
-    const existing = await store.existingIds(dbName, [...new Set(ids)]);
+    const existing = ownership ? await ownership.existingIds(dbName, [...new Set(ids)]) : await store.existingIds(dbName, [...new Set(ids)]);
     await refuseResentCopies(dbName, docs, refusals, existing);
     const owned = ownership ? await ownership.prepare(dbName, kind, docs.filter((_, i) => !refusals[i]), user) : null;
     /** @type {unknown[]} */
@@ -148,7 +148,8 @@ export function createWriteValidation({ store, validateWrite, ownership, log }) 
     });
 
     const accepted = toStore.filter((_, i) => !refusals[i]);
-    return accepted.length ? await store.bulkDocs(dbName, /** @type {any[]} */ (accepted)) : [];
+    if (!accepted.length) return [];
+    return ownership ? await ownership.store(dbName, /** @type {any[]} */ (accepted)) : await store.bulkDocs(dbName, /** @type {any[]} */ (accepted));
   }
   /**
    * A create (no `_rev`) of an id the database holds, whose document equals what it holds, is

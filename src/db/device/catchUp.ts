@@ -52,10 +52,14 @@ export interface CatchUpOptions {
    * its changes (snapshot.ts): hands its rows to `take` (which waits while `maxPending` are read
    * and not stored) and resolves to the sequence read before them; the run then reads the
    * changes from there. Without it, or for a run from a checkpoint, the changes are read from
-   * the start.
+   * the start. It may resolve to NO_SNAPSHOT before taking any row (not worth it here): the run
+   * then reads the changes from the first page on.
    */
   snapshot?(limit: number, take: (rows: ChangesRow[]) => Promise<void>): Promise<unknown>;
 }
+
+/** What a snapshot resolves to when it read nothing and the changes are read instead. */
+export const NO_SNAPSHOT: unique symbol = Symbol('no snapshot');
 
 /** RxDB asks from `0` when it holds no checkpoint yet. */
 const fromStart = (since: unknown) => since === null || since === undefined || since === 0 || since === '0';
@@ -168,6 +172,12 @@ class Run {
       return;
     }
     if (this.over) return;
+    if (seq === NO_SNAPSHOT) {
+      this.snapshotting = false;
+      this.notify();
+      void this.readOn(this.pendingSeq);
+      return;
+    }
     // Every row up to `seq` is read: the write that stores the last of them makes it a checkpoint.
     this.snapshotRead = true;
     this.pendingSeq = seq;

@@ -13,7 +13,7 @@ import { isPhotoId, photoDocOf, type DevicePhoto } from '../schema/photos';
 import type { PhotoStore } from './photoStore';
 import { createCatchUp, type ChangesPage, type ChangesRow as PageRow } from './catchUp';
 import { addWriteOnce } from './dexieStorage';
-import { readSnapshot, SNAPSHOT_READERS } from './snapshot';
+import { readSnapshot, SNAPSHOT_MIN_ROUND_TRIP_MS, SNAPSHOT_READERS } from './snapshot';
 
 /**
  * Live CouchDB replication of the device's `events` with one database on the server (`/db/…`).
@@ -84,6 +84,8 @@ export interface ReplicationOptions {
    * changes from the beginning, page after page.
    */
   snapshotReaders?: number;
+  /** The round trip (ms) from which the snapshot is read (default SNAPSHOT_MIN_ROUND_TRIP_MS; 0: always). */
+  snapshotMinRoundTripMs?: number;
   /**
    * Staff devices: load the working set before the full pull. `wanted` says whether this
    * device still lacks its history (default: no event on the device yet); false: never.
@@ -343,6 +345,7 @@ export function startReplication(options: ReplicationOptions): DeviceReplication
               limit,
               take,
               readers: options.snapshotReaders ?? SNAPSHOT_READERS,
+              minRoundTripMs: options.snapshotMinRoundTripMs ?? SNAPSHOT_MIN_ROUND_TRIP_MS,
               async getJson(path) {
                 const res = await baseFetch(`${url}${path}`, { signal: stopping.signal });
                 if (!res.ok) throw new Error(`the server answered ${res.status} to ${path.split('?')[0] || 'the database'}`);

@@ -19,10 +19,19 @@
  * events each.
  */
 import { EVENT_ID_PREFIX, idTime, ulid } from '../schema/events/ids';
-import type { ChangesRow } from './catchUp';
+import { NO_SNAPSHOT, type ChangesRow } from './catchUp';
 
 /** Ranges of ids read at once by default (a phone keeps a few requests open without strain). */
 export const SNAPSHOT_READERS = 4;
+/**
+ * The round trip (ms, the database's info read) from which the snapshot is worth it. What it
+ * saves is one round trip per page (50 for a season of a station); what it costs is the
+ * server's reads side by side instead of in turn. Near the server (a hall's network, or the
+ * bench's loopback where server and browser share two cores) the changes in turn were faster:
+ * bench/sync.ts, 50,000 events on loopback, 10.8 s page after page against 13.4 s in four
+ * ranges; with 60 ms added to each round trip, 17.3 s against 14.9 s.
+ */
+export const SNAPSHOT_MIN_ROUND_TRIP_MS = 25;
 
 /** `[start, end)` of ids; null: no bound on that side. */
 export type IdRange = { start: string | null; end: string | null };
@@ -59,10 +68,27 @@ type AllDocsRow = { id?: string; key?: string; doc?: Record<string, unknown> | n
  * Reads the database at `url` (ending with a slash) as it is now: its sequence first, then
  * every document in `readers` ranges at once, `limit` a page, each page handed to `take` (which
  * may wait, holding that range's next read back: the caller's bound on what is read and not yet
- * stored). Resolves to the sequence; rejects on the first failed read (the other ranges stop).
+ * stored). Resolves to the sequence (NO_SNAPSHOT when the round trip was below `minRoundTripMs`);
+ * rejects on the first failed read (the other ranges stop).
  */
-export async function readSnapshot(o: { getJson: JsonFetch; limit: number; readers?: number; take: (rows: ChangesRow[]) => Promise<void> }): Promise<unknown> {
-  const info = (await o.getJson('')) as { update_seq?: unknown };
+export async function readSnapshot(o: {
+  getJson: JsonFetch;
+  limit: number;
+  readers?: number;
+  /** Below this round trip (ms) nothing is read and NO_SNAPSHOT is the answer (default 0: always read). */
+  minRoundTripMs?: number;
+  take: (rows: ChangesRow[]) => Promise<void>;
+}): Promise<unknown> {
+  // The round trip: the quickest of a few info reads (one can wait behind the server's other
+  // work; a slow network makes every one slow). The last read's sequence is the snapshot's.
+  let info: { update_seq?: unknown } = {};
+  let roundTrip = Infinity;
+  for (let i = 0; i < ((o.minRoundTripMs ?? 0) > 0 ? 3 : 1); i += 1) {
+    const asked = performance.now();
+    info = (await o.getJson('')) as { update_seq?: unknown };
+    roundTrip = Math.min(roundTrip, performance.now() - asked);
+    if (roundTrip < (o.minRoundTripMs ?? 0)) return NO_SNAPSHOT;
+  }
   if (info?.update_seq === undefined) throw new Error('the database answered without update_seq');
   const q = (params: Record<string, string | number | boolean>) =>
     '_all_docs?' +

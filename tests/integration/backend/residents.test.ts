@@ -384,6 +384,24 @@ describe('writes in your own database', () => {
     expect((await req('GET', `/db/${a.db}/${e._id}`, undefined, auth)).json.payload.question).toBe(e.payload.question);
   });
 
+  it('an id written or deleted by someone else between two of the resident\'s writes still counts as existing (the guard no longer asks the database for each id)', async () => {
+    const auth = { cookie: a.cookie };
+    // The guard's own write first, so the next check may lean on what it knows of the database.
+    const own = residentSubmission(a);
+    expect((await req('PUT', `/db/${a.db}/${own._id}`, own, auth)).status).toBe(201);
+    // Straight into the database as the server admin (as the router or an admin's repair writes).
+    const byAdmin = residentSubmission(a);
+    const stored = await req('PUT', `/db/${a.db}/${byAdmin._id}`, byAdmin, adminAuth());
+    expect(stored.status).toBe(201);
+    const changed = await req('POST', `/db/${a.db}/_bulk_docs`, { docs: [{ ...byAdmin, payload: { ...byAdmin.payload, question: 'mine now' } }] }, auth);
+    expect(changed.json).toEqual([expect.objectContaining({ id: byAdmin._id, error: 'forbidden', rule: 'never-changed' })]);
+    // Deleted by the admin: the id has a revision still, so a new document under it is a change.
+    expect((await req('DELETE', `/db/${a.db}/${byAdmin._id}?rev=${stored.json.rev}`, undefined, adminAuth())).status).toBe(200);
+    const recreated = await req('PUT', `/db/${a.db}/${byAdmin._id}`, { ...byAdmin, payload: { ...byAdmin.payload, question: 'again' } }, auth);
+    expect(recreated.status).toBe(403);
+    expect(recreated.json).toMatchObject({ rule: 'never-changed' });
+  });
+
   it('a malformed event is refused, naming the field', async () => {
     const e = residentSubmission(a);
     delete e.payload.question;

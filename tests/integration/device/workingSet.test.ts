@@ -194,6 +194,7 @@ describe.sequential('the catch-up of a new device (catchUp.ts), page by page aga
       pullBatchSize: 7,
       catchUpChunk: 14,
       snapshotReaders: 3,
+      snapshotMinRoundTripMs: 0, // loopback: read it whatever the round trip
       retryTime: 200,
       maxRetryTime: 1_000,
       workingSet: false,

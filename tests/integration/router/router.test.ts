@@ -475,7 +475,7 @@ describe('lag as the set of databases with unread changes', () => {
 });
 
 describe('admission: writes held back while the router is behind', () => {
-  it('holds a write while an announcement waits longer than admitBehindMs for a round, and lets it through when a round takes it', async () => {
+  it('holds a write while an announcement waits longer than admitBehindMs for a round, and lets it through once the router has caught up', async () => {
     const held = heldCouch();
     let clock = Date.parse('2026-01-05T08:00:00.000Z');
     const router = newRouter({ couch: held.couch, now: () => clock, concurrency: 1, admitBehindMs: 250, admitMaxWaitMs: 60_000 });
@@ -501,6 +501,58 @@ describe('admission: writes held back while the router is behind', () => {
     await router.idle();
     expect((await world.events(OPERATIONS_DB)).has(second.id)).toBe(true);
     await expect(router.admission()).resolves.toBeUndefined();
+  });
+
+  it('holds a write while the round under way carries an announcement older than admitBehindMs (taken by a round is not delivered), and lets it through once it is', async () => {
+    const held = heldCouch();
+    let clock = Date.parse('2026-01-05T08:00:00.000Z');
+    const router = newRouter({ couch: held.couch, now: () => clock, concurrency: 1, admitBehindMs: 250, admitMaxWaitMs: 60_000 });
+    await router.start();
+    await router.caughtUp();
+    held.hold();
+    const first = aSubmittedRepair();
+    await world.writeEvents([first]);
+    router.notify(RESIDENT_DB);
+    await until('the round to wait on operations', () => router.health().lagDatabases === 1);
+    await expect(router.admission()).resolves.toBeUndefined(); // taken just now: not behind yet
+    clock += 1_000; // nothing waits for a round, but the round under way carries a second-old event
+    let admitted = false;
+    const admission = router.admission().then(() => (admitted = true));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(admitted).toBe(false);
+    held.release();
+    await admission;
+    expect((await world.events(OPERATIONS_DB)).has(first.id)).toBe(true);
+    await expect(router.admission()).resolves.toBeUndefined();
+  });
+
+  it('lets a write into a database with nothing undelivered go while the router is less than admitFarBehindMs behind, and holds it beyond', async () => {
+    const held = heldCouch();
+    let clock = Date.parse('2026-01-05T08:00:00.000Z');
+    const router = newRouter({ couch: held.couch, now: () => clock, concurrency: 1, admitBehindMs: 250, admitFarBehindMs: 1_000, admitMaxWaitMs: 60_000 });
+    await router.start();
+    await router.caughtUp();
+    held.hold();
+    await world.writeEvents([aSubmittedRepair()]);
+    router.notify(RESIDENT_DB);
+    await until('the round to wait on operations', () => router.health().lagDatabases === 1);
+    // written again while its round is under way: a change that waits for a round
+    await world.writeEvents([aSubmittedRepair({ requestId: 'rq-01KB0000000000000000000003' })]);
+    router.notify(RESIDENT_DB);
+    clock += 500; // behind, not far behind
+    // the database with a change waiting for a round waits; another one, all delivered, does not
+    let ownerAdmitted = false;
+    const owner = router.admission(RESIDENT_DB).then(() => (ownerAdmitted = true));
+    await expect(router.admission(OTHER_RESIDENT_DB)).resolves.toBeUndefined();
+    clock += 1_000; // far behind: every write waits
+    let otherAdmitted = false;
+    const other = router.admission(OTHER_RESIDENT_DB).then(() => (otherAdmitted = true));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(ownerAdmitted).toBe(false);
+    expect(otherAdmitted).toBe(false);
+    held.release();
+    await Promise.all([owner, other]);
+    expect((router.health({ detail: true }) as any).totals.heldBack).toBe(2);
   });
 
   it('holds a write at most admitMaxWaitMs while the router is stuck, and lets every held write go when it stops', async () => {

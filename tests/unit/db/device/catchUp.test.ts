@@ -5,7 +5,7 @@
  * reads and writes.
  */
 import { describe, expect, it } from 'vitest';
-import { createCatchUp, type ChangesPage, type ChangesRow } from '../../../../src/db/device/catchUp';
+import { createCatchUp, NO_SNAPSHOT, type ChangesPage, type ChangesRow } from '../../../../src/db/device/catchUp';
 
 /** A feed of `n` rows (every 5th not an event), in pages of `limit`; seq = position. */
 function feed(n: number, limit: number, opts: { failReadAt?: number; failWriteAt?: number; writeMs?: number } = {}) {
@@ -163,7 +163,7 @@ describe('catch-up', () => {
  * before them. Events written while the snapshot is read come in the changes after it.
  */
 describe('catch-up from the beginning with a snapshot', () => {
-  function withSnapshot(n: number, limit: number, opts: { ranges?: number; addDuring?: number; failSnapshotAt?: number; writeMs?: number } = {}) {
+  function withSnapshot(n: number, limit: number, opts: { ranges?: number; addDuring?: number; failSnapshotAt?: number; writeMs?: number; notWorthIt?: boolean } = {}) {
     const rows: ChangesRow[] = [];
     const add = (count: number) => {
       for (let i = 0; i < count; i += 1) {
@@ -195,6 +195,7 @@ describe('catch-up from the beginning with a snapshot', () => {
       },
       stopped: () => false,
       async snapshot(pageSize, take) {
+        if (opts.notWorthIt) return NO_SNAPSHOT;
         snapshotSeq = rows.length; // the sequence first
         const ranges = opts.ranges ?? 3;
         const ids = rows.map((r) => r.id!);
@@ -257,6 +258,15 @@ describe('catch-up from the beginning with a snapshot', () => {
     expect(new Set(f.written), 'the later ones too').toEqual(new Set(f.events()));
     expect(f.changesReads[0], 'the changes from the sequence read before the snapshot').toBe(95);
     expect(answers.at(-1)!.last_seq).toBe(107);
+  });
+
+  it('a snapshot not worth it (near the server) reads nothing: the changes from the first page on, page after page', async () => {
+    const f = withSnapshot(95, 10, { notWorthIt: true });
+    const answers = await f.rxdb();
+    expect(f.snapshotPages).toEqual([]);
+    expect(f.changesReads).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90]);
+    expect(new Set(f.written)).toEqual(new Set(f.events().slice(0, -4)));
+    expect(answers.at(-1)!.last_seq).toBe(95);
   });
 
   it('a run from a checkpoint reads the changes, not a snapshot', async () => {
