@@ -199,6 +199,23 @@
  *   left: the IndexedDB write itself (serialising each event and four index entries, on the
  *   same two cores as the server); hearthline's figure also holds the bench's own count of the
  *   50,000 events after the initial replication (0.5–1.7 s), which PouchDB's does not.
+ *
+ * Quiet, the last (2026-12-06, 17:40–17:45 UTC, load 3.5–4.0, no other engineer's work running),
+ * `npm run bench:sync -- --dist dist --runs 3 --only hearthline,hearthlineChanges,hearthlineSnapshot,pouch
+ *  --pouch-batches 500,1000 --diagnose`, medians of 3 (runs in brackets):
+ *   variant              batch  usable s  full s  events/s  requests   MiB  runs (s)
+ *   hearthline            1000      1.02   10.71     4,667        54  29.7  10.71 10.67 11.08
+ *   pouchdb                500         -   27.03     1,850       306  32.6  27.84 25.76 27.03
+ *   pouchdb               1000         -   24.69     2,025       156  32.6  25.66 24.69 23.02
+ *   h. changes only       1000      0.96   11.05     4,526        52  29.7  11.13 11.05  9.82
+ *   h. snapshot always    1000      1.05   10.94     4,570        59  31.4  10.94 11.36  9.44
+ *   usable 1.02 s PASS ≤ 5 s; 4,667 events/s PASS ≥ 2,000; 2.30× the best PouchDB PASS ≥ 2×.
+ *   The quiet run before it (14:48, 18.64 s, 1.45×) started 2.7 s behind: the server's working
+ *   set was still following the seed's burst of writes (now read once before the rounds).
+ * With 60 ms added to every round trip (`--latency 60 --only hearthline,hearthlineChanges,pouch
+ * --pouch-batches 1000 --diagnose`, one run, load 2.4–5.7): hearthline 11.23 s (the snapshot
+ * read: the round trip is over SNAPSHOT_MIN_ROUND_TRIP_MS), page after page 17.07 s, PouchDB
+ * 34.48 s: 3.07× PouchDB.
  */
 import { build } from 'esbuild';
 import { parseArgs } from 'node:util';

@@ -25,11 +25,12 @@ import { NO_SNAPSHOT, type ChangesRow } from './catchUp';
 export const SNAPSHOT_READERS = 4;
 /**
  * The round trip (ms, the database's info read) from which the snapshot is worth it. What it
- * saves is one round trip per page (50 for a season of a station); what it costs is the
- * server's reads side by side instead of in turn. Near the server (a hall's network, or the
- * bench's loopback where server and browser share two cores) the changes in turn were faster:
- * bench/sync.ts, 50,000 events on loopback, 10.8 s page after page against 13.4 s in four
- * ranges; with 60 ms added to each round trip, 17.3 s against 14.9 s.
+ * saves is one round trip per page (50 for a season of a station); what it costs is more
+ * requests and bytes (all_docs rows carry key and value too) and the server's reads side by
+ * side. bench/sync.ts, 50,000 events: with 60 ms added to each round trip 11.2 s in four
+ * ranges against 17.1 s page after page; on loopback (server and browser on the same two
+ * cores) no difference, medians of 3 runs 10.9 s against 11.1 s (and single runs under load
+ * went either way), so near the server the cheaper reading is kept.
  */
 export const SNAPSHOT_MIN_ROUND_TRIP_MS = 25;
 
