@@ -28,6 +28,11 @@
  *   a report in operations, the rest idle      p50 99 ms, p95 255 ms (PASS; load 3.2)
  *   the same, 50 residents writing             39 writes/s, p50 1,301 ms, p95 2,648 ms (MISS; load 6.7)
  *   shard files per resident database          1.00
+ * Again on the merged write path (17:46–17:55 UTC, `--settle-seconds 60`, no other work running):
+ *   made in 159.6 s (load 5.6); router caught up 202.9 s; idle with the backstop inside the minute
+ *   CouchDB 2.00 % of a core (at the line; the no-server baseline 60 s after making was 1.03 %,
+ *   not yet settled), 168 requests a minute, server 2.83 CPU-s a minute (load 1.4); a report idle
+ *   p50 74 ms, p95 165 ms (PASS); 50 writing: 57 writes/s, p50 1,277 ms, p95 1,738 ms (MISS; load 5.0)
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
