@@ -117,6 +117,16 @@ export function createWriteValidation({ store, validateWrite, ownership, log }) 
    * @param {(WriteRefusal | null)[]} refusals one per document
    */
   async function checkAndStore(dbName, kind, database, user, docs, refusals) {
+    // One row per id: every row is checked against the database as it was before the batch, so
+    // a second row of an id would pass as a creation while it changes the first (a device never
+    // sends an id twice in one batch).
+    const seen = new Set();
+    docs.forEach((d, i) => {
+      if (refusals[i]) return;
+      const id = String(/** @type {any} */ (d)._id);
+      if (!seen.has(id)) return void seen.add(id);
+      refusals[i] = { id, error: 'forbidden', reason: 'This document appears more than once in the write; send each document once.', rule: 'duplicate-id', status: 403 };
+    });
     const ids = docs.flatMap((d, i) => (refusals[i] ? [] : [String(/** @type {any} */ (d)._id)]));
     const existing = ownership ? await ownership.existingIds(dbName, [...new Set(ids)]) : await store.existingIds(dbName, [...new Set(ids)]);
     await refuseResentCopies(dbName, docs, refusals, existing);

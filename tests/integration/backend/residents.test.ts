@@ -384,6 +384,16 @@ describe('writes in your own database', () => {
     expect((await req('GET', `/db/${a.db}/${e._id}`, undefined, auth)).json.payload.question).toBe(e.payload.question);
   });
 
+  it('one id twice in one _bulk_docs: the second row is refused by rule (each row is checked against the database as it was before the batch, so it would pass as a creation while changing the first)', async () => {
+    const auth = { cookie: a.cookie };
+    const e = residentSubmission(a);
+    // The second row names a revision: whatever the first is stored as, it must not go through as "new".
+    const twice = await req('POST', `/db/${a.db}/_bulk_docs`, { docs: [e, { ...e, _rev: '1-00000000000000000000000000000000', payload: { ...e.payload, question: 'changed in the same batch' } }] }, auth);
+    expect(twice.status).toBe(201);
+    expect(twice.json).toEqual([expect.objectContaining({ id: e._id, ok: true }), expect.objectContaining({ id: e._id, error: 'forbidden', rule: 'duplicate-id' })]);
+    expect((await req('GET', `/db/${a.db}/${e._id}`, undefined, auth)).json.payload.question).toBe(e.payload.question);
+  });
+
   it('an id written or deleted by someone else between two of the resident\'s writes still counts as existing (the guard no longer asks the database for each id)', async () => {
     const auth = { cookie: a.cookie };
     // The guard's own write first, so the next check may lean on what it knows of the database.
