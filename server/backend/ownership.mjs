@@ -74,11 +74,12 @@ export function createOwnership({ store, limits = SUBMISSION_LIMITS, now = () =>
    * ids: one read of the database less a write, issue 22); other databases: asked of the store.
    * @param {string} dbName
    * @param {string[]} ids
+   * @param {number} [readFrom] the write's start (`performance.now()`): a look-up that began since is enough
    * @returns {Promise<Set<string>>}
    */
-  async function existingIds(dbName, ids) {
+  async function existingIds(dbName, ids, readFrom) {
     if (!ids.length) return new Set();
-    const held = dbName.startsWith('resident-') ? (await registry.current(dbName)).ids : null;
+    const held = dbName.startsWith('resident-') ? (await registry.current(dbName, readFrom)).ids : null;
     if (!held) return store.existingIds(dbName, ids);
     return new Set(ids.filter((id) => held.has(id)));
   }
@@ -117,8 +118,10 @@ export function createOwnership({ store, limits = SUBMISSION_LIMITS, now = () =>
    * @param {import('./names.mjs').DatabaseKind} database
    * @param {unknown[]} docs
    * @param {{ name: string | null, roles: string[] }} user
+   * @param {number} [readFrom] the write's start (`performance.now()`, under the database's lock):
+   *   the look-up of the ids already read the database since, so it is not read again
    */
-  async function prepare(dbName, database, docs, user) {
+  async function prepare(dbName, database, docs, user, readFrom) {
     const t = now();
     const receivedAt = new Date(t).toISOString();
     const events = docs.filter(isEventDoc);
@@ -130,7 +133,7 @@ export function createOwnership({ store, limits = SUBMISSION_LIMITS, now = () =>
       events.some((d) => /** @type {any} */ (d).type === 'submitted');
     // One incremental read serves the requests and the quota (two look-ups read `_changes` twice
     // a submission, the second for nothing: issue 22, a write's CPU).
-    const current = needsIndex || residentSubmits ? await registry.current(dbName) : null;
+    const current = needsIndex || residentSubmits ? await registry.current(dbName, readFrom) : null;
     const index = needsIndex && current ? current.index : emptyRequestIndex();
     const overlay = emptyRequestIndex(); // what this write adds, as it is accepted
     let usage = residentSubmits && current?.events ? submissionUsage([...current.events.values()], /** @type {string} */ (user.name), t) : residentSubmits ? await usageOf(dbName, /** @type {string} */ (user.name), t) : undefined;

@@ -46,7 +46,7 @@ export const REQUEST_ANCHORS_SELECTOR = Object.freeze({ docType: 'event', type: 
  *   would end (compared for equality only, never counted on)
  */
 export function createRequestRegistry({ readChanges, useSelector = false, maxDatabases = 512, batchSize = 1000, keepEvents = () => false, toEvent = (d) => d, headSeq }) {
-  /** @type {Map<string, { index: import('../../src/rules/requestLinkage.ts').RequestIndex, since: string | number, chain: Promise<unknown>, events: Map<string, any> | null, ids: Set<string> | null }>} */
+  /** @type {Map<string, { index: import('../../src/rules/requestLinkage.ts').RequestIndex, since: string | number, chain: Promise<unknown>, events: Map<string, any> | null, ids: Set<string> | null, readFrom: number }>} */
   const databases = new Map();
 
   /**
@@ -68,7 +68,7 @@ export function createRequestRegistry({ readChanges, useSelector = false, maxDat
       databases.delete(name); // most recently used last
     } else {
       const keep = keepEvents(name);
-      entry = { index: emptyRequestIndex(), since: 0, chain: Promise.resolve(), events: keep ? new Map() : null, ids: keep ? new Set() : null };
+      entry = { index: emptyRequestIndex(), since: 0, chain: Promise.resolve(), events: keep ? new Map() : null, ids: keep ? new Set() : null, readFrom: -Infinity };
       while (databases.size >= maxDatabases) databases.delete(/** @type {string} */ (databases.keys().next().value));
     }
     databases.set(name, entry);
@@ -105,21 +105,31 @@ export function createRequestRegistry({ readChanges, useSelector = false, maxDat
 
   /**
    * The index of `name`, caught up with every change made before this call (a look-up already
-   * under way is waited for, then the database is read on once more).
+   * under way is waited for, then the database is read on once more), or, with `readFrom`, with
+   * every change made before that instant (`performance.now()`): a read that began at or after it
+   * is enough. The guard checks a write under its database's lock (ownership.mjs `exclusive`) and
+   * looks up twice (the ids, then the requests and quota): over HTTP, where there is no update
+   * sequence to compare, the second look-up would be a second `_changes` request for nothing.
    * @param {string} name
+   * @param {number} [readFrom]
    */
-  function caughtUp(name) {
+  function caughtUp(name, readFrom) {
     const entry = entryOf(name);
     const events = entry.events;
     const run = entry.chain.then(async () => {
+      if (readFrom !== undefined && entry.readFrom >= readFrom) return entry;
       // Nothing written since the last read (in process only): no read.
       if (headSeq && String(entry.since) !== '0' && String(await headSeq(name)) === String(entry.since)) return entry;
+      const began = performance.now();
       for (;;) {
         // unfiltered where events are kept, so a deletion is seen too
         const res = await read(name, entry.since, events !== null);
         fold(entry, res.results ?? []);
         entry.since = res.last_seq;
-        if ((res.results ?? []).length < batchSize) return entry;
+        if ((res.results ?? []).length < batchSize) {
+          entry.readFrom = began;
+          return entry;
+        }
       }
     });
     // A failed read does not block the next one (it starts from the last good `since`).
@@ -133,11 +143,13 @@ export function createRequestRegistry({ readChanges, useSelector = false, maxDat
   return {
     index,
     /**
-     * The index and the kept events (null where none are kept) of `name`, caught up by one read.
+     * The index and the kept events (null where none are kept) of `name`, caught up by one read
+     * (none when a read that began at or after `readFrom` already did: see caughtUp).
      * @param {string} name
+     * @param {number} [readFrom] a `performance.now()` instant
      */
-    async current(name) {
-      const entry = await caughtUp(name);
+    async current(name, readFrom) {
+      const entry = await caughtUp(name, readFrom);
       return { index: entry.index, events: entry.events, ids: entry.ids };
     },
     /**

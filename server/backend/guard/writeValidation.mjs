@@ -128,9 +128,11 @@ export function createWriteValidation({ store, validateWrite, ownership, log }) 
       refusals[i] = { id, error: 'forbidden', reason: 'This document appears more than once in the write; send each document once.', rule: 'duplicate-id', status: 403 };
     });
     const ids = docs.flatMap((d, i) => (refusals[i] ? [] : [String(/** @type {any} */ (d)._id)]));
-    const existing = ownership ? await ownership.existingIds(dbName, [...new Set(ids)]) : await store.existingIds(dbName, [...new Set(ids)]);
+    // Both look-ups below read the database as it stands from here on: one `_changes` read serves both.
+    const began = performance.now();
+    const existing = ownership ? await ownership.existingIds(dbName, [...new Set(ids)], began) : await store.existingIds(dbName, [...new Set(ids)]);
     await refuseResentCopies(dbName, docs, refusals, existing);
-    const owned = ownership ? await ownership.prepare(dbName, kind, docs.filter((_, i) => !refusals[i]), user) : null;
+    const owned = ownership ? await ownership.prepare(dbName, kind, docs.filter((_, i) => !refusals[i]), user, began) : null;
     /** @type {unknown[]} */
     const toStore = [...docs];
     docs.forEach((d, i) => {
