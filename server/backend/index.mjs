@@ -49,6 +49,7 @@ export { residentDbName, stationDbName, databaseKind } from './names.mjs';
  * @property {string} [couchUrl] proxy mode: http://admin:password@host:5984
  * @property {string} [dbPrefix] proxy mode: the namespace of databases on a shared CouchDB (HEARTHLINE_DB_PREFIX, server/couch/namespace.mjs)
  * @property {number | null} [personalShards] proxy mode: CouchDB's q of each resident's and station's database (1; null: CouchDB's default)
+ * @property {number} [securityTtlMs] proxy mode: how long a database's security object is answered from memory (30,000; 0: read on every request; remote.mjs)
  * @property {{ maxOpen?: number, idleMs?: number }} [openDatabases] embedded mode (leveldb): databases kept open when idle (200) and how long an idle one stays open (60 s): ./openDatabases.mjs
  * @property {string} [adminPassword] embedded mode: the server admin's password (else generated on first start)
  * @property {boolean} [demo] seed a demo station when the operations database is empty
@@ -95,6 +96,7 @@ export function backendOptionsFromEnv(env) {
     couchUrl: env.COUCHDB_URL || undefined,
     dbPrefix: dbPrefixFromEnv(env),
     personalShards: env.HEARTHLINE_COUCH_Q === 'default' ? null : int('HEARTHLINE_COUCH_Q', 1),
+    securityTtlMs: env.HEARTHLINE_SECURITY_TTL_MS === '0' ? 0 : int('HEARTHLINE_SECURITY_TTL_MS', 30_000),
     adminPassword: env.HEARTHLINE_ADMIN_PASSWORD || undefined,
     openDatabases: { maxOpen: int('HEARTHLINE_OPEN_DATABASES', 200), idleMs: int('HEARTHLINE_DATABASE_IDLE_SECONDS', 60) * 1000 },
     demo: env.HEARTHLINE_DEMO !== '0',
@@ -199,6 +201,7 @@ export async function createBackend({
   couchUrl,
   dbPrefix = '',
   personalShards = 1,
+  securityTtlMs = 30_000,
   adminPassword,
   openDatabases,
   demo = true,
@@ -231,9 +234,10 @@ export async function createBackend({
   if (couchUrl) {
     const parsed = parseCouchUrl(couchUrl);
     if (!parsed.authorization) throw new Error('COUCHDB_URL needs the admin credentials: http://admin:password@host:5984');
-    store = createRemoteStore({ url: couchUrl, mode: 'proxy', personalShards, dbPrefix });
+    const remote = createRemoteStore({ url: couchUrl, mode: 'proxy', personalShards, dbPrefix, securityTtlMs });
+    store = remote;
     const sessionCache = cacheSessions(store);
-    dbHandler = createProxy({ couchUrl, dbPrefix, onAccountsWritten: sessionCache.forget });
+    dbHandler = createProxy({ couchUrl, dbPrefix, onAccountsWritten: sessionCache.forget, onSecurityWritten: remote.forgetSecurity });
     upstreamBase = parsed.base;
     description = `proxy to Apache CouchDB at ${parsed.display}${dbPrefix ? ` (databases named ${dbPrefix}…)` : ''}`;
     const who = await retryWhileUnreachable(() => store.verifyPassword(parsed.user, decodeURIComponent(new URL(couchUrl).password)), log);

@@ -21,13 +21,14 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /**
- * @param {{ couchUrl: string, timeoutMs?: number, dbPrefix?: string, onAccountsWritten?: () => void }} options
+ * @param {{ couchUrl: string, timeoutMs?: number, dbPrefix?: string, onAccountsWritten?: () => void, onSecurityWritten?: (dbName: string) => void }} options
  *   dbPrefix: the namespace on a shared CouchDB (../couch/namespace.mjs): /db/operations reaches
  *   <prefix>operations; onAccountsWritten: called when CouchDB has answered a write to _users
- *   (the admin CLI's reset-password, create-staff), before the answer is passed on
+ *   (the admin CLI's reset-password, create-staff), before the answer is passed on;
+ *   onSecurityWritten: the same for a database's `_security` and the database itself (PUT, DELETE)
  * @returns {import('express').RequestHandler}
  */
-export function createProxy({ couchUrl, timeoutMs = 120_000, dbPrefix = '', onAccountsWritten = () => {} }) {
+export function createProxy({ couchUrl, timeoutMs = 120_000, dbPrefix = '', onAccountsWritten = () => {}, onSecurityWritten = () => {} }) {
   const { base } = parseCouchUrl(couchUrl);
   const namespace = databaseNamespace(dbPrefix);
   const target = new URL(base);
@@ -59,6 +60,9 @@ export function createProxy({ couchUrl, timeoutMs = 120_000, dbPrefix = '', onAc
     const listing = namespace.prefix !== '' && /^\/(_all_dbs|_db_updates)(?:[?/]|$)/.test(req.url ?? '') && !/[?&]feed=(continuous|eventsource)/.test(req.url ?? '');
     if (listing) delete headers['accept-encoding'];
     const accountsWrite = req.method !== 'GET' && req.method !== 'HEAD' && /^\/_users(?:[/?]|$)/.test(req.url ?? '');
+    // A database's security object changed or the database went (an admin's request): the
+    // store's copy of it is forgotten (remote.mjs securityTtlMs).
+    const securityWrite = req.method === 'PUT' || req.method === 'DELETE' ? /^\/([^/?_][^/?]*)(?:\/_security)?(?:\?|$)/.exec(req.url ?? '') : null;
 
     const upstream = client.request(
       {
@@ -73,6 +77,7 @@ export function createProxy({ couchUrl, timeoutMs = 120_000, dbPrefix = '', onAc
       },
       (upRes) => {
         if (accountsWrite) onAccountsWritten();
+        if (securityWrite) onSecurityWritten(decodeURIComponent(/** @type {string} */ (securityWrite[1])));
         res.statusCode = upRes.statusCode ?? 502;
         if (listing && upRes.statusCode === 200) {
           /** @type {Buffer[]} */

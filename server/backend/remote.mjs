@@ -20,15 +20,25 @@ const enc = (name) => encodeURIComponent(name);
 const docPath = (/** @type {string} */ id) => (/^_(design|local)\//.test(id) ? id.replace(/^(_\w+\/)(.*)$/, (_, p, rest) => p + enc(rest)) : enc(id));
 
 /**
- * @param {{ url: string | URL, timeoutMs?: number, mode?: 'proxy' | 'remote', personalShards?: number | null, dbPrefix?: string }} options
+ * @param {{ url: string | URL, timeoutMs?: number, mode?: 'proxy' | 'remote', personalShards?: number | null, dbPrefix?: string, securityTtlMs?: number }} options
  *   personalShards: the shards (CouchDB's `q`) of each resident's and station's database (1: they
  *   are small, and CouchDB's default of 2 doubles the shard files per resident for nothing;
  *   null: CouchDB's default); other databases (operations, _users, router-state) keep the default;
- *   dbPrefix: the namespace on a shared CouchDB (proxy mode, ../couch/namespace.mjs)
- * @returns {Store & { request: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number, json: any, headers: Headers }>, display: string }}
+ *   dbPrefix: the namespace on a shared CouchDB (proxy mode, ../couch/namespace.mjs);
+ *   securityTtlMs: how long a database's security object read here is answered again without
+ *   asking (0: always asked). The guard reads it on every member's request to learn who may use
+ *   the database; on CouchDB that read was a quarter of a resident's write's requests and waited
+ *   77 ms behind 50 writers (bench:scale). Security objects are written when a database is made
+ *   (sign-up, setup) and hardly ever after: a write through this store or this server's proxy
+ *   (`forgetSecurity`) is seen at once; one made elsewhere (another server, CouchDB directly)
+ *   within the TTL. A database that does not exist is never kept (one made meanwhile is seen at once).
+ * @returns {Store & { request: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number, json: any, headers: Headers }>, display: string, forgetSecurity: (name: string) => void }}
  */
-export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy', personalShards = 1, dbPrefix = '' }) {
+export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy', personalShards = 1, dbPrefix = '', securityTtlMs = 0 }) {
   const { request, display, namespace } = createCouchRequest({ url, timeoutMs, dbPrefix });
+  /** @type {Map<string, { sec: import('./store.mjs').SecurityObject, until: number }>} at most 10,000, the oldest forgotten first */
+  const securityOf = new Map();
+  const forgetSecurity = (/** @type {string} */ name) => void securityOf.delete(name);
 
   /**
    * @param {Awaited<ReturnType<typeof request>>} res
@@ -60,17 +70,30 @@ export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy', per
       throw fail(res, `PUT /${name}`);
     },
     async deleteDb(name) {
+      forgetSecurity(name);
       const res = await request('DELETE', `/${enc(name)}`);
+      forgetSecurity(name);
       if (res.status === 200 || res.status === 202 || res.status === 404) return;
       throw fail(res, `DELETE /${name}`);
     },
     async getSecurity(name) {
+      const kept = securityOf.get(name);
+      if (kept && kept.until > Date.now()) return structuredClone(kept.sec);
       const res = await request('GET', `/${enc(name)}/_security`);
       if (res.status !== 200) throw fail(res, `GET /${name}/_security`);
-      return res.json ?? {};
+      const sec = res.json ?? {};
+      if (securityTtlMs > 0) {
+        securityOf.delete(name);
+        if (securityOf.size >= 10_000) securityOf.delete(/** @type {string} */ (securityOf.keys().next().value));
+        securityOf.set(name, { sec: structuredClone(sec), until: Date.now() + securityTtlMs });
+      }
+      return sec;
     },
+    forgetSecurity,
     async putSecurity(name, sec) {
+      forgetSecurity(name);
       const res = await request('PUT', `/${enc(name)}/_security`, sec);
+      forgetSecurity(name); // and again: a read under way meanwhile may have kept the old one
       if (res.status !== 200) throw fail(res, `PUT /${name}/_security`);
     },
     async get(db, id) {

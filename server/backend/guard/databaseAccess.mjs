@@ -41,8 +41,13 @@ export function createDatabaseAccess({ store }) {
    */
   async function membership(dbName, kind, user) {
     if (kind.kind === 'other' || user.name === null) return 'refused';
-    if (!(await store.dbExists(dbName))) return wouldBelongTo(kind, user) ? 'missing' : 'refused';
-    const sec = await store.getSecurity(dbName);
+    // One request: the security object of a database that does not exist is a 404 (asking
+    // whether it exists first doubled the requests of every member's read and write to CouchDB).
+    const sec = await store.getSecurity(dbName).catch((err) => {
+      if (err?.status === 404) return null;
+      throw err;
+    });
+    if (sec === null) return wouldBelongTo(kind, user) ? 'missing' : 'refused';
     const members = sec.members ?? {};
     const emptyMembers = !(members.names ?? []).length && !(members.roles ?? []).length;
     if (inList(user, sec.admins)) return 'member';

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProxy } from '../../../server/backend/proxy.mjs';
+import { createRemoteStore } from '../../../server/backend/remote.mjs';
 import { responseHeaders } from '../../../server/backend/responseHeaders.mjs';
 import { startSite, type Site } from '../../support/server';
 import { admin, newResident, request, signIn, type Resident } from '../../support/client';
@@ -95,6 +96,64 @@ describe('a Hearthline server in proxy mode', () => {
       expect(res.text).not.toContain(a.accountNumber);
     }
     expect((await request(proxy.url, 'GET', '/db/_all_dbs', undefined, { cookie: b.cookie })).status).toBe(403);
+  });
+
+  it('a member taken out of a database by the admin through /db is refused at once, though the server keeps security objects', async () => {
+    const r = await newResident(proxy.url);
+    const upstreamAdmin = { basic: { name: 'admin', password: UPSTREAM_PASSWORD } };
+    // read and written: the server now holds the database's security object (remote.mjs securityTtlMs)
+    expect((await request(proxy.url, 'GET', `/db/${r.db}/profile`, undefined, { cookie: r.cookie })).status).toBe(200);
+    const e = residentSubmission(r);
+    expect((await request(proxy.url, 'PUT', `/db/${r.db}/${e._id}`, e, { cookie: r.cookie })).status).toBe(201);
+    const held = (await request(proxy.url, 'GET', `/db/${r.db}/_security`, undefined, upstreamAdmin)).json;
+    const out = await request(proxy.url, 'PUT', `/db/${r.db}/_security`, { ...held, members: { names: [], roles: [] } }, upstreamAdmin);
+    expect(out.status, out.text).toBe(200);
+    for (const [method, p, body] of [
+      ['GET', `/db/${r.db}/profile`],
+      ['GET', `/db/${r.db}/_changes?include_docs=true`],
+      ['POST', `/db/${r.db}/_bulk_docs`, { docs: [residentSubmission(r)] }],
+    ] as const) {
+      const res = await request(proxy.url, method, p, body, { cookie: r.cookie });
+      expect([p, res.status]).toEqual([p, 403]);
+    }
+    expect((await request(proxy.url, 'PUT', `/db/${r.db}/_security`, held, upstreamAdmin)).status).toBe(200);
+    expect((await request(proxy.url, 'GET', `/db/${r.db}/profile`, undefined, { cookie: r.cookie })).status).toBe(200);
+    // a database deleted by the admin is told missing to its owner at once, not served from the kept object
+    expect((await request(proxy.url, 'DELETE', `/db/${r.db}`, undefined, upstreamAdmin)).status).toBe(200);
+    const gone = await request(proxy.url, 'GET', `/db/${r.db}/profile`, undefined, { cookie: r.cookie });
+    expect(gone.status).toBe(404);
+  });
+
+  it('the remote store keeps a security object for its TTL, forgets it on its own writes, and never keeps a missing database', async () => {
+    const url = `http://admin:${encodeURIComponent(UPSTREAM_PASSWORD)}@${new URL(upstream.url).host}/db`;
+    const store = createRemoteStore({ url, mode: 'remote', securityTtlMs: 60_000 });
+    const upstreamAdmin = { basic: { name: 'admin', password: UPSTREAM_PASSWORD } };
+    const name = `station-ttl-${Date.now().toString(36)}`;
+    await expect(store.getSecurity(name)).rejects.toMatchObject({ status: 404 });
+    await store.createDb(name);
+    expect(await store.getSecurity(name)).toEqual({}); // made meanwhile: seen at once
+    const first = { admins: { names: [], roles: [] }, members: { names: [], roles: ['station:ttl'] } };
+    await store.putSecurity(name, first);
+    expect(await store.getSecurity(name)).toEqual(first); // its own write: seen at once
+    // a change made elsewhere (another server, CouchDB itself) is seen within the TTL, not before
+    const second = { admins: { names: [], roles: [] }, members: { names: [], roles: ['station:other'] } };
+    expect((await request(upstream.url, 'PUT', `/db/${name}/_security`, second, upstreamAdmin)).status).toBe(200);
+    expect(await store.getSecurity(name)).toEqual(first);
+    store.forgetSecurity(name);
+    expect(await store.getSecurity(name)).toEqual(second);
+    // what the caller changes in an answer is not what the next caller gets
+    const answer = await store.getSecurity(name);
+    answer.members!.roles!.push('station:mutated');
+    expect(await store.getSecurity(name)).toEqual(second);
+    await store.deleteDb(name);
+    await expect(store.getSecurity(name)).rejects.toMatchObject({ status: 404 });
+    // without a TTL every read asks
+    const plain = createRemoteStore({ url, mode: 'remote' });
+    await plain.createDb(name);
+    await plain.putSecurity(name, first);
+    expect((await request(upstream.url, 'PUT', `/db/${name}/_security`, second, upstreamAdmin)).status).toBe(200);
+    expect(await plain.getSecurity(name)).toEqual(second);
+    await plain.deleteDb(name);
   });
 
   it('streams a long-poll _changes feed', async () => {
