@@ -126,7 +126,7 @@ export async function benchOnCouch(opts: {
     console.log(`baseline, no server, ${settleSeconds} s after the databases were made: CouchDB ${baseline.cpu.toFixed(2)} CPU-seconds a minute, ${baseline.requests.toFixed(0)} requests a minute; ${load()}`);
 
     const spawned = performance.now();
-    const site = await startSite({ env: { COUCHDB_URL: couchUrl, HEARTHLINE_DB_PREFIX: prefix, HEARTHLINE_PUBLISHER: '0', HEARTHLINE_ADMIN_PASSWORD: '', HEARTHLINE_SIGNUP_ANSWER_MS: '1', HEARTHLINE_SIGNUP_MAX_PER_ADDRESS: '100000', ROUTER_BACKSTOP_ROUND_MS: String(backstopRoundSeconds * 1000) } });
+    const site = await startSite({ env: { COUCHDB_URL: couchUrl, HEARTHLINE_DB_PREFIX: prefix, HEARTHLINE_PUBLISHER: '0', HEARTHLINE_ADMIN_PASSWORD: '', HEARTHLINE_SIGNUP_ANSWER_MS: '1', HEARTHLINE_SIGNUP_MAX_PER_ADDRESS: '100000', ROUTER_BACKSTOP_ROUND_MS: String(backstopRoundSeconds * 1000), ...(process.env.ROUTER_CONCURRENCY ? { ROUTER_CONCURRENCY: process.env.ROUTER_CONCURRENCY } : {}) } });
     const listening = performance.now();
     try {
       const admin = { basic: { name: site.adminUser, password: site.adminPassword! } };
@@ -172,11 +172,12 @@ export async function benchOnCouch(opts: {
 
       const resident = await printPropagation(site.url, admin, events);
       if (writers > 0) {
-        const busy = await timeBusyPropagation(site.url, admin, resident, events, writers, busySeconds);
+        const putBusy: number[] = [];
+        const busy = await timeBusyPropagation(site.url, admin, resident, events, writers, busySeconds, putBusy);
         const h2 = await health();
         const p95 = pct(busy.times, 95);
         console.log(
-          `propagation with ${writers} residents writing at once (${events} events; they wrote ${busy.written} events in ${busy.busySeconds.toFixed(0)} s, ${(busy.written / busy.busySeconds).toFixed(0)}/s, ${busy.timeouts} writes unanswered within 15 s, ${busy.refused} refused; the router copied ${h2.copied} in all): p50 ${pct(busy.times, 50).toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (goal ≤ 1,000 ms: ${p95 <= 1000 ? 'PASS' : 'MISS'}); ${load()}`,
+          `propagation with ${writers} residents writing at once (${events} events; they wrote ${busy.written} events in ${busy.busySeconds.toFixed(0)} s, ${(busy.written / busy.busySeconds).toFixed(0)}/s, ${busy.timeouts} writes unanswered within 15 s, ${busy.refused} refused; the router copied ${h2.copied} in all): p50 ${pct(busy.times, 50).toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (goal ≤ 1,000 ms: ${p95 <= 1000 ? 'PASS' : 'MISS'}; the PUT alone: p50 ${pct(putBusy, 50).toFixed(0)} ms, p95 ${pct(putBusy, 95).toFixed(0)} ms); ${load()}`,
         );
       }
 
