@@ -25,7 +25,7 @@ export { createHttpCouch, createPouchCouch } from '../couch/index.mjs';
  * Reads the router's tuning from the environment (all optional):
  *   ROUTER_BACKSTOP_ROUND_MS     least time between two backstop sweeps, ms (10 min; 5 s over HTTP
  *                                without a working _db_updates feed)
- *   ROUTER_BACKSTOP_PER_SECOND   databases the backstop checks per second (embedded 5, HTTP 2, 20 without the feed)
+ *   ROUTER_BACKSTOP_PER_SECOND   databases the backstop checks per second (1; 20 over HTTP without the feed)
  *   ROUTER_CATCH_UP_PER_SECOND   databases the sweep at start checks per second (embedded 200, HTTP 50)
  *   ROUTER_BATCH_SIZE            changes per request and copies per bulkDocs (200)
  *   ROUTER_CONCURRENCY           databases read at once (4)

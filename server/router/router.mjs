@@ -125,7 +125,7 @@ async function forEachLimit(items, limit, fn) {
  * @property {number} [concurrency] rounds read at once (4)
  * @property {number} [sourcesPerRound] sources read in one round, their copies written together (64; 1: each source alone)
  * @property {number} [catchUpPerSecond] databases checked per second by the sweep at start (embedded 200, HTTP 50)
- * @property {number} [backstopPerSecond] databases checked per second by the backstop (2, embedded and HTTP;
+ * @property {number} [backstopPerSecond] databases checked per second by the backstop (1, embedded and HTTP;
  *   HTTP without a working `_db_updates` feed: 20): with `backstopRoundMs`, its idle requests
  *   per minute are min(perSecond × 60, N × 60 s / roundMs), bounded whatever N
  * @property {number} [backstopRoundMs] least time between the starts of two backstop rounds (600000; without
@@ -209,6 +209,8 @@ export function createRouter({
   let caughtUp = false;
   /** @type {Promise<void> | null} */
   let sweeping = null;
+  /** checks a second of the sweep under way (sweep raises it when a brisker one is asked for) */
+  let sweepPace = 1;
   /** @type {Promise<void> | null} */
   let backstopLoop = null;
   /** @type {Promise<void> | null} */
@@ -244,7 +246,7 @@ export function createRouter({
   const backstop = () => {
     const feedWorks = hasFeed && feed.state === 'following';
     return {
-      perSecond: backstopPerSecond ?? (couch.mode === 'embedded' || feedWorks ? 2 : 20),
+      perSecond: backstopPerSecond ?? (couch.mode === 'embedded' || feedWorks ? 1 : 20),
       roundMs: backstopRoundMs ?? (couch.mode === 'embedded' || feedWorks ? 600_000 : 5_000),
     };
   };
@@ -923,16 +925,18 @@ export function createRouter({
       }
       const names = [...known].filter((name) => sourceFor(name));
       const page = 100;
-      let checked = 0;
-      const began = Date.now();
+      // the pace: a check every 1 / perSecond seconds, at most a second's checks at once after a
+      // delay (wall clock: a test's clock may stand still); raised while under way when a brisker
+      // sweep is asked for (sweep)
+      sweepPace = perSecond;
+      let next = Date.now();
       for (let i = 0; i < names.length && !stopping; i += page) {
         const list = /** @type {Source[]} */ (names.slice(i, i + page).map((n) => sources.get(n)).filter(Boolean));
         await loadCheckpoints(list);
         for (const s of list) {
           if (stopping) break;
-          // the pace: the n-th check not before n / perSecond seconds (wall clock: a test's clock may stand still)
-          await pause(began + (checked * 1000) / perSecond - Date.now());
-          checked++;
+          await pause(next - Date.now());
+          next = Math.max(next, Date.now() - 1000) + 1000 / sweepPace;
           if (s.running || queue.has(s.name) || s.checkpoint === null) continue; // being read (or forgotten meanwhile)
           if (lagging(s)) {
             schedule(s); // announced, or its last read failed: read it (again) now
@@ -962,6 +966,7 @@ export function createRouter({
    * @param {{ perSecond?: number }} [opts]
    */
   function sweep({ perSecond = catchUpPerSecond } = {}) {
+    if (sweeping) sweepPace = Math.max(sweepPace, perSecond); // joined: at the brisker pace from here on
     sweeping ??= sweepOnce(perSecond).finally(() => {
       sweeping = null;
     });
@@ -1040,6 +1045,10 @@ export function createRouter({
         if (stopping) return;
         failures = 0;
         if (feed.state !== 'following') log('[router] following _db_updates');
+        // Back after failing (CouchDB restarted, the network between): what CouchDB held back
+        // when it stopped (up to 500 ms of updates) may never be announced. Every source is
+        // checked once at the catch-up pace, so the steady backstop can stay slow.
+        if (feed.state === 'failing') void sweep({ perSecond: catchUpPerSecond });
         feed.state = 'following';
         feed.error = null;
         for (const update of res.results ?? []) await onDatabaseUpdate(update);

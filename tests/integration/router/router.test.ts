@@ -687,6 +687,38 @@ describe('a feed of database updates (CouchDB’s _db_updates)', () => {
     expect(router.health().sources).toBe(ALL_DBS.length - 1);
   });
 
+  it('checks every database once when the feed answers again after failing (what CouchDB held back when it stopped is never announced)', async () => {
+    const { couch, polls } = feedCouch();
+    let failNext = false;
+    const flaky = {
+      ...couch,
+      dbUpdates: (opts: { since: string | number; signal?: AbortSignal }) => {
+        if (failNext) {
+          failNext = false;
+          return Promise.reject(Object.assign(new Error('GET /_db_updates: socket hang up'), { status: 502 }));
+        }
+        return couch.dbUpdates(opts);
+      },
+    };
+    const router = newRouter({ couch: flaky }); // no backstop (backstopRoundMs 0): only the feed and what it sets off
+    await router.start();
+    await router.caughtUp();
+    const checked = () => (router.health({ detail: true }) as any).totals.checked as number;
+    const before = checked();
+    // CouchDB stops: the write it took last is never announced, and the next poll fails
+    const submitted = aSubmittedRepair();
+    await world.writeEvents([submitted]);
+    failNext = true;
+    (await until('the first poll', () => polls[0])).answer({ results: [], last_seq: '2-g1AAAAfeed' });
+    await until('the feed to fail', () => router.health().updates.feed === 'failing');
+    // back (the router waits 2 s after a first failure): every source is checked, the write found
+    (await until('the poll after the failure', () => polls[1], 10_000)).answer({ results: [], last_seq: '3-g1AAAAfeed' });
+    await until('the submission in operations', async () => (await world.events(OPERATIONS_DB)).has(submitted.id), 10_000);
+    expect(checked() - before).toBeGreaterThanOrEqual(ALL_DBS.length - 1);
+    expect(router.health()).toMatchObject({ updates: { feed: 'following' }, lagDatabases: 0 });
+    await router.stop();
+  });
+
   it('reports a feed that is not there and leaves the finding to the backstop', async () => {
     const base = world.couch();
     const couch = { ...base, mode: 'http' as const, onDatabaseEvent: undefined, dbUpdates: async () => Promise.reject(Object.assign(new Error('GET /_db_updates: HTTP 400'), { status: 400 })) };
