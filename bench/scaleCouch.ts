@@ -33,6 +33,11 @@
  *   CouchDB 2.00 % of a core (at the line; the no-server baseline 60 s after making was 1.03 %,
  *   not yet settled), 168 requests a minute, server 2.83 CPU-s a minute (load 1.4); a report idle
  *   p50 74 ms, p95 165 ms (PASS); 50 writing: 57 writes/s, p50 1,277 ms, p95 1,738 ms (MISS; load 5.0)
+ * With a write's requests cut from 7 to 5 (one registry read, the security object kept), the
+ * watcher on a session and the backstop at 1 a second (19:46–19:57, `[log] level = warning`):
+ *   made in 167.4 s; router caught up 214.9 s; idle CouchDB 1.60 % of a core (PASS; 0.90 % with
+ *   no server, not settled), 111 requests a minute; a report idle p95 68 ms (PASS); 50 writing:
+ *   78 writes/s, p50 681 ms, p95 1,313 ms (MISS; the probe's own write p95 865 ms)
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
