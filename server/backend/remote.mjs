@@ -38,7 +38,12 @@ export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy', per
   const { request, display, namespace } = createCouchRequest({ url, timeoutMs, dbPrefix });
   /** @type {Map<string, { sec: import('./store.mjs').SecurityObject, until: number }>} at most 10,000, the oldest forgotten first */
   const securityOf = new Map();
-  const forgetSecurity = (/** @type {string} */ name) => void securityOf.delete(name);
+  // Bumped by every forget: a read under way when the object changed does not keep the old one.
+  let forgotten = 0;
+  const forgetSecurity = (/** @type {string} */ name) => {
+    forgotten++;
+    securityOf.delete(name);
+  };
 
   /**
    * @param {Awaited<ReturnType<typeof request>>} res
@@ -72,17 +77,18 @@ export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy', per
     async deleteDb(name) {
       forgetSecurity(name);
       const res = await request('DELETE', `/${enc(name)}`);
-      forgetSecurity(name);
+      forgetSecurity(name); // as putSecurity
       if (res.status === 200 || res.status === 202 || res.status === 404) return;
       throw fail(res, `DELETE /${name}`);
     },
     async getSecurity(name) {
       const kept = securityOf.get(name);
       if (kept && kept.until > Date.now()) return structuredClone(kept.sec);
+      const before = forgotten;
       const res = await request('GET', `/${enc(name)}/_security`);
       if (res.status !== 200) throw fail(res, `GET /${name}/_security`);
       const sec = res.json ?? {};
-      if (securityTtlMs > 0) {
+      if (securityTtlMs > 0 && forgotten === before) {
         securityOf.delete(name);
         if (securityOf.size >= 10_000) securityOf.delete(/** @type {string} */ (securityOf.keys().next().value));
         securityOf.set(name, { sec: structuredClone(sec), until: Date.now() + securityTtlMs });
@@ -93,7 +99,7 @@ export function createRemoteStore({ url, timeoutMs = 30_000, mode = 'proxy', per
     async putSecurity(name, sec) {
       forgetSecurity(name);
       const res = await request('PUT', `/${enc(name)}/_security`, sec);
-      forgetSecurity(name); // and again: a read under way meanwhile may have kept the old one
+      forgetSecurity(name); // and once it is written: a read begun before it keeps nothing
       if (res.status !== 200) throw fail(res, `PUT /${name}/_security`);
     },
     async get(db, id) {

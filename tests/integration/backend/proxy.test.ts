@@ -365,3 +365,38 @@ describe('the proxy module against a bare HTTP server', () => {
     expect(firstAt).toBeLessThan(Date.now() - t0 - 300);
   });
 });
+
+describe('the remote store’s kept security objects against a slow CouchDB', () => {
+  it('a read under way when the object is forgotten keeps nothing: the next read asks again', async () => {
+    let asked = 0;
+    let members = ['before'];
+    const couch = http.createServer((req, res) => {
+      if (req.url === '/slowdb/_security') {
+        asked++;
+        const answer = JSON.stringify({ members: { names: members, roles: [] } });
+        setTimeout(() => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(answer);
+        }, 300);
+        return;
+      }
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end('{"error":"not_found","reason":"missing"}');
+    });
+    await new Promise<void>((r) => couch.listen(0, '127.0.0.1', r));
+    try {
+      const store = createRemoteStore({ url: `http://admin:pw@127.0.0.1:${(couch.address() as AddressInfo).port}`, securityTtlMs: 60_000 });
+      const reading = store.getSecurity('slowdb'); // answered with the object as it was when asked
+      await new Promise((r) => setTimeout(r, 100));
+      members = ['after'];
+      store.forgetSecurity('slowdb'); // e.g. an admin's PUT _security passed the proxy meanwhile
+      expect((await reading).members?.names).toEqual(['before']);
+      expect((await store.getSecurity('slowdb')).members?.names).toEqual(['after']);
+      expect(asked).toBe(2);
+      expect((await store.getSecurity('slowdb')).members?.names).toEqual(['after']); // kept now
+      expect(asked).toBe(2);
+    } finally {
+      await new Promise((r) => couch.close(r));
+    }
+  });
+});
