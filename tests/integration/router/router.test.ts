@@ -358,6 +358,16 @@ describe('notify and health', () => {
   });
 });
 
+/** A router over heldCouch(), on a clock the test moves (`clock.now`), started and caught up. */
+async function startHeldRouter(opts: Partial<Parameters<typeof createRouter>[0]> = {}) {
+  const held = heldCouch();
+  const clock = { now: Date.parse('2026-01-05T08:00:00.000Z') };
+  const router = newRouter({ couch: held.couch, now: () => clock.now, ...opts });
+  await router.start();
+  await router.caughtUp();
+  return { held, clock, router };
+}
+
 /**
  * A couch whose `bulkDocs` into operations waits for `release()` (a slow or stuck target), and
  * whose sequences look like CouchDB's: strings "<n>-<opaque>" whose number says nothing, and an
@@ -455,18 +465,14 @@ describe('lag as the set of databases with unread changes', () => {
   });
 
   it('turns not-ok when the oldest undelivered change is older than maxLagSeconds (10 s by default), and ok again once delivered', async () => {
-    const held = heldCouch();
-    let clock = Date.parse('2026-01-05T08:00:00.000Z');
-    const router = newRouter({ couch: held.couch, now: () => clock });
-    await router.start();
-    await router.caughtUp();
+    const { held, clock, router } = await startHeldRouter();
     held.hold();
     await world.writeEvents([aSubmittedRepair()]);
     router.notify(RESIDENT_DB);
     await until('the drain to wait on operations', () => router.health().lagDatabases === 1);
-    clock += 9_000;
+    clock.now += 9_000;
     expect(router.health()).toMatchObject({ ok: true, lagDatabases: 1, lagSeconds: 9, maxLagSeconds: 10 });
-    clock += 2_000;
+    clock.now += 2_000;
     expect(router.health()).toMatchObject({ ok: false, lagDatabases: 1, lagSeconds: 11 });
     held.release();
     await router.idle();
@@ -476,11 +482,7 @@ describe('lag as the set of databases with unread changes', () => {
 
 describe('admission: writes held back while the router is behind', () => {
   it('holds a write while an announcement waits longer than admitBehindMs for a round, and lets it through once the router has caught up', async () => {
-    const held = heldCouch();
-    let clock = Date.parse('2026-01-05T08:00:00.000Z');
-    const router = newRouter({ couch: held.couch, now: () => clock, concurrency: 1, admitBehindMs: 250, admitMaxWaitMs: 60_000 });
-    await router.start();
-    await router.caughtUp();
+    const { held, clock, router } = await startHeldRouter({ concurrency: 1, admitBehindMs: 250, admitMaxWaitMs: 60_000 });
     await expect(router.admission()).resolves.toBeUndefined(); // nothing waiting: at once
     held.hold();
     const first = aSubmittedRepair();
@@ -490,7 +492,7 @@ describe('admission: writes held back while the router is behind', () => {
     await until('the round to wait on operations', () => router.health().lagDatabases === 1);
     router.notify(OTHER_RESIDENT_DB); // queued behind it (one round at a time)
     await expect(router.admission()).resolves.toBeUndefined(); // announced just now: not behind yet
-    clock += 1_000;
+    clock.now += 1_000;
     let admitted = false;
     const admission = router.admission().then(() => (admitted = true));
     await new Promise((r) => setTimeout(r, 200));
@@ -504,18 +506,14 @@ describe('admission: writes held back while the router is behind', () => {
   });
 
   it('holds a write while the round under way carries an announcement older than admitBehindMs (taken by a round is not delivered), and lets it through once it is', async () => {
-    const held = heldCouch();
-    let clock = Date.parse('2026-01-05T08:00:00.000Z');
-    const router = newRouter({ couch: held.couch, now: () => clock, concurrency: 1, admitBehindMs: 250, admitMaxWaitMs: 60_000 });
-    await router.start();
-    await router.caughtUp();
+    const { held, clock, router } = await startHeldRouter({ concurrency: 1, admitBehindMs: 250, admitMaxWaitMs: 60_000 });
     held.hold();
     const first = aSubmittedRepair();
     await world.writeEvents([first]);
     router.notify(RESIDENT_DB);
     await until('the round to wait on operations', () => router.health().lagDatabases === 1);
     await expect(router.admission()).resolves.toBeUndefined(); // taken just now: not behind yet
-    clock += 1_000; // nothing waits for a round, but the round under way carries a second-old event
+    clock.now += 1_000; // nothing waits for a round, but the round under way carries a second-old event
     let admitted = false;
     const admission = router.admission().then(() => (admitted = true));
     await new Promise((r) => setTimeout(r, 200));
@@ -527,11 +525,7 @@ describe('admission: writes held back while the router is behind', () => {
   });
 
   it('lets a write into a database with nothing undelivered go while the router is less than admitFarBehindMs behind, and holds it beyond', async () => {
-    const held = heldCouch();
-    let clock = Date.parse('2026-01-05T08:00:00.000Z');
-    const router = newRouter({ couch: held.couch, now: () => clock, concurrency: 1, admitBehindMs: 250, admitFarBehindMs: 1_000, admitMaxWaitMs: 60_000 });
-    await router.start();
-    await router.caughtUp();
+    const { held, clock, router } = await startHeldRouter({ concurrency: 1, admitBehindMs: 250, admitFarBehindMs: 1_000, admitMaxWaitMs: 60_000 });
     held.hold();
     await world.writeEvents([aSubmittedRepair()]);
     router.notify(RESIDENT_DB);
@@ -539,12 +533,12 @@ describe('admission: writes held back while the router is behind', () => {
     // written again while its round is under way: a change that waits for a round
     await world.writeEvents([aSubmittedRepair({ requestId: 'rq-01KB0000000000000000000003' })]);
     router.notify(RESIDENT_DB);
-    clock += 500; // behind, not far behind
+    clock.now += 500; // behind, not far behind
     // the database with a change waiting for a round waits; another one, all delivered, does not
     let ownerAdmitted = false;
     const owner = router.admission(RESIDENT_DB).then(() => (ownerAdmitted = true));
     await expect(router.admission(OTHER_RESIDENT_DB)).resolves.toBeUndefined();
-    clock += 1_000; // far behind: every write waits
+    clock.now += 1_000; // far behind: every write waits
     let otherAdmitted = false;
     const other = router.admission(OTHER_RESIDENT_DB).then(() => (otherAdmitted = true));
     await new Promise((r) => setTimeout(r, 200));
@@ -556,17 +550,13 @@ describe('admission: writes held back while the router is behind', () => {
   });
 
   it('holds a write at most admitMaxWaitMs while the router is stuck, and lets every held write go when it stops', async () => {
-    const held = heldCouch();
-    let clock = Date.parse('2026-01-05T08:00:00.000Z');
-    const router = newRouter({ couch: held.couch, now: () => clock, concurrency: 1, admitMaxWaitMs: 300 });
-    await router.start();
-    await router.caughtUp();
+    const { held, clock, router } = await startHeldRouter({ concurrency: 1, admitMaxWaitMs: 300 });
     held.hold();
     await world.writeEvents([aSubmittedRepair(), aSubmittedRepair({ resident: OTHER_RESIDENT, station: OTHER_STATION, author: 'otherResident' })]);
     router.notify(RESIDENT_DB);
     await until('the round to wait on operations', () => router.health().lagDatabases === 1);
     router.notify(OTHER_RESIDENT_DB);
-    clock += 5_000;
+    clock.now += 5_000;
     const t0 = Date.now();
     await router.admission();
     expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
