@@ -248,6 +248,26 @@ describe("another resident, or nobody, gets nothing from A's database", () => {
     expect((await req('GET', '/healthz')).status).toBe(200);
   });
 
+  it('a database the admin deleted stays gone: its owner is told it is missing, and no write brings it back (without members it would be public)', async () => {
+    const r = await newResident(site.url);
+    // read and written first: the server keeps the database's security object
+    expect((await req('GET', `/db/${r.db}/profile`, undefined, { cookie: r.cookie })).status).toBe(200);
+    const e = residentSubmission(r);
+    expect((await req('PUT', `/db/${r.db}/${e._id}`, e, { cookie: r.cookie })).status).toBe(201);
+    expect((await req('DELETE', `/db/${r.db}`, undefined, adminAuth())).status).toBe(200);
+    const next = residentSubmission(r);
+    for (const [method, p, body] of [
+      ['GET', `/db/${r.db}/profile`],
+      ['PUT', `/db/${r.db}/${next._id}`, next],
+      ['POST', `/db/${r.db}/_bulk_docs`, { docs: [residentSubmission(r)] }],
+    ] as const) {
+      const res = await req(method, p, body, { cookie: r.cookie });
+      expect([method, p, res.status]).toEqual([method, p, 404]);
+    }
+    expect((await req('GET', `/db/${r.db}`, undefined, adminAuth())).status).toBe(404);
+    expect((await req('GET', '/db/_all_dbs', undefined, adminAuth())).json).not.toContain(r.db);
+  });
+
   it('cannot tell whether an account exists from the answer for its database', async () => {
     const missing = `resident-${Buffer.from('r-100000000001').toString('hex')}`;
     const existing = await req('GET', `/db/${a.db}/_all_docs`, undefined, { cookie: b.cookie });
