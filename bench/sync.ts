@@ -372,7 +372,7 @@ async function measure(siteUrl: string, source: string, variant: Variant, expect
       await cdp.send('Network.enable');
       await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: LATENCY_MS, downloadThroughput: -1, uploadThroughput: -1 });
     }
-    const kind = variant.kind === 'hearthlineNoSet' || variant.kind === 'hearthlineNoConsole' || variant.kind === 'hearthlineChanges' || variant.kind === 'hearthlineSnapshot' ? 'hearthline' : variant.kind;
+    const kind = variant.kind.startsWith('hearthline') ? 'hearthline' : variant.kind; // every Hearthline variant runs our device, with its options below
     const opts: RunOptions = {
       dbName: DB,
       expected,
